@@ -1,0 +1,20 @@
+"""wiredesk: incremental news ingestion into DuckDB.
+
+The library is usable without Prefect: ``wiredesk.pipeline`` holds the stages as plain functions and
+``wiredesk.store`` the only code that writes SQL. ``flows/`` (importable as ``wiredesk_flows``) wraps
+them in a Prefect flow; ``wiredesk.cli`` is the command line.
+"""
+
+from wiredesk.version import __version__, PIPELINE_VERSION
+
+__all__ = ["__version__", "PIPELINE_VERSION", "connect"]
+
+
+def connect(path: str = "wiredesk.duckdb"):
+    """Open a wiredesk database read-only and return a DuckDB connection.
+
+    Read-only is the contract for readers (notebooks, pandas, polars): only a pipeline run writes.
+    """
+    import duckdb
+
+    return duckdb.connect(str(path), read_only=True)

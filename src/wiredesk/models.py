@@ -1,0 +1,99 @@
+"""The values that travel through the pipeline. Plain frozen dataclasses: no I/O, no database.
+
+An item's journey: ``InputItem`` (loaded, not yet cleaned) → ``Article`` (cleaned, split into
+``Paragraph``s with roles) → stored as rows of ``documents`` and ``paragraphs``. A ``Failure`` is
+what one bad item costs: a row in ``failures``, never the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+#: Paragraph roles. ``body`` is the article text; ``caption`` describes a picture; ``credit`` names who
+#: made the picture (split off its caption, kept as data); ``boilerplate`` is page furniture such as
+#: "Read more of this story ... >>>". Only body paragraphs make up ``documents.text``.
+ROLES = ("body", "caption", "credit", "boilerplate")
+
+
+@dataclass(frozen=True)
+class ItemMeta:
+    """Metadata supplied with an item (sidecar ``.meta.json``, front matter or JSON record fields).
+
+    Supplied metadata wins over what the cleaner finds in the page.
+    """
+
+    url: str | None = None
+    title: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class InputItem:
+    """One article as loaded from disk (or, later, fetched), before cleaning.
+
+    ``origin`` says where it came from (a file path, ``path#N`` for the N-th JSONL record, or a URL)
+    and is stable across runs; ``raw_sha256`` identifies the exact bytes, so an unchanged input is
+    skipped before any cleaning.
+    """
+
+    origin: str
+    kind: str  # "html" | "text" | "markdown"
+    content: str
+    raw: bytes
+    raw_sha256: str
+    meta: ItemMeta = field(default_factory=ItemMeta)
+
+    @property
+    def doc_key(self) -> str:
+        """Stable identity of the document across versions: its URL when known, else its origin."""
+        return self.meta.url or self.origin
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a cleaned article, in reading order, with its role.
+
+    ``attached_to`` is set on a credit: the position of the caption (or paragraph) it was split from.
+    """
+
+    position: int
+    role: str
+    text: str
+    attached_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article, ready to store as one document version with its paragraphs."""
+
+    origin: str
+    doc_key: str
+    kind: str
+    raw_sha256: str
+    url: str | None
+    title: str | None
+    authors: tuple[str, ...]
+    source: str | None
+    published_at: datetime | None
+    language: str | None
+    paragraphs: tuple[Paragraph, ...]
+    cleaner: str  # name/version of the code that cleaned it, e.g. "trafilatura/2.3.1+paragraphs/1"
+
+    @property
+    def text(self) -> str:
+        """The article's body text: body paragraphs only, separated by blank lines."""
+        return "\n\n".join(p.text for p in self.paragraphs if p.role == "body")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One item that could not be ingested, and why. Stored in ``failures``; the run goes on."""
+
+    origin: str
+    stage: str  # "load" | "clean" | "store"
+    reason: str  # short machine-readable reason, e.g. "empty", "binary", "too_large", "no_text"
+    message: str
