@@ -1,0 +1,197 @@
+"""The near-duplicate index in DuckDB: keys in, candidate pairs out, links written. All of dedup's SQL.
+
+The index is two tables (migration 0002): ``dedup_keys(key, paragraph_id)`` and ``dedup_paragraphs``. A batch
+is matched against everything stored with one hash join of the batch's keys (held in memory, a few hundred
+thousand at most) against ``dedup_keys``, so nothing of the stored corpus is loaded into Python: only the
+candidate paragraphs' rows are read back to verify them.
+
+Every function takes the open connection of the caller's transaction and never commits: links are written
+in the same transaction as the batch that caused them. Not the decisions (``verify``, ``links``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from wiredesk.dedup.links import Link, Placement
+from wiredesk.dedup.settings import DedupSettings
+from wiredesk.errors import StoreError
+
+_INDEX_FIELDS = ("num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "seed", "min_tokens", "roles")
+
+
+@dataclass(frozen=True)
+class StoredParagraph:
+    paragraph_id: int
+    document_id: int
+    doc_key: str
+    is_current: bool
+    position: int
+    published_at: datetime | None
+    role: str
+    text: str
+    match_hash: int
+
+    @property
+    def placement(self) -> Placement:
+        return Placement(self.paragraph_id, self.document_id, self.position, self.published_at)
+
+
+def _ids_table(ids: Iterable[int]) -> dict[str, np.ndarray]:
+    return {"id": np.unique(np.fromiter(ids, dtype=np.int64))}
+
+
+def load_paragraphs(con, ids: Iterable[int]) -> dict[int, StoredParagraph]:
+    """The rows verification and ordering need, for the given paragraph ids."""
+    wanted = _ids_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
+    rows = con.execute(
+        """
+        SELECT p.paragraph_id, p.document_id, d.doc_key, d.is_current, p.position, d.published_at, p.role,
+               p.text, p.match_hash
+        FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
+        WHERE p.paragraph_id IN (SELECT id FROM wanted)
+        """
+    ).fetchall()
+    return {r[0]: StoredParagraph(*r) for r in rows}
+
+
+def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
+    """The ids among ``ids`` the index has not seen (re-indexing the same paragraph is a no-op)."""
+    wanted = _ids_table(ids)  # noqa: F841
+    rows = con.execute(
+        "SELECT id FROM wanted ANTI JOIN dedup_paragraphs d ON d.paragraph_id = wanted.id ORDER BY id"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def insert_keys(con, ids: Sequence[int], keys: Sequence[np.ndarray], n_tokens: Sequence[int], run_id: int) -> int:
+    """Store the keys of newly indexed paragraphs; returns the number of key rows written."""
+    if not ids:
+        return 0
+    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    batch_keys = {  # noqa: F841
+        "key": np.concatenate([*keys, np.empty(0, dtype=np.int64)]).astype(np.int64),
+        "paragraph_id": np.repeat(np.asarray(ids, dtype=np.int64), lengths),
+    }
+    seen = {  # noqa: F841
+        "paragraph_id": np.asarray(ids, dtype=np.int64),
+        "n_tokens": np.asarray(n_tokens, dtype=np.int32),
+        "n_keys": lengths.astype(np.int32),
+    }
+    con.execute("INSERT INTO dedup_keys SELECT key, paragraph_id FROM batch_keys")
+    con.execute("INSERT INTO dedup_paragraphs SELECT paragraph_id, n_tokens, n_keys, ? FROM seen", [run_id])
+    return int(lengths.sum())
+
+
+def find_candidates(con, ids: Sequence[int], keys: Sequence[np.ndarray], max_candidates: int) -> set[tuple[int, int]]:
+    """Undirected candidate pairs ``(low_id, high_id)``: batch paragraphs and any stored paragraph (batch included)
+    sharing at least one key; per batch paragraph the ``max_candidates`` sharing most keys."""
+    if not ids:
+        return set()
+    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    probe = {  # noqa: F841
+        "key": np.concatenate([*keys, np.empty(0, dtype=np.int64)]).astype(np.int64),
+        "src": np.repeat(np.asarray(ids, dtype=np.int64), lengths),
+    }
+    rows = con.execute(
+        """
+        SELECT src, dst FROM (
+            SELECT b.src, k.paragraph_id AS dst, count(*) AS shared
+            FROM probe b JOIN dedup_keys k ON k.key = b.key
+            WHERE k.paragraph_id <> b.src
+            GROUP BY b.src, k.paragraph_id
+        )
+        QUALIFY row_number() OVER (PARTITION BY src ORDER BY shared DESC, dst) <= ?
+        """,
+        [max_candidates],
+    ).fetchall()
+    return {(min(a, b), max(a, b)) for a, b in rows}
+
+
+def load_current_links(con, ids: Iterable[int]) -> dict[tuple[int, str], Link]:
+    """Stored links of the given paragraphs, keyed by ``(paragraph_id, link_class)``."""
+    wanted = _ids_table(ids)  # noqa: F841
+    rows = con.execute(
+        """
+        SELECT paragraph_id, duplicate_of, kind, similarity FROM duplicates
+        WHERE paragraph_id IN (SELECT id FROM wanted) ORDER BY paragraph_id, duplicate_of
+        """
+    ).fetchall()
+    out: dict[tuple[int, str], Link] = {}
+    for row in rows:
+        link = Link(*row)
+        out.setdefault((link.paragraph_id, link.link_class), link)
+    return out
+
+
+def write_links(con, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int) -> None:
+    """Replace superseded links and insert new ones (in the caller's transaction)."""
+    for link in replaced:
+        con.execute("DELETE FROM duplicates WHERE paragraph_id = ? AND duplicate_of = ?", [link.paragraph_id, link.duplicate_of])
+    if not new:
+        return
+    con.execute(
+        """
+        INSERT INTO duplicates (paragraph_id, duplicate_of, kind, similarity, method, run_id)
+        SELECT unnest($1::BIGINT[]), unnest($2::BIGINT[]), unnest($3::VARCHAR[]), unnest($4::DOUBLE[]), $5, $6
+        """,
+        [[l.paragraph_id for l in new], [l.duplicate_of for l in new], [l.kind for l in new],
+         [l.similarity for l in new], method, run_id],
+    )
+
+
+# -- index versioning ---------------------------------------------------------------------------------------
+
+def index_settings_json(settings: DedupSettings) -> str:
+    values = asdict(settings)
+    return json.dumps({k: values[k] for k in _INDEX_FIELDS}, sort_keys=True)
+
+
+def stored_signature_version(con) -> str | None:
+    row = con.execute("SELECT signature_version FROM dedup_index").fetchone()
+    return row[0] if row else None
+
+
+def check_index_version(con, settings: DedupSettings, run_id: int | None = None) -> None:
+    """Record the signature version on a fresh index; refuse to mix keys of two versions.
+
+    Raises ``StoreError`` naming the fix (``rebuild_index``) when the stored keys were made with other
+    index parameters.
+    """
+    stored = stored_signature_version(con)
+    if stored is None:
+        con.execute(
+            "INSERT INTO dedup_index VALUES (?, ?, ?, ?)",
+            [settings.signature_version, index_settings_json(settings), datetime.now(timezone.utc), run_id],
+        )
+    elif stored != settings.signature_version:
+        raise StoreError(
+            f"the near-duplicate index was built with {stored!r} but the settings give "
+            f"{settings.signature_version!r}; rebuild it (wiredesk dedup-rebuild / rebuild_index) or restore the "
+            "[dedup] index settings"
+        )
+
+
+def clear_index(con, settings: DedupSettings, run_id: int | None = None) -> None:
+    """Drop every key and start a fresh index at the current signature version (links are kept)."""
+    con.execute("DELETE FROM dedup_keys")
+    con.execute("DELETE FROM dedup_paragraphs")
+    con.execute("DELETE FROM dedup_index")
+    check_index_version(con, settings, run_id)
+
+
+def all_paragraph_ids(con, after: int, limit: int) -> list[int]:
+    """Paragraph ids of current documents above ``after``, ascending (for a chunked rebuild)."""
+    rows = con.execute(
+        """
+        SELECT p.paragraph_id FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
+        WHERE d.is_current AND p.paragraph_id > ? ORDER BY p.paragraph_id LIMIT ?
+        """,
+        [after, limit],
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -1,0 +1,83 @@
+"""Near-duplicate settings: one frozen dataclass with measured defaults (see docs/dedup.md for the numbers).
+
+The settings loader maps a ``[dedup]`` TOML table onto ``DedupSettings`` field by field. Fields split in two:
+*index* parameters change the stored keys, so ``signature_version`` changes with them and the index must be
+rebuilt (``wiredesk.dedup.index.rebuild_index``); *decision* parameters only change which verified candidates
+become links and can be changed at any time (they apply to batches ingested afterwards).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wiredesk.errors import ConfigError
+
+#: Bump when the code that turns text into keys changes (match_tokens, shingling, hashing, banding).
+KEYS_CODE_VERSION = 1
+
+
+def _rensa_algorithm() -> int:
+    from rensa import RMinHash  # imported here so settings can be loaded without building signatures
+
+    return int(RMinHash.ALGORITHM_VERSION)
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    # -- index parameters (stored keys depend on them; changing one requires a rebuild) --
+    #: MinHash permutations per paragraph signature.
+    num_perm: int = 64
+    #: LSH bands; ``num_perm / bands`` rows per band. 16 x 4 puts the 50 % candidate point at Jaccard ~0.50.
+    bands: int = 16
+    #: Words per shingle for the MinHash signature.
+    shingle_words: int = 3
+    #: Words per shingle for winnowing anchors, and the winnowing window (in shingles). Any shared run of
+    #: ``anchor_words + anchor_window - 1`` words is guaranteed to produce a shared anchor.
+    anchor_words: int = 5
+    anchor_window: int = 8
+    #: MinHash seed.
+    seed: int = 1
+    #: Paragraphs with fewer match tokens get no near/partial keys (exact links still apply).
+    min_tokens: int = 6
+    #: Roles that take part in near/partial matching (credits and boilerplate only ever link exactly).
+    roles: tuple[str, ...] = ("body", "caption")
+
+    # -- decision parameters (apply to new batches, no rebuild) --
+    #: Whole-paragraph similarity (weighted token alignment, 0..1) at or above which two paragraphs are ``near``.
+    near_threshold: float = 0.70
+    #: Also ``near``: the shorter paragraph's tokens are at least this share aligned inside the longer one...
+    near_containment: float = 0.85
+    #: ...and it has at least this share of the longer one's length (a trimmed rewrite, not a quote).
+    near_min_length_ratio: float = 0.6
+    #: A ``partial`` link needs at least this many words shared in runs of ``partial_min_run`` words...
+    partial_min_shared: int = 12
+    partial_min_run: int = 5
+    #: ...covering at least this share of the shorter paragraph.
+    partial_min_containment: float = 0.30
+    #: Safety valve against hot keys: at most this many stored candidates are verified per paragraph (the
+    #: ones sharing most keys). Incremental and one-shot runs agree whenever no paragraph reaches the cap.
+    max_candidates: int = 200
+
+    def __post_init__(self) -> None:
+        if self.num_perm <= 0 or self.bands <= 0 or self.num_perm % self.bands:
+            raise ConfigError(f"dedup.bands ({self.bands}) must divide dedup.num_perm ({self.num_perm})")
+        for name in ("shingle_words", "anchor_words", "anchor_window", "min_tokens", "partial_min_run",
+                     "partial_min_shared", "max_candidates"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"dedup.{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("near_threshold", "near_containment", "near_min_length_ratio", "partial_min_containment"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ConfigError(f"dedup.{name} must be in (0, 1], got {getattr(self, name)}")
+
+    @property
+    def rows_per_band(self) -> int:
+        return self.num_perm // self.bands
+
+    @property
+    def signature_version(self) -> str:
+        """Identifies the stored keys: equal versions mean the index can be reused as it is."""
+        return (
+            f"keys/{KEYS_CODE_VERSION};minhash/rensa-r{_rensa_algorithm()};p{self.num_perm};b{self.bands};k{self.shingle_words};"
+            f"s{self.seed};anchor{self.anchor_words}x{self.anchor_window};min{self.min_tokens};"
+            f"roles={','.join(sorted(self.roles))}"
+        )
