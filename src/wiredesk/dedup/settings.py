@@ -33,8 +33,8 @@ class DedupSettings:
     shingle_words: int = 3
     #: Words per shingle for winnowing anchors, and the winnowing window (in shingles). Any shared run of
     #: ``anchor_words + anchor_window - 1`` words is guaranteed to produce a shared anchor.
-    anchor_words: int = 5
-    anchor_window: int = 8
+    anchor_words: int = 4
+    anchor_window: int = 6
     #: MinHash seed.
     seed: int = 1
     #: Paragraphs with fewer match tokens get no near/partial keys (exact links still apply).
@@ -44,16 +44,16 @@ class DedupSettings:
 
     # -- decision parameters (apply to new batches, no rebuild) --
     #: Whole-paragraph similarity (weighted token alignment, 0..1) at or above which two paragraphs are ``near``.
-    near_threshold: float = 0.70
+    near_threshold: float = 0.80
     #: Also ``near``: the shorter paragraph's tokens are at least this share aligned inside the longer one...
     near_containment: float = 0.85
     #: ...and it has at least this share of the longer one's length (a trimmed rewrite, not a quote).
     near_min_length_ratio: float = 0.6
     #: A ``partial`` link needs at least this many words shared in runs of ``partial_min_run`` words...
     partial_min_shared: int = 12
-    partial_min_run: int = 5
+    partial_min_run: int = 8
     #: ...covering at least this share of the shorter paragraph.
-    partial_min_containment: float = 0.30
+    partial_min_containment: float = 0.20
     #: Safety valve against hot keys: at most this many stored candidates are verified per paragraph (the
     #: ones sharing most keys). Incremental and one-shot runs agree whenever no paragraph reaches the cap.
     max_candidates: int = 200

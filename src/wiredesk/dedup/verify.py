@@ -8,6 +8,7 @@ candidate from a hot band costs time, never a wrong link.
                 aligned in order (``2*matched / (len_a + len_b)``, difflib's ratio on tokens), is at least
                 ``near_threshold``; or the shorter one is almost all inside the longer one
                 (``near_containment``) and not much shorter (``near_min_length_ratio``): a trimmed rewrite.
+                Similarity: the ratio, or for a trimmed rewrite the larger of ratio and contained share.
                 Numbers and names weigh ``SALIENT_WEIGHT``: the same template with other numbers or names
                 ("Apple rose 2.3% to $150" / "Tesla fell 1.1% to $700") is a different fact, not a copy.
 * ``partial`` – a substantial part of one is contained in the other: at least ``partial_min_shared`` tokens
@@ -73,10 +74,12 @@ def compare(a: MatchText, b: MatchText, settings: DedupSettings, *, same_exact_t
     shared = sum(size for _, _, size in blocks if size >= settings.partial_min_run)
     shorter = min(len(a.tokens), len(b.tokens))
     contained = sum(size for _, _, size in blocks) / shorter
-    if near >= settings.near_threshold or (
-        contained >= settings.near_containment and shorter >= settings.near_min_length_ratio * max(len(a.tokens), len(b.tokens))
-    ):
-        return Verdict("near", round(max(near, min(contained, 0.99) if near < settings.near_threshold else near), 4))
+    trimmed = contained >= settings.near_containment and shorter >= settings.near_min_length_ratio * max(
+        len(a.tokens), len(b.tokens)
+    )
+    if near >= settings.near_threshold or trimmed:
+        # similarity of a near link: the alignment ratio, or for a trimmed rewrite the share contained
+        return Verdict("near", round(max(near, contained) if trimmed else near, 4))
     if shared >= settings.partial_min_shared and shared / shorter >= settings.partial_min_containment:
         return Verdict("partial", round(shared / shorter, 4))
     return None

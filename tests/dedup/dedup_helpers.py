@@ -2,7 +2,7 @@
 
 Phase-1 tests of the near-duplicate stage need stored documents and paragraphs before the pipeline exists;
 this writes the same rows (0001 schema) the store writes. Tests through the pipeline live in
-tests/dedup/test_pipeline_dedup.py.
+tests/dedup/test_dedup_pipeline.py.
 """
 
 from __future__ import annotations
