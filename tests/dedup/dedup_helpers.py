@@ -1,30 +1,29 @@
 """A real DuckDB file with the shipped migrations, and a minimal writer of documents and paragraphs.
 
-Phase-1 tests of the near-duplicate stage need stored documents and paragraphs before the pipeline exists;
-this writes the same rows (0001 schema) the store writes. Tests through the pipeline live in
+Unit tests of the near-duplicate stage control document ids, dates and texts exactly, so they write the rows
+the store writes (0001 schema) directly and call the stage; tests through the pipeline and CLI live in
 tests/dedup/test_dedup_pipeline.py.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from wiredesk.normalize import content_hash, match_hash
+from wiredesk.store.migrate import migrate
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def open_db(path: Path) -> duckdb.DuckDBPyConnection:
+    """A migrated database file (the store's own migrator)."""
     con = duckdb.connect(str(path))
-    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'paragraphs'").fetchone()[0]:
-        migrations = resources.files("wiredesk.store") / "migrations"
-        for name in ("0001_initial.sql", "0002_near_duplicates.sql"):
-            # 0001 as first committed used the reserved word `at`; main renames it to `failed_at`.
-            con.execute((migrations / name).read_text().replace("    at       TIMESTAMPTZ", "    failed_at TIMESTAMPTZ"))
+    migrate(con)
     return con
 
 
@@ -63,3 +62,19 @@ def links(con) -> list[tuple]:
     return con.execute(
         "SELECT paragraph_id, duplicate_of, kind, round(similarity, 4) FROM duplicates ORDER BY ALL"
     ).fetchall()
+
+
+@pytest.fixture
+def con(tmp_path):
+    """An open connection to a fresh, migrated database file (import this fixture into a test module)."""
+    connection = open_db(tmp_path / "wiredesk.duckdb")
+    yield connection
+    connection.close()
+
+
+def corpus_dir() -> Path:
+    """``../shared/corpus`` beside the repository (``WIREDESK_CORPUS`` overrides); skips the test when absent."""
+    path = Path(os.environ.get("WIREDESK_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "corpus")
+    if not (path / "aeb" / "ground-truth.json").exists():
+        pytest.skip(f"corpus not found at {path} (set WIREDESK_CORPUS)")
+    return path

@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
-from dedup_helpers import add_document, links, open_db, seed_paragraphs
+from dedup_helpers import add_document, con, links, open_db, seed_paragraphs  # noqa: F401 (con is a fixture)
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from wiredesk.dedup.near import dedup_batch, rebuild_index
+from wiredesk.store.near_links import link_near as dedup_batch, rebuild_index
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.errors import StoreError
 
@@ -30,12 +30,12 @@ def seed_links(con, ap_ids, sun_ids):
     return ap, sun, by_pair
 
 
-def test_the_seed_pairs_are_found_with_the_right_kind_and_direction(db):
+def test_the_seed_pairs_are_found_with_the_right_kind_and_direction(con):
     ap, sun = seed_paragraphs(AP), seed_paragraphs(SUN)
-    ap_ids = add_document(db, "ap", ap, published_at=DAY, source="AP")
-    sun_ids = add_document(db, "sun", sun, published_at=DAY, source="The Sun")
-    dedup_batch(db, ap_ids + sun_ids, S, run_id=1)
-    found = {(p, q): kind for p, q, kind, _ in links(db)}
+    ap_ids = add_document(con, "ap", ap, published_at=DAY, source="AP")
+    sun_ids = add_document(con, "sun", sun, published_at=DAY, source="The Sun")
+    dedup_batch(con, ap_ids + sun_ids, S, run_id=1)
+    found = {(p, q): kind for p, q, kind, _ in links(con)}
 
     # Same publication day: the earliest ingested (AP, lower document_id) is the earliest copy.
     ap_lead = ap_ids[find(ap, "Dozens of Iraqi Shiite militiamen")]
@@ -52,38 +52,38 @@ def test_the_seed_pairs_are_found_with_the_right_kind_and_direction(db):
     assert found[(sun_strikes, ap_long)] == "partial"
 
 
-def test_an_earlier_published_copy_becomes_canonical_even_when_ingested_later(db):
+def test_an_earlier_published_copy_becomes_canonical_even_when_ingested_later(con):
     ap, sun = seed_paragraphs(AP), seed_paragraphs(SUN)
-    sun_ids = add_document(db, "sun", sun, published_at=DAY.replace(hour=20), source="The Sun")
-    dedup_batch(db, sun_ids, S, run_id=1)
-    ap_ids = add_document(db, "ap", ap, published_at=DAY.replace(hour=9), source="AP")
-    dedup_batch(db, ap_ids, S, run_id=2)
-    found = {(p, q): kind for p, q, kind, _ in links(db)}
+    sun_ids = add_document(con, "sun", sun, published_at=DAY.replace(hour=20), source="The Sun")
+    dedup_batch(con, sun_ids, S, run_id=1)
+    ap_ids = add_document(con, "ap", ap, published_at=DAY.replace(hour=9), source="AP")
+    dedup_batch(con, ap_ids, S, run_id=2)
+    found = {(p, q): kind for p, q, kind, _ in links(con)}
     sun_caption = sun_ids[find(sun, "Dozens of angry Iraqi Shiite")]
     assert found[(sun_caption, ap_ids[find(ap, "Dozens of Iraqi Shiite militiamen")])] == "near"
     assert all(q not in sun_ids or p in sun_ids for p, q in found)  # nothing of AP points to The Sun
 
 
-def test_dedup_of_the_same_batch_twice_adds_nothing(db):
-    ids = add_document(db, "ap", seed_paragraphs(AP)) + add_document(db, "sun", seed_paragraphs(SUN))
-    first = dedup_batch(db, ids, S, run_id=1)
-    before = links(db), db.execute("SELECT count(*) FROM dedup_keys").fetchone()
-    second = dedup_batch(db, ids, S, run_id=2)
+def test_dedup_of_the_same_batch_twice_adds_nothing(con):
+    ids = add_document(con, "ap", seed_paragraphs(AP)) + add_document(con, "sun", seed_paragraphs(SUN))
+    first = dedup_batch(con, ids, S, run_id=1)
+    before = links(con), con.execute("SELECT count(*) FROM dedup_keys").fetchone()
+    second = dedup_batch(con, ids, S, run_id=2)
     assert first.links_new > 0 and (second.indexed, second.links_new) == (0, 0)
-    assert (links(db), db.execute("SELECT count(*) FROM dedup_keys").fetchone()) == before
+    assert (links(con), con.execute("SELECT count(*) FROM dedup_keys").fetchone()) == before
 
 
-def test_changed_index_settings_are_refused_until_the_index_is_rebuilt(db):
-    ids = add_document(db, "ap", seed_paragraphs(AP)) + add_document(db, "sun", seed_paragraphs(SUN))
-    dedup_batch(db, ids, S, run_id=1)
-    before = links(db)
+def test_changed_index_settings_are_refused_until_the_index_is_rebuilt(con):
+    ids = add_document(con, "ap", seed_paragraphs(AP)) + add_document(con, "sun", seed_paragraphs(SUN))
+    dedup_batch(con, ids, S, run_id=1)
+    before = links(con)
     other = replace(S, num_perm=128, bands=32)
-    more = add_document(db, "copy", ["Firefighters battled a blaze at a chemical warehouse outside Rotterdam."])
+    more = add_document(con, "copy", ["Firefighters battled a blaze at a chemical warehouse outside Rotterdam."])
     with pytest.raises(StoreError, match="rebuild"):
-        dedup_batch(db, more, other, run_id=2)
-    rebuild_index(db, other, run_id=3)
-    assert db.execute("SELECT signature_version FROM dedup_index").fetchone()[0] == other.signature_version
-    assert set(before) <= set(links(db))
+        dedup_batch(con, more, other, run_id=2)
+    rebuild_index(con, other, run_id=3)
+    assert con.execute("SELECT signature_version FROM dedup_index").fetchone()[0] == other.signature_version
+    assert set(before) <= set(links(con))
 
 
 # -- incremental runs and property tests -------------------------------------------------------------------

@@ -4,11 +4,11 @@ Canonical order (the issue's "who published it first"): earliest ``published_at`
 earliest ingested (lowest ``document_id``), then lowest ``position`` in the document. It is a total order, so
 the result never depends on the order paragraphs arrive in.
 
-A paragraph links to the earliest paragraph it *directly* matches, if that one precedes it: one ``copy`` link
-(kind ``exact`` or ``near``) and, separately, one ``partial`` link. As a batch brings new matches, a stored
-paragraph's link moves to a new paragraph only if that one is earlier than its current target; the target is
-therefore the minimum over all matches ever seen, which is why incremental runs give the same links as one
-big run. Pure: no database access.
+A paragraph links to the earliest paragraph it *directly* matches, if that one precedes it: at most one link
+per kind (``near``, ``partial``; ``exact`` links are made by ``wiredesk.dedup.exact`` for whole clusters of
+equal text). As a batch brings new matches, a stored paragraph's link moves to a new paragraph only if that one
+is earlier than its current target; the target is therefore the minimum over all matches ever seen, which is
+why incremental runs give the same links as one big run. Pure: no database access.
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wiredesk.dedup.verify import Verdict
-
-COPY_KINDS = ("exact", "near")
-
 
 @dataclass(frozen=True)
 class Placement:
@@ -48,7 +45,7 @@ class Link:
 
     @property
     def link_class(self) -> str:
-        return "copy" if self.kind in COPY_KINDS else "partial"
+        return link_class(self.kind)
 
 
 @dataclass(frozen=True)
@@ -61,7 +58,8 @@ class Match:
 
 
 def link_class(kind: str) -> str:
-    return "copy" if kind in COPY_KINDS else "partial"
+    """Links of one class compete for "earliest": an exact or near copy is a copy; a partial overlap is not."""
+    return "partial" if kind == "partial" else "copy"
 
 
 def decide_links(

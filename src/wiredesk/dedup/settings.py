@@ -1,9 +1,10 @@
-"""Near-duplicate settings: one frozen dataclass with measured defaults (see docs/dedup.md for the numbers).
+"""Duplicate-linking settings (the ``[dedup]`` table): one frozen dataclass with measured defaults.
 
-The settings loader maps a ``[dedup]`` TOML table onto ``DedupSettings`` field by field. Fields split in two:
-*index* parameters change the stored keys, so ``signature_version`` changes with them and the index must be
-rebuilt (``wiredesk.dedup.index.rebuild_index``); *decision* parameters only change which verified candidates
-become links and can be changed at any time (they apply to batches ingested afterwards).
+``wiredesk.settings`` maps the ``[dedup]`` TOML table onto ``DedupSettings`` field by field (docs/dedup.md
+has the measurements behind each default). Fields split in three: *eligibility* (``min_chars``, ``roles``)
+applies to exact and near links; *index* parameters change the stored keys, so ``signature_version`` changes
+with them and the index must be rebuilt (``wiredesk dedup-rebuild``); *decision* parameters only change which
+verified candidates become links and apply to batches ingested afterwards.
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ def _rensa_algorithm() -> int:
 
 @dataclass(frozen=True)
 class DedupSettings:
+    """Duplicate linking: which paragraphs take part, the near-duplicate index, and the link thresholds."""
+
+    # -- eligibility (exact and near) --
+    #: paragraphs shorter than this (in characters) are not linked: "Credit: Reuters" is not news
+    min_chars: int = 30
+    #: roles whose paragraphs are linked (credits and boilerplate are not)
+    roles: tuple[str, ...] = ("body", "caption")
+
     # -- index parameters (stored keys depend on them; changing one requires a rebuild) --
     #: MinHash permutations per paragraph signature.
     num_perm: int = 64
@@ -39,8 +48,6 @@ class DedupSettings:
     seed: int = 1
     #: Paragraphs with fewer match tokens get no near/partial keys (exact links still apply).
     min_tokens: int = 6
-    #: Roles that take part in near/partial matching (credits and boilerplate only ever link exactly).
-    roles: tuple[str, ...] = ("body", "caption")
 
     # -- decision parameters (apply to new batches, no rebuild) --
     #: Whole-paragraph similarity (weighted token alignment, 0..1) at or above which two paragraphs are ``near``.
@@ -61,7 +68,7 @@ class DedupSettings:
     def __post_init__(self) -> None:
         if self.num_perm <= 0 or self.bands <= 0 or self.num_perm % self.bands:
             raise ConfigError(f"dedup.bands ({self.bands}) must divide dedup.num_perm ({self.num_perm})")
-        for name in ("shingle_words", "anchor_words", "anchor_window", "min_tokens", "partial_min_run",
+        for name in ("min_chars", "shingle_words", "anchor_words", "anchor_window", "min_tokens", "partial_min_run",
                      "partial_min_shared", "max_candidates"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"dedup.{name} must be at least 1, got {getattr(self, name)}")
@@ -78,6 +85,6 @@ class DedupSettings:
         """Identifies the stored keys: equal versions mean the index can be reused as it is."""
         return (
             f"keys/{KEYS_CODE_VERSION};minhash/rensa-r{_rensa_algorithm()};p{self.num_perm};b{self.bands};k{self.shingle_words};"
-            f"s{self.seed};anchor{self.anchor_words}x{self.anchor_window};min{self.min_tokens};"
+            f"s{self.seed};anchor{self.anchor_words}x{self.anchor_window};min{self.min_tokens}t{self.min_chars}c;"
             f"roles={','.join(sorted(self.roles))}"
         )

@@ -26,6 +26,7 @@ from wiredesk.models import Article, Failure, InputItem
 from wiredesk.normalize import content_hash, match_hash
 from wiredesk.settings import DedupSettings
 from wiredesk.store.migrate import migrate
+from wiredesk.store.near_links import link_near
 from wiredesk.version import PARAGRAPHS_VERSION, PIPELINE_VERSION
 
 RAW_CODEC = "zlib"
@@ -283,6 +284,11 @@ class Store:
 
         # 4. exact-duplicate links of every cluster this batch touched, recomputed whole
         counts.duplicates_new = self._relink_exact(sorted(dedup_hashes), superseded, set(new_paragraph_ids), dedup, run_id)
+
+        # 4b. near-duplicate and partial links against everything stored (issue 4; wiredesk.store.near_links)
+        near = link_near(con, new_paragraph_ids, dedup, run_id, superseded_documents=superseded)
+        fresh_ids = set(new_paragraph_ids)
+        counts.duplicates_new += sum(1 for link in near.new_links if link.paragraph_id in fresh_ids)
 
         # 5. failures and the run's counters
         self._insert_failures(run_id, list(batch.failures), now)

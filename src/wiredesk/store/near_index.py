@@ -1,4 +1,6 @@
-"""The near-duplicate index in DuckDB: keys in, candidate pairs out, links written. All of dedup's SQL.
+"""The near-duplicate index in DuckDB: keys in, candidate pairs out, near/partial links written.
+
+All of the near-duplicate stage's SQL (the stage itself is ``wiredesk.store.near_links``).
 
 The index is two tables (migration 0002): ``dedup_keys(key, paragraph_id)`` and ``dedup_paragraphs``. A batch
 is matched against everything stored with one hash join of the batch's keys (held in memory, a few hundred
@@ -22,7 +24,7 @@ from wiredesk.dedup.links import Link, Placement
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.errors import StoreError
 
-_INDEX_FIELDS = ("num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "seed", "min_tokens", "roles")
+_INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "seed", "min_tokens", "roles")
 
 
 @dataclass(frozen=True)
@@ -114,12 +116,15 @@ def find_candidates(con, ids: Sequence[int], keys: Sequence[np.ndarray], max_can
 
 
 def load_current_links(con, ids: Iterable[int]) -> dict[tuple[int, str], Link]:
-    """Stored links of the given paragraphs, keyed by ``(paragraph_id, link_class)``."""
+    """Stored near/partial links of the given paragraphs, keyed by ``(paragraph_id, link_class)``.
+
+    Exact links are the exact stage's (whole clusters of equal text) and are left alone."""
     wanted = _ids_table(ids)  # noqa: F841
     rows = con.execute(
         """
         SELECT paragraph_id, duplicate_of, kind, similarity FROM duplicates
-        WHERE paragraph_id IN (SELECT id FROM wanted) ORDER BY paragraph_id, duplicate_of
+        WHERE paragraph_id IN (SELECT id FROM wanted) AND kind IN ('near', 'partial')
+        ORDER BY paragraph_id, duplicate_of
         """
     ).fetchall()
     out: dict[tuple[int, str], Link] = {}
@@ -143,6 +148,38 @@ def write_links(con, new: Sequence[Link], replaced: Sequence[Link], method: str,
         [[l.paragraph_id for l in new], [l.duplicate_of for l in new], [l.kind for l in new],
          [l.similarity for l in new], method, run_id],
     )
+
+
+def forget_paragraphs(con, ids: Sequence[int]) -> list[int]:
+    """Remove paragraphs (of superseded document versions) from the index and drop their near/partial links.
+
+    Returns the paragraphs whose link pointed to one of them: they must be relinked."""
+    if not ids:
+        return []
+    gone = _ids_table(ids)  # noqa: F841
+    orphans = [r[0] for r in con.execute(
+        """
+        SELECT DISTINCT paragraph_id FROM duplicates
+        WHERE kind IN ('near', 'partial') AND duplicate_of IN (SELECT id FROM gone)
+          AND paragraph_id NOT IN (SELECT id FROM gone)
+        ORDER BY 1
+        """
+    ).fetchall()]
+    con.execute(
+        "DELETE FROM duplicates WHERE kind IN ('near', 'partial') AND "
+        "(paragraph_id IN (SELECT id FROM gone) OR duplicate_of IN (SELECT id FROM gone))"
+    )
+    con.execute("DELETE FROM dedup_keys WHERE paragraph_id IN (SELECT id FROM gone)")
+    return orphans
+
+
+def paragraphs_of_documents(con, document_ids: Sequence[int]) -> list[int]:
+    if not document_ids:
+        return []
+    docs = {"id": np.asarray(document_ids, dtype=np.int64)}  # noqa: F841
+    return [r[0] for r in con.execute(
+        "SELECT paragraph_id FROM paragraphs WHERE document_id IN (SELECT id FROM docs) ORDER BY 1"
+    ).fetchall()]
 
 
 # -- index versioning ---------------------------------------------------------------------------------------
@@ -172,7 +209,7 @@ def check_index_version(con, settings: DedupSettings, run_id: int | None = None)
     elif stored != settings.signature_version:
         raise StoreError(
             f"the near-duplicate index was built with {stored!r} but the settings give "
-            f"{settings.signature_version!r}; rebuild it (wiredesk dedup-rebuild / rebuild_index) or restore the "
+            f"{settings.signature_version!r}; rebuild it (`wiredesk dedup-rebuild`) or restore the "
             "[dedup] index settings"
         )
 
