@@ -48,7 +48,7 @@ def candidates(pairs: list[dict], settings: DedupSettings) -> list[bool]:
     keys = compute_keys([t.tokens for t in texts], settings)
     out = []
     for i, p in enumerate(pairs):
-        ka, kb = keys[2 * i], keys[2 * i + 1]
+        ka, kb = keys.of(2 * i), keys.of(2 * i + 1)
         out.append(match_hash(p["a"]) == match_hash(p["b"]) or bool(len(np.intersect1d(ka, kb))))
     return out
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from wiredesk.normalize import _FOLD_TABLE, normalize_for_match
+from wiredesk.normalize import _FOLD_TABLE, _INVISIBLE
 
 # 1. Credits. A credit glued to a caption by the page layout ("... dozens moreCredit: Reuters",
 #    "... compoundCredit: Getty – Contributor") or after a space, only at the end of a paragraph and only when
@@ -40,11 +40,23 @@ def strip_credits(text: str) -> str:
     return _TRAILING_CREDIT.sub("", _PAREN_CREDIT.sub(" ", text)).strip()
 
 
-def _fold(text: str) -> str:
-    text = normalize_for_match(strip_credits(text))
+def _cased_tokens(text: str) -> list[str]:
+    """Word tokens in their original case: credits stripped, NFKC, quotes/dashes folded, U.S. -> US,
+    apostrophes inside words and digit-group separators dropped."""
+    text = unicodedata.normalize("NFKC", strip_credits(text))
+    text = _INVISIBLE.sub("", text).translate(_FOLD_TABLE)
     text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
-    text = _APOSTROPHE.sub("", text)
-    return _DIGIT_SEP.sub("", text)
+    text = _DIGIT_SEP.sub("", _APOSTROPHE.sub("", text))
+    return [t for t in _NON_WORD.split(text) if t]
+
+
+def match_tokens_and_salience(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """``match_tokens`` and ``salient_flags`` in one pass (what verification uses)."""
+    cased = _cased_tokens(text)
+    tokens = tuple(t.casefold() for t in cased)
+    # tokens are runs of \w: one that is not all letters has a digit in it
+    flags = tuple(not t.isalpha() or (i > 0 and t[0].isupper()) for i, t in enumerate(cased))
+    return tokens, flags
 
 
 def match_tokens(text: str) -> tuple[str, ...]:
@@ -53,18 +65,14 @@ def match_tokens(text: str) -> tuple[str, ...]:
     >>> match_tokens("The U.S. military’s strikes — 25,000 dead moreCredit: Reuters")
     ('the', 'us', 'militarys', 'strikes', '25000', 'dead', 'more')
     """
-    return tuple(t for t in _NON_WORD.split(_fold(text)) if t)
+    return tuple(t.casefold() for t in _cased_tokens(text))
 
 
 def salient_flags(text: str) -> tuple[bool, ...]:
     """Per match token: does it carry a fact a template would swap (a number, or a capitalized word that
     does not start the paragraph)? Parallel to ``match_tokens(text)``; verification weighs these up so
     "Police arrested a man in Leeds" and "Police arrested a man in York" are not near-duplicates."""
-    cased = strip_credits(text)
-    cased = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), unicodedata.normalize("NFKC", cased).translate(_FOLD_TABLE).replace("\u00ad", ""))
-    raw = [t for t in _NON_WORD.split(_DIGIT_SEP.sub("", _APOSTROPHE.sub("", cased))) if t]
-    flags = tuple(i > 0 and (t[0].isupper() or any(c.isdigit() for c in t)) or (i == 0 and any(c.isdigit() for c in t)) for i, t in enumerate(raw))
-    return flags if len(flags) == len(match_tokens(text)) else tuple(any(c.isdigit() for c in t) for t in match_tokens(text))
+    return match_tokens_and_salience(text)[1]
 
 
 def match_text(text: str) -> str:

@@ -25,17 +25,25 @@ BAND_TAG = 0x01
 ANCHOR_TAG = 0x02
 
 
-def signatures(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int) -> np.ndarray:
-    """MinHash signatures of many shingle-hash arrays with rensa: uint32 matrix ``(len(shingle_sets), num_perm)``."""
+def signatures_flat(flat: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+    """MinHash signatures with rensa of rows ``flat[offsets[i]:offsets[i+1]]`` (uint64 shingle hashes; rows must
+    not be empty): uint32 matrix ``(len(offsets) - 1, num_perm)``."""
     from rensa import RMinHash
 
-    if not shingle_sets:
+    rows = len(offsets) - 1
+    if rows <= 0:
         return np.empty((0, num_perm), dtype=np.uint32)
-    lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.uint64, count=len(shingle_sets))
-    offsets = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(lengths, dtype=np.uint64)])
-    flat = np.concatenate(shingle_sets).astype(np.uint64, copy=False)
-    matrix = RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, num_perm, seed)
-    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(shingle_sets), num_perm)
+    matrix = RMinHash.digest_matrix_from_flat_token_hashes(
+        np.ascontiguousarray(flat, dtype=np.uint64), np.asarray(offsets, dtype=np.uint64), num_perm, seed
+    )
+    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(rows, num_perm)
+
+
+def signatures(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int) -> np.ndarray:
+    """``signatures_flat`` for a list of per-paragraph shingle arrays."""
+    lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64, count=len(shingle_sets))
+    flat = np.concatenate([*shingle_sets, np.empty(0, dtype=np.uint64)]).astype(np.uint64)
+    return signatures_flat(flat, np.r_[0, np.cumsum(lengths)], num_perm, seed)
 
 
 def signatures_datasketch(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int) -> np.ndarray:

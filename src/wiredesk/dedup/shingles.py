@@ -1,25 +1,39 @@
-"""Shingles and anchors: the hashed pieces of a paragraph's match tokens that the index keys on.
+"""Shingles and anchors: the hashed pieces of a batch of paragraphs that the index keys on.
 
-* ``token_hashes`` gives each word a stable 64-bit hash (BLAKE2b, so equal across processes and machines,
-  unlike Python's ``hash``); ``shingle_hashes`` combines ``k`` consecutive word hashes into one per k-gram.
+* Each word gets a stable 64-bit hash (BLAKE2b, so equal across processes and machines, unlike Python's
+  ``hash``); ``k`` consecutive word hashes combine into one *shingle* hash per k-gram.
+* Shingles made only of stop words ("one of the", "as well as the") are dropped: every story has them, so
+  they would make unrelated paragraphs candidates (hot keys) without saying anything about copying.
 * ``winnow`` keeps the minimum shingle hash of every window of ``w`` consecutive shingles (Schleimer, Wilkerson
   and Aiken, "Winnowing", SIGMOD 2003). Two paragraphs that share a run of at least ``w + k - 1`` words are
   guaranteed to share one of these *anchors*; that is what finds partial overlaps, which MinHash (a
   whole-paragraph resemblance) misses when a short paragraph sits inside a long one.
 
-Pure functions over numpy arrays; nothing here touches the database.
+Everything works on a whole batch at once, as flat numpy arrays with a paragraph number per element (``seg``);
+nothing here touches the database.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+#: English function words (after match-token folding). Part of the keys' definition: changing the list
+#: changes ``KEYS_CODE_VERSION``.
+STOP_WORDS = frozenset("""
+a about after against all also an and any are as at be been before being between both but by can could did do
+does during each for from had has have he her here hers him his how i if in into is it its just me more most my
+no nor not now of off on once only or other our out over own said same she should so some such than that the
+their them then there these they this those through to too under until up very was we were what when where which
+while who whom why will with would you your says told its s t us
+""".split())
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -34,44 +48,66 @@ def mix64(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def _word_hash(word: str) -> int:
+def word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def token_hashes(tokens: Sequence[str], vocabulary: dict[str, int] | None = None) -> np.ndarray:
-    """Stable uint64 hash of each token. ``vocabulary`` is a caller-owned cache reused across one batch."""
-    cache = {} if vocabulary is None else vocabulary
-    out = np.empty(len(tokens), dtype=np.uint64)
-    for i, tok in enumerate(tokens):
-        h = cache.get(tok)
-        if h is None:
-            h = cache[tok] = _word_hash(tok)
-        out[i] = h
-    return out
+@dataclass(frozen=True)
+class Words:
+    """The words of a batch of paragraphs, flattened: hash, stop-word flag and paragraph number of each."""
+
+    hashes: np.ndarray  # uint64
+    stop: np.ndarray  # bool
+    seg: np.ndarray  # int64, paragraph number, non-decreasing
+
+    @classmethod
+    def of(cls, token_lists: Sequence[Sequence[str]]) -> "Words":
+        vocabulary: dict[str, int] = {}
+        flat = [t for tokens in token_lists for t in tokens]
+        hashes = np.fromiter(
+            (vocabulary[t] if t in vocabulary else vocabulary.setdefault(t, word_hash(t)) for t in flat),
+            dtype=np.uint64, count=len(flat),
+        )
+        stop = np.fromiter((t in STOP_WORDS for t in flat), dtype=bool, count=len(flat))
+        seg = np.repeat(np.arange(len(token_lists), dtype=np.int64), [len(t) for t in token_lists])
+        return cls(hashes, stop, seg)
 
 
-def shingle_hashes(word_hashes: np.ndarray, k: int) -> np.ndarray:
-    """One uint64 per k-gram of consecutive words (order-sensitive); a text shorter than k is one shingle."""
-    n = len(word_hashes)
-    if n == 0:
-        return np.empty(0, dtype=np.uint64)
-    k = min(k, n)
+def shingles(words: Words, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(hashes, seg)`` of every k-gram that lies inside one paragraph and is not all stop words."""
+    n = len(words.hashes)
+    if n < k:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    m = n - k + 1
+    acc = np.zeros(m, dtype=np.uint64)
+    all_stop = np.ones(m, dtype=bool)
     with np.errstate(over="ignore"):
-        acc = np.zeros(n - k + 1, dtype=np.uint64)
         for j in range(k):
-            acc = mix64(acc * _GOLDEN + word_hashes[j : n - k + 1 + j])
-    return acc
+            acc = mix64(acc * _GOLDEN + words.hashes[j : j + m])
+            all_stop &= words.stop[j : j + m]
+    keep = (words.seg[: m] == words.seg[k - 1 :]) & ~all_stop
+    return acc[keep], words.seg[: m][keep]
 
 
-def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
-    """The distinct window minima of ``hashes`` (all of them when there are fewer than ``window``)."""
-    if len(hashes) <= window:
-        return np.unique(hashes[:1]) if len(hashes) else hashes
-    view = np.lib.stride_tricks.sliding_window_view(hashes, window)
-    return np.unique(view.min(axis=1))
-
-
-def batch_token_hashes(token_lists: Iterable[Sequence[str]]) -> list[np.ndarray]:
-    """``token_hashes`` for many paragraphs sharing one vocabulary cache."""
-    vocabulary: dict[str, int] = {}
-    return [token_hashes(tokens, vocabulary) for tokens in token_lists]
+def winnow(hashes: np.ndarray, seg: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ``(anchor, seg)`` pairs: minima of every ``window`` consecutive shingles of one paragraph, and
+    the single minimum of a paragraph with fewer shingles than that."""
+    if not len(hashes):
+        return hashes, seg
+    values, owners = [], []
+    if len(hashes) >= window:
+        mins = np.lib.stride_tricks.sliding_window_view(hashes, window).min(axis=1)
+        inside = seg[: len(mins)] == seg[window - 1 :]
+        values.append(mins[inside])
+        owners.append(seg[: len(mins)][inside])
+    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+    counts = np.diff(np.r_[starts, len(seg)])
+    short = counts < window
+    if short.any():
+        values.append(np.minimum.reduceat(hashes, starts)[short])
+        owners.append(seg[starts][short])
+    v, o = np.concatenate(values), np.concatenate(owners)
+    order = np.lexsort((v, o))
+    v, o = v[order], o[order]
+    first = np.r_[True, (v[1:] != v[:-1]) | (o[1:] != o[:-1])]
+    return v[first], o[first]

@@ -20,8 +20,10 @@ Pure and symmetric: ``compare(a, b) == compare(b, a)``. Not the direction (``wir
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from difflib import SequenceMatcher
 
 from wiredesk.dedup.settings import DedupSettings
@@ -45,11 +47,28 @@ class MatchText:
     tokens: tuple[str, ...]
     salient: tuple[bool, ...]
 
+    @cached_property
+    def counts(self) -> Counter:
+        return Counter(self.tokens)
+
+    @cached_property
+    def weights(self) -> dict[str, float]:
+        """Largest weight of each token type in this paragraph."""
+        out: dict[str, float] = {}
+        for t, f in zip(self.tokens, self.salient):
+            if f or t not in out:
+                out[t] = SALIENT_WEIGHT if f else 1.0
+        return out
+
+    @cached_property
+    def total_weight(self) -> float:
+        return sum(SALIENT_WEIGHT if f else 1.0 for f in self.salient)
+
     @classmethod
     def of(cls, text: str) -> "MatchText":
-        from wiredesk.dedup.matchtext import match_tokens, salient_flags
+        from wiredesk.dedup.matchtext import match_tokens_and_salience
 
-        return cls(match_tokens(text), salient_flags(text))
+        return cls(*match_tokens_and_salience(text))
 
 
 def alignment(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
@@ -57,11 +76,33 @@ def alignment(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
     return [tuple(blk) for blk in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if blk[2]]
 
 
+def _could_match(a: MatchText, b: MatchText, settings: DedupSettings) -> bool:
+    """Cheap upper bounds from token counts: ``False`` only when ``compare`` would surely return ``None``.
+
+    No alignment can match more of a token than the smaller of its two counts, so these bounds never reject a
+    pair the full comparison would accept; they skip the alignment for most unrelated candidates."""
+    common = a.counts & b.counts
+    matched = sum(common.values())
+    if not matched:
+        return False
+    la, lb = len(a.tokens), len(b.tokens)
+    shorter = min(la, lb)
+    if matched >= settings.partial_min_shared and matched / shorter >= settings.partial_min_containment:
+        return True
+    if matched / shorter >= settings.near_containment and shorter >= settings.near_min_length_ratio * max(la, lb):
+        return True
+    wa, wb = a.weights, b.weights
+    bound = sum(n * max(wa[t], wb[t]) for t, n in common.items())
+    return 2.0 * bound / (a.total_weight + b.total_weight) >= settings.near_threshold
+
+
 def compare(a: MatchText, b: MatchText, settings: DedupSettings, *, same_exact_text: bool = False) -> Verdict | None:
     """The verdict for two paragraphs, or ``None`` when they are not duplicates of any kind."""
     if same_exact_text:
         return Verdict("exact", 1.0)
     if not a.tokens or not b.tokens:
+        return None
+    if not _could_match(a, b, settings):
         return None
     if (a.tokens, a.salient) > (b.tokens, b.salient):  # one canonical argument order: symmetric result
         a, b = b, a

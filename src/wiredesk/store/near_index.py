@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from wiredesk.dedup.keys import BatchKeys
 from wiredesk.dedup.links import Link, Placement
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.errors import StoreError
@@ -71,35 +72,28 @@ def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
     return [r[0] for r in rows]
 
 
-def insert_keys(con, ids: Sequence[int], keys: Sequence[np.ndarray], n_tokens: Sequence[int], run_id: int) -> int:
-    """Store the keys of newly indexed paragraphs; returns the number of key rows written."""
+def insert_keys(con, ids: Sequence[int], batch: BatchKeys, n_tokens: Sequence[int], run_id: int) -> int:
+    """Store the keys of newly indexed paragraphs (``batch.owner`` indexes ``ids``); returns key rows written."""
     if not ids:
         return 0
-    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
-    batch_keys = {  # noqa: F841
-        "key": np.concatenate([*keys, np.empty(0, dtype=np.int64)]).astype(np.int64),
-        "paragraph_id": np.repeat(np.asarray(ids, dtype=np.int64), lengths),
-    }
+    id_array = np.asarray(ids, dtype=np.int64)
+    batch_keys = {"key": batch.keys, "paragraph_id": id_array[batch.owner]}  # noqa: F841
     seen = {  # noqa: F841
-        "paragraph_id": np.asarray(ids, dtype=np.int64),
+        "paragraph_id": id_array,
         "n_tokens": np.asarray(n_tokens, dtype=np.int32),
-        "n_keys": lengths.astype(np.int32),
+        "n_keys": np.bincount(batch.owner, minlength=len(ids)).astype(np.int32),
     }
     con.execute("INSERT INTO dedup_keys SELECT key, paragraph_id FROM batch_keys")
     con.execute("INSERT INTO dedup_paragraphs SELECT paragraph_id, n_tokens, n_keys, ? FROM seen", [run_id])
-    return int(lengths.sum())
+    return len(batch.keys)
 
 
-def find_candidates(con, ids: Sequence[int], keys: Sequence[np.ndarray], max_candidates: int) -> set[tuple[int, int]]:
+def find_candidates(con, ids: Sequence[int], batch: BatchKeys, max_candidates: int) -> set[tuple[int, int]]:
     """Undirected candidate pairs ``(low_id, high_id)``: batch paragraphs and any stored paragraph (batch included)
     sharing at least one key; per batch paragraph the ``max_candidates`` sharing most keys."""
-    if not ids:
+    if not len(batch.keys):
         return set()
-    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
-    probe = {  # noqa: F841
-        "key": np.concatenate([*keys, np.empty(0, dtype=np.int64)]).astype(np.int64),
-        "src": np.repeat(np.asarray(ids, dtype=np.int64), lengths),
-    }
+    probe = {"key": batch.keys, "src": np.asarray(ids, dtype=np.int64)[batch.owner]}  # noqa: F841
     rows = con.execute(
         """
         SELECT src, dst FROM (

@@ -105,8 +105,7 @@ def _link(con, ids: Sequence[int], settings: DedupSettings, run_id: int, *, fres
     lap("insert_keys")
 
     # 2. candidates
-    with_keys = [(pid, k) for pid, k in zip(ids, keys) if len(k)]
-    pairs = index.find_candidates(con, [p for p, _ in with_keys], [k for _, k in with_keys], settings.max_candidates)
+    pairs = index.find_candidates(con, ids, keys, settings.max_candidates)
     result.candidates = len(pairs)
     lap("candidates")
     rows.update(index.load_paragraphs(con, {pid for pair in pairs for pid in pair} - rows.keys()))
