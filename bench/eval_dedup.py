@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from wiredesk.dedup.keys import compute_keys  # noqa: E402
+from wiredesk.dedup.minhash import BAND_TAG  # noqa: E402
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
 from wiredesk.dedup.verify import MatchText, compare  # noqa: E402
 from wiredesk.normalize import match_hash  # noqa: E402
@@ -43,13 +44,16 @@ def load_pairs(path: Path) -> list[dict]:
 
 
 def candidates(pairs: list[dict], settings: DedupSettings) -> list[bool]:
-    """Would the index propose each pair? (shared key, or same exact hash)."""
+    """Would the index propose each pair? (a shared band key or ``min_shared_keys`` shared keys, as the SQL
+    join does, or the same exact hash)."""
     texts = [MatchText.of(t) for p in pairs for t in (p["a"], p["b"])]
     keys = compute_keys([t.tokens for t in texts], settings)
     out = []
     for i, p in enumerate(pairs):
         ka, kb = keys.of(2 * i), keys.of(2 * i + 1)
-        out.append(match_hash(p["a"]) == match_hash(p["b"]) or bool(len(np.intersect1d(ka, kb))))
+        shared = np.intersect1d(ka, kb)
+        out.append(match_hash(p["a"]) == match_hash(p["b"]) or len(shared) >= settings.min_shared_keys
+                   or bool(((shared >> 56) == BAND_TAG).any()))
     return out
 
 

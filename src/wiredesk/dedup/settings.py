@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from wiredesk.errors import ConfigError
 
 #: Bump when the code that turns text into keys changes (match_tokens, shingling, hashing, banding).
-KEYS_CODE_VERSION = 1
+KEYS_CODE_VERSION = 2
 
 
 def _rensa_algorithm() -> int:
@@ -43,13 +43,17 @@ class DedupSettings:
     #: Words per shingle for winnowing anchors, and the winnowing window (in shingles). Any shared run of
     #: ``anchor_words + anchor_window - 1`` words is guaranteed to produce a shared anchor.
     anchor_words: int = 4
-    anchor_window: int = 6
+    anchor_window: int = 4
     #: MinHash seed.
     seed: int = 1
     #: Paragraphs with fewer match tokens get no near/partial keys (exact links still apply).
     min_tokens: int = 6
 
     # -- decision parameters (apply to new batches, no rebuild) --
+    #: Two paragraphs are candidates when they share a band key, or at least this many keys in all. One shared
+    #: anchor alone is mostly a common phrase; requiring two keeps false candidates (and so the cost of a
+    #: batch) from growing with the corpus, at a cost of 1-2 % partial recall (docs/dedup.md).
+    min_shared_keys: int = 2
     #: Whole-paragraph similarity (weighted token alignment, 0..1) at or above which two paragraphs are ``near``.
     near_threshold: float = 0.80
     #: Also ``near``: the shorter paragraph's tokens are at least this share aligned inside the longer one...
@@ -68,7 +72,7 @@ class DedupSettings:
     def __post_init__(self) -> None:
         if self.num_perm <= 0 or self.bands <= 0 or self.num_perm % self.bands:
             raise ConfigError(f"dedup.bands ({self.bands}) must divide dedup.num_perm ({self.num_perm})")
-        for name in ("min_chars", "shingle_words", "anchor_words", "anchor_window", "min_tokens", "partial_min_run",
+        for name in ("min_chars", "min_shared_keys", "shingle_words", "anchor_words", "anchor_window", "min_tokens", "partial_min_run",
                      "partial_min_shared", "max_candidates"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"dedup.{name} must be at least 1, got {getattr(self, name)}")

@@ -22,6 +22,7 @@ import numpy as np
 
 from wiredesk.dedup.keys import BatchKeys
 from wiredesk.dedup.links import Link, Placement
+from wiredesk.dedup.minhash import BAND_TAG
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.errors import StoreError
 
@@ -88,9 +89,10 @@ def insert_keys(con, ids: Sequence[int], batch: BatchKeys, n_tokens: Sequence[in
     return len(batch.keys)
 
 
-def find_candidates(con, ids: Sequence[int], batch: BatchKeys, max_candidates: int) -> set[tuple[int, int]]:
-    """Undirected candidate pairs ``(low_id, high_id)``: batch paragraphs and any stored paragraph (batch included)
-    sharing at least one key; per batch paragraph the ``max_candidates`` sharing most keys."""
+def find_candidates(con, ids: Sequence[int], batch: BatchKeys, settings: DedupSettings) -> set[tuple[int, int]]:
+    """Undirected candidate pairs ``(low_id, high_id)``: a batch paragraph and any stored paragraph (the batch
+    included) sharing a band key or ``min_shared_keys`` keys; per batch paragraph the ``max_candidates``
+    sharing most keys."""
     if not len(batch.keys):
         return set()
     probe = {"key": batch.keys, "src": np.asarray(ids, dtype=np.int64)[batch.owner]}  # noqa: F841
@@ -101,10 +103,11 @@ def find_candidates(con, ids: Sequence[int], batch: BatchKeys, max_candidates: i
             FROM probe b JOIN dedup_keys k ON k.key = b.key
             WHERE k.paragraph_id <> b.src
             GROUP BY b.src, k.paragraph_id
+            HAVING count(*) >= $min_shared OR bool_or(b.key >> 56 = $band_tag)
         )
-        QUALIFY row_number() OVER (PARTITION BY src ORDER BY shared DESC, dst) <= ?
+        QUALIFY row_number() OVER (PARTITION BY src ORDER BY shared DESC, dst) <= $cap
         """,
-        [max_candidates],
+        {"min_shared": settings.min_shared_keys, "band_tag": BAND_TAG, "cap": settings.max_candidates},
     ).fetchall()
     return {(min(a, b), max(a, b)) for a, b in rows}
 

@@ -105,7 +105,7 @@ def _link(con, ids: Sequence[int], settings: DedupSettings, run_id: int, *, fres
     lap("insert_keys")
 
     # 2. candidates
-    pairs = index.find_candidates(con, ids, keys, settings.max_candidates)
+    pairs = index.find_candidates(con, ids, keys, settings)
     result.candidates = len(pairs)
     lap("candidates")
     rows.update(index.load_paragraphs(con, {pid for pair in pairs for pid in pair} - rows.keys()))
