@@ -26,7 +26,7 @@ from wiredesk.models import Article, Failure, InputItem
 from wiredesk.normalize import content_hash, match_hash
 from wiredesk.settings import DedupSettings
 from wiredesk.store.migrate import migrate
-from wiredesk.store.near_links import link_near
+from wiredesk.store.near_links import NearResult, link_near, rebuild_index
 from wiredesk.version import PARAGRAPHS_VERSION, PIPELINE_VERSION
 
 RAW_CODEC = "zlib"
@@ -306,6 +306,20 @@ class Store:
             ],
         )
         return counts
+
+    def rebuild_near_index(self, dedup: DedupSettings) -> "NearResult":
+        """Rebuild the near-duplicate index with ``dedup``'s index settings, as its own recorded run (issue 4)."""
+        from datetime import timezone
+
+        run_id = self.start_run(["dedup-rebuild"], datetime.now(timezone.utc))
+        try:
+            with self._transaction():
+                result = rebuild_index(self.con, dedup, run_id)
+        except Exception as exc:
+            self.finish_run(run_id, datetime.now(timezone.utc), "failed", f"{type(exc).__name__}: {exc}")
+            raise
+        self.finish_run(run_id, datetime.now(timezone.utc))
+        return result
 
     def _relink_exact(self, hashes: list[int], superseded: list[int], new_ids: set[int], dedup: DedupSettings, run_id: int) -> int:
         """Replace the exact links of the clusters with these match hashes; return links from new paragraphs."""
