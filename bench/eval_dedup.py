@@ -12,7 +12,6 @@ then verification. A pair that is not a candidate, or that verification rejects,
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import random
