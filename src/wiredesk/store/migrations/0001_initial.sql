@@ -98,5 +98,5 @@ CREATE TABLE failures (
     stage    VARCHAR NOT NULL,                 -- load | clean | store
     reason   VARCHAR NOT NULL,
     message  VARCHAR NOT NULL,
-    at       TIMESTAMPTZ NOT NULL
+    failed_at TIMESTAMPTZ NOT NULL
 );
