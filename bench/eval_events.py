@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from seed_docs import SEEDS, seed_documents  # noqa: E402
+from seed_docs import seed_documents, short_name  # noqa: E402
 
 from wiredesk.events import DefaultEventExtractor, group_mentions  # noqa: E402
 
@@ -84,7 +84,6 @@ def _slot_values(ev, gold: dict) -> dict[str, tuple[bool, bool, bool]]:
 def evaluate(backend: str = "auto") -> dict:
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     docs = seed_documents()
-    key_of = {SEEDS[k][0]: k for k in SEEDS}
     extractor = DefaultEventExtractor(backend)
     extractions = extractor.extract_many(docs)
     mentions = [m for x in extractions for m in x.mentions]
@@ -98,7 +97,7 @@ def evaluate(backend: str = "auto") -> dict:
     predicted = [m for m in mentions if not m.negated]
     for m in predicted:
         for i, (gid, doc, text, cls) in enumerate(gold_mentions):
-            if i in used or key_of[m.doc_key] != doc or cls != m.event_class:
+            if i in used or short_name(m.doc_key) != doc or cls != m.event_class:
                 continue
             if text in _norm(m.sentence):
                 used.add(i)
@@ -122,7 +121,7 @@ def evaluate(backend: str = "auto") -> dict:
     split = sum(1 for evs in by_gold.values() if len(evs) > 1)
     both = [e["id"] for e in gold["events"] if {gm["doc"] for gm in e["mentions"]} == {"ap", "sun"}]
     cross = sum(1 for gid in both if any(
-        {key_of[m.doc_key] for m in ev.mentions if correct.get(m.key) == gid} == {"ap", "sun"}
+        {short_name(m.doc_key) for m in ev.mentions if correct.get(m.key) == gid} == {"ap", "sun"}
         for ev in by_gold.get(gid, [])))
 
     # B-cubed over correct mentions

@@ -72,7 +72,7 @@ class References:
     def add(self, sentence: int, start: int, actor: Actor | None, kind: str | None, head: str,
             subject: bool) -> None:
         named = actor is not None and (
-            actor.country is not None or actor.name != actor.text or actor.kind in ("armed_group", "organization")
+            actor.country is not None or actor.named or actor.kind in ("armed_group", "organization")
         ) and actor.name.lower() not in _REFERRING
         self.items.append(Antecedent(sentence, start, actor if named else None, kind, head, subject))
 
@@ -196,14 +196,15 @@ class ArgumentReader:
                                             self.offset + p.start)
             if res:
                 return Actor(actor.text, res.name, res.kind if res.kind else actor.kind, res.country, actor.start,
-                             actor.end, resolved_from=res.start)
+                             actor.end, resolved_from=res.start, named=res.named)
         # Appositive name: "Kataib Hezbollah's commander, Abu Mahdi al-Muhandis".
         appos = [c for c in kids if self.doc.tokens[c].dep == "appos" and self.doc.tokens[c].ent == "PERSON"]
         if appos:
             person = [i for i in self.np_tokens(appos[0]) if self.doc.tokens[i].ent == "PERSON"]
             if person:
                 name = self.doc.text[self.doc.tokens[person[0]].start:self.doc.tokens[person[-1]].end]
-                return Actor(actor.text, name, actor.kind or "person", actor.country, actor.start, actor.end)
+                return Actor(actor.text, name, actor.kind or "person", actor.country, actor.start, actor.end,
+                             named=True)
         if actor.country is None and actor.name == actor.text and self._is_definite(toks):
             res = self.refs.resolve_definite(actor.kind, t.lemma, sentence, self.offset + self.doc.tokens[toks[0]].start)
             if res:
@@ -275,7 +276,7 @@ class ArgumentReader:
             return None
         elif head.ent == "GPE" and canonical is None and kind is None:
             kind = default_kind or "government"
-            canonical = head.text
+            canonical = self.lex.country_name(country) or head.text
         elif "ORG" in ents and kind is None:
             kind = "organization"
         elif head.ent == "NORP" and kind is None:
@@ -283,6 +284,7 @@ class ArgumentReader:
         if kind is None and canonical is None:
             if country and head.ent in ("GPE", "NORP"):
                 kind = default_kind or "government"
+                canonical = self.lex.country_name(country)
             else:
                 return None
         start = self.offset + tokens[0].start
@@ -292,7 +294,8 @@ class ArgumentReader:
             surface = self.doc.text[tokens[1].start:tokens[-1].end]
             start = self.offset + tokens[1].start
         name = canonical or surface
-        return Actor(surface, name, kind, country, start, end)
+        named = canonical is not None or bool(ents & {"PERSON", "ORG"})
+        return Actor(surface, name, kind, country, start, end, named=named)
 
     def _is_backing(self, i: int) -> bool:
         toks = self.doc.tokens
@@ -398,7 +401,8 @@ def _span_root(doc: ParsedDoc, a: int, b: int) -> int:
 
 def _resolved(res: Actor, t: Token, offset: int, first: Token | None = None) -> Actor:
     start = offset + (first or t).start
-    return Actor(res.text, res.name, res.kind, res.country, start, offset + t.end, resolved_from=res.start)
+    return Actor(res.text, res.name, res.kind, res.country, start, offset + t.end, resolved_from=res.start,
+                 named=res.named)
 
 
 def _to_int(text: str) -> int | None:

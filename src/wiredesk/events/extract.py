@@ -68,7 +68,7 @@ class DefaultEventExtractor:
                  lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None, n_process: int = 2):
         self.lexicon = lexicon or Lexicon()
         self.gazetteer = gazetteer or Gazetteer()
-        self.lexicon.add_country_names(self.gazetteer.country_names())
+        self.lexicon.add_country_names(self.gazetteer.country_names(), self.gazetteer.country_titles())
         if isinstance(backend, str):
             backend = make_backend(backend, model=model, lexicon=self.lexicon, gazetteer=self.gazetteer,
                                    n_process=n_process)
@@ -556,7 +556,7 @@ class DefaultEventExtractor:
             event_class=entry.event_class, cameo=entry.cameo, actor=slots["actor"], target=slots["target"],
             place=slots["place"], date=slots["date"], killed=slots["killed"], wounded=slots["wounded"],
             crowd=slots["crowd"], negated=slots["negated"], modality=slots["modality"], confidence=conf,
-            paragraph_position=position)
+            paragraph_position=position, trigger_lemma=entry.lemma)
 
 
 def _inherits_subject(pd: ParsedDoc, j: int) -> bool:

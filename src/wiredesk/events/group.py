@@ -11,9 +11,13 @@ each joins the best-scoring existing event of its class or starts a new one.
    publication dates more than ``max_gap_days`` apart.
 2. **Evidence joins** (the best single member counts): same day (+2) or overlapping window (+1); same city
    (+2) or same country (+1); same named actor / target (+2) or same country and kind (+1); same death toll
-   (+2); same document (+1.5), near-duplicate paragraphs (+3, from the dedup stage's links); the same trigger
-   lemma (+0.5); word overlap of the two sentences (Jaccard × 3). A mention joins when the score reaches
-   ``threshold`` (2.5).
+   (+2); same document (+1.5, and +1 more when the joining mention names nothing but its class and the
+   event is the only one of its class in that document so far or has the same trigger lemma: "the
+   airstrikes" re-mentions an event of its own article; such bare mentions are placed last); near-duplicate paragraphs (+3, from the dedup
+   stage's links); the same trigger lemma (+0.5); word overlap of the two sentences (Jaccard × 3). A mention
+   joins when the score reaches ``threshold`` (2.5).
+3. **Documents that share two or more events report the same story**: in a second pass, the only event of
+   a class in one of them and the only event of that class in the other are merged unless they conflict.
 
 Negated mentions ("made no effort to stop") are never grouped: nothing happened to group.
 """
@@ -53,11 +57,11 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _lemma(m: EventMention) -> str:
-    return m.trigger.lower().rstrip("s")
+    return m.trigger_lemma or m.trigger.lower().rstrip("s")
 
 
 def _named(a: Actor) -> bool:
-    return a.name != a.text or a.resolved_from is not None
+    return a.named
 
 
 def _actor_conflict(a: Actor | None, b: Actor | None) -> bool:
@@ -137,6 +141,12 @@ def conflict(m: EventMention, x: EventMention, settings: GroupingSettings = Grou
     return False
 
 
+def informative(m: EventMention) -> bool:
+    """Whether a mention says anything that identifies its event beyond its class."""
+    return bool((m.actor and (_named(m.actor) or m.actor.country)) or (m.target and (
+        _named(m.target) or m.target.country)) or m.place or m.date.known or m.killed is not None)
+
+
 def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozenset[str],
                near: set[frozenset], settings: GroupingSettings = GroupingSettings()) -> float:
     """Evidence that two non-conflicting mentions report the same event (see the module docstring)."""
@@ -162,25 +172,72 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
     paragraph_position))`` of near-identical paragraphs (from deduplication). Deterministic: the same
     mentions in any order give the same events with the same ids."""
     near = {frozenset(pair) for pair in near_links}
+    # informative mentions first: bare re-mentions ("the attack") then join the events they re-mention
     ordered = sorted((m for m in mentions if not m.negated),
-                     key=lambda m: (_published(m), m.doc_key, m.trigger_start, m.event_class))
+                     key=lambda m: (not informative(m), _published(m), m.doc_key, m.trigger_start, m.event_class))
     clusters: list[_Cluster] = []
     for m in ordered:
         mw = _words(m.sentence)
         best, best_score = None, settings.threshold
+        bare = not informative(m)
+        in_doc = [c for c in clusters if c.event_class == m.event_class and any(
+            x.doc_key == m.doc_key for x, _ in c.members)]
         for c in clusters:
             if c.event_class != m.event_class:
                 continue
             if any(conflict(m, x, settings) for x, _ in c.members):
                 continue
             s = max(pair_score(m, mw, x, xw, near, settings) for x, xw in c.members)
+            if bare and c in in_doc and (len(in_doc) == 1 or any(_lemma(x) == _lemma(m) for x, _ in c.members)):
+                s += 1.0  # "the airstrikes", "the tear gas": a bare re-mention of an event of this document
             if s >= best_score + (1e-9 if best is not None else 0):
                 best, best_score = c, s
         if best is None:
             clusters.append(_Cluster(m, mw))
         else:
             best.members.append((m, mw))
+    clusters = _merge_by_affinity(clusters, settings)
     return [_event(c) for c in clusters]
+
+
+def _merge_by_affinity(clusters: list[_Cluster], settings: GroupingSettings) -> list[_Cluster]:
+    """Second pass across documents that already share at least two events (they report the same story):
+    the only event of a class in one and the only event of that class in the other are the same event,
+    unless they conflict ("the tear gas" in one report, "US troops fired tear gas" in the other)."""
+    def docs(c: _Cluster) -> frozenset[str]:
+        return frozenset(m.doc_key for m, _ in c.members)
+
+    affinity: Counter = Counter()
+    for c in clusters:
+        ds = sorted(docs(c))
+        for i, a in enumerate(ds):
+            for b in ds[i + 1:]:
+                affinity[(a, b)] += 1
+    changed = True
+    while changed:
+        changed = False
+        per_doc_class: Counter = Counter()
+        for c in clusters:
+            for d in docs(c):
+                per_doc_class[(d, c.event_class)] += 1
+        for i, c1 in enumerate(clusters):
+            for c2 in clusters[i + 1:]:
+                if c1.event_class != c2.event_class or docs(c1) & docs(c2):
+                    continue
+                if any(per_doc_class[(d, c1.event_class)] != 1 for d in docs(c1) | docs(c2)):
+                    continue
+                if any(affinity[tuple(sorted((a, b)))] < 2 for a in docs(c1) for b in docs(c2)):
+                    continue
+                if any(conflict(m, x, settings) for m, _ in c1.members for x, _ in c2.members):
+                    continue
+                c1.members.extend(c2.members)
+                c1.members.sort(key=lambda mw: (_published(mw[0]), mw[0].doc_key, mw[0].trigger_start))
+                clusters.remove(c2)
+                changed = True
+                break
+            if changed:
+                break
+    return clusters
 
 
 def _most_common(values: list, key=lambda v: v):
@@ -202,8 +259,10 @@ def _event(c: _Cluster) -> Event:
     named_actors = [a for a in actors if _named(a)] or actors
     targets = [m.target for m in ms if m.target is not None]
     named_targets = [a for a in targets if _named(a)] or targets
+    place_counts = Counter(m.place.name for m in ms if m.place is not None)
     places = sorted((m.place for m in ms if m.place is not None),
-                    key=lambda p: {"city": 0, "us_state": 1, "country": 2, "unresolved": 3}[p.feature])
+                    key=lambda p: (-place_counts[p.name],
+                                   {"city": 0, "us_state": 1, "country": 2, "unresolved": 3}[p.feature]))
     dates = [m.date for m in ms if m.date.known]
     precision_rank = {"day": 0, "week": 1, "month": 2, "year": 3}
     date = min(dates, key=lambda d: (precision_rank[d.precision], d.start)) if dates else UNKNOWN_DATE

@@ -126,14 +126,20 @@ class Lexicon:
             for form in _noun_forms(words[-1]):
                 self.surface_lemmas.setdefault(form, set()).add(words[-1])
 
+        self.country_titles: dict[str, str] = {}
         self.countries: dict[str, str | None] = {}
         for word, iso3 in country_rows:
             self.countries[word] = None if iso3 == "-" else iso3
 
-    def add_country_names(self, names: dict[str, str]) -> None:
-        """Add gazetteer country names (lower case → ISO3) without overriding curated entries."""
+    def add_country_names(self, names: dict[str, str], titles: dict[str, str] | None = None) -> None:
+        """Add gazetteer country names (lower case → ISO3) without overriding curated entries, and the
+        names to record for a country acting ("Iran described ..." → actor "Iran")."""
         for name, iso3 in names.items():
             self.countries.setdefault(name, iso3)
+        self.country_titles.update(titles or {})
+
+    def country_name(self, iso3: str | None) -> str | None:
+        return self.country_titles.get(iso3) if iso3 else None
 
     def trigger_entries(self, lemmas: tuple[str, ...]) -> list[TriggerEntry]:
         return self.triggers.get(lemmas, [])

@@ -38,6 +38,12 @@ class DocumentInput:
     paragraphs: tuple[InputParagraph, ...] = ()
     body: str | None = None
 
+    @classmethod
+    def from_article(cls, article) -> "DocumentInput":
+        """The extraction input for a cleaned ``wiredesk.models.Article`` (its ``text`` is the same body)."""
+        return cls(doc_key=article.doc_key, published_at=article.published_at, source=article.source,
+                   paragraphs=tuple(InputParagraph(p.position, p.role, p.text) for p in article.paragraphs))
+
     @property
     def text(self) -> str:
         if self.paragraphs:
@@ -96,6 +102,7 @@ class Actor:
     start: int
     end: int
     resolved_from: int | None = None
+    named: bool = False  # the name is a proper name (lexicon, PERSON/ORG/GPE entity), not just the words
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,7 @@ class EventMention:
     modality: str | None  # None = asserted; else e.g. "attempted", "threatened", "future", "possible"
     confidence: float
     paragraph_position: int | None = None
+    trigger_lemma: str = ""  # the lexicon entry that fired, e.g. "airstrike", "break into"
 
     @property
     def key(self) -> tuple[str, int]:

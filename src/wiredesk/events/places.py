@@ -71,6 +71,10 @@ class Gazetteer:
         """Lower-case country names and aliases → ISO alpha-3 (for the lexicon's demonym table)."""
         return {name: m.country for name, m in self._countries.items() if m.country}
 
+    def country_titles(self) -> dict[str, str]:
+        """ISO alpha-3 → the GeoNames name of the country ("USA" → "United States")."""
+        return {m.country: m.name for key, m in self._countries.items() if m.country and key == m.name.lower()}
+
     def lookup(self, name: str) -> GeoMatch | None:
         """The place a name most likely means, or None. Countries win over cities of the same name."""
         key = name.lower().strip().removeprefix("the ").strip()
