@@ -97,11 +97,12 @@ class References:
     def resolve_definite(self, kind: str | None, head: str, sentence: int, before: int) -> Actor | None:
         for ante in self._candidates(sentence, before):
             a = ante.actor
-            if a is None or a.kind != kind:
+            if a is None or (a.kind != kind and not (kind is None and a.kind in ("armed_group", "organization"))):
                 continue
             words = a.text.lower() + " " + a.name.lower()
             if head in words or head.rstrip("s") in words or (
-                    kind == "armed_group" and head in ("group", "militia", "faction", "organization")):
+                    a.kind in ("armed_group", "organization") and head in ("group", "militia", "faction",
+                                                                       "organization", "organisation", "movement")):
                 return a
         return None
 
@@ -176,6 +177,10 @@ class ArgumentReader:
         toks = self.np_tokens(head)
         actor = self.actor_from_tokens(toks, None, default_kind)
         kids = self.doc.children(head)
+        if actor is None and t.lemma in ("group", "organization", "organisation", "movement") and self._is_definite(
+                toks):
+            res = self.refs.resolve_definite(None, t.lemma, sentence, self.offset + self.doc.tokens[toks[0]].start)
+            return _resolved(res, t, self.offset, first=self.doc.tokens[toks[0]]) if res else None
         # "25 fighters of the militia", "five sites of Kataeb Hezbollah": the named owner names the actor
         if actor is None or (actor.country is None and actor.name == actor.text):
             for c in kids:

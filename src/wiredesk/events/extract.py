@@ -525,7 +525,7 @@ class DefaultEventExtractor:
             if geo:
                 place = Place(text, geo.name, geo.country, geo.latitude, geo.longitude, geo.feature, geo.geonameid,
                               start, end)
-            elif ent.label in ("FAC", "LOC"):
+            elif ent.label in ("FAC", "LOC", "GPE"):
                 place = Place(text, _strip_the(text), None, None, None, "unresolved", None, start, end)
             else:
                 continue

@@ -5,7 +5,7 @@ each joins the best-scoring existing event of its class or starts a new one.
 
 1. **Hard conflicts keep look-alikes apart** (checked against *every* mention already in the event):
    different class; different specific CAMEO code for violent classes (air strike 195 vs rocket attack 194);
-   known dates whose windows (day / week / month / year, one day of slack for time zones) do not overlap;
+   known dates whose windows (day / week / month / year) do not overlap;
    places that cannot be the same (two different cities, a city outside the other's country); actors or
    targets of different countries or different names; different death tolls; two mentions of one sentence;
    publication dates more than ``max_gap_days`` apart.
@@ -49,7 +49,7 @@ _MIN_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
 class GroupingSettings:
     threshold: float = 2.5
     max_gap_days: int = 30
-    date_slack_days: int = 1
+    date_slack_days: int = 0
 
 
 def _words(text: str) -> frozenset[str]:

