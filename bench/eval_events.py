@@ -87,7 +87,7 @@ def evaluate(backend: str = "auto") -> dict:
     extractor = DefaultEventExtractor(backend)
     extractions = extractor.extract_many(docs)
     mentions = [m for x in extractions for m in x.mentions]
-    events = group_mentions(mentions)
+    events = group_mentions(mentions, entities=[e for x in extractions for e in x.entities])
     event_of = {m.key: ev for ev in events for m in ev.mentions}
 
     gold_mentions = [(e["id"], gm["doc"], _norm(gm["text"]), gm.get("class", e["class"]))

@@ -14,8 +14,9 @@ each joins the best-scoring existing event of its class or starts a new one.
    (+2); same document (+1.5, and +1 more when the joining mention names nothing but its class and the
    event is the only one of its class in that document so far or has the same trigger lemma: "the
    airstrikes" re-mentions an event of its own article; such bare mentions are placed last); near-duplicate paragraphs (+3, from the dedup
-   stage's links); the same trigger lemma (+0.5); word overlap of the two sentences (Jaccard × 3). A mention
-   joins when the score reaches ``threshold`` (2.5).
+   stage's links); the same trigger lemma (+0.5); word overlap of the two sentences (Jaccard × 3); for
+   mentions in different documents, how alike the two documents' named entities are (Jaccard × 3). A
+   mention joins when the score reaches ``threshold`` (2.5).
 3. **Documents that share two or more events report the same story**: in a second pass, the only event of
    a class in one of them and the only event of that class in the other are merged unless they conflict.
 
@@ -32,7 +33,7 @@ from datetime import datetime, timezone
 from typing import Iterable
 
 from wiredesk.events.dates import overlaps
-from wiredesk.events.model import UNKNOWN_DATE, Actor, DateRef, Event, EventMention, Place
+from wiredesk.events.model import UNKNOWN_DATE, Actor, DateRef, EntityMention, Event, EventMention, Place
 
 #: Version of the grouping rules; bump when events change for the same mentions.
 GROUPING_VERSION = "group/1"
@@ -148,7 +149,8 @@ def informative(m: EventMention) -> bool:
 
 
 def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozenset[str],
-               near: set[frozenset], settings: GroupingSettings = GroupingSettings()) -> float:
+               near: set[frozenset], settings: GroupingSettings = GroupingSettings(),
+               doc_names: dict[str, frozenset[str]] | None = None) -> float:
     """Evidence that two non-conflicting mentions report the same event (see the module docstring)."""
     score = _date_score(m.date, x.date, settings.date_slack_days)
     score += _place_score(m.place, x.place)
@@ -157,6 +159,10 @@ def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozens
         score += 2.0
     if m.doc_key == x.doc_key:
         score += 1.5
+    elif doc_names:
+        a, b = doc_names.get(m.doc_key, frozenset()), doc_names.get(x.doc_key, frozenset())
+        if a and b:
+            score += 3.0 * len(a & b) / len(a | b)  # the two articles name the same people and places
     if near and frozenset(((m.doc_key, m.paragraph_position), (x.doc_key, x.paragraph_position))) in near:
         score += 3.0
     if _lemma(m) == _lemma(x):
@@ -167,11 +173,18 @@ def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozens
 
 
 def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tuple] = (),
+                   entities: Iterable[EntityMention] = (),
                    settings: GroupingSettings = GroupingSettings()) -> list[Event]:
     """Group mentions into events. ``near_links`` are pairs ``((doc_key, paragraph_position), (doc_key,
-    paragraph_position))`` of near-identical paragraphs (from deduplication). Deterministic: the same
+    paragraph_position))`` of near-identical paragraphs (from deduplication); ``entities`` are the
+    documents' entity mentions (how alike two articles' casts of names are). Deterministic: the same
     mentions in any order give the same events with the same ids."""
     near = {frozenset(pair) for pair in near_links}
+    names: dict[str, set[str]] = {}
+    for e in entities:
+        if e.label in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
+            names.setdefault(e.doc_key, set()).add(e.name.lower())
+    doc_names = {k: frozenset(v) for k, v in names.items()}
     # informative mentions first: bare re-mentions ("the attack") then join the events they re-mention
     ordered = sorted((m for m in mentions if not m.negated),
                      key=lambda m: (not informative(m), _published(m), m.doc_key, m.trigger_start, m.event_class))
@@ -187,7 +200,7 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
                 continue
             if any(conflict(m, x, settings) for x, _ in c.members):
                 continue
-            s = max(pair_score(m, mw, x, xw, near, settings) for x, xw in c.members)
+            s = max(pair_score(m, mw, x, xw, near, settings, doc_names) for x, xw in c.members)
             if bare and c in in_doc and (len(in_doc) == 1 or any(_lemma(x) == _lemma(m) for x, _ in c.members)):
                 s += 1.0  # "the airstrikes", "the tear gas": a bare re-mention of an event of this document
             if s >= best_score + (1e-9 if best is not None else 0):
