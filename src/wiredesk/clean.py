@@ -18,10 +18,12 @@ from typing import Protocol
 
 import trafilatura
 from lxml import etree
+from trafilatura.utils import load_html
 
 from wiredesk.dates import parse_published
 from wiredesk.errors import CleanError
 from wiredesk.models import Article, InputItem, Paragraph
+from wiredesk.normalize import normalize_for_match
 from wiredesk.paragraphs import assign_roles, paragraphs_from_text
 from wiredesk.version import PARAGRAPHS_VERSION
 
@@ -59,6 +61,8 @@ def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, *
     )
 
 
+# The original publication date with its time when the page gives one (htmldate's default is date only).
+_DATE_PARAMS = {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
 # Block elements of trafilatura's output tree that carry text, in reading order.
 _BLOCK_TAGS = {"p", "head", "quote", "item", "row", "code"}
 _LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
@@ -76,11 +80,34 @@ def page_language(html: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _blocks(body: etree._Element) -> tuple[list[str], list[bool]]:
-    """Text blocks of trafilatura's body tree and whether each is a caption (figure text)."""
+def figure_captions(tree) -> dict[str, str]:
+    """``image src -> caption`` for every ``<figure>`` with an image and a ``<figcaption>``.
+
+    trafilatura keeps an image's place in the text (``<graphic src>``) but drops its caption, and
+    captions matter here: they are news text that often repeats the body.
+    """
+    captions = {}
+    for fig in tree.iter("figure"):
+        img = next(fig.iter("img"), None)
+        cap = next(fig.iter("figcaption"), None)
+        if img is not None and cap is not None and img.get("src"):
+            text = " ".join("".join(cap.itertext()).split())
+            if text:
+                captions[img.get("src")] = text
+    return captions
+
+
+def _blocks(body: etree._Element, captions: dict[str, str]) -> tuple[list[str], list[bool]]:
+    """Text blocks of trafilatura's body tree in reading order, and whether each is a figure caption."""
     texts: list[str] = []
-    captions: list[bool] = []
+    is_caption: list[bool] = []
     for el in body.iter():
+        if el.tag == "graphic":
+            caption = captions.get(el.get("src") or "")
+            if caption:
+                texts.append(caption)
+                is_caption.append(True)
+            continue
         if el.tag not in _BLOCK_TAGS:
             continue
         # a <p> inside a list item or quote is reached through its parent block
@@ -92,8 +119,8 @@ def _blocks(body: etree._Element) -> tuple[list[str], list[bool]]:
             text = " ".join("".join(el.itertext()).split())
         if text.strip(" |"):
             texts.append(text)
-            captions.append(el.getparent() is not None and el.getparent().tag in ("figure", "graphic"))
-    return texts, captions
+            is_caption.append(False)
+    return texts, is_caption
 
 
 class HtmlCleaner:
@@ -106,22 +133,33 @@ class HtmlCleaner:
 
     def clean(self, item: InputItem) -> Article:
         try:
+            tree = load_html(item.content)
+            if tree is None:
+                raise CleanError("not_html: the page could not be parsed as HTML")
+            captions = figure_captions(tree)  # before trafilatura prunes the tree
             doc = trafilatura.bare_extraction(
-                item.content,
+                tree,
                 url=item.meta.url,
                 with_metadata=True,
                 output_format="python",
                 include_comments=False,
+                include_images=True,  # keeps each image's place, so its caption lands in reading order
                 include_tables=self.include_tables,
                 favor_precision=self.favor_precision,
                 deduplicate=False,
+                date_extraction_params=_DATE_PARAMS,
             )
+        except CleanError:
+            raise
         except Exception as exc:  # trafilatura/lxml raise many types on hostile markup
             raise CleanError(f"extract_failed: {type(exc).__name__}: {exc}") from exc
         if doc is None or doc.body is None:
             raise CleanError("no_text: trafilatura found no article text")
-        texts, captions = _blocks(doc.body)
-        paragraphs = assign_roles(texts, captions)
+        texts, is_caption = _blocks(doc.body, captions)
+        # the headline is metadata; trafilatura also returns it as the first heading block
+        if texts and doc.title and normalize_for_match(texts[0]) == normalize_for_match(doc.title):
+            texts, is_caption = texts[1:], is_caption[1:]
+        paragraphs = assign_roles(texts, is_caption)
         authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
         return _article(
             item,

@@ -114,12 +114,18 @@ def cmd_run(args) -> int:
     settings = _settings(args)
     err = sys.stderr
     log = logging.getLogger("wiredesk")
-    if not args.quiet:
-        handler = logging.StreamHandler(err)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
+    handler = logging.StreamHandler(err)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setLevel(logging.WARNING if args.quiet else logging.INFO)
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        return _run(args, settings, log, err)
+    finally:
+        log.removeHandler(handler)
 
+
+def _run(args, settings, log, err) -> int:
     def progress(done: int, total: int, counts) -> None:
         log.getChild("progress").info("  %s", format_progress(done, total, counts))
 

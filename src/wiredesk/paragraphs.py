@@ -35,13 +35,20 @@ _PAREN_CREDIT = re.compile(
     re.S,
 )
 # "...reception areaCredit: Getty – Contributor": the credit word may be glued to the caption's last word.
-# The credit itself is short and has no sentence punctuation, which keeps ordinary sentences out.
+# The credit itself must look like one (``_plausible_credit``), which keeps ordinary sentences out.
 _GLUED_CREDIT = re.compile(
-    rf"^(?P<caption>.*?\S)\s*{_CREDIT_WORD}\s*:\s*(?P<credit>[^.!?:]{{2,80}})\s*(?:More)?\s*$",
+    rf"^(?P<caption>.*?\S)\s*{_CREDIT_WORD}\s*:\s*(?P<credit>[^!?:]{{2,80}}?)\s*(?:More)?\s*$",
     re.S,
 )
 # A paragraph that is only a credit: "Credit: Reuters", "Photo: AP".
-_ALONE_CREDIT = re.compile(rf"^{_CREDIT_WORD}\s*:\s*(?P<credit>[^.!?:]{{2,80}})$")
+_ALONE_CREDIT = re.compile(rf"^{_CREDIT_WORD}\s*:\s*(?P<credit>[^!?:]{{2,80}})$")
+# "J. Berg" and "A.P." are credits; "it was tightening. Analysts expect" is a sentence.
+_SENTENCE_BREAK = re.compile(r"\.\s+[a-z]|\.\s+\w+\s+\w+\s+\w+")
+
+
+def _plausible_credit(text: str) -> bool:
+    """Short, few words, no sentence inside: what a picture credit looks like."""
+    return len(text.split()) <= 8 and not _SENTENCE_BREAK.search(text) and not text.endswith((",", ";"))
 # A trailing "More" button label left over from a slideshow caption.
 _TRAILING_MORE = re.compile(r"\s+More$")
 
@@ -81,14 +88,15 @@ def split_credit(text: str) -> tuple[str, str] | None:
     for pattern in (_PAREN_CREDIT, _GLUED_CREDIT):
         m = pattern.match(text)
         if m and m.group("caption").strip():
-            credit = re.sub(rf"^{_CREDIT_WORD}\s*(?:by\s+)?:?\s*", "", m.group("credit").strip())
-            return m.group("caption").strip(), credit.strip()
+            credit = re.sub(rf"^{_CREDIT_WORD}\s*(?:by\s+)?:?\s*", "", m.group("credit").strip()).strip()
+            if _plausible_credit(credit):
+                return m.group("caption").strip(), credit
     return None
 
 
 def _credit_alone(text: str) -> str | None:
     m = _ALONE_CREDIT.match(text)
-    return m.group("credit").strip() if m else None
+    return m.group("credit").strip() if m and _plausible_credit(m.group("credit").strip()) else None
 
 
 def _looks_like_caption(text: str) -> bool:
