@@ -57,10 +57,12 @@ def seed_extractions(extractor, seed_docs):
     return extractor.extract_many(seed_docs)
 
 
-def doc(text: str, key: str = "doc", published: datetime | None = PUBLISHED, source: str | None = None,
-        caption: str | None = None) -> DocumentInput:
-    """A one- or two-paragraph document for small extraction tests."""
-    paragraphs = [InputParagraph(0, "body", text)]
-    if caption:
-        paragraphs.append(InputParagraph(1, "caption", caption))
-    return DocumentInput(doc_key=key, published_at=published, source=source or key, paragraphs=tuple(paragraphs))
+def _doc(text: str, key: str = "doc", published: datetime | None = PUBLISHED, source: str | None = None) -> DocumentInput:
+    return DocumentInput(doc_key=key, published_at=published, source=source or key,
+                         paragraphs=(InputParagraph(0, "body", text),))
+
+
+@pytest.fixture(scope="session")
+def doc():
+    """Make a one-paragraph document published on Tuesday 31 Dec 2019: ``doc(text, key, source=...)``."""
+    return _doc

@@ -1,4 +1,3 @@
-from conftest import doc
 from datetime import date
 
 from wiredesk.events import DocumentInput, InputParagraph
@@ -30,7 +29,7 @@ def test_offsets_point_into_the_document_body(seed_docs, seed_extractions):
             assert body[e.start:e.end] == e.text
 
 
-def test_casualty_verbs_fold_into_the_attack_they_report(extractor):
+def test_casualty_verbs_fold_into_the_attack_they_report(extractor, doc):
     text = "It followed deadly U.S. airstrikes on Sunday that killed 25 fighters of the Kataeb Hezbollah."
     ms = extractor.extract(doc(text)).mentions
     assert [m.trigger for m in ms] == ["airstrikes"]
@@ -39,24 +38,24 @@ def test_casualty_verbs_fold_into_the_attack_they_report(extractor):
     assert (m.actor.country, m.target.name, m.target.country) == ("USA", "Kataib Hezbollah", "IRQ")
 
 
-def test_negated_action_is_flagged(extractor):
+def test_negated_action_is_flagged(extractor, doc):
     [m] = extractor.extract(doc("Security forces did not attack the protesters.")).mentions
     assert m.negated
 
 
-def test_attempt_and_intent_are_modalities(extractor):
+def test_attempt_and_intent_are_modalities(extractor, doc):
     [m] = extractor.extract(doc("A mob tried to storm the embassy in Baghdad.")).mentions
     assert (m.event_class, m.modality) == ("PROTEST", "attempted")
 
 
-def test_the_group_is_resolved_to_a_named_actor_of_the_same_document(extractor):
+def test_the_group_is_resolved_to_a_named_actor_of_the_same_document(extractor, doc):
     text = "Kataib Hezbollah operates in Iraq. The group attacked a U.S. base on Friday."
     [m] = extractor.extract(doc(text)).mentions
     assert (m.actor.name, m.actor.country) == ("Kataib Hezbollah", "IRQ")
     assert m.actor.resolved_from == 0
 
 
-def test_actors_are_never_glued_from_another_sentence(extractor):
+def test_actors_are_never_glued_from_another_sentence(extractor, doc):
     text = "Hundreds of protesters gathered outside parliament. Police arrested 12 people."
     ms = extractor.extract(doc(text)).mentions
     arrest = next(m for m in ms if m.event_class == "COERCE")
@@ -64,7 +63,7 @@ def test_actors_are_never_glued_from_another_sentence(extractor):
     assert arrest.sentence_index == 1
 
 
-def test_ambiguous_pronoun_stays_unresolved(extractor):
+def test_ambiguous_pronoun_stays_unresolved(extractor, doc):
     text = "Iraqi security forces made no effort to stop the protesters as they marched to the Green Zone."
     march = next(m for m in extractor.extract(doc(text)).mentions if m.trigger == "marched")
     assert march.actor is None

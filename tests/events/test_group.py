@@ -2,7 +2,6 @@ import random
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
-from conftest import doc
 
 from wiredesk.events import group_mentions
 from wiredesk.events.model import DateRef
@@ -35,25 +34,25 @@ def test_seed_look_alike_attacks_stay_apart(seed_extractions):
     assert all(m.trigger_lemma not in ("airstrike", "storm", "break into") for m in murder.mentions)
 
 
-def test_same_kind_of_event_in_different_cities_stays_apart(extractor):
+def test_same_kind_of_event_in_different_cities_stays_apart(extractor, doc):
     a = extractor.extract(doc("Protesters stormed the parliament in Baghdad on Tuesday.", "a")).mentions
     b = extractor.extract(doc("Protesters stormed the parliament in Basra on Tuesday.", "b")).mentions
     assert len(group_mentions(a + b)) == 2
 
 
-def test_same_kind_of_event_on_different_days_stays_apart(extractor):
+def test_same_kind_of_event_on_different_days_stays_apart(extractor, doc):
     a = extractor.extract(doc("Protesters stormed the parliament in Baghdad on Monday.", "a")).mentions
     b = extractor.extract(doc("Protesters stormed the parliament in Baghdad on Tuesday.", "b")).mentions
     assert len(group_mentions(a + b)) == 2
 
 
-def test_same_kind_of_event_by_different_actors_stays_apart(extractor):
+def test_same_kind_of_event_by_different_actors_stays_apart(extractor, doc):
     a = extractor.extract(doc("Israeli jets bombed a camp in Syria on Sunday.", "a")).mentions
     b = extractor.extract(doc("Russian jets bombed a camp in Syria on Sunday.", "b")).mentions
     assert len(group_mentions(a + b)) == 2
 
 
-def test_two_outlets_reporting_one_event_are_grouped(extractor):
+def test_two_outlets_reporting_one_event_are_grouped(extractor, doc):
     a = extractor.extract(doc("Police arrested 12 protesters in Basra on Monday.", "a", source="Outlet A")).mentions
     b = extractor.extract(doc("Iraqi police detained protesters in Basra on Monday, witnesses said.", "b",
                               source="Outlet B")).mentions
@@ -62,7 +61,7 @@ def test_two_outlets_reporting_one_event_are_grouped(extractor):
     assert event.first_seen == event.last_seen == datetime(2019, 12, 31, tzinfo=timezone.utc)
 
 
-def test_near_duplicate_paragraphs_join_mentions_that_say_little(extractor):
+def test_near_duplicate_paragraphs_join_mentions_that_say_little(extractor, doc):
     a = extractor.extract(doc("Smoke from the tear gas rose in the area.", "a")).mentions
     b = extractor.extract(doc("Clouds of tear gas drifted over the square.", "b")).mentions
     assert len(group_mentions(a + b)) == 2
@@ -88,6 +87,6 @@ def test_grouping_is_deterministic_whatever_the_input_order(seed_extractions):
     assert group_mentions(shuffled) == expected
 
 
-def test_negated_mentions_form_no_event(extractor):
+def test_negated_mentions_form_no_event(extractor, doc):
     ms = extractor.extract(doc("Security forces did not attack the protesters.")).mentions
     assert ms and group_mentions(ms) == []

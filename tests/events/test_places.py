@@ -1,4 +1,3 @@
-from conftest import doc
 
 
 def test_city_is_geocoded_with_coordinates_and_country(gazetteer):
@@ -14,13 +13,13 @@ def test_country_is_a_country_not_a_point(gazetteer):
     assert gazetteer.lookup("Nowhereville Zzz") is None
 
 
-def test_place_of_an_action_is_geocoded(extractor):
+def test_place_of_an_action_is_geocoded(extractor, doc):
     [m] = extractor.extract(doc("Police arrested 12 protesters in Basra on Monday.")).mentions
     assert (m.place.text, m.place.name, m.place.country, m.place.feature) == ("Basra", "Basrah", "IRQ", "city")
     assert m.place.latitude is not None
 
 
-def test_countries_used_as_actors_or_modifiers_are_not_places(extractor):
+def test_countries_used_as_actors_or_modifiers_are_not_places(extractor, doc):
     ms = extractor.extract(doc("U.S. airstrikes targeted the Iraqi militia. Iran condemned the attack.")).mentions
     assert ms and all(m.place is None for m in ms)
     strike = next(m for m in ms if m.event_class == "ASSAULT")
@@ -29,7 +28,7 @@ def test_countries_used_as_actors_or_modifiers_are_not_places(extractor):
     assert (accuse.actor.name, accuse.actor.country) == ("Iran", "IRN")
 
 
-def test_a_place_that_belongs_to_another_clause_is_not_taken(extractor):
+def test_a_place_that_belongs_to_another_clause_is_not_taken(extractor, doc):
     text = "Officials in Washington said militants attacked a convoy."
     [m] = [m for m in extractor.extract(doc(text)).mentions if m.event_class == "ASSAULT"]
     assert m.place is None
