@@ -37,7 +37,7 @@ _CONTAINERS = {"compound", "building", "headquarters", "office", "residence", "c
                "gate", "consulate", "camp", "facility", "station", "post", "checkpoint", "site", "base"}
 _MILITARY_TITLES = {"commander", "general", "colonel", "chief"}
 _LIGHT_VERBS = {"carry", "conduct", "launch", "stage", "hold", "mount", "begin", "start", "lead", "commit",
-                "perpetrate", "order", "claim", "follow", "continue", "unleash", "execute"}
+                "perpetrate", "order", "claim", "follow", "continue", "unleash", "execute", "fire", "use", "make"}
 
 
 @dataclass(frozen=True)
@@ -439,3 +439,11 @@ def count_of(doc: ParsedDoc, i: int) -> int | None:
         if ct.dep == "det" and ct.text.lower() in ("a", "an") and t.tag in ("NN", "NNP"):
             return 1
     return None
+
+
+def count_of_victims(doc: ParsedDoc, i: int) -> int | None:
+    """Like ``count_of``, and one for a singular victim ("the murder of the US ambassador")."""
+    n = count_of(doc, i)
+    if n is None and doc.tokens[i].tag in ("NN", "NNP") and doc.tokens[i].pos in ("NOUN", "PROPN"):
+        return 1
+    return n

@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Protocol, Sequence
 
-from wiredesk.events.arguments import _CONTAINERS, _LIGHT_VERBS, ArgumentReader, References, count_of
+from wiredesk.events.arguments import (_CONTAINERS, _LIGHT_VERBS, ArgumentReader, References, count_of,
+                                       count_of_victims)
 from wiredesk.events.dates import resolve_date
 from wiredesk.events.lexicon import Lexicon, TriggerEntry
 from wiredesk.events.model import (UNKNOWN_DATE, Actor, DateRef, DocumentInput, EntityMention, EventMention,
@@ -342,6 +343,8 @@ class DefaultEventExtractor:
                                 if pobj:
                                     target_head = pobj[0]
                                     break
+            if not is_verb:  # "the siege led by ... in 2012", "strikes targeting ... in Iraq"
+                anchors.update(c for c in pd.children(h) if toks[c].dep == "acl" and c not in heads)
             if actor_head is not None and actor_head not in heads:
                 slots["actor"] = reader.actor_from_head(actor_head, sidx, default_kind)
                 if cls == "PROTEST":
@@ -380,10 +383,11 @@ class DefaultEventExtractor:
                             if g in heads and heads[g][2].event_class == "ASSAULT":
                                 slots["owner"] = g
                                 if toks[h].lemma in ("killing", "murder") and target_head is not None:
-                                    slots["killed"] = count_of(pd, target_head)
+                                    slots["killed"] = count_of_victims(pd, target_head)
                                     slots["victims"] = slots["target"]
-            if not is_verb and toks[h].lemma in ("killing", "murder") and slots["killed"] is None and target_head:
-                slots["killed"] = count_of(pd, target_head)
+            if not is_verb and toks[h].lemma in ("killing", "murder", "assassination") and slots["killed"] is None and (
+                    target_head is not None):
+                slots["killed"] = count_of_victims(pd, target_head)
             slots["negated"] = self._negated(pd, h, kids)
             slots["modality"] = self._modality(pd, h, kids)
         else:
@@ -473,16 +477,15 @@ class DefaultEventExtractor:
                 slots["modality"] = "attempted"
             if w in ("vowed", "pledged", "promised", "threatened", "planned"):
                 slots["modality"] = "intended"
-        if slots["entry"].event_class == "ASSAULT":
-            k = b
-            while k < min(sent.end, b + 12) and not (k in heads and k != h):
-                if toks[k].lemma == "kill" or toks[k].text.lower() in ("killed", "killing"):
-                    if k + 1 < sent.end:
-                        n = count_of(pd, k + 1)
-                        if n is not None:
-                            slots["killed"] = n
+        if toks[h].lemma in _CASUALTY:
+            # "airstrikes on Sunday that killed 25 fighters": the number, and the attack it belongs to
+            n = count_of(pd, b) if b < sent.end else None
+            key = _CASUALTY[toks[h].lemma]
+            slots[key] = n
+            for i in range(a - 1, max(a - 9, sent.start) - 1, -1):
+                if i in heads and heads[i][2].event_class == "ASSAULT" and toks[i].lemma not in _CASUALTY:
+                    slots["owner"] = i
                     break
-                k += 1
         n_triggers = len(heads)
         return lambda i: (lo - 2 <= i <= hi) or n_triggers == 1
 
@@ -507,7 +510,7 @@ class DefaultEventExtractor:
     def _place(self, pd: ParsedDoc, reader: ArgumentReader, owner_ok, noun_head: int | None) -> Place | None:
         candidates = reader.place_candidates(owner_ok)
         if noun_head is not None and pd.has_parse:
-            for c in pd.children(noun_head):
+            for c in reader.np_tokens(noun_head):  # "the Benghazi embassy siege"
                 ct = pd.tokens[c]
                 if ct.dep == "compound" and ct.ent == "GPE" and c < noun_head:
                     geo = self.gazetteer.lookup(ct.text)
