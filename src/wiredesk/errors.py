@@ -5,6 +5,7 @@
     ├── InputError           a path or item that cannot be ingested
     │   ├── MissingPathError a path given by the user does not exist
     │   └── BadInputError    one file/record is unreadable, empty, binary, too large, badly encoded
+    ├── ItemError            per-item errors, with a short ``reason`` (BadInputError, CleanError)
     ├── CleanError           the cleaner failed on an item (third-party errors are wrapped)
     └── StoreError           the database cannot be opened, migrated or written
         └── SchemaVersionError  the database was made by a newer wiredesk
@@ -30,17 +31,21 @@ class MissingPathError(InputError):
     """A path named on the command line or in config does not exist."""
 
 
-class BadInputError(InputError):
-    """One item (file or record) cannot be ingested: unreadable, empty, binary, too large, bad encoding."""
+class ItemError(WiredeskError):
+    """Base of the per-item errors: they carry a short machine-readable ``reason``."""
 
     def __init__(self, reason: str, message: str):
         super().__init__(message)
-        #: short machine-readable reason, e.g. ``empty``, ``binary``, ``too_large``, ``decode``
+        #: short machine-readable reason, e.g. ``empty``, ``binary``, ``too_large``, ``no_text``
         self.reason = reason
 
 
-class CleanError(WiredeskError):
-    """The cleaner failed on an item."""
+class BadInputError(ItemError, InputError):
+    """One item (file or record) cannot be ingested: unreadable, empty, binary, too large, bad encoding."""
+
+
+class CleanError(ItemError):
+    """The cleaner found no article in an item, or failed on it."""
 
 
 class StoreError(WiredeskError):
@@ -52,4 +57,4 @@ class SchemaVersionError(StoreError):
 
 
 #: Errors that cost one item, never the run.
-SURVIVABLE_ERRORS = (BadInputError, CleanError)
+SURVIVABLE_ERRORS = (ItemError,)
