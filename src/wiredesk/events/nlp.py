@@ -129,7 +129,7 @@ class SpacyBackend:
 
     name = "spacy"
 
-    def __init__(self, model: str | None = None, *, batch_size: int = 32, n_process: int = 2,
+    def __init__(self, model: str | None = None, *, batch_size: int = 128, n_process: int = 2,
                  min_parallel: int = 64) -> None:
         import spacy
 
