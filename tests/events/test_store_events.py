@@ -31,9 +31,19 @@ def _run(path, db, *extra):
     assert main(["run", "--no-prefect", "-q", str(path), "--db", db, *extra]) == 0
 
 
-def test_a_run_stores_events_grouped_across_both_outlets(seed_copy, tmp_path):
-    db = str(tmp_path / "w.duckdb")
-    _run(seed_copy, db)
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """(seeds folder, database) after one run; tests that write copy the database first."""
+    base = tmp_path_factory.mktemp("events-store")
+    seeds = base / "seeds"
+    shutil.copytree(REPO / "seeds", seeds)
+    db = str(base / "w.duckdb")
+    _run(seeds, db)
+    return seeds, db
+
+
+def test_a_run_stores_events_grouped_across_both_outlets(seeded):
+    _, db = seeded
     [(place, day, sources, docs)] = _rows(db, "SELECT place_name, date_start, num_sources, num_documents FROM events "
                                               "WHERE event_class = 'PROTEST' AND num_sources = 2")
     assert (place, str(day), sources, docs) == ("Baghdad", "2019-12-31", 2, 2)
@@ -58,12 +68,13 @@ def test_a_run_stores_events_grouped_across_both_outlets(seed_copy, tmp_path):
     assert "model=en_core_web_sm" in extractor and "lexicon/" in extractor
 
 
-def test_a_rerun_adds_nothing_and_keeps_event_ids(seed_copy, tmp_path):
+def test_a_rerun_adds_nothing_and_keeps_event_ids(seeded, tmp_path):
+    seeds, first = seeded
     db = str(tmp_path / "w.duckdb")
-    _run(seed_copy, db)
+    shutil.copy(first, db)
     before = _rows(db, "SELECT * FROM events ORDER BY event_id")
     mentions = _rows(db, "SELECT mention_id, event_id FROM event_mentions ORDER BY mention_id")
-    _run(seed_copy, db)
+    _run(seeds, db)
     assert _rows(db, "SELECT * FROM events ORDER BY event_id") == before
     assert _rows(db, "SELECT mention_id, event_id FROM event_mentions ORDER BY mention_id") == mentions
     assert _rows(db, "SELECT event_mentions_new, events_written FROM runs WHERE run_id = 2") == [(0, 0)]

@@ -78,7 +78,8 @@ def store_extractions(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: dict
     """Insert the mentions and entity mentions of the documents just stored (``doc_key → document_id``);
     extractions of documents not stored in this batch (unchanged content) are ignored. Returns the number
     of mentions inserted."""
-    wanted = [x for x in extractions if x.doc_key in doc_ids]
+    # one extraction per stored document: when two items of a batch share a doc_key, the later version is stored
+    wanted = list({x.doc_key: x for x in extractions if x.doc_key in doc_ids}.values())
     if not wanted:
         return 0
     next_id = con.execute("SELECT coalesce(max(mention_id), 0) + 1 FROM event_mention_rows").fetchone()[0]
