@@ -6,10 +6,12 @@
     │   ├── MissingPathError a path given by the user does not exist
     │   └── BadInputError    one file/record is unreadable, empty, binary, too large, badly encoded
     ├── CleanError           the cleaner failed on an item (third-party errors are wrapped)
+    ├── FetchError           one HTTP fetch failed: timeout, refused address, too large, bad status...
+    ├── FeedError            one feed/sitemap/OPML document cannot be parsed (malformed, bomb, not a feed)
     └── StoreError           the database cannot be opened, migrated or written
         └── SchemaVersionError  the database was made by a newer wiredesk
 
-Per-item errors (``BadInputError``, ``CleanError``) are *survivable*: the run records them in the
+Per-item errors (``BadInputError``, ``CleanError``, ``FetchError``, ``FeedError``) are *survivable*: the run records them in the
 ``failures`` table with their reason and goes on. The others stop the run with a one-line message.
 """
 
@@ -43,6 +45,29 @@ class CleanError(WiredeskError):
     """The cleaner failed on an item."""
 
 
+class FetchError(WiredeskError):
+    """One HTTP fetch failed. ``reason`` is short and machine-readable (see ``wiredesk.http``).
+
+    Reasons: ``timeout``, ``connect``, ``blocked_scheme``, ``blocked_address``, ``too_large``,
+    ``too_large_decoded``, ``too_many_redirects``, ``content_type``, ``status``, ``robots``,
+    ``decode``, ``protocol``.
+    """
+
+    def __init__(self, reason: str, message: str, *, status: int | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.status = status
+
+
+class FeedError(WiredeskError):
+    """One feed, sitemap or OPML document cannot be used. ``reason``: ``malformed``, ``entities``,
+    ``not_a_feed``, ``empty``, ``json``."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
 class StoreError(WiredeskError):
     """The database cannot be opened, migrated or written."""
 
@@ -52,4 +77,4 @@ class SchemaVersionError(StoreError):
 
 
 #: Errors that cost one item, never the run.
-SURVIVABLE_ERRORS = (BadInputError, CleanError)
+SURVIVABLE_ERRORS = (BadInputError, CleanError, FetchError, FeedError)
