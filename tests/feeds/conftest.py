@@ -172,3 +172,15 @@ def local_settings():
 
 def now_ts() -> float:
     return time.time()
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    """The shared evaluation corpus (``<repo>/../shared/corpus`` or ``$WIREDESK_CORPUS``); skip if absent."""
+    import os
+    from pathlib import Path
+
+    root = Path(os.environ.get("WIREDESK_CORPUS") or Path(__file__).resolve().parents[2].parent / "shared" / "corpus")
+    if not root.is_dir():
+        pytest.skip(f"corpus not available at {root}")
+    return root
