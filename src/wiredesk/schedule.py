@@ -48,6 +48,7 @@ class SourceState:
     consecutive_failures: int = 0
     last_error: str | None = None
     disabled_reason: str | None = None  # set: never fetched until re-enabled
+    feed_url: str | None = None  # for kind = "site": the feed URL found by autodiscovery
 
     @property
     def disabled(self) -> bool:
