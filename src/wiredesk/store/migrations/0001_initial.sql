@@ -5,7 +5,7 @@ CREATE TABLE runs (
     run_id            BIGINT PRIMARY KEY,
     started_at        TIMESTAMPTZ NOT NULL,
     finished_at       TIMESTAMPTZ,
-    status            VARCHAR NOT NULL,          -- running | completed | failed | abandoned
+    status            VARCHAR NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'abandoned')),
     pipeline_version  VARCHAR NOT NULL,
     inputs            VARCHAR[] NOT NULL,        -- paths or URLs the run was asked to ingest
     flow_run_id       VARCHAR,                   -- Prefect flow run id, when run by Prefect
@@ -69,7 +69,7 @@ CREATE TABLE paragraphs (
     paragraph_id  BIGINT PRIMARY KEY,
     document_id   BIGINT NOT NULL,
     position      INTEGER NOT NULL,            -- reading order within the document, from 0
-    role          VARCHAR NOT NULL,            -- body | caption | credit | boilerplate
+    role          VARCHAR NOT NULL CHECK (role IN ('body', 'caption', 'credit', 'boilerplate')),
     text          VARCHAR NOT NULL,
     attached_to   INTEGER,                     -- for a credit: position of the caption it was split from
     match_hash    BIGINT NOT NULL,             -- hash of the normalized text; equal for exact duplicates
@@ -85,8 +85,8 @@ CREATE INDEX paragraphs_by_document ON paragraphs (document_id);
 CREATE TABLE duplicates (
     paragraph_id  BIGINT NOT NULL,
     duplicate_of  BIGINT NOT NULL,
-    kind          VARCHAR NOT NULL,
-    similarity    DOUBLE NOT NULL,
+    kind          VARCHAR NOT NULL CHECK (kind IN ('exact', 'near', 'partial')),
+    similarity    DOUBLE NOT NULL CHECK (similarity BETWEEN 0 AND 1),
     method        VARCHAR NOT NULL,            -- code version that found the link
     run_id        BIGINT NOT NULL,
     PRIMARY KEY (paragraph_id, duplicate_of)
@@ -98,5 +98,5 @@ CREATE TABLE failures (
     stage    VARCHAR NOT NULL,                 -- load | clean | store
     reason   VARCHAR NOT NULL,
     message  VARCHAR NOT NULL,
-    at       TIMESTAMPTZ NOT NULL
+    failed_at TIMESTAMPTZ NOT NULL
 );

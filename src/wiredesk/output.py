@@ -1,0 +1,127 @@
+"""What the CLI prints: run summaries, query results (table, CSV, JSON) and database statistics.
+
+Formatting only: the numbers come from a ``RunSummary`` or from read-only queries on the public tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from wiredesk.models import ROLES
+
+_MAX_FAILURES_SHOWN = 10
+
+
+def format_progress(done: int, total: int, counts) -> str:
+    """One progress line, printed after each stored batch."""
+    return (
+        f"{done}/{total} items: {counts.documents_new} new, {counts.documents_updated} updated, "
+        f"{counts.items_unchanged} unchanged, {counts.items_failed} failed"
+    )
+
+
+def print_summary(summary, out: TextIO) -> None:
+    """The end-of-run summary: documents, paragraphs by role, duplicates, failures, time."""
+    c = summary.counts
+    roles = ", ".join(f"{c.paragraphs_by_role.get(r, 0)} {r}" for r in ROLES)
+    print(f"wiredesk run {summary.run_id} {summary.status} in {summary.seconds:.1f}s -> {summary.db_path}", file=out)
+    print(f"  documents   {c.documents_new} new, {c.documents_updated} updated, {c.items_unchanged} unchanged, {c.items_failed} failed", file=out)
+    print(f"  paragraphs  {c.paragraphs_new} new ({roles})", file=out)
+    print(f"  duplicates  {c.duplicates_new} new paragraph links", file=out)
+    if summary.failures:
+        print(f"  failures    {len(summary.failures)} (all in the failures table):", file=out)
+        for f in summary.failures[:_MAX_FAILURES_SHOWN]:
+            print(f"    {f.origin}: {f.reason}: {f.message}", file=out)
+        if len(summary.failures) > _MAX_FAILURES_SHOWN:
+            print(f"    ... and {len(summary.failures) - _MAX_FAILURES_SHOWN} more: wiredesk query \"SELECT * FROM failures WHERE run_id = {summary.run_id}\"", file=out)
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _cell(value, max_width: int) -> str:
+    if value is None:
+        text = "NULL"
+    elif isinstance(value, (datetime, date)):
+        text = value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    elif isinstance(value, bytes):
+        text = f"<{len(value)} bytes>"
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    if max_width and len(text) > max_width:
+        text = text[: max_width - 1] + "…"
+    return text
+
+
+def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str, out: TextIO, max_width: int = 60) -> None:
+    """Print query results as an aligned text table, CSV (with header) or a JSON array of objects."""
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if v is None else _jsonable(v) for v in row])
+        return
+    if fmt == "json":
+        json.dump([dict(zip(columns, (_jsonable(v) for v in row))) for row in rows], out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return
+    cells = [[_cell(v, max_width) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    numeric = [all(isinstance(row[i], (int, float, Decimal)) or row[i] is None for row in rows) and rows for i in range(len(columns))]
+
+    def line(values):
+        return "  ".join(v.rjust(w) if numeric[i] else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths))).rstrip()
+
+    print(line(list(columns)), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for r in cells:
+        print(line(r), file=out)
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
+
+
+def print_stats(con, db_path: str, out: TextIO) -> None:
+    """Summarize a database through read-only queries on its public tables."""
+    one = lambda sql: con.execute(sql).fetchone()  # noqa: E731
+    size = Path(db_path).stat().st_size if Path(db_path).is_file() else 0
+    version = one("SELECT max(version) FROM schema_migrations")[0]
+    print(f"{db_path}: {size / 1e6:.1f} MB, schema version {version}", file=out)
+    docs, current, sources = one("SELECT count(*), count(*) FILTER (WHERE is_current), count(DISTINCT source) FROM documents")
+    print(f"  documents   {current} current ({docs} versions) from {sources} sources", file=out)
+    roles = dict(con.execute("SELECT role, count(*) FROM paragraphs GROUP BY role").fetchall())
+    total = sum(roles.values())
+    print(f"  paragraphs  {total} ({', '.join(f'{roles.get(r, 0)} {r}' for r in ROLES)})", file=out)
+    kinds = con.execute("SELECT kind, count(*) FROM duplicates GROUP BY kind ORDER BY kind").fetchall()
+    print(f"  duplicates  {sum(n for _, n in kinds)} links ({', '.join(f'{n} {k}' for k, n in kinds) or 'none'})", file=out)
+    top = con.execute(
+        "SELECT coalesce(source, '(unknown)'), count(*) n FROM documents WHERE is_current GROUP BY 1 ORDER BY n DESC, 1 LIMIT 5"
+    ).fetchall()
+    if top:
+        print("  top sources " + "; ".join(f"{s} ({n})" for s, n in top), file=out)
+    runs = con.execute(
+        "SELECT run_id, status, started_at, documents_new, items_unchanged, items_failed FROM runs ORDER BY run_id DESC LIMIT 5"
+    ).fetchall()
+    print(f"  runs        {one('SELECT count(*) FROM runs')[0]} (latest first):", file=out)
+    for run_id, status, started, new, unchanged, failed in runs:
+        print(f"    #{run_id} {status:<9} {started:%Y-%m-%d %H:%M} {new} new, {unchanged} unchanged, {failed} failed", file=out)
+    failures = one("SELECT count(*) FROM failures")[0]
+    if failures:
+        reasons = con.execute("SELECT reason, count(*) n FROM failures GROUP BY 1 ORDER BY n DESC LIMIT 5").fetchall()
+        print(f"  failures    {failures} recorded ({', '.join(f'{n} {r}' for r, n in reasons)})", file=out)

@@ -1,0 +1,238 @@
+"""The ingestion pipeline as plain functions: discover → load → plan → clean → store, batch by batch.
+
+Each stage takes and returns data (paths, items, articles, counts) and, where it needs the database,
+its path, never a connection: so the same functions run directly (tests, ``wiredesk run --no-prefect``)
+or as Prefect tasks (``flows/ingest.py`` passes ``wrap`` to turn each stage into a task). The loop in
+``run_ingest`` is the one place the stages are put together.
+
+What this module decides: nothing that is not a plain function of its inputs. Which items are new is
+``plan_items``; what is a duplicate is ``wiredesk.dedup``; what is stored is ``wiredesk.store``.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from wiredesk import files
+from wiredesk.clean import HtmlCleaner, clean_item
+from wiredesk.errors import SURVIVABLE_ERRORS, WiredeskError
+from wiredesk.models import Article, Failure, InputItem
+from wiredesk.settings import CleanSettings, Settings
+from wiredesk.store import Batch, BatchCounts, Store
+
+log = logging.getLogger("wiredesk")
+
+#: The embedded default: what ``wiredesk run`` ingests when given no paths.
+SEEDS_DIR = "seeds"
+#: Below this many HTML items in a batch, a process pool costs more than it saves.
+_MIN_ITEMS_FOR_POOL = 8
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# -- stages -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The files a run will load, and the paths that could not be used at all."""
+
+    files: tuple[str, ...]
+    failures: tuple[Failure, ...]
+
+
+def discover_inputs(paths: Sequence[str]) -> Discovery:
+    """Expand the given files and folders (raises ``MissingPathError`` for a path that does not exist)."""
+    found, failures = files.discover(paths)
+    return Discovery(tuple(str(p) for p in found), tuple(failures))
+
+
+def load_batch(paths: Sequence[str], settings: Settings) -> files.Loaded:
+    """Read a batch of files into items; bad files become failures."""
+    return files.load_files([Path(p) for p in paths], settings.ingest)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which loaded items need cleaning and which are byte-for-byte what was stored before."""
+
+    todo: tuple[InputItem, ...]
+    unchanged: tuple[InputItem, ...]
+
+
+def plan_items(items: Iterable[InputItem], known: dict[str, str]) -> Plan:
+    """Pure: an item whose bytes equal the last stored bytes of its origin is unchanged.
+
+    Within one batch, the first item of an origin wins (a JSONL file repeating a line twice is one item).
+    """
+    todo, unchanged, seen = [], [], set()
+    for item in items:
+        if known.get(item.origin) == item.raw_sha256 or item.origin in seen:
+            unchanged.append(item)
+        else:
+            todo.append(item)
+        seen.add(item.origin)
+    return Plan(tuple(todo), tuple(unchanged))
+
+
+def plan_batch(db_path: str, items: Sequence[InputItem]) -> Plan:
+    """Read the stored state of these items' origins and plan them."""
+    with Store.open(db_path) as store:
+        known = store.known_raw_hashes(i.origin for i in items)
+    return plan_items(items, known)
+
+
+def clean_one(item: InputItem, settings: CleanSettings) -> Article | Failure:
+    """Clean one item; a survivable error becomes a ``Failure`` instead of an exception."""
+    try:
+        cleaner = HtmlCleaner(favor_precision=settings.favor_precision, include_tables=settings.include_tables)
+        return clean_item(item, cleaner)
+    except SURVIVABLE_ERRORS as exc:
+        reason, _, detail = str(exc).partition(": ")
+        return Failure(item.origin, "clean", reason if detail else "clean_failed", detail or str(exc))
+    except Exception as exc:  # a bug or a hostile page must cost one item, not the run
+        log.exception("unexpected error cleaning %s", item.origin)
+        return Failure(item.origin, "clean", "unexpected", f"{type(exc).__name__}: {exc}")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    articles: tuple[tuple[InputItem, Article], ...]
+    failures: tuple[Failure, ...]
+
+
+def clean_batch(items: Sequence[InputItem], settings: Settings, executor: Executor | None = None) -> Cleaned:
+    """Clean items, in ``executor``'s worker processes when given, else here. Order is kept."""
+    results: list[Article | Failure] | None = None
+    if executor is not None and sum(1 for i in items if i.kind == "html") >= _MIN_ITEMS_FOR_POOL:
+        try:
+            results = list(executor.map(clean_one, items, [settings.clean] * len(items), chunksize=4))
+        except BrokenExecutor as exc:  # a worker died (out of memory, killed): finish the batch here
+            log.warning("cleaning pool broke (%s); cleaning this batch in the main process", exc)
+    if results is None:
+        results = [clean_one(item, settings.clean) for item in items]
+    articles = tuple((item, r) for item, r in zip(items, results) if isinstance(r, Article))
+    failures = tuple(r for r in results if isinstance(r, Failure))
+    return Cleaned(articles, failures)
+
+
+def store_batch(db_path: str, run_id: int, batch: Batch, settings: Settings) -> BatchCounts:
+    """Write one batch in one transaction."""
+    with Store.open(db_path) as store:
+        return store.write_batch(run_id, batch, settings.dedup, utcnow())
+
+
+def start_run(db_path: str, inputs: Sequence[str], flow_run_id: str | None = None) -> int:
+    with Store.open(db_path) as store:
+        return store.start_run(inputs, utcnow(), flow_run_id)
+
+
+def finish_run(db_path: str, run_id: int, status: str, error: str | None = None) -> None:
+    with Store.open(db_path) as store:
+        store.finish_run(run_id, utcnow(), status, error)
+
+
+# -- the run ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunSummary:
+    """What a run did: the numbers ``wiredesk run`` prints and a flow returns."""
+
+    run_id: int
+    db_path: str
+    inputs: tuple[str, ...]
+    status: str = "running"
+    counts: BatchCounts = field(default_factory=BatchCounts)
+    failures: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """A run fails only when it stored nothing and could not ingest anything it was given."""
+        c = self.counts
+        if self.status != "completed":
+            return False
+        return not (c.items_failed and not (c.documents_new or c.documents_updated or c.items_unchanged))
+
+
+Stage = Callable[..., object]
+Wrap = Callable[[Stage], Stage]
+Progress = Callable[[int, int, BatchCounts], None]
+
+
+def _identity(fn: Stage) -> Stage:
+    return fn
+
+
+def _pool(workers: int) -> Executor | None:
+    if workers <= 1:
+        return None
+    # forkserver: forking a process that holds threads (Prefect's client, DuckDB) is not safe
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def run_ingest(
+    paths: Sequence[str] | None,
+    settings: Settings,
+    *,
+    wrap: Wrap = _identity,
+    progress: Progress | None = None,
+    flow_run_id: str | None = None,
+) -> RunSummary:
+    """Ingest ``paths`` (default: ``seeds/``) into ``settings.db_path``; return the run's summary.
+
+    ``wrap`` turns each stage function into what runs it (identity here; a Prefect task in the flow).
+    Per-item problems are recorded and the run goes on; an error that stops the run (database, config)
+    marks the run ``failed`` and is raised after the batches already committed stay committed.
+    """
+    inputs = tuple(paths) if paths else (SEEDS_DIR,)
+    db = settings.db_path
+    started = time.perf_counter()
+    discovery = wrap(discover_inputs)(inputs)
+    run_id = wrap(start_run)(db, inputs, flow_run_id)
+    summary = RunSummary(run_id=run_id, db_path=db, inputs=inputs)
+    total = len(discovery.files)
+    executor = None
+    try:
+        if discovery.failures:
+            first = Batch(failures=discovery.failures)
+            summary.counts.add(wrap(store_batch)(db, run_id, first, settings))
+            summary.failures.extend(discovery.failures)
+        html_files = sum(1 for f in discovery.files if Path(f).suffix.lower() in (".html", ".htm", ".json", ".jsonl"))
+        if html_files >= _MIN_ITEMS_FOR_POOL:
+            executor = _pool(settings.clean_workers)
+        size = settings.ingest.batch_size
+        for start in range(0, total, size):
+            chunk = discovery.files[start:start + size]
+            loaded = wrap(load_batch)(chunk, settings)
+            plan = wrap(plan_batch)(db, loaded.items)
+            cleaned = wrap(clean_batch)(plan.todo, settings, executor)
+            batch = Batch(cleaned=cleaned.articles, unchanged=plan.unchanged, failures=loaded.failures + cleaned.failures)
+            summary.counts.add(wrap(store_batch)(db, run_id, batch, settings))
+            summary.failures.extend(batch.failures)
+            if progress is not None:
+                progress(min(start + size, total), total, summary.counts)
+        summary.status = "completed"
+    except (WiredeskError, Exception) as exc:
+        summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        if executor is not None:
+            executor.shutdown()
+        summary.seconds = time.perf_counter() - started
+        try:
+            wrap(finish_run)(db, run_id, summary.status, summary.error)
+        except Exception:  # the original error matters more; the run stays 'running' → 'abandoned' later
+            log.exception("could not record the end of run %s", run_id)
+    return summary

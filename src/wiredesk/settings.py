@@ -1,0 +1,152 @@
+"""Settings: one TOML file, validated once at load, with a safe default for every limit.
+
+Each ``[section]`` of the file maps onto one frozen dataclass below; a key that no dataclass knows, or
+a value of the wrong type or range, is a ``ConfigError`` naming ``section.key`` and the problem.
+``config/wiredesk.example.toml`` lists every key with its default (a test keeps it in step).
+
+Not here: per-source options (feeds), which live in the sources file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from wiredesk.errors import ConfigError
+
+#: Read when no ``--config`` is given and the file exists in the working directory.
+DEFAULT_CONFIG_NAME = "wiredesk.toml"
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """How items are loaded and batched."""
+
+    #: items per batch; each batch is stored in one transaction
+    batch_size: int = 200
+    #: processes used for cleaning; 0 means one per CPU core, 1 cleans in the main process
+    workers: int = 0
+    #: a file larger than this is refused (reason ``too_large``); JSONL files are read record by record
+    max_file_bytes: int = 25_000_000
+    #: one JSON/JSONL record larger than this is refused
+    max_record_bytes: int = 5_000_000
+    #: encoding tried when a file is neither UTF-8 nor declares its charset (e.g. "cp1252"); "" refuses it
+    fallback_encoding: str = ""
+
+
+@dataclass(frozen=True)
+class CleanSettings:
+    """trafilatura options for HTML."""
+
+    favor_precision: bool = False
+    include_tables: bool = True
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    """Exact-duplicate linking."""
+
+    #: paragraphs shorter than this (in characters) are not linked: "Credit: Reuters" is not news
+    min_chars: int = 30
+    #: roles whose paragraphs are linked
+    roles: tuple[str, ...] = ("body", "caption")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings. ``db_path`` comes from ``[database] path``."""
+
+    db_path: str = "wiredesk.duckdb"
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    clean: CleanSettings = field(default_factory=CleanSettings)
+    dedup: DedupSettings = field(default_factory=DedupSettings)
+
+    @property
+    def clean_workers(self) -> int:
+        return self.ingest.workers or (os.cpu_count() or 1)
+
+
+_SECTIONS: dict[str, type] = {"ingest": IngestSettings, "clean": CleanSettings, "dedup": DedupSettings}
+_POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars"}
+
+
+def _coerce(section: str, cls: type, values: dict[str, Any]):
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    out = {}
+    for key, value in values.items():
+        name = f"{section}.{key}"
+        if key not in known:
+            raise ConfigError(f"unknown setting {name!r} (known: {', '.join(sorted(known))})")
+        expected = hints[key]
+        if expected is bool:
+            ok = isinstance(value, bool)
+        elif expected is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif expected is str:
+            ok = isinstance(value, str)
+        else:  # tuple[str, ...]
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            value = tuple(value) if ok else value
+        if not ok:
+            raise ConfigError(f"setting {name!r} must be {getattr(expected, '__name__', 'a list of strings')}, got {value!r}")
+        if key in _POSITIVE and value <= 0:
+            raise ConfigError(f"setting {name!r} must be greater than 0, got {value}")
+        if key == "workers" and value < 0:
+            raise ConfigError(f"setting {name!r} must be 0 (one per core) or more, got {value}")
+        out[key] = value
+    if section == "dedup" and "roles" in out:
+        from wiredesk.models import ROLES
+
+        bad = [r for r in out["roles"] if r not in ROLES]
+        if bad:
+            raise ConfigError(f"setting 'dedup.roles' has unknown role(s) {bad}; roles are {list(ROLES)}")
+    return cls(**out)
+
+
+def settings_from_dict(data: dict[str, Any]) -> Settings:
+    """Build validated settings from a parsed TOML document."""
+    kwargs: dict[str, Any] = {}
+    for section, values in data.items():
+        if section == "database":
+            if not isinstance(values, dict) or set(values) - {"path"}:
+                raise ConfigError("section [database] takes only 'path'")
+            if "path" in values:
+                if not isinstance(values["path"], str) or not values["path"]:
+                    raise ConfigError("setting 'database.path' must be a non-empty string")
+                kwargs["db_path"] = values["path"]
+            continue
+        if section not in _SECTIONS:
+            raise ConfigError(f"unknown section [{section}] (known: database, {', '.join(_SECTIONS)})")
+        if not isinstance(values, dict):
+            raise ConfigError(f"[{section}] must be a table of settings")
+        kwargs[section] = _coerce(section, _SECTIONS[section], values)
+    return Settings(**kwargs)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Load settings from ``path``, or ``./wiredesk.toml`` if it exists, or the defaults."""
+    if path is None:
+        if not Path(DEFAULT_CONFIG_NAME).is_file():
+            return Settings()
+        path = DEFAULT_CONFIG_NAME
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"config file not found: {p}")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: not valid TOML: {exc}") from exc
+    try:
+        return settings_from_dict(data)
+    except ConfigError as exc:
+        raise ConfigError(f"{p}: {exc}") from None
+
+
+def replace(settings: Settings, **changes) -> Settings:
+    """A copy of ``settings`` with top-level fields changed (e.g. ``db_path``)."""
+    return dataclasses.replace(settings, **changes)

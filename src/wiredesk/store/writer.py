@@ -1,0 +1,389 @@
+"""The single writer: the only code that writes wiredesk's tables.
+
+A batch (documents, paragraphs, exact-duplicate links, raw inputs, per-item state, failures and the
+run's counters) is written in ONE transaction: it all lands, or the database stays exactly as it was.
+Writing is idempotent: an item whose bytes were already stored, or whose cleaned content is unchanged,
+adds no document; so a rerun, or a rerun after a crash, stores nothing twice and loses nothing.
+
+Not here: deciding what is a duplicate (``wiredesk.dedup``), cleaning, or any Prefect code. Callers
+pass data, never SQL; every value reaches DuckDB as a bound parameter.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from wiredesk.dedup.exact import ParagraphRef, exact_links
+from wiredesk.errors import StoreError
+from wiredesk.models import Article, Failure, InputItem
+from wiredesk.normalize import content_hash, match_hash
+from wiredesk.settings import DedupSettings
+from wiredesk.store.migrate import migrate
+from wiredesk.version import PARAGRAPHS_VERSION, PIPELINE_VERSION
+
+RAW_CODEC = "zlib"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One batch to store: cleaned items with their articles, items planned as unchanged, failures."""
+
+    cleaned: tuple[tuple[InputItem, Article], ...] = ()
+    unchanged: tuple[InputItem, ...] = ()
+    failures: tuple[Failure, ...] = ()
+
+
+@dataclass
+class BatchCounts:
+    """What storing one batch did. Added up over batches into the run's summary."""
+
+    documents_new: int = 0
+    documents_updated: int = 0
+    items_unchanged: int = 0
+    items_failed: int = 0
+    paragraphs_new: int = 0
+    duplicates_new: int = 0
+    paragraphs_by_role: Counter = field(default_factory=Counter)
+
+    def add(self, other: "BatchCounts") -> None:
+        for name in ("documents_new", "documents_updated", "items_unchanged", "items_failed", "paragraphs_new", "duplicates_new"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.paragraphs_by_role.update(other.paragraphs_by_role)
+
+
+def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, tuple[str, list]]) -> None:
+    """Bulk insert column lists (``name -> (SQL type, values)``) with one statement of zipped unnests.
+
+    Much faster than ``executemany`` and still fully parameterized: ``table`` and column names are
+    constants of this module, never input.
+    """
+    names = list(columns)
+    if not names or not columns[names[0]][1]:
+        return
+    select = ", ".join(f"unnest(${i + 1}::{columns[n][0]}[])" for i, n in enumerate(names))
+    con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {select}", [columns[n][1] for n in names])
+
+
+class Store:
+    """A read-write wiredesk database. Open with ``Store.open(path)``; use as a context manager."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str):
+        self.con = con
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Store":
+        """Open (creating if needed) and migrate the database at ``path``."""
+        path = str(path)
+        if path != ":memory:":
+            parent = Path(path).parent
+            if not parent.exists():
+                raise StoreError(f"cannot create database {path}: folder {parent} does not exist")
+        try:
+            con = duckdb.connect(path)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+        try:
+            migrate(con)
+        except Exception:
+            con.close()
+            raise
+        return cls(con, path)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- runs ---------------------------------------------------------------------------------------
+
+    def start_run(self, inputs: Sequence[str], now: datetime, flow_run_id: str | None = None) -> int:
+        """Record a new run as ``running`` (and any run a crash left ``running`` as ``abandoned``)."""
+        with self._transaction():
+            self.con.execute(
+                "UPDATE runs SET status = 'abandoned', error = 'the process ended before the run finished' "
+                "WHERE status = 'running'"
+            )
+            run_id = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
+            self.con.execute(
+                "INSERT INTO runs (run_id, started_at, status, pipeline_version, inputs, flow_run_id) "
+                "VALUES (?, ?, 'running', ?, ?, ?)",
+                [run_id, now, PIPELINE_VERSION, list(inputs), flow_run_id],
+            )
+        return run_id
+
+    def finish_run(self, run_id: int, now: datetime, status: str = "completed", error: str | None = None) -> None:
+        with self._transaction():
+            self.con.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, error = ? WHERE run_id = ?", [now, status, error, run_id]
+            )
+
+    def record_failures(self, run_id: int, failures: Iterable[Failure], now: datetime) -> None:
+        """Record failures outside a batch (e.g. files that could not even be discovered)."""
+        with self._transaction():
+            self._insert_failures(run_id, list(failures), now)
+
+    # -- planning reads -----------------------------------------------------------------------------
+
+    def known_raw_hashes(self, origins: Iterable[str]) -> dict[str, str]:
+        """``origin -> raw_sha256`` last stored for each of ``origins`` that was seen before."""
+        origins = list(origins)
+        if not origins:
+            return {}
+        rows = self.con.execute(
+            "SELECT origin, raw_sha256 FROM item_state WHERE origin IN (SELECT unnest(?::VARCHAR[]))", [origins]
+        ).fetchall()
+        return dict(rows)
+
+    # -- the batch write ----------------------------------------------------------------------------
+
+    def write_batch(self, run_id: int, batch: Batch, dedup: DedupSettings, now: datetime) -> BatchCounts:
+        """Store one batch in one transaction and return what it did. Raises ``StoreError``; then
+        nothing of the batch is stored."""
+        with self._transaction():
+            return self._write_batch(run_id, batch, dedup, now)
+
+    def _write_batch(self, run_id: int, batch: Batch, dedup: DedupSettings, now: datetime) -> BatchCounts:
+        con = self.con
+        counts = BatchCounts(items_failed=len(batch.failures))
+        origins = [item.origin for item, _ in batch.cleaned]
+        known = self.known_raw_hashes(origins)
+        keys = sorted({article.doc_key for _, article in batch.cleaned})
+        current = {
+            key: (doc_id, version, chash)
+            for key, doc_id, version, chash in con.execute(
+                "SELECT doc_key, document_id, version, content_hash FROM documents "
+                "WHERE is_current AND doc_key IN (SELECT unnest(?::VARCHAR[]))",
+                [keys],
+            ).fetchall()
+        }
+        next_doc = con.execute("SELECT coalesce(max(document_id), 0) + 1 FROM documents").fetchone()[0]
+        next_par = con.execute("SELECT coalesce(max(paragraph_id), 0) + 1 FROM paragraphs").fetchone()[0]
+
+        docs: dict[str, list] = {k: [] for k in _DOCUMENT_COLUMNS}
+        pars: dict[str, list] = {k: [] for k in _PARAGRAPH_COLUMNS}
+        raws: dict[str, InputItem] = {}
+        states: dict[str, tuple] = {}
+        superseded: list[int] = []
+        new_paragraph_ids: list[int] = []
+        dedup_hashes: set[int] = set()
+        roles = set(dedup.roles)
+
+        for item, article in batch.cleaned:
+            if known.get(item.origin) == item.raw_sha256:  # stored meanwhile: idempotent
+                counts.items_unchanged += 1
+                continue
+            known[item.origin] = item.raw_sha256
+            raws.setdefault(item.raw_sha256, item)
+            text = article.text
+            chash = content_hash(text)
+            cur = current.get(article.doc_key)
+            if cur is not None and cur[2] == chash:
+                # new bytes, same content (an ad or a timestamp changed): remember the bytes, no new version
+                counts.items_unchanged += 1
+                states[item.origin] = (item.raw_sha256, article.doc_key, cur[0])
+                continue
+            doc_id, next_doc = next_doc, next_doc + 1
+            version = cur[1] + 1 if cur else 1
+            if cur:
+                superseded.append(cur[0])
+                counts.documents_updated += 1
+            else:
+                counts.documents_new += 1
+            current[article.doc_key] = (doc_id, version, chash)
+            states[item.origin] = (item.raw_sha256, article.doc_key, doc_id)
+            for name, value in (
+                ("document_id", doc_id), ("doc_key", article.doc_key), ("version", version), ("is_current", True),
+                ("url", article.url), ("title", article.title), ("authors", list(article.authors)),
+                ("source", article.source), ("published_at", article.published_at), ("language", article.language),
+                ("text", text), ("content_hash", chash), ("origin", item.origin), ("kind", item.kind),
+                ("raw_sha256", item.raw_sha256), ("cleaner", article.cleaner), ("pipeline_version", PIPELINE_VERSION),
+                ("run_id", run_id), ("ingested_at", now),
+            ):
+                docs[name].append(value)
+            for p in article.paragraphs:
+                h = match_hash(p.text)
+                for name, value in (
+                    ("paragraph_id", next_par), ("document_id", doc_id), ("position", p.position), ("role", p.role),
+                    ("text", p.text), ("attached_to", p.attached_to), ("match_hash", h), ("n_chars", len(p.text)),
+                    ("derived_by", PARAGRAPHS_VERSION),
+                ):
+                    pars[name].append(value)
+                new_paragraph_ids.append(next_par)
+                counts.paragraphs_by_role[p.role] += 1
+                if p.role in roles and len(p.text) >= dedup.min_chars:
+                    dedup_hashes.add(h)
+                next_par += 1
+        counts.paragraphs_new = len(new_paragraph_ids)
+
+        # 1. raw bytes (compressed), only those not stored yet
+        stored_raw = set()
+        if raws:
+            stored_raw = {
+                r[0]
+                for r in con.execute(
+                    "SELECT raw_sha256 FROM raw_pages WHERE raw_sha256 IN (SELECT unnest(?::VARCHAR[]))", [list(raws)]
+                ).fetchall()
+            }
+        fresh = [item for sha, item in raws.items() if sha not in stored_raw]
+        insert_columns(con, "raw_pages", {
+            "raw_sha256": ("VARCHAR", [i.raw_sha256 for i in fresh]),
+            "origin": ("VARCHAR", [i.origin for i in fresh]),
+            "kind": ("VARCHAR", [i.kind for i in fresh]),
+            "size_bytes": ("BIGINT", [len(i.raw) for i in fresh]),
+            "codec": ("VARCHAR", [RAW_CODEC] * len(fresh)),
+            "data": ("BLOB", [zlib.compress(i.raw, 6) for i in fresh]),
+            "run_id": ("BIGINT", [run_id] * len(fresh)),
+            "stored_at": ("TIMESTAMPTZ", [now] * len(fresh)),
+        })
+
+        # 2. documents and paragraphs; older versions stop being current
+        if superseded:
+            con.execute("UPDATE documents SET is_current = false WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [superseded])
+            dedup_hashes.update(
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT match_hash FROM paragraphs WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
+                    [superseded],
+                ).fetchall()
+            )
+        insert_columns(con, "documents", {k: (_DOCUMENT_COLUMNS[k], v) for k, v in docs.items()})
+        insert_columns(con, "paragraphs", {k: (_PARAGRAPH_COLUMNS[k], v) for k, v in pars.items()})
+
+        # 3. per-item state, committed with the data it describes
+        unchanged_origins = [i.origin for i in batch.unchanged]
+        counts.items_unchanged += len(unchanged_origins)
+        if unchanged_origins:
+            con.execute(
+                "UPDATE item_state SET last_seen_run = ? WHERE origin IN (SELECT unnest(?::VARCHAR[]))",
+                [run_id, unchanged_origins],
+            )
+        if states:
+            origins_changed = list(states)
+            con.execute("DELETE FROM item_state WHERE origin IN (SELECT unnest(?::VARCHAR[]))", [origins_changed])
+            insert_columns(con, "item_state", {
+                "origin": ("VARCHAR", origins_changed),
+                "raw_sha256": ("VARCHAR", [states[o][0] for o in origins_changed]),
+                "doc_key": ("VARCHAR", [states[o][1] for o in origins_changed]),
+                "document_id": ("BIGINT", [states[o][2] for o in origins_changed]),
+                "last_seen_run": ("BIGINT", [run_id] * len(origins_changed)),
+                "last_changed_run": ("BIGINT", [run_id] * len(origins_changed)),
+            })
+
+        # 4. exact-duplicate links of every cluster this batch touched, recomputed whole
+        counts.duplicates_new = self._relink_exact(sorted(dedup_hashes), superseded, set(new_paragraph_ids), dedup, run_id)
+
+        # 5. failures and the run's counters
+        self._insert_failures(run_id, list(batch.failures), now)
+        con.execute(
+            "UPDATE runs SET items_seen = items_seen + ?, documents_new = documents_new + ?, "
+            "documents_updated = documents_updated + ?, items_unchanged = items_unchanged + ?, "
+            "items_failed = items_failed + ?, paragraphs_new = paragraphs_new + ?, duplicates_new = duplicates_new + ? "
+            "WHERE run_id = ?",
+            [
+                len(batch.cleaned) + len(batch.unchanged) + len(batch.failures), counts.documents_new,
+                counts.documents_updated, counts.items_unchanged, counts.items_failed, counts.paragraphs_new,
+                counts.duplicates_new, run_id,
+            ],
+        )
+        return counts
+
+    def _relink_exact(self, hashes: list[int], superseded: list[int], new_ids: set[int], dedup: DedupSettings, run_id: int) -> int:
+        """Replace the exact links of the clusters with these match hashes; return links from new paragraphs."""
+        con = self.con
+        if superseded:
+            # paragraphs of superseded versions leave every exact cluster
+            con.execute(
+                "DELETE FROM duplicates WHERE kind = 'exact' AND (paragraph_id IN (SELECT paragraph_id FROM paragraphs "
+                "WHERE document_id IN (SELECT unnest(?::BIGINT[]))) OR duplicate_of IN (SELECT paragraph_id FROM "
+                "paragraphs WHERE document_id IN (SELECT unnest(?::BIGINT[]))))",
+                [superseded, superseded],
+            )
+        if not hashes:
+            return 0
+        rows = con.execute(
+            "SELECT p.paragraph_id, p.match_hash, d.published_at, p.document_id, p.position "
+            "FROM paragraphs p JOIN documents d USING (document_id) "
+            "WHERE d.is_current AND p.match_hash IN (SELECT unnest(?::BIGINT[])) "
+            "AND p.role IN (SELECT unnest(?::VARCHAR[])) AND p.n_chars >= ?",
+            [hashes, list(dedup.roles), dedup.min_chars],
+        ).fetchall()
+        refs = [ParagraphRef(*r) for r in rows]
+        members = [r.paragraph_id for r in refs]
+        con.execute(
+            "DELETE FROM duplicates WHERE kind = 'exact' AND paragraph_id IN (SELECT unnest(?::BIGINT[]))", [members]
+        )
+        links = exact_links(refs)
+        insert_columns(con, "duplicates", {
+            "paragraph_id": ("BIGINT", [lk.paragraph_id for lk in links]),
+            "duplicate_of": ("BIGINT", [lk.duplicate_of for lk in links]),
+            "kind": ("VARCHAR", [lk.kind for lk in links]),
+            "similarity": ("DOUBLE", [lk.similarity for lk in links]),
+            "method": ("VARCHAR", [lk.method for lk in links]),
+            "run_id": ("BIGINT", [run_id] * len(links)),
+        })
+        return sum(1 for lk in links if lk.paragraph_id in new_ids)
+
+    def _insert_failures(self, run_id: int, failures: list[Failure], now: datetime) -> None:
+        insert_columns(self.con, "failures", {
+            "run_id": ("BIGINT", [run_id] * len(failures)),
+            "origin": ("VARCHAR", [f.origin for f in failures]),
+            "stage": ("VARCHAR", [f.stage for f in failures]),
+            "reason": ("VARCHAR", [f.reason for f in failures]),
+            "message": ("VARCHAR", [f.message for f in failures]),
+            "failed_at": ("TIMESTAMPTZ", [now] * len(failures)),
+        })
+
+    def _transaction(self):
+        return _Transaction(self.con)
+
+
+class _Transaction:
+    """BEGIN ... COMMIT, or ROLLBACK on any error (DuckDB errors become ``StoreError``)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    def __enter__(self):
+        self.con.execute("BEGIN TRANSACTION")
+        return self.con
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            try:
+                self.con.execute("COMMIT")
+            except duckdb.Error as err:
+                raise StoreError(f"commit failed: {err}") from err
+            return False
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # the transaction is already aborted; the original error is what matters
+        if isinstance(exc, duckdb.Error):
+            raise StoreError(f"database write failed, batch rolled back: {exc}") from exc
+        return False
+
+
+_DOCUMENT_COLUMNS = {
+    "document_id": "BIGINT", "doc_key": "VARCHAR", "version": "INTEGER", "is_current": "BOOLEAN",
+    "url": "VARCHAR", "title": "VARCHAR", "authors": "VARCHAR[]", "source": "VARCHAR",
+    "published_at": "TIMESTAMPTZ", "language": "VARCHAR", "text": "VARCHAR", "content_hash": "VARCHAR",
+    "origin": "VARCHAR", "kind": "VARCHAR", "raw_sha256": "VARCHAR", "cleaner": "VARCHAR",
+    "pipeline_version": "VARCHAR", "run_id": "BIGINT", "ingested_at": "TIMESTAMPTZ",
+}
+_PARAGRAPH_COLUMNS = {
+    "paragraph_id": "BIGINT", "document_id": "BIGINT", "position": "INTEGER", "role": "VARCHAR",
+    "text": "VARCHAR", "attached_to": "INTEGER", "match_hash": "BIGINT", "n_chars": "INTEGER",
+    "derived_by": "VARCHAR",
+}
