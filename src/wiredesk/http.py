@@ -39,8 +39,8 @@ import httpx
 
 from wiredesk.errors import FetchError
 from wiredesk.netguard import AddressPolicy, GuardedBackend, Resolver, system_resolver
+from wiredesk.settings import HttpSettings  # noqa: F401  (re-exported: the Fetcher's settings)
 from wiredesk.urls import host_of
-from wiredesk.version import __version__
 
 PURPOSES = ("feed", "article", "sitemap", "robots", "discover")
 
@@ -70,31 +70,6 @@ def _content_type_ok(purpose: str, content_type: str) -> bool:
     if purpose == "sitemap":
         return xmlish or media in ("application/gzip", "application/x-gzip")
     return xmlish or "json" in media or media in ("text/html",)  # discover
-
-
-@dataclass(frozen=True)
-class HttpSettings:
-    """Every limit of the HTTP edge, with a safe default. Sizes in bytes, times in seconds."""
-
-    user_agent: str = f"wiredesk/{__version__} (news feed reader; +https://github.com/wiredesk/wiredesk)"
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 60.0
-    max_bytes: int = 10 * 1024 * 1024
-    max_decoded_bytes: int = 25 * 1024 * 1024
-    max_redirects: int = 5
-    max_concurrency: int = 16
-    per_host_concurrency: int = 2
-    per_host_delay: float = 1.0
-    respect_robots: bool = True
-    robots_max_bytes: int = 512 * 1024
-    #: CIDR networks that may be fetched although not public (e.g. ``127.0.0.1/32`` in tests).
-    allow_networks: tuple[str, ...] = ()
-
-    @property
-    def robots_token(self) -> str:
-        """The product token robots.txt rules are matched against (``wiredesk``)."""
-        return self.user_agent.split("/", 1)[0].strip()
 
 
 @dataclass(frozen=True)

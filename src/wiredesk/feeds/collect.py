@@ -5,9 +5,10 @@ The pipeline calls, in order (the store is consulted between 2 and 3 for ``Known
 1. ``due_sources`` (pure) — which sources to fetch now;
 2. ``fetch_sources`` — conditional GET of every due feed/sitemap (``Fetcher.fetch_many``), parse, new
    ``SourceState`` from ``wiredesk.schedule``; a 304 costs one request and no parsing;
-3. ``collect_items`` — ``plan_entries`` against what is known, then fetch the article pages of new and
-   changed entries (or trust the feed's content when the source says so) into ``InputItem``s;
-   ``SourceRun.remember`` lists the entry records to store in the same transaction as the documents.
+3. ``plan_run`` — ``plan_entries`` against what is known (pure), then ``fetch_articles`` — the article
+   pages of new and changed entries of many sources at once (or the feed's own content when the source
+   trusts it) into ``InputItem``s. ``SourceRun.remember`` lists the entry records to store in the
+   same transaction as the documents (``collect_items`` does both for one source).
 
 One broken source costs its own ``Failure`` and state; it never raises out of here.
 """
@@ -41,6 +42,7 @@ class SourceRun:
 
     source: SourceConfig
     state: SourceState  # the state after this run
+    source_id: int | None = None  # its row in ``sources``, when stored
     feed_url: str | None = None  # the URL actually fetched (discovered, for kind = "site")
     feed: ParsedFeed | None = None
     not_modified: bool = False
@@ -184,18 +186,19 @@ def _feed_item(plan: PlannedEntry, run: SourceRun) -> InputItem | None:
                      raw_sha256=hashlib.sha256(raw).hexdigest(), meta=_meta(plan, run))
 
 
-def collect_items(run: SourceRun, known: KnownEntries, fetcher: Fetcher) -> SourceRun:
-    """Plan ``run.feed``'s entries against ``known`` and turn new/changed ones into items (in place)."""
+def plan_run(run: SourceRun, known: KnownEntries) -> list[PlannedEntry]:
+    """Plan ``run.feed``'s entries against ``known`` (pure). Items that need no download (feed content)
+    are added to ``run.items`` now; the entries whose article pages must be fetched are returned."""
     if run.feed is None:
-        return run
-    key = run.source.url
-    run.plans = plan_entries(run.feed.entries, key, known)
-    wanted = [p for p in run.plans if p.action in ("new", "changed")]
+        return []
+    run.plans = plan_entries(run.feed.entries, run.source.url, known)
     run.remember = [p.record for p in run.plans if p.action == "unchanged" and p.record]
-    to_fetch = [p for p in wanted if run.source.full_articles and p.url]
-    fetching = {id(p) for p in to_fetch}
-    for p in wanted:
-        if id(p) in fetching:
+    to_fetch = []
+    for p in run.plans:
+        if p.action not in ("new", "changed"):
+            continue
+        if run.source.full_articles and p.url:
+            to_fetch.append(p)
             continue
         item = _feed_item(p, run)
         if item is None:
@@ -204,8 +207,15 @@ def collect_items(run: SourceRun, known: KnownEntries, fetcher: Fetcher) -> Sour
             continue
         run.items.append(item)
         run.remember.append(p.record)  # type: ignore[arg-type]
-    results = fetcher.fetch_many(FetchRequest(p.entry.link or p.url, "article") for p in to_fetch)  # type: ignore[arg-type]
-    for p, res in zip(to_fetch, results, strict=True):
+    return to_fetch
+
+
+def fetch_articles(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], fetcher: Fetcher) -> None:
+    """Fetch the article pages of planned entries of many sources at once (politeness per host is the
+    fetcher's); each page becomes an ``InputItem`` of its source, each failure a ``Failure``."""
+    flat = [(run, p) for run, plans in work for p in plans]
+    results = fetcher.fetch_many(FetchRequest(p.entry.link or p.url, "article") for _, p in flat)  # type: ignore[arg-type]
+    for (run, p), res in zip(flat, results, strict=True):
         run.fetches.extend(res.records)
         if not res.ok or res.body is None:
             # Not remembered: the entry is tried again next run (its failure is recorded each time).
@@ -216,4 +226,9 @@ def collect_items(run: SourceRun, known: KnownEntries, fetcher: Fetcher) -> Sour
         run.items.append(InputItem(origin=p.url or res.final_url, kind="html", content=content, raw=res.body,
                                    raw_sha256=hashlib.sha256(res.body).hexdigest(), meta=_meta(p, run)))
         run.remember.append(p.record)  # type: ignore[arg-type]
+
+
+def collect_items(run: SourceRun, known: KnownEntries, fetcher: Fetcher) -> SourceRun:
+    """``plan_run`` then ``fetch_articles`` for one source (in place)."""
+    fetch_articles([(run, plan_run(run, known))], fetcher)
     return run

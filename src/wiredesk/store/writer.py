@@ -25,6 +25,7 @@ from wiredesk.errors import StoreError
 from wiredesk.models import Article, Failure, InputItem
 from wiredesk.normalize import content_hash, match_hash
 from wiredesk.settings import DedupSettings
+from wiredesk.store.feeds import FeedBatch, write_feed_batch  # issue 3
 from wiredesk.store.migrate import migrate
 from wiredesk.version import PARAGRAPHS_VERSION, PIPELINE_VERSION
 
@@ -38,6 +39,8 @@ class Batch:
     cleaned: tuple[tuple[InputItem, Article], ...] = ()
     unchanged: tuple[InputItem, ...] = ()
     failures: tuple[Failure, ...] = ()
+    #: issue 3: feed sources' state, entry keys and fetch log produced with these items
+    feeds: "FeedBatch | None" = None
 
 
 @dataclass
@@ -283,6 +286,10 @@ class Store:
 
         # 4. exact-duplicate links of every cluster this batch touched, recomputed whole
         counts.duplicates_new = self._relink_exact(sorted(dedup_hashes), superseded, set(new_paragraph_ids), dedup, run_id)
+
+        # 4b. issue 3: feed sources' state, entry keys and fetch log, with the documents they produced
+        if batch.feeds is not None:
+            write_feed_batch(con, run_id, batch.feeds)
 
         # 5. failures and the run's counters
         self._insert_failures(run_id, list(batch.failures), now)
