@@ -139,3 +139,20 @@ def test_durations():
     assert parse_duration("90s", "k") == timedelta(seconds=90) and parse_duration("1d", "k") == timedelta(days=1)
     with pytest.raises(ConfigError, match="minimum"):
         parse_duration("10s", "k")
+
+
+def test_example_sources_file_is_valid():
+    from pathlib import Path
+
+    from wiredesk.sources import load_sources
+
+    example = Path(__file__).resolve().parents[2] / "config" / "sources.example.toml"
+    kinds = [s.kind for s in load_sources(example)]
+    assert kinds == ["feed", "sitemap", "site"]
+
+
+def test_missing_sources_file_names_it(tmp_path):
+    from wiredesk.sources import load_sources
+
+    with pytest.raises(ConfigError, match="nope.toml"):
+        load_sources(tmp_path / "nope.toml")
