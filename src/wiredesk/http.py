@@ -232,6 +232,7 @@ class Fetcher:
         )
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | bool] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def __enter__(self) -> Fetcher:
@@ -370,26 +371,32 @@ class Fetcher:
         parts = urlsplit(url)
         origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
         with self._lock:
-            cached = self._robots.get(origin)
+            origin_lock = self._robots_locks.setdefault(origin, threading.Lock())
         records: list[FetchRecord] = []
-        if cached is None:
-            result = self._fetch_following(origin + "/robots.txt", "robots", None, None,
-                                           max_bytes=self.settings.robots_max_bytes)
-            records.extend(result.records)
-            status = result.status
-            if result.ok and result.body is not None:
-                parser = urllib.robotparser.RobotFileParser()
-                parser.parse(result.body.decode("utf-8", "replace").splitlines())
-                cached = parser
-            elif status is not None and 400 <= status < 500 and status != 429:
-                cached = True  # RFC 9309 2.3.1.3: unavailable, crawl freely
-            else:
-                cached = False  # 2.3.1.4: unreachable (5xx, 429, network error): assume disallowed
-            with self._lock:
-                self._robots[origin] = cached
+        with origin_lock:  # one robots.txt request per origin, however many threads ask at once
+            cached = self._robots.get(origin)
+            if cached is None:
+                cached = self._fetch_robots(origin, records)
         if isinstance(cached, bool):
             return cached, records
         return cached.can_fetch(self.settings.robots_token, url), records
+
+    def _fetch_robots(self, origin: str, records: list[FetchRecord]) -> urllib.robotparser.RobotFileParser | bool:
+        """Fetch and parse ``origin``'s robots.txt; True/False mean allow/disallow everything."""
+        result = self._fetch_following(origin + "/robots.txt", "robots", None, None,
+                                       max_bytes=self.settings.robots_max_bytes)
+        records.extend(result.records)
+        rules: urllib.robotparser.RobotFileParser | bool
+        if result.ok and result.body is not None:
+            rules = urllib.robotparser.RobotFileParser()
+            rules.parse(result.body.decode("utf-8", "replace").splitlines())
+        elif result.status is not None and 400 <= result.status < 500 and result.status != 429:
+            rules = True  # RFC 9309 2.3.1.3: unavailable, crawl freely
+        else:
+            rules = False  # 2.3.1.4: unreachable (5xx, 429, network error): assume disallowed
+        with self._lock:
+            self._robots[origin] = rules
+        return rules
 
 
 @dataclass(frozen=True)

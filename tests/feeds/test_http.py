@@ -214,3 +214,13 @@ def test_fetch_many_returns_results_in_request_order(server, local_settings):
     with Fetcher(local_settings()) as f:
         results = f.fetch_many(FetchRequest(server.url(f"/f{i}")) for i in range(5))
     assert [r.body[-1:] for r in results] == [str(i).encode() for i in range(5)]
+
+
+def test_robots_is_fetched_once_per_origin_even_when_many_threads_ask(server, local_settings):
+    server.route("/robots.txt", static(b"User-agent: *\nAllow: /\n", "text/plain"))
+    for i in range(12):
+        server.route(f"/p{i}", static(b"<html>x</html>", "text/html"))
+    with Fetcher(local_settings(per_host_concurrency=8, max_concurrency=8)) as f:
+        results = f.fetch_many(FetchRequest(server.url(f"/p{i}"), "article") for i in range(12))
+    assert all(r.ok for r in results)
+    assert len(server.hits("/robots.txt")) == 1
