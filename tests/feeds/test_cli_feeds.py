@@ -129,6 +129,35 @@ def test_sources_add_list_remove_and_opml_round_trip(capsys, db, tmp_path):
     assert code == 2 and "no source" in err
 
 
+def test_edited_article_becomes_a_new_version_of_the_same_document(capsys, news, db, config):
+    url = news.url("/feed")
+    cli(capsys, "run", url, "--db", db, "--config", config, "--no-prefect")
+    edited = rss(news, range(3)).replace(b"<title>Story 1</title>", b"<title>Story 1 (updated)</title>")
+    news.route("/feed", static(edited, etag='"v2"'))
+    news.route("/a/1", static(article(1).replace(b"paragraph 0.", b"paragraph 0, corrected."), "text/html"))
+    code, out, _ = cli(capsys, "run", url, "--db", db, "--config", config, "--no-prefect")
+    assert code == 0 and "0 new, 1 updated" in out
+    assert q(db, "SELECT version, is_current FROM documents WHERE doc_key LIKE '%/a/1' ORDER BY version") == [
+        (1, False), (2, True)]
+    assert q(db, "SELECT count(*) FROM fetches WHERE run_id = 2 AND purpose = 'article'") == [(1,)]
+
+
+def test_sources_file_is_synced_and_dropped_entries_are_removed(capsys, news, db, tmp_path):
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "local"\nurl = "{news.url("/feed")}"\n'
+                       f'[[source]]\nname = "other"\nurl = "{news.url("/other")}"\nenabled = false\n')
+    cfg = tmp_path / "w.toml"
+    cfg.write_text(f'[http]\nallow_networks = ["127.0.0.1/32"]\nper_host_delay = 0\n'
+                   f'[feeds]\nsources_file = "{sources}"\n[ingest]\nworkers = 1\n')
+    code, out, _ = cli(capsys, "run", news.url("/feed"), "--db", db, "--config", str(cfg), "--no-prefect")
+    assert code == 0 and "3 new" in out
+    assert q(db, "SELECT name, enabled, added_by FROM sources ORDER BY name") == [
+        ("local", True, "config"), ("other", False, "config")]
+    sources.write_text(f'[[source]]\nname = "local"\nurl = "{news.url("/feed")}"\n')
+    cli(capsys, "run", news.url("/feed"), "--db", db, "--config", str(cfg), "--no-prefect")
+    assert q(db, "SELECT name FROM sources") == [("local",)]
+
+
 @pytest.mark.parametrize("action", ["add", "list", "remove", "import-opml", "export-opml"])
 def test_every_sources_action_has_help(capsys, action):
     with pytest.raises(SystemExit) as exit_:

@@ -158,3 +158,12 @@ def test_html_is_decoded_with_the_declared_charset():
     assert decode_html("café".encode("latin-1"), "text/html; charset=ISO-8859-1") == "café"
     assert decode_html(b"<meta charset='windows-1252'>caf\xe9") .endswith("café")
     assert decode_html("café".encode()) == "café"
+
+
+def test_truncated_feed_still_yields_the_entries_before_the_cut(server, local_settings):
+    site(server, range(3))
+    whole = rss(server, range(3))
+    server.route("/cut", static(whole[: whole.index(b"<item><title>Story 2")] + b"<item><title>Sto"))
+    with Fetcher(local_settings()) as f:
+        run = run_once(f, SourceConfig("cut", server.url("/cut")), SourceState(), KnownEntries())
+    assert len(run.items) == 2 and run.feed.warnings and not run.failures

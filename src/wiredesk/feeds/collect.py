@@ -106,7 +106,7 @@ def fetch_sources(sources: Sequence[tuple[SourceConfig, SourceState]], fetcher: 
     # 1. sites without a known feed URL: autodiscover (its requests are logged with the source)
     for run in runs:
         if run.source.kind == "site" and not run.state.feed_url:
-            found = discover_feeds(run.source.url, fetcher)
+            found = discover_feeds(run.source.url, fetcher, records=run.fetches)
             run.feed_url = found[0] if found else None
         else:
             run.feed_url = run.state.feed_url or run.source.url

@@ -13,7 +13,7 @@ import lxml.html
 
 from wiredesk.errors import FeedError
 from wiredesk.feeds.parse import parse_feed
-from wiredesk.http import Fetcher
+from wiredesk.http import Fetcher, FetchRecord
 
 FEED_TYPES = (
     "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
@@ -56,9 +56,13 @@ def _is_feed(data: bytes | None, url: str, content_type: str) -> bool:
     return True
 
 
-def discover_feeds(site_url: str, fetcher: Fetcher, *, probe_common_paths: bool = True) -> list[str]:
-    """Feed URLs for ``site_url``; empty when none is found. Never raises for network problems."""
+def discover_feeds(site_url: str, fetcher: Fetcher, *, probe_common_paths: bool = True,
+                   records: list[FetchRecord] | None = None) -> list[str]:
+    """Feed URLs for ``site_url``; empty when none is found. Never raises for network problems.
+    The HTTP exchanges are appended to ``records`` when given (for the ``fetches`` log)."""
+    log = records if records is not None else []
     page = fetcher.fetch(site_url, "discover")
+    log.extend(page.records)
     if page.ok and page.body is not None:
         if _is_feed(page.body, page.final_url, page.content_type):
             return [page.final_url]
@@ -71,6 +75,7 @@ def discover_feeds(site_url: str, fetcher: Fetcher, *, probe_common_paths: bool 
     found = []
     for path in COMMON_PATHS:
         res = fetcher.fetch(urljoin(base, path), "feed")
+        log.extend(res.records)
         if res.ok and _is_feed(res.body, res.final_url, res.content_type) and res.final_url not in found:
             found.append(res.final_url)
     return found

@@ -27,7 +27,8 @@ from wiredesk.schedule import ScheduleSettings, is_due
 from wiredesk.settings import FeedSettings, Settings
 from wiredesk.sources import load_sources
 from wiredesk.store import Batch, BatchCounts, Store
-from wiredesk.store.feeds import FeedBatch, SourceRow, known_entries, list_sources, register_urls, sync_sources
+from wiredesk.store.feeds import (FeedBatch, SourceRow, known_entries, list_sources, prune_config_sources,
+                                  register_urls, sync_sources)
 
 log = logging.getLogger("wiredesk")
 
@@ -41,10 +42,12 @@ def schedule_settings(feeds: FeedSettings) -> ScheduleSettings:
 def prepare_sources(db_path: str, urls: Sequence[str], settings: Settings, now: datetime) -> list[SourceRow]:
     """The sources this run fetches: the rows for ``urls`` if any were given, else every due source."""
     sources_file = Path(settings.feeds.sources_file)
-    configs = load_sources(sources_file) if sources_file.is_file() else []
+    configs = load_sources(sources_file) if sources_file.is_file() else None
     with Store.open(db_path) as store:
-        if configs:
+        if configs is not None:  # the file is the list: its sources are synced, dropped ones removed
             sync_sources(store.con, configs, "config", now)
+            for name in prune_config_sources(store.con, (c.url for c in configs)):
+                log.info("source %s is no longer in %s: removed", name, sources_file)
         if urls:
             ids = register_urls(store.con, urls, timedelta(minutes=settings.feeds.default_interval_minutes), now)
             rows = {r.source_id: r for r in list_sources(store.con, ids=ids)}

@@ -211,3 +211,14 @@ def register_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str], interval:
         con.execute("ROLLBACK")
         raise
     return ids
+
+
+def prune_config_sources(con: duckdb.DuckDBPyConnection, keep_urls: Iterable[str]) -> list[str]:
+    """Delete sources that came from the sources file but are no longer in it; returns their names.
+    Their documents and entry keys stay."""
+    keep = sorted(set(keep_urls))
+    rows = con.execute("SELECT name FROM sources WHERE added_by = 'config' AND url NOT IN (SELECT unnest(?::VARCHAR[]))",
+                       [keep]).fetchall()
+    if rows:
+        con.execute("DELETE FROM sources WHERE added_by = 'config' AND url NOT IN (SELECT unnest(?::VARCHAR[]))", [keep])
+    return [r[0] for r in rows]
