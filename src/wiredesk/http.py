@@ -26,10 +26,8 @@ from __future__ import annotations
 import threading
 import time
 import urllib.robotparser
-import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -38,8 +36,9 @@ import httpcore
 import httpx
 
 from wiredesk.errors import FetchError
+from wiredesk.httplimits import BoundedDecoder, HostGate
 from wiredesk.netguard import AddressPolicy, GuardedBackend, Resolver, system_resolver
-from wiredesk.settings import HttpSettings  # noqa: F401  (re-exported: the Fetcher's settings)
+from wiredesk.settings import HttpSettings
 from wiredesk.urls import host_of
 
 PURPOSES = ("feed", "article", "sitemap", "robots", "discover")
@@ -126,70 +125,6 @@ class FetchResult:
         return self.headers.get("last-modified")
 
 
-class _BoundedDecoder:
-    """Incremental gzip/deflate decoder whose output never exceeds ``limit`` bytes (bomb-safe)."""
-
-    def __init__(self, encoding: str, limit: int):
-        self.encoding = encoding
-        self.limit = limit
-        self.out = bytearray()
-        self._d = self._new()
-
-    def _new(self):  # noqa: ANN202
-        if self.encoding in ("gzip", "x-gzip"):
-            return zlib.decompressobj(16 + zlib.MAX_WBITS)
-        if self.encoding == "deflate":
-            return zlib.decompressobj()  # zlib-wrapped; raw deflate is retried in feed()
-        return None
-
-    def feed(self, data: bytes) -> None:
-        if self._d is None:
-            self.out += data
-        else:
-            try:
-                self._inflate(data)
-            except zlib.error as exc:
-                if self.encoding == "deflate" and not self.out:
-                    self._d = zlib.decompressobj(-zlib.MAX_WBITS)
-                    self.encoding = "deflate-raw"
-                    self._inflate(data)
-                else:
-                    raise FetchError("decode", f"cannot decode {self.encoding} body: {exc}") from exc
-        if len(self.out) > self.limit:
-            raise FetchError("too_large_decoded", f"decoded body exceeds {self.limit} bytes")
-
-    def _inflate(self, data: bytes) -> None:
-        while data:
-            room = self.limit - len(self.out) + 1
-            self.out += self._d.decompress(data, room)
-            if len(self.out) > self.limit:
-                return
-            data = self._d.unconsumed_tail
-            if not data and self._d.eof and self._d.unused_data:  # next gzip member
-                data, self._d = self._d.unused_data, self._new()
-
-
-class _HostGate:
-    """Per-host politeness: a semaphore for concurrency and reserved start times for the delay."""
-
-    def __init__(self, concurrency: int, delay: float):
-        self._sem = threading.BoundedSemaphore(max(1, concurrency))
-        self._lock = threading.Lock()
-        self._next_at = 0.0
-        self.delay = delay
-
-    @contextmanager
-    def slot(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> Iterator[None]:
-        with self._sem:
-            with self._lock:
-                now = clock()
-                start = max(now, self._next_at)
-                self._next_at = start + self.delay
-            if start > now:
-                sleep(start - now)
-            yield
-
-
 def _guarded_transport(settings: HttpSettings, resolver: Resolver) -> httpx.HTTPTransport:
     limits = httpx.Limits(max_connections=settings.max_concurrency * 2, max_keepalive_connections=settings.max_concurrency)
     transport = httpx.HTTPTransport(limits=limits, trust_env=False)
@@ -230,7 +165,7 @@ class Fetcher:
             follow_redirects=False,
             trust_env=False,
         )
-        self._gates: dict[str, _HostGate] = {}
+        self._gates: dict[str, HostGate] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | bool] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -272,12 +207,12 @@ class Fetcher:
                                                       last_modified=r.last_modified), reqs))
 
     # -- internals ----------------------------------------------------------------------------
-    def _gate(self, url: str) -> _HostGate:
+    def _gate(self, url: str) -> HostGate:
         host = host_of(url)
         with self._lock:
             gate = self._gates.get(host)
             if gate is None:
-                gate = self._gates[host] = _HostGate(self.settings.per_host_concurrency, self.settings.per_host_delay)
+                gate = self._gates[host] = HostGate(self.settings.per_host_concurrency, self.settings.per_host_delay)
             return gate
 
     def _fetch_following(self, url: str, purpose: str, etag: str | None, last_modified: str | None,
@@ -346,7 +281,7 @@ class Fetcher:
                 length = resp_headers.get("content-length", "")
                 if length.isdigit() and int(length) > max_bytes:
                     return done(FetchError("too_large", f"Content-Length {length} exceeds {max_bytes} bytes"))
-                decoder = _BoundedDecoder(resp_headers.get("content-encoding", "").strip().lower(),
+                decoder = BoundedDecoder(resp_headers.get("content-encoding", "").strip().lower(),
                                           s.max_decoded_bytes)
                 for chunk in resp.iter_raw():  # as received: a chunk size would buffer a drip
                     received += len(chunk)

@@ -167,3 +167,13 @@ def test_truncated_feed_still_yields_the_entries_before_the_cut(server, local_se
     with Fetcher(local_settings()) as f:
         run = run_once(f, SourceConfig("cut", server.url("/cut")), SourceState(), KnownEntries())
     assert len(run.items) == 2 and run.feed.warnings and not run.failures
+
+
+def test_rate_limited_feed_waits_at_least_retry_after(server, local_settings):
+    server.route("/busy", static(b"slow down", "text/plain", status=429, headers={"Retry-After": "3600"}))
+    with Fetcher(local_settings()) as f:
+        (run,) = fetch_sources([(SourceConfig("b", server.url("/busy"), interval=timedelta(minutes=5)), SourceState())],
+                               f, now=NOW)
+    assert run.state.next_fetch_at >= NOW + timedelta(hours=1)
+    assert run.state.consecutive_failures == 1 and run.state.last_status == 429
+    assert [x.reason for x in run.failures] == ["status"]

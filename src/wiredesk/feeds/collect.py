@@ -26,7 +26,7 @@ from wiredesk.errors import FeedError
 from wiredesk.feeds.discover import discover_feeds
 from wiredesk.feeds.model import ParsedFeed
 from wiredesk.feeds.parse import parse_feed
-from wiredesk.feeds.sitemap import SitemapIndex, parse_sitemap
+from wiredesk.feeds.sitemap import parse_sitemap
 from wiredesk.http import Fetcher, FetchRecord, FetchRequest, FetchResult
 from wiredesk.models import Failure, InputItem, ItemMeta
 from wiredesk.schedule import FetchOutcome, ScheduleSettings, SourceState, after_fetch, is_due
