@@ -130,3 +130,16 @@ def test_stats_summarizes_documents_paragraphs_runs(capsys, seeded_db):
 def test_parser_lists_every_command():
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     assert sorted(sub.choices) == sorted(COMMANDS)
+
+
+def test_second_writer_on_a_locked_database_exits_with_one_line(seeds, db):
+    from wiredesk.store import Store
+
+    with Store.open(db):  # this process holds the write lock, as a running `wiredesk run` would
+        done = subprocess.run(
+            [sys.executable, "-m", "wiredesk.cli", "run", str(seeds), "--db", db, "--no-prefect"],
+            capture_output=True, text=True, timeout=120,
+        )
+    assert done.returncode == 2
+    assert done.stderr.startswith("wiredesk: error: cannot open database") and "lock" in done.stderr
+    assert done.stderr.count("\n") == 1

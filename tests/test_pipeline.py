@@ -100,3 +100,16 @@ def test_plan_skips_items_whose_bytes_were_stored_and_repeats_within_a_batch():
     plan = plan_items([a, b, a_again], {"b": "h2"})
     assert [i.origin for i in plan.todo] == ["a"]
     assert [i.origin for i in plan.unchanged] == ["b", "a"]
+
+
+def test_wiredesk_connect_gives_a_read_only_connection(seeds, db):
+    import pytest
+
+    import wiredesk
+
+    run_ingest([str(seeds)], Settings(db_path=db))
+    con = wiredesk.connect(db)
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+    with pytest.raises(duckdb.Error, match="read-only"):
+        con.execute("DELETE FROM documents")
+    con.close()

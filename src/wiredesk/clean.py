@@ -32,7 +32,7 @@ class Cleaner(Protocol):
     """Turns one loaded item into an article.
 
     ``version`` names the code that produced the output and is stored on every document. ``clean``
-    raises ``CleanError`` (with a short ``reason`` in its message) when no article text can be found;
+    raises ``CleanError`` (with a short ``reason``, e.g. ``no_text``) when no article text can be found;
     it never returns an article without body paragraphs.
     """
 
@@ -43,7 +43,7 @@ class Cleaner(Protocol):
 
 def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, **found) -> Article:
     if not any(p.role == "body" for p in paragraphs):
-        raise CleanError("no_text: no body text found")
+        raise CleanError("no_text", "no body text found")
     meta = item.meta
     return Article(
         origin=item.origin,
@@ -135,7 +135,7 @@ class HtmlCleaner:
         try:
             tree = load_html(item.content)
             if tree is None:
-                raise CleanError("not_html: the page could not be parsed as HTML")
+                raise CleanError("not_html", "the page could not be parsed as HTML")
             captions = figure_captions(tree)  # before trafilatura prunes the tree
             doc = trafilatura.bare_extraction(
                 tree,
@@ -152,9 +152,9 @@ class HtmlCleaner:
         except CleanError:
             raise
         except Exception as exc:  # trafilatura/lxml raise many types on hostile markup
-            raise CleanError(f"extract_failed: {type(exc).__name__}: {exc}") from exc
+            raise CleanError("extract_failed", f"{type(exc).__name__}: {exc}") from exc
         if doc is None or doc.body is None:
-            raise CleanError("no_text: trafilatura found no article text")
+            raise CleanError("no_text", "trafilatura found no article text")
         texts, is_caption = _blocks(doc.body, captions)
         # the headline is metadata; trafilatura also returns it as the first heading block
         if texts and doc.title and normalize_for_match(texts[0]) == normalize_for_match(doc.title):
@@ -211,4 +211,4 @@ def clean_item(item: InputItem, html_cleaner: Cleaner | None = None) -> Article:
         return (html_cleaner or HtmlCleaner()).clean(item)
     if item.kind in ("text", "markdown"):
         return TextCleaner().clean(item)
-    raise CleanError(f"unsupported_kind: no cleaner for kind {item.kind!r}")
+    raise CleanError("unsupported_kind", f"no cleaner for kind {item.kind!r}")

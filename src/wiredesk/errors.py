@@ -5,9 +5,10 @@
     ├── InputError           a path or item that cannot be ingested
     │   ├── MissingPathError a path given by the user does not exist
     │   └── BadInputError    one file/record is unreadable, empty, binary, too large, badly encoded
-    ├── CleanError           the cleaner failed on an item (third-party errors are wrapped)
-    ├── FetchError           one HTTP fetch failed: timeout, refused address, too large, bad status...
-    ├── FeedError            one feed/sitemap/OPML document cannot be parsed (malformed, bomb, not a feed)
+    ├── ItemError            per-item errors, with a short ``reason`` (BadInputError, CleanError)
+    │   ├── CleanError       the cleaner failed on an item (third-party errors are wrapped)
+    │   ├── FetchError       one HTTP fetch failed: timeout, refused address, too large, bad status...
+    │   └── FeedError        one feed/sitemap/OPML document cannot be used (malformed, bomb, not a feed)
     └── StoreError           the database cannot be opened, migrated or written
         └── SchemaVersionError  the database was made by a newer wiredesk
 
@@ -32,40 +33,38 @@ class MissingPathError(InputError):
     """A path named on the command line or in config does not exist."""
 
 
-class BadInputError(InputError):
-    """One item (file or record) cannot be ingested: unreadable, empty, binary, too large, bad encoding."""
+class ItemError(WiredeskError):
+    """Base of the per-item errors: they carry a short machine-readable ``reason``."""
 
     def __init__(self, reason: str, message: str):
         super().__init__(message)
-        #: short machine-readable reason, e.g. ``empty``, ``binary``, ``too_large``, ``decode``
+        #: short machine-readable reason, e.g. ``empty``, ``binary``, ``too_large``, ``no_text``
         self.reason = reason
 
 
-class CleanError(WiredeskError):
-    """The cleaner failed on an item."""
+class BadInputError(ItemError, InputError):
+    """One item (file or record) cannot be ingested: unreadable, empty, binary, too large, bad encoding."""
 
 
-class FetchError(WiredeskError):
-    """One HTTP fetch failed. ``reason`` is short and machine-readable (see ``wiredesk.http``).
+class CleanError(ItemError):
+    """The cleaner found no article in an item, or failed on it."""
 
-    Reasons: ``timeout``, ``connect``, ``blocked_scheme``, ``blocked_address``, ``too_large``,
-    ``too_large_decoded``, ``too_many_redirects``, ``content_type``, ``status``, ``robots``,
-    ``decode``, ``protocol``.
+
+class FetchError(ItemError):
+    """One HTTP fetch failed (issue 3). ``reason`` is short and machine-readable (see ``wiredesk.http``):
+    ``timeout``, ``connect``, ``blocked_scheme``, ``blocked_address``, ``too_large``, ``too_large_decoded``,
+    ``too_many_redirects``, ``content_type``, ``status``, ``robots``, ``decode``, ``protocol``, ``bad_url``.
     """
 
     def __init__(self, reason: str, message: str, *, status: int | None = None):
-        super().__init__(message)
-        self.reason = reason
+        super().__init__(reason, message)
+        #: the HTTP status, for ``reason == "status"``
         self.status = status
 
 
-class FeedError(WiredeskError):
-    """One feed, sitemap or OPML document cannot be used. ``reason``: ``malformed``, ``entities``,
-    ``not_a_feed``, ``empty``, ``json``."""
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
+class FeedError(ItemError):
+    """One feed, sitemap or OPML document cannot be used (issue 3). ``reason``: ``malformed``,
+    ``entities``, ``not_a_feed``, ``empty``, ``json``, ``too_large``."""
 
 
 class StoreError(WiredeskError):
@@ -77,4 +76,4 @@ class SchemaVersionError(StoreError):
 
 
 #: Errors that cost one item, never the run.
-SURVIVABLE_ERRORS = (BadInputError, CleanError, FetchError, FeedError)
+SURVIVABLE_ERRORS = (ItemError,)

@@ -99,7 +99,9 @@ def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str, out: Te
 
 def print_stats(con, db_path: str, out: TextIO) -> None:
     """Summarize a database through read-only queries on its public tables."""
-    one = lambda sql: con.execute(sql).fetchone()  # noqa: E731
+    def one(sql: str) -> tuple:
+        return con.execute(sql).fetchone()
+
     size = Path(db_path).stat().st_size if Path(db_path).is_file() else 0
     version = one("SELECT max(version) FROM schema_migrations")[0]
     print(f"{db_path}: {size / 1e6:.1f} MB, schema version {version}", file=out)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from wiredesk import files
 from wiredesk.clean import HtmlCleaner, clean_item
-from wiredesk.errors import SURVIVABLE_ERRORS, WiredeskError
+from wiredesk.errors import SURVIVABLE_ERRORS
 from wiredesk.models import Article, Failure, InputItem
 from wiredesk.settings import CleanSettings, Settings
 from wiredesk.store import Batch, BatchCounts, Store
@@ -107,8 +107,7 @@ def clean_one(item: InputItem, settings: CleanSettings) -> Article | Failure:
         cleaner = HtmlCleaner(favor_precision=settings.favor_precision, include_tables=settings.include_tables)
         return clean_item(item, cleaner)
     except SURVIVABLE_ERRORS as exc:
-        reason, _, detail = str(exc).partition(": ")
-        return Failure(item.origin, "clean", reason if detail else "clean_failed", detail or str(exc))
+        return Failure(item.origin, "clean", exc.reason, str(exc))
     except Exception as exc:  # a bug or a hostile page must cost one item, not the run
         log.exception("unexpected error cleaning %s", item.origin)
         return Failure(item.origin, "clean", "unexpected", f"{type(exc).__name__}: {exc}")
@@ -243,7 +242,7 @@ def run_ingest(
             summary.counts.add(fed.counts)
             summary.failures.extend(fed.failures)
         summary.status = "completed"
-    except (WiredeskError, Exception) as exc:
+    except BaseException as exc:  # KeyboardInterrupt too: the run row must not stay 'running'
         summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
         raise
     finally:
