@@ -53,7 +53,8 @@ class CleanError(ItemError):
 class FetchError(ItemError):
     """One HTTP fetch failed (issue 3). ``reason`` is short and machine-readable (see ``wiredesk.http``):
     ``timeout``, ``connect``, ``blocked_scheme``, ``blocked_address``, ``too_large``, ``too_large_decoded``,
-    ``too_many_redirects``, ``content_type``, ``status``, ``robots``, ``decode``, ``protocol``, ``bad_url``.
+    ``too_many_redirects``, ``content_type``, ``status``, ``robots``, ``decode``, ``protocol``, ``bad_url``,
+    ``unexpected``.
     """
 
     def __init__(self, reason: str, message: str, *, status: int | None = None):

@@ -23,6 +23,7 @@ and ``wiredesk.schedule``.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import urllib.robotparser
@@ -40,6 +41,8 @@ from wiredesk.httplimits import BoundedDecoder, HostGate
 from wiredesk.netguard import AddressPolicy, GuardedBackend, Resolver, system_resolver
 from wiredesk.settings import HttpSettings
 from wiredesk.urls import host_of
+
+log = logging.getLogger("wiredesk")
 
 PURPOSES = ("feed", "article", "sitemap", "robots", "discover")
 
@@ -299,8 +302,11 @@ class Fetcher:
             return done(FetchError("connect", f"cannot connect: {exc}"))
         except (httpx.TransportError, httpx.DecodingError) as exc:
             return done(FetchError("protocol", f"{type(exc).__name__}: {exc}"))
-        except httpx.InvalidURL as exc:
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             return done(FetchError("bad_url", f"invalid URL {url!r}: {exc}"))
+        except Exception as exc:  # a bug or a hostile server must cost one fetch, never the run
+            log.exception("unexpected error fetching %s", url)
+            return done(FetchError("unexpected", f"{type(exc).__name__}: {exc}"))
 
     def _robots_allow(self, url: str) -> tuple[bool, list[FetchRecord]]:
         parts = urlsplit(url)

@@ -74,3 +74,12 @@ def test_redirect_to_a_non_allowed_address_is_rechecked_and_refused(server, loca
         res = f.fetch(server.url("/r"))
     assert res.error is not None and res.error.reason == "blocked_address"
     assert server.hits("/feed") == []
+
+
+def test_an_unexpected_error_costs_one_fetch_not_the_run():
+    def broken_resolver(host, port):
+        raise RuntimeError("resolver bug")
+
+    with Fetcher(HttpSettings(per_host_delay=0), resolver=broken_resolver) as f:
+        res = f.fetch("http://news.example.com/feed")
+    assert res.error is not None and res.error.reason == "unexpected" and "resolver bug" in str(res.error)

@@ -128,3 +128,22 @@ def test_updated_date_change_is_an_edit():
     first = plan_entries([E(**base, updated_at=datetime(2020, 1, 1, tzinfo=UTC))], "s", KnownEntries())
     (p,) = plan_entries([E(**base, updated_at=datetime(2020, 1, 2, tzinfo=UTC))], "s", _known(first))
     assert p.action == "changed"
+
+
+_entry = st.builds(
+    FeedEntry,
+    guid=st.one_of(st.none(), st.sampled_from(["a", "b", "c", "d"])),
+    link=st.one_of(st.none(), st.sampled_from(["https://n.example/1", "http://www.n.example/1?utm_source=x",
+                                               "https://n.example/2", "https://m.example/3#c"])),
+    title=st.one_of(st.none(), st.sampled_from(["T1", "T2"])),
+    summary=st.one_of(st.none(), st.just(BODY), st.just(BODY + " More.")),
+)
+
+
+@given(st.lists(_entry, max_size=8))
+def test_replanning_the_same_feed_finds_nothing_new(entries):
+    first = plan_entries(entries, "src", KnownEntries())
+    second = plan_entries(entries, "src", _known(first))
+    assert not [p for p in second if p.action == "new"]
+    # no document key appears that the first plan did not give out
+    assert {p.record.doc_key for p in second if p.record} <= {p.record.doc_key for p in first if p.record}

@@ -16,6 +16,7 @@ One broken source costs its own ``Failure`` and state; it never raises out of he
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,8 @@ from wiredesk.http import Fetcher, FetchRecord, FetchRequest, FetchResult
 from wiredesk.models import Failure, InputItem, ItemMeta
 from wiredesk.schedule import FetchOutcome, ScheduleSettings, SourceState, after_fetch, is_due
 from wiredesk.sources import SourceConfig
+
+log = logging.getLogger("wiredesk")
 
 #: A sitemap index may list many children; only this many are fetched per run.
 MAX_CHILD_SITEMAPS = 20
@@ -134,6 +137,9 @@ def fetch_sources(sources: Sequence[tuple[SourceConfig, SourceState]], fetcher: 
                     run.feed = _parse(run.source, result, fetcher, run)
                 except FeedError as exc:
                     error = (exc.reason, str(exc))
+                except Exception as exc:  # a parser bug on a hostile document costs this source only
+                    log.exception("unexpected error parsing %s", run.feed_url)
+                    error = ("unexpected", f"{type(exc).__name__}: {exc}")
         if error:
             run.failures.append(Failure(run.feed_url or run.source.url, "fetch", error[0], error[1]))
         new_state = after_fetch(run.state, _outcome(result, run.feed, error), now=now,
