@@ -108,6 +108,9 @@ class FeedSettings:
     max_backoff_minutes: int = 720
     #: sources fetched, planned and stored together before the next group (bounds memory)
     sources_per_group: int = 50
+    #: entries considered per feed or sitemap and run, in document order (a hostile or huge feed cannot
+    #: make one run download unbounded numbers of pages)
+    max_entries_per_feed: int = 1000
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ _POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars",
              # issue 3
              "connect_timeout", "read_timeout", "total_timeout", "max_bytes", "max_decoded_bytes",
              "max_concurrency", "per_host_concurrency", "robots_max_bytes", "default_interval_minutes",
-             "max_interval_minutes", "base_backoff_minutes", "max_backoff_minutes", "sources_per_group"}
+             "max_interval_minutes", "base_backoff_minutes", "max_backoff_minutes", "sources_per_group",
+             "max_entries_per_feed"}
 
 
 def _coerce(section: str, cls: type, values: dict[str, Any]):

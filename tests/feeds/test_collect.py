@@ -177,3 +177,11 @@ def test_rate_limited_feed_waits_at_least_retry_after(server, local_settings):
     assert run.state.next_fetch_at >= NOW + timedelta(hours=1)
     assert run.state.consecutive_failures == 1 and run.state.last_status == 429
     assert [x.reason for x in run.failures] == ["status"]
+
+
+def test_entries_beyond_the_per_feed_limit_are_not_planned(server, local_settings):
+    site(server, range(3))
+    with Fetcher(local_settings()) as f:
+        (run,) = fetch_sources([(SourceConfig("l", server.url("/feed")), SourceState())], f, now=NOW)
+        collect_items(run, KnownEntries(), f, max_entries=2)
+    assert len(run.plans) == 2 and len(run.items) == 2 and server.hits("/a/2") == []

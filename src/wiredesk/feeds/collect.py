@@ -192,12 +192,13 @@ def _feed_item(plan: PlannedEntry, run: SourceRun) -> InputItem | None:
                      raw_sha256=hashlib.sha256(raw).hexdigest(), meta=_meta(plan, run))
 
 
-def plan_run(run: SourceRun, known: KnownEntries) -> list[PlannedEntry]:
-    """Plan ``run.feed``'s entries against ``known`` (pure). Items that need no download (feed content)
-    are added to ``run.items`` now; the entries whose article pages must be fetched are returned."""
+def plan_run(run: SourceRun, known: KnownEntries, max_entries: int = 1000) -> list[PlannedEntry]:
+    """Plan the first ``max_entries`` of ``run.feed``'s entries against ``known`` (pure). Items that need
+    no download (feed content) are added to ``run.items`` now; the entries whose article pages must be
+    fetched are returned."""
     if run.feed is None:
         return []
-    run.plans = plan_entries(run.feed.entries, run.source.url, known)
+    run.plans = plan_entries(run.feed.entries[:max_entries], run.source.url, known)
     run.remember = [p.record for p in run.plans if p.action == "unchanged" and p.record]
     to_fetch = []
     for p in run.plans:
@@ -234,7 +235,7 @@ def fetch_articles(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], fetcher
         run.remember.append(p.record)  # type: ignore[arg-type]
 
 
-def collect_items(run: SourceRun, known: KnownEntries, fetcher: Fetcher) -> SourceRun:
+def collect_items(run: SourceRun, known: KnownEntries, fetcher: Fetcher, max_entries: int = 1000) -> SourceRun:
     """``plan_run`` then ``fetch_articles`` for one source (in place)."""
-    fetch_articles([(run, plan_run(run, known))], fetcher)
+    fetch_articles([(run, plan_run(run, known, max_entries))], fetcher)
     return run

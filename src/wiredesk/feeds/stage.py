@@ -75,10 +75,11 @@ def collect_group_items(db_path: str, runs: list[SourceRun], settings: Settings)
     """Plan every parsed feed's entries against the stored entry keys, then fetch the new articles."""
     from wiredesk.entries import entry_keys
 
-    keys = [k for run in runs if run.feed for e in run.feed.entries for k in entry_keys(e, run.source.url).all]
+    limit = settings.feeds.max_entries_per_feed
+    keys = [k for run in runs if run.feed for e in run.feed.entries[:limit] for k in entry_keys(e, run.source.url).all]
     with Store.open(db_path) as store:
         known = known_entries(store.con, keys)
-    work = [(run, plan_run(run, known)) for run in runs]
+    work = [(run, plan_run(run, known, limit)) for run in runs]
     if any(todo for _, todo in work):
         with Fetcher(settings.http) as fetcher:
             fetch_articles(work, fetcher)
