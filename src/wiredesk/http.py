@@ -120,6 +120,14 @@ class FetchResult:
         return self.error is None and self.status == 304
 
     @property
+    def moved_permanently_to(self) -> str | None:
+        """The final URL when every redirect hop was permanent (301/308) and the fetch succeeded."""
+        hops = [r for r in self.records if r.redirect_to is not None and r.purpose == self.purpose]
+        if hops and (self.ok or self.not_modified) and all(r.status in (301, 308) for r in hops):
+            return self.final_url
+        return None
+
+    @property
     def etag(self) -> str | None:
         return self.headers.get("etag")
 

@@ -48,7 +48,7 @@ class SourceState:
     consecutive_failures: int = 0
     last_error: str | None = None
     disabled_reason: str | None = None  # set: never fetched until re-enabled
-    feed_url: str | None = None  # for kind = "site": the feed URL found by autodiscovery
+    feed_url: str | None = None  # where to fetch: found by autodiscovery (site), or after a 301/308
 
     @property
     def disabled(self) -> bool:

@@ -10,7 +10,7 @@ from wiredesk.http import Fetcher
 from wiredesk.schedule import SourceState
 from wiredesk.sources import SourceConfig
 
-from .conftest import static
+from .conftest import redirect, static
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
@@ -185,3 +185,22 @@ def test_entries_beyond_the_per_feed_limit_are_not_planned(server, local_setting
         (run,) = fetch_sources([(SourceConfig("l", server.url("/feed")), SourceState())], f, now=NOW)
         collect_items(run, KnownEntries(), f, max_entries=2)
     assert len(run.plans) == 2 and len(run.items) == 2 and server.hits("/a/2") == []
+
+
+def test_permanently_moved_feed_is_fetched_at_its_new_address(server, local_settings):
+    site(server, range(1))
+    server.route("/old-feed", redirect("/feed", 301))
+    src = SourceConfig("moved", server.url("/old-feed"))
+    with Fetcher(local_settings()) as f:
+        first = run_once(f, src, SourceState(), KnownEntries())
+        second = run_once(f, src, first.state, KnownEntries.of(first.remember))
+    assert first.state.feed_url == server.url("/feed") and len(first.items) == 1
+    assert second.not_modified and len(server.hits("/old-feed")) == 1
+
+
+def test_temporary_redirect_does_not_move_the_feed(server, local_settings):
+    site(server, range(1))
+    server.route("/tmp-feed", redirect("/feed", 302))
+    with Fetcher(local_settings()) as f:
+        run = run_once(f, SourceConfig("tmp", server.url("/tmp-feed")), SourceState(), KnownEntries())
+    assert run.state.feed_url is None and len(run.items) == 1

@@ -146,6 +146,9 @@ def fetch_sources(sources: Sequence[tuple[SourceConfig, SourceState]], fetcher: 
                                 interval=run.source.interval, seed_key=run.source.url, settings=schedule)
         if run.source.kind == "site" and run.feed_url and not error:
             new_state = replace(new_state, feed_url=run.feed_url)
+        if result is not None and not error and result.moved_permanently_to:
+            # 301/308: fetch the new address from now on (the source keeps its identity and entry keys)
+            new_state = replace(new_state, feed_url=result.moved_permanently_to)
         run.state = new_state
     return runs
 

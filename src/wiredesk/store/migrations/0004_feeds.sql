@@ -15,7 +15,7 @@ CREATE TABLE sources (
     full_articles        BOOLEAN NOT NULL,          -- fetch each entry's page, or trust the feed's content
     added_by             VARCHAR NOT NULL,          -- config | cli | opml | run
     added_at             TIMESTAMPTZ NOT NULL,
-    feed_url             VARCHAR,                   -- kind = site: the feed found by autodiscovery
+    feed_url             VARCHAR,                   -- where to fetch: autodiscovered (site) or after a 301/308
     etag                 VARCHAR,                   -- validators sent back as If-None-Match / If-Modified-Since
     last_modified        VARCHAR,
     next_fetch_at        TIMESTAMPTZ,               -- NULL: due now
