@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
@@ -33,6 +34,16 @@ log = logging.getLogger("wiredesk")
 SEEDS_DIR = "seeds"
 #: Below this many HTML items in a batch, a process pool costs more than it saves.
 _MIN_ITEMS_FOR_POOL = 8
+
+
+def split_feed_urls(paths: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """Issue 3: ``(feed URLs, file paths, whether feeds run)``. No paths: seeds/ and the due sources."""
+    from wiredesk.urls import is_http_url
+
+    if not paths:
+        return (), (SEEDS_DIR,), True
+    urls = tuple(p for p in paths if is_http_url(p))
+    return urls, tuple(p for p in paths if not is_http_url(p)), bool(urls)
 
 
 def utcnow() -> datetime:
@@ -124,10 +135,31 @@ def clean_batch(items: Sequence[InputItem], settings: Settings, executor: Execut
     return Cleaned(articles, failures)
 
 
+# --- events (issue 5) ---
+def make_event_extractor(settings: Settings):
+    """The event extractor the settings ask for (loads the spaCy model once per run), or None when
+    event extraction is disabled. Raises ``ConfigError`` when ``events.backend = "spacy"`` has no model."""
+    if not settings.events.enabled:
+        return None
+    from wiredesk.events import DefaultEventExtractor
+
+    ev = settings.events
+    return DefaultEventExtractor(ev.backend, model=ev.model or None, n_process=ev.workers or (os.cpu_count() or 1))
+
+
+def extract_events_batch(cleaned: Cleaned, extractor) -> tuple:
+    """Event and entity mentions of each cleaned article (body paragraphs only), in one ``nlp.pipe`` pass."""
+    from wiredesk.events import DocumentInput
+
+    docs = [DocumentInput.from_article(article) for _, article in cleaned.articles]
+    return tuple(extractor.extract_many(docs)) if docs else ()
+# --- end events ---
+
+
 def store_batch(db_path: str, run_id: int, batch: Batch, settings: Settings) -> BatchCounts:
     """Write one batch in one transaction."""
     with Store.open(db_path) as store:
-        return store.write_batch(run_id, batch, settings.dedup, utcnow())
+        return store.write_batch(run_id, batch, settings.dedup, utcnow(), settings.events.group_window_days)
 
 
 def start_run(db_path: str, inputs: Sequence[str], flow_run_id: str | None = None) -> int:
@@ -196,9 +228,11 @@ def run_ingest(
     marks the run ``failed`` and is raised after the batches already committed stay committed.
     """
     inputs = tuple(paths) if paths else (SEEDS_DIR,)
+    # issue 3: http(s) URLs are feeds; with no paths at all, every due source runs along with seeds/
+    feed_urls, file_inputs, run_feeds = split_feed_urls(paths)
     db = settings.db_path
     started = time.perf_counter()
-    discovery = wrap(discover_inputs)(inputs)
+    discovery = wrap(discover_inputs)(file_inputs)
     run_id = wrap(start_run)(db, inputs, flow_run_id)
     summary = RunSummary(run_id=run_id, db_path=db, inputs=inputs)
     total = len(discovery.files)
@@ -209,19 +243,31 @@ def run_ingest(
             summary.counts.add(wrap(store_batch)(db, run_id, first, settings))
             summary.failures.extend(discovery.failures)
         html_files = sum(1 for f in discovery.files if Path(f).suffix.lower() in (".html", ".htm", ".json", ".jsonl"))
-        if html_files >= _MIN_ITEMS_FOR_POOL:
+        if html_files >= _MIN_ITEMS_FOR_POOL or run_feeds:  # issue 3: feeds bring HTML pages (the pool starts lazily)
             executor = _pool(settings.clean_workers)
         size = settings.ingest.batch_size
+        extractor = None  # made on the first batch with articles to extract (a rerun of unchanged files needs none)
         for start in range(0, total, size):
             chunk = discovery.files[start:start + size]
             loaded = wrap(load_batch)(chunk, settings)
             plan = wrap(plan_batch)(db, loaded.items)
             cleaned = wrap(clean_batch)(plan.todo, settings, executor)
-            batch = Batch(cleaned=cleaned.articles, unchanged=plan.unchanged, failures=loaded.failures + cleaned.failures)
+            if extractor is None and cleaned.articles and settings.events.enabled:
+                extractor = make_event_extractor(settings)
+            events = wrap(extract_events_batch)(cleaned, extractor) if extractor is not None else ()
+            batch = Batch(cleaned=cleaned.articles, unchanged=plan.unchanged, failures=loaded.failures + cleaned.failures,
+                          events=events)
             summary.counts.add(wrap(store_batch)(db, run_id, batch, settings))
             summary.failures.extend(batch.failures)
             if progress is not None:
                 progress(min(start + size, total), total, summary.counts)
+        # issue 3: the feed stages (wiredesk.feeds.stage), through the same plan/clean/store stages
+        if run_feeds:
+            from wiredesk.feeds.stage import ingest_feeds
+
+            fed = ingest_feeds(db, run_id, feed_urls, settings, wrap=wrap, executor=executor)
+            summary.counts.add(fed.counts)
+            summary.failures.extend(fed.failures)
         summary.status = "completed"
     except BaseException as exc:  # KeyboardInterrupt too: the run row must not stay 'running'
         summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"

@@ -22,9 +22,12 @@ import duckdb
 
 from wiredesk.dedup.exact import ParagraphRef, exact_links
 from wiredesk.errors import StoreError
+from wiredesk.events.model import Extraction
 from wiredesk.models import Article, Failure, InputItem
 from wiredesk.normalize import content_hash, match_hash
 from wiredesk.settings import DedupSettings
+from wiredesk.store.events import regroup_events, store_extractions
+from wiredesk.store.feeds import FeedBatch, write_feed_batch  # issue 3
 from wiredesk.store.migrate import migrate
 from wiredesk.store.near_links import NearResult, link_near, rebuild_index
 from wiredesk.version import PARAGRAPHS_VERSION, PIPELINE_VERSION
@@ -41,6 +44,10 @@ class Batch:
     cleaned: tuple[tuple[InputItem, Article], ...] = ()
     unchanged: tuple[InputItem, ...] = ()
     failures: tuple[Failure, ...] = ()
+    #: event extraction of the cleaned articles, by ``doc_key`` (``wiredesk.events``; empty when disabled)
+    events: tuple[Extraction, ...] = ()
+    #: issue 3: feed sources' state, entry keys and fetch log produced with these items
+    feeds: "FeedBatch | None" = None
 
 
 @dataclass
@@ -53,10 +60,13 @@ class BatchCounts:
     items_failed: int = 0
     paragraphs_new: int = 0
     duplicates_new: int = 0
+    event_mentions_new: int = 0
+    events_written: int = 0
     paragraphs_by_role: Counter = field(default_factory=Counter)
 
     def add(self, other: "BatchCounts") -> None:
-        for name in ("documents_new", "documents_updated", "items_unchanged", "items_failed", "paragraphs_new", "duplicates_new"):
+        for name in ("documents_new", "documents_updated", "items_unchanged", "items_failed", "paragraphs_new", "duplicates_new",
+                     "event_mentions_new", "events_written"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.paragraphs_by_role.update(other.paragraphs_by_role)
 
@@ -151,13 +161,15 @@ class Store:
 
     # -- the batch write ----------------------------------------------------------------------------
 
-    def write_batch(self, run_id: int, batch: Batch, dedup: DedupSettings, now: datetime) -> BatchCounts:
+    def write_batch(self, run_id: int, batch: Batch, dedup: DedupSettings, now: datetime,
+                    events_window_days: int = 30) -> BatchCounts:
         """Store one batch in one transaction and return what it did. Raises ``StoreError``; then
         nothing of the batch is stored."""
         with self._transaction():
-            return self._write_batch(run_id, batch, dedup, now)
+            return self._write_batch(run_id, batch, dedup, now, events_window_days)
 
-    def _write_batch(self, run_id: int, batch: Batch, dedup: DedupSettings, now: datetime) -> BatchCounts:
+    def _write_batch(self, run_id: int, batch: Batch, dedup: DedupSettings, now: datetime,
+                     events_window_days: int = 30) -> BatchCounts:
         con = self.con
         counts = BatchCounts(items_failed=len(batch.failures))
         origins = [item.origin for item, _ in batch.cleaned]
@@ -291,18 +303,29 @@ class Store:
         near = link_near(con, new_paragraph_ids, dedup, run_id, superseded_documents=superseded)
         fresh_ids = set(new_paragraph_ids)
         counts.duplicates_new += sum(1 for link in near.new_links if link.paragraph_id in fresh_ids)
+        # --- events (issue 5): mentions of the new versions, then their events regrouped (store/events.py)
+        new_doc_ids = {key: doc_id for key, doc_id in zip(docs["doc_key"], docs["document_id"])}
+        counts.event_mentions_new = store_extractions(con, run_id, new_doc_ids, batch.events)
+        if batch.events or superseded:
+            counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), superseded,
+                                                   events_window_days)
+        # --- end events
+        # 4b. issue 3: feed sources' state, entry keys and fetch log, with the documents they produced
+        if batch.feeds is not None:
+            write_feed_batch(con, run_id, batch.feeds)
 
         # 5. failures and the run's counters
         self._insert_failures(run_id, list(batch.failures), now)
         con.execute(
             "UPDATE runs SET items_seen = items_seen + ?, documents_new = documents_new + ?, "
             "documents_updated = documents_updated + ?, items_unchanged = items_unchanged + ?, "
-            "items_failed = items_failed + ?, paragraphs_new = paragraphs_new + ?, duplicates_new = duplicates_new + ? "
+            "items_failed = items_failed + ?, paragraphs_new = paragraphs_new + ?, duplicates_new = duplicates_new + ?, "
+            "event_mentions_new = event_mentions_new + ?, events_written = events_written + ? "
             "WHERE run_id = ?",
             [
                 len(batch.cleaned) + len(batch.unchanged) + len(batch.failures), counts.documents_new,
                 counts.documents_updated, counts.items_unchanged, counts.items_failed, counts.paragraphs_new,
-                counts.duplicates_new, run_id,
+                counts.duplicates_new, counts.event_mentions_new, counts.events_written, run_id,
             ],
         )
         return counts

@@ -1,0 +1,94 @@
+"""Reader for the ECB+ corpus (../shared/corpus/ecbplus, or $WIREDESK_CORPUS/ecbplus): documents as
+``DocumentInput``s with the character span of every token, and the annotated mentions.
+
+Each ECB+ sentence becomes one body paragraph (tokens joined by single spaces), so sentence boundaries and
+token offsets are exactly the annotation's. In ``*ecbplus.xml`` files sentence 0 is the source URL and is
+left out. The corpus itself is never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from wiredesk.events.model import DocumentInput, InputParagraph
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def corpus_dir() -> Path:
+    base = Path(os.environ.get("WIREDESK_CORPUS", REPO.parent / "shared" / "corpus"))
+    return base / "ecbplus"
+
+
+@dataclass(frozen=True)
+class Markable:
+    kind: str  # e.g. ACTION_OCCURRENCE
+    m_id: str
+    spans: tuple[tuple[int, int], ...]  # character spans of its tokens in the document body
+    sentence: int
+
+
+@dataclass(frozen=True)
+class EcbDoc:
+    topic: int
+    subtopic: str  # "ecb" or "ecbplus": the topic's two look-alike real-world events
+    name: str
+    doc: DocumentInput
+    markables: tuple[Markable, ...]
+    sentence_of_offset: tuple[tuple[int, int, int], ...]  # (start, end, sentence number)
+
+
+def read_doc(path: Path) -> EcbDoc:
+    root = ET.parse(path).getroot()
+    name = path.name
+    subtopic = "ecbplus" if name.endswith("ecbplus.xml") else "ecb"
+    topic = int(name.split("_")[0])
+    by_sentence: dict[int, list[tuple[str, str]]] = {}
+    for t in root.iter("token"):
+        s = int(t.get("sentence"))
+        if subtopic == "ecbplus" and s == 0:
+            continue  # the source URL
+        by_sentence.setdefault(s, []).append((t.get("t_id"), t.text or ""))
+    paragraphs, spans, sent_spans = [], {}, []
+    offset = 0
+    for k, s in enumerate(sorted(by_sentence)):
+        parts, pos = [], offset
+        for t_id, text in by_sentence[s]:
+            spans[t_id] = (pos, pos + len(text), s)
+            parts.append(text)
+            pos += len(text) + 1
+        text = " ".join(parts)
+        paragraphs.append(InputParagraph(k, "body", text))
+        sent_spans.append((offset, offset + len(text), s))
+        offset += len(text) + 2
+    markables = []
+    for m in root.find("Markables") if root.find("Markables") is not None else ():
+        anchors = [a.get("t_id") for a in m.findall("token_anchor") if a.get("t_id") in spans]
+        if anchors:
+            markables.append(Markable(m.tag, m.get("m_id"), tuple(spans[a][:2] for a in anchors), spans[anchors[0]][2]))
+    doc = DocumentInput(doc_key=f"ecbplus/{topic}/{name}", published_at=None, source=name,
+                        paragraphs=tuple(paragraphs))
+    return EcbDoc(topic, subtopic, name, doc, tuple(markables), tuple(sent_spans))
+
+
+def read_topics(topics: list[int] | None = None) -> dict[int, list[EcbDoc]]:
+    base = corpus_dir()
+    out: dict[int, list[EcbDoc]] = {}
+    for d in sorted(base.iterdir(), key=lambda p: p.name):
+        if not d.is_dir() or not d.name.isdigit() or (topics and int(d.name) not in topics):
+            continue
+        out[int(d.name)] = [read_doc(p) for p in sorted(d.glob("*.xml"))]
+    return out
+
+
+def complete_sentences() -> set[tuple[str, int]]:
+    """(file stem such as "1_10ecbplus", sentence number) of the sentences whose annotation is complete."""
+    out = set()
+    with open(corpus_dir() / "ECBplus_coreference_sentences.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            out.add((f"{row['Topic']}_{row['File']}", int(row["Sentence Number"])))
+    return out

@@ -1,0 +1,298 @@
+"""Mentions → events: one row per real-world event, within and across documents and outlets.
+
+Greedy, deterministic clustering. Mentions are visited in a fixed order (publication time, document, offset);
+each joins the best-scoring existing event of its class or starts a new one.
+
+1. **Hard conflicts keep look-alikes apart** (checked against *every* mention already in the event):
+   different class; different specific CAMEO code for violent classes (air strike 195 vs rocket attack 194);
+   known dates whose windows (day / week / month / year) do not overlap;
+   places that cannot be the same (two different cities, a city outside the other's country); actors or
+   targets of different countries or different names; different death tolls; two mentions of one sentence;
+   publication dates more than ``max_gap_days`` apart.
+2. **Evidence joins** (the best single member counts): same day (+2) or overlapping window (+1); same city
+   (+2) or same country (+1); same named actor / target (+2) or same country and kind (+1); same death toll
+   (+2); same document (+1.5, and +1 more when the joining mention names nothing but its class and the
+   event is the only one of its class in that document so far or has the same trigger lemma: "the
+   airstrikes" re-mentions an event of its own article; such bare mentions are placed last); near-duplicate paragraphs (+3, from the dedup
+   stage's links); the same trigger lemma (+0.5); word overlap of the two sentences (Jaccard × 3); for
+   mentions in different documents, how alike the two documents' named entities are (Jaccard × 3). A
+   mention joins when the score reaches ``threshold`` (2.5).
+3. **Documents that share two or more events report the same story**: in a second pass, the only event of
+   a class in one of them and the only event of that class in the other are merged unless they conflict.
+
+Negated mentions ("made no effort to stop") are never grouped: nothing happened to group.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable
+
+from wiredesk.events.dates import overlaps
+from wiredesk.events.model import UNKNOWN_DATE, Actor, DateRef, EntityMention, Event, EventMention, Place
+
+#: Version of the grouping rules; bump when events change for the same mentions.
+GROUPING_VERSION = "group/1"
+
+_VIOLENT = {"ASSAULT", "COERCE"}
+_STOP = set("""a an the of to in on at for and or but by with from as is was were are be been has had have that
+which who it its their they he she his her this these those after before over into than then there said says
+say also not no more most some many one two three""".split())
+_WORD = re.compile(r"[a-z][a-z'-]+")
+_MIN_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class GroupingSettings:
+    threshold: float = 2.5
+    max_gap_days: int = 30
+    date_slack_days: int = 0
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2)
+
+
+def _lemma(m: EventMention) -> str:
+    return m.trigger_lemma or m.trigger.lower().rstrip("s")
+
+
+def _named(a: Actor) -> bool:
+    return a.named
+
+
+def _actor_conflict(a: Actor | None, b: Actor | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.country and b.country and a.country != b.country:
+        return True
+    return _named(a) and _named(b) and a.name.lower() != b.name.lower()
+
+
+def _actor_score(a: Actor | None, b: Actor | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    if _named(a) and _named(b) and a.name.lower() == b.name.lower():
+        return 2.0
+    if a.country and a.country == b.country and a.kind == b.kind:
+        return 1.0
+    return 0.0
+
+
+def _place_conflict(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None or a.name.lower() == b.name.lower():
+        return False
+    if a.feature == "unresolved" or b.feature == "unresolved":
+        return False
+    if a.feature == "country" or b.feature == "country":
+        return a.country != b.country
+    return True  # two different cities or states
+
+
+def _place_score(a: Place | None, b: Place | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    if a.name.lower() == b.name.lower():
+        return 2.0 if a.feature != "country" else 1.0
+    if a.country and a.country == b.country:
+        return 1.0
+    return 0.0
+
+
+def _date_score(a: DateRef, b: DateRef, slack: int) -> float:
+    if not (a.known and b.known) or not overlaps(a, b, slack):
+        return 0.0
+    return 2.0 if a.precision == b.precision == "day" else 1.0
+
+
+def _published(m: EventMention) -> datetime:
+    p = m.published_at or _MIN_TIME
+    return p if p.tzinfo else p.replace(tzinfo=timezone.utc)
+
+
+class _Cluster:
+    def __init__(self, first: EventMention, words: frozenset[str]):
+        self.members: list[tuple[EventMention, frozenset[str]]] = [(first, words)]
+        self.event_class = first.event_class
+
+
+def conflict(m: EventMention, x: EventMention, settings: GroupingSettings = GroupingSettings()) -> bool:
+    """Whether two mentions cannot report the same real-world event."""
+    if m.event_class != x.event_class:
+        return True
+    if m.event_class in _VIOLENT and m.cameo and x.cameo and m.cameo != x.cameo and not (
+            m.cameo.endswith("0") or x.cameo.endswith("0")):
+        return True
+    if m.date.known and x.date.known and not overlaps(m.date, x.date, settings.date_slack_days):
+        return True
+    if _place_conflict(m.place, x.place):
+        return True
+    if _actor_conflict(m.actor, x.actor) or _actor_conflict(m.target, x.target):
+        return True
+    if m.killed is not None and x.killed is not None and m.killed != x.killed:
+        return True
+    if m.doc_key == x.doc_key and m.sentence_index == x.sentence_index:
+        return True
+    if m.published_at and x.published_at and abs((_published(m) - _published(x)).days) > settings.max_gap_days:
+        return True
+    return False
+
+
+def informative(m: EventMention) -> bool:
+    """Whether a mention says anything that identifies its event beyond its class."""
+    return bool((m.actor and (_named(m.actor) or m.actor.country)) or (m.target and (
+        _named(m.target) or m.target.country)) or m.place or m.date.known or m.killed is not None)
+
+
+def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozenset[str],
+               near: set[frozenset], settings: GroupingSettings = GroupingSettings(),
+               doc_names: dict[str, frozenset[str]] | None = None) -> float:
+    """Evidence that two non-conflicting mentions report the same event (see the module docstring)."""
+    score = _date_score(m.date, x.date, settings.date_slack_days)
+    score += _place_score(m.place, x.place)
+    score += _actor_score(m.actor, x.actor) + _actor_score(m.target, x.target)
+    if m.killed is not None and m.killed == x.killed:
+        score += 2.0
+    if m.doc_key == x.doc_key:
+        score += 1.5
+    elif doc_names:
+        a, b = doc_names.get(m.doc_key, frozenset()), doc_names.get(x.doc_key, frozenset())
+        if a and b:
+            score += 3.0 * len(a & b) / len(a | b)  # the two articles name the same people and places
+    if near and frozenset(((m.doc_key, m.paragraph_position), (x.doc_key, x.paragraph_position))) in near:
+        score += 3.0
+    if _lemma(m) == _lemma(x):
+        score += 0.5
+    if mw and xw:
+        score += 3.0 * len(mw & xw) / len(mw | xw)
+    return score
+
+
+def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tuple] = (),
+                   entities: Iterable[EntityMention] = (),
+                   settings: GroupingSettings = GroupingSettings()) -> list[Event]:
+    """Group mentions into events. ``near_links`` are pairs ``((doc_key, paragraph_position), (doc_key,
+    paragraph_position))`` of near-identical paragraphs (from deduplication); ``entities`` are the
+    documents' entity mentions (how alike two articles' casts of names are). Deterministic: the same
+    mentions in any order give the same events with the same ids."""
+    near = {frozenset(pair) for pair in near_links}
+    names: dict[str, set[str]] = {}
+    for e in entities:
+        if e.label in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
+            names.setdefault(e.doc_key, set()).add(e.name.lower())
+    doc_names = {k: frozenset(v) for k, v in names.items()}
+    # informative mentions first: bare re-mentions ("the attack") then join the events they re-mention
+    ordered = sorted((m for m in mentions if not m.negated),
+                     key=lambda m: (not informative(m), _published(m), m.doc_key, m.trigger_start, m.event_class))
+    clusters: list[_Cluster] = []
+    for m in ordered:
+        mw = _words(m.sentence)
+        best, best_score = None, settings.threshold
+        bare = not informative(m)
+        in_doc = [c for c in clusters if c.event_class == m.event_class and any(
+            x.doc_key == m.doc_key for x, _ in c.members)]
+        for c in clusters:
+            if c.event_class != m.event_class:
+                continue
+            if any(conflict(m, x, settings) for x, _ in c.members):
+                continue
+            s = max(pair_score(m, mw, x, xw, near, settings, doc_names) for x, xw in c.members)
+            if bare and c in in_doc and (len(in_doc) == 1 or any(_lemma(x) == _lemma(m) for x, _ in c.members)):
+                s += 1.0  # "the airstrikes", "the tear gas": a bare re-mention of an event of this document
+            if s >= best_score + (1e-9 if best is not None else 0):
+                best, best_score = c, s
+        if best is None:
+            clusters.append(_Cluster(m, mw))
+        else:
+            best.members.append((m, mw))
+    clusters = _merge_by_affinity(clusters, settings)
+    return [_event(c) for c in clusters]
+
+
+def _merge_by_affinity(clusters: list[_Cluster], settings: GroupingSettings) -> list[_Cluster]:
+    """Second pass across documents that already share at least two events (they report the same story):
+    the only event of a class in one and the only event of that class in the other are the same event,
+    unless they conflict ("the tear gas" in one report, "US troops fired tear gas" in the other)."""
+    def docs(c: _Cluster) -> frozenset[str]:
+        return frozenset(m.doc_key for m, _ in c.members)
+
+    affinity: Counter = Counter()
+    for c in clusters:
+        ds = sorted(docs(c))
+        for i, a in enumerate(ds):
+            for b in ds[i + 1:]:
+                affinity[(a, b)] += 1
+    changed = True
+    while changed:
+        changed = False
+        per_doc_class: Counter = Counter()
+        for c in clusters:
+            for d in docs(c):
+                per_doc_class[(d, c.event_class)] += 1
+        for i, c1 in enumerate(clusters):
+            for c2 in clusters[i + 1:]:
+                if c1.event_class != c2.event_class or docs(c1) & docs(c2):
+                    continue
+                if any(per_doc_class[(d, c1.event_class)] != 1 for d in docs(c1) | docs(c2)):
+                    continue
+                if any(affinity[tuple(sorted((a, b)))] < 2 for a in docs(c1) for b in docs(c2)):
+                    continue
+                if any(conflict(m, x, settings) for m, _ in c1.members for x, _ in c2.members):
+                    continue
+                c1.members.extend(c2.members)
+                c1.members.sort(key=lambda mw: (_published(mw[0]), mw[0].doc_key, mw[0].trigger_start))
+                clusters.remove(c2)
+                changed = True
+                break
+            if changed:
+                break
+    return clusters
+
+
+def _most_common(values: list, key=lambda v: v):
+    if not values:
+        return None
+    counts = Counter(key(v) for v in values)
+    top = max(counts.values())
+    for v in values:  # first in mention order among the most frequent: deterministic
+        if counts[key(v)] == top:
+            return v
+    return None
+
+
+def _event(c: _Cluster) -> Event:
+    ms = [m for m, _ in c.members]
+    first = ms[0]
+    event_id = "ev_" + hashlib.sha1(f"{first.doc_key}\x00{first.trigger_start}".encode()).hexdigest()[:16]
+    actors = [m.actor for m in ms if m.actor is not None]
+    named_actors = [a for a in actors if _named(a)] or actors
+    targets = [m.target for m in ms if m.target is not None]
+    named_targets = [a for a in targets if _named(a)] or targets
+    place_counts = Counter(m.place.name for m in ms if m.place is not None)
+    places = sorted((m.place for m in ms if m.place is not None),
+                    key=lambda p: (-place_counts[p.name],
+                                   {"city": 0, "us_state": 1, "country": 2, "unresolved": 3}[p.feature]))
+    dates = [m.date for m in ms if m.date.known]
+    precision_rank = {"day": 0, "week": 1, "month": 2, "year": 3}
+    date = min(dates, key=lambda d: (precision_rank[d.precision], d.start)) if dates else UNKNOWN_DATE
+    cameos = [m.cameo for m in ms if m.cameo]
+    specific = [x for x in cameos if not x.endswith("0")] or cameos
+    sources = {m.source or m.doc_key for m in ms}
+    published = [m.published_at for m in ms if m.published_at is not None]
+    conf = max(m.confidence for m in ms)
+    return Event(
+        event_id=event_id, event_class=c.event_class, cameo=_most_common(specific),
+        actor=_most_common(named_actors, key=lambda a: a.name.lower()),
+        target=_most_common(named_targets, key=lambda a: a.name.lower()),
+        place=places[0] if places else None, date=date,
+        killed=_most_common([m.killed for m in ms if m.killed is not None]),
+        wounded=_most_common([m.wounded for m in ms if m.wounded is not None]),
+        crowd=max((m.crowd for m in ms if m.crowd is not None), default=None),
+        mentions=tuple(ms), num_mentions=len(ms), num_documents=len({m.doc_key for m in ms}),
+        num_sources=len(sources), first_seen=min(published) if published else None,
+        last_seen=max(published) if published else None,
+        confidence=round(min(0.99, conf + 0.05 * (len(sources) - 1)), 3))

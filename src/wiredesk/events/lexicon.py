@@ -1,0 +1,156 @@
+"""The curated lexicons: trigger words to event classes, actor words to kinds, demonyms to countries.
+
+The data lives in ``wiredesk/events/data/*.tsv`` (documented in their headers and in docs/events.md). This
+module loads them once per ``Lexicon`` object (no module-level cache: callers keep the object) and answers
+look-ups. ``Lexicon.version`` names the curated version and a digest of the files, so two extractions with
+different lexicon files never claim the same version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+
+#: Bump when the meaning of the lexicon files changes; the digest catches edits that forget to.
+LEXICON_VERSION = "1"
+
+# Irregular verb forms the rules-only backend needs to see past tenses ("broke into", "shot").
+_IRREGULAR = {
+    "break": ("broke", "broken"), "set": ("set",), "shoot": ("shot",), "fight": ("fought",),
+    "seize": ("seized",), "hold": ("held",), "strike": ("struck", "stricken"), "take": ("took", "taken"),
+    "lead": ("led",), "meet": ("met",), "throw": ("threw", "thrown"), "run": ("ran",), "stab": ("stabbed",),
+    "sign": ("signed",), "die": ("died", "dies", "dying"), "vow": ("vowed",), "flee": ("fled",),
+    "put": ("put",), "bring": ("brought",), "withdraw": ("withdrew", "withdrawn"), "sit": ("sat",),
+    "push": ("pushed", "pushes"), "quit": ("quit",),
+}
+
+
+@dataclass(frozen=True)
+class TriggerEntry:
+    lemma: str  # one or more space-separated lemmas
+    pos: str  # "V", "N" or "VN"
+    event_class: str
+    cameo: str | None
+    weight: float
+    requires: frozenset[str]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.lemma.split(" "))
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    phrase: str
+    kind: str
+    country: str | None
+    name: str | None
+
+
+def _rows(name: str) -> tuple[list[list[str]], bytes]:
+    raw = resources.files("wiredesk.events").joinpath("data").joinpath(name).read_bytes()
+    rows = []
+    header_seen = False
+    for line in raw.decode("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not header_seen:
+            header_seen = True
+            continue
+        rows.append(line.split("\t"))
+    return rows, raw
+
+
+def _verb_forms(lemma: str) -> set[str]:
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "ing"}
+    if lemma.endswith("e"):
+        forms |= {lemma + "d", lemma[:-1] + "ing"}
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if len(lemma) >= 3 and lemma[-1] not in "aeiouwxy" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    forms |= set(_IRREGULAR.get(lemma, ()))
+    return forms
+
+
+def _noun_forms(lemma: str) -> set[str]:
+    forms = {lemma, lemma + "s", lemma + "es"}
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms.add(lemma[:-1] + "ies")
+    if lemma.endswith("man"):
+        forms.add(lemma[:-3] + "men")
+    if lemma == "child":
+        forms.add("children")
+    if lemma == "person":
+        forms.add("people")
+    return forms
+
+
+class Lexicon:
+    """The loaded lexicons. Construct once and pass around; look-ups are dictionary reads."""
+
+    def __init__(self) -> None:
+        trig_rows, trig_raw = _rows("triggers.tsv")
+        actor_rows, actor_raw = _rows("actors.tsv")
+        country_rows, country_raw = _rows("countries.tsv")
+        digest = hashlib.sha256(trig_raw + actor_raw + country_raw).hexdigest()[:8]
+        self.version = f"lexicon/{LEXICON_VERSION}+{digest}"
+
+        self.triggers: dict[tuple[str, ...], list[TriggerEntry]] = {}
+        for lemma, pos, cls, cameo, weight, requires in trig_rows:
+            entry = TriggerEntry(lemma, pos, cls, None if cameo == "-" else cameo, float(weight),
+                                 frozenset() if requires == "-" else frozenset(requires.split(",")))
+            self.triggers.setdefault(entry.words, []).append(entry)
+        self.max_trigger_len = max(len(k) for k in self.triggers)
+        # Surface form → lemma, for backends without a lemmatizer (the rules-only backend).
+        self.surface_lemmas: dict[str, set[str]] = {}
+        for words, entries in self.triggers.items():
+            for i, word in enumerate(words):
+                pos = "".join(sorted({e.pos for e in entries}))
+                forms = set()
+                if "V" in pos and i == 0:
+                    forms |= _verb_forms(word)
+                if "N" in pos and i == len(words) - 1:
+                    forms |= _noun_forms(word)
+                forms.add(word)
+                for form in forms:
+                    self.surface_lemmas.setdefault(form, set()).add(word)
+
+        self.actors: dict[tuple[str, ...], ActorEntry] = {}
+        for phrase, kind, country, name in actor_rows:
+            self.actors[tuple(phrase.split(" "))] = ActorEntry(
+                phrase, kind, None if country == "-" else country, None if name == "-" else name)
+        self.max_actor_len = max(len(k) for k in self.actors)
+        for words, entry in list(self.actors.items()):
+            for form in _noun_forms(words[-1]):
+                self.surface_lemmas.setdefault(form, set()).add(words[-1])
+
+        self.country_titles: dict[str, str] = {}
+        self.countries: dict[str, str | None] = {}
+        for word, iso3 in country_rows:
+            self.countries[word] = None if iso3 == "-" else iso3
+
+    def add_country_names(self, names: dict[str, str], titles: dict[str, str] | None = None) -> None:
+        """Add gazetteer country names (lower case → ISO3) without overriding curated entries, and the
+        names to record for a country acting ("Iran described ..." → actor "Iran")."""
+        for name, iso3 in names.items():
+            self.countries.setdefault(name, iso3)
+        self.country_titles.update(titles or {})
+
+    def country_name(self, iso3: str | None) -> str | None:
+        return self.country_titles.get(iso3) if iso3 else None
+
+    def trigger_entries(self, lemmas: tuple[str, ...]) -> list[TriggerEntry]:
+        return self.triggers.get(lemmas, [])
+
+    def actor_entry(self, lemmas: tuple[str, ...]) -> ActorEntry | None:
+        return self.actors.get(lemmas)
+
+    def country_of(self, word: str) -> str | None:
+        """ISO3 of a country name or demonym ("Iraqi" → IRQ; "Iran-backed" → None: backing is not origin)."""
+        w = word.lower().strip().replace("\u2019", "'")
+        return self.countries.get(w)
+
+    def lemmas_of_surface(self, form: str) -> set[str]:
+        return self.surface_lemmas.get(form.lower(), set())

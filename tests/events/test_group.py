@@ -1,0 +1,92 @@
+import random
+from dataclasses import replace
+from datetime import date, datetime, timezone
+
+
+from wiredesk.events import group_mentions
+from wiredesk.events.model import DateRef
+
+
+def _events_with(events, trigger_lemma):
+    return [e for e in events if any(m.trigger_lemma == trigger_lemma for m in e.mentions)]
+
+
+def test_seed_storming_is_one_event_reported_by_both_outlets(seed_extractions):
+    events = group_mentions(m for x in seed_extractions for m in x.mentions)
+    [storming] = [e for e in events if e.event_class == "PROTEST" and e.num_sources == 2]
+    assert {m.trigger_lemma for m in storming.mentions} >= {"break into", "storm"}
+    assert (storming.place.name, storming.date.start, storming.num_documents) == ("Baghdad", date(2019, 12, 31), 2)
+
+
+def test_seed_airstrikes_are_one_event_across_outlets_with_their_toll(seed_extractions):
+    events = group_mentions(m for x in seed_extractions for m in x.mentions)
+    [strikes] = [e for e in events if e.killed == 25]
+    assert strikes.num_sources == 2 and strikes.num_mentions >= 4
+    assert (strikes.actor.country, strikes.target.country, strikes.date.start) == ("USA", "IRQ", date(2019, 12, 29))
+
+
+def test_seed_look_alike_attacks_stay_apart(seed_extractions):
+    events = group_mentions(m for x in seed_extractions for m in x.mentions)
+    [rocket] = _events_with(events, "rocket attack")
+    assert rocket.killed == 1 and rocket.num_sources == 2
+    assert all(m.trigger_lemma != "airstrike" for m in rocket.mentions)
+    [murder] = _events_with(events, "murder")  # Benghazi 2012: an embassy attack, but not this one
+    assert all(m.trigger_lemma not in ("airstrike", "storm", "break into") for m in murder.mentions)
+
+
+def test_same_kind_of_event_in_different_cities_stays_apart(extractor, doc):
+    a = extractor.extract(doc("Protesters stormed the parliament in Baghdad on Tuesday.", "a")).mentions
+    b = extractor.extract(doc("Protesters stormed the parliament in Basra on Tuesday.", "b")).mentions
+    assert len(group_mentions(a + b)) == 2
+
+
+def test_same_kind_of_event_on_different_days_stays_apart(extractor, doc):
+    a = extractor.extract(doc("Protesters stormed the parliament in Baghdad on Monday.", "a")).mentions
+    b = extractor.extract(doc("Protesters stormed the parliament in Baghdad on Tuesday.", "b")).mentions
+    assert len(group_mentions(a + b)) == 2
+
+
+def test_same_kind_of_event_by_different_actors_stays_apart(extractor, doc):
+    a = extractor.extract(doc("Israeli jets bombed a camp in Syria on Sunday.", "a")).mentions
+    b = extractor.extract(doc("Russian jets bombed a camp in Syria on Sunday.", "b")).mentions
+    assert len(group_mentions(a + b)) == 2
+
+
+def test_two_outlets_reporting_one_event_are_grouped(extractor, doc):
+    a = extractor.extract(doc("Police arrested 12 protesters in Basra on Monday.", "a", source="Outlet A")).mentions
+    b = extractor.extract(doc("Iraqi police detained protesters in Basra on Monday, witnesses said.", "b",
+                              source="Outlet B")).mentions
+    [event] = group_mentions(a + b)
+    assert (event.num_mentions, event.num_documents, event.num_sources) == (2, 2, 2)
+    assert event.first_seen == event.last_seen == datetime(2019, 12, 31, tzinfo=timezone.utc)
+
+
+def test_near_duplicate_paragraphs_join_mentions_that_say_little(extractor, doc):
+    a = extractor.extract(doc("Smoke from the tear gas rose in the area.", "a")).mentions
+    b = extractor.extract(doc("Clouds of tear gas drifted over the square.", "b")).mentions
+    assert len(group_mentions(a + b)) == 2
+    links = [(("a", 0), ("b", 0))]
+    assert len(group_mentions(a + b, near_links=links)) == 1
+
+
+def test_date_windows_follow_their_precision(seed_extractions):
+    ms = [m for x in seed_extractions for m in x.mentions if m.trigger_lemma == "rocket attack"]
+    week = ms[0]
+    in_week = replace(week, doc_key="other", source="other", date=DateRef(date(2019, 12, 27), date(2019, 12, 27), "day"))
+    outside = replace(week, doc_key="other2", source="other2",
+                      date=DateRef(date(2019, 12, 10), date(2019, 12, 10), "day"))
+    events = group_mentions([week, in_week, outside])
+    assert sorted(e.num_mentions for e in events) == [1, 2]
+
+
+def test_grouping_is_deterministic_whatever_the_input_order(seed_extractions):
+    mentions = [m for x in seed_extractions for m in x.mentions]
+    expected = group_mentions(mentions)
+    shuffled = mentions[:]
+    random.Random(7).shuffle(shuffled)
+    assert group_mentions(shuffled) == expected
+
+
+def test_negated_mentions_form_no_event(extractor, doc):
+    ms = extractor.extract(doc("Security forces did not attack the protesters.")).mentions
+    assert ms and group_mentions(ms) == []
