@@ -69,6 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(stats)
     stats.set_defaults(func=cmd_stats)
 
+    rebuild = sub.add_parser(
+        "dedup-rebuild",
+        help="rebuild the near-duplicate index after changing its [dedup] settings",
+        description=(
+            "Recompute every paragraph's near-duplicate keys with the current [dedup] settings and re-link "
+            "(one transaction). Needed when an index setting (num_perm, bands, shingle_words, anchor_words, "
+            "anchor_window, seed, min_tokens, min_chars, roles) changed: until then runs refuse to mix keys. "
+            "Existing links are kept; links the new settings find are added. See docs/dedup.md."
+        ),
+        epilog=EPILOG,
+    )
+    _db_arg(rebuild)
+    rebuild.set_defaults(func=cmd_dedup_rebuild)
+
     server = sub.add_parser(
         "server",
         help="start/stop/status of a kept local Prefect server (makes runs much faster)",
@@ -183,6 +197,22 @@ def cmd_stats(args) -> int:
         print_stats(con, settings.db_path, sys.stdout)
     finally:
         con.close()
+    return 0
+
+
+# -- dedup-rebuild ---------------------------------------------------------------------------------
+
+
+def cmd_dedup_rebuild(args) -> int:
+    from wiredesk.store import Store
+
+    settings = _settings(args)
+    with Store.open(settings.db_path) as store:
+        result = store.rebuild_near_index(settings.dedup)
+    print(
+        f"near-duplicate index rebuilt ({settings.dedup.signature_version}): {result.indexed} paragraphs, "
+        f"{result.keys} keys, {result.links_new} links added or moved"
+    )
     return 0
 
 

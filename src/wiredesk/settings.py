@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from wiredesk.dedup.settings import DedupSettings  # [dedup] lives with the code it configures; re-exported here
 from wiredesk.errors import ConfigError
 
 #: Read when no ``--config`` is given and the file exists in the working directory.
@@ -44,16 +45,6 @@ class CleanSettings:
 
     favor_precision: bool = False
     include_tables: bool = True
-
-
-@dataclass(frozen=True)
-class DedupSettings:
-    """Exact-duplicate linking."""
-
-    #: paragraphs shorter than this (in characters) are not linked: "Credit: Reuters" is not news
-    min_chars: int = 30
-    #: roles whose paragraphs are linked
-    roles: tuple[str, ...] = ("body", "caption")
 
 
 # --- events (issue 5) ---
@@ -109,6 +100,9 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
             ok = isinstance(value, int) and not isinstance(value, bool)
         elif expected is str:
             ok = isinstance(value, str)
+        elif expected is float:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            value = float(value) if ok else value
         else:  # tuple[str, ...]
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
             value = tuple(value) if ok else value
@@ -127,7 +121,7 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
         bad = [r for r in out["roles"] if r not in ROLES]
         if bad:
             raise ConfigError(f"setting 'dedup.roles' has unknown role(s) {bad}; roles are {list(ROLES)}")
-    return cls(**out)
+    return cls(**out)  # a dataclass's own __post_init__ may reject a combination (ConfigError names the keys)
 
 
 def settings_from_dict(data: dict[str, Any]) -> Settings:

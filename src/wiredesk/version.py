@@ -17,3 +17,7 @@ NORMALIZE_VERSION = "normalize/1"
 
 #: Exact-duplicate linking (``wiredesk.dedup``).
 EXACT_DEDUP_VERSION = "exact/1"
+
+#: Near and partial duplicate linking (``wiredesk.dedup.near``); the index keys carry their own
+#: ``DedupSettings.signature_version``.
+NEAR_DEDUP_VERSION = "near/1"

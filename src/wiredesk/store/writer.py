@@ -28,6 +28,7 @@ from wiredesk.normalize import content_hash, match_hash
 from wiredesk.settings import DedupSettings
 from wiredesk.store.events import regroup_events, store_extractions
 from wiredesk.store.migrate import migrate
+from wiredesk.store.near_links import NearResult, link_near, rebuild_index
 from wiredesk.version import PARAGRAPHS_VERSION, PIPELINE_VERSION
 
 RAW_CODEC = "zlib"
@@ -295,6 +296,10 @@ class Store:
         # 4. exact-duplicate links of every cluster this batch touched, recomputed whole
         counts.duplicates_new = self._relink_exact(sorted(dedup_hashes), superseded, set(new_paragraph_ids), dedup, run_id)
 
+        # 4b. near-duplicate and partial links against everything stored (issue 4; wiredesk.store.near_links)
+        near = link_near(con, new_paragraph_ids, dedup, run_id, superseded_documents=superseded)
+        fresh_ids = set(new_paragraph_ids)
+        counts.duplicates_new += sum(1 for link in near.new_links if link.paragraph_id in fresh_ids)
         # --- events (issue 5): mentions of the new versions, then their events regrouped (store/events.py)
         new_doc_ids = {key: doc_id for key, doc_id in zip(docs["doc_key"], docs["document_id"])}
         counts.event_mentions_new = store_extractions(con, run_id, new_doc_ids, batch.events)
@@ -318,6 +323,20 @@ class Store:
             ],
         )
         return counts
+
+    def rebuild_near_index(self, dedup: DedupSettings) -> "NearResult":
+        """Rebuild the near-duplicate index with ``dedup``'s index settings, as its own recorded run (issue 4)."""
+        from datetime import timezone
+
+        run_id = self.start_run(["dedup-rebuild"], datetime.now(timezone.utc))
+        try:
+            with self._transaction():
+                result = rebuild_index(self.con, dedup, run_id)
+        except Exception as exc:
+            self.finish_run(run_id, datetime.now(timezone.utc), "failed", f"{type(exc).__name__}: {exc}")
+            raise
+        self.finish_run(run_id, datetime.now(timezone.utc))
+        return result
 
     def _relink_exact(self, hashes: list[int], superseded: list[int], new_ids: set[int], dedup: DedupSettings, run_id: int) -> int:
         """Replace the exact links of the clusters with these match hashes; return links from new paragraphs."""

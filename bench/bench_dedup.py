@@ -1,0 +1,203 @@
+"""Benchmark the near-duplicate index at scale: 1M real-length paragraphs in a DuckDB file.
+
+    python bench/bench_dedup.py                         # 1,000,000 paragraphs, batches of 10,000 (about 20 min)
+    python bench/bench_dedup.py --paragraphs 200000     # smaller
+    python bench/bench_dedup.py --out bench/results/dedup_1m.json
+
+Paragraphs are generated from the aeb corpus's article bodies (../shared/corpus/aeb, WIREDESK_CORPUS overrides;
+nothing is copied into the repository):
+
+* 80 % *new* paragraphs: one to three real sentences from random articles with 80 % of their content words
+  swapped (90 %) for random words of the corpus vocabulary (the 150 most frequent words kept), so length, vocabulary
+  and common phrases are those of news text but the paragraph is new (two paragraphs made from the same real
+  sentence share a key about 7 % of the time and verify as duplicates almost never, like two stories on one topic);
+* 12 % near copies (two copy-desk edits, bench/make_dedup_pairs.py), 5 % partial overlaps (a run of 12+ words
+  inside new sentences) and 3 % exact copies of a paragraph among the 20,000 generated just before (a news
+  cycle: copies of a story appear within days of it, so clusters of copies stay news-sized as the store grows).
+
+Documents of 20 paragraphs are inserted with plain SQL (not timed) and then linked by the real stage,
+``wiredesk.store.near_links.link_near``, one transaction per batch, as ``Store.write_batch`` does. At 100k and at
+1M stored paragraphs, three extra probe batches are linked and rolled back: their median is the cost of a
+10k-paragraph batch at that size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import time
+from collections import Counter, deque
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from make_dedup_pairs import make_near, make_partial, sentences  # noqa: E402
+
+from wiredesk.dedup.settings import DedupSettings  # noqa: E402
+from wiredesk.normalize import match_hash  # noqa: E402
+from wiredesk.store.migrate import migrate  # noqa: E402
+from wiredesk.store.near_links import link_near  # noqa: E402
+
+PER_DOC = 20
+EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("WIREDESK_CORPUS") or HERE.parent.parent / "shared" / "corpus")
+
+
+class Generator:
+    """Deterministic stream of real-length paragraphs with a known share of copies."""
+
+    def __init__(self, seed: int = 1):
+        truth = json.loads((corpus_dir() / "aeb" / "ground-truth.json").read_text(encoding="utf-8"))
+        self.bases = [p.strip() for doc in truth.values() for p in doc["articleBody"].split("\n") if len(p.split()) >= 6]
+        self.sentences = [s for p in self.bases for s in sentences(p) if len(s.split()) >= 6]
+        counts = Counter(w.lower() for p in self.bases for w in p.split())
+        self.stop = {w for w, _ in counts.most_common(150)}
+        self.vocab = [w for w in counts if w not in self.stop and w.isalpha()]
+        self.rng = random.Random(seed)
+        self.recent: deque[str] = deque(maxlen=20_000)
+        self.kinds = Counter()
+
+    def new(self) -> str:
+        words = [w for _ in range(self.rng.choice((1, 2, 2, 3))) for w in self.rng.choice(self.sentences).split()]
+        return " ".join(w if w.lower() in self.stop or self.rng.random() >= 0.9 else self.rng.choice(self.vocab) for w in words)
+
+    def next(self) -> str:
+        r = self.rng.random()
+        text = None
+        if self.recent and r < 0.20:
+            earlier = self.recent[self.rng.randrange(len(self.recent))]
+            if r < 0.12:
+                made = make_near(self.rng, earlier)
+                text, kind = (made[0], "near") if made else (None, "")
+            elif r < 0.17:
+                text, kind = make_partial(self.rng, earlier, [self.new() for _ in range(3)]), "partial"
+            else:
+                text, kind = earlier, "exact"
+        if text is None:
+            text, kind = self.new(), "new"
+        self.kinds[kind] += 1
+        self.recent.append(text)
+        return text
+
+
+def insert_documents(con, gen: Generator, first_doc: int, first_par: int, n_docs: int) -> list[int]:
+    """Insert ``n_docs`` documents of PER_DOC paragraphs (plain SQL, as the store would); returns paragraph ids."""
+    doc_ids = list(range(first_doc, first_doc + n_docs))
+    texts = [gen.next() for _ in range(n_docs * PER_DOC)]
+    pub = [EPOCH + timedelta(minutes=gen.rng.randrange(2 * 365 * 24 * 60)) for _ in doc_ids]
+    con.execute(
+        """INSERT INTO documents SELECT unnest($1::BIGINT[]), 'bench:' || unnest($1::BIGINT[]), 1, true, NULL, NULL, [],
+           'outlet' || (unnest($1::BIGINT[]) % 50), unnest($2::TIMESTAMPTZ[]), 'en', '', '', 'bench', 'text', '', 'bench',
+           'bench', 0, now()""",
+        [doc_ids, pub],
+    )
+    par_ids = list(range(first_par, first_par + len(texts)))
+    con.execute(
+        """INSERT INTO paragraphs SELECT unnest($1::BIGINT[]), unnest($2::BIGINT[]), unnest($3::INTEGER[]), 'body',
+           unnest($4::VARCHAR[]), NULL, unnest($5::BIGINT[]), unnest($6::INTEGER[]), 'bench'""",
+        [par_ids, [d for d in doc_ids for _ in range(PER_DOC)], list(range(PER_DOC)) * n_docs, texts,
+         [match_hash(t) for t in texts], [len(t) for t in texts]],
+    )
+    return par_ids
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def probe(con, gen: Generator, settings, next_doc: int, next_par: int, n_docs: int, repeats: int = 3) -> dict:
+    """Median cost of linking a fresh batch at the current size; each probe is rolled back."""
+    runs = []
+    for _ in range(repeats):
+        con.execute("BEGIN TRANSACTION")
+        ids = insert_documents(con, gen, next_doc, next_par, n_docs)
+        t = time.perf_counter()
+        res = link_near(con, ids, settings, run_id=0)
+        runs.append({"seconds": time.perf_counter() - t, "candidates": res.candidates, "links": res.links_new,
+                     "timings": res.timings})
+        con.execute("ROLLBACK")
+    return {"median_seconds": statistics.median(r["seconds"] for r in runs), "runs": runs}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--paragraphs", type=int, default=1_000_000)
+    ap.add_argument("--batch", type=int, default=10_000)
+    ap.add_argument("--db", type=Path, default=Path("/tmp/wiredesk-bench-dedup.duckdb"))
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--memory-limit", default="4GB", help="DuckDB memory_limit for the run")
+    args = ap.parse_args()
+    if not (corpus_dir() / "aeb" / "ground-truth.json").exists():
+        sys.exit(f"corpus not found at {corpus_dir()} (set WIREDESK_CORPUS)")
+    if args.out:
+        Path(str(args.out) + ".batches.jsonl").unlink(missing_ok=True)
+    for suffix in ("", ".wal"):
+        Path(str(args.db) + suffix).unlink(missing_ok=True)
+    con = duckdb.connect(str(args.db))
+    con.execute(f"SET memory_limit = '{args.memory_limit}'")
+    migrate(con)
+    settings = DedupSettings()
+    gen = Generator()
+    n_docs = args.batch // PER_DOC
+    batches, probes = [], {}
+    stored, next_doc, next_par = 0, 1, 1
+    started = time.perf_counter()
+    link_total = 0.0
+    probe_at = {100_000, args.paragraphs}
+    while stored < args.paragraphs:
+        con.execute("BEGIN TRANSACTION")
+        ids = insert_documents(con, gen, next_doc, next_par, n_docs)
+        t = time.perf_counter()
+        res = link_near(con, ids, settings, run_id=1)
+        seconds = time.perf_counter() - t
+        con.execute("COMMIT")
+        link_total += seconds
+        stored += len(ids)
+        next_doc += n_docs
+        next_par += len(ids)
+        batches.append({"stored_after": stored, "seconds": seconds, "candidates": res.candidates,
+                        "links": res.links_new, "keys": res.keys})
+        if args.out:
+            with open(str(args.out) + ".batches.jsonl", "a") as fh:
+                fh.write(json.dumps({**batches[-1], "timings": res.timings, "rss_mb": peak_rss_mb()}) + "\n")
+        print(f"{stored:>9,} stored  batch {seconds:6.2f}s  candidates {res.candidates:>6}  links {res.links_new:>5}"
+              f"  rss {peak_rss_mb():7.0f} MB  " + " ".join(f"{k}={v:.2f}" for k, v in res.timings.items()), flush=True)
+        if stored in probe_at:
+            probes[stored] = probe(con, gen, settings, next_doc + 10**7, next_par + 10**9, n_docs)
+            print(f"probe at {stored:,}: median {probes[stored]['median_seconds']:.2f}s", flush=True)
+    wall = time.perf_counter() - started
+    con.execute("CHECKPOINT")
+    counts = dict(con.execute("SELECT kind, count(*) FROM duplicates GROUP BY kind").fetchall())
+    n_keys = con.execute("SELECT count(*) FROM dedup_keys").fetchone()[0]
+    con.close()
+    summary = {
+        "paragraphs": stored, "batch": args.batch, "wall_seconds": wall, "link_seconds": link_total,
+        "paragraphs_per_second": stored / link_total, "peak_rss_mb": peak_rss_mb(),
+        "db_mb": args.db.stat().st_size / 2**20, "keys": n_keys, "links": counts,
+        "generated": dict(gen.kinds), "probes": probes, "batches": batches,
+        "settings": settings.signature_version, "duckdb": duckdb.__version__,
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "memory_limit": args.memory_limit,
+    }
+    print(json.dumps({k: v for k, v in summary.items() if k != "batches"}, indent=1, default=str))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(summary, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""Precision and recall per kind of the near-duplicate stage on the labelled pairs.
+
+    python bench/eval_dedup.py                      # bench/data/dedup_pairs.jsonl with the default settings
+    python bench/eval_dedup.py --sweep              # also sweep the decision thresholds (how defaults were chosen)
+    python bench/eval_dedup.py --corpus             # plus operator-generated pairs from ../shared/corpus/aeb
+
+Each pair goes through what ingestion does: match tokens, index keys (MinHash band keys + winnowing anchors;
+a pair is a candidate only if the two share a key or have the same exact hash, which is exactly the SQL join),
+then verification. A pair that is not a candidate, or that verification rejects, is predicted ``different``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import sys
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from wiredesk.dedup.keys import compute_keys  # noqa: E402
+from wiredesk.dedup.minhash import BAND_TAG  # noqa: E402
+from wiredesk.dedup.settings import DedupSettings  # noqa: E402
+from wiredesk.dedup.verify import MatchText, compare  # noqa: E402
+from wiredesk.normalize import match_hash  # noqa: E402
+
+KINDS = ("exact", "near", "partial", "different")
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("WIREDESK_CORPUS", HERE.parent.parent / "shared" / "corpus"))
+
+
+def load_pairs(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def candidates(pairs: list[dict], settings: DedupSettings) -> list[bool]:
+    """Would the index propose each pair? (a shared band key or ``min_shared_keys`` shared keys, as the SQL
+    join does, or the same exact hash)."""
+    texts = [MatchText.of(t) for p in pairs for t in (p["a"], p["b"])]
+    keys = compute_keys([t.tokens for t in texts], settings)
+    out = []
+    for i, p in enumerate(pairs):
+        ka, kb = keys.of(2 * i), keys.of(2 * i + 1)
+        shared = np.intersect1d(ka, kb)
+        out.append(match_hash(p["a"]) == match_hash(p["b"]) or len(shared) >= settings.min_shared_keys
+                   or bool(((shared >> 56) == BAND_TAG).any()))
+    return out
+
+
+def predict(pairs: list[dict], settings: DedupSettings, proposed: list[bool] | None = None) -> list[str]:
+    proposed = candidates(pairs, settings) if proposed is None else proposed
+    out = []
+    for p, cand in zip(pairs, proposed):
+        verdict = None
+        if cand:
+            verdict = compare(MatchText.of(p["a"]), MatchText.of(p["b"]), settings,
+                              same_exact_text=match_hash(p["a"]) == match_hash(p["b"]))
+        out.append(verdict.kind if verdict else "different")
+    return out
+
+
+def scores(gold: list[str], pred: list[str]) -> dict[str, dict[str, float]]:
+    out = {}
+    for kind in KINDS:
+        tp = sum(g == p == kind for g, p in zip(gold, pred))
+        n_pred = sum(p == kind for p in pred)
+        n_gold = sum(g == kind for g in gold)
+        out[kind] = {"precision": tp / n_pred if n_pred else float("nan"),
+                     "recall": tp / n_gold if n_gold else float("nan"), "support": n_gold}
+    # "any duplicate" (exact/near/partial vs different): what a user filtering on duplicates sees
+    dup_g = [g != "different" for g in gold]
+    dup_p = [p != "different" for p in pred]
+    tp = sum(a and b for a, b in zip(dup_g, dup_p))
+    out["any-duplicate"] = {"precision": tp / max(1, sum(dup_p)), "recall": tp / max(1, sum(dup_g)),
+                            "support": sum(dup_g)}
+    return out
+
+
+def report(title: str, pairs: list[dict], pred: list[str], proposed: list[bool]) -> None:
+    gold = [p["label"] for p in pairs]
+    print(f"\n## {title}: {len(pairs)} pairs {dict(Counter(gold))}")
+    print("| kind | precision | recall | support |\n|---|---|---|---|")
+    for kind, s in scores(gold, pred).items():
+        print(f"| {kind} | {s['precision']:.3f} | {s['recall']:.3f} | {s['support']} |")
+    dup = [c for c, p in zip(proposed, pairs) if p["label"] != "different"]
+    print(f"candidate recall of the index (duplicates proposed by a shared key): {sum(dup)}/{len(dup)}")
+    confusion = Counter(zip(gold, pred))
+    print("confusion (gold -> predicted): " + ", ".join(f"{g}->{p}: {n}" for (g, p), n in sorted(confusion.items()) if g != p))
+
+
+def sweep(pairs: list[dict], base: DedupSettings) -> None:
+    gold = [p["label"] for p in pairs]
+    proposed = candidates(pairs, base)
+    print("\n## threshold sweep (macro F1 over exact/near/partial/different; accuracy)")
+    print("| near_threshold | near_containment | partial_min_shared | partial_min_containment | macro F1 | accuracy |")
+    print("|---|---|---|---|---|---|")
+    rows = []
+    for nt in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85):
+        for nc in (0.8, 0.85, 0.9, 1.0):
+            for ps in (8, 10, 12, 15):
+                for pc in (0.2, 0.3, 0.4):
+                    s = replace(base, near_threshold=nt, near_containment=nc, partial_min_shared=ps,
+                                partial_min_containment=pc)
+                    pred = predict(pairs, s, proposed)
+                    sc = scores(gold, pred)
+                    f1s = []
+                    for k in KINDS:
+                        p, r = sc[k]["precision"], sc[k]["recall"]
+                        f1s.append(0.0 if not p or not r or p != p else 2 * p * r / (p + r))
+                    acc = sum(g == p for g, p in zip(gold, pred)) / len(gold)
+                    rows.append((sum(f1s) / len(f1s), acc, nt, nc, ps, pc))
+    rows.sort(reverse=True)
+    for f1, acc, nt, nc, ps, pc in rows[:12]:
+        print(f"| {nt} | {nc} | {ps} | {pc} | {f1:.3f} | {acc:.3f} |")
+    d = base
+    here = [r for r in rows if r[2:] == (d.near_threshold, d.near_containment, d.partial_min_shared, d.partial_min_containment)]
+    if here:
+        print(f"defaults: macro F1 {here[0][0]:.3f}, accuracy {here[0][1]:.3f} (rank {rows.index(here[0]) + 1} of {len(rows)})")
+
+
+def corpus_pairs(limit_docs: int = 181, seed: int = 7) -> list[dict]:
+    """Operator-generated pairs from the aeb articles' paragraphs, plus same-article negatives (hard: one topic)."""
+    from make_dedup_pairs import generate_pairs
+
+    truth = json.loads((corpus_dir() / "aeb" / "ground-truth.json").read_text(encoding="utf-8"))
+    rng = random.Random(seed)
+    pool, pairs = [], []
+    for doc_id in sorted(truth)[:limit_docs]:
+        paras = [p.strip() for p in truth[doc_id]["articleBody"].split("\n") if len(p.split()) >= 15]
+        if len(paras) < 3:
+            continue
+        pool += rng.sample(paras, 2)
+        a, b = rng.sample(paras, 2)
+        pairs.append({"label": "different", "a": a, "b": b, "origin": "aeb:same-article"})
+    return generate_pairs(pool, rng, "aeb", per_base=1) + pairs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pairs", type=Path, default=HERE / "data" / "dedup_pairs.jsonl")
+    ap.add_argument("--sweep", action="store_true")
+    ap.add_argument("--corpus", action="store_true")
+    args = ap.parse_args()
+    settings = DedupSettings()
+    pairs = load_pairs(args.pairs)
+    proposed = candidates(pairs, settings)
+    report(f"{args.pairs.name}", pairs, predict(pairs, settings, proposed), proposed)
+    for origin in ("curated", "seeds"):
+        sub = [i for i, p in enumerate(pairs) if p["origin"] == origin]
+        sp = [pairs[i] for i in sub]
+        report(f"{args.pairs.name}, origin={origin}", sp, predict(sp, settings), [proposed[i] for i in sub])
+    if args.sweep:
+        sweep(pairs, settings)
+    if args.corpus:
+        if not (corpus_dir() / "aeb" / "ground-truth.json").exists():
+            print(f"\ncorpus not found at {corpus_dir()} (set WIREDESK_CORPUS); skipped")
+            return
+        cp = corpus_pairs()
+        prop = candidates(cp, settings)
+        report("aeb corpus, generated at run time", cp, predict(cp, settings, prop), prop)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""Index keys of a batch of paragraphs: LSH band keys (near) plus winnowing anchors (partial).
+
+Pure and vectorized over the batch: match tokens in, distinct int64 keys with the paragraph each belongs to
+out. Paragraphs with fewer than ``settings.min_tokens`` tokens, or with nothing but stop words, get no keys
+(they only ever link exactly).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from wiredesk.dedup.minhash import ANCHOR_TAG, band_keys, signatures_flat, tag_keys
+from wiredesk.dedup.settings import DedupSettings
+from wiredesk.dedup.shingles import Words, shingles, winnow
+
+
+@dataclass(frozen=True)
+class BatchKeys:
+    """``keys[i]`` belongs to paragraph number ``owner[i]`` (an index into the batch); sorted by owner."""
+
+    keys: np.ndarray  # int64
+    owner: np.ndarray  # int64
+
+    def of(self, i: int) -> np.ndarray:
+        """The keys of paragraph ``i`` (for tests and the evaluation script)."""
+        lo, hi = np.searchsorted(self.owner, [i, i + 1])
+        return self.keys[lo:hi]
+
+
+def compute_keys(token_lists: Sequence[Sequence[str]], settings: DedupSettings) -> BatchKeys:
+    """Distinct keys per paragraph of the batch."""
+    eligible = np.array([i for i, t in enumerate(token_lists) if len(t) >= settings.min_tokens], dtype=np.int64)
+    words = Words.of([token_lists[i] for i in eligible])
+    # 1. MinHash band keys over word shingles, for paragraphs that have any
+    sh, sh_seg = shingles(words, settings.shingle_words)
+    has = np.unique(sh_seg)
+    offsets = np.searchsorted(sh_seg, np.r_[has, len(eligible)]) if len(has) else np.zeros(1, dtype=np.int64)
+    bands = band_keys(signatures_flat(sh, offsets, settings.num_perm, settings.seed), settings.bands)
+    band_owner = np.repeat(has, settings.bands)
+    # 2. winnowing anchors over longer shingles
+    an, an_seg = shingles(words, settings.anchor_words)
+    an, an_seg = winnow(an, an_seg, settings.anchor_window)
+    keys = np.concatenate([bands.reshape(-1), tag_keys(an, ANCHOR_TAG)])
+    owner = np.concatenate([band_owner, an_seg])
+    order = np.lexsort((keys, owner))
+    keys, owner = keys[order], owner[order]
+    first = np.r_[True, (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])] if len(keys) else np.zeros(0, bool)
+    return BatchKeys(keys[first], eligible[owner[first]] if len(eligible) else owner[first])

@@ -1,0 +1,80 @@
+"""Match text: the word sequence near-duplicate detection compares.
+
+Real copy of one paragraph differs in ways a reader does not notice: case, punctuation, typographic quotes
+and dashes, ``U.S.``/``US``, a photo credit glued to the end of a caption ("... dozens moreCredit: Reuters"),
+"(Photo: ...)" credits and "More" gallery links, whitespace. ``match_tokens`` folds all of these and returns
+the paragraph as a tuple of lowercase word tokens; shingling, MinHash signatures and verification all start
+from it.
+
+This module is not exact matching (that is ``wiredesk.normalize.normalize_for_match``, which keeps
+punctuation) and it never changes the text users see. Pure functions, no state.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from wiredesk.normalize import _FOLD_TABLE, _INVISIBLE
+
+# 1. Credits. A credit glued to a caption by the page layout ("... dozens moreCredit: Reuters",
+#    "... compoundCredit: Getty – Contributor") or after a space, only at the end of a paragraph and only when
+#    short enough to be a credit. Matched on the original case: a lowercase "credit:" is prose. A paragraph
+#    that *is* a credit ("Credit: Reuters") is kept whole so it still matches other credits.
+_TRAILING_CREDIT = re.compile(r"(?<=\S)\s*(?:Credit|Credits|Picture|Photo|Image)\s*:\s*[^.!?:]{1,80}$")
+# "(Photo: Khalid Mohammed/AP)", "(Picture: Getty)", "(Credit: ...)" anywhere, and the Yahoo gallery link
+# "More" that follows such a credit at the very end.
+_PAREN_CREDIT = re.compile(r"\((?:Photo|Photos|Picture|Image|Credit|Video)s?\s*:[^)]{0,120}\)(?:\s+More\s*$)?", re.I)
+
+# 2. Abbreviations whose dotted and undotted spellings are the same word (after casefolding).
+_DOTTED = re.compile(r"\b((?:[A-Za-z]\.){2,})(?=\W|$)")
+# 3. Anything that is not a letter or digit separates words; an apostrophe inside a word is dropped so
+#    "week's" and "weeks" (and "week’s") agree, and digit groups "25,000" / "25.000" stay one token.
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_DIGIT_SEP = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
+_NON_WORD = re.compile(r"[^\w]+|_+")
+
+
+def strip_credits(text: str) -> str:
+    """Remove photo credits that page layout glued to or embedded in a paragraph (needs the original case)."""
+    return _TRAILING_CREDIT.sub("", _PAREN_CREDIT.sub(" ", text)).strip()
+
+
+def _cased_tokens(text: str) -> list[str]:
+    """Word tokens in their original case: credits stripped, NFKC, quotes/dashes folded, U.S. -> US,
+    apostrophes inside words and digit-group separators dropped."""
+    text = unicodedata.normalize("NFKC", strip_credits(text))
+    text = _INVISIBLE.sub("", text).translate(_FOLD_TABLE)
+    text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
+    text = _DIGIT_SEP.sub("", _APOSTROPHE.sub("", text))
+    return [t for t in _NON_WORD.split(text) if t]
+
+
+def match_tokens_and_salience(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """``match_tokens`` and ``salient_flags`` in one pass (what verification uses)."""
+    cased = _cased_tokens(text)
+    tokens = tuple(t.casefold() for t in cased)
+    # tokens are runs of \w: one that is not all letters has a digit in it
+    flags = tuple(not t.isalpha() or (i > 0 and t[0].isupper()) for i, t in enumerate(cased))
+    return tokens, flags
+
+
+def match_tokens(text: str) -> tuple[str, ...]:
+    """The paragraph as lowercase word tokens with copy-desk variation folded away.
+
+    >>> match_tokens("The U.S. military’s strikes — 25,000 dead moreCredit: Reuters")
+    ('the', 'us', 'militarys', 'strikes', '25000', 'dead', 'more')
+    """
+    return tuple(t.casefold() for t in _cased_tokens(text))
+
+
+def salient_flags(text: str) -> tuple[bool, ...]:
+    """Per match token: does it carry a fact a template would swap (a number, or a capitalized word that
+    does not start the paragraph)? Parallel to ``match_tokens(text)``; verification weighs these up so
+    "Police arrested a man in Leeds" and "Police arrested a man in York" are not near-duplicates."""
+    return match_tokens_and_salience(text)[1]
+
+
+def match_text(text: str) -> str:
+    """``match_tokens`` joined by single spaces: equal for paragraphs that differ only in folded variation."""
+    return " ".join(match_tokens(text))

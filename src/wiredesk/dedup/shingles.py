@@ -1,0 +1,122 @@
+"""Shingles and anchors: the hashed pieces of a batch of paragraphs that the index keys on.
+
+* Each word gets a stable 64-bit hash (BLAKE2b, so equal across processes and machines, unlike Python's
+  ``hash``); ``k`` consecutive word hashes combine into one *shingle* hash per k-gram.
+* Shingles made only of common words or bare numbers ("one of the most", "0 0 0 0") are dropped: every story has them, so
+  they would make unrelated paragraphs candidates (hot keys) without saying anything about copying.
+* ``winnow`` keeps the minimum shingle hash of every window of ``w`` consecutive shingles (Schleimer, Wilkerson
+  and Aiken, "Winnowing", SIGMOD 2003). Two paragraphs that share a run of at least ``w + k - 1`` words are
+  guaranteed to share one of these *anchors*; that is what finds partial overlaps, which MinHash (a
+  whole-paragraph resemblance) misses when a short paragraph sits inside a long one.
+
+Everything works on a whole batch at once, as flat numpy arrays with a paragraph number per element (``seg``);
+nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+#: Common English words (function words and the most frequent words of news prose), after match-token
+#: folding. A shingle made only of these (or of bare numbers) is dropped: "one of the most", "for the first
+#: time in", "according to a new" appear in thousands of unrelated stories. Part of the keys' definition:
+#: changing the list changes ``KEYS_CODE_VERSION``.
+STOP_WORDS = frozenset("""
+a about above across after again against ago all almost along already also although always am among an and
+another any anyone are around as at away back be became because become been before being below between both but
+by came can cannot could day days did do does doing done down during each early either else even ever every few
+first for four from further get gets getting give given go goes going gone good got great had has have having he
+her here hers herself him himself his how however i if in including inside instead into is it its itself just
+last later least less like little long made make makes making many may me might more most mostly much must my
+near need never new next no nor not now of off often on once one only or other others our out over own part
+people per put rather really s said same say saying says see seen set several she should show since six so some
+something still such t take taken than that the their them themselves then there these they thing things think
+this those though three through time times to today told too took toward two under until up upon us use used
+very want was way ways we week weeks well went were what when where whether which while who whole whom whose why
+will with within without would year years yet you your
+""".split())
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finalizer, vectorized: a fast, well-spread 64-bit mix of uint64 values."""
+    with np.errstate(over="ignore"):
+        x = x.astype(np.uint64, copy=True)
+        x ^= x >> np.uint64(30)
+        x *= _M1
+        x ^= x >> np.uint64(27)
+        x *= _M2
+        x ^= x >> np.uint64(31)
+    return x
+
+
+def word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words of a batch of paragraphs, flattened: hash, stop-word flag and paragraph number of each."""
+
+    hashes: np.ndarray  # uint64
+    stop: np.ndarray  # bool
+    seg: np.ndarray  # int64, paragraph number, non-decreasing
+
+    @classmethod
+    def of(cls, token_lists: Sequence[Sequence[str]]) -> "Words":
+        vocabulary: dict[str, int] = {}
+        flat = [t for tokens in token_lists for t in tokens]
+        hashes = np.fromiter(
+            (vocabulary[t] if t in vocabulary else vocabulary.setdefault(t, word_hash(t)) for t in flat),
+            dtype=np.uint64, count=len(flat),
+        )
+        stop = np.fromiter((t in STOP_WORDS or t.isdigit() for t in flat), dtype=bool, count=len(flat))
+        seg = np.repeat(np.arange(len(token_lists), dtype=np.int64), [len(t) for t in token_lists])
+        return cls(hashes, stop, seg)
+
+
+def shingles(words: Words, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(hashes, seg)`` of every k-gram that lies inside one paragraph and is not all stop words."""
+    n = len(words.hashes)
+    if n < k:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    m = n - k + 1
+    acc = np.zeros(m, dtype=np.uint64)
+    all_stop = np.ones(m, dtype=bool)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            acc = mix64(acc * _GOLDEN + words.hashes[j : j + m])
+            all_stop &= words.stop[j : j + m]
+    keep = (words.seg[: m] == words.seg[k - 1 :]) & ~all_stop
+    return acc[keep], words.seg[: m][keep]
+
+
+def winnow(hashes: np.ndarray, seg: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ``(anchor, seg)`` pairs: minima of every ``window`` consecutive shingles of one paragraph, and
+    the single minimum of a paragraph with fewer shingles than that."""
+    if not len(hashes):
+        return hashes, seg
+    values, owners = [], []
+    if len(hashes) >= window:
+        mins = np.lib.stride_tricks.sliding_window_view(hashes, window).min(axis=1)
+        inside = seg[: len(mins)] == seg[window - 1 :]
+        values.append(mins[inside])
+        owners.append(seg[: len(mins)][inside])
+    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+    counts = np.diff(np.r_[starts, len(seg)])
+    short = counts < window
+    if short.any():
+        values.append(np.minimum.reduceat(hashes, starts)[short])
+        owners.append(seg[starts][short])
+    v, o = np.concatenate(values), np.concatenate(owners)
+    order = np.lexsort((v, o))
+    v, o = v[order], o[order]
+    first = np.r_[True, (v[1:] != v[:-1]) | (o[1:] != o[:-1])]
+    return v[first], o[first]

@@ -1,0 +1,126 @@
+"""Candidate verification: is a candidate pair exact, near, partial or nothing, and how similar?
+
+Index keys only *propose* pairs; this module decides on the words themselves (``match_tokens``), so a false
+candidate from a hot band costs time, never a wrong link.
+
+* ``exact``   – same ``normalize_for_match`` text (the definition exact hashing uses); similarity 1.
+* ``near``    – near-identical as a whole: the weighted share of tokens the two paragraphs have in common,
+                aligned in order (``2*matched / (len_a + len_b)``, difflib's ratio on tokens), is at least
+                ``near_threshold``; or the shorter one is almost all inside the longer one
+                (``near_containment``) and not much shorter (``near_min_length_ratio``): a trimmed rewrite.
+                Similarity: the ratio, or for a trimmed rewrite the larger of ratio and contained share.
+                Numbers and names weigh ``SALIENT_WEIGHT``: the same template with other numbers or names
+                ("Apple rose 2.3% to $150" / "Tesla fell 1.1% to $700") is a different fact, not a copy.
+* ``partial`` – a substantial part of one is contained in the other: at least ``partial_min_shared`` tokens
+                shared in aligned runs of ``partial_min_run`` or more, covering ``partial_min_containment``
+                of the shorter paragraph; similarity is that coverage.
+
+Pure and symmetric: ``compare(a, b) == compare(b, a)``. Not the direction (``wiredesk.dedup.links``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from difflib import SequenceMatcher
+
+from wiredesk.dedup.settings import DedupSettings
+
+KINDS = ("exact", "near", "partial")
+#: Weight of a salient token (a number or a capitalized name, ``matchtext.salient_flags``) in the near
+#: similarity; other tokens weigh 1. Chosen on bench/data/dedup_pairs.jsonl (docs/dedup.md).
+SALIENT_WEIGHT = 2.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # exact | near | partial
+    similarity: float
+
+
+@dataclass(frozen=True)
+class MatchText:
+    """What verification needs of one paragraph: its match tokens and which of them are salient."""
+
+    tokens: tuple[str, ...]
+    salient: tuple[bool, ...]
+
+    @cached_property
+    def counts(self) -> Counter:
+        return Counter(self.tokens)
+
+    @cached_property
+    def weights(self) -> dict[str, float]:
+        """Largest weight of each token type in this paragraph."""
+        out: dict[str, float] = {}
+        for t, f in zip(self.tokens, self.salient):
+            if f or t not in out:
+                out[t] = SALIENT_WEIGHT if f else 1.0
+        return out
+
+    @cached_property
+    def total_weight(self) -> float:
+        return sum(SALIENT_WEIGHT if f else 1.0 for f in self.salient)
+
+    @classmethod
+    def of(cls, text: str) -> "MatchText":
+        from wiredesk.dedup.matchtext import match_tokens_and_salience
+
+        return cls(*match_tokens_and_salience(text))
+
+
+def alignment(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+    """Matching blocks ``(i, j, size)`` of two token sequences (difflib, no junk heuristic), without the sentinel."""
+    return [tuple(blk) for blk in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if blk[2]]
+
+
+def _could_match(a: MatchText, b: MatchText, settings: DedupSettings) -> bool:
+    """Cheap upper bounds from token counts: ``False`` only when ``compare`` would surely return ``None``.
+
+    No alignment can match more of a token than the smaller of its two counts, so these bounds never reject a
+    pair the full comparison would accept; they skip the alignment for most unrelated candidates."""
+    common = a.counts & b.counts
+    matched = sum(common.values())
+    if not matched:
+        return False
+    la, lb = len(a.tokens), len(b.tokens)
+    shorter = min(la, lb)
+    if matched >= settings.partial_min_shared and matched / shorter >= settings.partial_min_containment:
+        return True
+    if matched / shorter >= settings.near_containment and shorter >= settings.near_min_length_ratio * max(la, lb):
+        return True
+    wa, wb = a.weights, b.weights
+    bound = sum(n * max(wa[t], wb[t]) for t, n in common.items())
+    return 2.0 * bound / (a.total_weight + b.total_weight) >= settings.near_threshold
+
+
+def compare(a: MatchText, b: MatchText, settings: DedupSettings, *, same_exact_text: bool = False) -> Verdict | None:
+    """The verdict for two paragraphs, or ``None`` when they are not duplicates of any kind."""
+    if same_exact_text:
+        return Verdict("exact", 1.0)
+    if not a.tokens or not b.tokens:
+        return None
+    if not _could_match(a, b, settings):
+        return None
+    if (a.tokens, a.salient) > (b.tokens, b.salient):  # one canonical argument order: symmetric result
+        a, b = b, a
+    blocks = alignment(a.tokens, b.tokens)
+    w_a = [SALIENT_WEIGHT if f else 1.0 for f in a.salient]
+    w_b = [SALIENT_WEIGHT if f else 1.0 for f in b.salient]
+    # A matched token counts with the mean of its two weights (a name capitalized on one side only).
+    matched = sum((w_a[i + k] + w_b[j + k]) / 2 for i, j, size in blocks for k in range(size))
+    near = 2.0 * matched / (sum(w_a) + sum(w_b))
+    shared = sum(size for _, _, size in blocks if size >= settings.partial_min_run)
+    shorter = min(len(a.tokens), len(b.tokens))
+    contained = sum(size for _, _, size in blocks) / shorter
+    trimmed = contained >= settings.near_containment and shorter >= settings.near_min_length_ratio * max(
+        len(a.tokens), len(b.tokens)
+    )
+    if near >= settings.near_threshold or trimmed:
+        # similarity of a near link: the alignment ratio, or for a trimmed rewrite the share contained
+        return Verdict("near", round(max(near, contained) if trimmed else near, 4))
+    if shared >= settings.partial_min_shared and shared / shorter >= settings.partial_min_containment:
+        return Verdict("partial", round(shared / shorter, 4))
+    return None

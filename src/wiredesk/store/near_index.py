@@ -1,0 +1,231 @@
+"""The near-duplicate index in DuckDB: keys in, candidate pairs out, near/partial links written.
+
+All of the near-duplicate stage's SQL (the stage itself is ``wiredesk.store.near_links``).
+
+The index is two tables (migration 0002): ``dedup_keys(key, paragraph_id)`` and ``dedup_paragraphs``. A batch
+is matched against everything stored with one hash join of the batch's keys (held in memory, a few hundred
+thousand at most) against ``dedup_keys``, so nothing of the stored corpus is loaded into Python: only the
+candidate paragraphs' rows are read back to verify them.
+
+Every function takes the open connection of the caller's transaction and never commits: links are written
+in the same transaction as the batch that caused them. Not the decisions (``verify``, ``links``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from wiredesk.dedup.keys import BatchKeys
+from wiredesk.dedup.links import Link, Placement
+from wiredesk.dedup.minhash import BAND_TAG
+from wiredesk.dedup.settings import DedupSettings
+from wiredesk.errors import StoreError
+
+_INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "seed", "min_tokens", "roles")
+
+
+@dataclass(frozen=True)
+class StoredParagraph:
+    paragraph_id: int
+    document_id: int
+    doc_key: str
+    is_current: bool
+    position: int
+    published_at: datetime | None
+    role: str
+    text: str
+    match_hash: int
+
+    @property
+    def placement(self) -> Placement:
+        return Placement(self.paragraph_id, self.document_id, self.position, self.published_at)
+
+
+def _ids_table(ids: Iterable[int]) -> dict[str, np.ndarray]:
+    return {"id": np.unique(np.fromiter(ids, dtype=np.int64))}
+
+
+def load_paragraphs(con, ids: Iterable[int]) -> dict[int, StoredParagraph]:
+    """The rows verification and ordering need, for the given paragraph ids."""
+    wanted = _ids_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
+    rows = con.execute(
+        """
+        SELECT p.paragraph_id, p.document_id, d.doc_key, d.is_current, p.position, d.published_at, p.role,
+               p.text, p.match_hash
+        FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
+        WHERE p.paragraph_id IN (SELECT id FROM wanted)
+        """
+    ).fetchall()
+    return {r[0]: StoredParagraph(*r) for r in rows}
+
+
+def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
+    """The ids among ``ids`` the index has not seen (re-indexing the same paragraph is a no-op)."""
+    wanted = _ids_table(ids)  # noqa: F841
+    rows = con.execute(
+        "SELECT id FROM wanted ANTI JOIN dedup_paragraphs d ON d.paragraph_id = wanted.id ORDER BY id"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def insert_keys(con, ids: Sequence[int], batch: BatchKeys, n_tokens: Sequence[int], run_id: int) -> int:
+    """Store the keys of newly indexed paragraphs (``batch.owner`` indexes ``ids``); returns key rows written."""
+    if not ids:
+        return 0
+    id_array = np.asarray(ids, dtype=np.int64)
+    batch_keys = {"key": batch.keys, "paragraph_id": id_array[batch.owner]}  # noqa: F841
+    seen = {  # noqa: F841
+        "paragraph_id": id_array,
+        "n_tokens": np.asarray(n_tokens, dtype=np.int32),
+        "n_keys": np.bincount(batch.owner, minlength=len(ids)).astype(np.int32),
+    }
+    con.execute("INSERT INTO dedup_keys SELECT key, paragraph_id FROM batch_keys")
+    con.execute("INSERT INTO dedup_paragraphs SELECT paragraph_id, n_tokens, n_keys, ? FROM seen", [run_id])
+    return len(batch.keys)
+
+
+def find_candidates(con, ids: Sequence[int], batch: BatchKeys, settings: DedupSettings) -> set[tuple[int, int]]:
+    """Undirected candidate pairs ``(low_id, high_id)``: a batch paragraph and any stored paragraph (the batch
+    included) sharing a band key or ``min_shared_keys`` keys; per batch paragraph the ``max_candidates``
+    sharing most keys."""
+    if not len(batch.keys):
+        return set()
+    probe = {"key": batch.keys, "src": np.asarray(ids, dtype=np.int64)[batch.owner]}  # noqa: F841
+    rows = con.execute(
+        """
+        SELECT src, dst FROM (
+            SELECT b.src, k.paragraph_id AS dst, count(*) AS shared
+            FROM probe b JOIN dedup_keys k ON k.key = b.key
+            WHERE k.paragraph_id <> b.src
+            GROUP BY b.src, k.paragraph_id
+            HAVING count(*) >= $min_shared OR bool_or(b.key >> 56 = $band_tag)
+        )
+        QUALIFY row_number() OVER (PARTITION BY src ORDER BY shared DESC, dst) <= $cap
+        """,
+        {"min_shared": settings.min_shared_keys, "band_tag": BAND_TAG, "cap": settings.max_candidates},
+    ).fetchall()
+    return {(min(a, b), max(a, b)) for a, b in rows}
+
+
+def load_current_links(con, ids: Iterable[int]) -> dict[tuple[int, str], Link]:
+    """Stored near/partial links of the given paragraphs, keyed by ``(paragraph_id, link_class)``.
+
+    Exact links are the exact stage's (whole clusters of equal text) and are left alone."""
+    wanted = _ids_table(ids)  # noqa: F841
+    rows = con.execute(
+        """
+        SELECT paragraph_id, duplicate_of, kind, similarity FROM duplicates
+        WHERE paragraph_id IN (SELECT id FROM wanted) AND kind IN ('near', 'partial')
+        ORDER BY paragraph_id, duplicate_of
+        """
+    ).fetchall()
+    out: dict[tuple[int, str], Link] = {}
+    for row in rows:
+        link = Link(*row)
+        out.setdefault((link.paragraph_id, link.link_class), link)
+    return out
+
+
+def write_links(con, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int) -> None:
+    """Replace superseded links and insert new ones (in the caller's transaction)."""
+    for link in replaced:
+        con.execute("DELETE FROM duplicates WHERE paragraph_id = ? AND duplicate_of = ?", [link.paragraph_id, link.duplicate_of])
+    if not new:
+        return
+    con.execute(
+        """
+        INSERT INTO duplicates (paragraph_id, duplicate_of, kind, similarity, method, run_id)
+        SELECT unnest($1::BIGINT[]), unnest($2::BIGINT[]), unnest($3::VARCHAR[]), unnest($4::DOUBLE[]), $5, $6
+        """,
+        [[l.paragraph_id for l in new], [l.duplicate_of for l in new], [l.kind for l in new],
+         [l.similarity for l in new], method, run_id],
+    )
+
+
+def forget_paragraphs(con, ids: Sequence[int]) -> list[int]:
+    """Remove paragraphs (of superseded document versions) from the index and drop their near/partial links.
+
+    Returns the paragraphs whose link pointed to one of them: they must be relinked."""
+    if not ids:
+        return []
+    gone = _ids_table(ids)  # noqa: F841
+    orphans = [r[0] for r in con.execute(
+        """
+        SELECT DISTINCT paragraph_id FROM duplicates
+        WHERE kind IN ('near', 'partial') AND duplicate_of IN (SELECT id FROM gone)
+          AND paragraph_id NOT IN (SELECT id FROM gone)
+        ORDER BY 1
+        """
+    ).fetchall()]
+    con.execute(
+        "DELETE FROM duplicates WHERE kind IN ('near', 'partial') AND "
+        "(paragraph_id IN (SELECT id FROM gone) OR duplicate_of IN (SELECT id FROM gone))"
+    )
+    con.execute("DELETE FROM dedup_keys WHERE paragraph_id IN (SELECT id FROM gone)")
+    return orphans
+
+
+def paragraphs_of_documents(con, document_ids: Sequence[int]) -> list[int]:
+    if not document_ids:
+        return []
+    docs = {"id": np.asarray(document_ids, dtype=np.int64)}  # noqa: F841
+    return [r[0] for r in con.execute(
+        "SELECT paragraph_id FROM paragraphs WHERE document_id IN (SELECT id FROM docs) ORDER BY 1"
+    ).fetchall()]
+
+
+# -- index versioning ---------------------------------------------------------------------------------------
+
+def index_settings_json(settings: DedupSettings) -> str:
+    values = asdict(settings)
+    return json.dumps({k: values[k] for k in _INDEX_FIELDS}, sort_keys=True)
+
+
+def stored_signature_version(con) -> str | None:
+    row = con.execute("SELECT signature_version FROM dedup_index").fetchone()
+    return row[0] if row else None
+
+
+def check_index_version(con, settings: DedupSettings, run_id: int | None = None) -> None:
+    """Record the signature version on a fresh index; refuse to mix keys of two versions.
+
+    Raises ``StoreError`` naming the fix (``rebuild_index``) when the stored keys were made with other
+    index parameters.
+    """
+    stored = stored_signature_version(con)
+    if stored is None:
+        con.execute(
+            "INSERT INTO dedup_index VALUES (?, ?, ?, ?)",
+            [settings.signature_version, index_settings_json(settings), datetime.now(timezone.utc), run_id],
+        )
+    elif stored != settings.signature_version:
+        raise StoreError(
+            f"the near-duplicate index was built with {stored!r} but the settings give "
+            f"{settings.signature_version!r}; rebuild it (`wiredesk dedup-rebuild`) or restore the "
+            "[dedup] index settings"
+        )
+
+
+def clear_index(con, settings: DedupSettings, run_id: int | None = None) -> None:
+    """Drop every key and start a fresh index at the current signature version (links are kept)."""
+    con.execute("DELETE FROM dedup_keys")
+    con.execute("DELETE FROM dedup_paragraphs")
+    con.execute("DELETE FROM dedup_index")
+    check_index_version(con, settings, run_id)
+
+
+def all_paragraph_ids(con, after: int, limit: int) -> list[int]:
+    """Paragraph ids of current documents above ``after``, ascending (for a chunked rebuild)."""
+    rows = con.execute(
+        """
+        SELECT p.paragraph_id FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
+        WHERE d.is_current AND p.paragraph_id > ? ORDER BY p.paragraph_id LIMIT ?
+        """,
+        [after, limit],
+    ).fetchall()
+    return [r[0] for r in rows]
