@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from wiredesk import pipeline
+from wiredesk.feeds import stage as feed_stage
 from wiredesk.output import format_progress
 from wiredesk.settings import load_settings, replace
 
@@ -42,6 +43,10 @@ STAGE_TASKS = {
         pipeline.extract_events_batch,
         pipeline.store_batch,
         pipeline.finish_run,
+        # issue 3: the feed stages
+        feed_stage.prepare_sources,
+        feed_stage.fetch_feed_group,
+        feed_stage.collect_group_items,
     )
 }
 

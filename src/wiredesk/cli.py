@@ -1,4 +1,4 @@
-"""The ``wiredesk`` command line: run, query, stats, server.
+"""The ``wiredesk`` command line: run, query, stats, server, sources.
 
 Each subcommand is one function taking parsed arguments and returning an exit code. Errors that are the
 user's to fix (a missing path, a bad config, no database) print one line ``wiredesk: error: ...`` and
@@ -41,12 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Ingest article files (.html .htm .txt .md .json .jsonl; folders recursively) into the database. "
             "Only new or changed items are stored; a bad file is recorded in the failures table and the run "
-            "goes on. With no PATH, ingests seeds/. Runs as the Prefect flow 'wiredesk-ingest' against "
+            "goes on. An http(s) URL is a feed: it is fetched (conditionally) with the articles it links to, and "
+            "remembered as a source. With no PATH, ingests seeds/ and every due source (see `wiredesk sources`). Runs as the Prefect flow 'wiredesk-ingest' against "
             "PREFECT_API_URL, else the server started by `wiredesk server start`, else a temporary Prefect server."
         ),
         epilog="Exit status: 0 ok, 1 nothing could be ingested, 2 usage/config/database error. " + EPILOG,
     )
-    run.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to ingest (default: seeds/)")
+    run.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to ingest, or feed URLs to fetch (default: seeds/ and every due source)")
     _db_arg(run)
     run.add_argument("--no-prefect", action="store_true", help="run the same stages directly, without Prefect (no UI, no run history in Prefect)")
     run.add_argument("-q", "--quiet", action="store_true", help="print only the summary, no progress")
@@ -95,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("action", choices=("start", "stop", "status"))
     server.add_argument("--port", type=int, default=4200, help="port for `start` (default: 4200)")
     server.set_defaults(func=cmd_server)
+
+    # issue 3: wiredesk sources add|list|remove|import-opml|export-opml
+    from wiredesk.cli_sources import add_sources_parser
+
+    add_sources_parser(sub, _db_arg)
     return parser
 
 
@@ -154,7 +160,9 @@ def _run(args, settings, log, err) -> int:
         from wiredesk.pipeline import SEEDS_DIR, discover_inputs
 
         # validate paths before Prefect starts, so a typo costs one line, not a flow run
-        discover_inputs(args.paths or [SEEDS_DIR])
+        from wiredesk.pipeline import split_feed_urls  # issue 3: URLs are feeds, not paths
+
+        discover_inputs(split_feed_urls(args.paths)[1])
         _choose_prefect_api(err)
         from wiredesk_flows.ingest import ingest_flow
 

@@ -8,11 +8,13 @@
     │   ├── MissingPathError a path given by the user does not exist
     │   └── BadInputError    one file/record is unreadable, empty, binary, too large, badly encoded
     ├── ItemError            per-item errors, with a short ``reason`` (BadInputError, CleanError)
-    ├── CleanError           the cleaner failed on an item (third-party errors are wrapped)
+    │   ├── CleanError       the cleaner failed on an item (third-party errors are wrapped)
+    │   ├── FetchError       one HTTP fetch failed: timeout, refused address, too large, bad status...
+    │   └── FeedError        one feed/sitemap/OPML document cannot be used (malformed, bomb, not a feed)
     └── StoreError           the database cannot be opened, migrated or written
         └── SchemaVersionError  the database was made by a newer wiredesk
 
-Per-item errors (``BadInputError``, ``CleanError``) are *survivable*: the run records them in the
+Per-item errors (``BadInputError``, ``CleanError``, ``FetchError``, ``FeedError``) are *survivable*: the run records them in the
 ``failures`` table with their reason and goes on. The others stop the run with a one-line message.
 """
 
@@ -48,6 +50,24 @@ class BadInputError(ItemError, InputError):
 
 class CleanError(ItemError):
     """The cleaner found no article in an item, or failed on it."""
+
+
+class FetchError(ItemError):
+    """One HTTP fetch failed (issue 3). ``reason`` is short and machine-readable (see ``wiredesk.http``):
+    ``timeout``, ``connect``, ``blocked_scheme``, ``blocked_address``, ``too_large``, ``too_large_decoded``,
+    ``too_many_redirects``, ``content_type``, ``status``, ``robots``, ``decode``, ``protocol``, ``bad_url``,
+    ``unexpected``.
+    """
+
+    def __init__(self, reason: str, message: str, *, status: int | None = None):
+        super().__init__(reason, message)
+        #: the HTTP status, for ``reason == "status"``
+        self.status = status
+
+
+class FeedError(ItemError):
+    """One feed, sitemap or OPML document cannot be used (issue 3). ``reason``: ``malformed``,
+    ``entities``, ``not_a_feed``, ``empty``, ``json``, ``too_large``."""
 
 
 class StoreError(WiredeskError):

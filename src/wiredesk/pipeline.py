@@ -36,6 +36,16 @@ SEEDS_DIR = "seeds"
 _MIN_ITEMS_FOR_POOL = 8
 
 
+def split_feed_urls(paths: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """Issue 3: ``(feed URLs, file paths, whether feeds run)``. No paths: seeds/ and the due sources."""
+    from wiredesk.urls import is_http_url
+
+    if not paths:
+        return (), (SEEDS_DIR,), True
+    urls = tuple(p for p in paths if is_http_url(p))
+    return urls, tuple(p for p in paths if not is_http_url(p)), bool(urls)
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -218,9 +228,11 @@ def run_ingest(
     marks the run ``failed`` and is raised after the batches already committed stay committed.
     """
     inputs = tuple(paths) if paths else (SEEDS_DIR,)
+    # issue 3: http(s) URLs are feeds; with no paths at all, every due source runs along with seeds/
+    feed_urls, file_inputs, run_feeds = split_feed_urls(paths)
     db = settings.db_path
     started = time.perf_counter()
-    discovery = wrap(discover_inputs)(inputs)
+    discovery = wrap(discover_inputs)(file_inputs)
     run_id = wrap(start_run)(db, inputs, flow_run_id)
     summary = RunSummary(run_id=run_id, db_path=db, inputs=inputs)
     total = len(discovery.files)
@@ -231,7 +243,7 @@ def run_ingest(
             summary.counts.add(wrap(store_batch)(db, run_id, first, settings))
             summary.failures.extend(discovery.failures)
         html_files = sum(1 for f in discovery.files if Path(f).suffix.lower() in (".html", ".htm", ".json", ".jsonl"))
-        if html_files >= _MIN_ITEMS_FOR_POOL:
+        if html_files >= _MIN_ITEMS_FOR_POOL or run_feeds:  # issue 3: feeds bring HTML pages (the pool starts lazily)
             executor = _pool(settings.clean_workers)
         size = settings.ingest.batch_size
         extractor = None  # made on the first batch with articles to extract (a rerun of unchanged files needs none)
@@ -249,6 +261,13 @@ def run_ingest(
             summary.failures.extend(batch.failures)
             if progress is not None:
                 progress(min(start + size, total), total, summary.counts)
+        # issue 3: the feed stages (wiredesk.feeds.stage), through the same plan/clean/store stages
+        if run_feeds:
+            from wiredesk.feeds.stage import ingest_feeds
+
+            fed = ingest_feeds(db, run_id, feed_urls, settings, wrap=wrap, executor=executor)
+            summary.counts.add(fed.counts)
+            summary.failures.extend(fed.failures)
         summary.status = "completed"
     except BaseException as exc:  # KeyboardInterrupt too: the run row must not stay 'running'
         summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"

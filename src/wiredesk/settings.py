@@ -4,7 +4,7 @@ Each ``[section]`` of the file maps onto one frozen dataclass below; a key that 
 a value of the wrong type or range, is a ``ConfigError`` naming ``section.key`` and the problem.
 ``config/wiredesk.example.toml`` lists every key with its default (a test keeps it in step).
 
-Not here: per-source options (feeds), which live in the sources file.
+Not here: per-source options (feeds), which live in the sources file (``wiredesk.sources``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, get_type_hints
 
 from wiredesk.dedup.settings import DedupSettings  # [dedup] lives with the code it configures; re-exported here
 from wiredesk.errors import ConfigError
+from wiredesk.version import __version__
 
 #: Read when no ``--config`` is given and the file exists in the working directory.
 DEFAULT_CONFIG_NAME = "wiredesk.toml"
@@ -65,6 +66,62 @@ class EventsSettings:
 # --- end events ---
 
 
+# -- feeds (issue 3) --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """Every limit of the HTTP client (``wiredesk.http``). Sizes in bytes, times in seconds."""
+
+    user_agent: str = f"wiredesk/{__version__} (news feed reader; +https://github.com/wiredesk/wiredesk)"
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    #: a whole fetch (all redirect hops and the body) ends within this plus one read timeout
+    total_timeout: float = 60.0
+    #: bytes on the wire per response; the stream is cut at the limit
+    max_bytes: int = 10 * 1024 * 1024
+    #: bytes after gzip/deflate decoding; a compression bomb stops here
+    max_decoded_bytes: int = 25 * 1024 * 1024
+    max_redirects: int = 5
+    #: requests in flight at once, over all hosts
+    max_concurrency: int = 16
+    #: requests in flight at once to one host
+    per_host_concurrency: int = 2
+    #: seconds between the starts of two requests to one host
+    per_host_delay: float = 1.0
+    #: honour robots.txt for article pages (feeds are fetched as subscribed)
+    respect_robots: bool = True
+    robots_max_bytes: int = 512 * 1024
+    #: CIDR networks that may be fetched although not public, e.g. ["10.0.0.0/8"] for an intranet
+    allow_networks: tuple[str, ...] = ()
+
+    @property
+    def robots_token(self) -> str:
+        """The product token robots.txt rules are matched against (``wiredesk``)."""
+        return self.user_agent.split("/", 1)[0].strip()
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """Feed sources and their scheduling (``wiredesk.schedule``)."""
+
+    #: sources file read by every run when it exists (see docs/feeds.md)
+    sources_file: str = "config/sources.toml"
+    #: interval of sources added by `wiredesk run URL` or OPML import
+    default_interval_minutes: int = 30
+    #: the longest interval the feed's own signals (TTL, max-age, publishing rate) can set
+    max_interval_minutes: int = 1440
+    #: first retry delay after a failure; doubles with each failure (with jitter)
+    base_backoff_minutes: int = 5
+    #: the longest retry delay; a failing source is retried at least this often, never dropped
+    max_backoff_minutes: int = 720
+    #: sources fetched, planned and stored together before the next group (bounds memory)
+    sources_per_group: int = 50
+    #: entries considered per feed or sitemap and run, in document order (a hostile or huge feed cannot
+    #: make one run download unbounded numbers of pages)
+    max_entries_per_feed: int = 1000
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings. ``db_path`` comes from ``[database] path``."""
@@ -74,15 +131,23 @@ class Settings:
     clean: CleanSettings = field(default_factory=CleanSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
     events: EventsSettings = field(default_factory=EventsSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
 
     @property
     def clean_workers(self) -> int:
         return self.ingest.workers or (os.cpu_count() or 1)
 
 
-_SECTIONS: dict[str, type] = {"ingest": IngestSettings, "clean": CleanSettings, "dedup": DedupSettings,
-                              "events": EventsSettings}
-_POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars", "group_window_days"}
+_SECTIONS: dict[str, type] = {
+    "ingest": IngestSettings, "clean": CleanSettings, "dedup": DedupSettings, "events": EventsSettings,
+    "http": HttpSettings, "feeds": FeedSettings,
+}
+_POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars", "group_window_days",
+             "connect_timeout", "read_timeout", "total_timeout", "max_bytes", "max_decoded_bytes",
+             "max_concurrency", "per_host_concurrency", "robots_max_bytes", "default_interval_minutes",
+             "max_interval_minutes", "base_backoff_minutes", "max_backoff_minutes", "sources_per_group",
+             "max_entries_per_feed"}
 
 
 def _coerce(section: str, cls: type, values: dict[str, Any]):
@@ -100,7 +165,7 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
             ok = isinstance(value, int) and not isinstance(value, bool)
         elif expected is str:
             ok = isinstance(value, str)
-        elif expected is float:
+        elif expected is float:  # issue 3: timeouts and delays
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             value = float(value) if ok else value
         else:  # tuple[str, ...]
@@ -112,9 +177,15 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
             raise ConfigError(f"setting {name!r} must be greater than 0, got {value}")
         if key == "workers" and value < 0:
             raise ConfigError(f"setting {name!r} must be 0 (one per core) or more, got {value}")
+        if key in ("max_redirects", "per_host_delay") and value < 0:  # issue 3
+            raise ConfigError(f"setting {name!r} must be 0 or more, got {value}")
         out[key] = value
     if section == "events" and out.get("backend", "auto") not in ("auto", "spacy", "rules"):
         raise ConfigError(f"setting 'events.backend' must be auto, spacy or rules, got {out['backend']!r}")
+    if section == "http" and "allow_networks" in out:  # issue 3: validate the CIDRs now, naming the key
+        from wiredesk.netguard import AddressPolicy
+
+        AddressPolicy.from_strings(out["allow_networks"], key="http.allow_networks")
     if section == "dedup" and "roles" in out:
         from wiredesk.models import ROLES
 

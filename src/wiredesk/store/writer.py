@@ -27,6 +27,7 @@ from wiredesk.models import Article, Failure, InputItem
 from wiredesk.normalize import content_hash, match_hash
 from wiredesk.settings import DedupSettings
 from wiredesk.store.events import regroup_events, store_extractions
+from wiredesk.store.feeds import FeedBatch, write_feed_batch  # issue 3
 from wiredesk.store.migrate import migrate
 from wiredesk.store.near_links import NearResult, link_near, rebuild_index
 from wiredesk.version import PARAGRAPHS_VERSION, PIPELINE_VERSION
@@ -45,6 +46,8 @@ class Batch:
     failures: tuple[Failure, ...] = ()
     #: event extraction of the cleaned articles, by ``doc_key`` (``wiredesk.events``; empty when disabled)
     events: tuple[Extraction, ...] = ()
+    #: issue 3: feed sources' state, entry keys and fetch log produced with these items
+    feeds: "FeedBatch | None" = None
 
 
 @dataclass
@@ -307,6 +310,9 @@ class Store:
             counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), superseded,
                                                    events_window_days)
         # --- end events
+        # 4b. issue 3: feed sources' state, entry keys and fetch log, with the documents they produced
+        if batch.feeds is not None:
+            write_feed_batch(con, run_id, batch.feeds)
 
         # 5. failures and the run's counters
         self._insert_failures(run_id, list(batch.failures), now)

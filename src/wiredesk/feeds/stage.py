@@ -1,0 +1,150 @@
+"""The feed part of a run, as stage functions the pipeline (and the Prefect flow) calls in order.
+
+1. ``prepare_sources`` — sync ``config/sources.toml`` into ``sources``, register URLs given to
+   ``wiredesk run URL...``, and pick the sources to fetch (the given ones, else the due ones);
+2. ``fetch_feed_group`` — conditional GET and parse of a group of sources (``feeds.collect``);
+3. ``collect_group_items`` — plan entries against the stored entry keys, fetch the new articles;
+4. ``feed_batches`` (pure) — cut the items into batches; each group's source states, entry keys and
+   fetch log ride with its last batch, so they commit in the same transaction as the documents.
+
+The items then go through the same ``plan_batch → clean_batch → store_batch`` as files do
+(``ingest_feeds`` is that loop). Stages take the database path and settings, never a connection.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from wiredesk.feeds.collect import SourceRun, fetch_articles, fetch_sources, plan_run
+from wiredesk.http import Fetcher
+from wiredesk.models import Failure, InputItem
+from wiredesk.schedule import ScheduleSettings, is_due
+from wiredesk.settings import FeedSettings, Settings
+from wiredesk.sources import load_sources
+from wiredesk.store import Batch, BatchCounts, Store
+from wiredesk.store.feeds import (FeedBatch, SourceRow, known_entries, list_sources, prune_config_sources,
+                                  register_urls, sync_sources)
+
+log = logging.getLogger("wiredesk")
+
+
+def schedule_settings(feeds: FeedSettings) -> ScheduleSettings:
+    return ScheduleSettings(max_interval=timedelta(minutes=feeds.max_interval_minutes),
+                            base_backoff=timedelta(minutes=feeds.base_backoff_minutes),
+                            max_backoff=timedelta(minutes=feeds.max_backoff_minutes))
+
+
+def prepare_sources(db_path: str, urls: Sequence[str], settings: Settings, now: datetime) -> list[SourceRow]:
+    """The sources this run fetches: the rows for ``urls`` if any were given, else every due source."""
+    sources_file = Path(settings.feeds.sources_file)
+    configs = load_sources(sources_file) if sources_file.is_file() else None
+    with Store.open(db_path) as store:
+        if configs is not None:  # the file is the list: its sources are synced, dropped ones removed
+            sync_sources(store.con, configs, "config", now)
+            for name in prune_config_sources(store.con, (c.url for c in configs)):
+                log.info("source %s is no longer in %s: removed", name, sources_file)
+        if urls:
+            ids = register_urls(store.con, urls, timedelta(minutes=settings.feeds.default_interval_minutes), now)
+            rows = {r.source_id: r for r in list_sources(store.con, ids=ids)}
+            chosen = [rows[i] for i in dict.fromkeys(ids)]
+            for r in chosen:
+                if r.state.disabled:
+                    log.warning("source %s is disabled (%s); `wiredesk sources add %s` re-enables it",
+                                r.config.name, r.state.disabled_reason, r.config.url)
+            return [r for r in chosen if not r.state.disabled]
+        rows = list_sources(store.con)
+    return [r for r in rows if r.config.enabled and is_due(r.state, now)]
+
+
+def fetch_feed_group(rows: Sequence[SourceRow], settings: Settings, now: datetime) -> list[SourceRun]:
+    """Fetch and parse a group of sources (conditional GET; network only, no database)."""
+    with Fetcher(settings.http) as fetcher:
+        runs = fetch_sources([(r.config, r.state) for r in rows], fetcher, now=now,
+                             schedule=schedule_settings(settings.feeds))
+    for row, run in zip(rows, runs, strict=True):
+        run.source_id = row.source_id
+    return runs
+
+
+def collect_group_items(db_path: str, runs: list[SourceRun], settings: Settings) -> list[SourceRun]:
+    """Plan every parsed feed's entries against the stored entry keys, then fetch the new articles."""
+    from wiredesk.entries import entry_keys
+
+    limit = settings.feeds.max_entries_per_feed
+    keys = [k for run in runs if run.feed for e in run.feed.entries[:limit] for k in entry_keys(e, run.source.url).all]
+    with Store.open(db_path) as store:
+        known = known_entries(store.con, keys)
+    work = [(run, plan_run(run, known, limit)) for run in runs]
+    if any(todo for _, todo in work):
+        with Fetcher(settings.http) as fetcher:
+            fetch_articles(work, fetcher)
+    return runs
+
+
+@dataclass(frozen=True)
+class FeedItemsBatch:
+    items: tuple[InputItem, ...]
+    failures: tuple[Failure, ...] = ()
+    feeds: FeedBatch | None = None
+
+
+def feed_batches(runs: Sequence[SourceRun], batch_size: int) -> list[FeedItemsBatch]:
+    """Cut the group's items into batches; the group's state, entries, fetch log and fetch failures go
+    with the last one (a batch with no items when nothing is new), so they commit with its documents."""
+    items = [item for run in runs for item in run.items]
+    state = FeedBatch(
+        states=tuple((run.source_id, run.state) for run in runs if run.source_id is not None),
+        entries=tuple((run.source_id, rec) for run in runs if run.source_id is not None for rec in run.remember),
+        fetches=tuple((run.source_id, rec) for run in runs for rec in run.fetches),
+    )
+    failures = tuple(f for run in runs for f in run.failures)
+    chunks = [items[i:i + batch_size] for i in range(0, len(items), batch_size)] or [[]]
+    out = [FeedItemsBatch(tuple(c)) for c in chunks[:-1]]
+    out.append(FeedItemsBatch(tuple(chunks[-1]), failures, state))
+    return out
+
+
+@dataclass
+class FeedRunResult:
+    counts: BatchCounts = field(default_factory=BatchCounts)
+    failures: list[Failure] = field(default_factory=list)
+    sources: int = 0
+    not_modified: int = 0
+    articles: int = 0
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Settings, *,
+                 wrap: Callable, executor: Executor | None = None) -> FeedRunResult:
+    """Run the feed stages for ``urls`` (or all due sources when empty) into run ``run_id``."""
+    from wiredesk import pipeline  # the common plan/clean/store stages
+
+    result = FeedRunResult()
+    rows = wrap(prepare_sources)(db_path, list(urls), settings, _utcnow())
+    result.sources = len(rows)
+    size = settings.feeds.sources_per_group
+    for start in range(0, len(rows), size):
+        runs = wrap(fetch_feed_group)(rows[start:start + size], settings, _utcnow())
+        runs = wrap(collect_group_items)(db_path, runs, settings)
+        result.not_modified += sum(1 for r in runs if r.not_modified)
+        result.articles += sum(1 for r in runs for f in r.fetches if f.purpose == "article" and f.status == 200)
+        for fb in feed_batches(runs, settings.ingest.batch_size):
+            plan = wrap(pipeline.plan_batch)(db_path, fb.items)
+            cleaned = wrap(pipeline.clean_batch)(plan.todo, settings, executor)
+            batch = Batch(cleaned=cleaned.articles, unchanged=plan.unchanged,
+                          failures=fb.failures + cleaned.failures, feeds=fb.feeds)
+            result.counts.add(wrap(pipeline.store_batch)(db_path, run_id, batch, settings))
+            result.failures.extend(batch.failures)
+    if rows:
+        log.info("feeds: %d fetched (%d not modified), %d articles downloaded, %d fetch/parse failures",
+                 result.sources, result.not_modified, result.articles,
+                 sum(1 for f in result.failures if f.stage == "fetch"))
+    return result
