@@ -265,7 +265,7 @@ def run_ingest(
         if run_feeds:
             from wiredesk.feeds.stage import ingest_feeds
 
-            fed = ingest_feeds(db, run_id, feed_urls, settings, wrap=wrap, executor=executor)
+            fed = ingest_feeds(db, run_id, feed_urls, settings, wrap=wrap, executor=executor, extractor=extractor)
             summary.counts.add(fed.counts)
             summary.failures.extend(fed.failures)
         summary.status = "completed"
