@@ -7,7 +7,7 @@
 4. ``feed_batches`` (pure) — cut the items into batches; each group's source states, entry keys and
    fetch log ride with its last batch, so they commit in the same transaction as the documents.
 
-The items then go through the same ``plan_batch → clean_batch → store_batch`` as files do
+The items then go through the same ``plan_batch → clean_batch → extract_events_batch → store_batch`` as files do
 (``ingest_feeds`` is that loop). Stages take the database path and settings, never a connection.
 """
 
@@ -123,8 +123,11 @@ def _utcnow() -> datetime:
 
 
 def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Settings, *,
-                 wrap: Callable, executor: Executor | None = None) -> FeedRunResult:
-    """Run the feed stages for ``urls`` (or all due sources when empty) into run ``run_id``."""
+                 wrap: Callable, executor: Executor | None = None,
+                 extract_events: Callable | None = None) -> FeedRunResult:
+    """Run the feed stages for ``urls`` (or all due sources when empty) into run ``run_id``.
+
+    ``extract_events`` (``pipeline.EventStage``, issue 5) turns each cleaned batch into event extractions."""
     from wiredesk import pipeline  # the common plan/clean/store stages
 
     result = FeedRunResult()
@@ -140,7 +143,8 @@ def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Setti
             plan = wrap(pipeline.plan_batch)(db_path, fb.items)
             cleaned = wrap(pipeline.clean_batch)(plan.todo, settings, executor)
             batch = Batch(cleaned=cleaned.articles, unchanged=plan.unchanged,
-                          failures=fb.failures + cleaned.failures, feeds=fb.feeds)
+                          failures=fb.failures + cleaned.failures, feeds=fb.feeds,
+                          events=extract_events(cleaned) if extract_events is not None else ())
             result.counts.add(wrap(pipeline.store_batch)(db_path, run_id, batch, settings))
             result.failures.extend(batch.failures)
     if rows:
