@@ -1,6 +1,7 @@
 """Feed ingestion benchmark: N local feeds linking to real article pages, three runs, vs bare trafilatura.
 
-    python bench/bench_feeds.py [--feeds 20] [--entries 50] [--new-fraction 0.01] [--corpus DIR] [--json]
+    python bench/bench_feeds.py [--feeds 20] [--entries 50] [--new-fraction 0.01] [--events off|rules|auto]
+                                [--corpus DIR] [--json]
 
 A threaded HTTP server on 127.0.0.1 serves ``--feeds`` RSS feeds of ``--entries`` items each. Every item
 links to its own URL whose page is one of the real article pages of ``<corpus>/aeb/html`` (repeated
@@ -14,7 +15,8 @@ round-robin, each copy made unique by an HTML comment so its bytes differ). Meas
    ``os.cpu_count()`` workers), no fetching and no storage.
 
 Runs use the pipeline directly (no Prefect), with the politeness delay off and per-host concurrency
-raised (every feed lives on the one local host); all other limits are the defaults.
+raised (every feed lives on the one local host); all other limits are the defaults. Event extraction is
+off unless ``--events rules|auto`` (its cost is measured separately, see BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -145,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--feeds", type=int, default=20)
     ap.add_argument("--entries", type=int, default=50)
     ap.add_argument("--new-fraction", type=float, default=0.01)
+    ap.add_argument("--events", choices=("off", "rules", "auto"), default="off",
+                    help="event extraction during the runs: off (default: measures the feed path; events are "
+                         "measured in BENCHMARKS.md's Events section), rules, or auto (spaCy when installed)")
     ap.add_argument("--corpus")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
@@ -161,8 +166,11 @@ def main(argv: list[str] | None = None) -> int:
             ingest=IngestSettings(),
             http=HttpSettings(allow_networks=("127.0.0.1/32",), per_host_delay=0.0, per_host_concurrency=16),
         )
-        settings = replace(settings, feeds=replace(settings.feeds, sources_file=str(Path(tmp) / "none.toml")))
-        results = {"feeds": args.feeds, "entries": total, "cores": os.cpu_count()}
+        settings = replace(settings, feeds=replace(settings.feeds, sources_file=str(Path(tmp) / "none.toml")),
+                           events=replace(settings.events, enabled=args.events != "off",
+                                          backend=args.events if args.events != "off" else "auto"))
+        results = {"feeds": args.feeds, "entries": total, "cores": os.cpu_count(), "events": args.events,
+                   "load_average_at_start": round(os.getloadavg()[0], 1)}
         for label, before in (("first_run", None), ("second_run_nothing_new", None),
                               ("run_with_new_entries", max(1, round(total * args.new_fraction)))):
             if before:

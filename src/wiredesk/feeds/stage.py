@@ -7,7 +7,7 @@
 4. ``feed_batches`` (pure) — cut the items into batches; each group's source states, entry keys and
    fetch log ride with its last batch, so they commit in the same transaction as the documents.
 
-The items then go through the same ``plan_batch → clean_batch → store_batch`` as files do
+The items then go through the same ``plan_batch → clean_batch → extract_events_batch → store_batch`` as files do
 (``ingest_feeds`` is that loop). Stages take the database path and settings, never a connection.
 """
 
