@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from wiredesk.events.dates import overlaps
@@ -196,28 +196,85 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
     ordered = sorted((m for m in mentions if not m.negated),
                      key=lambda m: (not informative(m), _published(m), m.doc_key, m.trigger_start, m.event_class))
     clusters: list[_Cluster] = []
+    index: dict[tuple, list[int]] = defaultdict(list)  # blocking key → clusters holding a mention with it
+    partners: dict[tuple, list[tuple]] = defaultdict(list)
+    for pair in near:
+        a, b = sorted(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
+        partners[a].append(b)
+        partners[b].append(a)
     for m in ordered:
         mw = _words(m.sentence)
         best, best_score = None, settings.threshold
         bare = not informative(m)
-        in_doc = [c for c in clusters if c.event_class == m.event_class and any(
-            x.doc_key == m.doc_key for x, _ in c.members)]
-        for c in clusters:
+        own_keys = _block_keys(m, mw)
+        lookup = own_keys | _extra_lookup_keys(m, partners)
+        candidates = sorted({i for k in lookup for i in index.get(k, ())})
+        in_doc = [i for i in index.get(("doc", m.event_class, m.doc_key), ())]
+        for i in candidates:
+            c = clusters[i]
             if c.event_class != m.event_class:
                 continue
             if any(conflict(m, x, settings) for x, _ in c.members):
                 continue
             s = max(pair_score(m, mw, x, xw, near, settings, doc_names) for x, xw in c.members)
-            if bare and c in in_doc and (len(in_doc) == 1 or any(_lemma(x) == _lemma(m) for x, _ in c.members)):
+            if bare and i in in_doc and (len(in_doc) == 1 or any(_lemma(x) == _lemma(m) for x, _ in c.members)):
                 s += 1.0  # "the airstrikes", "the tear gas": a bare re-mention of an event of this document
             if s >= best_score + (1e-9 if best is not None else 0):
-                best, best_score = c, s
+                best, best_score = i, s
         if best is None:
+            best = len(clusters)
             clusters.append(_Cluster(m, mw))
         else:
-            best.members.append((m, mw))
+            clusters[best].members.append((m, mw))
+        for k in own_keys:
+            if not index[k] or index[k][-1] != best:
+                if best not in index[k]:
+                    index[k].append(best)
+                    index[k].sort()
     clusters = _merge_by_affinity(clusters, settings)
     return [_event(c) for c in clusters]
+
+
+def _block_keys(m: EventMention, words: frozenset[str]) -> set[tuple]:
+    """Keys a mention is filed under. Two mentions are only compared when they share one (blocking keeps
+    grouping near-linear): same document, place, day (or year for coarse dates), named actor or target,
+    death toll, capitalised name in the sentence, or trigger on the same publication day. Evidence that
+    no key carries (same country only, similar wording alone, similar documents alone) is not searched."""
+    c = m.event_class
+    keys = {("doc", c, m.doc_key), ("para", m.doc_key, m.paragraph_position)}
+    if m.place is not None:
+        keys.add(("place", c, m.place.name.lower()))
+    if m.date.known:
+        if m.date.precision in ("day", "week"):
+            d = m.date.start
+            while d <= m.date.end:
+                keys.add(("day", c, d))
+                d += timedelta(days=1)
+        else:
+            keys.add(("coarse", c, m.date.start.year))
+    for a in (m.actor, m.target):
+        if a is not None and a.named:
+            keys.add(("who", c, a.name.lower()))
+    if m.killed is not None:
+        keys.add(("killed", c, m.killed))
+    keys.update(("name", c, w) for w in words if w.startswith("@"))
+    keys.add(("lemma", c, _lemma(m), _published(m).date()))
+    return keys
+
+
+def _extra_lookup_keys(m: EventMention, partners: dict[tuple, list[tuple]]) -> set[tuple]:
+    """Keys a mention looks up beyond its own: coarse-dated events of its year, the days of its month, and
+    the paragraphs that near-duplicate its own."""
+    c = m.event_class
+    keys = {("para",) + p for p in partners.get((m.doc_key, m.paragraph_position), ())}
+    if m.date.known:
+        keys.add(("coarse", c, m.date.start.year))
+        if m.date.precision == "month":
+            d = m.date.start
+            while d <= m.date.end:
+                keys.add(("day", c, d))
+                d += timedelta(days=1)
+    return keys
 
 
 def _merge_by_affinity(clusters: list[_Cluster], settings: GroupingSettings) -> list[_Cluster]:
@@ -233,30 +290,39 @@ def _merge_by_affinity(clusters: list[_Cluster], settings: GroupingSettings) -> 
         for i, a in enumerate(ds):
             for b in ds[i + 1:]:
                 affinity[(a, b)] += 1
-    changed = True
-    while changed:
-        changed = False
+    story_pairs = sorted(pair for pair, n in affinity.items() if n >= 2)
+    while story_pairs:
         per_doc_class: Counter = Counter()
-        for c in clusters:
+        only: dict[tuple[str, str], int] = {}
+        for i, c in enumerate(clusters):
             for d in docs(c):
                 per_doc_class[(d, c.event_class)] += 1
-        for i, c1 in enumerate(clusters):
-            for c2 in clusters[i + 1:]:
-                if c1.event_class != c2.event_class or docs(c1) & docs(c2):
+                only[(d, c.event_class)] = i
+        # the first mergeable pair in cluster order, as a scan of all pairs would find it
+        found = None
+        for a, b in story_pairs:
+            for cls in {k[1] for k in only if k[0] == a}:
+                if per_doc_class[(a, cls)] != 1 or per_doc_class[(b, cls)] != 1:
                     continue
-                if any(per_doc_class[(d, c1.event_class)] != 1 for d in docs(c1) | docs(c2)):
+                i, j = sorted((only[(a, cls)], only[(b, cls)]))
+                if i == j or (found is not None and (i, j) >= found):
                     continue
-                if any(affinity[tuple(sorted((a, b)))] < 2 for a in docs(c1) for b in docs(c2)):
+                c1, c2 = clusters[i], clusters[j]
+                if docs(c1) & docs(c2):
+                    continue
+                if any(per_doc_class[(d, cls)] != 1 for d in docs(c1) | docs(c2)):
+                    continue
+                if any(affinity[tuple(sorted((x, y)))] < 2 for x in docs(c1) for y in docs(c2)):
                     continue
                 if any(conflict(m, x, settings) for m, _ in c1.members for x, _ in c2.members):
                     continue
-                c1.members.extend(c2.members)
-                c1.members.sort(key=lambda mw: (_published(mw[0]), mw[0].doc_key, mw[0].trigger_start))
-                clusters.remove(c2)
-                changed = True
-                break
-            if changed:
-                break
+                found = (i, j)
+        if found is None:
+            break
+        i, j = found
+        clusters[i].members.extend(clusters[j].members)
+        clusters[i].members.sort(key=lambda mw: (_published(mw[0]), mw[0].doc_key, mw[0].trigger_start))
+        del clusters[j]
     return clusters
 
 
