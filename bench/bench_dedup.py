@@ -37,7 +37,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
-import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -122,7 +121,9 @@ def peak_rss_mb() -> float:
 def probe(con, gen: Generator, settings, next_doc: int, next_par: int, n_docs: int, repeats: int = 3) -> dict:
     """Median cost of linking a fresh batch at the current size; each probe is rolled back."""
     runs = []
+    recent = deque(gen.recent, maxlen=gen.recent.maxlen)
     for _ in range(repeats):
+        gen.recent = deque(recent, maxlen=recent.maxlen)  # copies come from stored paragraphs, not a rolled-back probe
         con.execute("BEGIN TRANSACTION")
         ids = insert_documents(con, gen, next_doc, next_par, n_docs)
         t = time.perf_counter()
@@ -130,6 +131,7 @@ def probe(con, gen: Generator, settings, next_doc: int, next_par: int, n_docs: i
         runs.append({"seconds": time.perf_counter() - t, "candidates": res.candidates, "links": res.links_new,
                      "timings": res.timings})
         con.execute("ROLLBACK")
+    gen.recent = recent
     return {"median_seconds": statistics.median(r["seconds"] for r in runs), "runs": runs}
 
 
@@ -140,7 +142,22 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=Path("/tmp/wiredesk-bench-dedup.duckdb"))
     ap.add_argument("--out", type=Path)
     ap.add_argument("--memory-limit", default="4GB", help="DuckDB memory_limit for the run")
+    ap.add_argument("--probe-only", action="store_true",
+                    help="only time --repeats probe batches (rolled back) against the existing --db")
+    ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
+    if args.probe_only:
+        con = duckdb.connect(str(args.db))
+        con.execute(f"SET memory_limit = '{args.memory_limit}'")
+        stored = con.execute("SELECT count(*) FROM paragraphs").fetchone()[0]
+        next_doc = con.execute("SELECT max(document_id) + 1 FROM documents").fetchone()[0]
+        next_par = con.execute("SELECT max(paragraph_id) + 1 FROM paragraphs").fetchone()[0]
+        gen = Generator(seed=2)
+        gen.recent.extend(r[0] for r in con.execute(
+            "SELECT text FROM paragraphs ORDER BY paragraph_id DESC LIMIT 20000").fetchall()[::-1])
+        result = probe(con, gen, DedupSettings(), next_doc, next_par, args.batch // PER_DOC, args.repeats)
+        print(json.dumps({"stored": stored, **result, "peak_rss_mb": peak_rss_mb()}, indent=1))
+        return
     if not (corpus_dir() / "aeb" / "ground-truth.json").exists():
         sys.exit(f"corpus not found at {corpus_dir()} (set WIREDESK_CORPUS)")
     if args.out:

@@ -5,9 +5,10 @@
 Each repeat times, in turn on the same 181 real news pages (HTML files on disk):
   - ``trafilatura.extract(html)``: bare extraction, text only, one process;
   - ``trafilatura.extract(html, with_metadata=True)``: what wiredesk asks trafilatura for, one process;
-  - ``wiredesk run --no-prefect`` with ``ingest.workers = 1`` and ``= 2`` into a fresh DuckDB file: read,
-    hash, clean, split into paragraphs with roles, link exact duplicates, store raw bytes, commit;
-  - the same wiredesk run again on the now-filled database (everything unchanged: the incremental path).
+  - ``wiredesk run --no-prefect`` into a fresh DuckDB file with event extraction off (read, hash, clean,
+    split into paragraphs with roles, link exact/near/partial duplicates, store raw bytes, commit) with
+    ``ingest.workers`` 1 and 2, and with the defaults (2 workers, events on: spaCy extraction and grouping);
+  - each wiredesk run again on the now-filled database (everything unchanged: the incremental path).
 Reports medians over the repeats, pages/s, ratios to bare trafilatura, and peak RSS of this process.
 """
 
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import aeb_pages, machine, write_pages  # noqa: E402
 
 from wiredesk.pipeline import run_ingest  # noqa: E402
-from wiredesk.settings import IngestSettings, Settings  # noqa: E402
+from wiredesk.settings import EventsSettings, IngestSettings, Settings  # noqa: E402
 
 
 def timed(fn) -> float:
@@ -50,13 +51,18 @@ def main() -> None:
             results.setdefault("trafilatura.extract, with_metadata", []).append(
                 timed(lambda: [trafilatura.extract(f.read_bytes(), with_metadata=True) for f in files])
             )
-            for workers in (1, 2):
-                db = str(Path(tmp) / f"w{workers}-{r}.duckdb")
-                settings = Settings(db_path=db, ingest=IngestSettings(workers=workers))
-                results.setdefault(f"wiredesk run, workers={workers} (cold)", []).append(
+            configs = [
+                ("workers=1, events off", IngestSettings(workers=1), EventsSettings(enabled=False)),
+                ("workers=2, events off", IngestSettings(workers=2), EventsSettings(enabled=False)),
+                ("defaults (workers=2, events on)", IngestSettings(), EventsSettings()),
+            ]
+            for label, ingest, events in configs:
+                db = str(Path(tmp) / f"{label}-{r}.duckdb")
+                settings = Settings(db_path=db, ingest=ingest, events=events)
+                results.setdefault(f"wiredesk run, {label}, cold", []).append(
                     timed(lambda: run_ingest([str(Path(tmp) / "pages")], settings))
                 )
-                results.setdefault(f"wiredesk run, workers={workers} (rerun, all unchanged)", []).append(
+                results.setdefault(f"wiredesk run, {label}, rerun (all unchanged)", []).append(
                     timed(lambda: run_ingest([str(Path(tmp) / "pages")], settings))
                 )
     base = statistics.median(results["trafilatura.extract, with_metadata"])

@@ -1,7 +1,7 @@
 """Precision and recall per kind of the near-duplicate stage on the labelled pairs.
 
     python bench/eval_dedup.py                      # bench/data/dedup_pairs.jsonl with the default settings
-    python bench/eval_dedup.py --sweep              # also sweep the decision thresholds (how defaults were chosen)
+    python bench/eval_dedup.py --sweep              # also vary each decision setting (how defaults were chosen)
     python bench/eval_dedup.py --corpus             # plus operator-generated pairs from ../shared/corpus/aeb
 
 Each pair goes through what ingestion does: match tokens, index keys (MinHash band keys + winnowing anchors;
@@ -12,7 +12,6 @@ then verification. A pair that is not a candidate, or that verification rejects,
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import random
@@ -98,34 +97,28 @@ def report(title: str, pairs: list[dict], pred: list[str], proposed: list[bool])
     print("confusion (gold -> predicted): " + ", ".join(f"{g}->{p}: {n}" for (g, p), n in sorted(confusion.items()) if g != p))
 
 
+SWEEP = {
+    "near_threshold": (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9),
+    "near_containment": (0.75, 0.8, 0.85, 0.9, 0.95, 1.0),
+    "partial_min_run": (5, 6, 7, 8, 10, 12),
+    "partial_min_shared": (8, 10, 12, 14, 16),
+    "partial_min_containment": (0.1, 0.15, 0.2, 0.3, 0.4),
+    "min_shared_keys": (1, 2, 3),
+}
+
+
 def sweep(pairs: list[dict], base: DedupSettings) -> None:
+    """Vary one decision setting at a time around the defaults: precision/recall of near and partial."""
     gold = [p["label"] for p in pairs]
-    proposed = candidates(pairs, base)
-    print("\n## threshold sweep (macro F1 over exact/near/partial/different; accuracy)")
-    print("| near_threshold | near_containment | partial_min_shared | partial_min_containment | macro F1 | accuracy |")
-    print("|---|---|---|---|---|---|")
-    rows = []
-    for nt in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85):
-        for nc in (0.8, 0.85, 0.9, 1.0):
-            for ps in (8, 10, 12, 15):
-                for pc in (0.2, 0.3, 0.4):
-                    s = replace(base, near_threshold=nt, near_containment=nc, partial_min_shared=ps,
-                                partial_min_containment=pc)
-                    pred = predict(pairs, s, proposed)
-                    sc = scores(gold, pred)
-                    f1s = []
-                    for k in KINDS:
-                        p, r = sc[k]["precision"], sc[k]["recall"]
-                        f1s.append(0.0 if not p or not r or p != p else 2 * p * r / (p + r))
-                    acc = sum(g == p for g, p in zip(gold, pred)) / len(gold)
-                    rows.append((sum(f1s) / len(f1s), acc, nt, nc, ps, pc))
-    rows.sort(reverse=True)
-    for f1, acc, nt, nc, ps, pc in rows[:12]:
-        print(f"| {nt} | {nc} | {ps} | {pc} | {f1:.3f} | {acc:.3f} |")
-    d = base
-    here = [r for r in rows if r[2:] == (d.near_threshold, d.near_containment, d.partial_min_shared, d.partial_min_containment)]
-    if here:
-        print(f"defaults: macro F1 {here[0][0]:.3f}, accuracy {here[0][1]:.3f} (rank {rows.index(here[0]) + 1} of {len(rows)})")
+    print("\n## one setting at a time (others at their defaults): near P/R, partial P/R, different recall")
+    print("| setting | value | near P | near R | partial P | partial R | different R |\n|---|---|---|---|---|---|---|")
+    for name, values in SWEEP.items():
+        for value in values:
+            s = replace(base, **{name: value})
+            sc = scores(gold, predict(pairs, s))
+            mark = " (default)" if getattr(base, name) == value else ""
+            print(f"| {name} | {value}{mark} | {sc['near']['precision']:.3f} | {sc['near']['recall']:.3f} | "
+                  f"{sc['partial']['precision']:.3f} | {sc['partial']['recall']:.3f} | {sc['different']['recall']:.3f} |")
 
 
 def corpus_pairs(limit_docs: int = 181, seed: int = 7) -> list[dict]:
@@ -159,16 +152,19 @@ def main() -> None:
         sub = [i for i, p in enumerate(pairs) if p["origin"] == origin]
         sp = [pairs[i] for i in sub]
         report(f"{args.pairs.name}, origin={origin}", sp, predict(sp, settings), [proposed[i] for i in sub])
-    if args.sweep:
-        sweep(pairs, settings)
+    cp: list[dict] = []
     if args.corpus:
         if not (corpus_dir() / "aeb" / "ground-truth.json").exists():
             print(f"\ncorpus not found at {corpus_dir()} (set WIREDESK_CORPUS); skipped")
-            return
-        cp = corpus_pairs()
-        prop = candidates(cp, settings)
-        report("aeb corpus, generated at run time", cp, predict(cp, settings, prop), prop)
-
+        else:
+            cp = corpus_pairs()
+            prop = candidates(cp, settings)
+            report("aeb corpus, generated at run time", cp, predict(cp, settings, prop), prop)
+    if args.sweep:
+        sweep(pairs, settings)
+        if cp:
+            print("\n(the same on the aeb corpus pairs)")
+            sweep(cp, settings)
 
 if __name__ == "__main__":
     main()

@@ -2,6 +2,8 @@
 
     WiredeskError
     ├── ConfigError          invalid settings file, unknown key, bad value (names the key)
+    │   └── ModelNotAvailableError  events.backend = "spacy" but no spaCy model is installed
+    │                               (defined in wiredesk.events.nlp)
     ├── InputError           a path or item that cannot be ingested
     │   ├── MissingPathError a path given by the user does not exist
     │   └── BadInputError    one file/record is unreadable, empty, binary, too large, badly encoded

@@ -34,6 +34,7 @@ def print_summary(summary, out: TextIO) -> None:
     print(f"  documents   {c.documents_new} new, {c.documents_updated} updated, {c.items_unchanged} unchanged, {c.items_failed} failed", file=out)
     print(f"  paragraphs  {c.paragraphs_new} new ({roles})", file=out)
     print(f"  duplicates  {c.duplicates_new} new paragraph links", file=out)
+    print(f"  events      {c.event_mentions_new} new event mentions, {c.events_written} events written", file=out)
     if summary.failures:
         print(f"  failures    {len(summary.failures)} (all in the failures table):", file=out)
         for f in summary.failures[:_MAX_FAILURES_SHOWN]:
@@ -112,6 +113,18 @@ def print_stats(con, db_path: str, out: TextIO) -> None:
     print(f"  paragraphs  {total} ({', '.join(f'{roles.get(r, 0)} {r}' for r in ROLES)})", file=out)
     kinds = con.execute("SELECT kind, count(*) FROM duplicates GROUP BY kind ORDER BY kind").fetchall()
     print(f"  duplicates  {sum(n for _, n in kinds)} links ({', '.join(f'{n} {k}' for k, n in kinds) or 'none'})", file=out)
+    print(
+        "  events      {} events from {} mentions; {} entities".format(
+            *(one(f"SELECT count(*) FROM {t}")[0] for t in ("events", "event_mentions", "entities"))
+        ),
+        file=out,
+    )
+    total, failing, disabled = one(
+        "SELECT count(*), count(*) FILTER (WHERE consecutive_failures > 0 AND disabled_reason IS NULL), "
+        "count(*) FILTER (WHERE disabled_reason IS NOT NULL OR NOT enabled) FROM sources"
+    )
+    if total:
+        print(f"  sources     {total} followed: {failing} failing, {disabled} disabled (wiredesk sources list)", file=out)
     top = con.execute(
         "SELECT coalesce(source, '(unknown)'), count(*) n FROM documents WHERE is_current GROUP BY 1 ORDER BY n DESC, 1 LIMIT 5"
     ).fetchall()

@@ -153,6 +153,23 @@ def extract_events_batch(cleaned: Cleaned, extractor) -> tuple:
 
     docs = [DocumentInput.from_article(article) for _, article in cleaned.articles]
     return tuple(extractor.extract_many(docs)) if docs else ()
+
+
+class EventStage:
+    """The event extraction of one run, for every batch (files and feeds): the extractor (and its spaCy
+    model) is made on the first batch that has articles, so a rerun of unchanged inputs loads no model."""
+
+    def __init__(self, settings: Settings, wrap: "Wrap") -> None:
+        self.settings = settings
+        self.wrap = wrap
+        self.extractor = None
+
+    def __call__(self, cleaned: Cleaned) -> tuple:
+        if not self.settings.events.enabled or not cleaned.articles:
+            return ()
+        if self.extractor is None:
+            self.extractor = make_event_extractor(self.settings)
+        return self.wrap(extract_events_batch)(cleaned, self.extractor)
 # --- end events ---
 
 
@@ -246,17 +263,14 @@ def run_ingest(
         if html_files >= _MIN_ITEMS_FOR_POOL or run_feeds:  # issue 3: feeds bring HTML pages (the pool starts lazily)
             executor = _pool(settings.clean_workers)
         size = settings.ingest.batch_size
-        extractor = None  # made on the first batch with articles to extract (a rerun of unchanged files needs none)
+        extract_events = EventStage(settings, wrap)  # issue 5
         for start in range(0, total, size):
             chunk = discovery.files[start:start + size]
             loaded = wrap(load_batch)(chunk, settings)
             plan = wrap(plan_batch)(db, loaded.items)
             cleaned = wrap(clean_batch)(plan.todo, settings, executor)
-            if extractor is None and cleaned.articles and settings.events.enabled:
-                extractor = make_event_extractor(settings)
-            events = wrap(extract_events_batch)(cleaned, extractor) if extractor is not None else ()
             batch = Batch(cleaned=cleaned.articles, unchanged=plan.unchanged, failures=loaded.failures + cleaned.failures,
-                          events=events)
+                          events=extract_events(cleaned))
             summary.counts.add(wrap(store_batch)(db, run_id, batch, settings))
             summary.failures.extend(batch.failures)
             if progress is not None:
@@ -265,7 +279,8 @@ def run_ingest(
         if run_feeds:
             from wiredesk.feeds.stage import ingest_feeds
 
-            fed = ingest_feeds(db, run_id, feed_urls, settings, wrap=wrap, executor=executor, extractor=extractor)
+            fed = ingest_feeds(db, run_id, feed_urls, settings, wrap=wrap, executor=executor,
+                               extract_events=extract_events)
             summary.counts.add(fed.counts)
             summary.failures.extend(fed.failures)
         summary.status = "completed"

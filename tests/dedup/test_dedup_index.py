@@ -24,12 +24,6 @@ def find(paragraphs: list[str], start: str) -> int:
     return index
 
 
-def seed_links(con, ap_ids, sun_ids):
-    ap, sun = seed_paragraphs(AP), seed_paragraphs(SUN)
-    by_pair = {(p, q): (kind, sim) for p, q, kind, sim in links(con)}
-    return ap, sun, by_pair
-
-
 def test_the_seed_pairs_are_found_with_the_right_kind_and_direction(con):
     ap, sun = seed_paragraphs(AP), seed_paragraphs(SUN)
     ap_ids = add_document(con, "ap", ap, published_at=DAY, source="AP")

@@ -15,7 +15,8 @@ each joins the best-scoring existing event of its class or starts a new one.
    event is the only one of its class in that document so far or has the same trigger lemma: "the
    airstrikes" re-mentions an event of its own article; such bare mentions are placed last); near-duplicate paragraphs (+3, from the dedup
    stage's links); the same trigger lemma (+0.5); word overlap of the two sentences (Jaccard × 3); for
-   mentions in different documents, how alike the two documents' named entities are (Jaccard × 3). A
+   mentions in different documents, each capitalised name both sentences contain (+1, at most +2) and how
+   alike the two documents' named entities are (Jaccard × 3). A
    mention joins when the score reaches ``threshold`` (2.5).
 3. **Documents that share two or more events report the same story**: in a second pass, the only event of
    a class in one of them and the only event of that class in the other are merged unless they conflict.
@@ -43,6 +44,8 @@ _STOP = set("""a an the of to in on at for and or but by with from as is was wer
 which who it its their they he she his her this these those after before over into than then there said says
 say also not no more most some many one two three""".split())
 _WORD = re.compile(r"[a-z][a-z'-]+")
+# capitalised words not at the start of a sentence: names ("Woodburn", "Kimani", "Lohan")
+_NAME = re.compile(r"(?<=[a-z0-9,;:)\"\u201d] )[A-Z][a-z][A-Za-z'-]+")
 _MIN_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -54,7 +57,8 @@ class GroupingSettings:
 
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2)
+    words = {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+    return frozenset(words | {"@" + n.lower() for n in _NAME.findall(text)})
 
 
 def _lemma(m: EventMention) -> str:
@@ -159,10 +163,13 @@ def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozens
         score += 2.0
     if m.doc_key == x.doc_key:
         score += 1.5
-    elif doc_names:
-        a, b = doc_names.get(m.doc_key, frozenset()), doc_names.get(x.doc_key, frozenset())
+    else:
+        # different articles: the same names in both sentences, and the same cast of names overall
+        score += min(2.0, 1.0 * sum(1 for w in mw & xw if w.startswith("@")))
+        a = doc_names.get(m.doc_key, frozenset()) if doc_names else frozenset()
+        b = doc_names.get(x.doc_key, frozenset()) if doc_names else frozenset()
         if a and b:
-            score += 3.0 * len(a & b) / len(a | b)  # the two articles name the same people and places
+            score += 3.0 * len(a & b) / len(a | b)
     if near and frozenset(((m.doc_key, m.paragraph_position), (x.doc_key, x.paragraph_position))) in near:
         score += 3.0
     if _lemma(m) == _lemma(x):

@@ -123,13 +123,12 @@ def _utcnow() -> datetime:
 
 
 def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Settings, *,
-                 wrap: Callable, executor: Executor | None = None, extractor=None) -> FeedRunResult:  # noqa: ANN001
+                 wrap: Callable, executor: Executor | None = None,
+                 extract_events: Callable | None = None) -> FeedRunResult:
     """Run the feed stages for ``urls`` (or all due sources when empty) into run ``run_id``.
 
-    ``extractor`` is the run's event extractor when the file stages already made one; otherwise one is
-    made on the first batch with articles (as for files), so feed documents get their events too.
-    """
-    from wiredesk import pipeline  # the common plan/clean/extract/store stages
+    ``extract_events`` (``pipeline.EventStage``, issue 5) turns each cleaned batch into event extractions."""
+    from wiredesk import pipeline  # the common plan/clean/store stages
 
     result = FeedRunResult()
     rows = wrap(prepare_sources)(db_path, list(urls), settings, _utcnow())
@@ -143,11 +142,9 @@ def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Setti
         for fb in feed_batches(runs, settings.ingest.batch_size):
             plan = wrap(pipeline.plan_batch)(db_path, fb.items)
             cleaned = wrap(pipeline.clean_batch)(plan.todo, settings, executor)
-            if extractor is None and cleaned.articles and settings.events.enabled:
-                extractor = pipeline.make_event_extractor(settings)
-            events = wrap(pipeline.extract_events_batch)(cleaned, extractor) if extractor is not None else ()
             batch = Batch(cleaned=cleaned.articles, unchanged=plan.unchanged,
-                          failures=fb.failures + cleaned.failures, events=events, feeds=fb.feeds)
+                          failures=fb.failures + cleaned.failures, feeds=fb.feeds,
+                          events=extract_events(cleaned) if extract_events is not None else ())
             result.counts.add(wrap(pipeline.store_batch)(db_path, run_id, batch, settings))
             result.failures.extend(batch.failures)
     if rows:

@@ -30,8 +30,14 @@ CREATE TABLE dedup_index (
 -- The cluster of a paragraph: the earliest copy it reaches by following exact/near links (itself if none).
 CREATE VIEW paragraph_clusters AS
 WITH RECURSIVE copy_links AS (
-    SELECT paragraph_id, min(duplicate_of) AS duplicate_of  -- at most one copy link per paragraph
-    FROM duplicates WHERE kind IN ('exact', 'near') GROUP BY paragraph_id
+    -- a paragraph may have an exact and a near link: follow the one to the earlier copy
+    SELECT l.paragraph_id, l.duplicate_of
+    FROM duplicates l
+    JOIN paragraphs q ON q.paragraph_id = l.duplicate_of
+    JOIN documents d ON d.document_id = q.document_id
+    WHERE l.kind IN ('exact', 'near')
+    QUALIFY row_number() OVER (
+        PARTITION BY l.paragraph_id ORDER BY d.published_at NULLS LAST, q.document_id, q.position) = 1
 ), walk(paragraph_id, cluster_id, depth) AS (
     SELECT p.paragraph_id, coalesce(l.duplicate_of, p.paragraph_id), CASE WHEN l.duplicate_of IS NULL THEN 0 ELSE 1 END
     FROM paragraphs p LEFT JOIN copy_links l USING (paragraph_id)
