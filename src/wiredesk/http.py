@@ -15,7 +15,8 @@ What it guarantees, each bounded by a setting in ``HttpSettings``:
 5. at most ``per_host_concurrency`` requests in flight per host, started at least ``per_host_delay``
    apart, and ``max_concurrency`` overall (``fetch_many``);
 6. robots.txt honoured for article pages (RFC 9309: 4xx means allowed, 5xx or unreachable means
-   disallowed), cached per origin for the life of the ``Fetcher``.
+   disallowed), cached per origin for the life of the ``Fetcher``; its ``Crawl-delay`` lengthens the
+   host's delay (up to ``MAX_CRAWL_DELAY``).
 
 It holds no database connection and makes no decision about what to fetch; that is ``wiredesk.entries``
 and ``wiredesk.schedule``.
@@ -55,6 +56,8 @@ _ACCEPT = {
     "discover": "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, */*;q=0.5",
 }
 _REDIRECTS = {301, 302, 303, 307, 308}
+#: robots.txt ``Crawl-delay`` is honoured up to this many seconds (a hostile value cannot stall a run)
+MAX_CRAWL_DELAY = 30.0
 
 
 def _content_type_ok(purpose: str, content_type: str) -> bool:
@@ -330,6 +333,16 @@ class Fetcher:
             return cached, records
         return cached.can_fetch(self.settings.robots_token, url), records
 
+    def _apply_crawl_delay(self, origin: str, rules: urllib.robotparser.RobotFileParser) -> None:
+        """A robots.txt ``Crawl-delay`` lengthens (never shortens) the host's delay, up to ``MAX_CRAWL_DELAY``."""
+        try:
+            delay = rules.crawl_delay(self.settings.robots_token)
+        except (TypeError, ValueError):
+            return
+        if delay:
+            gate = self._gate(origin)
+            gate.delay = max(gate.delay, min(float(delay), MAX_CRAWL_DELAY))
+
     def _fetch_robots(self, origin: str, records: list[FetchRecord]) -> urllib.robotparser.RobotFileParser | bool:
         """Fetch and parse ``origin``'s robots.txt; True/False mean allow/disallow everything."""
         result = self._fetch_following(origin + "/robots.txt", "robots", None, None,
@@ -339,6 +352,7 @@ class Fetcher:
         if result.ok and result.body is not None:
             rules = urllib.robotparser.RobotFileParser()
             rules.parse(result.body.decode("utf-8", "replace").splitlines())
+            self._apply_crawl_delay(origin, rules)
         elif result.status is not None and 400 <= result.status < 500 and result.status != 429:
             rules = True  # RFC 9309 2.3.1.3: unavailable, crawl freely
         else:

@@ -224,3 +224,15 @@ def test_robots_is_fetched_once_per_origin_even_when_many_threads_ask(server, lo
         results = f.fetch_many(FetchRequest(server.url(f"/p{i}"), "article") for i in range(12))
     assert all(r.ok for r in results)
     assert len(server.hits("/robots.txt")) == 1
+
+
+def test_robots_crawl_delay_spaces_article_requests(server, local_settings):
+    server.route("/robots.txt", static(b"User-agent: *\nCrawl-delay: 5\nAllow: /\n", "text/plain"))
+    server.route("/p", static(b"<html>x</html>", "text/html"))
+    clock = {"t": 100.0}
+    waits: list[float] = []
+    with Fetcher(local_settings(per_host_delay=0.0), clock=lambda: clock["t"], sleep=waits.append) as f:
+        assert f.fetch(server.url("/p"), "article").ok
+        assert f.fetch(server.url("/p"), "article").ok
+    # robots.txt and the first page start at once; after reading Crawl-delay: 5, the next waits 5 s
+    assert waits and waits[-1] == 5.0
