@@ -41,9 +41,14 @@ class Link:
     method: str
 
 
+def earliest_rank(published_at: datetime | None, document_id: int, position: int) -> tuple:
+    """Sort key of the earliest-copy order shared by exact and near links: published (unknown last),
+    then ingested (``document_id``), then position."""
+    return (published_at is None, published_at.timestamp() if published_at else 0.0, document_id, position)
+
+
 def earliest_key(p: ParagraphRef) -> tuple:
-    """Sort key of the earliest-copy order: published (unknown last), then ingested, then position."""
-    return (p.published_at is None, p.published_at.timestamp() if p.published_at else 0.0, p.document_id, p.position)
+    return earliest_rank(p.published_at, p.document_id, p.position)
 
 
 def exact_links(paragraphs: Iterable[ParagraphRef]) -> list[Link]:

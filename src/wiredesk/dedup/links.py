@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from wiredesk.dedup.exact import earliest_rank
 from wiredesk.dedup.verify import Verdict
 
 @dataclass(frozen=True)
@@ -30,8 +31,7 @@ class Placement:
 
     @property
     def rank(self) -> tuple:
-        ts = self.published_at
-        return (ts is None, ts.timestamp() if ts is not None else 0.0, self.document_id, self.position)
+        return earliest_rank(self.published_at, self.document_id, self.position)
 
 
 @dataclass(frozen=True)
