@@ -111,7 +111,7 @@ def ingest(con, docs, batches):
     return links(con)
 
 
-@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(docs=docs_strategy, data=st.data())
 def test_incremental_runs_give_the_same_links_as_one_big_run(tmp_path_factory, docs, data):
     one = open_db(tmp_path_factory.mktemp("one") / "w.duckdb")
@@ -121,7 +121,7 @@ def test_incremental_runs_give_the_same_links_as_one_big_run(tmp_path_factory, d
     assert ingest(one, docs, [list(range(len(docs)))]) == ingest(inc, docs, batches)
 
 
-@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(docs=docs_strategy, data=st.data())
 def test_the_order_of_paragraphs_within_a_batch_does_not_change_the_canonical_copy(tmp_path_factory, docs, data):
     a = open_db(tmp_path_factory.mktemp("a") / "w.duckdb")

@@ -299,7 +299,7 @@ class Store:
         # 4. exact-duplicate links of every cluster this batch touched, recomputed whole
         counts.duplicates_new = self._relink_exact(sorted(dedup_hashes), superseded, set(new_paragraph_ids), dedup, run_id)
 
-        # 4b. near-duplicate and partial links against everything stored (issue 4; wiredesk.store.near_links)
+        # 4a. near-duplicate and partial links against everything stored (issue 4; wiredesk.store.near_links)
         near = link_near(con, new_paragraph_ids, dedup, run_id, superseded_documents=superseded)
         fresh_ids = set(new_paragraph_ids)
         counts.duplicates_new += sum(1 for link in near.new_links if link.paragraph_id in fresh_ids)
