@@ -1,4 +1,4 @@
--- 0002_events (0003 once the near-duplicates migration 0002 lands): event mentions extracted from documents, events grouped from them, named entities.
+-- 0003_events: event mentions extracted from documents, events grouped from them, named entities.
 -- The *_rows tables are storage; the views events, event_mentions, entities and entity_mentions are the
 -- public contract (docs/schema.md). Shipped migrations are never edited; change the schema with a new file.
 
