@@ -1,9 +1,13 @@
 """The kept local Prefect server: started once, used by later runs, stopped on request."""
 
+import json
 import os
 import socket
 import subprocess
 import sys
+import urllib.request
+
+import duckdb
 
 import pytest
 
@@ -30,8 +34,12 @@ def test_kept_server_is_started_used_by_run_and_stopped(capsys, seeds, db, tmp_p
             capture_output=True, text=True, env=env, timeout=300,
         )
         assert done.returncode == 0, done.stderr
-        assert "temporary server" not in done.stderr  # it used the kept server
+        assert "temporary server" not in done.stderr
         assert "documents   2 new" in done.stdout
+        # the flow run is recorded by the kept server itself, not by a temporary one
+        (flow_run_id,) = duckdb.connect(db, read_only=True).execute("SELECT flow_run_id FROM runs").fetchone()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/flow_runs/{flow_run_id}", timeout=10) as resp:
+            assert json.load(resp)["state"]["type"] == "COMPLETED"
     finally:
         main(["server", "stop"])
     capsys.readouterr()

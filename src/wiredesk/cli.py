@@ -112,22 +112,26 @@ def _settings(args):
 # -- run --------------------------------------------------------------------------------------------
 
 
-def _choose_prefect_api(err) -> None:
-    """Point Prefect at an API: PREFECT_API_URL as set, else the kept server, else a temporary one."""
+def _prefect_api(err):
+    """The Prefect API a run uses: PREFECT_API_URL (environment or active profile) as set, else the
+    kept server, else a temporary one. Returns a context manager to run the flow in.
+
+    The kept server is applied with Prefect's ``temporary_settings``: Prefect reads its settings once
+    at import, so changing the environment afterwards would be ignored.
+    """
+    import contextlib
+
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
     from wiredesk.prefect_server import running_server
 
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    if os.environ.get("PREFECT_API_URL"):
-        return
-    from prefect.settings import get_current_settings
-
-    if get_current_settings().api.url:  # set in the active Prefect profile
-        return
+    if get_current_settings().api.url:
+        return contextlib.nullcontext()
     kept = running_server()
     if kept is not None:
-        os.environ["PREFECT_API_URL"] = kept.url
-    else:
-        print("prefect: starting a temporary server for this run (`wiredesk server start` keeps one and makes runs faster)", file=err)
+        return temporary_settings(updates={PREFECT_API_URL: kept.url})
+    print("prefect: starting a temporary server for this run (`wiredesk server start` keeps one and makes runs faster)", file=err)
+    return contextlib.nullcontext()
 
 
 def cmd_run(args) -> int:
@@ -157,16 +161,15 @@ def _run(args, settings, log, err) -> int:
         if not args.verbose:
             # Prefect's per-task console lines drown the summary; they still reach the Prefect API/UI.
             os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
-        from wiredesk.pipeline import SEEDS_DIR, discover_inputs
-
-        # validate paths before Prefect starts, so a typo costs one line, not a flow run
-        from wiredesk.pipeline import split_feed_urls  # issue 3: URLs are feeds, not paths
+        # validate paths before Prefect starts, so a typo costs one line, not a flow run (URLs are feeds)
+        from wiredesk.pipeline import discover_inputs, split_feed_urls
 
         discover_inputs(split_feed_urls(args.paths)[1])
-        _choose_prefect_api(err)
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         from wiredesk_flows.ingest import ingest_flow
 
-        summary = ingest_flow(paths=args.paths or None, db=settings.db_path, config=args.config)
+        with _prefect_api(err):
+            summary = ingest_flow(paths=args.paths or None, db=settings.db_path, config=args.config)
     print_summary(summary, sys.stdout)
     return 0 if summary.ok else 1
 
