@@ -1,12 +1,15 @@
-"""The ingestion pipeline as plain functions: discover → load → plan → clean → store, batch by batch.
+"""The ingestion pipeline as plain functions, batch by batch: for files discover → load → plan → clean →
+extract events → store; for feeds (``wiredesk.feeds.stage``) fetch → collect → the same plan → clean →
+extract events → store.
 
 Each stage takes and returns data (paths, items, articles, counts) and, where it needs the database,
 its path, never a connection: so the same functions run directly (tests, ``wiredesk run --no-prefect``)
 or as Prefect tasks (``flows/ingest.py`` passes ``wrap`` to turn each stage into a task). The loop in
-``run_ingest`` is the one place the stages are put together.
+``run_ingest`` is the one place the stages are put together (the feed loop lives beside the feed stages).
 
 What this module decides: nothing that is not a plain function of its inputs. Which items are new is
-``plan_items``; what is a duplicate is ``wiredesk.dedup``; what is stored is ``wiredesk.store``.
+``plan_items``; what is a duplicate is ``wiredesk.dedup``; what is an event is ``wiredesk.events``; what
+is stored is ``wiredesk.store``.
 """
 
 from __future__ import annotations
