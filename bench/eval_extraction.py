@@ -22,13 +22,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import aeb_metric, aeb_pages, aeb_truth, machine, write_pages  # noqa: E402
 
 from wiredesk.pipeline import run_ingest  # noqa: E402
-from wiredesk.settings import IngestSettings, Settings  # noqa: E402
+from wiredesk.settings import EventsSettings, IngestSettings, Settings  # noqa: E402
 
 
 def wiredesk_texts(pages: dict[str, bytes], workdir: Path) -> dict[str, str]:
     write_pages(pages, workdir / "pages")
     db = str(workdir / "eval.duckdb")
-    run_ingest([str(workdir / "pages")], Settings(db_path=db, ingest=IngestSettings(workers=0)))
+    # events do not change documents.text; leaving them off makes the evaluation fast
+    run_ingest([str(workdir / "pages")], Settings(db_path=db, ingest=IngestSettings(workers=0), events=EventsSettings(enabled=False)))
     con = duckdb.connect(db, read_only=True)
     rows = con.execute("SELECT origin, text FROM documents WHERE is_current").fetchall()
     return {Path(origin).stem: text for origin, text in rows}
