@@ -79,24 +79,17 @@ def resolve_date(expression: str, published: date | datetime | None, *, future: 
             return _day(date(int(m[1]), int(m[2]), int(m[3])), text)
         except ValueError:
             return None
-    if m := _MONTH_DAY.search(s):
-        month, day = MONTHS[m[1]], int(m[2])
-        year = int(m[3]) if m[3] else _infer_year(month, day, pub)
-        if year is None:
-            return None
-        try:
-            return _day(date(year, month, day), text)
-        except ValueError:
-            return None
-    if m := _DAY_MONTH.search(s):
-        day, month = int(m[1]), MONTHS[m[2]]
-        year = int(m[3]) if m[3] else _infer_year(month, day, pub)
-        if year is None:
-            return None
-        try:
-            return _day(date(year, month, day), text)
-        except ValueError:
-            return None
+    # "Dec. 31[, 2019]" first, then "31 December [2019]": the same resolution, groups in another order
+    for pattern, month_group, day_group in ((_MONTH_DAY, 1, 2), (_DAY_MONTH, 2, 1)):
+        if m := pattern.search(s):
+            month, day = MONTHS[m[month_group]], int(m[day_group])
+            year = int(m[3]) if m[3] else _infer_year(month, day, pub)
+            if year is None:
+                return None
+            try:
+                return _day(date(year, month, day), text)
+            except ValueError:
+                return None
     if m := _MONTH_YEAR.search(s):
         start, end = _month_of(int(m[2]), MONTHS[m[1]])
         return DateRef(start, end, "month", text)
