@@ -297,24 +297,25 @@ class Store:
             })
 
         # 4. exact-duplicate links of every cluster this batch touched, recomputed whole
-        counts.duplicates_new = self._relink_exact(sorted(dedup_hashes), superseded, set(new_paragraph_ids), dedup, run_id)
-
-        # 4a. near-duplicate and partial links against everything stored (issue 4; wiredesk.store.near_links)
-        near = link_near(con, new_paragraph_ids, dedup, run_id, superseded_documents=superseded)
         fresh_ids = set(new_paragraph_ids)
+        counts.duplicates_new = self._relink_exact(sorted(dedup_hashes), superseded, fresh_ids, dedup, run_id)
+
+        # 5. near-duplicate and partial links against everything stored (wiredesk.store.near_links)
+        near = link_near(con, new_paragraph_ids, dedup, run_id, superseded_documents=superseded)
         counts.duplicates_new += sum(1 for link in near.new_links if link.paragraph_id in fresh_ids)
-        # --- events (issue 5): mentions of the new versions, then their events regrouped (store/events.py)
+
+        # 6. event mentions of the new versions, then their events regrouped (wiredesk.store.events)
         new_doc_ids = {key: doc_id for key, doc_id in zip(docs["doc_key"], docs["document_id"])}
         counts.event_mentions_new = store_extractions(con, run_id, new_doc_ids, batch.events)
         if batch.events or superseded:
             counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), superseded,
                                                    events_window_days)
-        # --- end events
-        # 4b. issue 3: feed sources' state, entry keys and fetch log, with the documents they produced
+
+        # 7. feed sources' state, entry keys and fetch log, with the documents they produced
         if batch.feeds is not None:
             write_feed_batch(con, run_id, batch.feeds)
 
-        # 5. failures and the run's counters
+        # 8. failures and the run's counters
         self._insert_failures(run_id, list(batch.failures), now)
         con.execute(
             "UPDATE runs SET items_seen = items_seen + ?, documents_new = documents_new + ?, "
