@@ -18,11 +18,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def corpus_dir() -> Path:
-    return Path(os.environ.get("WIREDESK_CORPUS") or REPO.parent / "shared" / "corpus")
+from corpus_path import REPO, corpus_dir  # noqa: F401 (re-exported for the scripts)
 
 
 def aeb_pages() -> dict[str, bytes]:

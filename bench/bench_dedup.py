@@ -52,8 +52,7 @@ PER_DOC = 20
 EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
-def corpus_dir() -> Path:
-    return Path(os.environ.get("WIREDESK_CORPUS") or HERE.parent.parent / "shared" / "corpus")
+from corpus_path import corpus_dir  # noqa: E402
 
 
 class Generator:

@@ -40,12 +40,7 @@ from wiredesk.pipeline import run_ingest
 from wiredesk.settings import HttpSettings, IngestSettings, Settings
 
 
-def corpus_dir(arg: str | None) -> Path:
-    if arg:
-        return Path(arg)
-    if os.environ.get("WIREDESK_CORPUS"):
-        return Path(os.environ["WIREDESK_CORPUS"])
-    return Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from corpus_path import corpus_dir  # noqa: E402
 
 
 class FeedSite:

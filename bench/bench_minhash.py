@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -32,8 +31,7 @@ from wiredesk.dedup.minhash import signatures, signatures_datasketch  # noqa: E4
 from wiredesk.dedup.shingles import Words, shingles  # noqa: E402
 
 
-def corpus_dir() -> Path:
-    return Path(os.environ.get("WIREDESK_CORPUS") or HERE.parent.parent / "shared" / "corpus")
+from corpus_path import corpus_dir  # noqa: E402
 
 
 def shingle_sets(texts: list[str], k: int = 3) -> list[np.ndarray]:

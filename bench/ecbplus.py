@@ -9,19 +9,18 @@ left out. The corpus itself is never copied into the repository.
 from __future__ import annotations
 
 import csv
-import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus_path import corpus_dir as shared_corpus
 from wiredesk.events.model import DocumentInput, InputParagraph
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 def corpus_dir() -> Path:
-    base = Path(os.environ.get("WIREDESK_CORPUS", REPO.parent / "shared" / "corpus"))
-    return base / "ecbplus"
+    """The ECB+ folder of the shared corpus."""
+    return shared_corpus() / "ecbplus"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 from collections import Counter
@@ -34,8 +33,7 @@ from wiredesk.normalize import match_hash  # noqa: E402
 KINDS = ("exact", "near", "partial", "different")
 
 
-def corpus_dir() -> Path:
-    return Path(os.environ.get("WIREDESK_CORPUS", HERE.parent.parent / "shared" / "corpus"))
+from corpus_path import corpus_dir  # noqa: E402
 
 
 def load_pairs(path: Path) -> list[dict]:

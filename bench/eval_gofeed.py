@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
 import re
 import sys
 from collections import Counter, defaultdict
@@ -48,12 +47,7 @@ VERSIONS = {  # our format → gofeed version string
 }
 
 
-def corpus_dir(arg: str | None) -> Path:
-    if arg:
-        return Path(arg)
-    if os.environ.get("WIREDESK_CORPUS"):
-        return Path(os.environ["WIREDESK_CORPUS"])
-    return Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from corpus_path import corpus_dir  # noqa: E402
 
 
 def as_text(value: Any) -> str:
