@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from eval_ecbplus import bcubed  # noqa: E402
 from seed_docs import seed_documents, short_name  # noqa: E402
 
 from wiredesk.events import DefaultEventExtractor, group_mentions  # noqa: E402
@@ -127,15 +128,7 @@ def evaluate(backend: str = "auto") -> dict:
     # B-cubed over correct mentions
     items = list(correct)
     pred_cluster = {k: event_of[k].event_id if k in event_of else f"single:{k}" for k in items}
-    bp = br = 0.0
-    for k in items:
-        same_pred = [j for j in items if pred_cluster[j] == pred_cluster[k]]
-        same_gold = [j for j in items if correct[j] == correct[k]]
-        both_ = [j for j in same_pred if correct[j] == correct[k]]
-        bp += len(both_) / len(same_pred)
-        br += len(both_) / len(same_gold)
-    bp, br = (bp / len(items), br / len(items)) if items else (0.0, 0.0)
-    bf = 2 * bp * br / (bp + br) if bp + br else 0.0
+    bp, br, bf = bcubed(pred_cluster, correct)
 
     # slots
     totals = {s: [0, 0, 0] for s in SLOTS}  # predicted, gold, correct
