@@ -80,6 +80,33 @@ def sha256(data: bytes) -> str:
 
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+_PROBE = "<meta charset=x>"
+
+
+def usable_charset(name: str, data: bytes) -> bool:
+    """Whether a charset *declared* for ``data`` (header or ``<meta>``) may be used to decode it.
+
+    A text codec Python knows, and either ASCII-compatible or plainly what the bytes are (a BOM or NUL
+    bytes up front, for UTF-16/32). So ``<meta charset=utf-16>`` on an ASCII page (a common mistake
+    that the HTML standard also overrides) or an EBCDIC label cannot turn a page into mojibake, and a
+    codec like ``rot13`` or ``idna`` is never tried.
+    """
+    import codecs
+
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return False
+    if not getattr(info, "_is_text_encoding", True) or info.name in ("idna", "punycode", "utf-7", "unicode-escape",
+                                                                    "raw-unicode-escape"):
+        return False
+    try:
+        if _PROBE.encode(info.name) == _PROBE.encode("ascii"):
+            return True
+    except (UnicodeError, LookupError):
+        return False
+    return info.name.startswith(("utf-16", "utf-32")) and (
+        data[:4].startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or b"\x00" in data[:4])
 
 
 def decode(data: bytes, kind: str, fallback_encoding: str = "") -> str:
@@ -104,9 +131,11 @@ def decode(data: bytes, kind: str, fallback_encoding: str = "") -> str:
         if fallback_encoding:
             candidates.append(fallback_encoding)
         for enc in candidates:
+            if not usable_charset(enc, data):
+                continue
             try:
                 return data.decode(enc)
-            except (UnicodeDecodeError, LookupError):
+            except (UnicodeError, LookupError):
                 continue
         raise BadInputError(
             "decode",
