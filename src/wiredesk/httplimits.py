@@ -26,7 +26,13 @@ from wiredesk.errors import FetchError
 class BoundedDecoder:
     """Incremental gzip/deflate decoder whose output never exceeds ``limit`` bytes (bomb-safe)."""
 
+    #: codings decoded; anything else (``br``, ``zstd``, stacked ``gzip, gzip``...) was not offered in
+    #: Accept-Encoding and is refused rather than passed on as if it were the document
+    KNOWN = ("", "identity", "gzip", "x-gzip", "deflate")
+
     def __init__(self, encoding: str, limit: int):
+        if encoding not in self.KNOWN:
+            raise FetchError("decode", f"unsupported Content-Encoding {encoding!r} (only gzip and deflate are accepted)")
         self.encoding = encoding
         self.limit = limit
         self.out = bytearray()
