@@ -251,6 +251,26 @@ def record_to_item(record: object, origin: str, raw: bytes, defaults: ItemMeta |
     return InputItem(origin=origin, kind=kind, content=content, raw=raw, raw_sha256=sha256(raw), meta=meta)
 
 
+def _bounded_lines(fh, limit: int, chunk: int = 1 << 20) -> Iterator[tuple[bytes, int]]:  # noqa: ANN001
+    """Lines of a binary file as ``(line, size)``, holding at most ``limit + 1`` bytes of any line: a
+    longer line yields ``(b"", size)`` after being skipped in chunks (one enormous line in a JSONL file
+    would otherwise be read whole into memory before its size could be checked)."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, len(line)
+            continue
+        size = len(line)
+        while True:  # skip the rest of the line
+            part = fh.readline(chunk)
+            size += len(part)
+            if not part or part.endswith(b"\n"):
+                break
+        yield b"", size
+
+
 def _iter_records(path: Path, settings: IngestSettings) -> Iterator[InputItem | Failure]:
     defaults = _sidecar_meta(path)
     if path.suffix.lower() == ".jsonl":
@@ -260,14 +280,15 @@ def _iter_records(path: Path, settings: IngestSettings) -> Iterator[InputItem | 
             raise BadInputError("unreadable", f"cannot read file: {exc.strerror or exc}") from exc
         with fh:
             any_line = False
-            for number, line in enumerate(fh, start=1):
+            for number, (line, size) in enumerate(_bounded_lines(fh, settings.max_record_bytes), start=1):
                 origin = f"{path}#{number}"
+                if size > settings.max_record_bytes:
+                    any_line = True
+                    yield Failure(origin, "load", "too_large", f"record is {size:,} bytes; ingest.max_record_bytes is {settings.max_record_bytes:,}")
+                    continue
                 if not line.strip():
                     continue
                 any_line = True
-                if len(line) > settings.max_record_bytes:
-                    yield Failure(origin, "load", "too_large", f"record is {len(line):,} bytes; ingest.max_record_bytes is {settings.max_record_bytes:,}")
-                    continue
                 try:
                     yield record_to_item(json.loads(line), origin, line.strip(), defaults)
                 except ValueError as exc:
