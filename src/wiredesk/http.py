@@ -238,7 +238,12 @@ class Fetcher:
         current = url
         deadline: float | None = None
         for hop in range(s.max_redirects + 1):
-            scheme = urlsplit(current).scheme.lower()
+            try:
+                scheme = urlsplit(current).scheme.lower()
+            except ValueError as exc:  # e.g. "http://[::1/": a feed link or Location header can be anything
+                err = FetchError("bad_url", f"invalid URL {current!r}: {exc}")
+                records.append(FetchRecord(current, purpose, _now(), None, 0, 0.0, err.reason, str(err)))
+                return FetchResult(url, purpose, current, None, error=err, records=tuple(records))
             if scheme not in ("http", "https"):
                 err = FetchError("blocked_scheme", f"refused scheme {scheme!r} in {current}")
                 records.append(FetchRecord(current, purpose, _now(), None, 0, 0.0, err.reason, str(err)))
@@ -254,7 +259,7 @@ class Fetcher:
                 outcome = self._exchange(current, purpose, headers, deadline, max_bytes or s.max_bytes)
             records.append(outcome.record)
             if outcome.location is not None:
-                current = urljoin(current, outcome.location)
+                current = outcome.record.redirect_to or current  # urljoin'ed (safely) in _exchange
                 continue
             return FetchResult(url, purpose, current, outcome.record.status, outcome.body,
                                outcome.content_type, outcome.headers, outcome.error, tuple(records))
@@ -271,9 +276,14 @@ class Fetcher:
         content_type = ""
 
         def done(error: FetchError | None = None, body: bytes | None = None, location: str | None = None) -> _Exchange:
+            target = None
+            if location:
+                try:
+                    target = urljoin(url, location)
+                except ValueError:  # an unparsable Location: followed as is, refused as bad_url next hop
+                    target = location
             record = FetchRecord(url, purpose, started, status, received, self._clock() - t0,
-                                 error.reason if error else None, str(error) if error else None,
-                                 urljoin(url, location) if location else None)
+                                 error.reason if error else None, str(error) if error else None, target)
             return _Exchange(record, body, content_type, resp_headers, error, location)
 
         remaining = deadline - self._clock()

@@ -148,6 +148,7 @@ def install(server: LocalServer) -> dict[str, Case]:
         "/to-decimal-ip": (redirect("http://2130706434/feed"), Case("redirect_to_decimal_127_0_0_2", "feed", "blocked_address")),
         "/to-ipv6-loopback": (redirect(f"http://[::1]:{port}/feed"), Case("redirect_to_ipv6_loopback", "feed", "blocked_address")),
         "/to-file": (redirect("file:///etc/passwd"), Case("redirect_to_file_scheme", "feed", "blocked_scheme")),
+        "/to-broken-url": (redirect("http://[::1/feed"), Case("redirect_to_unparsable_url", "feed", ("bad_url", "protocol"))),
         "/charset-lie": (static(PAGE.encode("utf-8"), "text/html; charset=iso-8859-1"),
                          Case("charset_header_says_latin1_body_utf8", "article", None, None, "café on the quay")),
         "/charset-cp1252": (static(PAGE.encode("cp1252"), "text/html; charset=utf-8"),

@@ -99,7 +99,7 @@ def _matches(expected, actual) -> bool:
 CASE_PATHS = [
     "/endless", "/gzip-bomb", "/deflate-bomb", "/raw-deflate-bomb", "/double-gzip", "/laughs", "/laughs-sitemap",
     "/xxe", "/xxe-hidden", "/drip-body", "/drip-headers", "/loop", "/hop/0", "/to-loopback", "/to-private",
-    "/to-metadata", "/to-decimal-ip", "/to-ipv6-loopback", "/to-file", "/charset-lie", "/charset-cp1252",
+    "/to-metadata", "/to-decimal-ip", "/to-ipv6-loopback", "/to-file", "/to-broken-url", "/charset-lie", "/charset-cp1252",
     "/charset-missing", "/charset-meta-utf16", "/charset-bogus", "/binary", "/png-as-html", "/one-line",
     "/one-line-feed", "/brotli", "/dup-length", "/dup-type", "/dup-location", "/short-body", "/huge-header", "/garbage-status",
 ]
