@@ -23,6 +23,7 @@ from pathlib import Path
 from wiredesk.dates import parse_published
 from wiredesk.errors import BadInputError, MissingPathError
 from wiredesk.models import Failure, InputItem, ItemMeta
+from wiredesk.normalize import scrub_surrogates
 from wiredesk.settings import IngestSettings
 
 KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".md": "markdown", ".markdown": "markdown"}
@@ -172,7 +173,7 @@ def _sidecar_meta(path: Path) -> ItemMeta | None:
     for candidate in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)):
         if candidate.is_file():
             try:
-                data = json.loads(candidate.read_text(encoding="utf-8"))
+                data = scrub_surrogates(json.loads(candidate.read_text(encoding="utf-8")))
             except (OSError, ValueError) as exc:
                 raise BadInputError("bad_sidecar", f"sidecar {candidate.name} is not valid JSON: {exc}") from exc
             if not isinstance(data, dict):
@@ -290,7 +291,7 @@ def _iter_records(path: Path, settings: IngestSettings) -> Iterator[InputItem | 
                     continue
                 any_line = True
                 try:
-                    yield record_to_item(json.loads(line), origin, line.strip(), defaults)
+                    yield record_to_item(scrub_surrogates(json.loads(line)), origin, line.strip(), defaults)
                 except ValueError as exc:
                     reason = exc.reason if isinstance(exc, BadInputError) else "bad_json"
                     yield Failure(origin, "load", reason, f"line {number}: {exc}")
@@ -299,7 +300,7 @@ def _iter_records(path: Path, settings: IngestSettings) -> Iterator[InputItem | 
         return
     data = _read(path, settings.max_file_bytes)
     try:
-        doc = json.loads(decode(data, "json", settings.fallback_encoding))
+        doc = scrub_surrogates(json.loads(decode(data, "json", settings.fallback_encoding)))
     except BadInputError:
         raise
     except ValueError as exc:
