@@ -131,19 +131,21 @@ def load_current_links(con, ids: Iterable[int]) -> dict[tuple[int, str], Link]:
     return out
 
 
-def write_links(con, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int) -> None:
-    """Replace superseded links and insert new ones (in the caller's transaction)."""
+def write_links(con, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int,
+                dedup_settings: str | None = None) -> None:
+    """Replace superseded links and insert new ones (in the caller's transaction). ``dedup_settings``: the
+    fingerprint of the settings that decided them (``duplicates.dedup_settings``)."""
     for link in replaced:
         con.execute("DELETE FROM duplicates WHERE paragraph_id = ? AND duplicate_of = ?", [link.paragraph_id, link.duplicate_of])
     if not new:
         return
     con.execute(
         """
-        INSERT INTO duplicates (paragraph_id, duplicate_of, kind, similarity, method, run_id)
-        SELECT unnest($1::BIGINT[]), unnest($2::BIGINT[]), unnest($3::VARCHAR[]), unnest($4::DOUBLE[]), $5, $6
+        INSERT INTO duplicates (paragraph_id, duplicate_of, kind, similarity, method, run_id, dedup_settings)
+        SELECT unnest($1::BIGINT[]), unnest($2::BIGINT[]), unnest($3::VARCHAR[]), unnest($4::DOUBLE[]), $5, $6, $7
         """,
         [[l.paragraph_id for l in new], [l.duplicate_of for l in new], [l.kind for l in new],
-         [l.similarity for l in new], method, run_id],
+         [l.similarity for l in new], method, run_id, dedup_settings],
     )
 
 
