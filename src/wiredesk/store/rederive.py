@@ -20,9 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import duckdb
 import numpy as np
 
 from wiredesk.dedup.settings import DedupSettings
+from wiredesk.errors import StoreError
 from wiredesk.events.model import Extraction
 from wiredesk.models import Article, Failure, Paragraph
 from wiredesk.normalize import content_hash, match_hash
@@ -145,10 +147,15 @@ def write_rederived(store: Store, run_id: int, docs: Sequence[StoredDocument], r
     try:
         counts = _write(store, run_id, docs, results, relink_duplicates, dedup, failures, now, events_window_days,
                         record=not dry_run)
-    except BaseException:
+    except BaseException as exc:
         con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            raise StoreError(f"database write failed, reprocess batch rolled back: {exc}") from exc
         raise
-    con.execute("ROLLBACK" if dry_run else "COMMIT")
+    try:
+        con.execute("ROLLBACK" if dry_run else "COMMIT")
+    except duckdb.Error as exc:
+        raise StoreError(f"commit failed: {exc}") from exc
     return counts
 
 
@@ -329,15 +336,22 @@ def _relink(store, run_id, doc_ids, removed, orphans, new_hashes, dedup) -> list
     # near: the batch's paragraphs leave the index and come back with keys and links made by this code
     ids = {"id": np.asarray(par_ids, dtype=np.int64)}  # noqa: F841
     orphans = set(orphans) | set(index.forget_paragraphs(con, par_ids))
+    con.execute("CREATE OR REPLACE TEMP TABLE reindexed AS SELECT * FROM dedup_paragraphs WHERE paragraph_id IN (SELECT id FROM ids)")
     con.execute("DELETE FROM dedup_paragraphs WHERE paragraph_id IN (SELECT id FROM ids)")
     link_near(con, par_ids, dedup, run_id)
+    # a paragraph indexed again with the same result keeps the run that indexed it
+    con.execute("UPDATE dedup_paragraphs SET run_id = r.run_id FROM reindexed r WHERE dedup_paragraphs.paragraph_id = "
+                "r.paragraph_id AND dedup_paragraphs.n_tokens = r.n_tokens AND dedup_paragraphs.n_keys = r.n_keys")
+    con.execute("DROP TABLE reindexed")
     outside = sorted(orphans - set(par_ids) - set(removed))
     relink(con, outside, dedup, run_id)
     return outside
 
 
 def _count_links(con, before: dict, after: dict, changes: dict[int, "_DocChange"]) -> None:
-    """Count added/removed links per document; links re-made identical get their old ``run_id`` back."""
+    """Count added/removed links per document (a link re-made with the same similarity by the same method is
+    not a change, even under other settings: it then records them); links re-made identical, settings
+    included, get their old ``run_id`` back."""
     same = [k for k, v in after.items() if k in before and before[k][:3] == v[:3]]
     if same:
         con.execute(
@@ -346,10 +360,10 @@ def _count_links(con, before: dict, after: dict, changes: dict[int, "_DocChange"
             "WHERE duplicates.paragraph_id = s.pid AND duplicates.duplicate_of = s.dup AND duplicates.kind = s.kind",
             [[k[0] for k in same], [k[1] for k in same], [k[2] for k in same], [before[k][3] for k in same]])
     for k, v in after.items():
-        if k not in before or before[k][:3] != v[:3]:
+        if k not in before or before[k][:2] != v[:2]:
             changes.setdefault(v[4], _DocChange()).links_added += 1
     for k, v in before.items():
-        if k not in after or after[k][:3] != v[:3]:
+        if k not in after or after[k][:2] != v[:2]:
             changes.setdefault(v[4], _DocChange()).links_removed += 1
 
 
