@@ -40,10 +40,11 @@ class StoredParagraph:
     role: str
     text: str
     match_hash: int
+    first_document_id: int  # of the document's first version: ties are broken on it, so new versions keep their place
 
     @property
     def placement(self) -> Placement:
-        return Placement(self.paragraph_id, self.document_id, self.position, self.published_at)
+        return Placement(self.paragraph_id, self.first_document_id, self.position, self.published_at)
 
 
 def _ids_table(ids: Iterable[int]) -> dict[str, np.ndarray]:
@@ -56,8 +57,9 @@ def load_paragraphs(con, ids: Iterable[int]) -> dict[int, StoredParagraph]:
     rows = con.execute(
         """
         SELECT p.paragraph_id, p.document_id, d.doc_key, d.is_current, p.position, d.published_at, p.role,
-               p.text, p.match_hash
+               p.text, p.match_hash, coalesce(f.document_id, d.document_id)
         FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
+        LEFT JOIN documents f ON f.doc_key = d.doc_key AND f.version = 1
         WHERE p.paragraph_id IN (SELECT id FROM wanted)
         """
     ).fetchall()

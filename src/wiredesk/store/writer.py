@@ -369,8 +369,10 @@ class Store:
         if not hashes:
             return 0
         rows = con.execute(
-            "SELECT p.paragraph_id, p.match_hash, d.published_at, p.document_id, p.position "
+            "SELECT p.paragraph_id, p.match_hash, d.published_at, p.document_id, p.position, "
+            "coalesce(f.document_id, p.document_id) "  # ties broken on the first version (links keep direction)
             "FROM paragraphs p JOIN documents d USING (document_id) "
+            "LEFT JOIN documents f ON f.doc_key = d.doc_key AND f.version = 1 "
             "WHERE d.is_current AND p.match_hash IN (SELECT unnest(?::BIGINT[])) "
             "AND p.role IN (SELECT unnest(?::VARCHAR[])) AND p.n_chars >= ?",
             [hashes, list(dedup.roles), dedup.min_chars],

@@ -45,3 +45,29 @@ CREATE TABLE reprocess_changes (
     extractor_after     VARCHAR,
     PRIMARY KEY (run_id, document_id)
 );
+
+-- Earliest-copy order: ties on publication time are broken on the document's FIRST version id, so a new
+-- version of a document keeps its place and links do not flip direction (wiredesk.dedup.exact). The
+-- cluster view follows the same order (0002's definition with that one change).
+CREATE OR REPLACE VIEW paragraph_clusters AS
+WITH RECURSIVE copy_links AS (
+    -- a paragraph may have an exact and a near link: follow the one to the earlier copy
+    SELECT l.paragraph_id, l.duplicate_of
+    FROM duplicates l
+    JOIN paragraphs q ON q.paragraph_id = l.duplicate_of
+    JOIN documents d ON d.document_id = q.document_id
+    LEFT JOIN documents f ON f.doc_key = d.doc_key AND f.version = 1
+    WHERE l.kind IN ('exact', 'near')
+    QUALIFY row_number() OVER (
+        PARTITION BY l.paragraph_id
+        ORDER BY d.published_at NULLS LAST, coalesce(f.document_id, q.document_id), q.position) = 1
+), walk(paragraph_id, cluster_id, depth) AS (
+    SELECT p.paragraph_id, coalesce(l.duplicate_of, p.paragraph_id), CASE WHEN l.duplicate_of IS NULL THEN 0 ELSE 1 END
+    FROM paragraphs p LEFT JOIN copy_links l USING (paragraph_id)
+    UNION ALL
+    SELECT w.paragraph_id, l.duplicate_of, w.depth + 1
+    FROM walk w JOIN copy_links l ON l.paragraph_id = w.cluster_id
+    WHERE w.depth BETWEEN 1 AND 31
+)
+SELECT paragraph_id, arg_max(cluster_id, depth) AS cluster_id, max(depth) > 0 AS is_copy
+FROM walk GROUP BY paragraph_id;
