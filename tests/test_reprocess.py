@@ -12,6 +12,7 @@ import shutil
 import threading
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -277,8 +278,11 @@ def test_reprocess_of_feed_articles_uses_no_network_and_keeps_the_feed_metadata(
         ("Embassy stormed", datetime(2019, 12, 31, 15, tzinfo=timezone.utc))]
 
 
-def test_reprocess_refuses_a_bad_date_with_one_line(db, capsys):
+def test_reprocess_refuses_a_bad_date_or_a_missing_database_with_one_line(db, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["reprocess", "--since", "yesterday", "--db", db])
     assert exc.value.code == 2
     assert "not a date" in capsys.readouterr().err
+    assert main(["reprocess", "--db", db]) == 2  # no database yet: one line, nothing created
+    assert "no database at" in capsys.readouterr().err
+    assert not Path(db).exists()

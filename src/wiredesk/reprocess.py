@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 from wiredesk import files
 from wiredesk.errors import SURVIVABLE_ERRORS, WiredeskError
@@ -138,6 +139,8 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
     """
     if stage not in STAGES:
         raise ReprocessError(f"unknown stage {stage!r} (stages: {', '.join(STAGES)})")
+    if not Path(settings.db_path).is_file():  # Store.open would create an empty one
+        raise ReprocessError(f"no database at {settings.db_path} (run `wiredesk run` first, or pass --db)")
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=timezone.utc)
     do_clean = stage == "clean"
