@@ -286,3 +286,27 @@ def test_reprocess_refuses_a_bad_date_or_a_missing_database_with_one_line(db, ca
     assert main(["reprocess", "--db", db]) == 2  # no database yet: one line, nothing created
     assert "no database at" in capsys.readouterr().err
     assert not Path(db).exists()
+
+
+def test_json_records_and_front_matter_are_rebuilt_from_their_stored_bytes(tmp_path, db):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    ap_text = (SEEDS / AP).read_text(encoding="utf-8")
+    import json
+
+    (folder / "wire.jsonl").write_text(
+        json.dumps({"text": ap_text, "url": "https://example.org/a", "title": "From the record", "published": "2019-12-31"}) + "\n"
+        + json.dumps({"html": "<html><body><article><p>" + "Protesters gathered outside the embassy gates. " * 5
+                      + "</p></article></body></html>", "url": "https://example.org/b", "title": "Gates"}) + "\n",
+        encoding="utf-8")
+    (folder / "note.md").write_text("---\ntitle: Front matter title\nsource: Desk\n---\n# Heading\n\n"
+                                    + "A short note about the embassy protest, long enough to be a paragraph.\n", encoding="utf-8")
+    run_ingest([str(folder)], rules(db))
+    before = snapshot(db)
+    assert query(db, "SELECT count(*) FROM documents")[0][0] == 3
+
+    summary = run_reprocess(rules(db))
+
+    assert summary.counts.documents_seen == 3 and summary.counts.documents_changed == 0 and not summary.failures
+    assert snapshot(db) == before
+    assert query(db, "SELECT title FROM documents ORDER BY title") == [("From the record",), ("Front matter title",), ("Gates",)]
