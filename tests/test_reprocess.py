@@ -310,3 +310,16 @@ def test_json_records_and_front_matter_are_rebuilt_from_their_stored_bytes(tmp_p
     assert summary.counts.documents_seen == 3 and summary.counts.documents_changed == 0 and not summary.failures
     assert snapshot(db) == before
     assert query(db, "SELECT title FROM documents ORDER BY title") == [("From the record",), ("Front matter title",), ("Gates",)]
+
+
+def test_documents_stored_before_lineage_keep_their_supplied_metadata(seeds, db):
+    run_ingest([str(seeds)], rules(db))
+    con = duckdb.connect(db)
+    con.execute("UPDATE documents SET supplied_meta = NULL")  # as migration 0005 leaves older documents
+    con.close()
+    before = snapshot(db)
+
+    summary = run_reprocess(rules(db))
+
+    # the sidecars' source and date are not in the raw bytes: the stored values are kept
+    assert summary.counts.documents_changed == 0 and snapshot(db) == before
