@@ -216,9 +216,17 @@ class Fetcher:
         if not reqs:
             return []
         workers = max(1, min(self.settings.max_concurrency, len(reqs)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wiredesk-fetch") as pool:
-            return list(pool.map(lambda r: self.fetch(r.url, r.purpose, etag=r.etag,
-                                                      last_modified=r.last_modified), reqs))
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wiredesk-fetch")
+        try:
+            results = list(pool.map(lambda r: self.fetch(r.url, r.purpose, etag=r.etag,
+                                                         last_modified=r.last_modified), reqs))
+        except BaseException:
+            # interrupted (a task timeout, Ctrl-C): return now, drop queued fetches; those in flight end
+            # on their own timeouts instead of holding the caller until then
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return results
 
     # -- internals ----------------------------------------------------------------------------
     def _gate(self, url: str) -> HostGate:
