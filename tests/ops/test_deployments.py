@@ -96,3 +96,15 @@ def test_a_group_deployment_runs_through_a_prefect_runner_with_its_schedule_and_
     con = duckdb.connect(db, read_only=True)
     assert con.execute("SELECT flow_run_id, status FROM runs").fetchall() == [(str(flow_run.id), "completed")]
     con.close()
+
+
+def test_every_serve_and_http_setting_is_documented_and_in_the_example_config():
+    from conftest import REPO
+    from wiredesk.settings import Settings
+
+    doc = (REPO / "docs" / "configuration.md").read_text()
+    example = (REPO / "config" / "wiredesk.example.toml").read_text()
+    for section in ("serve", "http"):
+        for key in vars(getattr(Settings(), section)):
+            assert f"`{section}.{key}`" in doc, f"docs/configuration.md does not describe {section}.{key}"
+            assert f"\n{key} = " in example, f"config/wiredesk.example.toml lacks {section}.{key}"
