@@ -173,6 +173,12 @@ def _run(args, settings, log, err) -> int:
         from wiredesk.pipeline import discover_inputs, split_feed_urls
 
         discover_inputs(split_feed_urls(args.paths)[1])
+        # ...and a database another run holds costs one line too, not a failed flow run with a
+        # traceback (the flow takes the lock itself; this is only the early, friendly answer)
+        from wiredesk.store.access import lock_is_held, locked_error
+
+        if not args.wait and lock_is_held(settings.db_path):
+            raise locked_error(settings.db_path)
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         from wiredesk_flows.ingest import ingest_flow
 

@@ -83,3 +83,27 @@ def test_dedup_rebuild_refuses_to_run_while_a_run_holds_the_database(seeds, db, 
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_second_prefect_run_is_refused_in_one_line_before_prefect_starts(seeds, db, capsys):
+    holder = hold_run_lock(db, 30)
+    try:
+        assert main(["run", "-q", str(seeds), "--db", db]) == 2
+    finally:
+        holder.kill()
+        holder.wait()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "is in use by another run (run 41" in err[0]
+
+
+def test_the_flow_itself_refuses_a_held_database_naming_the_holder(prefect_harness, seeds, db):
+    from wiredesk.store import RunLockedError
+    from wiredesk_flows.ingest import ingest_flow
+
+    holder = hold_run_lock(db, 30)
+    try:
+        with pytest.raises(RunLockedError, match=f"run 41, pid {holder.pid}"):
+            ingest_flow(paths=[str(seeds)], db=db)
+    finally:
+        holder.kill()
+        holder.wait()
