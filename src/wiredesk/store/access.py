@@ -60,26 +60,71 @@ def connect_retrying(path: str, *, read_only: bool, wait: float,
                      sleep: Callable[[float], None] = time.sleep) -> duckdb.DuckDBPyConnection:
     """``duckdb.connect`` that retries while another process holds the file, for at most ``wait`` s.
 
-    The delay grows from 20 ms to 0.5 s: a batch commit usually takes well under a second, and a
-    reader should not hammer the file while a long one runs. Other DuckDB errors are raised at once.
+    A run opens and closes the file once per stage, so the gaps between its holds are short. Two
+    things keep a reader from missing them for long (measured in BENCHMARKS.md, *Concurrency*):
+    a waiting reader retries every 20 ms, and it announces itself with a shared ``flock`` on
+    ``<db>.readers``, which a writer about to open checks: while readers wait, the writer lets them
+    go first (for at most ``WRITER_YIELD_SECONDS``). Other DuckDB errors are raised at once.
     """
     deadline = clock() + max(0.0, wait)
-    delay = 0.02
-    while True:
-        try:
-            return duckdb.connect(path, read_only=read_only)
-        except duckdb.Error as exc:
-            if not is_lock_conflict(exc) or clock() >= deadline:
-                if is_lock_conflict(exc):
+    turnstile = None
+    try:
+        if not read_only and path != ":memory:":
+            _let_waiting_readers_in(path, clock, sleep)
+        while True:
+            try:
+                return duckdb.connect(path, read_only=read_only)
+            except duckdb.Error as exc:
+                if not is_lock_conflict(exc):
+                    raise
+                if clock() >= deadline:
                     holder = str(exc).split("Conflicting lock is held in", 1)[-1].split(". See")[0].strip()
                     side = "reading" if read_only else "writing"
                     raise DatabaseBusyError(
                         f"{path} stayed busy for {wait:.0f}s (held by {holder}); not opened for {side}. "
                         "A reader that keeps its connection open (a notebook) blocks runs: close it "
                         "when done, see docs/operations.md#concurrency") from exc
-                raise
-        sleep(min(delay, max(0.0, deadline - clock())))
-        delay = min(delay * 2, 0.5)
+            if read_only and turnstile is None:
+                turnstile = _announce_reader(path)
+            sleep(min(0.02 if read_only else 0.1, max(0.0, deadline - clock())))
+    finally:
+        if turnstile is not None:
+            turnstile.close()  # drops the shared flock
+
+
+#: The longest a writer lets waiting readers go first before it opens the database anyway.
+WRITER_YIELD_SECONDS = 2.0
+
+
+def _readers_path(path: str) -> Path:
+    return Path(f"{path}.readers")
+
+
+def _announce_reader(path: str):  # noqa: ANN202
+    """A shared flock on ``<db>.readers`` while this reader waits (None if the folder is read-only)."""
+    try:
+        f = _readers_path(path).open("a+")
+    except OSError:
+        return None
+    fcntl.flock(f.fileno(), fcntl.LOCK_SH)
+    return f
+
+
+def _let_waiting_readers_in(path: str, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+    """Before the writer opens: while some reader holds the shared turnstile lock, wait (bounded)."""
+    rp = _readers_path(path)
+    if not rp.exists():
+        return
+    with rp.open("a+") as f:
+        until = clock() + WRITER_YIELD_SECONDS
+        while clock() < until:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                sleep(0.02)
+                continue
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+            return
 
 
 # -- the run lock -----------------------------------------------------------------------------------
