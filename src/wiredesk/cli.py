@@ -103,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     from wiredesk.cli_sources import add_sources_parser
 
     add_sources_parser(sub, _db_arg)
+
+    # issue 6: wiredesk reprocess
+    from wiredesk.cli_reprocess import add_reprocess_parser
+
+    add_reprocess_parser(sub, _db_arg, EPILOG)
     # issue 6 (ops): wiredesk serve, wiredesk status
     from wiredesk.cli_serve import add_serve_parser
     from wiredesk.cli_status import add_status_parser
