@@ -23,6 +23,7 @@ import duckdb
 from wiredesk.dedup.exact import ParagraphRef, exact_links
 from wiredesk.errors import StoreError
 from wiredesk.events.model import Extraction
+from wiredesk.faults import checkpoint
 from wiredesk.models import Article, Failure, InputItem
 from wiredesk.normalize import content_hash, match_hash
 from wiredesk.settings import DedupSettings
@@ -166,11 +167,14 @@ class Store:
         """Store one batch in one transaction and return what it did. Raises ``StoreError``; then
         nothing of the batch is stored."""
         with self._transaction():
-            return self._write_batch(run_id, batch, dedup, now, events_window_days)
+            counts = self._write_batch(run_id, batch, dedup, now, events_window_days)
+        checkpoint("store:committed")
+        return counts
 
     def _write_batch(self, run_id: int, batch: Batch, dedup: DedupSettings, now: datetime,
                      events_window_days: int = 30) -> BatchCounts:
         con = self.con
+        checkpoint("store:begin")
         counts = BatchCounts(items_failed=len(batch.failures))
         origins = [item.origin for item, _ in batch.cleaned]
         known = self.known_raw_hashes(origins)
@@ -262,6 +266,7 @@ class Store:
             "run_id": ("BIGINT", [run_id] * len(fresh)),
             "stored_at": ("TIMESTAMPTZ", [now] * len(fresh)),
         })
+        checkpoint("store:raw")
 
         # 2. documents and paragraphs; older versions stop being current
         if superseded:
@@ -275,6 +280,7 @@ class Store:
             )
         insert_columns(con, "documents", {k: (_DOCUMENT_COLUMNS[k], v) for k, v in docs.items()})
         insert_columns(con, "paragraphs", {k: (_PARAGRAPH_COLUMNS[k], v) for k, v in pars.items()})
+        checkpoint("store:documents")
 
         # 3. per-item state, committed with the data it describes
         unchanged_origins = [i.origin for i in batch.unchanged]
@@ -295,14 +301,17 @@ class Store:
                 "last_seen_run": ("BIGINT", [run_id] * len(origins_changed)),
                 "last_changed_run": ("BIGINT", [run_id] * len(origins_changed)),
             })
+        checkpoint("store:state")
 
         # 4. exact-duplicate links of every cluster this batch touched, recomputed whole
         fresh_ids = set(new_paragraph_ids)
         counts.duplicates_new = self._relink_exact(sorted(dedup_hashes), superseded, fresh_ids, dedup, run_id)
+        checkpoint("store:exact")
 
         # 5. near-duplicate and partial links against everything stored (wiredesk.store.near_links)
         near = link_near(con, new_paragraph_ids, dedup, run_id, superseded_documents=superseded)
         counts.duplicates_new += sum(1 for link in near.new_links if link.paragraph_id in fresh_ids)
+        checkpoint("store:near")
 
         # 6. event mentions of the new versions, then their events regrouped (wiredesk.store.events)
         new_doc_ids = {key: doc_id for key, doc_id in zip(docs["doc_key"], docs["document_id"])}
@@ -310,10 +319,12 @@ class Store:
         if batch.events or superseded:
             counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), superseded,
                                                    events_window_days)
+        checkpoint("store:events")
 
         # 7. feed sources' state, entry keys and fetch log, with the documents they produced
         if batch.feeds is not None:
             write_feed_batch(con, run_id, batch.feeds)
+            checkpoint("store:feeds")
 
         # 8. failures and the run's counters
         self._insert_failures(run_id, list(batch.failures), now)
@@ -329,6 +340,7 @@ class Store:
                 counts.duplicates_new, counts.event_mentions_new, counts.events_written, run_id,
             ],
         )
+        checkpoint("store:counters")
         return counts
 
     def rebuild_near_index(self, dedup: DedupSettings) -> "NearResult":
