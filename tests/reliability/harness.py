@@ -67,15 +67,19 @@ def _limit_file_size(limit: int):
 
 
 def run_wiredesk(workdir: Path, config: Path, paths: list[str], fault: Fault | None = None,
-                 trace: Path | None = None) -> RunResult:
-    """One ``wiredesk run --no-prefect`` subprocess in ``workdir``, broken by ``fault`` if given."""
+                 trace: Path | None = None, prefect_api: str | None = None) -> RunResult:
+    """One ``wiredesk run --no-prefect`` subprocess in ``workdir``, broken by ``fault`` if given; with
+    ``prefect_api`` (a Prefect server's API URL) the run goes through the Prefect flow on that server."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIREDESK_FAULT")}
     env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    if prefect_api:
+        env["PREFECT_API_URL"] = prefect_api
     if fault is not None and fault.kind in ("kill", "raise"):
         env["WIREDESK_FAULT"] = f"{fault.point}:{fault.hit}:{fault.kind}"
     if trace is not None:
         env["WIREDESK_FAULT_TRACE"] = str(trace)
-    cmd = [sys.executable, "-m", "wiredesk.cli", "run", "--no-prefect", "--config", str(Path(config).resolve()), *paths]
+    cmd = [sys.executable, "-m", "wiredesk.cli", "run", *([] if prefect_api else ["--no-prefect"]),
+           "--config", str(Path(config).resolve()), *paths]
     preexec = _limit_file_size(fault.fsize) if fault is not None and fault.kind == "disk" else None
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -93,6 +97,10 @@ def run_wiredesk(workdir: Path, config: Path, paths: list[str], fault: Fault | N
         if proc.poll() is None:  # hung or the harness failed: do not leave the child behind
             proc.kill()
             proc.wait()
+        try:  # nor anything it started (its own session): a killed run cannot stop its children itself
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     return RunResult(proc.returncode, out, err, time.perf_counter() - started)
 
 
@@ -147,23 +155,25 @@ def expected_exit(fault: Fault, result: RunResult) -> str | None:
     return None
 
 
-def crash_cycle(workdir: Path, workload: Workload, reference: Reference, faults: list[Fault]) -> Cycle:
+def crash_cycle(workdir: Path, workload: Workload, reference: Reference, faults: list[Fault],
+                prefect_api: str | None = None) -> Cycle:
     """Break a run with each of ``faults`` in turn on one database, then run to completion; check the
-    database after each step and compare the final one with the reference."""
+    database after each step and compare the final one with the reference. ``prefect_api``: the broken
+    runs go through the Prefect flow on that server (the rerun too)."""
     started = time.perf_counter()
     workdir.mkdir(parents=True)
     db = workdir / "wiredesk.duckdb"
     config = write_config(workdir / "wiredesk.toml", db)
     cycle = Cycle()
     for fault in faults:
-        result = run_wiredesk(workdir, config, workload.paths, fault)
+        result = run_wiredesk(workdir, config, workload.paths, fault, prefect_api=prefect_api)
         cycle.faults.append((fault, result.returncode))
         problem = expected_exit(fault, result)
         if problem:
             cycle.violations.append(problem)
         cycle.violations += [f"after {fault}: {v}" for v in check_database(
             db, feed_url=workload.feed_url, feed_doc_keys=workload.feed_doc_keys)]
-    final = run_wiredesk(workdir, config, workload.paths)
+    final = run_wiredesk(workdir, config, workload.paths, prefect_api=prefect_api)
     if final.returncode != 0:
         cycle.violations.append(f"the rerun after {faults} failed ({final.returncode}): {final.stderr[-1000:]}")
     cycle.violations += [f"after the rerun: {v}" for v in check_database(

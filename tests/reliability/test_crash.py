@@ -89,3 +89,19 @@ def test_runs_killed_at_thirty_random_times_leave_no_violation(tmp_path, workloa
         reliability_log("kill at a random time", cycle)
         report += cycle.violations
     assert report == []
+
+
+@pytest.mark.slow
+def test_runs_through_the_prefect_flow_killed_at_checkpoints_rerun_to_the_same_database(
+        tmp_path, workload, reference, prefect_harness, reliability_log):
+    from prefect.settings import PREFECT_API_URL
+
+    api = PREFECT_API_URL.value()  # the session's test server: the flow's task runs are really recorded
+    assert api
+    faults = sample_faults(checkpoint_faults(reference), ("clean:item", "store:near", "store:feeds"), SEED)
+    report = []
+    for i, fault in enumerate(faults):
+        cycle = crash_cycle(tmp_path / f"p{i}", workload, reference, [fault], prefect_api=api)
+        reliability_log("kill at checkpoint (Prefect flow)", cycle)
+        report += cycle.violations
+    assert report == []
