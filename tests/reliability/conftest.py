@@ -28,6 +28,12 @@ def reference(tmp_path_factory, workload):
 
 
 @pytest.fixture(scope="session")
+def update_reference(tmp_path_factory, workload):
+    """A clean run of the workload's version 1, then of version 2 (new versions of known documents)."""
+    return reference_run(tmp_path_factory.mktemp("update-reference"), workload, update=True)
+
+
+@pytest.fixture(scope="session")
 def reliability_log():
     """``log(family, cycle)``: records each cycle; with ``WIREDESK_RELIABILITY_REPORT=FILE`` the figures
     (cycles, faults, violations, seconds per family) are appended to FILE as JSON lines at the end."""

@@ -124,11 +124,20 @@ class Reference:
     seconds: float
 
 
-def reference_run(root: Path, workload: Workload) -> Reference:
+def reference_run(root: Path, workload: Workload, *, update: bool = False) -> Reference:
+    """The clean run of the workload at its version 1; ``update``: a clean run of version 1 then the
+    reference run of version 2 on the same database (new versions of known documents)."""
     root.mkdir(parents=True, exist_ok=True)
     db, trace = root / "wiredesk.duckdb", root / "trace.txt"
     config = write_config(root / "wiredesk.toml", db)
+    workload.set_version(1)
+    if update:
+        first = run_wiredesk(root, config, workload.paths)
+        if first.returncode != 0:
+            raise AssertionError(f"the clean first run failed ({first.returncode}): {first.stderr[-2000:]}")
+        workload.set_version(2)
     result = run_wiredesk(root, config, workload.paths, trace=trace)
+    workload.set_version(1)
     if result.returncode != 0:
         raise AssertionError(f"the clean reference run failed ({result.returncode}): {result.stderr[-2000:]}")
     snap = snapshot(db)
@@ -156,15 +165,22 @@ def expected_exit(fault: Fault, result: RunResult) -> str | None:
 
 
 def crash_cycle(workdir: Path, workload: Workload, reference: Reference, faults: list[Fault],
-                prefect_api: str | None = None) -> Cycle:
+                prefect_api: str | None = None, update: bool = False) -> Cycle:
     """Break a run with each of ``faults`` in turn on one database, then run to completion; check the
     database after each step and compare the final one with the reference. ``prefect_api``: the broken
-    runs go through the Prefect flow on that server (the rerun too)."""
+    runs go through the Prefect flow on that server (the rerun too). ``update``: first a clean run of
+    the workload's version 1, then the faults and the rerun on version 2 (reference made the same way)."""
     started = time.perf_counter()
     workdir.mkdir(parents=True)
     db = workdir / "wiredesk.duckdb"
     config = write_config(workdir / "wiredesk.toml", db)
     cycle = Cycle()
+    workload.set_version(1)
+    if update:
+        first = run_wiredesk(workdir, config, workload.paths, prefect_api=prefect_api)
+        if first.returncode != 0:
+            cycle.violations.append(f"the clean first run failed ({first.returncode}): {first.stderr[-1000:]}")
+        workload.set_version(2)
     for fault in faults:
         result = run_wiredesk(workdir, config, workload.paths, fault, prefect_api=prefect_api)
         cycle.faults.append((fault, result.returncode))
@@ -181,6 +197,7 @@ def crash_cycle(workdir: Path, workload: Workload, reference: Reference, faults:
         expected_doc_keys=reference.doc_keys, finished=True)]
     if final.returncode == 0:
         cycle.violations += diff_snapshots(reference.snapshot, snapshot(db))
+    workload.set_version(1)
     cycle.seconds = time.perf_counter() - started
     return cycle
 

@@ -2,7 +2,8 @@
 
 The default suite kills once in each stage and once at a random time; ``pytest -m slow`` kills at the
 first, middle and last hit of every checkpoint (every hit with ``WIREDESK_RELIABILITY_ALL=1``), twice in
-a row before a rerun, and at thirty random times.
+a row before a rerun, and at thirty random times; the same over a second run that brings new versions
+of known documents (superseded paragraphs, links and events).
 Figures: docs/reliability.md.
 """
 
@@ -14,7 +15,7 @@ import pytest
 
 from wiredesk.faults import POINTS
 
-from .harness import checkpoint_faults, crash_cycle, sample_faults, timed_faults
+from .harness import Fault, checkpoint_faults, crash_cycle, sample_faults, timed_faults
 from .invariants import check_database
 
 SEED = 20261121
@@ -103,5 +104,48 @@ def test_runs_through_the_prefect_flow_killed_at_checkpoints_rerun_to_the_same_d
     for i, fault in enumerate(faults):
         cycle = crash_cycle(tmp_path / f"p{i}", workload, reference, [fault], prefect_api=api)
         reliability_log("kill at checkpoint (Prefect flow)", cycle)
+        report += cycle.violations
+    assert report == []
+
+
+#: the default suite's kill points for runs that bring new versions of known documents
+CI_UPDATE_POINTS = ("store:exact", "store:events")
+
+
+def test_a_clean_run_bringing_new_versions_leaves_no_mention_pointing_to_a_deleted_event(workload, update_reference):
+    # regression: regrouping after a superseded version skipped the other mentions of an undated document
+    # that was only partly loaded, leaving them with the id of an event it had just deleted
+    workload.set_version(2)
+    try:
+        assert check_database(update_reference.db, feed_url=workload.feed_url, feed_doc_keys=workload.feed_doc_keys,
+                              expected_doc_keys=update_reference.doc_keys, finished=True) == []
+    finally:
+        workload.set_version(1)
+
+
+def test_a_run_bringing_new_versions_killed_while_relinking_reruns_to_the_same_database_as_a_clean_run(
+        tmp_path, workload, update_reference, reliability_log):
+    ref = update_reference
+    assert {r[0] for r in ref.snapshot["documents"] if r[1] == 2}  # the reference really has new versions
+    report = []
+    for i, fault in enumerate(sample_faults(checkpoint_faults(ref), CI_UPDATE_POINTS, SEED)):
+        cycle = crash_cycle(tmp_path / f"u{i}", workload, ref, [fault], update=True)
+        reliability_log("kill during a run of new versions (CI sample)", cycle)
+        report += cycle.violations
+    assert report == []
+
+
+@pytest.mark.slow
+def test_runs_bringing_new_versions_killed_at_every_checkpoint_leave_no_violation(
+        tmp_path, workload, update_reference, reliability_log):
+    ref = update_reference
+    if os.environ.get("WIREDESK_RELIABILITY_ALL"):
+        faults = checkpoint_faults(ref)
+    else:  # the middle hit of every checkpoint: a batch with new versions committed before it
+        faults = [Fault("kill", point, (ref.hits[point] + 1) // 2) for point in POINTS]
+    report = []
+    for i, fault in enumerate(faults):
+        cycle = crash_cycle(tmp_path / f"v{i}", workload, ref, [fault], update=True)
+        reliability_log("kill during a run of new versions", cycle)
         report += cycle.violations
     assert report == []

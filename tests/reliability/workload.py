@@ -59,18 +59,46 @@ def _html(title: str, paragraphs: list[str], url: str) -> str:
 
 
 @dataclass
+class Variant:
+    """The inputs as they are at one version: file contents, served routes and the feed's ETag."""
+
+    files: dict[str, bytes]
+    routes: dict[str, tuple[str, bytes]]
+    etag: str
+    feed_doc_keys: tuple[str, ...]
+
+
+@dataclass
 class Workload:
-    """The inputs of one reliability session: a folder of files and a feed URL on a local server."""
+    """The inputs of one reliability session: a folder of files and a feed URL on a local server.
+
+    Version 1 is what a first run ingests; version 2 (``set_version(2)``) edits two articles, one JSONL
+    record and one feed article (its entry's title too) and adds a feed entry, so a run over it makes new
+    versions of known documents: superseded paragraphs leave the duplicate clusters and the near index,
+    their events are regrouped."""
 
     files_dir: Path
     feed_url: str
-    #: doc_key of every article the feed lists (what must be stored once its source's state is stored)
-    feed_doc_keys: tuple[str, ...]
     server: "FeedServer"
+    variants: dict[int, Variant]
+    version: int = 1
 
     @property
     def paths(self) -> list[str]:
         return [str(self.files_dir), self.feed_url]
+
+    @property
+    def feed_doc_keys(self) -> tuple[str, ...]:
+        """doc_key of every article the feed lists (must be stored once its source's state is stored)."""
+        return self.variants[self.version].feed_doc_keys
+
+    def set_version(self, version: int) -> None:
+        v = self.variants[version]
+        for name, data in v.files.items():
+            (self.files_dir / name).write_bytes(data)
+        self.server.routes.update(v.routes)
+        self.server.etags["/feed.xml"] = v.etag
+        self.version = version
 
 
 class FeedServer:
@@ -143,20 +171,41 @@ def build_workload(root: Path, *, seed: int = 7, n_text: int = 7, n_feed: int = 
                                                "https://pages.example/baghdad"), encoding="utf-8")
 
     server = FeedServer()
-    items, keys = [], []
-    for i in range(n_feed):
-        path = f"/news/{i:02d}.html"
-        url = server.url(path)
-        server.routes[path] = ("text/html; charset=utf-8",
-                               _html(f"Feed story number {i}", _article(rng, paras, 4), url).encode())
-        items.append(f"<item><title>Feed story number {i}</title><link>{url}</link><guid>story-{i}</guid>"
-                     f"<pubDate>Thu, 02 Jan 2020 0{i % 10}:00:00 GMT</pubDate></item>")
-        keys.append(canonical_url(url))  # the doc_key wiredesk gives the page (scheme and host folded)
-    rss = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Local wire</title>"
-           f"<link>{server.url('/')}</link><description>test feed</description>{''.join(items)}</channel></rss>")
-    server.routes["/feed.xml"] = ("application/rss+xml", rss.encode())
-    server.etags["/feed.xml"] = '"feed-v1"'
-    return Workload(files_dir, server.url("/feed.xml"), tuple(keys), server)
+    pages = {i: _article(rng, paras, 4) for i in range(n_feed + 1)}
+
+    def feed_variant(n_items: int, edited: int | None, etag: str) -> Variant:
+        routes, items, keys = {}, [], []
+        for i in range(n_items):
+            path = f"/news/{i:02d}.html"
+            url = server.url(path)
+            title = f"Feed story number {i}" + (" (updated)" if i == edited else "")
+            body = pages[i] + (["Update: the embassy said later that protesters had left the compound."]
+                               if i == edited else [])
+            routes[path] = ("text/html; charset=utf-8", _html(title, body, url).encode())
+            items.append(f"<item><title>{title}</title><link>{url}</link><guid>story-{i}</guid>"
+                         f"<pubDate>Thu, 02 Jan 2020 0{i % 10}:00:00 GMT</pubDate></item>")
+            keys.append(canonical_url(url))  # the doc_key wiredesk gives the page (scheme and host folded)
+        rss = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Local wire</title>"
+               f"<link>{server.url('/')}</link><description>test feed</description>{''.join(items)}</channel></rss>")
+        routes["/feed.xml"] = ("application/rss+xml", rss.encode())
+        return Variant({}, routes, etag, tuple(keys))
+
+    v1 = feed_variant(n_feed, None, '"feed-v1"')
+    v2 = feed_variant(n_feed + 1, 2, '"feed-v2"')
+    edited = ["wire-00.txt", "wire-03.md", "records.jsonl"]
+    v1.files = {name: (files_dir / name).read_bytes() for name in edited}
+    for name in edited[:2]:
+        text = v1.files[name].decode()
+        v2.files[name] = (text.replace(" officials said.", " officials said on Wednesday.", 1)
+                          + "\n\nUpdate: militia supporters withdrew from the embassy compound on Wednesday.").encode()
+    lines = v1.files["records.jsonl"].decode().splitlines()
+    record = json.loads(lines[1])
+    record["text"] += "\n\nUpdate: the Pentagon said it was sending more troops to the region."
+    lines[1] = json.dumps(record)
+    v2.files["records.jsonl"] = ("\n".join(lines) + "\n").encode()
+    workload = Workload(files_dir, server.url("/feed.xml"), server, {1: v1, 2: v2})
+    workload.set_version(1)
+    return workload
 
 
 def write_config(path: Path, db: Path, **sections: dict) -> Path:
