@@ -108,10 +108,16 @@ class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, tuple[str, bytes]] = {}
         self.etags: dict[str, str] = {}
-        routes, etags = self.routes, self.etags
+        #: path -> how many more requests answer 503 before the route is served (a transient outage)
+        self.failing: dict[str, int] = {}
+        routes, etags, failing = self.routes, self.etags, self.failing
 
         class _Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
+                if failing.get(self.path, 0) > 0:
+                    failing[self.path] -= 1
+                    self._send(503, "text/plain", b"try later")
+                    return
                 found = routes.get(self.path)
                 if found is None:
                     self._send(404, "text/plain", b"not found")
