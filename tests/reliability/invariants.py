@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from wiredesk.store.migrate import available_migrations
+
 #: Each query counts rows that must not exist in any committed state of the database.
 ORPHANS = {
     "paragraphs without a document":
@@ -75,12 +77,14 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return con.execute(sql).fetchone()[0]
 
 
-def check_database(db: str | Path, *, feed_url: str | None = None, feed_doc_keys: Iterable[str] = (),
+def check_database(db: str | Path, *, feed_url: str | None = None,
+                   feed_doc_keys: Iterable[str] | dict[str, Iterable[str]] = (),
                    expected_doc_keys: Iterable[str] | None = None, finished: bool = False) -> list[str]:
     """The violations in the database at ``db`` (empty list: all invariants hold).
 
     ``feed_url`` / ``feed_doc_keys``: once that source's state says it was fetched (validators or a
-    success time stored), every one of those documents must be stored: state never runs ahead of data.
+    success time stored), every one of those documents must be stored: state never runs ahead of data
+    (a dict maps each ETag the feed was served with to the documents of that version).
     ``expected_doc_keys``: after a completed run, each of these is stored exactly once as current.
     ``finished``: the last run completed, so no run may be left ``running``.
     """
@@ -94,13 +98,15 @@ def check_database(db: str | Path, *, feed_url: str | None = None, feed_doc_keys
     out: list[str] = []
     try:
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "documents" not in tables:
-            # killed during the first migrations: each migration is one transaction, so a partial schema
-            # must still be a prefix of them
-            applied = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()] \
-                if "schema_migrations" in tables else []
+        applied = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()] \
+            if "schema_migrations" in tables else []
+        if len(applied) < len(available_migrations()):
+            # stopped during the first migrations (killed, disk full): each migration is one transaction,
+            # so a partial schema must be a prefix of them, with nothing else stored yet
             if applied != list(range(1, len(applied) + 1)):
                 out.append(f"migrations applied out of order: {applied}")
+            if "documents" in tables and _count(con, "SELECT count(*) FROM documents"):
+                out.append("documents stored in a database whose migrations are incomplete")
             return out
         for name, sql in ORPHANS.items():
             n = _count(con, sql)
@@ -110,9 +116,11 @@ def check_database(db: str | Path, *, feed_url: str | None = None, feed_doc_keys
         if running > (0 if finished else 1):
             out.append(f"runs left 'running': {running}")
         if feed_url is not None:
-            advanced = con.execute("SELECT count(*) FROM sources WHERE url = ? AND (etag IS NOT NULL OR "
-                                   "last_success_at IS NOT NULL)", [feed_url]).fetchone()[0]
-            if advanced:
+            row = con.execute("SELECT etag FROM sources WHERE url = ? AND (etag IS NOT NULL OR "
+                              "last_success_at IS NOT NULL)", [feed_url]).fetchone()
+            if row is not None and isinstance(feed_doc_keys, dict):  # the articles of the feed version stored
+                feed_doc_keys = feed_doc_keys.get(row[0], ())
+            if row is not None:
                 missing = sorted(set(feed_doc_keys) - _doc_keys(con))
                 if missing:
                     out.append(f"source state stored but {len(missing)} of its documents missing: {missing[:3]}")

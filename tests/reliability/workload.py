@@ -88,9 +88,10 @@ class Workload:
         return [str(self.files_dir), self.feed_url]
 
     @property
-    def feed_doc_keys(self) -> tuple[str, ...]:
-        """doc_key of every article the feed lists (must be stored once its source's state is stored)."""
-        return self.variants[self.version].feed_doc_keys
+    def feed_doc_keys(self) -> dict[str, tuple[str, ...]]:
+        """ETag -> doc_key of every article the feed lists at that version: once a version's state is
+        stored, all of them must be stored."""
+        return {v.etag: v.feed_doc_keys for v in self.variants.values()}
 
     def set_version(self, version: int) -> None:
         v = self.variants[version]

@@ -96,13 +96,17 @@ class Store:
     def open(cls, path: str | Path) -> "Store":
         """Open (creating if needed) and migrate the database at ``path``."""
         path = str(path)
+        created = False
         if path != ":memory:":
             parent = Path(path).parent
             if not parent.exists():
                 raise StoreError(f"cannot create database {path}: folder {parent} does not exist")
+            created = not Path(path).exists()
         try:
             con = duckdb.connect(path)
         except duckdb.Error as exc:
+            if created:  # e.g. a full disk cut the new file's header: an unopenable file would block every rerun
+                _remove_new_database(path)
             raise StoreError(f"cannot open database {path}: {exc}") from exc
         try:
             migrate(con)
@@ -405,6 +409,15 @@ class Store:
 
     def _transaction(self):
         return _Transaction(self.con)
+
+
+def _remove_new_database(path: str) -> None:
+    """Remove a database file this process just tried to create, and its WAL (nothing was stored in it)."""
+    for leftover in (Path(path), Path(path + ".wal")):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
 
 
 class _Transaction:
