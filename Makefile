@@ -9,6 +9,8 @@ test:
 reliability:
 	PREFECT_SERVER_ANALYTICS_ENABLED=false WIREDESK_RELIABILITY_REPORT=hostile-report.json \
 	  python -m pytest -q -m "slow or not slow" tests/feeds/test_hostile_servers.py tests/fuzz/test_atheris.py
+	PREFECT_SERVER_ANALYTICS_ENABLED=false WIREDESK_RELIABILITY_REPORT=crash-report.jsonl \
+	  python -m pytest -q -m slow tests/reliability
 	$(MAKE) fuzz
 
 fuzz:

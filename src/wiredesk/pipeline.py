@@ -27,6 +27,7 @@ from pathlib import Path
 from wiredesk import files
 from wiredesk.clean import HtmlCleaner, clean_item
 from wiredesk.errors import SURVIVABLE_ERRORS
+from wiredesk.faults import checkpoint
 from wiredesk.models import Article, Failure, InputItem
 from wiredesk.settings import CleanSettings, Settings
 from wiredesk.store import Batch, BatchCounts, RunLock, Store
@@ -72,7 +73,9 @@ def discover_inputs(paths: Sequence[str]) -> Discovery:
 
 def load_batch(paths: Sequence[str], settings: Settings) -> files.Loaded:
     """Read a batch of files into items; bad files become failures."""
-    return files.load_files([Path(p) for p in paths], settings.ingest)
+    loaded = files.load_files([Path(p) for p in paths], settings.ingest)
+    checkpoint("files:loaded")
+    return loaded
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ def plan_batch(db_path: str, items: Sequence[InputItem]) -> Plan:
     """Read the stored state of these items' origins and plan them."""
     with Store.open(db_path) as store:
         known = store.known_raw_hashes(i.origin for i in items)
+    checkpoint("plan:done")
     return plan_items(items, known)
 
 
@@ -132,7 +136,11 @@ def clean_batch(items: Sequence[InputItem], settings: Settings, executor: Execut
         except BrokenExecutor as exc:  # a worker died (out of memory, killed): finish the batch here
             log.warning("cleaning pool broke (%s); cleaning this batch in the main process", exc)
     if results is None:
-        results = [clean_one(item, settings.clean) for item in items]
+        results = []
+        for item in items:
+            checkpoint("clean:item")
+            results.append(clean_one(item, settings.clean))
+    checkpoint("clean:done")
     articles = tuple((item, r) for item, r in zip(items, results) if isinstance(r, Article))
     failures = tuple(r for r in results if isinstance(r, Failure))
     return Cleaned(articles, failures)
@@ -155,7 +163,9 @@ def extract_events_batch(cleaned: Cleaned, extractor) -> tuple:
     from wiredesk.events import DocumentInput
 
     docs = [DocumentInput.from_article(article) for _, article in cleaned.articles]
-    return tuple(extractor.extract_many(docs)) if docs else ()
+    extractions = tuple(extractor.extract_many(docs)) if docs else ()
+    checkpoint("events:done")
+    return extractions
 
 
 class EventStage:
@@ -275,12 +285,14 @@ def _run_locked(paths, settings: Settings, *, wrap: Wrap, progress: Progress | N
     db = settings.db_path
     started = time.perf_counter()
     discovery = wrap(discover_inputs)(file_inputs)
+    checkpoint("run:discovered")
     run_id = wrap(start_run)(db, inputs, flow_run_id)
     lock.note_run(run_id)
     summary = RunSummary(run_id=run_id, db_path=db, inputs=inputs)
     total = len(discovery.files)
     executor = None
-    try:
+    try:  # from here on the run row exists: whatever happens, it must not stay 'running'
+        checkpoint("run:started")
         if discovery.failures:
             first = Batch(failures=discovery.failures)
             summary.counts.add(wrap(store_batch)(db, run_id, first, settings))
@@ -309,6 +321,7 @@ def _run_locked(paths, settings: Settings, *, wrap: Wrap, progress: Progress | N
                                extract_events=extract_events, source_tag=source_tag)
             summary.counts.add(fed.counts)
             summary.failures.extend(fed.failures)
+        checkpoint("run:finishing")
         summary.status = "completed"
     except BaseException as exc:  # KeyboardInterrupt too: the run row must not stay 'running'
         summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"

@@ -239,6 +239,9 @@ def fetch_articles(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], fetcher
             # Not remembered: the entry is tried again next run (its failure is recorded each time).
             reason = res.error.reason if res.error else f"status_{res.status}"
             run.failures.append(Failure(p.url or res.url, "fetch", reason, str(res.error or f"HTTP {res.status}")))
+            # ... which needs the feed itself next run: with its validators stored, an unchanged feed would
+            # answer 304 and the entry would never be planned again (state ahead of the data it describes)
+            run.state = replace(run.state, etag=None, last_modified=None)
             continue
         content = decode_html(res.body, res.content_type)
         run.items.append(InputItem(origin=p.url or res.final_url, kind="html", content=content, raw=res.body,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from wiredesk.faults import checkpoint
 from wiredesk.feeds.collect import SourceRun, fetch_articles, fetch_sources, plan_run
 from wiredesk.http import Fetcher
 from wiredesk.models import Failure, InputItem
@@ -133,13 +134,16 @@ def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Setti
 
     result = FeedRunResult()
     rows = wrap(prepare_sources)(db_path, list(urls), settings, _utcnow())
+    checkpoint("feeds:prepared")
     if source_tag:  # ops: a source group's scheduled run takes only its own sources
         rows = [r for r in rows if source_tag in r.config.tags]
     result.sources = len(rows)
     size = settings.feeds.sources_per_group
     for start in range(0, len(rows), size):
         runs = wrap(fetch_feed_group)(rows[start:start + size], settings, _utcnow())
+        checkpoint("feeds:fetched")
         runs = wrap(collect_group_items)(db_path, runs, settings)
+        checkpoint("feeds:collected")
         result.not_modified += sum(1 for r in runs if r.not_modified)
         result.articles += sum(1 for r in runs for f in r.fetches if f.purpose == "article" and f.status == 200)
         for fb in feed_batches(runs, settings.ingest.batch_size):

@@ -104,7 +104,10 @@ def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[
             )
             con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed COMMIT (e.g. a full disk) already ended the transaction
             raise StoreError(f"migration {m.version:04d}_{m.name} failed: {exc}") from exc
         applied.append(m)
     return applied

@@ -24,6 +24,7 @@ import duckdb
 from wiredesk.dedup.exact import ParagraphRef, exact_links
 from wiredesk.errors import StoreError
 from wiredesk.events.model import Extraction
+from wiredesk.faults import checkpoint
 from wiredesk.lineage import meta_to_json
 from wiredesk.models import Article, Failure, InputItem
 from wiredesk.normalize import content_hash, match_hash
@@ -107,16 +108,20 @@ class Store:
     def open(cls, path: str | Path) -> "Store":
         """Open (creating if needed) and migrate the database at ``path``."""
         path = str(path)
+        created = False
         if path != ":memory:":
             parent = Path(path).parent
             if not parent.exists():
                 raise StoreError(f"cannot create database {path}: folder {parent} does not exist")
+            created = not Path(path).exists()
         try:
             # readers may hold the file for a moment: wait for them (bounded), as they wait for us
             con = connect_retrying(path, read_only=False, wait=WRITE_WAIT_SECONDS) if path != ":memory:" else duckdb.connect(path)
         except DatabaseBusyError:
             raise
         except duckdb.Error as exc:
+            if created:  # e.g. a full disk cut the new file's header: an unopenable file would block every rerun
+                _remove_new_database(path)
             raise StoreError(f"cannot open database {path}: {exc}") from exc
         try:
             migrate(con)
@@ -189,11 +194,14 @@ class Store:
         """Store one batch in one transaction and return what it did. Raises ``StoreError``; then
         nothing of the batch is stored."""
         with self._transaction():
-            return self._write_batch(run_id, batch, dedup, now, events_window_days)
+            counts = self._write_batch(run_id, batch, dedup, now, events_window_days)
+        checkpoint("store:committed")
+        return counts
 
     def _write_batch(self, run_id: int, batch: Batch, dedup: DedupSettings, now: datetime,
                      events_window_days: int = 30) -> BatchCounts:
         con = self.con
+        checkpoint("store:begin")
         counts = BatchCounts(items_failed=len(batch.failures))
         origins = [item.origin for item, _ in batch.cleaned]
         known = self.known_raw_hashes(origins)
@@ -286,6 +294,7 @@ class Store:
             "run_id": ("BIGINT", [run_id] * len(fresh)),
             "stored_at": ("TIMESTAMPTZ", [now] * len(fresh)),
         })
+        checkpoint("store:raw")
 
         # 2. documents and paragraphs; older versions stop being current
         if superseded:
@@ -299,6 +308,7 @@ class Store:
             )
         insert_columns(con, "documents", {k: (_DOCUMENT_COLUMNS[k], v) for k, v in docs.items()})
         insert_columns(con, "paragraphs", {k: (_PARAGRAPH_COLUMNS[k], v) for k, v in pars.items()})
+        checkpoint("store:documents")
 
         # 3. per-item state, committed with the data it describes
         unchanged_origins = [i.origin for i in batch.unchanged]
@@ -319,14 +329,17 @@ class Store:
                 "last_seen_run": ("BIGINT", [run_id] * len(origins_changed)),
                 "last_changed_run": ("BIGINT", [run_id] * len(origins_changed)),
             })
+        checkpoint("store:state")
 
         # 4. exact-duplicate links of every cluster this batch touched, recomputed whole
         fresh_ids = set(new_paragraph_ids)
         counts.duplicates_new = self._relink_exact(sorted(dedup_hashes), superseded, fresh_ids, dedup, run_id)
+        checkpoint("store:exact")
 
         # 5. near-duplicate and partial links against everything stored (wiredesk.store.near_links)
         near = link_near(con, new_paragraph_ids, dedup, run_id, superseded_documents=superseded)
         counts.duplicates_new += sum(1 for link in near.new_links if link.paragraph_id in fresh_ids)
+        checkpoint("store:near")
 
         # 6. event mentions of the new versions, then their events regrouped (wiredesk.store.events)
         new_doc_ids = {key: doc_id for key, doc_id in zip(docs["doc_key"], docs["document_id"])}
@@ -334,10 +347,12 @@ class Store:
         if batch.events or superseded:
             counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), superseded,
                                                    events_window_days)
+        checkpoint("store:events")
 
         # 7. feed sources' state, entry keys and fetch log, with the documents they produced
         if batch.feeds is not None:
             write_feed_batch(con, run_id, batch.feeds)
+            checkpoint("store:feeds")
 
         # 8. failures and the run's counters
         self._insert_failures(run_id, list(batch.failures), now)
@@ -353,6 +368,7 @@ class Store:
                 counts.duplicates_new, counts.event_mentions_new, counts.events_written, run_id,
             ],
         )
+        checkpoint("store:counters")
         return counts
 
     def rebuild_near_index(self, dedup: DedupSettings) -> "NearResult":
@@ -420,6 +436,15 @@ class Store:
 
     def _transaction(self):
         return _Transaction(self.con)
+
+
+def _remove_new_database(path: str) -> None:
+    """Remove a database file this process just tried to create, and its WAL (nothing was stored in it)."""
+    for leftover in (Path(path), Path(path + ".wal")):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
 
 
 class _Transaction:
