@@ -35,8 +35,10 @@ def available_migrations() -> list[Migration]:
             out.append(Migration(int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
     out.sort(key=lambda m: m.version)
     versions = [m.version for m in out]
-    if versions != list(range(1, len(out) + 1)):
-        raise StoreError(f"migration files are not numbered 1..N without gaps: {versions}")
+    if len(set(versions)) != len(versions) or (versions and versions[0] != 1):
+        raise StoreError(f"migration files must start at 1 and use each number once: {versions}")
+    # Gaps are allowed: numbers are reserved per feature branch and may land out of order (a branch
+    # with 0006 can land before the one with 0005); ``migrate`` applies every number not yet recorded.
     return out
 
 
@@ -64,9 +66,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
+    done = {v for (v,) in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for m in available:
-        if m.version <= current:
+        if m.version in done:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
