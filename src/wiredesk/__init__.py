@@ -2,19 +2,11 @@
 
 The library is usable without Prefect: ``wiredesk.pipeline`` holds the stages as plain functions and
 ``wiredesk.store`` the only code that writes SQL. ``flows/`` (importable as ``wiredesk_flows``) wraps
-them in a Prefect flow; ``wiredesk.cli`` is the command line.
+them in a Prefect flow; ``wiredesk.cli`` is the command line. The Python API (``connect``, ``ingest``,
+``search``, ``export``) is ``wiredesk.api``: docs/python-api.md.
 """
 
 from wiredesk.version import __version__, PIPELINE_VERSION
+from wiredesk.api import connect, export, ingest, search
 
-__all__ = ["__version__", "PIPELINE_VERSION", "connect"]
-
-
-def connect(path: str = "wiredesk.duckdb"):
-    """Open a wiredesk database read-only and return a DuckDB connection.
-
-    Read-only is the contract for readers (notebooks, pandas, polars): only a pipeline run writes.
-    """
-    import duckdb
-
-    return duckdb.connect(str(path), read_only=True)
+__all__ = ["__version__", "PIPELINE_VERSION", "connect", "export", "ingest", "search"]
