@@ -96,6 +96,7 @@ def main() -> None:
 
         rows = []
         for k in scales:
+            print(f"scale {k}: {base * k} documents", file=sys.stderr, flush=True)
             grow(db, base, k)
             refresh(db)
             build, new, nothing, latency = [], [], [], []
