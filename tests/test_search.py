@@ -179,3 +179,16 @@ def test_documents_a_run_left_unindexed_are_reported_and_indexed_by_the_next_run
     assert "1 current documents are not indexed yet" in capsys.readouterr().err
     ingest(tmp_path, db, {}, capsys)
     assert len(search_json(db, "zeppelin", capsys)) == 2
+
+
+def test_postings_made_by_another_tokenizer_version_are_rebuilt_by_the_next_run(tmp_path, db, capsys):
+    from wiredesk.store.search_index import TOKENIZER_VERSION
+
+    ingest(tmp_path, db, ARTICLES, capsys)
+    con = duckdb.connect(db)  # as if an older wiredesk with another tokenizer had made the postings
+    con.execute("UPDATE search_index SET tokenizer = 'words/0'; DELETE FROM search_postings WHERE term = 'zeppelin'")
+    con.close()
+    ingest(tmp_path, db, {}, capsys)
+    assert len(search_json(db, "zeppelin", capsys)) == 2
+    con = duckdb.connect(db, read_only=True)
+    assert con.execute("SELECT tokenizer, run_id FROM search_index").fetchall() == [(TOKENIZER_VERSION, 2)]
