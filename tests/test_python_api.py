@@ -52,7 +52,7 @@ def test_ingest_without_prefect_returns_the_summary_and_connect_sees_the_rows(tm
     db = tmp_path / "api.duckdb"
     summary = wiredesk.ingest([seeds], db=db)
     assert summary.status == "completed" and summary.counts.documents_new == 2
-    again = wiredesk.ingest([seeds], db=db)
+    again = wiredesk.ingest(seeds, db=db)  # one path needs no list
     assert again.counts.items_unchanged == 2 and again.counts.documents_new == 0
     con = wiredesk.connect(db)
     assert con.sql("SELECT count(*) FROM documents").fetchall() == [(2,)]

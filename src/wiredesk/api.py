@@ -42,6 +42,8 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
     """
     from wiredesk.settings import load_settings, replace
 
+    if isinstance(paths, (str, PathLike)):  # one path, not a sequence of one-letter paths
+        paths = [paths]
     items = [str(p) for p in paths] if paths else None
     settings = load_settings(str(config) if config else None)
     if db is not None:
