@@ -203,3 +203,17 @@ def test_a_folder_holding_another_databases_export_is_refused(tmp_path, db, caps
 def test_exporting_without_a_database_is_a_one_line_error(tmp_path, capsys):
     assert main(["export", "--db", str(tmp_path / "none.duckdb"), "-o", str(tmp_path / "out")]) == 2
     assert "no database at" in capsys.readouterr().err
+
+
+def test_after_a_reprocess_changed_documents_an_incremental_export_asks_for_full(tmp_path, db, capsys):
+    dest = tmp_path / "out"
+    ingest(tmp_path, db, FIRST, capsys)
+    export(db, dest, capsys, "--table", "documents")
+    con = duckdb.connect(db)  # the run row `wiredesk reprocess` leaves after re-deriving a document in place
+    con.execute("INSERT INTO runs (run_id, started_at, status, pipeline_version, inputs, kind, documents_changed) "
+                "VALUES (2, now(), 'completed', 'wiredesk/0.1.0', ['reprocess'], 'reprocess', 1)")
+    con.close()
+    assert main(["export", "--db", db, "-o", str(dest), "--table", "documents"]) == 2
+    assert "reprocess run 2 changed stored documents" in capsys.readouterr().err
+    assert "3 new rows" in export(db, dest, capsys, "--table", "documents", "--full")
+    assert "nothing new" in export(db, dest, capsys, "--table", "documents")

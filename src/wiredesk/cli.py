@@ -102,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_sources_parser(sub, _db_arg)
 
+    # issue 6: wiredesk reprocess
+    from wiredesk.cli_reprocess import add_reprocess_parser
+
+    add_reprocess_parser(sub, _db_arg, EPILOG)
+
     # issue 6: wiredesk search, wiredesk export
     from wiredesk.cli_export import add_export_parser
     from wiredesk.cli_search import add_search_parser

@@ -42,12 +42,13 @@ class TableState:
     files: int = 0
     updated_at: str | None = None
     pending: str | None = None  # stem of files being written; set only while (or if a crash hit) an export writes
+    last_run: int = 0  # the newest run in the database when this table was last exported
 
     def with_pending(self, stem: str) -> "TableState":
         return replace(self, pending=stem)
 
     def advanced(self, *, now: datetime, high_water: int | None = None, rows: int = 0, files: int = 0,
-                 fingerprint: str | None = None) -> "TableState":
+                 fingerprint: str | None = None, last_run: int | None = None) -> "TableState":
         """The state after an export finished; an export that wrote (``pending`` was set) counts once."""
         return replace(
             self,
@@ -58,6 +59,7 @@ class TableState:
             files=self.files + files,
             updated_at=now.isoformat(),
             pending=None,
+            last_run=self.last_run if last_run is None else last_run,
         )
 
 

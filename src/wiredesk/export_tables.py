@@ -159,8 +159,30 @@ def _copy(con, dest: Path, table: ExportTable, fmt: str, where: list[str], stem:
     return rows, tuple(sorted(str(Path(f).relative_to(dest)) for f in files))
 
 
+def _reprocessed_since(con, last_run: int) -> int | None:
+    """The newest ``wiredesk reprocess`` run after ``last_run`` that changed stored documents in place."""
+    has_kind = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'runs' AND column_name = 'kind'"
+    ).fetchall()[0][0]
+    if not has_kind:  # a database from before reprocess existed (migration 0005)
+        return None
+    return con.execute(
+        "SELECT max(run_id) FROM runs WHERE kind = 'reprocess' AND run_id > ? AND documents_changed > 0", [last_run]
+    ).fetchall()[0][0]
+
+
 def _export_append(con, dest, table, fmt, since, state: TableState, manifest, now):
     low = state.high_water or 0
+    if low:
+        # rows are append-only except for a reprocess, which re-derives documents and paragraphs in place:
+        # adding new rows would leave the changed ones stale in files already written
+        changed_by = _reprocessed_since(con, state.last_run)
+        if changed_by is not None:
+            raise ExportError(
+                f"reprocess run {changed_by} changed stored {table.name} since the last export to {dest}: "
+                "export them again with --full"
+            )
+    last_run = con.execute("SELECT coalesce(max(run_id), 0) FROM runs").fetchall()[0][0]
     high = con.execute(f"SELECT coalesce(max({table.key}), 0) FROM {table.source}").fetchall()[0][0]
     rows, files = 0, ()
     if high > low:
@@ -170,7 +192,7 @@ def _export_append(con, dest, table, fmt, since, state: TableState, manifest, no
         manifest.save()  # 2. say what is being written before writing it (crash → removed next time)
         where = [f"{table.key} > {int(low)}", f"{table.key} <= {int(high)}", *_since(table, since)]
         rows, files = _copy(con, dest, table, fmt, where, stem)
-    state = state.advanced(high_water=max(high, low), rows=rows, files=len(files), now=now)
+    state = state.advanced(high_water=max(high, low), rows=rows, files=len(files), now=now, last_run=last_run)
     return TableExport(table.name, fmt, rows, files, "append", state.high_water), state
 
 

@@ -3,7 +3,7 @@
 What it is: ``search_documents`` (document length), ``search_postings`` (term, document, frequency) and
 ``search_index`` (the tokenizer version), maintained *incrementally*: ``refresh_search_index`` indexes
 the current documents not indexed yet and drops the postings of versions that stopped being current,
-in one transaction. Cost grows with what is new, not with the database (DuckDB's ``fts`` extension
+in one transaction; a document re-derived in place by ``wiredesk reprocess`` is indexed again. Cost grows with what is new, not with the database (DuckDB's ``fts`` extension
 rebuilds its whole index each time, and cannot be loaded offline here: docs/search.md).
 
 What it is not: the query side (``wiredesk.fulltext`` reads these tables read-only and scores them).
@@ -79,10 +79,13 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, now: datetime, run_id: 
         con.execute("INSERT INTO search_index VALUES (?, ?, ?)", [TOKENIZER_VERSION, now, run_id])
         rebuilt = bool(made_by)
 
-    # 1. versions that stopped being current (a newer version arrived) or were removed
+    # 1. versions that stopped being current (a newer version arrived), were removed, or were re-derived in
+    #    place by `wiredesk reprocess` (which sets documents.derived_run_id): their postings go, and step 2
+    #    indexes the re-derived ones again
     stale = [r[0] for r in con.execute(
         "SELECT s.document_id FROM search_documents s LEFT JOIN documents d "
-        "ON d.document_id = s.document_id AND d.is_current WHERE d.document_id IS NULL"
+        "ON d.document_id = s.document_id AND d.is_current "
+        "WHERE d.document_id IS NULL OR d.derived_run_id IS DISTINCT FROM s.derived_run_id"
     ).fetchall()]
     if stale:
         con.execute("DELETE FROM search_postings WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [stale])
@@ -91,7 +94,7 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, now: datetime, run_id: 
     # 2. current versions not indexed yet: title and body, tokenized by the SQL tokenizer
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _search_new AS "
-        f"SELECT d.document_id, {terms_sql(_DOC_TEXT)} AS terms FROM documents d "
+        f"SELECT d.document_id, d.derived_run_id, {terms_sql(_DOC_TEXT)} AS terms FROM documents d "
         "WHERE d.is_current AND NOT EXISTS (SELECT 1 FROM search_documents s WHERE s.document_id = d.document_id)"
     )
     indexed = con.execute("SELECT count(*) FROM _search_new").fetchall()[0][0]
@@ -102,8 +105,8 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, now: datetime, run_id: 
             "(SELECT document_id, unnest(terms) AS term FROM _search_new) GROUP BY ALL"
         )
         con.execute(
-            "INSERT INTO search_documents (document_id, n_terms, run_id) "
-            "SELECT document_id, len(terms), ? FROM _search_new",
+            "INSERT INTO search_documents (document_id, n_terms, derived_run_id, run_id) "
+            "SELECT document_id, len(terms), derived_run_id, ? FROM _search_new",
             [run_id],
         )
     con.execute("DROP TABLE _search_new")

@@ -6,6 +6,7 @@
 CREATE TABLE search_documents (
     document_id  BIGINT NOT NULL,
     n_terms      INTEGER NOT NULL,     -- indexed words (title and body text, stopwords removed): BM25's document length
+    derived_run_id BIGINT,             -- documents.derived_run_id when indexed: a reprocess that changes it re-indexes
     run_id       BIGINT                -- the run that indexed it
 );
 
