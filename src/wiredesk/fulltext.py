@@ -95,7 +95,8 @@ def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -> duckd
         )
     if not query_terms(con, query):
         raise SearchError(f"nothing to search for in {query!r}: use content words (stopwords and punctuation are ignored)")
+    sql = search_sql()
     try:
-        return con.sql(search_sql(), params={"query": query, "limit": limit})
+        return con.sql(sql, params={"query": query, "limit": limit})
     except duckdb.Error as exc:
         raise StoreError(f"search failed: {str(exc).splitlines()[0]}") from exc
