@@ -20,15 +20,17 @@ import duckdb
 StrPath = str | PathLike
 
 
-def connect(path: StrPath = "wiredesk.duckdb") -> duckdb.DuckDBPyConnection:
+def connect(path: StrPath = "wiredesk.duckdb", wait: float = 30.0) -> duckdb.DuckDBPyConnection:
     """Open a wiredesk database read-only and return a DuckDB connection.
 
     Read-only is the contract for readers (notebooks, pandas, polars): only a pipeline run writes.
-    Raises ``StoreError`` with a clear message when there is no database at ``path``.
+    While a run commits a batch, this waits up to ``wait`` seconds for it. While the connection is
+    open a run cannot write (DuckDB's file lock): use ``with wiredesk.connect(...) as con:`` or close it
+    (docs/operations.md, Concurrency). Raises ``StoreError`` when there is no database at ``path``.
     """
     from wiredesk.store import open_readonly
 
-    return open_readonly(path)
+    return open_readonly(path, wait=wait)
 
 
 def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None, config: StrPath | None = None,
