@@ -45,6 +45,7 @@ STAGE_TASKS = {
         pipeline.extract_events_batch,
         pipeline.store_batch,
         pipeline.finish_run,
+        pipeline.refresh_search,  # issue 6
         # issue 3: the feed stages
         feed_stage.prepare_sources,
         feed_stage.fetch_feed_group,

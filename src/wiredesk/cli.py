@@ -1,4 +1,4 @@
-"""The ``wiredesk`` command line: run, query, stats, server, sources, serve, status.
+"""The ``wiredesk`` command line: run, query, stats, server, sources, serve, status, search, export.
 
 Each subcommand is one function taking parsed arguments and returning an exit code. Errors that are the
 user's to fix (a missing path, a bad config, no database) print one line ``wiredesk: error: ...`` and
@@ -115,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_serve_parser(sub, _db_arg)
     add_status_parser(sub, _db_arg)
+
+    # issue 6: wiredesk search, wiredesk export
+    from wiredesk.cli_export import add_export_parser
+    from wiredesk.cli_search import add_search_parser
+
+    add_search_parser(sub, _db_arg)
+    add_export_parser(sub, _db_arg)
     return parser
 
 

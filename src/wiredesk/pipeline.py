@@ -202,6 +202,13 @@ def finish_run(db_path: str, run_id: int, status: str, error: str | None = None)
         store.finish_run(run_id, utcnow(), status, error)
 
 
+def refresh_search(db_path: str, run_id: int):
+    """Issue 6: index the current documents this run stored (and drop superseded versions) for
+    ``wiredesk search``; incremental, so a run that stored nothing costs milliseconds."""
+    with Store.open(db_path) as store:
+        return store.refresh_search_index(utcnow(), run_id)
+
+
 # -- the run ----------------------------------------------------------------------------------------
 
 
@@ -321,6 +328,7 @@ def _run_locked(paths, settings: Settings, *, wrap: Wrap, progress: Progress | N
                                extract_events=extract_events, source_tag=source_tag)
             summary.counts.add(fed.counts)
             summary.failures.extend(fed.failures)
+        wrap(refresh_search)(db, run_id)  # issue 6: the search index is current after every run
         checkpoint("run:finishing")
         summary.status = "completed"
     except BaseException as exc:  # KeyboardInterrupt too: the run row must not stay 'running'

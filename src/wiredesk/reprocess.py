@@ -189,6 +189,8 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
                 done += len(docs)
                 if progress is not None:
                     progress(done, total, summary.counts)
+            if not dry_run:  # issue 6: re-derived texts are searchable at once (wiredesk.store.search_index)
+                store.refresh_search_index(datetime.now(timezone.utc), summary.run_id)
             summary.status = "completed"
         except BaseException as exc:
             summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"

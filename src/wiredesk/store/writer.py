@@ -170,6 +170,14 @@ class Store:
                 "UPDATE runs SET finished_at = ?, status = ?, error = ? WHERE run_id = ?", [now, status, error, run_id]
             )
 
+    def refresh_search_index(self, now: datetime, run_id: int | None = None) -> "RefreshResult":
+        """Issue 6: bring the full-text index up to date with the current documents, in one transaction
+        (``wiredesk.store.search_index``)."""
+        from wiredesk.store.search_index import refresh_search_index
+
+        with self._transaction():
+            return refresh_search_index(self.con, now, run_id)
+
     def record_failures(self, run_id: int, failures: Iterable[Failure], now: datetime) -> None:
         """Record failures outside a batch (e.g. files that could not even be discovered)."""
         with self._transaction():

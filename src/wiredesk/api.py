@@ -1,0 +1,82 @@
+"""The Python API: open a database for reading, run the pipeline, search and export from code (issue 6).
+
+What it is: small functions over the same code the CLI runs (``wiredesk.pipeline``, ``wiredesk.fulltext``,
+``wiredesk.export_tables``), re-exported as ``wiredesk.connect``, ``wiredesk.ingest``, ``wiredesk.search`` and
+``wiredesk.export``. Examples for pandas and polars: docs/python-api.md (every one is run by the tests).
+
+What it is not: a second implementation of anything, nor an ORM: results are DuckDB relations and
+connections, which turn into pandas (``.df()``), polars (``.pl()``) or Arrow (``.arrow()``) as you like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from os import PathLike
+from pathlib import Path
+
+import duckdb
+
+StrPath = str | PathLike
+
+
+def connect(path: StrPath = "wiredesk.duckdb", wait: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """Open a wiredesk database read-only and return a DuckDB connection.
+
+    Read-only is the contract for readers (notebooks, pandas, polars): only a pipeline run writes.
+    While a run commits a batch, this waits up to ``wait`` seconds for it. While the connection is
+    open a run cannot write (DuckDB's file lock): use ``with wiredesk.connect(...) as con:`` or close it
+    (docs/operations.md, Concurrency). Raises ``StoreError`` when there is no database at ``path``.
+    """
+    from wiredesk.store import open_readonly
+
+    return open_readonly(path, wait=wait)
+
+
+def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None, config: StrPath | None = None,
+           prefect: bool = False, progress=None):
+    """Run the pipeline on ``paths`` (files, folders, feed URLs; default: ``seeds/`` and due sources) and
+    return its ``RunSummary`` (``run_id``, ``status``, ``counts``, ``failures``, ``ok``).
+
+    ``db`` overrides ``[database] path`` of ``config`` (default ``./wiredesk.toml`` when present).
+    ``prefect=False`` runs the stages directly, like ``wiredesk run --no-prefect``; ``prefect=True`` runs
+    the Prefect flow (needs a Prefect API: ``PREFECT_API_URL``, or Prefect starts a temporary server).
+    """
+    from wiredesk.settings import load_settings, replace
+
+    if isinstance(paths, (str, PathLike)):  # one path, not a sequence of one-letter paths
+        paths = [paths]
+    items = [str(p) for p in paths] if paths else None
+    settings = load_settings(str(config) if config else None)
+    if db is not None:
+        settings = replace(settings, db_path=str(db))
+    if prefect:
+        from wiredesk_flows.ingest import ingest_flow
+
+        return ingest_flow(paths=items, db=settings.db_path, config=str(config) if config else None)
+    from wiredesk.pipeline import run_ingest
+
+    return run_ingest(items, settings, progress=progress)
+
+
+def search(db: duckdb.DuckDBPyConnection | StrPath, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:
+    """Current documents matching ``query``, best first (BM25), as a relation with the columns ``rank,
+    score, title, source, published_at, snippet, document_id, url``. ``db``: a connection or a path."""
+    from wiredesk.fulltext import search as _search
+
+    con = db if isinstance(db, duckdb.DuckDBPyConnection) else connect(db)
+    return _search(con, query, limit)
+
+
+def export(db: StrPath, dest: StrPath, *, tables: Sequence[str] | None = None, format: str = "parquet",
+           since: date | None = None, full: bool = False):
+    """Export tables to ``dest`` like ``wiredesk export`` (incremental; see docs/export.md) and return
+    one ``TableExport`` per table (rows and files written)."""
+    from wiredesk.export_tables import DEFAULT_TABLES, export_tables
+
+    con = connect(db)
+    try:
+        return export_tables(con, dest, database=str(Path(db).resolve()), tables=tables or DEFAULT_TABLES,
+                             fmt=format, since=since, full=full)
+    finally:
+        con.close()
