@@ -1,0 +1,121 @@
+"""Scale-out: the CPU-heavy part of a batch as one function that can run in another process or machine.
+
+What this is:
+
+- ``process_items``: clean a chunk of items and extract their events. A plain function of picklable
+  data (items and settings in, articles, failures and extractions out), so a Dask worker, a process pool
+  or the caller's own process can run it. It touches no database.
+- ``StageRunner``: the seam through which ``pipeline.run_ingest`` hands that work out. Anything with
+  ``submit(fn, *args)`` returning an object with ``result()`` fits: a ``concurrent.futures`` executor,
+  ``InlineRunner`` below, or the flow's adapter of a Prefect task runner (``flows/ingest.py``).
+- ``submit_items``: cut a batch's items into contiguous chunks, submit each, and put the results back
+  together in the original order, so a batch stores exactly what the in-process path would store.
+
+What this is not: Prefect or Dask code (``flows/`` adapts those), or storage. Results come back to the
+caller, which alone writes them, one transaction per batch (``wiredesk.store``).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from wiredesk.models import Article, Failure, InputItem
+from wiredesk.settings import EventsSettings, Settings
+
+
+class StageFuture(Protocol):
+    def result(self) -> Any: ...
+
+
+class StageRunner(Protocol):
+    """Runs a stage function somewhere, maybe concurrently. ``submit`` must not block on the work; the
+    returned future's ``result()`` returns the value or raises the stage's exception."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> StageFuture: ...
+
+
+class _Done:
+    def __init__(self, value: Any):
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+class InlineRunner:
+    """A ``StageRunner`` that runs each stage at once in this process (no concurrency). Useful to run the
+    scaled-out code path without a cluster, and as the reference it must agree with."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> StageFuture:
+        return _Done(fn(*args))
+
+
+@dataclass(frozen=True)
+class Processed:
+    """The CPU-heavy results of some items, in the items' order."""
+
+    articles: tuple[tuple[InputItem, Article], ...] = ()
+    failures: tuple[Failure, ...] = ()
+    #: event extractions of ``articles`` (empty when events are disabled)
+    events: tuple = ()
+
+
+@functools.lru_cache(maxsize=2)
+def worker_extractor(events: EventsSettings):
+    """The event extractor of this process, made once per process and settings, not per task.
+
+    A process-wide cache on purpose: loading the spaCy model costs 1-2 s, a task a fraction of that. It
+    uses one spaCy process (``n_process=1``): here the workers are the parallelism, and a Dask worker is a
+    daemon process that may not start processes of its own.
+    """
+    from wiredesk.events import DefaultEventExtractor
+
+    return DefaultEventExtractor(events.backend, model=events.model or None, n_process=1)
+
+
+def process_items(items: Sequence[InputItem], settings: Settings) -> Processed:
+    """Clean ``items`` (one by one, in this process) and extract the events of the articles found."""
+    from wiredesk.pipeline import clean_one  # pipeline imports this module
+
+    results = [clean_one(item, settings.clean) for item in items]
+    articles = tuple((item, r) for item, r in zip(items, results) if isinstance(r, Article))
+    failures = tuple(r for r in results if isinstance(r, Failure))
+    events: tuple = ()
+    if settings.events.enabled and articles:
+        from wiredesk.events import DocumentInput
+
+        docs = [DocumentInput.from_article(article) for _, article in articles]
+        events = tuple(worker_extractor(settings.events).extract_many(docs))
+    return Processed(articles, failures, events)
+
+
+def split_items(items: Sequence[InputItem], parts: int) -> list[tuple[InputItem, ...]]:
+    """``items`` cut into at most ``parts`` contiguous chunks of nearly equal size (none empty)."""
+    if not items:
+        return []
+    size = math.ceil(len(items) / max(1, parts))
+    return [tuple(items[i:i + size]) for i in range(0, len(items), size)]
+
+
+class PendingItems:
+    """The submitted chunks of one batch; ``result()`` waits for all and joins them in order."""
+
+    def __init__(self, futures: list[StageFuture]):
+        self.futures = futures
+
+    def result(self) -> Processed:
+        parts = [f.result() for f in self.futures]
+        return Processed(
+            tuple(a for p in parts for a in p.articles),
+            tuple(f for p in parts for f in p.failures),
+            tuple(e for p in parts for e in p.events),
+        )
+
+
+def submit_items(runner: StageRunner, items: Sequence[InputItem], settings: Settings, parts: int) -> PendingItems:
+    """Submit ``process_items`` for ``items`` in ``parts`` chunks; returns at once."""
+    return PendingItems([runner.submit(process_items, chunk, settings) for chunk in split_items(items, parts)])
