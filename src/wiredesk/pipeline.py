@@ -242,6 +242,15 @@ def _pool(workers: int) -> Executor | None:
 _BATCHES_AHEAD = 2
 
 
+def _scaled_process(runner: "StageRunner | None", settings: Settings, workers: int) -> Callable | None:
+    """Issue 6: for feed batches, items to clean → ``Processed`` on ``runner`` (one batch at a time)."""
+    if runner is None:
+        return None
+    from wiredesk.scaleout import submit_items
+
+    return lambda items: submit_items(runner, items, settings, workers).result()
+
+
 def _ingest_files_scaled(files_: Sequence[str], run_id: int, settings: Settings, summary: RunSummary, wrap: Wrap,
                          progress: Progress | None, runner: "StageRunner", workers: int) -> None:
     """The file batches with their cleaning and events on ``runner``: load and plan here, submit the
@@ -332,7 +341,7 @@ def run_ingest(
             from wiredesk.feeds.stage import ingest_feeds
 
             fed = ingest_feeds(db, run_id, feed_urls, settings, wrap=wrap, executor=executor,
-                               extract_events=extract_events)
+                               extract_events=extract_events, process=_scaled_process(runner, settings, runner_workers))
             summary.counts.add(fed.counts)
             summary.failures.extend(fed.failures)
         summary.status = "completed"
