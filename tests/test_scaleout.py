@@ -122,7 +122,7 @@ def test_flow_on_a_local_dask_cluster_of_two_processes_stores_the_same_database(
     assert snapshot(plain) == snapshot(scaled)
     names = _task_names(scaled)
     # 3 batches of 2 + 2 + 1 files, whose 2 + 1 + 1 items to clean (the broken JSON fails at loading)
-    # are cut into one chunk per worker: cleaning and events ran as Dask tasks, not in the flow
+    # are cut into chunks (up to two per worker): cleaning and events ran as Dask tasks, not in the flow
     assert names.count("process-items") == 4
     assert "clean-batch" not in names and "extract-events-batch" not in names
     assert names.count("store-batch") == 3

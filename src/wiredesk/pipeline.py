@@ -238,7 +238,7 @@ def _pool(workers: int) -> Executor | None:
 
 
 #: Issue 6: file batches whose CPU work is submitted ahead of the one being stored. Two keep every worker
-#: busy while the writer stores (a batch's chunks are as many as the workers) and bound the memory held.
+#: busy while the writer stores and bound the memory held (every batch in flight is in memory here).
 _BATCHES_AHEAD = 2
 
 
@@ -298,7 +298,7 @@ def run_ingest(
 
     ``wrap`` turns each stage function into what runs it (identity here; a Prefect task in the flow).
     ``runner`` (issue 6, ``wiredesk.scaleout``), when given, runs the CPU-heavy work of file batches
-    (cleaning and event extraction) as ``runner_workers`` chunks per batch, with the next batches submitted
+    (cleaning and event extraction) in chunks (two per worker of ``runner_workers``), with the next batches submitted
     while this process stores the earlier ones in order; without it that work runs here.
     Per-item problems are recorded and the run goes on; an error that stops the run (database, config)
     marks the run ``failed`` and is raised after the batches already committed stay committed.

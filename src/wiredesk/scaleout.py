@@ -116,6 +116,12 @@ class PendingItems:
         )
 
 
-def submit_items(runner: StageRunner, items: Sequence[InputItem], settings: Settings, parts: int) -> PendingItems:
-    """Submit ``process_items`` for ``items`` in ``parts`` chunks; returns at once."""
-    return PendingItems([runner.submit(process_items, chunk, settings) for chunk in split_items(items, parts)])
+#: Chunks per worker and batch: pages differ a lot in cleaning and parsing time, and with one chunk each a
+#: worker that finishes early would wait for the slowest; more chunks cost a task and a pickle each.
+CHUNKS_PER_WORKER = 2
+
+
+def submit_items(runner: StageRunner, items: Sequence[InputItem], settings: Settings, workers: int) -> PendingItems:
+    """Submit ``process_items`` for ``items`` in ``CHUNKS_PER_WORKER`` chunks per worker; returns at once."""
+    chunks = split_items(items, CHUNKS_PER_WORKER * max(1, workers))
+    return PendingItems([runner.submit(process_items, chunk, settings) for chunk in chunks])
