@@ -17,6 +17,7 @@ caller, which alone writes them, one transaction per batch (``wiredesk.store``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable, Sequence
@@ -64,6 +65,15 @@ class Processed:
     events: tuple = ()
 
 
+@dataclass(frozen=True)
+class ChunkResult:
+    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, and the events of
+    the articles. Not the items: the caller still holds them (raw bytes included), so they never travel back."""
+
+    outcomes: tuple[Article | Failure, ...]
+    events: tuple = ()
+
+
 @functools.lru_cache(maxsize=2)
 def worker_extractor(events: EventsSettings):
     """The event extractor of this process, made once per process and settings, not per task.
@@ -77,20 +87,24 @@ def worker_extractor(events: EventsSettings):
     return DefaultEventExtractor(events.backend, model=events.model or None, n_process=1)
 
 
-def process_items(items: Sequence[InputItem], settings: Settings) -> Processed:
+def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult:
     """Clean ``items`` (one by one, in this process) and extract the events of the articles found."""
     from wiredesk.pipeline import clean_one  # pipeline imports this module
 
-    results = [clean_one(item, settings.clean) for item in items]
-    articles = tuple((item, r) for item, r in zip(items, results) if isinstance(r, Article))
-    failures = tuple(r for r in results if isinstance(r, Failure))
+    outcomes = tuple(clean_one(item, settings.clean) for item in items)
     events: tuple = ()
+    articles = [o for o in outcomes if isinstance(o, Article)]
     if settings.events.enabled and articles:
         from wiredesk.events import DocumentInput
 
-        docs = [DocumentInput.from_article(article) for _, article in articles]
-        events = tuple(worker_extractor(settings.events).extract_many(docs))
-    return Processed(articles, failures, events)
+        events = tuple(worker_extractor(settings.events).extract_many([DocumentInput.from_article(a) for a in articles]))
+    return ChunkResult(outcomes, events)
+
+
+def without_raw(item: InputItem) -> InputItem:
+    """The item as a worker needs it: cleaning reads ``content``, never the raw bytes (which can double
+    what crosses the network); the writer stores the raw bytes from the caller's copy."""
+    return dataclasses.replace(item, raw=b"")
 
 
 def split_items(items: Sequence[InputItem], parts: int) -> list[tuple[InputItem, ...]]:
@@ -102,18 +116,26 @@ def split_items(items: Sequence[InputItem], parts: int) -> list[tuple[InputItem,
 
 
 class PendingItems:
-    """The submitted chunks of one batch; ``result()`` waits for all and joins them in order."""
+    """The submitted chunks of one batch; ``result()`` waits for all and joins them in order, each
+    outcome paired with the caller's own item."""
 
-    def __init__(self, futures: list[StageFuture]):
+    def __init__(self, chunks: list[tuple[InputItem, ...]], futures: list[StageFuture]):
+        self.chunks = chunks
         self.futures = futures
 
     def result(self) -> Processed:
-        parts = [f.result() for f in self.futures]
-        return Processed(
-            tuple(a for p in parts for a in p.articles),
-            tuple(f for p in parts for f in p.failures),
-            tuple(e for p in parts for e in p.events),
-        )
+        articles: list[tuple[InputItem, Article]] = []
+        failures: list[Failure] = []
+        events: list = []
+        for chunk, future in zip(self.chunks, self.futures):
+            done: ChunkResult = future.result()
+            for item, outcome in zip(chunk, done.outcomes, strict=True):
+                if isinstance(outcome, Article):
+                    articles.append((item, outcome))
+                else:
+                    failures.append(outcome)
+            events.extend(done.events)
+        return Processed(tuple(articles), tuple(failures), tuple(events))
 
 
 #: Chunks per worker and batch: pages differ a lot in cleaning and parsing time, and with one chunk each a
@@ -124,4 +146,5 @@ CHUNKS_PER_WORKER = 2
 def submit_items(runner: StageRunner, items: Sequence[InputItem], settings: Settings, workers: int) -> PendingItems:
     """Submit ``process_items`` for ``items`` in ``CHUNKS_PER_WORKER`` chunks per worker; returns at once."""
     chunks = split_items(items, CHUNKS_PER_WORKER * max(1, workers))
-    return PendingItems([runner.submit(process_items, chunk, settings) for chunk in chunks])
+    futures = [runner.submit(process_items, tuple(without_raw(i) for i in chunk), settings) for chunk in chunks]
+    return PendingItems(chunks, futures)
