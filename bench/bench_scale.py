@@ -1,6 +1,7 @@
 """Scale-out throughput: the Prefect flow on the AEB pages with the default runner and Dask with 1 and 2 workers.
 
     python bench/bench_scale.py [--repeats 3] [--events on,off] [--runners default,dask1,dask2] [--limit N]
+    python bench/bench_scale.py --seeds [--repeats 3]           # the 2 seed articles: a run's fixed cost
     python bench/bench_scale.py --writer-share [--repeats 3]    # the single writer's share, no Prefect
 
 Throughput mode: each repeat runs ``wiredesk_flows.ingest.ingest_flow`` (one temporary Prefect server
@@ -69,7 +70,7 @@ def throughput(args, pages_dir: Path, tmp: Path, n_pages: int) -> None:
                     print(f"  repeat {r + 1}: events {events}, {runner}: {took:.1f} s, {summary.counts.documents_new} "
                           f"documents, {size / max(1, docs) / 1024:.1f} KiB/document, load {os.getloadavg()[0]:.1f}",
                           flush=True)
-    print(f"\n{n_pages} AEB pages, median of {args.repeats} repeats; {machine()}\n")
+    print(f"\n{n_pages} {'seed articles' if args.seeds else 'AEB pages'}, median of {args.repeats} repeats; {machine()}\n")
     print("| events | runner | wall s (median) | min-max | docs/s | vs default | DB KiB/doc |\n|---|---|---|---|---|---|---|")
     for events in args.events:
         base = statistics.median(times[(events, "default")]) if (events, "default") in times else None
@@ -124,17 +125,22 @@ def main() -> None:
     ap.add_argument("--events", default="off,on", help="comma list of on/off")
     ap.add_argument("--runners", default="default,dask1,dask2", help=f"comma list of {', '.join(RUNNERS)}")
     ap.add_argument("--limit", type=int, default=0, help="only the first N pages (0 = all 181)")
+    ap.add_argument("--seeds", action="store_true", help="ingest the 2 seed articles instead: each runner's fixed cost")
     ap.add_argument("--writer-share", action="store_true", help="time the single writer's share without Prefect")
     args = ap.parse_args()
     args.events = args.events.split(",")
     args.runners = args.runners.split(",")
-    pages = aeb_pages()
-    if args.limit:
-        pages = dict(list(pages.items())[:args.limit])
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        write_pages(pages, tmp / "pages")
-        (writer_share if args.writer_share else throughput)(args, tmp / "pages", tmp, len(pages))
+        if args.seeds:
+            pages_dir, n = Path(__file__).resolve().parent.parent / "seeds", 2
+        else:
+            pages = aeb_pages()
+            if args.limit:
+                pages = dict(list(pages.items())[:args.limit])
+            write_pages(pages, tmp / "pages")
+            pages_dir, n = tmp / "pages", len(pages)
+        (writer_share if args.writer_share else throughput)(args, pages_dir, tmp, n)
 
 
 if __name__ == "__main__":  # Dask's worker processes re-import this module: nothing may run at import
