@@ -43,10 +43,11 @@ def dask_task_runner(settings: RunnerSettings):
         "n_workers": settings.workers or (os.cpu_count() or 1),
         "threads_per_worker": 1,
         "processes": True,
-        # loopback and free ports only; no dashboard (it would need bokeh and a fixed port)
+        # loopback and free ports only: the scheduler always serves HTTP (health, metrics; the dashboard
+        # too when bokeh is installed), by default on the fixed port 8787
         "host": "127.0.0.1",
         "scheduler_port": 0,
-        "dashboard_address": None,
+        "dashboard_address": "127.0.0.1:0",
     })
 
 
