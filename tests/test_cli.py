@@ -10,7 +10,7 @@ import pytest
 
 from wiredesk.cli import build_parser, main
 
-COMMANDS = ["run", "query", "stats", "server", "dedup-rebuild", "sources"]
+COMMANDS = ["run", "query", "stats", "server", "dedup-rebuild", "sources", "reprocess"]
 
 
 def _cli(capsys, *argv):

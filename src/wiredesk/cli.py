@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     from wiredesk.cli_sources import add_sources_parser
 
     add_sources_parser(sub, _db_arg)
+
+    # issue 6: wiredesk reprocess
+    from wiredesk.cli_reprocess import add_reprocess_parser
+
+    add_reprocess_parser(sub, _db_arg, EPILOG)
     return parser
 
 

@@ -39,15 +39,15 @@ def add_document(con, doc_key: str, paragraphs: list[str], *, published_at: date
     text = "\n\n".join(p for p, r in zip(paragraphs, roles) if r == "body")
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
     con.execute(
-        "INSERT INTO documents VALUES (?, ?, 1, true, NULL, NULL, [], ?, ?, 'en', ?, ?, ?, 'text', 'x', 'test', 'test', ?, ?)",
-        [document_id, doc_key, source, published_at, text, content_hash(text), doc_key, run_id, now],
+        "INSERT INTO documents VALUES (?, ?, 1, true, NULL, NULL, [], ?, ?, 'en', ?, ?, ?, 'text', 'x', 'test', 'test', ?, ?, ?, NULL)",
+        [document_id, doc_key, source, published_at, text, content_hash(text), doc_key, run_id, now, run_id],
     )
     ids = []
     for pos, (para, role) in enumerate(zip(paragraphs, roles)):
         pid = first_paragraph_id + pos
         con.execute(
-            "INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, NULL, ?, ?, 'test')",
-            [pid, document_id, pos, role, para, match_hash(para), len(para)],
+            "INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, NULL, ?, ?, 'test', ?)",
+            [pid, document_id, pos, role, para, match_hash(para), len(para), run_id],
         )
         ids.append(pid)
     return ids

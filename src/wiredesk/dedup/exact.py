@@ -4,7 +4,8 @@ Pure: given the stored paragraphs of the clusters a batch touched, decide the li
 the clusters and writes the result; this module never sees a database.
 
 "Earliest copy" is the paragraph with the earliest ``published_at`` (unknown dates last), then the
-lowest ``document_id`` (ingested first), then the lowest position: a total order, so the answer does
+document ingested first (the ``document_id`` of its first version, so a new version of a document keeps
+its place and links do not flip direction), then the lowest position: a total order, so the answer does
 not depend on the order rows arrive in, and a late-ingested but earlier-published copy takes over as
 canonical when it arrives.
 """
@@ -28,6 +29,8 @@ class ParagraphRef:
     published_at: datetime | None
     document_id: int
     position: int
+    #: ``document_id`` of the first version of its document (ties on ``published_at`` are broken on it)
+    first_document_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,12 @@ class Link:
 
 def earliest_rank(published_at: datetime | None, document_id: int, position: int) -> tuple:
     """Sort key of the earliest-copy order shared by exact and near links: published (unknown last),
-    then ingested (``document_id``), then position."""
+    then ingested (``document_id``: pass the first version's, so new versions keep their place), then position."""
     return (published_at is None, published_at.timestamp() if published_at else 0.0, document_id, position)
 
 
 def earliest_key(p: ParagraphRef) -> tuple:
-    return earliest_rank(p.published_at, p.document_id, p.position)
+    return earliest_rank(p.published_at, p.first_document_id or p.document_id, p.position)
 
 
 def exact_links(paragraphs: Iterable[ParagraphRef]) -> list[Link]:

@@ -1,7 +1,7 @@
 """Direction: which copy is the earliest, and which stored links a batch changes.
 
 Canonical order (the issue's "who published it first"): earliest ``published_at`` (unknown dates last), then
-earliest ingested (lowest ``document_id``), then lowest ``position`` in the document. It is a total order, so
+earliest ingested (lowest ``document_id`` of the document's first version), then lowest ``position`` in the document. It is a total order, so
 the result never depends on the order paragraphs arrive in.
 
 A paragraph links to the earliest paragraph it *directly* matches, if that one precedes it: at most one link
@@ -22,7 +22,7 @@ from wiredesk.dedup.verify import Verdict
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a paragraph sits in canonical order."""
+    """Where a paragraph sits in canonical order (``document_id``: of its document's first version)."""
 
     paragraph_id: int
     document_id: int

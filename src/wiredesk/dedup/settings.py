@@ -92,3 +92,14 @@ class DedupSettings:
             f"s{self.seed};anchor{self.anchor_words}x{self.anchor_window};min{self.min_tokens}t{self.min_chars}c;"
             f"roles={','.join(sorted(self.roles))}"
         )
+
+    @property
+    def fingerprint(self) -> str:
+        """Short hash of every field (index and decision parameters), stored on each duplicate link
+        (``duplicates.dedup_settings``) so links made under other settings can be told apart."""
+        import hashlib
+        import json
+        from dataclasses import asdict
+
+        text = json.dumps(asdict(self), sort_keys=True, default=list)
+        return "dedup-settings/" + hashlib.sha256(text.encode()).hexdigest()[:12]

@@ -40,10 +40,11 @@ class StoredParagraph:
     role: str
     text: str
     match_hash: int
+    first_document_id: int  # of the document's first version: ties are broken on it, so new versions keep their place
 
     @property
     def placement(self) -> Placement:
-        return Placement(self.paragraph_id, self.document_id, self.position, self.published_at)
+        return Placement(self.paragraph_id, self.first_document_id, self.position, self.published_at)
 
 
 def _ids_table(ids: Iterable[int]) -> dict[str, np.ndarray]:
@@ -56,8 +57,9 @@ def load_paragraphs(con, ids: Iterable[int]) -> dict[int, StoredParagraph]:
     rows = con.execute(
         """
         SELECT p.paragraph_id, p.document_id, d.doc_key, d.is_current, p.position, d.published_at, p.role,
-               p.text, p.match_hash
+               p.text, p.match_hash, coalesce(f.document_id, d.document_id)
         FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
+        LEFT JOIN documents f ON f.doc_key = d.doc_key AND f.version = 1
         WHERE p.paragraph_id IN (SELECT id FROM wanted)
         """
     ).fetchall()
@@ -131,19 +133,21 @@ def load_current_links(con, ids: Iterable[int]) -> dict[tuple[int, str], Link]:
     return out
 
 
-def write_links(con, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int) -> None:
-    """Replace superseded links and insert new ones (in the caller's transaction)."""
+def write_links(con, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int,
+                dedup_settings: str | None = None) -> None:
+    """Replace superseded links and insert new ones (in the caller's transaction). ``dedup_settings``: the
+    fingerprint of the settings that decided them (``duplicates.dedup_settings``)."""
     for link in replaced:
         con.execute("DELETE FROM duplicates WHERE paragraph_id = ? AND duplicate_of = ?", [link.paragraph_id, link.duplicate_of])
     if not new:
         return
     con.execute(
         """
-        INSERT INTO duplicates (paragraph_id, duplicate_of, kind, similarity, method, run_id)
-        SELECT unnest($1::BIGINT[]), unnest($2::BIGINT[]), unnest($3::VARCHAR[]), unnest($4::DOUBLE[]), $5, $6
+        INSERT INTO duplicates (paragraph_id, duplicate_of, kind, similarity, method, run_id, dedup_settings)
+        SELECT unnest($1::BIGINT[]), unnest($2::BIGINT[]), unnest($3::VARCHAR[]), unnest($4::DOUBLE[]), $5, $6, $7
         """,
         [[l.paragraph_id for l in new], [l.duplicate_of for l in new], [l.kind for l in new],
-         [l.similarity for l in new], method, run_id],
+         [l.similarity for l in new], method, run_id, dedup_settings],
     )
 
 

@@ -135,11 +135,16 @@ def _link(con, ids: Sequence[int], settings: DedupSettings, run_id: int, *, fres
     rows.update(index.load_paragraphs(con, {link.duplicate_of for link in current.values()} - rows.keys()))
     placements = {pid: row.placement for pid, row in rows.items()}
     new, replaced = decide_links(matches, placements, current)
-    index.write_links(con, new, replaced, NEAR_DEDUP_VERSION, run_id)
+    index.write_links(con, new, replaced, NEAR_DEDUP_VERSION, run_id, settings.fingerprint)
     result.links_new, result.links_replaced = len(new), len(replaced)
     result.new_links = new
     lap("links")
     return result
+
+
+def relink(con, ids: Sequence[int], settings: DedupSettings, run_id: int) -> NearResult:
+    """Link already indexed paragraphs again (steps 2-4), e.g. those whose target was re-derived (issue 6)."""
+    return _link(con, list(ids), settings, run_id, fresh=False) if ids else NearResult()
 
 
 def rebuild_index(con, settings: DedupSettings, run_id: int, chunk: int = 20_000) -> NearResult:

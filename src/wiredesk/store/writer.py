@@ -23,6 +23,7 @@ import duckdb
 from wiredesk.dedup.exact import ParagraphRef, exact_links
 from wiredesk.errors import StoreError
 from wiredesk.events.model import Extraction
+from wiredesk.lineage import meta_to_json
 from wiredesk.models import Article, Failure, InputItem
 from wiredesk.normalize import content_hash, match_hash
 from wiredesk.settings import DedupSettings
@@ -121,8 +122,15 @@ class Store:
 
     # -- runs ---------------------------------------------------------------------------------------
 
-    def start_run(self, inputs: Sequence[str], now: datetime, flow_run_id: str | None = None) -> int:
-        """Record a new run as ``running`` (and any run a crash left ``running`` as ``abandoned``)."""
+    def start_run(self, inputs: Sequence[str], now: datetime, flow_run_id: str | None = None, *,
+                  kind: str = "ingest", code_versions: dict | None = None) -> int:
+        """Record a new run as ``running`` (and any run a crash left ``running`` as ``abandoned``).
+
+        ``kind`` is ``ingest``, ``reprocess`` or ``dedup-rebuild``; ``code_versions`` (default
+        ``wiredesk.lineage.code_versions()``) is stored as JSON in ``runs.code_versions`` (issue 6)."""
+        import json
+
+        from wiredesk.lineage import code_versions as current_versions
         with self._transaction():
             self.con.execute(
                 "UPDATE runs SET status = 'abandoned', error = 'the process ended before the run finished' "
@@ -130,9 +138,10 @@ class Store:
             )
             run_id = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
             self.con.execute(
-                "INSERT INTO runs (run_id, started_at, status, pipeline_version, inputs, flow_run_id) "
-                "VALUES (?, ?, 'running', ?, ?, ?)",
-                [run_id, now, PIPELINE_VERSION, list(inputs), flow_run_id],
+                "INSERT INTO runs (run_id, started_at, status, pipeline_version, inputs, flow_run_id, kind, code_versions) "
+                "VALUES (?, ?, 'running', ?, ?, ?, ?, ?)",
+                [run_id, now, PIPELINE_VERSION, list(inputs), flow_run_id, kind,
+                 json.dumps(code_versions or current_versions(), sort_keys=True)],
             )
         return run_id
 
@@ -225,6 +234,7 @@ class Store:
                 ("text", text), ("content_hash", chash), ("origin", item.origin), ("kind", item.kind),
                 ("raw_sha256", item.raw_sha256), ("cleaner", article.cleaner), ("pipeline_version", PIPELINE_VERSION),
                 ("run_id", run_id), ("ingested_at", now),
+                ("derived_run_id", run_id), ("supplied_meta", meta_to_json(item.meta)),  # issue 6: lineage
             ):
                 docs[name].append(value)
             for p in article.paragraphs:
@@ -232,7 +242,7 @@ class Store:
                 for name, value in (
                     ("paragraph_id", next_par), ("document_id", doc_id), ("position", p.position), ("role", p.role),
                     ("text", p.text), ("attached_to", p.attached_to), ("match_hash", h), ("n_chars", len(p.text)),
-                    ("derived_by", PARAGRAPHS_VERSION),
+                    ("derived_by", PARAGRAPHS_VERSION), ("run_id", run_id),
                 ):
                     pars[name].append(value)
                 new_paragraph_ids.append(next_par)
@@ -335,7 +345,7 @@ class Store:
         """Rebuild the near-duplicate index with ``dedup``'s index settings, as its own recorded run (issue 4)."""
         from datetime import timezone
 
-        run_id = self.start_run(["dedup-rebuild"], datetime.now(timezone.utc))
+        run_id = self.start_run(["dedup-rebuild"], datetime.now(timezone.utc), kind="dedup-rebuild")
         try:
             with self._transaction():
                 result = rebuild_index(self.con, dedup, run_id)
@@ -359,8 +369,10 @@ class Store:
         if not hashes:
             return 0
         rows = con.execute(
-            "SELECT p.paragraph_id, p.match_hash, d.published_at, p.document_id, p.position "
+            "SELECT p.paragraph_id, p.match_hash, d.published_at, p.document_id, p.position, "
+            "coalesce(f.document_id, p.document_id) "  # ties broken on the first version (links keep direction)
             "FROM paragraphs p JOIN documents d USING (document_id) "
+            "LEFT JOIN documents f ON f.doc_key = d.doc_key AND f.version = 1 "
             "WHERE d.is_current AND p.match_hash IN (SELECT unnest(?::BIGINT[])) "
             "AND p.role IN (SELECT unnest(?::VARCHAR[])) AND p.n_chars >= ?",
             [hashes, list(dedup.roles), dedup.min_chars],
@@ -378,6 +390,7 @@ class Store:
             "similarity": ("DOUBLE", [lk.similarity for lk in links]),
             "method": ("VARCHAR", [lk.method for lk in links]),
             "run_id": ("BIGINT", [run_id] * len(links)),
+            "dedup_settings": ("VARCHAR", [dedup.fingerprint] * len(links)),
         })
         return sum(1 for lk in links if lk.paragraph_id in new_ids)
 
@@ -427,9 +440,10 @@ _DOCUMENT_COLUMNS = {
     "published_at": "TIMESTAMPTZ", "language": "VARCHAR", "text": "VARCHAR", "content_hash": "VARCHAR",
     "origin": "VARCHAR", "kind": "VARCHAR", "raw_sha256": "VARCHAR", "cleaner": "VARCHAR",
     "pipeline_version": "VARCHAR", "run_id": "BIGINT", "ingested_at": "TIMESTAMPTZ",
+    "derived_run_id": "BIGINT", "supplied_meta": "VARCHAR",
 }
 _PARAGRAPH_COLUMNS = {
     "paragraph_id": "BIGINT", "document_id": "BIGINT", "position": "INTEGER", "role": "VARCHAR",
     "text": "VARCHAR", "attached_to": "INTEGER", "match_hash": "BIGINT", "n_chars": "INTEGER",
-    "derived_by": "VARCHAR",
+    "derived_by": "VARCHAR", "run_id": "BIGINT",
 }
