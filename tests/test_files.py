@@ -127,3 +127,49 @@ def test_bad_sidecar_costs_only_its_file(tmp_path):
     loaded = _load([tmp_path / "a.txt", tmp_path / "b.txt"])
     assert [f.reason for f in loaded.failures] == ["bad_sidecar"]
     assert [i.content for i in loaded.items] == ["Text B."]
+
+
+def test_one_enormous_jsonl_line_is_refused_without_being_read_whole(tmp_path):
+    # Regression: `for line in fh` read a whole line before checking max_record_bytes, so one 20 MB line
+    # (or a multi-GB file without a newline) was held in memory at once.
+    import tracemalloc
+
+    path = tmp_path / "feed.jsonl"
+    with path.open("wb") as fh:
+        fh.write(b'{"text": "before the big one"}\n')
+        fh.write(b'{"text": "' + b"x" * 20_000_000 + b'"}\n')
+        fh.write(b'{"text": "after the big one"}\n')
+        fh.write(b'{"text": "' + b"y" * 5_000_000)  # and a long last line without a newline
+    tracemalloc.start()
+    try:
+        loaded = _load([path], max_record_bytes=1000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [i.content for i in loaded.items] == ["before the big one", "after the big one"]
+    assert [(f.origin.rsplit("#", 1)[1], f.reason) for f in loaded.failures] == [("2", "too_large"), ("4", "too_large")]
+    assert "20,000,013 bytes" in loaded.failures[0].message  # with its newline, as before
+    assert peak < 4_000_000, f"peak Python allocation {peak:,} bytes while reading"
+
+
+def test_lone_surrogates_in_json_become_replacement_characters_not_a_crashed_run(tmp_path):
+    # Regression (found by fuzzing): "\ud800" in a JSON record reached spaCy/DuckDB as a lone surrogate,
+    # which no UTF-8 encoder accepts, and stopped the whole run with a traceback.
+    from wiredesk.pipeline import run_ingest
+    from wiredesk.settings import Settings
+
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "Bad \\ud800 surrogate in a record that is long enough to be news.", "title": "T\\udfff"}\n'
+                    '{"text": "A good record about the harbour council meeting on Tuesday evening."}\n')
+    summary = run_ingest([str(path)], Settings(db_path=str(tmp_path / "s.duckdb")))
+    assert summary.counts.documents_new == 2
+    loaded = _load([path])
+    assert loaded.items[0].content.startswith("Bad \ufffd surrogate") and loaded.items[0].meta.title == "T\ufffd"
+
+
+def test_json_feed_strings_are_scrubbed_of_lone_surrogates():
+    from wiredesk.feeds.jsonfeed import parse_json_feed
+
+    feed = parse_json_feed(b'{"version": "https://jsonfeed.org/version/1.1", "title": "a\\ud800", "items": '
+                           b'[{"id": "1", "content_text": "x\\udc00y"}]}', "https://e.org/feed.json")
+    assert feed.title == "a\ufffd" and "\ufffd" in (feed.entries[0].content or feed.entries[0].summary or "")

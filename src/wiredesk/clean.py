@@ -13,6 +13,7 @@ deduplication cache is left off; see its issue #778).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Protocol
 
@@ -23,7 +24,7 @@ from trafilatura.utils import load_html
 from wiredesk.dates import parse_published
 from wiredesk.errors import CleanError
 from wiredesk.models import Article, InputItem, Paragraph
-from wiredesk.normalize import normalize_for_match
+from wiredesk.normalize import normalize_for_match, scrub_surrogates
 from wiredesk.paragraphs import assign_roles, paragraphs_from_text
 from wiredesk.version import PARAGRAPHS_VERSION
 
@@ -207,6 +208,9 @@ class TextCleaner:
 
 def clean_item(item: InputItem, html_cleaner: Cleaner | None = None) -> Article:
     """Clean one item with the cleaner for its kind."""
+    scrubbed = scrub_surrogates(item.content)
+    if scrubbed is not item.content:  # lone surrogates from any source: no UTF-8 encoder downstream takes them
+        item = dataclasses.replace(item, content=scrubbed)
     if item.kind == "html":
         return (html_cleaner or HtmlCleaner()).clean(item)
     if item.kind in ("text", "markdown"):

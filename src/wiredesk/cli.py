@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     query = sub.add_parser(
         "query",
         help="run read-only SQL against the database",
-        description="Run SQL on a read-only connection and print the result. See docs/schema.md for tables.",
+        description=("Run one SQL statement on a read-only connection to the database and print the result. The connection "
+                     "cannot write, read or attach other files, or load extensions. See docs/schema.md for tables."),
         epilog=EPILOG,
     )
     query.add_argument("sql", metavar="SQL", help='SQL text, e.g. "SELECT role, count(*) FROM paragraphs GROUP BY role"')
@@ -191,9 +192,11 @@ def cmd_query(args) -> int:
     from wiredesk.store import open_readonly
 
     settings = _settings(args)
-    con = open_readonly(settings.db_path)
+    con = open_readonly(settings.db_path, sandbox=True)  # read-only, no file/network access (docs/reliability.md)
     try:
         try:
+            if len(con.extract_statements(args.sql)) > 1:  # one statement: nothing can ride along after a SELECT
+                raise WiredeskError("query failed: give one SQL statement (found several separated by ';')")
             cur = con.execute(args.sql)
         except duckdb.Error as exc:
             raise WiredeskError(f"query failed: {str(exc).splitlines()[0]}") from exc

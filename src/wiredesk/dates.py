@@ -20,8 +20,11 @@ def parse_published(value: object) -> datetime | None:
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
     elif isinstance(value, (int, float)):
-        # a Unix timestamp, as some JSON exports carry
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        # a Unix timestamp, as some JSON exports carry; out of datetime's range (or nan) is no date
+        try:
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        except (OverflowError, ValueError, OSError):
+            return None
     else:
         text = str(value).strip()
         try:

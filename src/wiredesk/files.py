@@ -23,6 +23,7 @@ from pathlib import Path
 from wiredesk.dates import parse_published
 from wiredesk.errors import BadInputError, MissingPathError
 from wiredesk.models import Failure, InputItem, ItemMeta
+from wiredesk.normalize import scrub_surrogates
 from wiredesk.settings import IngestSettings
 
 KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".md": "markdown", ".markdown": "markdown"}
@@ -80,6 +81,33 @@ def sha256(data: bytes) -> str:
 
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+_PROBE = "<meta charset=x>"
+
+
+def usable_charset(name: str, data: bytes) -> bool:
+    """Whether a charset *declared* for ``data`` (header or ``<meta>``) may be used to decode it.
+
+    A text codec Python knows, and either ASCII-compatible or plainly what the bytes are (a BOM or NUL
+    bytes up front, for UTF-16/32). So ``<meta charset=utf-16>`` on an ASCII page (a common mistake
+    that the HTML standard also overrides) or an EBCDIC label cannot turn a page into mojibake, and a
+    codec like ``rot13`` or ``idna`` is never tried.
+    """
+    import codecs
+
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return False
+    if not getattr(info, "_is_text_encoding", True) or info.name in ("idna", "punycode", "utf-7", "unicode-escape",
+                                                                    "raw-unicode-escape"):
+        return False
+    try:
+        if _PROBE.encode(info.name) == _PROBE.encode("ascii"):
+            return True
+    except (UnicodeError, LookupError):
+        return False
+    return info.name.startswith(("utf-16", "utf-32")) and (
+        data[:4].startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or b"\x00" in data[:4])
 
 
 def decode(data: bytes, kind: str, fallback_encoding: str = "") -> str:
@@ -104,9 +132,11 @@ def decode(data: bytes, kind: str, fallback_encoding: str = "") -> str:
         if fallback_encoding:
             candidates.append(fallback_encoding)
         for enc in candidates:
+            if not usable_charset(enc, data):
+                continue
             try:
                 return data.decode(enc)
-            except (UnicodeDecodeError, LookupError):
+            except (UnicodeError, LookupError):
                 continue
         raise BadInputError(
             "decode",
@@ -143,7 +173,7 @@ def _sidecar_meta(path: Path) -> ItemMeta | None:
     for candidate in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)):
         if candidate.is_file():
             try:
-                data = json.loads(candidate.read_text(encoding="utf-8"))
+                data = scrub_surrogates(json.loads(candidate.read_text(encoding="utf-8")))
             except (OSError, ValueError) as exc:
                 raise BadInputError("bad_sidecar", f"sidecar {candidate.name} is not valid JSON: {exc}") from exc
             if not isinstance(data, dict):
@@ -222,6 +252,26 @@ def record_to_item(record: object, origin: str, raw: bytes, defaults: ItemMeta |
     return InputItem(origin=origin, kind=kind, content=content, raw=raw, raw_sha256=sha256(raw), meta=meta)
 
 
+def _bounded_lines(fh, limit: int, chunk: int = 1 << 20) -> Iterator[tuple[bytes, int]]:  # noqa: ANN001
+    """Lines of a binary file as ``(line, size)``, holding at most ``limit + 1`` bytes of any line: a
+    longer line yields ``(b"", size)`` after being skipped in chunks (one enormous line in a JSONL file
+    would otherwise be read whole into memory before its size could be checked)."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, len(line)
+            continue
+        size = len(line)
+        while True:  # skip the rest of the line
+            part = fh.readline(chunk)
+            size += len(part)
+            if not part or part.endswith(b"\n"):
+                break
+        yield b"", size
+
+
 def _iter_records(path: Path, settings: IngestSettings) -> Iterator[InputItem | Failure]:
     defaults = _sidecar_meta(path)
     if path.suffix.lower() == ".jsonl":
@@ -231,16 +281,17 @@ def _iter_records(path: Path, settings: IngestSettings) -> Iterator[InputItem | 
             raise BadInputError("unreadable", f"cannot read file: {exc.strerror or exc}") from exc
         with fh:
             any_line = False
-            for number, line in enumerate(fh, start=1):
+            for number, (line, size) in enumerate(_bounded_lines(fh, settings.max_record_bytes), start=1):
                 origin = f"{path}#{number}"
+                if size > settings.max_record_bytes:
+                    any_line = True
+                    yield Failure(origin, "load", "too_large", f"record is {size:,} bytes; ingest.max_record_bytes is {settings.max_record_bytes:,}")
+                    continue
                 if not line.strip():
                     continue
                 any_line = True
-                if len(line) > settings.max_record_bytes:
-                    yield Failure(origin, "load", "too_large", f"record is {len(line):,} bytes; ingest.max_record_bytes is {settings.max_record_bytes:,}")
-                    continue
                 try:
-                    yield record_to_item(json.loads(line), origin, line.strip(), defaults)
+                    yield record_to_item(scrub_surrogates(json.loads(line)), origin, line.strip(), defaults)
                 except ValueError as exc:
                     reason = exc.reason if isinstance(exc, BadInputError) else "bad_json"
                     yield Failure(origin, "load", reason, f"line {number}: {exc}")
@@ -249,7 +300,7 @@ def _iter_records(path: Path, settings: IngestSettings) -> Iterator[InputItem | 
         return
     data = _read(path, settings.max_file_bytes)
     try:
-        doc = json.loads(decode(data, "json", settings.fallback_encoding))
+        doc = scrub_surrogates(json.loads(decode(data, "json", settings.fallback_encoding)))
     except BadInputError:
         raise
     except ValueError as exc:

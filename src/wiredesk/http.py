@@ -6,8 +6,9 @@ whose ``error`` (a ``FetchError``) says what went wrong, and whose ``records`` h
 
 What it guarantees, each bounded by a setting in ``HttpSettings``:
 1. only http(s), on every hop; only public addresses unless allow-listed (``wiredesk.netguard``);
-2. connect and read timeouts per exchange, and a total time per fetch (checked between chunks, so a
-   fetch ends within ``total_timeout + read_timeout``);
+2. connect and read timeouts per exchange, and a total time per fetch, enforced on every socket
+   operation (connect, headers, body; ``httplimits.FetchDeadline``) and between chunks, so a fetch
+   ends within ``total_timeout`` (plus scheduling slack) however slowly a server drips;
 3. at most ``max_bytes`` on the wire (``Content-Length`` is checked first, then the stream is cut) and
    at most ``max_decoded_bytes`` after gzip/deflate decoding, decoded incrementally with a bounded
    output size so a compression bomb stops at the limit instead of filling memory;
@@ -38,7 +39,7 @@ import httpcore
 import httpx
 
 from wiredesk.errors import FetchError
-from wiredesk.httplimits import BoundedDecoder, HostGate
+from wiredesk.httplimits import BoundedDecoder, FetchDeadline, HostGate
 from wiredesk.netguard import AddressPolicy, GuardedBackend, Resolver, system_resolver
 from wiredesk.settings import HttpSettings
 from wiredesk.urls import host_of
@@ -139,7 +140,7 @@ class FetchResult:
         return self.headers.get("last-modified")
 
 
-def _guarded_transport(settings: HttpSettings, resolver: Resolver) -> httpx.HTTPTransport:
+def _guarded_transport(settings: HttpSettings, resolver: Resolver, deadline: FetchDeadline) -> httpx.HTTPTransport:
     limits = httpx.Limits(max_connections=settings.max_concurrency * 2, max_keepalive_connections=settings.max_concurrency)
     transport = httpx.HTTPTransport(limits=limits, trust_env=False)
     # httpx does not expose httpcore's network_backend; swap the pool for one that checks every
@@ -149,7 +150,7 @@ def _guarded_transport(settings: HttpSettings, resolver: Resolver) -> httpx.HTTP
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,
-        network_backend=GuardedBackend(AddressPolicy.from_strings(settings.allow_networks), resolver),
+        network_backend=GuardedBackend(AddressPolicy.from_strings(settings.allow_networks), resolver, deadline),
     )
     return transport
 
@@ -173,8 +174,9 @@ class Fetcher:
         self.settings = settings or HttpSettings()
         self._clock = clock
         self._sleep = sleep
+        self._deadline = FetchDeadline()  # per thread: the deadline of the fetch that thread is doing
         self._client = httpx.Client(
-            transport=transport or _guarded_transport(self.settings, resolver),
+            transport=transport or _guarded_transport(self.settings, resolver, self._deadline),
             headers={"User-Agent": self.settings.user_agent},
             follow_redirects=False,
             trust_env=False,
@@ -236,7 +238,12 @@ class Fetcher:
         current = url
         deadline: float | None = None
         for hop in range(s.max_redirects + 1):
-            scheme = urlsplit(current).scheme.lower()
+            try:
+                scheme = urlsplit(current).scheme.lower()
+            except ValueError as exc:  # e.g. "http://[::1/": a feed link or Location header can be anything
+                err = FetchError("bad_url", f"invalid URL {current!r}: {exc}")
+                records.append(FetchRecord(current, purpose, _now(), None, 0, 0.0, err.reason, str(err)))
+                return FetchResult(url, purpose, current, None, error=err, records=tuple(records))
             if scheme not in ("http", "https"):
                 err = FetchError("blocked_scheme", f"refused scheme {scheme!r} in {current}")
                 records.append(FetchRecord(current, purpose, _now(), None, 0, 0.0, err.reason, str(err)))
@@ -252,7 +259,7 @@ class Fetcher:
                 outcome = self._exchange(current, purpose, headers, deadline, max_bytes or s.max_bytes)
             records.append(outcome.record)
             if outcome.location is not None:
-                current = urljoin(current, outcome.location)
+                current = outcome.record.redirect_to or current  # urljoin'ed (safely) in _exchange
                 continue
             return FetchResult(url, purpose, current, outcome.record.status, outcome.body,
                                outcome.content_type, outcome.headers, outcome.error, tuple(records))
@@ -269,9 +276,14 @@ class Fetcher:
         content_type = ""
 
         def done(error: FetchError | None = None, body: bytes | None = None, location: str | None = None) -> _Exchange:
+            target = None
+            if location:
+                try:
+                    target = urljoin(url, location)
+                except ValueError:  # an unparsable Location: followed as is, refused as bad_url next hop
+                    target = location
             record = FetchRecord(url, purpose, started, status, received, self._clock() - t0,
-                                 error.reason if error else None, str(error) if error else None,
-                                 urljoin(url, location) if location else None)
+                                 error.reason if error else None, str(error) if error else None, target)
             return _Exchange(record, body, content_type, resp_headers, error, location)
 
         remaining = deadline - self._clock()
@@ -280,7 +292,8 @@ class Fetcher:
         timeout = httpx.Timeout(connect=min(s.connect_timeout, remaining), read=min(s.read_timeout, remaining),
                                 write=min(s.read_timeout, remaining), pool=remaining)
         try:
-            with self._client.stream("GET", url, headers=headers, timeout=timeout) as resp:
+            with self._deadline.until(deadline, self._clock), \
+                    self._client.stream("GET", url, headers=headers, timeout=timeout) as resp:
                 status = resp.status_code
                 resp_headers = {k.lower(): v for k, v in resp.headers.items()}
                 content_type = resp_headers.get("content-type", "")
@@ -308,6 +321,8 @@ class Fetcher:
         except FetchError as exc:
             return done(exc)
         except httpx.TimeoutException as exc:
+            if self._clock() >= deadline:  # the socket timed out because the fetch's total time ran out
+                return done(FetchError("timeout", f"total time of {s.total_timeout}s exceeded ({type(exc).__name__})"))
             return done(FetchError("timeout", f"{type(exc).__name__}: {exc or 'timed out'}"))
         except httpx.ConnectError as exc:
             return done(FetchError("connect", f"cannot connect: {exc}"))

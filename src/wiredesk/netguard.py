@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import httpcore
 
 from wiredesk.errors import ConfigError, FetchError
+from wiredesk.httplimits import DeadlineStream, FetchDeadline
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -82,10 +83,13 @@ class GuardedBackend(httpcore.NetworkBackend):
     ``httpcore.ConnectError`` when resolution fails or no allowed address accepts the connection.
     """
 
-    def __init__(self, policy: AddressPolicy, resolver: Resolver = system_resolver):
+    def __init__(self, policy: AddressPolicy, resolver: Resolver = system_resolver,
+                 deadline: FetchDeadline | None = None):
         self._policy = policy
         self._resolver = resolver
         self._inner = httpcore.SyncBackend()
+        #: when given, connects and every read/write of the streams made are held to the fetch's deadline
+        self._deadline = deadline
 
     def connect_tcp(
         self,
@@ -109,7 +113,11 @@ class GuardedBackend(httpcore.NetworkBackend):
         last: Exception | None = None
         for address in allowed:
             try:
-                return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+                if self._deadline is None:
+                    return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = self._inner.connect_tcp(address, port, self._deadline.bound(timeout), local_address,
+                                                 socket_options)
+                return DeadlineStream(stream, self._deadline)
             except httpcore.ConnectError as exc:
                 last = exc
         assert last is not None

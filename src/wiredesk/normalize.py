@@ -25,6 +25,24 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE = re.compile(r"\s+")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(value):  # noqa: ANN001, ANN201 - str, or JSON data (dict/list) holding strings
+    """``value`` with lone UTF-16 surrogates replaced by U+FFFD, in strings nested in dicts and lists too.
+
+    JSON can carry ``"\\ud800"``; Python keeps it as a lone surrogate, which no UTF-8 encoder accepts
+    (spaCy, hashing, DuckDB), so one such record used to stop a whole run. Scrubbed where JSON is read.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [scrub_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {scrub_surrogates(k): scrub_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def tidy_text(text: str) -> str:
     """Text as shown to users: NFC, invisible characters removed, whitespace collapsed and trimmed."""
     text = unicodedata.normalize("NFC", text)

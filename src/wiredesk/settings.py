@@ -10,6 +10,7 @@ Not here: per-source options (feeds), which live in the sources file (``wiredesk
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -191,7 +192,10 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
             value = tuple(value) if ok else value
         if not ok:
-            raise ConfigError(f"setting {name!r} must be {getattr(expected, '__name__', 'a list of strings')}, got {value!r}")
+            kind = expected.__name__ if expected in (bool, int, str, float) else "a list of strings"  # not "tuple"
+            raise ConfigError(f"setting {name!r} must be {kind}, got {value!r}")
+        if expected is float and not math.isfinite(value):  # nan/inf would switch a time limit off silently
+            raise ConfigError(f"setting {name!r} must be a finite number, got {value}")
         if key in _POSITIVE and value <= 0:
             raise ConfigError(f"setting {name!r} must be greater than 0, got {value}")
         if key == "workers" and value < 0:

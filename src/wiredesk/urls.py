@@ -76,19 +76,27 @@ def canonical_url(url: str, *, fold_www: bool = True, fold_scheme: bool = True) 
 
 
 def is_http_url(url: str) -> bool:
-    """True for an absolute http(s) URL with a host."""
+    """True for an absolute http(s) URL with a host (and a valid port, if any)."""
     try:
         parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises for a port that is not a number in 0-65535
     except ValueError:
         return False
     return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.hostname)
 
 
 def host_of(url: str) -> str:
-    """Lower-case host (with a non-default port) used as the politeness key for a URL."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    port = parts.port
+    """Lower-case host (with a non-default port) used as the politeness key for a URL.
+
+    Never raises: a URL whose host or port cannot be parsed is keyed by its raw network location (the
+    fetch itself then fails with ``bad_url``; a feed link like ``http://a:99999/`` must not stop a run).
+    """
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return url.split("//", 1)[-1].split("/", 1)[0].lower()
     if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
         return f"{host}:{port}"
     return host

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from wiredesk.entries import KnownEntries
 from wiredesk.feeds.collect import collect_items, decode_html, due_sources, fetch_sources
 from wiredesk.http import Fetcher
@@ -204,3 +206,15 @@ def test_temporary_redirect_does_not_move_the_feed(server, local_settings):
     with Fetcher(local_settings()) as f:
         run = run_once(f, SourceConfig("tmp", server.url("/tmp-feed")), SourceState(), KnownEntries())
     assert run.state.feed_url is None and len(run.items) == 1
+
+
+@pytest.mark.parametrize("body, content_type", [
+    ("<p>café</p>".encode("utf-8"), "text/html; charset=iso-8859-1"),      # header lies: the bytes are UTF-8
+    ("<p>café</p>".encode("cp1252"), "text/html; charset=utf-8"),          # header lies the other way
+    ("<meta charset='utf-16'><p>café</p>".encode("utf-8"), "text/html"),   # meta cannot be right for these bytes
+    ("<p>café</p>".encode("utf-8"), "text/html; charset=no-such-charset"),
+    ("<p>café</p>".encode("utf-8"), "text/html; charset=rot13"),           # a codec, but not a text encoding
+    ("<p>café</p>".encode("utf-16"), "text/html; charset=utf-16"),         # really UTF-16 (BOM)
+])
+def test_pages_with_wrong_or_odd_charsets_decode_to_the_right_text(body, content_type):
+    assert "<p>café</p>" in decode_html(body, content_type)

@@ -236,3 +236,29 @@ def test_robots_crawl_delay_spaces_article_requests(server, local_settings):
         assert f.fetch(server.url("/p"), "article").ok
     # robots.txt and the first page start at once; after reading Crawl-delay: 5, the next waits 5 s
     assert waits and waits[-1] == 5.0
+
+
+def test_headers_dripping_byte_by_byte_are_cut_by_the_total_time_limit(server, local_settings):
+    # Regression: the total limit was only checked between body chunks, so a server sending its status
+    # line and headers one byte at a time (each well within the read timeout) held a fetch for as long
+    # as it liked (26 s past a 2 s limit). Every socket operation is now held to the fetch's deadline.
+    def handler(h):
+        for b in b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nX-Slow: " + b"a" * 1000:
+            if server.stop.wait(0.05):
+                return
+            h.wfile.write(bytes([b]))
+            h.wfile.flush()
+
+    url = server.route("/drip-headers", handler)
+    with Fetcher(local_settings(read_timeout=1.0, total_timeout=0.5)) as f:
+        res = f.fetch(url)
+    assert res.error is not None and res.error.reason == "timeout" and "total" in str(res.error)
+    assert res.records[-1].duration < 1.5
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip, gzip", "zstd"])
+def test_content_encodings_not_offered_are_refused_not_passed_on(server, local_settings, encoding):
+    url = server.route("/enc", static(b"\x1f\x8b" + b"\0" * 100, headers={"Content-Encoding": encoding}))
+    with Fetcher(local_settings()) as f:
+        res = f.fetch(url)
+    assert res.error is not None and res.error.reason == "decode" and encoding in str(res.error)

@@ -83,3 +83,19 @@ def test_an_unexpected_error_costs_one_fetch_not_the_run():
     with Fetcher(HttpSettings(per_host_delay=0), resolver=broken_resolver) as f:
         res = f.fetch("http://news.example.com/feed")
     assert res.error is not None and res.error.reason == "unexpected" and "resolver bug" in str(res.error)
+
+
+@pytest.mark.parametrize("url", ["http://[::1/feed", "http://example.com:port/feed", "http://example.com:99999/feed"])
+def test_an_unparsable_url_is_a_failed_fetch_not_an_exception(url):
+    # Regression (found by fuzzing): urlsplit's ValueError escaped Fetcher.fetch (and so fetch_many and
+    # the whole group of sources) for a feed link with a broken IPv6 host or port.
+    with Fetcher(HttpSettings(per_host_delay=0), resolver=lambda host, port: []) as f:
+        res = f.fetch(url)
+    assert res.error is not None and res.error.reason in ("bad_url", "connect", "blocked_address")
+
+
+def test_a_redirect_to_an_unparsable_location_is_a_bad_url(server, local_settings):
+    server.route("/r", redirect("http://[::1/feed"))
+    with Fetcher(local_settings()) as f:
+        res = f.fetch(server.url("/r"))
+    assert res.error is not None and res.error.reason in ("bad_url", "protocol")  # httpx checks it first

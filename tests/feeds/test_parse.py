@@ -134,3 +134,22 @@ def test_gofeed_corpus_inputs_parse_or_fail_with_a_reason(corpus):
             outcomes["refused"] += 1
     assert len(inputs) > 400
     assert outcomes["parsed"] >= 0.97 * len(inputs)  # gofeed's own suite includes a few invalid inputs
+
+
+@pytest.mark.parametrize("doc", [
+    # a "]" inside a comment or processing instruction ended the old check's view of the internal subset
+    '<?xml version="1.0"?><!DOCTYPE rss [<!-- ] --><!ENTITY x SYSTEM "file:///etc/passwd">]><rss><channel><title>&x;</title></channel></rss>',
+    '<?xml version="1.0"?><!DOCTYPE rss [<?pi ] ?><!ENTITY x "xx">]><rss><channel><title>&x;</title></channel></rss>',
+], ids=["comment", "processing_instruction"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-le", "utf-32"])
+def test_entity_declarations_are_refused_however_they_are_hidden(doc, encoding):
+    from wiredesk.errors import FeedError
+    from wiredesk.feeds.opml import parse_opml
+    from wiredesk.feeds.sitemap import parse_sitemap
+
+    data = doc.encode(encoding)  # utf-16 / utf-32 with a BOM; utf-16-le without one
+    for parse in (lambda d: parse_feed(d, "http://example.com/f"), lambda d: parse_sitemap(d, "http://example.com/s"),
+                  parse_opml):
+        with pytest.raises(FeedError) as err:
+            parse(data)
+        assert err.value.reason == "entities"

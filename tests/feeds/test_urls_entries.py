@@ -147,3 +147,11 @@ def test_replanning_the_same_feed_finds_nothing_new(entries):
     assert not [p for p in second if p.action == "new"]
     # no document key appears that the first plan did not give out
     assert {p.record.doc_key for p in second if p.record} <= {p.record.doc_key for p in first if p.record}
+
+
+@pytest.mark.parametrize("url", ["http://[::1/x", "http://a:99999/x", "http://a:port/x", "http://", "::"])
+def test_broken_hosts_and_ports_are_not_http_urls_and_never_raise(url):
+    from wiredesk.urls import host_of
+
+    assert not is_http_url(url)
+    assert isinstance(host_of(url), str) and isinstance(canonical_url(url), str)

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from wiredesk.files import usable_charset
 from wiredesk.entries import EntryRecord, KnownEntries, PlannedEntry, plan_entries
 from wiredesk.errors import FeedError
 from wiredesk.feeds.discover import discover_feeds
@@ -157,7 +158,14 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)"
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:
-    """Text of an HTML page: header charset, else ``<meta charset>``, else UTF-8, else Windows-1252."""
+    """Text of an HTML page: UTF-8 when the bytes are valid UTF-8 (as for files, ``wiredesk.files.decode``:
+    a page whose header says ISO-8859-1 but which is UTF-8 is common, and valid UTF-8 is almost never
+    anything else), else the header charset, else ``<meta charset>``, else Windows-1252. Declared
+    charsets that cannot be right are passed over (``usable_charset``)."""
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
     candidates = []
     m = re.search(r"charset\s*=\s*\"?([A-Za-z0-9_.:-]+)", content_type or "", re.IGNORECASE)
     if m:
@@ -165,10 +173,10 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     m2 = _META_CHARSET.search(body[:4096])
     if m2:
         candidates.append(m2.group(1).decode("ascii", "ignore"))
-    for enc in [*candidates, "utf-8"]:
+    for enc in (c for c in candidates if usable_charset(c, body)):
         try:
             return body.decode(enc)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):
             continue
     return body.decode("cp1252", "replace")
 

@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 
 from wiredesk.errors import FeedError
 from wiredesk.feeds.model import FeedEntry, ParsedFeed, parse_date
+from wiredesk.normalize import scrub_surrogates
 
 _BOMS = (b"\xef\xbb\xbf",)
 
@@ -45,7 +46,7 @@ def _authors(obj: dict[str, Any]) -> tuple[str, ...]:
 def parse_json_feed(data: bytes, url: str) -> ParsedFeed:
     """Parse a JSON Feed document fetched from ``url``."""
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = scrub_surrogates(json.loads(data.decode("utf-8-sig")))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise FeedError("json", f"invalid JSON: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):

@@ -15,17 +15,38 @@ from lxml import etree
 
 from wiredesk.errors import FeedError
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(\[)?", re.IGNORECASE)
+_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+# UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))
+# XML 1.0 appendix F: how "<?" or "<" starts in each encoding when there is no BOM.
+_NO_BOM = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"\x00<\x00", "utf-16-be"),
+           (b"<\x00", "utf-16-le"))
+
+
+def _as_ascii_compatible(data: bytes) -> bytes:
+    """``data`` re-encoded as UTF-8 when it is UTF-16/32 (BOM or XML's own detection), else as is.
+
+    The entity check looks for ASCII markup; a UTF-16 document hides it between NUL bytes.
+    """
+    head = data[:4]
+    for prefix, encoding in (*_BOMS, *_NO_BOM):
+        if head.startswith(prefix):
+            return data.decode(encoding, "ignore").encode("utf-8")
+    return data
 
 
 def refuse_entity_declarations(data: bytes) -> None:
-    """Raise ``FeedError('entities')`` if a DOCTYPE's internal subset declares entities."""
-    m = _DOCTYPE.search(data)
-    if m is None or m.group(1) is None:
-        return
-    end = data.find(b"]", m.end())
-    subset = data[m.end(): end if end >= 0 else len(data)]
-    if b"<!ENTITY" in subset.upper():
+    """Raise ``FeedError('entities')`` if the document has a DOCTYPE internal subset declaring entities.
+
+    Deliberately coarse: any ``<!ENTITY`` after a DOCTYPE with an internal subset counts, wherever it
+    is, so a ``]`` inside a comment or processing instruction in the subset cannot hide one (checking
+    only up to the first ``]`` could be fooled that way); UTF-16/32 documents are checked as text.
+    """
+    text = _as_ascii_compatible(data)
+    m = _DOCTYPE_SUBSET.search(text)
+    if m is not None and _ENTITY.search(text, m.end()):
         raise FeedError("entities", "document declares XML entities (refused: entity expansion is unsafe)")
 
 

@@ -1,8 +1,10 @@
 """Schema migrations: numbered SQL files applied in order, each in its own transaction.
 
 ``migrations/NNNN_name.sql`` files are the only way the schema changes; a shipped file is never edited.
-Applied versions are recorded in ``schema_migrations``. A database whose recorded version is newer than
-the newest file here was made by a newer wiredesk and is refused, untouched (``SchemaVersionError``).
+Applied versions are recorded in ``schema_migrations``. A database is refused, untouched
+(``SchemaVersionError``), when its recorded version is newer than the newest file here (a newer
+wiredesk made it), or when a recorded migration is not the one shipped here under that number (a
+different branch or fork made it: applying ours on top would mix two schemas).
 """
 
 from __future__ import annotations
@@ -50,9 +52,13 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
-    """Apply pending migrations; return those applied. Refuses a database newer than this code."""
-    available = available_migrations()
+def check_compatible(con: duckdb.DuckDBPyConnection, available: list[Migration] | None = None) -> int:
+    """The database's schema version, after checking this wiredesk can upgrade it; reads only.
+
+    Raises ``SchemaVersionError`` for a database from a newer wiredesk, or one whose recorded
+    migrations are not exactly ours, 1..N under the same names.
+    """
+    available = available_migrations() if available is None else available
     newest = available[-1].version if available else 0
     current = schema_version(con)
     if current > newest:
@@ -60,6 +66,28 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
             f"database schema is version {current}, but this wiredesk knows only up to {newest}: "
             "upgrade wiredesk to open it (the database was not modified)"
         )
+    if current:
+        recorded = con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+        ours = [(m.version, m.name) for m in available[:current]]
+        if recorded != ours:
+            theirs = ", ".join(f"{v:04d}_{n}" for v, n in recorded if (v, n) not in ours) or "a gap"
+            raise SchemaVersionError(
+                f"database records migration(s) this wiredesk does not have ({theirs}); it was made by another "
+                "version or branch of wiredesk and cannot be upgraded safely (the database was not modified)"
+            )
+    return current
+
+
+def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[Migration]:
+    """Apply pending migrations (up to version ``upto``, default all); return those applied.
+
+    Refuses, before changing anything, a database this code cannot upgrade (``check_compatible``).
+    ``upto`` exists to build databases of older schema versions (the upgrade tests).
+    """
+    available = available_migrations()
+    current = check_compatible(con, available)
+    if upto is not None:
+        available = [m for m in available if m.version <= upto]
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
