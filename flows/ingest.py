@@ -13,12 +13,14 @@ from __future__ import annotations
 import logging
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from wiredesk import pipeline, scaleout
 from wiredesk.feeds import stage as feed_stage
 from wiredesk.output import format_progress
+from wiredesk.report import run_report_markdown
 from wiredesk.settings import load_settings, replace
 from wiredesk_flows.runners import stage_runner
 
@@ -54,18 +56,29 @@ STAGE_TASKS = {
 }
 
 
-def _as_task(fn):
-    return STAGE_TASKS[fn]
+def _timed_wrap(timeout_seconds: float):
+    """The stage tasks with this run's per-task timeout (``serve.task_timeout_seconds``)."""
+    timed: dict = {}
+
+    def wrap(fn):
+        if fn not in timed:
+            timed[fn] = STAGE_TASKS[fn].with_options(timeout_seconds=timeout_seconds)
+        return timed[fn]
+
+    return wrap
 
 
 @flow(name="wiredesk-ingest", persist_result=False)
-def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: str | None = None) -> pipeline.RunSummary:
-    """Ingest files and folders (default: ``seeds/``) into a wiredesk DuckDB file.
+def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: str | None = None,
+                source_tag: str | None = None, lock_wait: float = 0.0) -> pipeline.RunSummary:
+    """Ingest files and folders (default: ``seeds/``) and due feed sources into a wiredesk DuckDB file.
 
     Args:
-        paths: files and folders to ingest; empty means the embedded default, ``seeds/``.
+        paths: files and folders to ingest, or feed URLs; empty means ``seeds/`` and every due source.
         db: database file; overrides ``[database] path`` of the config.
         config: settings file (TOML); default ``./wiredesk.toml`` when present.
+        source_tag: only the due sources with this tag, no files (a source group's scheduled run).
+        lock_wait: seconds to wait while another run holds the database, before failing.
     """
     logger = get_run_logger()
     settings = load_settings(config)
@@ -77,13 +90,18 @@ def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: s
         logger.info(line)  # the Prefect UI
         progress_log.info("  %s", line)  # the terminal, through the CLI's handler
 
-    with stage_runner(settings.runner, _as_task) as (runner, workers):  # issue 6: [runner] kind
-        summary = pipeline.run_ingest(paths, settings, wrap=_as_task, progress=progress, flow_run_id=str(flow_run.id),
-                                      runner=runner, runner_workers=workers)
+    wrap = _timed_wrap(settings.serve.task_timeout_seconds)
+    with stage_runner(settings.runner, wrap) as (runner, workers):  # issue 6: [runner] kind
+        summary = pipeline.run_ingest(paths, settings, wrap=wrap, progress=progress, flow_run_id=str(flow_run.id),
+                                      lock_wait=lock_wait, source_tag=source_tag, runner=runner, runner_workers=workers)
     logger.info(
         "run %d %s in %.1fs: %d new, %d updated, %d unchanged, %d failed documents; %d paragraphs, %d duplicates",
         summary.run_id, summary.status, summary.seconds, summary.counts.documents_new, summary.counts.documents_updated,
         summary.counts.items_unchanged, summary.counts.items_failed, summary.counts.paragraphs_new,
         summary.counts.duplicates_new,
     )
+    # the run's summary in the Prefect UI (Artifacts tab of the flow run); keyed so the UI also shows
+    # the history of runs side by side
+    create_markdown_artifact(markdown=run_report_markdown(summary), key="wiredesk-run-summary",
+                             description=f"wiredesk run {summary.run_id}: documents, duplicates, events, errors by source")
     return summary

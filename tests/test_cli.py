@@ -10,7 +10,7 @@ import pytest
 
 from wiredesk.cli import build_parser, main
 
-COMMANDS = ["run", "query", "stats", "server", "dedup-rebuild", "sources", "reprocess"]
+COMMANDS = ["run", "query", "stats", "server", "dedup-rebuild", "sources", "reprocess", "serve", "status"]
 
 
 def _cli(capsys, *argv):
@@ -133,13 +133,13 @@ def test_parser_lists_every_command():
 
 
 def test_second_writer_on_a_locked_database_exits_with_one_line(seeds, db):
-    from wiredesk.store import Store
+    from wiredesk.store import RunLock
 
-    with Store.open(db):  # this process holds the write lock, as a running `wiredesk run` would
+    with RunLock(db, "a running wiredesk run"):  # this process holds the run lock, as a running `wiredesk run` does
         done = subprocess.run(
             [sys.executable, "-m", "wiredesk.cli", "run", str(seeds), "--db", db, "--no-prefect"],
             capture_output=True, text=True, timeout=120,
         )
     assert done.returncode == 2
-    assert done.stderr.startswith("wiredesk: error: cannot open database") and "lock" in done.stderr
+    assert done.stderr.startswith("wiredesk: error: ") and "is in use by another run" in done.stderr
     assert done.stderr.count("\n") == 1

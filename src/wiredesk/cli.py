@@ -1,4 +1,4 @@
-"""The ``wiredesk`` command line: run, query, stats, server, sources.
+"""The ``wiredesk`` command line: run, query, stats, server, sources, serve, status.
 
 Each subcommand is one function taking parsed arguments and returning an exit code. Errors that are the
 user's to fix (a missing path, a bad config, no database) print one line ``wiredesk: error: ...`` and
@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-prefect", action="store_true", help="run the same stages directly, without Prefect (no UI, no run history in Prefect)")
     run.add_argument("-q", "--quiet", action="store_true", help="print only the summary, no progress")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own log lines too")
+    run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                     help="when another run is writing the same database, wait up to SECONDS for it (default: exit at once with a message naming it)")
     run.set_defaults(func=cmd_run)
 
     query = sub.add_parser(
@@ -107,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     from wiredesk.cli_reprocess import add_reprocess_parser
 
     add_reprocess_parser(sub, _db_arg, EPILOG)
+    # issue 6 (ops): wiredesk serve, wiredesk status
+    from wiredesk.cli_serve import add_serve_parser
+    from wiredesk.cli_status import add_status_parser
+
+    add_serve_parser(sub, _db_arg)
+    add_status_parser(sub, _db_arg)
     return parser
 
 
@@ -165,7 +173,7 @@ def _run(args, settings, log, err) -> int:
         if settings.runner.kind != "default":  # issue 6: task runners are Prefect's
             log.warning("note: runner.kind = %r applies to Prefect runs; --no-prefect works in this process",
                         settings.runner.kind)
-        summary = run_ingest(args.paths, settings, progress=progress)
+                summary = run_ingest(args.paths, settings, progress=progress, lock_wait=args.wait)
     else:
         if not args.verbose:
             # Prefect's per-task console lines drown the summary; they still reach the Prefect API/UI.
@@ -174,11 +182,18 @@ def _run(args, settings, log, err) -> int:
         from wiredesk.pipeline import discover_inputs, split_feed_urls
 
         discover_inputs(split_feed_urls(args.paths)[1])
+        # ...and a database another run holds costs one line too, not a failed flow run with a
+        # traceback (the flow takes the lock itself; this is only the early, friendly answer)
+        from wiredesk.store.access import lock_is_held, locked_error
+
+        if not args.wait and lock_is_held(settings.db_path):
+            raise locked_error(settings.db_path)
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         from wiredesk_flows.ingest import ingest_flow
 
         with _prefect_api(err):
-            summary = ingest_flow(paths=args.paths or None, db=settings.db_path, config=args.config)
+            flow = ingest_flow.with_options(timeout_seconds=settings.serve.flow_timeout_seconds)
+            summary = flow(paths=args.paths or None, db=settings.db_path, config=args.config, lock_wait=args.wait)
     print_summary(summary, sys.stdout)
     return 0 if summary.ok else 1
 
@@ -228,8 +243,11 @@ def cmd_stats(args) -> int:
 def cmd_dedup_rebuild(args) -> int:
     from wiredesk.store import Store
 
+    from wiredesk.store import RunLock
+
     settings = _settings(args)
-    with Store.open(settings.db_path) as store:
+    # a rebuild rewrites the whole index: never while a run adds to it
+    with RunLock(settings.db_path, "dedup-rebuild"), Store.open(settings.db_path) as store:
         result = store.rebuild_near_index(settings.dedup)
     print(
         f"near-duplicate index rebuilt ({settings.dedup.signature_version}): {result.indexed} paragraphs, "

@@ -12,7 +12,9 @@
     │   ├── FetchError       one HTTP fetch failed: timeout, refused address, too large, bad status...
     │   └── FeedError        one feed/sitemap/OPML document cannot be used (malformed, bomb, not a feed)
     └── StoreError           the database cannot be opened, migrated or written
-        └── SchemaVersionError  the database was made by a newer wiredesk
+        ├── SchemaVersionError  the database was made by a newer wiredesk
+        ├── RunLockedError      another run holds the database (wiredesk.store.access; names it)
+        └── DatabaseBusyError   the file stayed held by another process too long (wiredesk.store.access)
 
 Per-item errors (``BadInputError``, ``CleanError``, ``FetchError``, ``FeedError``) are *survivable*: the run records them in the
 ``failures`` table with their reason and goes on. The others stop the run with a one-line message.

@@ -218,9 +218,17 @@ class Fetcher:
         if not reqs:
             return []
         workers = max(1, min(self.settings.max_concurrency, len(reqs)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wiredesk-fetch") as pool:
-            return list(pool.map(lambda r: self.fetch(r.url, r.purpose, etag=r.etag,
-                                                      last_modified=r.last_modified), reqs))
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wiredesk-fetch")
+        try:
+            results = list(pool.map(lambda r: self.fetch(r.url, r.purpose, etag=r.etag,
+                                                         last_modified=r.last_modified), reqs))
+        except BaseException:
+            # interrupted (a task timeout, Ctrl-C): return now, drop queued fetches; those in flight end
+            # on their own timeouts instead of holding the caller until then
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return results
 
     # -- internals ----------------------------------------------------------------------------
     def _gate(self, url: str) -> HostGate:
@@ -253,11 +261,9 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if hop == 0 and last_modified:
                 headers["If-Modified-Since"] = last_modified
-            with self._gate(current).slot(self._clock, self._sleep):
-                if deadline is None:
-                    deadline = self._clock() + s.total_timeout
-                outcome = self._exchange(current, purpose, headers, deadline, max_bytes or s.max_bytes)
-            records.append(outcome.record)
+            if deadline is None:
+                deadline = self._clock() + s.total_timeout
+            outcome = self._exchange_retrying(current, purpose, headers, deadline, max_bytes or s.max_bytes, records)
             if outcome.location is not None:
                 current = outcome.record.redirect_to or current  # urljoin'ed (safely) in _exchange
                 continue
@@ -265,6 +271,27 @@ class Fetcher:
                                outcome.content_type, outcome.headers, outcome.error, tuple(records))
         err = FetchError("too_many_redirects", f"more than {s.max_redirects} redirects from {url}")
         return FetchResult(url, purpose, current, None, error=err, records=tuple(records))
+
+    def _exchange_retrying(self, url: str, purpose: str, headers: dict[str, str], deadline: float,
+                           max_bytes: int, records: list[FetchRecord]) -> _Exchange:
+        """One exchange, repeated after a transient failure (``is_transient``) up to ``http.retries``
+        times with doubling delays, all within the fetch's total time. Every attempt is recorded, so the
+        fetch log shows the retries; the per-host gate is taken per attempt and never held while waiting."""
+        s = self.settings
+        attempt = 0
+        while True:
+            with self._gate(url).slot(self._clock, self._sleep):
+                outcome = self._exchange(url, purpose, headers, deadline, max_bytes)
+            records.append(outcome.record)
+            if attempt >= s.retries or not is_transient(outcome):
+                return outcome
+            delay = retry_delay(attempt, s.retry_backoff, outcome.headers.get("retry-after"))
+            if self._clock() + delay >= deadline:  # no time left for another attempt
+                return outcome
+            attempt += 1
+            log.info("retrying %s in %.1fs (attempt %d of %d): %s", url, delay, attempt + 1, s.retries + 1,
+                     outcome.record.error or f"HTTP {outcome.record.status}")
+            self._sleep(delay)
 
     def _exchange(self, url: str, purpose: str, headers: dict[str, str], deadline: float,
                   max_bytes: int) -> _Exchange:
@@ -385,6 +412,32 @@ class _Exchange:
     headers: dict[str, str]
     error: FetchError | None
     location: str | None
+
+
+#: Statuses worth asking again: rate limited, or a server/gateway error that may pass (not 501).
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: The longest ``Retry-After`` a retry waits for; longer ones are left to the source's backoff.
+MAX_RETRY_AFTER = 30.0
+
+
+def is_transient(outcome: _Exchange) -> bool:
+    """A failure that may pass if asked again soon: a connect error, a timeout (but not the fetch's
+    total time running out), or a transient status. Refusals (robots, address, size) never are."""
+    err = outcome.error
+    if err is None:
+        return False
+    if err.reason == "connect" or (err.reason == "timeout" and "total time" not in str(err)):
+        return True
+    return err.reason == "status" and err.status in TRANSIENT_STATUSES
+
+
+def retry_delay(attempt: int, backoff: float, retry_after: str | None) -> float:
+    """Seconds before retry ``attempt + 1``: ``backoff * 2**attempt``, or ``Retry-After`` seconds when
+    the server says so (capped at ``MAX_RETRY_AFTER``)."""
+    delay = backoff * (2 ** attempt)
+    if retry_after and retry_after.strip().isdigit():
+        delay = max(delay, min(float(retry_after.strip()), MAX_RETRY_AFTER))
+    return delay
 
 
 def _now() -> datetime:

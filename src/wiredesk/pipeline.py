@@ -30,7 +30,7 @@ from wiredesk.clean import HtmlCleaner, clean_item
 from wiredesk.errors import SURVIVABLE_ERRORS
 from wiredesk.models import Article, Failure, InputItem
 from wiredesk.settings import CleanSettings, Settings
-from wiredesk.store import Batch, BatchCounts, Store
+from wiredesk.store import Batch, BatchCounts, RunLock, Store
 
 if TYPE_CHECKING:
     from wiredesk.scaleout import StageRunner
@@ -291,6 +291,8 @@ def run_ingest(
     wrap: Wrap = _identity,
     progress: Progress | None = None,
     flow_run_id: str | None = None,
+    lock_wait: float = 0.0,
+    source_tag: str | None = None,
     runner: "StageRunner | None" = None,
     runner_workers: int = 1,
 ) -> RunSummary:
@@ -302,14 +304,36 @@ def run_ingest(
     while this process stores the earlier ones in order; without it that work runs here.
     Per-item problems are recorded and the run goes on; an error that stops the run (database, config)
     marks the run ``failed`` and is raised after the batches already committed stay committed.
+
+    The run holds the database's ``RunLock`` throughout: when another run holds it, this waits up to
+    ``lock_wait`` seconds, then raises ``RunLockedError`` naming that run (nothing is written).
+    ``source_tag`` (scheduled runs of one source group): only due sources with this tag, and no files.
     """
+    with RunLock(settings.db_path, _command_name(paths, source_tag), wait=lock_wait) as lock:
+        return _run_locked(paths, settings, wrap=wrap, progress=progress, flow_run_id=flow_run_id,
+                           lock=lock, source_tag=source_tag, runner=runner, runner_workers=runner_workers)
+
+
+def _command_name(paths: Sequence[str] | None, source_tag: str | None) -> str:
+    if source_tag:
+        return f"scheduled run of sources tagged {source_tag!r}"
+    return "run " + (" ".join(paths)[:200] if paths else "(seeds/ and due sources)")
+
+
+def _run_locked(paths, settings: Settings, *, wrap: Wrap, progress: Progress | None, flow_run_id: str | None,
+                lock: RunLock, source_tag: str | None, runner: "StageRunner | None" = None,
+                runner_workers: int = 1) -> RunSummary:
     inputs = tuple(paths) if paths else (SEEDS_DIR,)
     # issue 3: http(s) URLs are feeds; with no paths at all, every due source runs along with seeds/
     feed_urls, file_inputs, run_feeds = split_feed_urls(paths)
+    if source_tag:  # a source group's scheduled run: its due sources only
+        feed_urls, file_inputs, run_feeds = (), (), True
+        inputs = (f"sources tagged {source_tag}",)
     db = settings.db_path
     started = time.perf_counter()
     discovery = wrap(discover_inputs)(file_inputs)
     run_id = wrap(start_run)(db, inputs, flow_run_id)
+    lock.note_run(run_id)
     summary = RunSummary(run_id=run_id, db_path=db, inputs=inputs)
     total = len(discovery.files)
     executor = None
@@ -341,7 +365,8 @@ def run_ingest(
             from wiredesk.feeds.stage import ingest_feeds
 
             fed = ingest_feeds(db, run_id, feed_urls, settings, wrap=wrap, executor=executor,
-                               extract_events=extract_events, process=_scaled_process(runner, settings, runner_workers))
+                               extract_events=extract_events, source_tag=source_tag,
+                               process=_scaled_process(runner, settings, runner_workers))
             summary.counts.add(fed.counts)
             summary.failures.extend(fed.failures)
         summary.status = "completed"

@@ -33,7 +33,7 @@ from wiredesk.errors import SURVIVABLE_ERRORS, WiredeskError
 from wiredesk.lineage import code_versions, meta_from_json
 from wiredesk.models import Article, Failure, InputItem, ItemMeta
 from wiredesk.settings import Settings
-from wiredesk.store import Store
+from wiredesk.store import RunLock, Store
 from wiredesk.store.rederive import Rederived, ReprocessCounts, StoredDocument, load_documents, select_documents, write_rederived
 
 log = logging.getLogger("wiredesk")
@@ -150,7 +150,8 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
     started = time.perf_counter()
     summary = ReprocessSummary(run_id=None, db_path=settings.db_path, stage=stage, since=since, dry_run=dry_run)
     executor = None
-    with Store.open(settings.db_path) as store:
+    # ops: never while a run writes the same database (the run lock names it; one line, exit 2)
+    with RunLock(settings.db_path, f"reprocess --stage={stage}"), Store.open(settings.db_path) as store:
         total = store.con.execute(
             "SELECT count(*) FROM documents WHERE is_current AND (? IS NULL OR ingested_at >= ?)", [since, since]
         ).fetchone()[0]

@@ -96,6 +96,10 @@ class HttpSettings:
     robots_max_bytes: int = 512 * 1024
     #: CIDR networks that may be fetched although not public, e.g. ["10.0.0.0/8"] for an intranet
     allow_networks: tuple[str, ...] = ()
+    #: ops: extra attempts of one request after a transient error (connect error, timeout, 429, 5xx)
+    retries: int = 2
+    #: ops: seconds before the first retry; doubles each time (a Retry-After header, up to 30 s, wins)
+    retry_backoff: float = 1.0
 
     @property
     def robots_token(self) -> str:
@@ -141,6 +145,27 @@ class RunnerSettings:
 # --- end runner ---
 
 
+# -- scheduled operation (issue 6, ops) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Scheduled runs (``wiredesk serve``, ``wiredesk.deployments``) and the Prefect flow's limits."""
+
+    #: one schedule per source group, "GROUP = SPEC": GROUP is "*" (seeds/ and every due source, as
+    #: `wiredesk run`) or a source tag (that tag's due sources only); SPEC is a cron expression
+    #: ("*/10 * * * *") or an interval ("90s", "15m", "2h", "1d")
+    schedules: tuple[str, ...] = ("* = 15m",)
+    #: IANA time zone cron schedules are read in
+    timezone: str = "UTC"
+    #: seconds a scheduled run waits for another run on the same database before it gives up
+    lock_wait_seconds: float = 600.0
+    #: seconds any one task of the flow may take (fetch a group, clean or store a batch) before it fails
+    task_timeout_seconds: float = 1800.0
+    #: seconds a whole flow run may take
+    flow_timeout_seconds: float = 14400.0
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings. ``db_path`` comes from ``[database] path``."""
@@ -152,6 +177,7 @@ class Settings:
     events: EventsSettings = field(default_factory=EventsSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
     runner: RunnerSettings = field(default_factory=RunnerSettings)  # issue 6
 
     @property
@@ -161,13 +187,13 @@ class Settings:
 
 _SECTIONS: dict[str, type] = {
     "ingest": IngestSettings, "clean": CleanSettings, "dedup": DedupSettings, "events": EventsSettings,
-    "http": HttpSettings, "feeds": FeedSettings, "runner": RunnerSettings,
+    "http": HttpSettings, "feeds": FeedSettings, "serve": ServeSettings, "runner": RunnerSettings,
 }
 _POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars", "group_window_days",
              "connect_timeout", "read_timeout", "total_timeout", "max_bytes", "max_decoded_bytes",
              "max_concurrency", "per_host_concurrency", "robots_max_bytes", "default_interval_minutes",
              "max_interval_minutes", "base_backoff_minutes", "max_backoff_minutes", "sources_per_group",
-             "max_entries_per_feed"}
+             "max_entries_per_feed", "task_timeout_seconds", "flow_timeout_seconds"}
 
 
 def _coerce(section: str, cls: type, values: dict[str, Any]):
@@ -200,7 +226,7 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
             raise ConfigError(f"setting {name!r} must be greater than 0, got {value}")
         if key == "workers" and value < 0:
             raise ConfigError(f"setting {name!r} must be 0 (one per core) or more, got {value}")
-        if key in ("max_redirects", "per_host_delay") and value < 0:  # issue 3
+        if key in ("max_redirects", "per_host_delay", "retries", "retry_backoff", "lock_wait_seconds") and value < 0:
             raise ConfigError(f"setting {name!r} must be 0 or more, got {value}")
         out[key] = value
     if section == "events" and out.get("backend", "auto") not in ("auto", "spacy", "rules"):
@@ -211,6 +237,11 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
         from wiredesk.netguard import AddressPolicy
 
         AddressPolicy.from_strings(out["allow_networks"], key="http.allow_networks")
+    if section == "serve":  # ops: every schedule and the time zone are checked now, naming the key
+        from wiredesk.deployments import parse_schedules, validate_timezone
+
+        parse_schedules(out.get("schedules", ServeSettings.schedules), key="serve.schedules")
+        validate_timezone(out.get("timezone", "UTC"), key="serve.timezone")
     if section == "dedup" and "roles" in out:
         from wiredesk.models import ROLES
 

@@ -124,15 +124,19 @@ def _utcnow() -> datetime:
 
 def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Settings, *,
                  wrap: Callable, executor: Executor | None = None,
-                 extract_events: Callable | None = None, process: Callable | None = None) -> FeedRunResult:
+                 extract_events: Callable | None = None, source_tag: str | None = None,
+                 process: Callable | None = None) -> FeedRunResult:
     """Run the feed stages for ``urls`` (or all due sources when empty) into run ``run_id``.
 
     ``extract_events`` (``pipeline.EventStage``, issue 5) turns each cleaned batch into event extractions.
-    ``process`` (issue 6), when given, replaces both: items to clean → ``wiredesk.scaleout.Processed``."""
+    ``source_tag``: only the due sources carrying this tag (a source group's scheduled run).
+    ``process`` (issue 6), when given, replaces clean and events: items to clean → ``wiredesk.scaleout.Processed``."""
     from wiredesk import pipeline  # the common plan/clean/store stages
 
     result = FeedRunResult()
     rows = wrap(prepare_sources)(db_path, list(urls), settings, _utcnow())
+    if source_tag:  # ops: a source group's scheduled run takes only its own sources
+        rows = [r for r in rows if source_tag in r.config.tags]
     result.sources = len(rows)
     size = settings.feeds.sources_per_group
     for start in range(0, len(rows), size):

@@ -28,6 +28,7 @@ from wiredesk.lineage import meta_to_json
 from wiredesk.models import Article, Failure, InputItem
 from wiredesk.normalize import content_hash, match_hash
 from wiredesk.settings import DedupSettings
+from wiredesk.store.access import WRITE_WAIT_SECONDS, DatabaseBusyError, connect_retrying
 from wiredesk.store.events import regroup_events, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch  # issue 3
 from wiredesk.store.migrate import migrate
@@ -111,7 +112,10 @@ class Store:
             if not parent.exists():
                 raise StoreError(f"cannot create database {path}: folder {parent} does not exist")
         try:
-            con = duckdb.connect(path)
+            # readers may hold the file for a moment: wait for them (bounded), as they wait for us
+            con = connect_retrying(path, read_only=False, wait=WRITE_WAIT_SECONDS) if path != ":memory:" else duckdb.connect(path)
+        except DatabaseBusyError:
+            raise
         except duckdb.Error as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
         try:
