@@ -173,7 +173,7 @@ def _run(args, settings, log, err) -> int:
         if settings.runner.kind != "default":  # issue 6: task runners are Prefect's
             log.warning("note: runner.kind = %r applies to Prefect runs; --no-prefect works in this process",
                         settings.runner.kind)
-                summary = run_ingest(args.paths, settings, progress=progress, lock_wait=args.wait)
+        summary = run_ingest(args.paths, settings, progress=progress, lock_wait=args.wait)
     else:
         if not args.verbose:
             # Prefect's per-task console lines drown the summary; they still reach the Prefect API/UI.
