@@ -17,11 +17,12 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from wiredesk import pipeline
+from wiredesk import pipeline, scaleout
 from wiredesk.feeds import stage as feed_stage
 from wiredesk.output import format_progress
 from wiredesk.report import run_report_markdown
 from wiredesk.settings import load_settings, replace
+from wiredesk_flows.runners import stage_runner
 
 
 progress_log = logging.getLogger("wiredesk.progress")
@@ -46,6 +47,8 @@ STAGE_TASKS = {
         pipeline.store_batch,
         pipeline.finish_run,
         pipeline.refresh_search,  # issue 6
+        # issue 6: the CPU-heavy chunk of a batch, run on the configured task runner (flows/runners.py)
+        scaleout.process_items,
         # issue 3: the feed stages
         feed_stage.prepare_sources,
         feed_stage.fetch_feed_group,
@@ -88,9 +91,10 @@ def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: s
         logger.info(line)  # the Prefect UI
         progress_log.info("  %s", line)  # the terminal, through the CLI's handler
 
-    summary = pipeline.run_ingest(paths, settings, wrap=_timed_wrap(settings.serve.task_timeout_seconds),
-                                  progress=progress, flow_run_id=str(flow_run.id), lock_wait=lock_wait,
-                                  source_tag=source_tag)
+    wrap = _timed_wrap(settings.serve.task_timeout_seconds)
+    with stage_runner(settings.runner, wrap) as (runner, workers):  # issue 6: [runner] kind
+        summary = pipeline.run_ingest(paths, settings, wrap=wrap, progress=progress, flow_run_id=str(flow_run.id),
+                                      lock_wait=lock_wait, source_tag=source_tag, runner=runner, runner_workers=workers)
     logger.info(
         "run %d %s in %.1fs: %d new, %d updated, %d unchanged, %d failed documents; %d paragraphs, %d duplicates",
         summary.run_id, summary.status, summary.seconds, summary.counts.documents_new, summary.counts.documents_updated,

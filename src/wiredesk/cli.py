@@ -177,6 +177,9 @@ def _run(args, settings, log, err) -> int:
     if args.no_prefect:
         from wiredesk.pipeline import run_ingest
 
+        if settings.runner.kind != "default":  # issue 6: task runners are Prefect's
+            log.warning("note: runner.kind = %r applies to Prefect runs; --no-prefect works in this process",
+                        settings.runner.kind)
         summary = run_ingest(args.paths, settings, progress=progress, lock_wait=args.wait)
     else:
         if not args.verbose:

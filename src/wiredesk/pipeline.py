@@ -23,6 +23,7 @@ from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wiredesk import files
 from wiredesk.clean import HtmlCleaner, clean_item
@@ -31,6 +32,9 @@ from wiredesk.faults import checkpoint
 from wiredesk.models import Article, Failure, InputItem
 from wiredesk.settings import CleanSettings, Settings
 from wiredesk.store import Batch, BatchCounts, RunLock, Store
+
+if TYPE_CHECKING:
+    from wiredesk.scaleout import StageRunner
 
 log = logging.getLogger("wiredesk")
 
@@ -250,6 +254,53 @@ def _pool(workers: int) -> Executor | None:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
 
 
+#: Issue 6: file batches whose CPU work is submitted ahead of the one being stored. Two keep every worker
+#: busy while the writer stores and bound the memory held (every batch in flight is in memory here).
+_BATCHES_AHEAD = 2
+
+
+def _scaled_process(runner: "StageRunner | None", settings: Settings, workers: int) -> Callable | None:
+    """Issue 6: for feed batches, items to clean → ``Processed`` on ``runner`` (one batch at a time)."""
+    if runner is None:
+        return None
+    from wiredesk.scaleout import submit_items
+
+    return lambda items: submit_items(runner, items, settings, workers).result()
+
+
+def _ingest_files_scaled(files_: Sequence[str], run_id: int, settings: Settings, summary: RunSummary, wrap: Wrap,
+                         progress: Progress | None, runner: "StageRunner", workers: int) -> None:
+    """The file batches with their cleaning and events on ``runner``: load and plan here, submit the
+    batch's chunks, and store finished batches in their order (one writer, one transaction per batch)."""
+    from collections import deque
+
+    from wiredesk.scaleout import submit_items
+
+    db, size, total = settings.db_path, settings.ingest.batch_size, len(files_)
+    pending: deque = deque()
+
+    def store_next() -> None:
+        done, loaded, plan, work = pending.popleft()
+        processed = work.result()
+        batch = Batch(cleaned=processed.articles, unchanged=plan.unchanged,
+                      failures=loaded.failures + processed.failures, events=processed.events)
+        summary.counts.add(wrap(store_batch)(db, run_id, batch, settings))
+        summary.failures.extend(batch.failures)
+        if progress is not None:
+            progress(done, total, summary.counts)
+
+    for start in range(0, total, size):
+        loaded = wrap(load_batch)(files_[start:start + size], settings)
+        # planning reads what earlier batches stored; a batch still in flight cannot hold these origins
+        # (each file is in one batch), and the writer re-checks stored hashes anyway
+        plan = wrap(plan_batch)(db, loaded.items)
+        pending.append((min(start + size, total), loaded, plan, submit_items(runner, plan.todo, settings, workers)))
+        if len(pending) > _BATCHES_AHEAD:
+            store_next()
+    while pending:
+        store_next()
+
+
 def run_ingest(
     paths: Sequence[str] | None,
     settings: Settings,
@@ -259,10 +310,15 @@ def run_ingest(
     flow_run_id: str | None = None,
     lock_wait: float = 0.0,
     source_tag: str | None = None,
+    runner: "StageRunner | None" = None,
+    runner_workers: int = 1,
 ) -> RunSummary:
     """Ingest ``paths`` (default: ``seeds/``) into ``settings.db_path``; return the run's summary.
 
     ``wrap`` turns each stage function into what runs it (identity here; a Prefect task in the flow).
+    ``runner`` (issue 6, ``wiredesk.scaleout``), when given, runs the CPU-heavy work of file batches
+    (cleaning and event extraction) in chunks (two per worker of ``runner_workers``), with the next batches submitted
+    while this process stores the earlier ones in order; without it that work runs here.
     Per-item problems are recorded and the run goes on; an error that stops the run (database, config)
     marks the run ``failed`` and is raised after the batches already committed stay committed.
 
@@ -272,7 +328,7 @@ def run_ingest(
     """
     with RunLock(settings.db_path, _command_name(paths, source_tag), wait=lock_wait) as lock:
         return _run_locked(paths, settings, wrap=wrap, progress=progress, flow_run_id=flow_run_id,
-                           lock=lock, source_tag=source_tag)
+                           lock=lock, source_tag=source_tag, runner=runner, runner_workers=runner_workers)
 
 
 def _command_name(paths: Sequence[str] | None, source_tag: str | None) -> str:
@@ -282,7 +338,8 @@ def _command_name(paths: Sequence[str] | None, source_tag: str | None) -> str:
 
 
 def _run_locked(paths, settings: Settings, *, wrap: Wrap, progress: Progress | None, flow_run_id: str | None,
-                lock: RunLock, source_tag: str | None) -> RunSummary:
+                lock: RunLock, source_tag: str | None, runner: "StageRunner | None" = None,
+                runner_workers: int = 1) -> RunSummary:
     inputs = tuple(paths) if paths else (SEEDS_DIR,)
     # issue 3: http(s) URLs are feeds; with no paths at all, every due source runs along with seeds/
     feed_urls, file_inputs, run_feeds = split_feed_urls(paths)
@@ -305,11 +362,13 @@ def _run_locked(paths, settings: Settings, *, wrap: Wrap, progress: Progress | N
             summary.counts.add(wrap(store_batch)(db, run_id, first, settings))
             summary.failures.extend(discovery.failures)
         html_files = sum(1 for f in discovery.files if Path(f).suffix.lower() in (".html", ".htm", ".json", ".jsonl"))
-        if html_files >= _MIN_ITEMS_FOR_POOL or run_feeds:  # issue 3: feeds bring HTML pages (the pool starts lazily)
+        if runner is None and (html_files >= _MIN_ITEMS_FOR_POOL or run_feeds):  # issue 3: feeds bring HTML pages (the pool starts lazily)
             executor = _pool(settings.clean_workers)
         size = settings.ingest.batch_size
         extract_events = EventStage(settings, wrap)  # issue 5
-        for start in range(0, total, size):
+        if runner is not None:  # issue 6: cleaning and events scaled out (wiredesk.scaleout), not the loop below
+            _ingest_files_scaled(discovery.files, run_id, settings, summary, wrap, progress, runner, runner_workers)
+        for start in range(0, total if runner is None else 0, size):
             chunk = discovery.files[start:start + size]
             loaded = wrap(load_batch)(chunk, settings)
             plan = wrap(plan_batch)(db, loaded.items)
@@ -325,7 +384,8 @@ def _run_locked(paths, settings: Settings, *, wrap: Wrap, progress: Progress | N
             from wiredesk.feeds.stage import ingest_feeds
 
             fed = ingest_feeds(db, run_id, feed_urls, settings, wrap=wrap, executor=executor,
-                               extract_events=extract_events, source_tag=source_tag)
+                               extract_events=extract_events, source_tag=source_tag,
+                               process=_scaled_process(runner, settings, runner_workers))
             summary.counts.add(fed.counts)
             summary.failures.extend(fed.failures)
         wrap(refresh_search)(db, run_id)  # issue 6: the search index is current after every run

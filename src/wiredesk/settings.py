@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -127,6 +128,23 @@ class FeedSettings:
     max_entries_per_feed: int = 1000
 
 
+# --- runner (issue 6, scale-out) ---
+@dataclass(frozen=True)
+class RunnerSettings:
+    """Where the flow runs its CPU-heavy work (cleaning, event extraction); see docs/scaling.md.
+
+    Only the Prefect flow uses this: ``wiredesk run --no-prefect`` always works in its own process.
+    """
+
+    #: "default": in the flow's process (cleaning pool of ``ingest.workers``); "dask": Dask worker processes
+    kind: str = "default"
+    #: Dask worker processes of the local cluster a run starts; 0 = one per CPU core (ignored with ``address``)
+    workers: int = 0
+    #: address of a running Dask scheduler (e.g. "tcp://10.0.0.5:8786") instead of starting a local cluster
+    address: str = ""
+# --- end runner ---
+
+
 # -- scheduled operation (issue 6, ops) ---------------------------------------------------------------
 
 
@@ -160,6 +178,7 @@ class Settings:
     http: HttpSettings = field(default_factory=HttpSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    runner: RunnerSettings = field(default_factory=RunnerSettings)  # issue 6
 
     @property
     def clean_workers(self) -> int:
@@ -168,7 +187,7 @@ class Settings:
 
 _SECTIONS: dict[str, type] = {
     "ingest": IngestSettings, "clean": CleanSettings, "dedup": DedupSettings, "events": EventsSettings,
-    "http": HttpSettings, "feeds": FeedSettings, "serve": ServeSettings,
+    "http": HttpSettings, "feeds": FeedSettings, "serve": ServeSettings, "runner": RunnerSettings,
 }
 _POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars", "group_window_days",
              "connect_timeout", "read_timeout", "total_timeout", "max_bytes", "max_decoded_bytes",
@@ -212,6 +231,8 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
         out[key] = value
     if section == "events" and out.get("backend", "auto") not in ("auto", "spacy", "rules"):
         raise ConfigError(f"setting 'events.backend' must be auto, spacy or rules, got {out['backend']!r}")
+    if section == "runner":  # issue 6
+        _check_runner(out)
     if section == "http" and "allow_networks" in out:  # issue 3: validate the CIDRs now, naming the key
         from wiredesk.netguard import AddressPolicy
 
@@ -228,6 +249,17 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
         if bad:
             raise ConfigError(f"setting 'dedup.roles' has unknown role(s) {bad}; roles are {list(ROLES)}")
     return cls(**out)  # a dataclass's own __post_init__ may reject a combination (ConfigError names the keys)
+
+
+def _check_runner(out: dict[str, Any]) -> None:
+    kind = out.get("kind", "default")
+    if kind not in ("default", "dask"):
+        raise ConfigError(f"setting 'runner.kind' must be default or dask, got {kind!r}")
+    address = out.get("address", "")
+    if address and kind != "dask":
+        raise ConfigError("setting 'runner.address' needs runner.kind = \"dask\"")
+    if address and not re.fullmatch(r"(tcp|tls|inproc|ucx|ws|wss)://\S+", address):
+        raise ConfigError(f"setting 'runner.address' must be a Dask scheduler address like tcp://HOST:8786, got {address!r}")
 
 
 def settings_from_dict(data: dict[str, Any]) -> Settings:

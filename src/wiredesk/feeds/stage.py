@@ -125,11 +125,13 @@ def _utcnow() -> datetime:
 
 def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Settings, *,
                  wrap: Callable, executor: Executor | None = None,
-                 extract_events: Callable | None = None, source_tag: str | None = None) -> FeedRunResult:
+                 extract_events: Callable | None = None, source_tag: str | None = None,
+                 process: Callable | None = None) -> FeedRunResult:
     """Run the feed stages for ``urls`` (or all due sources when empty) into run ``run_id``.
 
     ``extract_events`` (``pipeline.EventStage``, issue 5) turns each cleaned batch into event extractions.
-    ``source_tag``: only the due sources carrying this tag (a source group's scheduled run)."""
+    ``source_tag``: only the due sources carrying this tag (a source group's scheduled run).
+    ``process`` (issue 6), when given, replaces clean and events: items to clean → ``wiredesk.scaleout.Processed``."""
     from wiredesk import pipeline  # the common plan/clean/store stages
 
     result = FeedRunResult()
@@ -148,10 +150,14 @@ def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Setti
         result.articles += sum(1 for r in runs for f in r.fetches if f.purpose == "article" and f.status == 200)
         for fb in feed_batches(runs, settings.ingest.batch_size):
             plan = wrap(pipeline.plan_batch)(db_path, fb.items)
-            cleaned = wrap(pipeline.clean_batch)(plan.todo, settings, executor)
+            if process is not None:  # issue 6: cleaning and events on the run's task runner
+                done = process(plan.todo)
+                cleaned, events = pipeline.Cleaned(done.articles, done.failures), done.events
+            else:
+                cleaned = wrap(pipeline.clean_batch)(plan.todo, settings, executor)
+                events = extract_events(cleaned) if extract_events is not None else ()
             batch = Batch(cleaned=cleaned.articles, unchanged=plan.unchanged,
-                          failures=fb.failures + cleaned.failures, feeds=fb.feeds,
-                          events=extract_events(cleaned) if extract_events is not None else ())
+                          failures=fb.failures + cleaned.failures, feeds=fb.feeds, events=events)
             result.counts.add(wrap(pipeline.store_batch)(db_path, run_id, batch, settings))
             result.failures.extend(batch.failures)
     if rows:
