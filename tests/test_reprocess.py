@@ -9,9 +9,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import shutil
-import threading
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
@@ -25,6 +23,7 @@ from wiredesk.reprocess import run_reprocess
 from wiredesk.settings import CleanSettings, DedupSettings, EventsSettings, IngestSettings, Settings
 
 from conftest import SEEDS, corpus_dir
+from feeds.conftest import LocalServer, static
 
 AP = "ap-yahoo-2019-12-31-baghdad-embassy.txt"
 SUN = "the-sun-2019-12-31-baghdad-embassy.txt"
@@ -229,49 +228,33 @@ def test_a_failure_inside_a_batch_leaves_its_documents_as_they_were(seeds, db):
 def test_reprocess_of_feed_articles_uses_no_network_and_keeps_the_feed_metadata(tmp_path):
     text = (SEEDS / AP).read_text(encoding="utf-8")
     body = "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
-    pages = {"/robots.txt": (b"User-agent: *\nAllow: /\n", "text/plain"),
-             "/a/1": (f"<html><body><article>{body}</article></body></html>".encode(), "text/html; charset=utf-8")}
-    hits = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            hits.append(self.path)
-            content, ctype = pages.get(self.path, (b"", None))
-            self.send_response(200 if ctype else 404)
-            if ctype:
-                self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    pages["/feed"] = (f"<rss version='2.0'><channel><title>Wire</title><item><title>Embassy stormed</title>"
-                      f"<link>{base}/a/1</link><guid>a1</guid><pubDate>Tue, 31 Dec 2019 15:00:00 GMT</pubDate>"
-                      f"</item></channel></rss>".encode(), "application/rss+xml")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = LocalServer()
+    server.route("/robots.txt", static(b"User-agent: *\nAllow: /\n", "text/plain"))
+    page = server.route("/a/1", static(f"<html><body><article>{body}</article></body></html>".encode(),
+                                       "text/html; charset=utf-8"))
+    feed = server.route("/feed", static(
+        f"<rss version='2.0'><channel><title>Wire</title><item><title>Embassy stormed</title>"
+        f"<link>{page}</link><guid>a1</guid><pubDate>Tue, 31 Dec 2019 15:00:00 GMT</pubDate>"
+        f"</item></channel></rss>".encode()))
+    server.thread.start()
     config = tmp_path / "wiredesk.toml"
     db = str(tmp_path / "feed.duckdb")
     config.write_text(f'[database]\npath = "{db}"\n[http]\nallow_networks = ["127.0.0.1/32"]\nper_host_delay = 0\n'
                       f'total_timeout = 10\n[feeds]\nsources_file = "{tmp_path / "none.toml"}"\n[ingest]\nworkers = 1\n'
                       '[events]\nbackend = "rules"\n')
     try:
-        assert main(["run", f"{base}/feed", "--config", str(config), "--no-prefect", "-q"]) == 0
+        assert main(["run", feed, "--config", str(config), "--no-prefect", "-q"]) == 0
     finally:
-        server.shutdown()
-        server.server_close()
-    fetched = len(hits)
+        server.httpd.shutdown()
+        server.httpd.server_close()
+    fetched = len(server.requests)
     assert query(db, "SELECT title, published_at FROM documents") == [
         ("Embassy stormed", datetime(2019, 12, 31, 15, tzinfo=timezone.utc))]
 
     assert main(["reprocess", "--config", str(config), "-q"]) == 0  # the server is gone
     assert main(["reprocess", "--config", str(config), "-q", "--stage", "dedup"]) == 0
 
-    assert len(hits) == fetched
+    assert len(server.requests) == fetched
     assert query(db, "SELECT count(*) FROM fetches WHERE run_id > 1") == [(0,)]
     # the feed's title and date were supplied with the item: a re-clean of the bare page keeps them
     assert query(db, "SELECT title, published_at FROM documents") == [
