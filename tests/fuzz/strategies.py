@@ -8,10 +8,11 @@ declarations, NULs, stray CDATA ends, BOMs, lone surrogates' bytes, huge numbers
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from hypothesis import strategies as st
+
+from conftest import corpus_dir  # tests/conftest.py: the one place that knows where the corpus lives
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -60,7 +61,7 @@ HOSTILE_FRAGMENTS = [
 
 def corpus_documents(limit: int = 200) -> list[bytes]:
     """gofeed's test feeds from the shared corpus (when present), the first ``limit`` by path."""
-    root = Path(os.environ.get("WIREDESK_CORPUS") or REPO.parent / "shared" / "corpus") / "gofeed"
+    root = corpus_dir() / "gofeed"
     if not root.is_dir():
         return []
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".xml", ".json", ".rss", ".atom"))
