@@ -17,10 +17,12 @@ from pathlib import Path
 
 import duckdb
 
+from wiredesk.store.access import READ_WAIT_SECONDS
+
 StrPath = str | PathLike
 
 
-def connect(path: StrPath = "wiredesk.duckdb", wait: float = 30.0) -> duckdb.DuckDBPyConnection:
+def connect(path: StrPath = "wiredesk.duckdb", wait: float = READ_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
     """Open a wiredesk database read-only and return a DuckDB connection.
 
     Read-only is the contract for readers (notebooks, pandas, polars): only a pipeline run writes.
