@@ -18,7 +18,6 @@ import re
 from typing import Protocol
 
 import trafilatura
-from lxml import etree
 from trafilatura.utils import load_html
 
 from wiredesk.dates import parse_published
@@ -26,6 +25,7 @@ from wiredesk.errors import CleanError
 from wiredesk.models import Article, InputItem, Paragraph
 from wiredesk.normalize import normalize_for_match, scrub_surrogates
 from wiredesk.paragraphs import assign_roles, paragraphs_from_text
+from wiredesk.textblocks import figure_anchors, place_captions, tree_blocks
 from wiredesk.version import PARAGRAPHS_VERSION
 
 
@@ -64,8 +64,6 @@ def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, *
 
 # The original publication date with its time when the page gives one (htmldate's default is date only).
 _DATE_PARAMS = {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
-# Block elements of trafilatura's output tree that carry text, in reading order.
-_BLOCK_TAGS = {"p", "head", "quote", "item", "row", "code"}
 _LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
 _META_LANG = re.compile(
     r"""<meta\b[^>]*?(?:http-equiv\s*=\s*["']content-language["']|property\s*=\s*["']og:locale["'])"""
@@ -81,49 +79,6 @@ def page_language(html: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def figure_captions(tree) -> dict[str, str]:
-    """``image src -> caption`` for every ``<figure>`` with an image and a ``<figcaption>``.
-
-    trafilatura keeps an image's place in the text (``<graphic src>``) but drops its caption, and
-    captions matter here: they are news text that often repeats the body.
-    """
-    captions = {}
-    for fig in tree.iter("figure"):
-        img = next(fig.iter("img"), None)
-        cap = next(fig.iter("figcaption"), None)
-        if img is not None and cap is not None and img.get("src"):
-            text = " ".join("".join(cap.itertext()).split())
-            if text:
-                captions[img.get("src")] = text
-    return captions
-
-
-def _blocks(body: etree._Element, captions: dict[str, str]) -> tuple[list[str], list[bool]]:
-    """Text blocks of trafilatura's body tree in reading order, and whether each is a figure caption."""
-    texts: list[str] = []
-    is_caption: list[bool] = []
-    for el in body.iter():
-        if el.tag == "graphic":
-            caption = captions.get(el.get("src") or "")
-            if caption:
-                texts.append(caption)
-                is_caption.append(True)
-            continue
-        if el.tag not in _BLOCK_TAGS:
-            continue
-        # a <p> inside a list item or quote is reached through its parent block
-        if el.getparent() is not None and el.getparent().tag in _BLOCK_TAGS:
-            continue
-        if el.tag == "row":  # a table row reads as one line, cells separated as trafilatura's txt does
-            text = " | ".join(" ".join("".join(c.itertext()).split()) for c in el)
-        else:
-            text = " ".join("".join(el.itertext()).split())
-        if text.strip(" |"):
-            texts.append(text)
-            is_caption.append(False)
-    return texts, is_caption
-
-
 class HtmlCleaner:
     """trafilatura-based cleaner for HTML pages."""
 
@@ -137,14 +92,16 @@ class HtmlCleaner:
             tree = load_html(item.content)
             if tree is None:
                 raise CleanError("not_html", "the page could not be parsed as HTML")
-            captions = figure_captions(tree)  # before trafilatura prunes the tree
+            anchors = figure_anchors(tree)  # before trafilatura prunes the tree
             doc = trafilatura.bare_extraction(
                 tree,
                 url=item.meta.url,
                 with_metadata=True,
                 output_format="python",
                 include_comments=False,
-                include_images=True,  # keeps each image's place, so its caption lands in reading order
+                # images off: with them on, trafilatura takes teaser lists into the body; captions come
+                # back from the original page (wiredesk.textblocks)
+                include_images=False,
                 include_tables=self.include_tables,
                 favor_precision=self.favor_precision,
                 deduplicate=False,
@@ -156,7 +113,7 @@ class HtmlCleaner:
             raise CleanError("extract_failed", f"{type(exc).__name__}: {exc}") from exc
         if doc is None or doc.body is None:
             raise CleanError("no_text", "trafilatura found no article text")
-        texts, is_caption = _blocks(doc.body, captions)
+        texts, is_caption = place_captions(tree_blocks(doc.body), anchors)
         # the headline is metadata; trafilatura also returns it as the first heading block
         if texts and doc.title and normalize_for_match(texts[0]) == normalize_for_match(doc.title):
             texts, is_caption = texts[1:], is_caption[1:]
