@@ -25,7 +25,7 @@ from wiredesk.errors import CleanError
 from wiredesk.models import Article, InputItem, Paragraph
 from wiredesk.normalize import normalize_for_match, scrub_surrogates
 from wiredesk.paragraphs import assign_roles, paragraphs_from_text
-from wiredesk.textblocks import figure_anchors, place_captions, tree_blocks
+from wiredesk.textblocks import figure_anchors, link_texts, mark_links, place_captions, tree_blocks
 from wiredesk.version import PARAGRAPHS_VERSION
 
 
@@ -93,6 +93,7 @@ class HtmlCleaner:
             if tree is None:
                 raise CleanError("not_html", "the page could not be parsed as HTML")
             anchors = figure_anchors(tree)  # before trafilatura prunes the tree
+            links = link_texts(tree)
             doc = trafilatura.bare_extraction(
                 tree,
                 url=item.meta.url,
@@ -113,11 +114,11 @@ class HtmlCleaner:
             raise CleanError("extract_failed", f"{type(exc).__name__}: {exc}") from exc
         if doc is None or doc.body is None:
             raise CleanError("no_text", "trafilatura found no article text")
-        texts, is_caption = place_captions(tree_blocks(doc.body), anchors)
+        blocks = place_captions(mark_links(tree_blocks(doc.body), links), anchors)
         # the headline is metadata; trafilatura also returns it as the first heading block
-        if texts and doc.title and normalize_for_match(texts[0]) == normalize_for_match(doc.title):
-            texts, is_caption = texts[1:], is_caption[1:]
-        paragraphs = assign_roles(texts, is_caption)
+        if blocks and doc.title and normalize_for_match(blocks[0].text) == normalize_for_match(doc.title):
+            blocks = blocks[1:]
+        paragraphs = assign_roles(blocks)
         authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
         return _article(
             item,

@@ -20,11 +20,13 @@ extraction, ``wiredesk.paragraphs`` gives roles):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 from wiredesk.normalize import normalize_for_match
+from wiredesk.paragraphs import Block
 
 # Elements of trafilatura's output tree that are one paragraph each.
 BLOCK_TAGS = frozenset({"p", "head", "quote", "item", "row", "code"})
@@ -58,21 +60,24 @@ def _block_text(el: etree._Element) -> str:
     return _squash(_text(el))
 
 
-def tree_blocks(body: etree._Element) -> list[str]:
-    """Every text of trafilatura's body tree as blocks in reading order; loose text included."""
-    blocks: list[str] = []
+def tree_blocks(body: etree._Element) -> list[Block]:
+    """Every text of trafilatura's body tree as blocks in reading order; loose text included.
+
+    Link shares are filled in later by ``mark_links`` (from the original page's anchors).
+    """
+    blocks: list[Block] = []
     if body.tag not in _SKIPPED:  # trafilatura's fallback can hand back a bare <nav> as the "body"
         _collect(body, blocks)
-    return [b for b in blocks if b]
+    return [b for b in blocks if b.text]
 
 
-def _collect(container: etree._Element, blocks: list[str]) -> None:
+def _collect(container: etree._Element, blocks: list[Block]) -> None:
     loose = [container.text or ""]
 
     def flush() -> None:
         text = _squash("".join(loose))
         if text:
-            blocks.append(text)
+            blocks.append(Block(text))
         loose.clear()
 
     for child in container:
@@ -81,7 +86,7 @@ def _collect(container: etree._Element, blocks: list[str]) -> None:
             continue
         if child.tag in BLOCK_TAGS:
             flush()
-            blocks.append(_block_text(child))
+            blocks.append(Block(_block_text(child)))
         elif child.tag in ("list", "table", "div", "body", "graphic") or len(child):
             flush()
             _collect(child, blocks)
@@ -147,18 +152,17 @@ def figure_anchors(tree: etree._Element) -> list[FigureAnchor]:
     return anchors
 
 
-def place_captions(blocks: list[str], anchors: list[FigureAnchor]) -> tuple[list[str], list[bool]]:
-    """``blocks`` with each anchored caption inserted before the block it precedes on the page.
-
-    Returns the blocks and whether each is a caption. A caption whose following texts are not among the
-    blocks, or that is already one of the blocks, is left out.
+def place_captions(blocks: list[Block], anchors: list[FigureAnchor]) -> list[Block]:
+    """``blocks`` with each anchored caption (``caption=True``) inserted before the block it precedes on
+    the page. A caption whose following texts are not among the blocks, or that is already one of the
+    blocks, is left out.
     """
-    keys = [_key(b) for b in blocks]
+    keys = [_key(b.text) for b in blocks]
     index: dict[str, int] = {}
     for i, k in enumerate(keys):
         if len(k) >= _MIN_KEY_CHARS:
             index.setdefault(k, i)
-    present = {normalize_for_match(b) for b in blocks}
+    present = {normalize_for_match(b.text) for b in blocks}
     before: dict[int, list[str]] = {}
     for anchor in anchors:
         if normalize_for_match(anchor.caption) in present:
@@ -166,12 +170,40 @@ def place_captions(blocks: list[str], anchors: list[FigureAnchor]) -> tuple[list
         at = next((index[k] for k in anchor.following if k in index), None)
         if at is not None:
             before.setdefault(at, []).append(anchor.caption)
-    out: list[str] = []
-    is_caption: list[bool] = []
+    out: list[Block] = []
     for i, block in enumerate(blocks):
-        for caption in before.get(i, ()):
-            out.append(caption)
-            is_caption.append(True)
+        out.extend(Block(caption, caption=True) for caption in before.get(i, ()))
         out.append(block)
-        is_caption.append(False)
-    return out, is_caption
+    return out
+
+
+_LINK_MIN_CHARS = 8
+# "Lea también: <a>headline</a>", "Mehr zum Thema » <a>...</a>": a label, then the link
+_LABEL_SEPARATOR = re.compile(r"^(.{1,40}?)\s*[:：|»›>–—]\s*(.+)$")
+
+
+def link_texts(tree: etree._Element) -> frozenset[str]:
+    """``normalize_for_match`` keys of the texts of the page's links (``<a href>``), read before
+    trafilatura prunes the page: trafilatura's own link output (``include_links``) changes what it extracts
+    on about one page in twenty, so the link share of a block is found by matching texts instead."""
+    out = set()
+    for a in tree.iter("a"):
+        key = normalize_for_match(_text(a))
+        if len(key) >= _LINK_MIN_CHARS:
+            out.add(key)
+    return frozenset(out)
+
+
+def mark_links(blocks: list[Block], links: frozenset[str]) -> list[Block]:
+    """``blocks`` with ``link_share`` set: 1.0 for a block that is the whole text of a link, the linked part
+    for "label: link" blocks, 0 otherwise."""
+    out = []
+    for b in blocks:
+        key = normalize_for_match(b.text)
+        share = 0.0
+        if key in links:
+            share = 1.0
+        elif (m := _LABEL_SEPARATOR.match(key)) and m.group(2) in links:
+            share = len(m.group(2)) / len(key)
+        out.append(Block(b.text, b.caption, share) if share else b)
+    return out
