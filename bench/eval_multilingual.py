@@ -106,13 +106,14 @@ def page_text(html: bytes) -> str:
 
 
 def wiredesk(html: bytes, file: str):
-    """``(body text, [(role, text), ...])`` of wiredesk's cleaner, or ``("", [])`` when it finds no article."""
+    """``(body text, [(role, text), ...], language)`` of wiredesk's cleaner, or ``("", [], None)`` when it
+    finds no article."""
     item = InputItem(origin=file, kind="html", content=page_text(html), raw=html, raw_sha256="-", meta=ItemMeta())
     try:
         article = clean_item(item)
     except WiredeskError:
-        return "", []
-    return article.text, [(p.role, squash(p.text)) for p in article.paragraphs]
+        return "", [], None
+    return article.text, [(p.role, squash(p.text)) for p in article.paragraphs], article.language
 
 
 def bare(html: bytes, **options) -> str:
@@ -151,11 +152,12 @@ def evaluate(pages: list[dict], cache: Path | None) -> list[dict]:
     bare_cache = cached.get(key, {})
     rows = []
     for p in pages:
-        text, paras = wiredesk(p["html"], p["file"])
+        text, paras, language = wiredesk(p["html"], p["file"])
         if p["url"] not in bare_cache:
             bare_cache[p["url"]] = [bare(p["html"]), bare(p["html"], include_comments=False)]
         default, no_comments = bare_cache[p["url"]]
-        rows.append({"page": p, "texts": dict(zip(SYSTEMS, (text, default, no_comments))), "paragraphs": paras})
+        rows.append({"page": p, "texts": dict(zip(SYSTEMS, (text, default, no_comments))), "paragraphs": paras,
+                     "language": language})
     if cache:
         cache.write_text(json.dumps({key: bare_cache}))
     return rows
@@ -199,7 +201,12 @@ def print_split(name: str, rows: list[dict], min_pages: int) -> dict:
     for kind, c in roles.items():
         print(f"| `{kind}` ({sum(c.values())}) | " + " | ".join(str(c[k]) for k in
               ("body", "caption", "credit", "boilerplate", "absent")) + " |")
-    return {"scores": result, "roles": {k: dict(v) for k, v in roles.items()}}
+    agree = sum(r["language"] == r["page"]["lang"] for r in rows)
+    missing = sum(r["language"] is None for r in rows)
+    print(f"\nDocument language (wiredesk's ``documents.language`` vs the language of the page's `with` snippets): "
+          f"{agree} of {len(rows)} agree ({agree / max(1, len(rows)):.1%}), {missing} without a language.")
+    return {"scores": result, "roles": {k: dict(v) for k, v in roles.items()},
+            "language": {"agree": agree, "pages": len(rows), "none": missing}}
 
 
 def show_failures(rows: list[dict], limit: int) -> None:

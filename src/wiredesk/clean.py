@@ -2,11 +2,13 @@
 
 Two cleaners sit behind one small protocol:
 
-- ``HtmlCleaner`` runs trafilatura (main text and metadata: title, authors, date, site name; language
-  from the page's own declaration), then hands trafilatura's text blocks to ``wiredesk.paragraphs``.
+- ``HtmlCleaner`` runs trafilatura (main text and metadata: title, authors, date, site name), reads its
+  whole output tree into text blocks and puts figure captions back in place (``wiredesk.textblocks``),
+  then hands the blocks to ``wiredesk.paragraphs`` for roles.
 - ``TextCleaner`` handles plain text and Markdown: same paragraph roles, same normalization.
 
-Metadata supplied with the item (sidecar, front matter, JSON fields) wins over what the page says.
+Metadata supplied with the item (sidecar, front matter, JSON fields) wins over what the page says. Every
+document gets a language (``wiredesk.language``): supplied, else declared by the page, else detected.
 Cleaners are pure functions of the item: no database, no network, no global state (trafilatura's own
 deduplication cache is left off; see its issue #778).
 """
@@ -22,6 +24,7 @@ from trafilatura.utils import load_html
 
 from wiredesk.dates import parse_published
 from wiredesk.errors import CleanError
+from wiredesk.language import document_language
 from wiredesk.models import Article, InputItem, Paragraph
 from wiredesk.normalize import normalize_for_match, scrub_surrogates
 from wiredesk.paragraphs import assign_roles, paragraphs_from_text
@@ -46,6 +49,8 @@ def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, *
     if not any(p.role == "body" for p in paragraphs):
         raise CleanError("no_text", "no body text found")
     meta = item.meta
+    body = "\n\n".join(p.text for p in paragraphs if p.role == "body")
+    language = document_language(body, supplied=meta.language, declared=found.get("language"))
     return Article(
         origin=item.origin,
         doc_key=item.doc_key,
@@ -56,7 +61,7 @@ def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, *
         authors=meta.authors or tuple(found.get("authors") or ()),
         source=meta.source or found.get("source"),
         published_at=meta.published_at or found.get("published_at"),
-        language=meta.language or found.get("language"),
+        language=language.code,
         paragraphs=paragraphs,
         cleaner=cleaner,
     )

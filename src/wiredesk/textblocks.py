@@ -4,11 +4,12 @@ Two jobs, both pure functions of lxml trees (no trafilatura call, no roles: ``wi
 extraction, ``wiredesk.paragraphs`` gives roles):
 
 1. ``tree_blocks`` reads every piece of text of trafilatura's body tree, in reading order: block elements
-   (``p``, ``head``, ``item``, ``row``, ``code``, ``quote``) one block each, and the text trafilatura
-   leaves loose in a container (an element's leading text, the tail after a block, text around inline
-   ``hi``/``ref``/``lb``) as blocks of their own. Reading only block elements dropped that loose text
-   (issue 16: a German page lost 195 of its 269 article words). Line breaks and nested blocks become
-   spaces, so words on both sides of a ``<lb/>`` are not glued together.
+   (``p``, ``head``, ``item``, ``row``, ``code``, ``quote``) one block each, blocks nested in blocks on
+   their own, and the text trafilatura leaves loose in a container (an element's leading text, the tail
+   after a block, text around inline ``hi``/``ref``) as blocks of their own. Reading only block elements
+   dropped that loose text (issue 16: a German page lost 195 of its 269 article words). A single line
+   break is a space, so words on both sides of a ``<lb/>`` are not glued together; a double one ends the
+   paragraph (pages that write paragraphs as ``text<br><br>text``).
 2. ``figure_anchors`` + ``place_captions`` put figure captions back where the figure stands. trafilatura's
    ``include_images=True`` would keep each image's place, but it also changes what trafilatura takes as
    the article: related-article lists, most-read rankings and timelines of teaser images came into the
@@ -34,6 +35,7 @@ BLOCK_TAGS = frozenset({"p", "head", "quote", "item", "row", "code"})
 # Markup that says "navigation" when trafilatura falls back to the page's own elements (a page with only
 # a menu has no article).
 _SKIPPED = frozenset({"nav"})
+_CONTAINERS = frozenset({"list", "table", "div", "body", "graphic"})
 _SPACED = BLOCK_TAGS | {"lb", "list", "table", "cell", "graphic", "div"}
 
 
@@ -71,8 +73,16 @@ def tree_blocks(body: etree._Element) -> list[Block]:
     return [b for b in blocks if b.text]
 
 
+def _has_blocks(el: etree._Element) -> bool:
+    return any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in el.iterdescendants())
+
+
 def _collect(container: etree._Element, blocks: list[Block]) -> None:
+    """Blocks of ``container``: its own text up to each nested block, the nested blocks (recursively), the
+    tails after them; a double line break (``<lb/><lb/>``, pages that use ``<br><br>`` for paragraphs)
+    also ends a block."""
     loose = [container.text or ""]
+    lb_at = -1  # index in ``loose`` just after the last <lb/>, to spot a second one with nothing between
 
     def flush() -> None:
         text = _squash("".join(loose))
@@ -84,14 +94,19 @@ def _collect(container: etree._Element, blocks: list[Block]) -> None:
         if not isinstance(child.tag, str) or child.tag in _SKIPPED:
             loose.append(child.tail or "")
             continue
-        if child.tag in BLOCK_TAGS:
+        if child.tag in ("row", "code"):  # one line each, whatever is inside
             flush()
             blocks.append(Block(_block_text(child)))
-        elif child.tag in ("list", "table", "div", "body", "graphic") or len(child):
+        elif child.tag in BLOCK_TAGS or child.tag in _CONTAINERS or _has_blocks(child):
             flush()
             _collect(child, blocks)
         elif child.tag == "lb":
-            loose.append(" ")
+            if lb_at >= 0 and not "".join(loose[lb_at:]).strip():
+                flush()
+                lb_at = -1
+            else:
+                loose.append(" ")
+                lb_at = len(loose)
         else:  # inline markup (hi, ref, del, ...): part of the loose text around it
             loose.append(_text(child))
         loose.append(child.tail or "")
