@@ -27,6 +27,20 @@ from wiredesk.normalize import normalize_for_match
 #: How many words a "lead" or "prefix" paragraph may have: furniture is short, article sentences are not.
 LEAD_MAX_WORDS = 40
 PREFIX_MAX_WORDS = 12
+AGENCY_MAX_WORDS = 7
+SOCIAL_MAX_WORDS = 45
+# Names of social networks and app stores are the same in every language: a short paragraph naming three
+# of them, or two and an @handle, is a "follow us" box, not article text.
+_SOCIAL = re.compile(r"\b(twitter|facebook|instagram|telegram|whatsapp|youtube|tiktok|linkedin|threads|mastodon|"
+                     r"bluesky|pinterest|snapchat|google news|apple news|app store|google play|ios|android)\b", re.I)
+_HANDLE = re.compile(r"(?<![\w.])@\w{2,}")
+
+
+def _is_social_call(text: str) -> bool:
+    if len(text.split()) > SOCIAL_MAX_WORDS:
+        return False
+    names = {m.casefold() for m in _SOCIAL.findall(text)}
+    return len(names) >= 3 or (len(names) >= 2 and bool(_HANDLE.search(text)))
 _TRAILING = " \t:：.…»›>|-–—"
 
 
@@ -48,12 +62,23 @@ class FurnitureRules:
     lead: re.Pattern
     prefix: re.Pattern
     credit_words: tuple[str, ...]
+    agencies: frozenset[str]
+
+    def is_agency_credit(self, text: str) -> bool:
+        """A short line of names joined by "/" or "|" with a picture agency among them ("AFP / MARCO
+        BERTORELLO", "aja/PAP", "dpa"): a credit standing alone."""
+        if len(text.split()) > AGENCY_MAX_WORDS or text.rstrip().endswith((".", "!", "?", ":", ",")):
+            return False
+        parts = [" ".join(p.split()).casefold() for p in re.split(r"[/|]", text)]
+        return any(p in self.agencies for p in parts)
 
     def reason(self, text: str) -> str | None:
-        """The reason ``text`` is page furniture by the phrase list, or ``None`` if it is not."""
+        """The reason ``text`` is page furniture by the phrase list or a social-media call, or ``None``."""
         key = _line_key(text)
         if key in self.lines:
             return self.lines[key].reason
+        if _is_social_call(text):
+            return "social media call (follow us, join our channel)"
         words = len(text.split())
         if words <= LEAD_MAX_WORDS and (m := self.lead.match(text)):
             return self._row_reason(m.group(1))
@@ -81,9 +106,9 @@ def parse_rules(text: str) -> FurnitureRules:
     rows = tuple(FurnitureRow(**{k: (v or "").strip() for k, v in r.items()})
                  for r in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
     for r in rows:
-        if r.role not in ("boilerplate", "credit") or r.match not in ("line", "lead", "prefix", "word"):
+        if r.role not in ("boilerplate", "credit") or r.match not in ("line", "lead", "prefix", "word", "agency"):
             raise ValueError(f"furniture row with unknown role or match: {r}")
-        if (r.role == "credit") != (r.match == "word") or not r.text or not r.reason:
+        if (r.role == "credit") != (r.match in ("word", "agency")) or not r.text or not r.reason:
             raise ValueError(f"furniture row is incomplete or inconsistent: {r}")
     furniture = [r for r in rows if r.role == "boilerplate"]
     lead = [r.text for r in furniture if r.match == "lead"]
@@ -94,7 +119,8 @@ def parse_rules(text: str) -> FurnitureRules:
         # the phrase, then a separator (or nothing at all, handled by ``lines``)
         lead=re.compile(rf"^\s*({_alternation(lead)})\s*[:：|»›>–—-]", re.I),
         prefix=re.compile(rf"^\s*({_alternation(prefix)})\s", re.I),
-        credit_words=tuple(r.text for r in rows if r.role == "credit"),
+        credit_words=tuple(r.text for r in rows if r.match == "word"),
+        agencies=frozenset(r.text.casefold() for r in rows if r.match == "agency"),
     )
 
 

@@ -113,7 +113,7 @@ def split_credit(text: str) -> tuple[str, str] | None:
 def _credit_alone(text: str) -> str | None:
     m = _ALONE_CREDIT.match(text)
     if not m:
-        return None
+        return text if RULES.is_agency_credit(text) else None
     credit = (m.group("credit") or m.group("whole")).strip()
     return credit if _plausible_credit(credit) else None
 
