@@ -37,7 +37,7 @@ _HANDLE = re.compile(r"(?<![\w.])@\w{2,}")
 
 
 def _is_social_call(text: str) -> bool:
-    if len(text.split()) > SOCIAL_MAX_WORDS:
+    if len(text) > SOCIAL_MAX_WORDS * 12 or len(text.split()) > SOCIAL_MAX_WORDS:
         return False
     names = {m.casefold() for m in _SOCIAL.findall(text)}
     return len(names) >= 3 or (len(names) >= 2 and bool(_HANDLE.search(text)))

@@ -136,35 +136,34 @@ def figure_anchors(tree: etree._Element) -> list[FigureAnchor]:
     """Each ``<figure>`` with a ``<figcaption>`` on the page, with the texts that follow it.
 
     Read from the page as loaded, before trafilatura prunes it. A figure with no image is kept too
-    (pages lazy-load images through scripts); captions repeated on the page count once.
+    (pages lazy-load images through scripts); captions repeated on the page count once. Texts are keyed
+    only while a figure waits for its followers, so pages without captions cost one search.
     """
-    events: list[tuple[str, str]] = []  # ("figure", caption) or ("text", key), in document order
+    if tree.find(".//figcaption") is None:
+        return []
+    anchors: list[tuple[str, list[str]]] = []
+    waiting: list[list[str]] = []  # following-text lists still short of _LOOKAHEAD
+    seen: set[str] = set()
     skip: set = set()
     for el in tree.iter():
-        if el in skip or not isinstance(el.tag, str):
+        if not isinstance(el.tag, str) or el in skip:
             continue
         if el.tag == "figure":
             skip.update(el.iter())
+            waiting = []  # a figure ends the look-ahead of the figures before it
             cap = next(el.iter("figcaption"), None)
             text = _squash(_text(cap)) if cap is not None else ""
-            if text:
-                events.append(("figure", text))
-        elif el.tag in _SOURCE_TEXT_TAGS:
+            if text and text not in seen:
+                seen.add(text)
+                anchors.append((text, []))
+                waiting = [anchors[-1][1]]
+        elif waiting and el.tag in _SOURCE_TEXT_TAGS:
             key = _key(_text(el))
             if len(key) >= _MIN_KEY_CHARS:
-                events.append(("text", key))
-    anchors, seen = [], set()
-    for i, (kind, value) in enumerate(events):
-        if kind != "figure" or value in seen:
-            continue
-        seen.add(value)
-        following = []
-        for kind2, value2 in events[i + 1:]:
-            if kind2 == "figure" or len(following) == _LOOKAHEAD:
-                break
-            following.append(value2)
-        anchors.append(FigureAnchor(value, tuple(following)))
-    return anchors
+                for following in waiting:
+                    following.append(key)
+                waiting = [f for f in waiting if len(f) < _LOOKAHEAD]
+    return [FigureAnchor(caption, tuple(following)) for caption, following in anchors]
 
 
 def place_captions(blocks: list[Block], anchors: list[FigureAnchor]) -> list[Block]:
@@ -172,6 +171,8 @@ def place_captions(blocks: list[Block], anchors: list[FigureAnchor]) -> list[Blo
     the page. A caption whose following texts are not among the blocks, or that is already one of the
     blocks, is left out.
     """
+    if not anchors:
+        return blocks
     keys = [_key(b.text) for b in blocks]
     index: dict[str, int] = {}
     for i, k in enumerate(keys):
@@ -198,23 +199,30 @@ _LABEL_SEPARATOR = re.compile(r"^(.{1,40}?)\s*[:：|»›>–—]\s*(.+)$")
 
 
 def link_texts(tree: etree._Element) -> frozenset[str]:
-    """``normalize_for_match`` keys of the texts of the page's links (``<a href>``), read before
+    """Keys (whitespace collapsed, case folded) of the texts of the page's links (``<a href>``), read before
     trafilatura prunes the page: trafilatura's own link output (``include_links``) changes what it extracts
     on about one page in twenty, so the link share of a block is found by matching texts instead."""
     out = set()
     for a in tree.iter("a"):
-        key = normalize_for_match(_text(a))
+        key = _link_key("".join(a.itertext()))
         if len(key) >= _LINK_MIN_CHARS:
             out.add(key)
     return frozenset(out)
 
 
+def _link_key(text: str) -> str:
+    # cheaper than normalize_for_match: pages have hundreds of links, and both sides come from one page
+    return " ".join(text.split()).casefold()
+
+
 def mark_links(blocks: list[Block], links: frozenset[str]) -> list[Block]:
     """``blocks`` with ``link_share`` set: 1.0 for a block that is the whole text of a link, the linked part
     for "label: link" blocks, 0 otherwise."""
+    if not links:
+        return blocks
     out = []
     for b in blocks:
-        key = normalize_for_match(b.text)
+        key = _link_key(b.text)
         share = 0.0
         if key in links:
             share = 1.0
