@@ -5,6 +5,7 @@ import duckdb
 from wiredesk.pipeline import plan_items, run_ingest
 from wiredesk.models import InputItem
 from wiredesk.settings import IngestSettings, Settings
+from wiredesk.version import PARAGRAPHS_VERSION
 
 from conftest import DATA
 
@@ -46,7 +47,7 @@ def test_every_derived_row_records_the_code_that_made_it(seeds, db):
     cleaners = {r[0].split("+")[0].split("/")[0] for r in _q(db, "SELECT DISTINCT cleaner FROM documents")}
     assert cleaners == {"text", "trafilatura"}
     assert _q(db, "SELECT count(*) FROM documents WHERE pipeline_version NOT LIKE 'wiredesk/%'") == [(0,)]
-    assert _q(db, "SELECT DISTINCT derived_by FROM paragraphs") == [("paragraphs/1",)]
+    assert _q(db, "SELECT DISTINCT derived_by FROM paragraphs") == [(PARAGRAPHS_VERSION,)]
 
 
 def test_html_article_keeps_metadata_and_its_figure_caption(db):

@@ -83,6 +83,8 @@ _BOILERPLATE = [
         r"^(?:we use cookies|this site uses cookies)\b.{0,300}$",
     )
 ]
+#: A paragraph longer than this with a credit glued to its end stays body (the credit is split off).
+MAX_CAPTION_WORDS = 60
 _TERMINAL = re.compile(r"""[.!?:;…"'”’)\]]$""")
 _MAX_UNPUNCTUATED_CAPTION = 200
 
@@ -199,7 +201,9 @@ def assign_roles(blocks: Iterable[str | Block], caption_hints: Sequence[bool] | 
         split = split_credit(text)
         if split is not None:
             caption, credit = split
-            staged.append(("caption", caption, credit))
+            # a long paragraph with a stray credit at its end is article text that sat beside a picture
+            long_text = not hinted and len(caption.split()) > MAX_CAPTION_WORDS
+            staged.append(("body" if long_text else "caption", caption, credit))
         elif is_boilerplate(text) or (site_furniture and normalize_for_match(text) in site_furniture):
             staged.append(("boilerplate", text, None))
         elif _is_link_list(block, text) and _in_link_run(given, index):
