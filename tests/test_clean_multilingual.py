@@ -1,6 +1,9 @@
 """Cleaning for the world's news: all article text kept, captions in place without link lists, roles and
 furniture in many languages, and a language for every document. Pages are small ones the tests write."""
 
+import subprocess
+import sys
+
 import trafilatura
 
 from wiredesk.clean import clean_item
@@ -183,3 +186,21 @@ def test_html_without_a_declared_language_and_text_files_get_a_detected_language
                                          "years of repairs, and commuters crossed it within the hour.", encoding="utf-8")
     items = load_files(sorted(tmp_path.iterdir()), IngestSettings()).items
     assert sorted(clean_item(i).language for i in items) == ["de", "en"]
+
+
+def test_a_language_model_that_cannot_be_loaded_leaves_the_language_empty_and_the_document_cleaned():
+    # py3langid unpacks its model through a temporary file; with no room to write files (as on a full
+    # disk) the document must still be cleaned, only without a detected language
+    script = (
+        "import resource, signal\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))\n"
+        "from wiredesk.clean import clean_item\n"
+        "from wiredesk.models import InputItem\n"
+        f"text = {chr(10).join(DE)!r}\n"
+        "a = clean_item(InputItem(origin='a.txt', kind='text', content=text, raw=b'', raw_sha256='-'))\n"
+        "print(a.language, len(a.paragraphs))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["None", str(len(DE))]

@@ -7,13 +7,15 @@ detector is near certain of another language (templates that say ``lang="en"`` o
 common). Codes are normalised: ``en-US`` → ``en``, ``deu``/``ger`` → ``de``, legacy ``iw`` → ``he``;
 ``und``, ``mul``, ``x-default`` and anything unrecognisable → none.
 
-What it is not: it does no I/O and stores nothing; the detector's model ships inside the py3langid wheel
-and is loaded from it (no network), once per process.
+What it is not: it stores nothing and touches no network; the detector's model ships inside the
+py3langid wheel and is loaded from it once per process (py3langid unpacks it through a temporary file;
+if that fails, e.g. on a full disk, detection gives no language instead of failing the document).
 """
 
 from __future__ import annotations
 
 import functools
+import lzma
 import re
 from typing import NamedTuple
 
@@ -66,7 +68,8 @@ def normalize_language(value: str | None) -> str | None:
 @functools.cache
 def _identifier():
     """py3langid's identifier with normalised probabilities, from the model inside its wheel. Cached
-    because loading takes about half a second; it is read-only afterwards."""
+    because loading takes about half a second; it is read-only afterwards. A failed load raises and is
+    not cached, so the next document tries again."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -77,7 +80,13 @@ def detect_language(text: str) -> tuple[str | None, float]:
     sample = text[:DETECT_MAX_CHARS]
     if sum(c.isalpha() for c in sample[:200]) < DETECT_MIN_CHARS:
         return None, 0.0
-    code, probability = _identifier().classify(sample)
+    try:
+        identifier = _identifier()
+    except (OSError, ValueError, lzma.LZMAError):
+        # py3langid unpacks its model through a temporary file: on a full disk the load fails, and a
+        # document without a detected language is better than a document not cleaned at all
+        return None, 0.0
+    code, probability = identifier.classify(sample)
     return normalize_language(code), float(probability)
 
 
