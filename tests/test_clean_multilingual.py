@@ -188,9 +188,9 @@ def test_html_without_a_declared_language_and_text_files_get_a_detected_language
     assert sorted(clean_item(i).language for i in items) == ["de", "en"]
 
 
-def test_a_language_model_that_cannot_be_loaded_leaves_the_language_empty_and_the_document_cleaned():
-    # py3langid unpacks its model through a temporary file; with no room to write files (as on a full
-    # disk) the document must still be cleaned, only without a detected language
+def test_the_language_is_the_same_when_no_file_can_be_written_as_on_a_full_disk():
+    # py3langid unpacks its model through a temporary file; with no room to write files the model is read
+    # in memory instead, so a document cleaned during a full disk gets the language a clean run gives it
     script = (
         "import resource, signal\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
@@ -199,8 +199,7 @@ def test_a_language_model_that_cannot_be_loaded_leaves_the_language_empty_and_th
         "from wiredesk.models import InputItem\n"
         f"text = {chr(10).join(DE)!r}\n"
         "a = clean_item(InputItem(origin='a.txt', kind='text', content=text, raw=b'', raw_sha256='-'))\n"
-        "print(a.language, len(a.paragraphs))\n"
+        "print(a.language)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["None", str(len(DE))]
+    assert (done.returncode, done.stdout.split()) == (0, ["de"]), done.stderr

@@ -8,8 +8,9 @@ common). Codes are normalised: ``en-US`` → ``en``, ``deu``/``ger`` → ``de``,
 ``und``, ``mul``, ``x-default`` and anything unrecognisable → none.
 
 What it is not: it stores nothing and touches no network; the detector's model ships inside the
-py3langid wheel and is loaded from it once per process (py3langid unpacks it through a temporary file;
-if that fails, e.g. on a full disk, detection gives no language instead of failing the document).
+py3langid wheel and is loaded from it once per process, from memory when no temporary file can be
+written (a full disk); if it cannot be loaded at all, cleaning the item fails with
+``CleanError("language_model")``, is recorded as a failure, and a later run cleans it again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import functools
 import lzma
 import re
 from typing import NamedTuple
+
+from wiredesk.errors import CleanError
 
 #: The text must have this many characters before the detector may overrule a declared language, and
 #: the detector must be this sure (normalised probability).
@@ -68,11 +71,39 @@ def normalize_language(value: str | None) -> str | None:
 @functools.cache
 def _identifier():
     """py3langid's identifier with normalised probabilities, from the model inside its wheel. Cached
-    because loading takes about half a second; it is read-only afterwards. A failed load raises and is
-    not cached, so the next document tries again."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    because loading takes about half a second; it is read-only afterwards.
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    py3langid unpacks the model (68 MB) through a temporary file, which keeps the peak memory down but
+    fails on a full disk; then the model is unpacked in memory instead (about 70 MiB more peak), so the
+    language never depends on free disk space. A load that fails both ways raises and is not cached.
+    """
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    try:
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    except OSError:
+        ptc, pc, classes, nextmove, row, output = _load_model_in_memory(MODEL_DIR / MODEL_FILE)
+        return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+
+
+_TYPECODES = {2: "H", 4: "I", 8: "L"}
+
+
+def _load_model_in_memory(path):
+    """py3langid 0.4's model file (an ``.npz`` inside LZMA) read without writing a file."""
+    import io
+    from array import array
+
+    import numpy as np
+
+    def as_array(values):
+        out = array(_TYPECODES[values.dtype.itemsize])
+        out.frombytes(memoryview(np.ascontiguousarray(values)).cast("B"))
+        return out
+
+    with np.load(io.BytesIO(lzma.decompress(path.read_bytes())), allow_pickle=False) as data:
+        return (np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
+                as_array(data["nextmove"]), as_array(data["nextmove_row"]), data["out_feat"].tolist())
 
 
 def detect_language(text: str) -> tuple[str | None, float]:
@@ -82,10 +113,11 @@ def detect_language(text: str) -> tuple[str | None, float]:
         return None, 0.0
     try:
         identifier = _identifier()
-    except (OSError, ValueError, lzma.LZMAError):
-        # py3langid unpacks its model through a temporary file: on a full disk the load fails, and a
-        # document without a detected language is better than a document not cleaned at all
-        return None, 0.0
+    except (OSError, ValueError, lzma.LZMAError) as exc:
+        # the model could not be loaded at all (not even in memory): the item fails as a whole (and a
+        # rerun cleans it again) rather than being stored without its language for good, since an
+        # unchanged item is never cleaned again
+        raise CleanError("language_model", f"the language model could not be loaded: {exc}") from exc
     code, probability = identifier.classify(sample)
     return normalize_language(code), float(probability)
 
@@ -93,7 +125,8 @@ def detect_language(text: str) -> tuple[str | None, float]:
 def document_language(text: str, *, supplied: str | None = None, declared: str | None = None) -> Language:
     """The document's language: supplied metadata, else the page's declaration, else detection on ``text``.
 
-    A declaration loses to the detector only on a long text the detector is near certain about.
+    A declaration loses to the detector only on a long text the detector is near certain about. Raises
+    ``CleanError("language_model")`` when the detector's model cannot be loaded.
     """
     if code := normalize_language(supplied):
         return Language(code, "supplied")
