@@ -31,12 +31,15 @@ from wiredesk.paragraphs import Block
 
 # Elements of trafilatura's output tree that are one paragraph each.
 BLOCK_TAGS = frozenset({"p", "head", "quote", "item", "row", "code"})
-# Elements whose text joins the surrounding text with a space, not glued to it.
 # Markup that says "navigation" when trafilatura falls back to the page's own elements (a page with only
 # a menu has no article).
 _SKIPPED = frozenset({"nav"})
+# Elements of trafilatura's tree that hold blocks rather than being one.
 _CONTAINERS = frozenset({"list", "table", "div", "body", "graphic"})
-_SPACED = BLOCK_TAGS | {"lb", "list", "table", "cell", "graphic", "div"}
+# Elements whose text joins the surrounding text with a space, not glued to it: trafilatura's, and the
+# HTML ones met when reading captions on the original page.
+_SPACED = BLOCK_TAGS | {"lb", "list", "table", "cell", "graphic", "div", "br", "li", "td", "th", "tr", "span",
+                        "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "small", "cite"}
 
 
 def _text(el: etree._Element) -> str:
