@@ -44,7 +44,7 @@ sys.path.insert(0, str(HERE))
 from make_dedup_pairs import make_near, make_partial, sentences  # noqa: E402
 
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
-from wiredesk.normalize import match_hash  # noqa: E402
+from wiredesk.domain.normalize import match_hash  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
 from wiredesk.store.near_links import link_near  # noqa: E402
 

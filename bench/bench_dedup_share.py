@@ -24,7 +24,7 @@ from aeb import aeb_pages, machine, write_pages  # noqa: E402
 
 import wiredesk.store.writer as writer  # noqa: E402
 from wiredesk.pipeline import run_ingest  # noqa: E402
-from wiredesk.settings import IngestSettings, Settings  # noqa: E402
+from wiredesk.domain.settings import IngestSettings, Settings  # noqa: E402
 
 
 def main() -> None:

@@ -63,7 +63,7 @@ def extraction_speed(n_docs: int, repeat: int) -> dict:
 
 def end_to_end(limit: int) -> dict:
     from wiredesk.pipeline import run_ingest
-    from wiredesk.settings import EventsSettings, Settings, replace
+    from wiredesk.domain.settings import EventsSettings, Settings, replace
 
     html = corpus_dir().parent / "aeb" / "html"
     if not html.is_dir():

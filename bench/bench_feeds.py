@@ -37,7 +37,7 @@ from pathlib import Path
 import duckdb
 
 from wiredesk.pipeline import run_ingest
-from wiredesk.settings import HttpSettings, IngestSettings, Settings
+from wiredesk.domain.settings import HttpSettings, IngestSettings, Settings
 
 
 from corpus_path import corpus_dir  # noqa: E402

@@ -25,7 +25,7 @@ from aeb import aeb_pages, machine, write_pages  # noqa: E402
 
 from wiredesk.pipeline import run_ingest  # noqa: E402
 from wiredesk.reprocess import run_reprocess  # noqa: E402
-from wiredesk.settings import CleanSettings, EventsSettings, IngestSettings, Settings  # noqa: E402
+from wiredesk.domain.settings import CleanSettings, EventsSettings, IngestSettings, Settings  # noqa: E402
 
 
 def main() -> None:

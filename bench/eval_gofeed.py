@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from wiredesk.errors import FeedError
+from wiredesk.domain.errors import FeedError
 from wiredesk.feeds import parse_feed
 from wiredesk.feeds.model import FeedEntry, ParsedFeed, parse_date
 

@@ -31,13 +31,13 @@ sys.path.insert(0, str(REPO / "tests"))
 
 with atheris.instrument_imports():
     from wiredesk.clean import HtmlCleaner
-    from wiredesk.errors import BadInputError, CleanError, FeedError
+    from wiredesk.domain.errors import BadInputError, CleanError, FeedError
     from wiredesk.feeds.collect import decode_html
     from wiredesk.feeds.opml import parse_opml
     from wiredesk.feeds.parse import parse_feed
     from wiredesk.feeds.sitemap import parse_sitemap
     from wiredesk.files import decode, record_to_item, split_front_matter
-    from wiredesk.models import InputItem, ItemMeta
+    from wiredesk.domain.models import InputItem, ItemMeta
 
 from fuzz.strategies import FEEDS, HTML, OPML, SITEMAP, SITEMAP_INDEX  # noqa: E402
 

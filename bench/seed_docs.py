@@ -12,7 +12,7 @@ from pathlib import Path
 from wiredesk.clean import clean_item
 from wiredesk.events.model import DocumentInput
 from wiredesk.files import load_files
-from wiredesk.settings import IngestSettings
+from wiredesk.domain.settings import IngestSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 #: short name used by the gold file → file name in seeds/

@@ -21,7 +21,7 @@ from wiredesk import pipeline, scaleout
 from wiredesk.feeds import stage as feed_stage
 from wiredesk.output import format_progress
 from wiredesk.report import run_report_markdown
-from wiredesk.settings import load_settings, replace
+from wiredesk.domain.settings import load_settings, replace
 from wiredesk_flows.runners import stage_runner
 
 

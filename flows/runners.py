@@ -14,8 +14,8 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from wiredesk.errors import ConfigError
-from wiredesk.settings import RunnerSettings
+from wiredesk.domain.errors import ConfigError
+from wiredesk.domain.settings import RunnerSettings
 
 
 class TaskRunnerStages:

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from wiredesk.cli import build_parser, main
-from wiredesk.settings import Settings
+from wiredesk.domain.settings import Settings
 
 from conftest import REPO
 

@@ -5,9 +5,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from wiredesk.errors import MissingPathError
+from wiredesk.domain.errors import MissingPathError
 from wiredesk.files import discover, load_files
-from wiredesk.settings import IngestSettings
+from wiredesk.domain.settings import IngestSettings
 
 from conftest import DATA, SEEDS
 
@@ -156,7 +156,7 @@ def test_lone_surrogates_in_json_become_replacement_characters_not_a_crashed_run
     # Regression (found by fuzzing): "\ud800" in a JSON record reached spaCy/DuckDB as a lone surrogate,
     # which no UTF-8 encoder accepts, and stopped the whole run with a traceback.
     from wiredesk.pipeline import run_ingest
-    from wiredesk.settings import Settings
+    from wiredesk.domain.settings import Settings
 
     path = tmp_path / "a.jsonl"
     path.write_text('{"text": "Bad \\ud800 surrogate in a record that is long enough to be news.", "title": "T\\udfff"}\n'

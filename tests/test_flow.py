@@ -31,7 +31,7 @@ def test_flow_rerun_is_idempotent(prefect_harness, seeds, db):
 def test_flow_with_bad_config_fails_with_the_config_error(prefect_harness, tmp_path, db):
     import pytest
 
-    from wiredesk.errors import ConfigError
+    from wiredesk.domain.errors import ConfigError
 
     cfg = tmp_path / "c.toml"
     cfg.write_text("[dedup]\nroles = ['body', 'sidebar']\n")

@@ -8,7 +8,7 @@ import json
 import duckdb
 
 from wiredesk.pipeline import run_ingest
-from wiredesk.settings import EventsSettings, IngestSettings, Settings
+from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings
 from wiredesk.store import Store
 from wiredesk.store.migrate import available_migrations
 

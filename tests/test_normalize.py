@@ -2,7 +2,7 @@
 
 from hypothesis import given, strategies as st
 
-from wiredesk.normalize import content_hash, match_hash, normalize_for_match, tidy_text
+from wiredesk.domain.normalize import content_hash, match_hash, normalize_for_match, tidy_text
 
 
 def test_quotes_dashes_whitespace_case_and_compatibility_forms_fold():

@@ -3,7 +3,7 @@
 from wiredesk.clean import clean_item
 from wiredesk.files import load_files
 from wiredesk.paragraphs import assign_roles, is_boilerplate, paragraphs_from_text, split_credit
-from wiredesk.settings import IngestSettings
+from wiredesk.domain.settings import IngestSettings
 
 from conftest import SEEDS
 

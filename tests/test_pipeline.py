@@ -3,8 +3,8 @@
 import duckdb
 
 from wiredesk.pipeline import plan_items, run_ingest
-from wiredesk.models import InputItem
-from wiredesk.settings import IngestSettings, Settings
+from wiredesk.domain.models import InputItem
+from wiredesk.domain.settings import IngestSettings, Settings
 
 from conftest import DATA
 

@@ -40,7 +40,7 @@ def test_every_python_api_example_runs_and_gives_what_it_promises(in_a_folder_wi
 
 def test_connect_refuses_a_missing_database_with_a_clear_error(tmp_path):
     import wiredesk
-    from wiredesk.errors import StoreError
+    from wiredesk.domain.errors import StoreError
 
     with pytest.raises(StoreError, match="no database at"):
         wiredesk.connect(tmp_path / "missing.duckdb")

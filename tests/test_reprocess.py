@@ -17,10 +17,10 @@ import pytest
 
 from wiredesk.clean import clean_item
 from wiredesk.cli import main
-from wiredesk.errors import StoreError
+from wiredesk.domain.errors import StoreError
 from wiredesk.pipeline import make_event_extractor, run_ingest
 from wiredesk.reprocess import run_reprocess
-from wiredesk.settings import CleanSettings, DedupSettings, EventsSettings, IngestSettings, Settings
+from wiredesk.domain.settings import CleanSettings, DedupSettings, EventsSettings, IngestSettings, Settings
 
 from conftest import SEEDS, corpus_dir
 from feeds.conftest import LocalServer, static

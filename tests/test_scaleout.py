@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from wiredesk.errors import ConfigError
+from wiredesk.domain.errors import ConfigError
 from wiredesk.pipeline import run_ingest
 from wiredesk.scaleout import InlineRunner, split_items
-from wiredesk.settings import EventsSettings, IngestSettings, Settings, replace, settings_from_dict
+from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings, replace, settings_from_dict
 
 from conftest import DATA, corpus_dir
 

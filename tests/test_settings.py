@@ -2,8 +2,8 @@
 
 import pytest
 
-from wiredesk.errors import ConfigError
-from wiredesk.settings import Settings, load_settings, settings_from_dict
+from wiredesk.domain.errors import ConfigError
+from wiredesk.domain.settings import Settings, load_settings, settings_from_dict
 
 from conftest import REPO
 

@@ -19,9 +19,9 @@ import duckdb
 import pytest
 
 from wiredesk.cli import main
-from wiredesk.errors import StoreError
+from wiredesk.domain.errors import StoreError
 from wiredesk.pipeline import run_ingest
-from wiredesk.settings import Settings
+from wiredesk.domain.settings import Settings
 from wiredesk.store.writer import insert_columns
 
 from conftest import REPO

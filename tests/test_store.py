@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
-from wiredesk.errors import SchemaVersionError, StoreError
-from wiredesk.models import Article, InputItem, ItemMeta, Paragraph
+from wiredesk.domain.errors import SchemaVersionError, StoreError
+from wiredesk.domain.models import Article, InputItem, ItemMeta, Paragraph
 from wiredesk.pipeline import run_ingest
-from wiredesk.settings import DedupSettings, Settings
+from wiredesk.domain.settings import DedupSettings, Settings
 from wiredesk.store import Batch, Store
 from wiredesk.store.migrate import available_migrations
 

@@ -17,9 +17,9 @@ import duckdb
 import pytest
 
 from wiredesk.cli import main
-from wiredesk.errors import SchemaVersionError
+from wiredesk.domain.errors import SchemaVersionError
 from wiredesk.pipeline import run_ingest
-from wiredesk.settings import Settings
+from wiredesk.domain.settings import Settings
 from wiredesk.store import Store
 from wiredesk.store.migrate import available_migrations, migrate, schema_version
 

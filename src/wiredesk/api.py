@@ -44,7 +44,7 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
     ``prefect=False`` runs the stages directly, like ``wiredesk run --no-prefect``; ``prefect=True`` runs
     the Prefect flow (needs a Prefect API: ``PREFECT_API_URL``, or Prefect starts a temporary server).
     """
-    from wiredesk.settings import load_settings, replace
+    from wiredesk.domain.settings import load_settings, replace
 
     if isinstance(paths, (str, PathLike)):  # one path, not a sequence of one-letter paths
         paths = [paths]

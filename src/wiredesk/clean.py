@@ -21,12 +21,12 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from wiredesk.dates import parse_published
-from wiredesk.errors import CleanError
-from wiredesk.models import Article, InputItem, Paragraph
-from wiredesk.normalize import normalize_for_match, scrub_surrogates
+from wiredesk.domain.dates import parse_published
+from wiredesk.domain.errors import CleanError
+from wiredesk.domain.models import Article, InputItem, Paragraph
+from wiredesk.domain.normalize import normalize_for_match, scrub_surrogates
 from wiredesk.paragraphs import assign_roles, paragraphs_from_text
-from wiredesk.version import PARAGRAPHS_VERSION
+from wiredesk.domain.versions import PARAGRAPHS_VERSION
 
 
 class Cleaner(Protocol):

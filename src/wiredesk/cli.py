@@ -14,9 +14,9 @@ import sys
 from collections.abc import Sequence
 
 from wiredesk import __version__
-from wiredesk.errors import WiredeskError
+from wiredesk.domain.errors import WiredeskError
 from wiredesk.output import format_progress, format_rows, print_summary
-from wiredesk.settings import load_settings, replace
+from wiredesk.domain.settings import load_settings, replace
 
 EPILOG = "Docs: README.md, docs/schema.md (tables and example queries), docs/configuration.md."
 

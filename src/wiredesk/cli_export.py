@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from wiredesk.errors import WiredeskError
+from wiredesk.domain.errors import WiredeskError
 
 
 def add_export_parser(sub, db_arg) -> None:

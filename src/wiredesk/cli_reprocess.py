@@ -11,7 +11,7 @@ import sys
 from datetime import datetime, timezone
 from typing import TextIO
 
-from wiredesk.errors import ConfigError
+from wiredesk.domain.errors import ConfigError
 
 
 def _since(value: str) -> datetime:

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from wiredesk.errors import WiredeskError
+from wiredesk.domain.errors import WiredeskError
 
 
 def add_serve_parser(sub, db_arg) -> None:  # noqa: ANN001

@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wiredesk.errors import ConfigError
+from wiredesk.domain.errors import ConfigError
 from wiredesk.schedule import health
 from wiredesk.sources import KINDS, make_source
 

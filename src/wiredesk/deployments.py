@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from wiredesk.errors import ConfigError
+from wiredesk.domain.errors import ConfigError
 from wiredesk.sources import parse_duration
 
 #: The group that means "everything `wiredesk run` would do".

@@ -3,7 +3,7 @@
 An entry is recognised by any of three keys (issue 3, "Incremental by construction"):
 
 1. ``guid`` — scoped to its source, since GUIDs are only unique within a feed;
-2. ``url`` — the canonical URL (``wiredesk.urls.canonical_url``), global: the same article reached through
+2. ``url`` — the canonical URL (``wiredesk.domain.urls.canonical_url``), global: the same article reached through
    two feeds, ``www.`` or not, with or without ``?utm_...`` is one document;
 3. ``content`` — hash of the normalized title and text, scoped to its source: a feed that rewrites its
    GUIDs and URLs but not its text does not create duplicates.
@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from wiredesk.feeds.model import FeedEntry
-from wiredesk.normalize import content_hash, normalize_for_match
-from wiredesk.urls import canonical_url, is_http_url
+from wiredesk.domain.normalize import content_hash, normalize_for_match
+from wiredesk.domain.urls import canonical_url, is_http_url
 
 ENTRIES_VERSION = "entries/1"
 #: Below this many normalized characters of text, the content key is too weak to identify an entry.

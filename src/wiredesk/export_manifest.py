@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from wiredesk.errors import WiredeskError
+from wiredesk.domain.errors import WiredeskError
 
 MANIFEST_NAME = "wiredesk-export.json"
 MANIFEST_VERSION = 1

@@ -20,11 +20,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from wiredesk.dates import parse_published
-from wiredesk.errors import BadInputError, MissingPathError
-from wiredesk.models import Failure, InputItem, ItemMeta
-from wiredesk.normalize import scrub_surrogates
-from wiredesk.settings import IngestSettings
+from wiredesk.domain.dates import parse_published
+from wiredesk.domain.errors import BadInputError, MissingPathError
+from wiredesk.domain.models import Failure, InputItem, ItemMeta
+from wiredesk.domain.normalize import scrub_surrogates
+from wiredesk.domain.settings import IngestSettings
 
 KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".md": "markdown", ".markdown": "markdown"}
 RECORD_SUFFIXES = {".json", ".jsonl"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
-from wiredesk.errors import StoreError, WiredeskError
+from wiredesk.domain.errors import StoreError, WiredeskError
 from wiredesk.store.search_index import terms_sql
 
 #: BM25 parameters: the usual defaults (also DuckDB fts's and Lucene's).

@@ -38,11 +38,11 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from wiredesk.errors import FetchError
+from wiredesk.domain.errors import FetchError
 from wiredesk.httplimits import BoundedDecoder, FetchDeadline, HostGate
 from wiredesk.netguard import AddressPolicy, GuardedBackend, Resolver, system_resolver
-from wiredesk.settings import HttpSettings
-from wiredesk.urls import host_of
+from wiredesk.domain.settings import HttpSettings
+from wiredesk.domain.urls import host_of
 
 log = logging.getLogger("wiredesk")
 

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 import httpcore
 
-from wiredesk.errors import FetchError
+from wiredesk.domain.errors import FetchError
 
 
 class BoundedDecoder:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import httpcore
 
-from wiredesk.errors import ConfigError, FetchError
+from wiredesk.domain.errors import ConfigError, FetchError
 from wiredesk.httplimits import DeadlineStream, FetchDeadline
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from wiredesk.models import ROLES
+from wiredesk.domain.models import ROLES
 
 _MAX_FAILURES_SHOWN = 10
 

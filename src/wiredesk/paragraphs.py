@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from wiredesk.models import Paragraph
-from wiredesk.normalize import tidy_text
+from wiredesk.domain.models import Paragraph
+from wiredesk.domain.normalize import tidy_text
 
 # Words that introduce a picture credit. "Photograph:" (Guardian), "Picture:" (UK tabloids),
 # "Image:"/"Photo:" (US), "Credit:" (The Sun), "Source:" is deliberately absent: it introduces data.

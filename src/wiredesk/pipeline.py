@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING
 
 from wiredesk import files
 from wiredesk.clean import HtmlCleaner, clean_item
-from wiredesk.errors import SURVIVABLE_ERRORS
+from wiredesk.domain.errors import SURVIVABLE_ERRORS
 from wiredesk.faults import checkpoint
-from wiredesk.models import Article, Failure, InputItem
-from wiredesk.settings import CleanSettings, Settings
+from wiredesk.domain.models import Article, Failure, InputItem
+from wiredesk.domain.settings import CleanSettings, Settings
 from wiredesk.store import Batch, BatchCounts, RunLock, Store
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ _MIN_ITEMS_FOR_POOL = 8
 
 def split_feed_urls(paths: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """Issue 3: ``(feed URLs, file paths, whether feeds run)``. No paths: seeds/ and the due sources."""
-    from wiredesk.urls import is_http_url
+    from wiredesk.domain.urls import is_http_url
 
     if not paths:
         return (), (SEEDS_DIR,), True

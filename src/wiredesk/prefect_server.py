@@ -23,7 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from wiredesk.errors import WiredeskError
+from wiredesk.domain.errors import WiredeskError
 
 
 def wiredesk_home() -> Path:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
-from wiredesk.models import ROLES, Failure
+from wiredesk.domain.models import ROLES, Failure
 
 #: Sources listed in the artifact; the rest are summed up in one line (the failures table has all).
 MAX_SOURCES_SHOWN = 50

@@ -29,10 +29,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from wiredesk import files
-from wiredesk.errors import SURVIVABLE_ERRORS, WiredeskError
-from wiredesk.lineage import code_versions, meta_from_json
-from wiredesk.models import Article, Failure, InputItem, ItemMeta
-from wiredesk.settings import Settings
+from wiredesk.domain.errors import SURVIVABLE_ERRORS, WiredeskError
+from wiredesk.domain.lineage import code_versions, meta_from_json
+from wiredesk.domain.models import Article, Failure, InputItem, ItemMeta
+from wiredesk.domain.settings import Settings
 from wiredesk.store import RunLock, Store
 from wiredesk.store.rederive import Rederived, ReprocessCounts, StoredDocument, load_documents, select_documents, write_rederived
 

@@ -24,8 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from wiredesk.models import Article, Failure, InputItem
-from wiredesk.settings import EventsSettings, Settings
+from wiredesk.domain.models import Article, Failure, InputItem
+from wiredesk.domain.settings import EventsSettings, Settings
 
 
 class StageFuture(Protocol):

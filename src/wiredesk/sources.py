@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from wiredesk.errors import ConfigError
-from wiredesk.urls import is_http_url
+from wiredesk.domain.errors import ConfigError
+from wiredesk.domain.urls import is_http_url
 
 KINDS = ("feed", "sitemap", "site")
 DEFAULT_INTERVAL = timedelta(minutes=30)

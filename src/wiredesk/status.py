@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wiredesk.settings import Settings
+from wiredesk.domain.settings import Settings
 from wiredesk.store.access import lock_is_held, read_holder
 
 #: Last runs shown.

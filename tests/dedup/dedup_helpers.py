@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from wiredesk.normalize import content_hash, match_hash
+from wiredesk.domain.normalize import content_hash, match_hash
 from wiredesk.store.migrate import migrate
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

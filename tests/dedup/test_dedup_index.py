@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from wiredesk.store.near_links import link_near as dedup_batch, rebuild_index
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.errors import StoreError
+from wiredesk.domain.errors import StoreError
 
 S = DedupSettings()
 AP = "ap-yahoo-2019-12-31-baghdad-embassy.txt"

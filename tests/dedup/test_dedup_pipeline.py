@@ -10,7 +10,7 @@ import duckdb
 
 from wiredesk.cli import main
 from wiredesk.pipeline import run_ingest
-from wiredesk.settings import Settings
+from wiredesk.domain.settings import Settings
 
 AP = "ap-yahoo-2019-12-31-baghdad-embassy.txt"
 SUN = "the-sun-2019-12-31-baghdad-embassy.txt"

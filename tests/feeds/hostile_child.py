@@ -30,13 +30,13 @@ def peak_rss_mb() -> float:
 
 def main(url: str, purpose: str, settings_json: str) -> dict:
     from wiredesk.clean import HtmlCleaner
-    from wiredesk.errors import SURVIVABLE_ERRORS
+    from wiredesk.domain.errors import SURVIVABLE_ERRORS
     from wiredesk.feeds.collect import decode_html
     from wiredesk.feeds.parse import parse_feed
     from wiredesk.feeds.sitemap import parse_sitemap
     from wiredesk.http import Fetcher
-    from wiredesk.models import InputItem, ItemMeta
-    from wiredesk.settings import HttpSettings
+    from wiredesk.domain.models import InputItem, ItemMeta
+    from wiredesk.domain.settings import HttpSettings
 
     raw = json.loads(settings_json)
     settings = HttpSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wiredesk.errors import ConfigError
+from wiredesk.domain.errors import ConfigError
 from wiredesk.http import Fetcher, HttpSettings
 from wiredesk.netguard import AddressPolicy
 

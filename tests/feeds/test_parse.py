@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from wiredesk.errors import FeedError
+from wiredesk.domain.errors import FeedError
 from wiredesk.feeds import parse_feed
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -143,7 +143,7 @@ def test_gofeed_corpus_inputs_parse_or_fail_with_a_reason(corpus):
 ], ids=["comment", "processing_instruction"])
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-le", "utf-32"])
 def test_entity_declarations_are_refused_however_they_are_hidden(doc, encoding):
-    from wiredesk.errors import FeedError
+    from wiredesk.domain.errors import FeedError
     from wiredesk.feeds.opml import parse_opml
     from wiredesk.feeds.sitemap import parse_sitemap
 

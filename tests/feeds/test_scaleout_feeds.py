@@ -6,7 +6,7 @@ import duckdb
 
 from wiredesk.pipeline import run_ingest
 from wiredesk.scaleout import InlineRunner
-from wiredesk.settings import EventsSettings, HttpSettings, IngestSettings, Settings, replace
+from wiredesk.domain.settings import EventsSettings, HttpSettings, IngestSettings, Settings, replace
 
 from .test_cli_feeds import news  # noqa: F401 (fixture)
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from wiredesk.errors import ConfigError
+from wiredesk.domain.errors import ConfigError
 from wiredesk.schedule import (FetchOutcome, ScheduleSettings, SourceState, after_fetch, backoff_delay, health,
                                is_due, parse_max_age, parse_retry_after)
 from wiredesk.sources import SourceConfig, parse_duration, parse_sources

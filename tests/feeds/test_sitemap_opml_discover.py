@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from wiredesk.errors import FeedError
+from wiredesk.domain.errors import FeedError
 from wiredesk.feeds.discover import discover_feeds, find_feed_links
 from wiredesk.feeds.opml import Subscription, export_opml, parse_opml
 from wiredesk.feeds.sitemap import SitemapIndex, parse_sitemap

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from wiredesk.entries import KnownEntries, entry_keys, plan_entries
 from wiredesk.feeds.model import FeedEntry
-from wiredesk.urls import canonical_url, host_of, is_http_url
+from wiredesk.domain.urls import canonical_url, host_of, is_http_url
 
 
 @pytest.mark.parametrize("a,b", [
@@ -151,7 +151,7 @@ def test_replanning_the_same_feed_finds_nothing_new(entries):
 
 @pytest.mark.parametrize("url", ["http://[::1/x", "http://a:99999/x", "http://a:port/x", "http://", "::"])
 def test_broken_hosts_and_ports_are_not_http_urls_and_never_raise(url):
-    from wiredesk.urls import host_of
+    from wiredesk.domain.urls import host_of
 
     assert not is_http_url(url)
     assert isinstance(host_of(url), str) and isinstance(canonical_url(url), str)

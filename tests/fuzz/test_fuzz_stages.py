@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from wiredesk.clean import HtmlCleaner, TextCleaner
-from wiredesk.dates import parse_published
+from wiredesk.domain.dates import parse_published
 from wiredesk.entries import KnownEntries, entry_keys, fingerprint, plan_entries
-from wiredesk.errors import BadInputError, CleanError, FeedError
+from wiredesk.domain.errors import BadInputError, CleanError, FeedError
 from wiredesk.events.dates import resolve_date
 from wiredesk.feeds.collect import decode_html
 from wiredesk.feeds.model import FeedEntry, ParsedFeed, parse_date
@@ -28,12 +28,12 @@ from wiredesk.feeds.opml import parse_opml
 from wiredesk.feeds.parse import parse_feed
 from wiredesk.feeds.sitemap import SitemapIndex, parse_sitemap
 from wiredesk.files import decode, load_files, split_front_matter
-from wiredesk.models import Article, Failure, InputItem, ItemMeta
-from wiredesk.normalize import scrub_surrogates
+from wiredesk.domain.models import Article, Failure, InputItem, ItemMeta
+from wiredesk.domain.normalize import scrub_surrogates
 from wiredesk.paragraphs import paragraphs_from_text
 from wiredesk.pipeline import clean_one
-from wiredesk.settings import CleanSettings, IngestSettings
-from wiredesk.urls import canonical_url, host_of, is_http_url
+from wiredesk.domain.settings import CleanSettings, IngestSettings
+from wiredesk.domain.urls import canonical_url, host_of, is_http_url
 
 from .strategies import FEEDS, HTML, OPML, SITEMAP, SITEMAP_INDEX, XML_DOCS, corpus_documents, documents, mutated, nasty_text
 
@@ -213,7 +213,7 @@ def test_a_run_over_fuzzed_files_stores_failures_with_reasons_and_ingests_the_go
     import duckdb
 
     from wiredesk.pipeline import run_ingest
-    from wiredesk.settings import EventsSettings, Settings
+    from wiredesk.domain.settings import EventsSettings, Settings
 
     folder = tmp_path_factory.mktemp("fuzzrun")
     for i, (name, data) in enumerate(files):

@@ -10,8 +10,8 @@ import pytest
 
 from wiredesk.cli import main
 from wiredesk.deployments import ALL_GROUP, deployment_specs
-from wiredesk.errors import ConfigError
-from wiredesk.settings import settings_from_dict
+from wiredesk.domain.errors import ConfigError
+from wiredesk.domain.settings import settings_from_dict
 
 
 def test_each_group_gets_a_deployment_with_its_cron_or_interval_and_parameters():
@@ -100,7 +100,7 @@ def test_a_group_deployment_runs_through_a_prefect_runner_with_its_schedule_and_
 
 def test_every_serve_and_http_setting_is_documented_and_in_the_example_config():
     from conftest import REPO
-    from wiredesk.settings import Settings
+    from wiredesk.domain.settings import Settings
 
     doc = (REPO / "docs" / "configuration.md").read_text()
     example = (REPO / "config" / "wiredesk.example.toml").read_text()

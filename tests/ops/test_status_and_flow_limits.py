@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from wiredesk.cli import main
-from wiredesk.models import Failure
+from wiredesk.domain.models import Failure
 from wiredesk.report import errors_by_source
 
 

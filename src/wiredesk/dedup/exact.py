@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from wiredesk.version import EXACT_DEDUP_VERSION
+from wiredesk.domain.versions import EXACT_DEDUP_VERSION
 
 
 @dataclass(frozen=True)

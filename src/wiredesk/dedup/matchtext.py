@@ -6,7 +6,7 @@ and dashes, ``U.S.``/``US``, a photo credit glued to the end of a caption ("... 
 the paragraph as a tuple of lowercase word tokens; shingling, MinHash signatures and verification all start
 from it.
 
-This module is not exact matching (that is ``wiredesk.normalize.normalize_for_match``, which keeps
+This module is not exact matching (that is ``wiredesk.domain.normalize.normalize_for_match``, which keeps
 punctuation) and it never changes the text users see. Pure functions, no state.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from wiredesk.normalize import _FOLD_TABLE, _INVISIBLE
+from wiredesk.domain.normalize import _FOLD_TABLE, _INVISIBLE
 
 # 1. Credits. A credit glued to a caption by the page layout ("... dozens moreCredit: Reuters",
 #    "... compoundCredit: Getty – Contributor") or after a space, only at the end of a paragraph and only when

@@ -1,6 +1,6 @@
 """Duplicate-linking settings (the ``[dedup]`` table): one frozen dataclass with measured defaults.
 
-``wiredesk.settings`` maps the ``[dedup]`` TOML table onto ``DedupSettings`` field by field (docs/dedup.md
+``wiredesk.domain.settings`` maps the ``[dedup]`` TOML table onto ``DedupSettings`` field by field (docs/dedup.md
 has the measurements behind each default). Fields split in three: *eligibility* (``min_chars``, ``roles``)
 applies to exact and near links; *index* parameters change the stored keys, so ``signature_version`` changes
 with them and the index must be rebuilt (``wiredesk dedup-rebuild``); *decision* parameters only change which
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wiredesk.errors import ConfigError
+from wiredesk.domain.errors import ConfigError
 
 #: Bump when the code that turns text into keys changes (match_tokens, shingling, hashing, banding).
 KEYS_CODE_VERSION = 2

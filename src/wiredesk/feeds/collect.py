@@ -24,13 +24,13 @@ from datetime import datetime
 
 from wiredesk.files import usable_charset
 from wiredesk.entries import EntryRecord, KnownEntries, PlannedEntry, plan_entries
-from wiredesk.errors import FeedError
+from wiredesk.domain.errors import FeedError
 from wiredesk.feeds.discover import discover_feeds
 from wiredesk.feeds.model import ParsedFeed
 from wiredesk.feeds.parse import parse_feed
 from wiredesk.feeds.sitemap import parse_sitemap
 from wiredesk.http import Fetcher, FetchRecord, FetchRequest, FetchResult
-from wiredesk.models import Failure, InputItem, ItemMeta
+from wiredesk.domain.models import Failure, InputItem, ItemMeta
 from wiredesk.schedule import FetchOutcome, ScheduleSettings, SourceState, after_fetch, is_due
 from wiredesk.sources import SourceConfig
 

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from wiredesk.errors import FeedError
+from wiredesk.domain.errors import FeedError
 from wiredesk.feeds.parse import parse_feed
 from wiredesk.http import Fetcher, FetchRecord
 

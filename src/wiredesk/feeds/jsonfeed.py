@@ -11,9 +11,9 @@ import json
 from typing import Any
 from urllib.parse import urljoin
 
-from wiredesk.errors import FeedError
+from wiredesk.domain.errors import FeedError
 from wiredesk.feeds.model import FeedEntry, ParsedFeed, parse_date
-from wiredesk.normalize import scrub_surrogates
+from wiredesk.domain.normalize import scrub_surrogates
 
 _BOMS = (b"\xef\xbb\xbf",)
 

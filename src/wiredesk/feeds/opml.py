@@ -12,7 +12,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from wiredesk.errors import FeedError
+from wiredesk.domain.errors import FeedError
 from wiredesk.feeds.xmlsafe import parse_xml
 
 

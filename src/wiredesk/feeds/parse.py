@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import feedparser
 
-from wiredesk.errors import FeedError
+from wiredesk.domain.errors import FeedError
 from wiredesk.feeds.jsonfeed import looks_like_json, parse_json_feed
 from wiredesk.feeds.model import FeedEntry, ParsedFeed, from_struct_time
 from wiredesk.feeds.xmlsafe import refuse_entity_declarations

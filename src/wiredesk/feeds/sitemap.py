@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from wiredesk.errors import FeedError
+from wiredesk.domain.errors import FeedError
 from wiredesk.feeds.model import FeedEntry, ParsedFeed, parse_date
 from wiredesk.feeds.xmlsafe import gunzip_bounded, parse_xml
 

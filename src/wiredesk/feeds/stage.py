@@ -23,9 +23,9 @@ from pathlib import Path
 from wiredesk.faults import checkpoint
 from wiredesk.feeds.collect import SourceRun, fetch_articles, fetch_sources, plan_run
 from wiredesk.http import Fetcher
-from wiredesk.models import Failure, InputItem
+from wiredesk.domain.models import Failure, InputItem
 from wiredesk.schedule import ScheduleSettings, is_due
-from wiredesk.settings import FeedSettings, Settings
+from wiredesk.domain.settings import FeedSettings, Settings
 from wiredesk.sources import load_sources
 from wiredesk.store import Batch, BatchCounts, Store
 from wiredesk.store.feeds import (FeedBatch, SourceRow, known_entries, list_sources, prune_config_sources,

@@ -13,7 +13,7 @@ import zlib
 
 from lxml import etree
 
-from wiredesk.errors import FeedError
+from wiredesk.domain.errors import FeedError
 
 _DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from wiredesk.errors import StoreError
+from wiredesk.domain.errors import StoreError
 from wiredesk.store.access import READ_WAIT_SECONDS, DatabaseBusyError, RunLock, RunLockedError, connect_retrying
 from wiredesk.store.writer import Batch, BatchCounts, Store
 

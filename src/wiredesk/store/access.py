@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from wiredesk.errors import StoreError
+from wiredesk.domain.errors import StoreError
 
 #: How long readers wait for a batch commit to finish before giving up (seconds).
 READ_WAIT_SECONDS = 30.0

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from wiredesk.entries import ENTRIES_VERSION, EntryKeys, EntryRecord, KnownEntries
-from wiredesk.errors import ConfigError
+from wiredesk.domain.errors import ConfigError
 from wiredesk.http import FetchRecord
 from wiredesk.schedule import SourceState
 from wiredesk.sources import SourceConfig

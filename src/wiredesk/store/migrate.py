@@ -16,7 +16,7 @@ from importlib import resources
 
 import duckdb
 
-from wiredesk.errors import SchemaVersionError, StoreError
+from wiredesk.domain.errors import SchemaVersionError, StoreError
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 

@@ -24,7 +24,7 @@ from wiredesk.dedup.keys import BatchKeys
 from wiredesk.dedup.links import Link, Placement
 from wiredesk.dedup.minhash import BAND_TAG
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.errors import StoreError
+from wiredesk.domain.errors import StoreError
 
 _INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "seed", "min_tokens", "roles")
 

@@ -26,7 +26,7 @@ from wiredesk.dedup.links import Link, Match, decide_links
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.dedup.verify import MatchText, compare
 from wiredesk.store import near_index as index
-from wiredesk.version import NEAR_DEDUP_VERSION
+from wiredesk.domain.versions import NEAR_DEDUP_VERSION
 
 
 @dataclass

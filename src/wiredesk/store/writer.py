@@ -22,19 +22,19 @@ from pathlib import Path
 import duckdb
 
 from wiredesk.dedup.exact import ParagraphRef, exact_links
-from wiredesk.errors import StoreError
+from wiredesk.domain.errors import StoreError
 from wiredesk.events.model import Extraction
 from wiredesk.faults import checkpoint
-from wiredesk.lineage import meta_to_json
-from wiredesk.models import Article, Failure, InputItem
-from wiredesk.normalize import content_hash, match_hash
-from wiredesk.settings import DedupSettings
+from wiredesk.domain.lineage import meta_to_json
+from wiredesk.domain.models import Article, Failure, InputItem
+from wiredesk.domain.normalize import content_hash, match_hash
+from wiredesk.domain.settings import DedupSettings
 from wiredesk.store.access import WRITE_WAIT_SECONDS, DatabaseBusyError, connect_retrying
 from wiredesk.store.events import regroup_events, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch  # issue 3
 from wiredesk.store.migrate import migrate
 from wiredesk.store.near_links import NearResult, link_near, rebuild_index
-from wiredesk.version import PARAGRAPHS_VERSION, PIPELINE_VERSION
+from wiredesk.domain.versions import PARAGRAPHS_VERSION, PIPELINE_VERSION
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 _SQL_TYPE = re.compile(r"[A-Z]+(\[\])?")
@@ -146,10 +146,10 @@ class Store:
         """Record a new run as ``running`` (and any run a crash left ``running`` as ``abandoned``).
 
         ``kind`` is ``ingest``, ``reprocess`` or ``dedup-rebuild``; ``code_versions`` (default
-        ``wiredesk.lineage.code_versions()``) is stored as JSON in ``runs.code_versions`` (issue 6)."""
+        ``wiredesk.domain.lineage.code_versions()``) is stored as JSON in ``runs.code_versions`` (issue 6)."""
         import json
 
-        from wiredesk.lineage import code_versions as current_versions
+        from wiredesk.domain.lineage import code_versions as current_versions
         with self._transaction():
             self.con.execute(
                 "UPDATE runs SET status = 'abandoned', error = 'the process ended before the run finished' "

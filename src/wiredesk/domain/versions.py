@@ -12,7 +12,7 @@ PIPELINE_VERSION = f"wiredesk/{__version__}"
 #: Paragraph splitting and role classification (``wiredesk.paragraphs``).
 PARAGRAPHS_VERSION = "paragraphs/1"
 
-#: Text normalization used for exact-duplicate hashing (``wiredesk.normalize``).
+#: Text normalization used for exact-duplicate hashing (``wiredesk.domain.normalize``).
 NORMALIZE_VERSION = "normalize/1"
 
 #: Exact-duplicate linking (``wiredesk.dedup``).

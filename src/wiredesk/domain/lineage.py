@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from wiredesk.models import ItemMeta
-from wiredesk.version import (
+from wiredesk.domain.models import ItemMeta
+from wiredesk.domain.versions import (
     EXACT_DEDUP_VERSION,
     NEAR_DEDUP_VERSION,
     NORMALIZE_VERSION,

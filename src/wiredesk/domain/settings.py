@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from wiredesk.dedup.settings import DedupSettings  # [dedup] lives with the code it configures; re-exported here
-from wiredesk.errors import ConfigError
-from wiredesk.version import __version__
+from wiredesk.domain.errors import ConfigError
+from wiredesk.domain.versions import __version__
 
 #: Read when no ``--config`` is given and the file exists in the working directory.
 DEFAULT_CONFIG_NAME = "wiredesk.toml"
@@ -243,7 +243,7 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
         parse_schedules(out.get("schedules", ServeSettings.schedules), key="serve.schedules")
         validate_timezone(out.get("timezone", "UTC"), key="serve.timezone")
     if section == "dedup" and "roles" in out:
-        from wiredesk.models import ROLES
+        from wiredesk.domain.models import ROLES
 
         bad = [r for r in out["roles"] if r not in ROLES]
         if bad:
