@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import aeb_pages, machine, write_pages  # noqa: E402
 
 import wiredesk.store.writer as writer  # noqa: E402
-from wiredesk.pipeline import run_ingest  # noqa: E402
+from wiredesk.pipeline.ingest import run_ingest  # noqa: E402
 from wiredesk.domain.settings import IngestSettings, Settings  # noqa: E402
 
 

@@ -21,7 +21,7 @@ import trafilatura
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import aeb_metric, aeb_pages, aeb_truth, machine, write_pages  # noqa: E402
 
-from wiredesk.pipeline import run_ingest  # noqa: E402
+from wiredesk.pipeline.ingest import run_ingest  # noqa: E402
 from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings  # noqa: E402
 
 

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from wiredesk.domain.errors import FeedError
-from wiredesk.feeds import parse_feed
-from wiredesk.feeds.model import FeedEntry, ParsedFeed, parse_date
+from wiredesk.sources.feeds import parse_feed
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed, parse_date
 
 FEED_URL = "http://example.org/feed"  # gofeed's tests resolve nothing; a neutral base
 VERSIONS = {  # our format → gofeed version string

@@ -32,11 +32,11 @@ sys.path.insert(0, str(REPO / "tests"))
 with atheris.instrument_imports():
     from wiredesk.clean import HtmlCleaner
     from wiredesk.domain.errors import BadInputError, CleanError, FeedError
-    from wiredesk.feeds.collect import decode_html
-    from wiredesk.feeds.opml import parse_opml
-    from wiredesk.feeds.parse import parse_feed
-    from wiredesk.feeds.sitemap import parse_sitemap
-    from wiredesk.files import decode, record_to_item, split_front_matter
+    from wiredesk.sources.feeds.collect import decode_html
+    from wiredesk.sources.feeds.opml import parse_opml
+    from wiredesk.sources.feeds.parse import parse_feed
+    from wiredesk.sources.feeds.sitemap import parse_sitemap
+    from wiredesk.sources.files import decode, record_to_item, split_front_matter
     from wiredesk.domain.models import InputItem, ItemMeta
 
 from fuzz.strategies import FEEDS, HTML, OPML, SITEMAP, SITEMAP_INDEX  # noqa: E402

@@ -1,7 +1,7 @@
-"""The ingestion flow: ``wiredesk.pipeline.run_ingest`` with each stage run as a Prefect task.
+"""The ingestion flow: ``wiredesk.pipeline.ingest.run_ingest`` with each stage run as a Prefect task.
 
 Thin on purpose: no SQL, no HTTP, no data decisions. The stages are the plain functions of
-``wiredesk.pipeline``; this module only gives them Prefect's task semantics (state, logs and timing
+``wiredesk.pipeline.ingest``; this module only gives them Prefect's task semantics (state, logs and timing
 per stage and batch in the UI) and reports progress to the run logger.
 
 Entrypoints: ``wiredesk run`` (CLI), ``flows/ingest.py:ingest_flow`` (``prefect deploy`` from a clone),
@@ -17,8 +17,8 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from wiredesk import pipeline, scaleout
-from wiredesk.feeds import stage as feed_stage
+from wiredesk.pipeline import ingest as pipeline, scaleout
+from wiredesk.pipeline import feeds as feed_stage
 from wiredesk.output import format_progress
 from wiredesk.report import run_report_markdown
 from wiredesk.domain.settings import load_settings, replace

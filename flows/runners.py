@@ -1,7 +1,7 @@
 """The task runner a run's CPU-heavy stages use, chosen by ``[runner]`` in the settings (issue 6).
 
 Thin on purpose: it builds a Prefect task runner from settings and adapts it to the ``StageRunner`` seam of
-``wiredesk.scaleout`` (``submit(fn, *args)`` → a future), so ``wiredesk.pipeline`` stays free of Prefect.
+``wiredesk.pipeline.scaleout`` (``submit(fn, *args)`` → a future), so ``wiredesk.pipeline.ingest`` stays free of Prefect.
 Each submitted stage runs as a Prefect task on that runner: with ``kind = "dask"``, on Dask worker
 processes, visible in the Prefect UI like every other stage. See docs/scaling.md.
 """

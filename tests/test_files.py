@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from wiredesk.domain.errors import MissingPathError
-from wiredesk.files import discover, load_files
+from wiredesk.sources.files import discover, load_files
 from wiredesk.domain.settings import IngestSettings
 
 from conftest import DATA, SEEDS
@@ -155,7 +155,7 @@ def test_one_enormous_jsonl_line_is_refused_without_being_read_whole(tmp_path):
 def test_lone_surrogates_in_json_become_replacement_characters_not_a_crashed_run(tmp_path):
     # Regression (found by fuzzing): "\ud800" in a JSON record reached spaCy/DuckDB as a lone surrogate,
     # which no UTF-8 encoder accepts, and stopped the whole run with a traceback.
-    from wiredesk.pipeline import run_ingest
+    from wiredesk.pipeline.ingest import run_ingest
     from wiredesk.domain.settings import Settings
 
     path = tmp_path / "a.jsonl"
@@ -168,7 +168,7 @@ def test_lone_surrogates_in_json_become_replacement_characters_not_a_crashed_run
 
 
 def test_json_feed_strings_are_scrubbed_of_lone_surrogates():
-    from wiredesk.feeds.jsonfeed import parse_json_feed
+    from wiredesk.sources.feeds.jsonfeed import parse_json_feed
 
     feed = parse_json_feed(b'{"version": "https://jsonfeed.org/version/1.1", "title": "a\\ud800", "items": '
                            b'[{"id": "1", "content_text": "x\\udc00y"}]}', "https://e.org/feed.json")

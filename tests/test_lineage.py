@@ -7,7 +7,7 @@ import json
 
 import duckdb
 
-from wiredesk.pipeline import run_ingest
+from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings
 from wiredesk.store import Store
 from wiredesk.store.migrate import available_migrations

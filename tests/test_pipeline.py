@@ -2,7 +2,7 @@
 
 import duckdb
 
-from wiredesk.pipeline import plan_items, run_ingest
+from wiredesk.pipeline.ingest import plan_items, run_ingest
 from wiredesk.domain.models import InputItem
 from wiredesk.domain.settings import IngestSettings, Settings
 

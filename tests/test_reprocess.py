@@ -18,8 +18,8 @@ import pytest
 from wiredesk.clean import clean_item
 from wiredesk.cli import main
 from wiredesk.domain.errors import StoreError
-from wiredesk.pipeline import make_event_extractor, run_ingest
-from wiredesk.reprocess import run_reprocess
+from wiredesk.pipeline.ingest import make_event_extractor, run_ingest
+from wiredesk.pipeline.reprocess import run_reprocess
 from wiredesk.domain.settings import CleanSettings, DedupSettings, EventsSettings, IngestSettings, Settings
 
 from conftest import SEEDS, corpus_dir

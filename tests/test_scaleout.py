@@ -16,8 +16,8 @@ import duckdb
 import pytest
 
 from wiredesk.domain.errors import ConfigError
-from wiredesk.pipeline import run_ingest
-from wiredesk.scaleout import InlineRunner, split_items
+from wiredesk.pipeline.ingest import run_ingest
+from wiredesk.pipeline.scaleout import InlineRunner, split_items
 from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings, replace, settings_from_dict
 
 from conftest import DATA, corpus_dir

@@ -20,7 +20,7 @@ import pytest
 
 from wiredesk.cli import main
 from wiredesk.domain.errors import StoreError
-from wiredesk.pipeline import run_ingest
+from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.domain.settings import Settings
 from wiredesk.store.writer import insert_columns
 

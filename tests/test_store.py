@@ -8,7 +8,7 @@ import pytest
 
 from wiredesk.domain.errors import SchemaVersionError, StoreError
 from wiredesk.domain.models import Article, InputItem, ItemMeta, Paragraph
-from wiredesk.pipeline import run_ingest
+from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.domain.settings import DedupSettings, Settings
 from wiredesk.store import Batch, Store
 from wiredesk.store.migrate import available_migrations

@@ -18,7 +18,7 @@ import pytest
 
 from wiredesk.cli import main
 from wiredesk.domain.errors import SchemaVersionError
-from wiredesk.pipeline import run_ingest
+from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.domain.settings import Settings
 from wiredesk.store import Store
 from wiredesk.store.migrate import available_migrations, migrate, schema_version

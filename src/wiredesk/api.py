@@ -1,6 +1,6 @@
 """The Python API: open a database for reading, run the pipeline, search and export from code (issue 6).
 
-What it is: small functions over the same code the CLI runs (``wiredesk.pipeline``, ``wiredesk.fulltext``,
+What it is: small functions over the same code the CLI runs (``wiredesk.pipeline.ingest``, ``wiredesk.fulltext``,
 ``wiredesk.export_tables``), re-exported as ``wiredesk.connect``, ``wiredesk.ingest``, ``wiredesk.search`` and
 ``wiredesk.export``. Examples for pandas and polars: docs/python-api.md (every one is run by the tests).
 
@@ -56,7 +56,7 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
         from wiredesk_flows.ingest import ingest_flow
 
         return ingest_flow(paths=items, db=settings.db_path, config=str(config) if config else None)
-    from wiredesk.pipeline import run_ingest
+    from wiredesk.pipeline.ingest import run_ingest
 
     return run_ingest(items, settings, progress=progress)
 

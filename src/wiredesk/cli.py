@@ -175,7 +175,7 @@ def _run(args, settings, log, err) -> int:
         log.getChild("progress").info("  %s", format_progress(done, total, counts))
 
     if args.no_prefect:
-        from wiredesk.pipeline import run_ingest
+        from wiredesk.pipeline.ingest import run_ingest
 
         if settings.runner.kind != "default":  # issue 6: task runners are Prefect's
             log.warning("note: runner.kind = %r applies to Prefect runs; --no-prefect works in this process",
@@ -186,7 +186,7 @@ def _run(args, settings, log, err) -> int:
             # Prefect's per-task console lines drown the summary; they still reach the Prefect API/UI.
             os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
         # validate paths before Prefect starts, so a typo costs one line, not a flow run (URLs are feeds)
-        from wiredesk.pipeline import discover_inputs, split_feed_urls
+        from wiredesk.pipeline.ingest import discover_inputs, split_feed_urls
 
         discover_inputs(split_feed_urls(args.paths)[1])
         # ...and a database another run holds costs one line too, not a failed flow run with a

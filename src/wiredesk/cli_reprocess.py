@@ -1,6 +1,6 @@
-"""``wiredesk reprocess``: re-derive stored documents with the current code (``wiredesk.reprocess``).
+"""``wiredesk reprocess``: re-derive stored documents with the current code (``wiredesk.pipeline.reprocess``).
 
-Parser registration and the command; the work is ``wiredesk.reprocess.run_reprocess``.
+Parser registration and the command; the work is ``wiredesk.pipeline.reprocess.run_reprocess``.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def add_reprocess_parser(sub, db_arg, epilog: str) -> None:
 
 def cmd_reprocess(args) -> int:
     from wiredesk.cli import _settings
-    from wiredesk.reprocess import run_reprocess
+    from wiredesk.pipeline.reprocess import run_reprocess
 
     settings = _settings(args)
     if args.batch_size is not None and args.batch_size < 1:

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from wiredesk.domain.errors import ConfigError
-from wiredesk.schedule import health
-from wiredesk.sources import KINDS, make_source
+from wiredesk.sources.schedule import health
+from wiredesk.sources.config import KINDS, make_source
 
 SOURCES_EPILOG = "Sources file format, scheduling and limits: docs/feeds.md."
 
@@ -92,7 +92,7 @@ def cmd_sources_add(args) -> int:  # noqa: ANN001
 
 def cmd_sources_list(args) -> int:  # noqa: ANN001
     from wiredesk.output import format_rows
-    from wiredesk.sources import format_duration
+    from wiredesk.sources.config import format_duration
     from wiredesk.store.feeds import list_sources
 
     with _open(args) as store:
@@ -119,7 +119,7 @@ def cmd_sources_remove(args) -> int:  # noqa: ANN001
 
 
 def cmd_sources_import(args) -> int:  # noqa: ANN001
-    from wiredesk.feeds.opml import parse_opml
+    from wiredesk.sources.feeds.opml import parse_opml
     from wiredesk.store.feeds import list_sources, sync_sources
 
     path = Path(args.file)
@@ -154,7 +154,7 @@ def cmd_sources_import(args) -> int:  # noqa: ANN001
 
 
 def cmd_sources_export(args) -> int:  # noqa: ANN001
-    from wiredesk.feeds.opml import Subscription, export_opml
+    from wiredesk.sources.feeds.opml import Subscription, export_opml
     from wiredesk.store.feeds import list_sources
 
     with _open(args) as store:

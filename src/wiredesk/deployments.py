@@ -9,7 +9,7 @@ deployment of the ``wiredesk-ingest`` flow with its own cron or interval schedul
 
 Pure: no Prefect import, no clock. ``wiredesk serve`` (``flows/serve.py``) builds Prefect
 deployments from these specs; tests check the specs without a server. Within a group, each source is
-still fetched only when due (``wiredesk.schedule``): the schedule says how often to *look*.
+still fetched only when due (``wiredesk.sources.schedule``): the schedule says how often to *look*.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from wiredesk.domain.errors import ConfigError
-from wiredesk.sources import parse_duration
+from wiredesk.sources.config import parse_duration
 
 #: The group that means "everything `wiredesk run` would do".
 ALL_GROUP = "*"

@@ -19,8 +19,8 @@ What it guarantees, each bounded by a setting in ``HttpSettings``:
    disallowed), cached per origin for the life of the ``Fetcher``; its ``Crawl-delay`` lengthens the
    host's delay (up to ``MAX_CRAWL_DELAY``).
 
-It holds no database connection and makes no decision about what to fetch; that is ``wiredesk.entries``
-and ``wiredesk.schedule``.
+It holds no database connection and makes no decision about what to fetch; that is ``wiredesk.sources.entries``
+and ``wiredesk.sources.schedule``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from wiredesk.cli import main
-from wiredesk.pipeline import run_ingest
+from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.domain.settings import Settings
 
 AP = "ap-yahoo-2019-12-31-baghdad-embassy.txt"

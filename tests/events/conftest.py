@@ -13,7 +13,7 @@ from wiredesk.events import DefaultEventExtractor, DocumentInput, InputParagraph
 from wiredesk.events.lexicon import Lexicon
 from wiredesk.events.nlp import ModelNotAvailableError, choose_model
 from wiredesk.events.places import Gazetteer
-from wiredesk.files import load_files
+from wiredesk.sources.files import load_files
 from wiredesk.domain.settings import IngestSettings
 
 ROOT = Path(__file__).resolve().parents[2]

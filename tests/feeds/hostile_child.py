@@ -31,9 +31,9 @@ def peak_rss_mb() -> float:
 def main(url: str, purpose: str, settings_json: str) -> dict:
     from wiredesk.clean import HtmlCleaner
     from wiredesk.domain.errors import SURVIVABLE_ERRORS
-    from wiredesk.feeds.collect import decode_html
-    from wiredesk.feeds.parse import parse_feed
-    from wiredesk.feeds.sitemap import parse_sitemap
+    from wiredesk.sources.feeds.collect import decode_html
+    from wiredesk.sources.feeds.parse import parse_feed
+    from wiredesk.sources.feeds.sitemap import parse_sitemap
     from wiredesk.http import Fetcher
     from wiredesk.domain.models import InputItem, ItemMeta
     from wiredesk.domain.settings import HttpSettings

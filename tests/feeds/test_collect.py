@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from wiredesk.entries import KnownEntries
-from wiredesk.feeds.collect import collect_items, decode_html, due_sources, fetch_sources
+from wiredesk.sources.entries import KnownEntries
+from wiredesk.sources.feeds.collect import collect_items, decode_html, due_sources, fetch_sources
 from wiredesk.http import Fetcher
-from wiredesk.schedule import SourceState
-from wiredesk.sources import SourceConfig
+from wiredesk.sources.schedule import SourceState
+from wiredesk.sources.config import SourceConfig
 
 from .conftest import redirect, static
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from wiredesk.domain.errors import FeedError
-from wiredesk.feeds import parse_feed
+from wiredesk.sources.feeds import parse_feed
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
@@ -144,8 +144,8 @@ def test_gofeed_corpus_inputs_parse_or_fail_with_a_reason(corpus):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-le", "utf-32"])
 def test_entity_declarations_are_refused_however_they_are_hidden(doc, encoding):
     from wiredesk.domain.errors import FeedError
-    from wiredesk.feeds.opml import parse_opml
-    from wiredesk.feeds.sitemap import parse_sitemap
+    from wiredesk.sources.feeds.opml import parse_opml
+    from wiredesk.sources.feeds.sitemap import parse_sitemap
 
     data = doc.encode(encoding)  # utf-16 / utf-32 with a BOM; utf-16-le without one
     for parse in (lambda d: parse_feed(d, "http://example.com/f"), lambda d: parse_sitemap(d, "http://example.com/s"),

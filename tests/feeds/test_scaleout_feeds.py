@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from wiredesk.pipeline import run_ingest
-from wiredesk.scaleout import InlineRunner
+from wiredesk.pipeline.ingest import run_ingest
+from wiredesk.pipeline.scaleout import InlineRunner
 from wiredesk.domain.settings import EventsSettings, HttpSettings, IngestSettings, Settings, replace
 
 from .test_cli_feeds import news  # noqa: F401 (fixture)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from wiredesk.domain.errors import ConfigError
-from wiredesk.schedule import (FetchOutcome, ScheduleSettings, SourceState, after_fetch, backoff_delay, health,
+from wiredesk.sources.schedule import (FetchOutcome, ScheduleSettings, SourceState, after_fetch, backoff_delay, health,
                                is_due, parse_max_age, parse_retry_after)
-from wiredesk.sources import SourceConfig, parse_duration, parse_sources
+from wiredesk.sources.config import SourceConfig, parse_duration, parse_sources
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -144,7 +144,7 @@ def test_durations():
 def test_example_sources_file_is_valid():
     from pathlib import Path
 
-    from wiredesk.sources import load_sources
+    from wiredesk.sources.config import load_sources
 
     example = Path(__file__).resolve().parents[2] / "config" / "sources.example.toml"
     kinds = [s.kind for s in load_sources(example)]
@@ -152,7 +152,7 @@ def test_example_sources_file_is_valid():
 
 
 def test_missing_sources_file_names_it(tmp_path):
-    from wiredesk.sources import load_sources
+    from wiredesk.sources.config import load_sources
 
     with pytest.raises(ConfigError, match="nope.toml"):
         load_sources(tmp_path / "nope.toml")

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from wiredesk.domain.errors import FeedError
-from wiredesk.feeds.discover import discover_feeds, find_feed_links
-from wiredesk.feeds.opml import Subscription, export_opml, parse_opml
-from wiredesk.feeds.sitemap import SitemapIndex, parse_sitemap
+from wiredesk.sources.feeds.discover import discover_feeds, find_feed_links
+from wiredesk.sources.feeds.opml import Subscription, export_opml, parse_opml
+from wiredesk.sources.feeds.sitemap import SitemapIndex, parse_sitemap
 from wiredesk.http import Fetcher
 
 from .conftest import static

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wiredesk.entries import KnownEntries, entry_keys, plan_entries
-from wiredesk.feeds.model import FeedEntry
+from wiredesk.sources.entries import KnownEntries, entry_keys, plan_entries
+from wiredesk.sources.feeds.model import FeedEntry
 from wiredesk.domain.urls import canonical_url, host_of, is_http_url
 
 

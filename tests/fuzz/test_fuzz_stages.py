@@ -19,19 +19,19 @@ from hypothesis import strategies as st
 
 from wiredesk.clean import HtmlCleaner, TextCleaner
 from wiredesk.domain.dates import parse_published
-from wiredesk.entries import KnownEntries, entry_keys, fingerprint, plan_entries
+from wiredesk.sources.entries import KnownEntries, entry_keys, fingerprint, plan_entries
 from wiredesk.domain.errors import BadInputError, CleanError, FeedError
 from wiredesk.events.dates import resolve_date
-from wiredesk.feeds.collect import decode_html
-from wiredesk.feeds.model import FeedEntry, ParsedFeed, parse_date
-from wiredesk.feeds.opml import parse_opml
-from wiredesk.feeds.parse import parse_feed
-from wiredesk.feeds.sitemap import SitemapIndex, parse_sitemap
-from wiredesk.files import decode, load_files, split_front_matter
+from wiredesk.sources.feeds.collect import decode_html
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed, parse_date
+from wiredesk.sources.feeds.opml import parse_opml
+from wiredesk.sources.feeds.parse import parse_feed
+from wiredesk.sources.feeds.sitemap import SitemapIndex, parse_sitemap
+from wiredesk.sources.files import decode, load_files, split_front_matter
 from wiredesk.domain.models import Article, Failure, InputItem, ItemMeta
 from wiredesk.domain.normalize import scrub_surrogates
 from wiredesk.paragraphs import paragraphs_from_text
-from wiredesk.pipeline import clean_one
+from wiredesk.pipeline.ingest import clean_one
 from wiredesk.domain.settings import CleanSettings, IngestSettings
 from wiredesk.domain.urls import canonical_url, host_of, is_http_url
 
@@ -189,7 +189,7 @@ def test_loading_a_folder_of_fuzzed_files_never_raises(tmp_path_factory, files):
     folder = tmp_path_factory.mktemp("fuzzfiles")
     for name, data in files:
         (folder / name).write_bytes(data)
-    from wiredesk.files import discover
+    from wiredesk.sources.files import discover
 
     paths, missing = discover([folder])
     assert not missing
@@ -212,7 +212,7 @@ RUN_EXAMPLES = 40 if os.environ.get("WIREDESK_FUZZ_PROFILE") == "slow" else 4  #
 def test_a_run_over_fuzzed_files_stores_failures_with_reasons_and_ingests_the_good_ones(_, tmp_path_factory, files):
     import duckdb
 
-    from wiredesk.pipeline import run_ingest
+    from wiredesk.pipeline.ingest import run_ingest
     from wiredesk.domain.settings import EventsSettings, Settings
 
     folder = tmp_path_factory.mktemp("fuzzrun")

@@ -3,7 +3,7 @@
 Every derived row names what made it: ``documents.cleaner`` and ``derived_run_id``, ``paragraphs.derived_by``
 and ``run_id``, ``duplicates.method`` and ``dedup_settings``, ``event_mention_rows.extractor``. A run records
 ``runs.code_versions`` (this module's ``code_versions``), so any row's ``run_id`` leads to the whole set.
-Not here: deciding what is stale or re-deriving it (``wiredesk.reprocess``).
+Not here: deciding what is stale or re-deriving it (``wiredesk.pipeline.reprocess``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Each ``[section]`` of the file maps onto one frozen dataclass below; a key that 
 a value of the wrong type or range, is a ``ConfigError`` naming ``section.key`` and the problem.
 ``config/wiredesk.example.toml`` lists every key with its default (a test keeps it in step).
 
-Not here: per-source options (feeds), which live in the sources file (``wiredesk.sources``).
+Not here: per-source options (feeds), which live in the sources file (``wiredesk.sources.config``).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class HttpSettings:
 
 @dataclass(frozen=True)
 class FeedSettings:
-    """Feed sources and their scheduling (``wiredesk.schedule``)."""
+    """Feed sources and their scheduling (``wiredesk.sources.schedule``)."""
 
     #: sources file read by every run when it exists (see docs/feeds.md)
     sources_file: str = "config/sources.toml"

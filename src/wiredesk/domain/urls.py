@@ -2,7 +2,7 @@
 
 ``canonical_url`` folds the variations that feeds and share buttons add to one article's address
 (tracking parameters, ``www.``, fragments, default ports, query order, host case) so that entry
-identity (``wiredesk.entries``) and document keys agree across them. It is a pure function: it never
+identity (``wiredesk.sources.entries``) and document keys agree across them. It is a pure function: it never
 resolves or fetches anything and it is not a security check (see ``wiredesk.http`` for that).
 
 It also folds ``http`` into ``https`` (news sites redirect one to the other; ``fold_scheme=False``

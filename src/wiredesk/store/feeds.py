@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from wiredesk.entries import ENTRIES_VERSION, EntryKeys, EntryRecord, KnownEntries
+from wiredesk.sources.entries import ENTRIES_VERSION, EntryKeys, EntryRecord, KnownEntries
 from wiredesk.domain.errors import ConfigError
 from wiredesk.http import FetchRecord
-from wiredesk.schedule import SourceState
-from wiredesk.sources import SourceConfig
+from wiredesk.sources.schedule import SourceState
+from wiredesk.sources.config import SourceConfig
 
 _STATE_COLUMNS = ("feed_url", "etag", "last_modified", "next_fetch_at", "last_fetch_at", "last_success_at",
                   "last_status", "consecutive_failures", "last_error", "disabled_reason")
@@ -192,7 +192,7 @@ def register_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str], interval:
                   now: datetime) -> list[int]:
     """Ids of the sources for ``urls`` (given to ``wiredesk run URL``), adding unknown ones as feeds
     (``added_by = 'run'``) so that their state carries over to the next run. Known ones keep their settings."""
-    from wiredesk.sources import default_name
+    from wiredesk.sources.config import default_name
 
     ids = []
     con.execute("BEGIN TRANSACTION")

@@ -1,6 +1,6 @@
 """Reprocess storage: read stored documents back, and replace one batch's derived rows in one transaction.
 
-``wiredesk.reprocess`` decides what to re-derive and runs the current code (cleaner, extractor) on the stored
+``wiredesk.pipeline.reprocess`` decides what to re-derive and runs the current code (cleaner, extractor) on the stored
 raw bytes; this module reads what it needs (``select_documents``, ``load_documents``) and writes the result
 (``write_rederived``): documents updated in place (same ``document_id`` and ``version``: a re-derivation is
 not a new version of the article), changed paragraphs replaced, duplicate links of the batch's paragraphs
@@ -10,7 +10,7 @@ the batch either as it was or fully re-derived. Rows that come out identical kee
 so reprocessing an unchanged database changes nothing.
 
 Duplicate links are re-derived by ``wiredesk.store.rederive_links`` inside the same transaction. Not here:
-cleaning, extraction, or the decision which documents to take (``wiredesk.reprocess``).
+cleaning, extraction, or the decision which documents to take (``wiredesk.pipeline.reprocess``).
 """
 
 from __future__ import annotations

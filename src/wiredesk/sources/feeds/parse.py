@@ -1,7 +1,7 @@
 """``parse_feed``: bytes of any supported feed format → ``ParsedFeed``. The ``FeedParser`` seam.
 
 RSS 0.9x/1.0 (RDF)/2.0 and Atom 0.3/1.0 go through feedparser; JSON Feed 1.x through
-``wiredesk.feeds.jsonfeed``. Contract: returns a ``ParsedFeed`` (possibly with zero entries and with
+``wiredesk.sources.feeds.jsonfeed``. Contract: returns a ``ParsedFeed`` (possibly with zero entries and with
 ``warnings`` for problems feedparser survived, e.g. a truncated document whose first entries were
 recovered) or raises ``FeedError`` with a reason:
 
@@ -21,9 +21,9 @@ from typing import Any, Protocol
 import feedparser
 
 from wiredesk.domain.errors import FeedError
-from wiredesk.feeds.jsonfeed import looks_like_json, parse_json_feed
-from wiredesk.feeds.model import FeedEntry, ParsedFeed, from_struct_time
-from wiredesk.feeds.xmlsafe import refuse_entity_declarations
+from wiredesk.sources.feeds.jsonfeed import looks_like_json, parse_json_feed
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed, from_struct_time
+from wiredesk.sources.feeds.xmlsafe import refuse_entity_declarations
 
 FEEDPARSER_VERSION = f"feedparser/{feedparser.__version__}"
 

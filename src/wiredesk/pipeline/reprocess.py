@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from wiredesk import files
+from wiredesk.sources import files
 from wiredesk.domain.errors import SURVIVABLE_ERRORS, WiredeskError
 from wiredesk.domain.lineage import code_versions, meta_from_json
 from wiredesk.domain.models import Article, Failure, InputItem, ItemMeta
@@ -163,7 +163,7 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
             summary.run_id = store.start_run(inputs, now, kind="reprocess", code_versions=code_versions(settings))
         try:
             if do_clean and clean is None and settings.clean_workers > 1 and total >= 8:
-                from wiredesk.pipeline import _pool
+                from wiredesk.pipeline.ingest import _pool
 
                 executor = _pool(settings.clean_workers)
             after, done = 0, 0
@@ -172,7 +172,7 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
                 docs = load_documents(store.con, ids, with_raw=do_clean)
                 articles, failures = _reclean_batch(docs, settings, clean, executor) if do_clean else ({}, [])
                 if do_events and extractor is None:
-                    from wiredesk.pipeline import make_event_extractor
+                    from wiredesk.pipeline.ingest import make_event_extractor
 
                     extractor = make_event_extractor(settings)
                 extracted = {}
@@ -213,7 +213,7 @@ def _reclean_batch(docs, settings: Settings, clean: Clean | None, executor) -> t
     if clean is not None:
         results = [reclean(d, clean, fallback) for d in docs]
     else:
-        from wiredesk.pipeline import clean_batch
+        from wiredesk.pipeline.ingest import clean_batch
 
         items, results = {}, [None] * len(docs)
         for i, d in enumerate(docs):

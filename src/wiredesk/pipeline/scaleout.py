@@ -89,7 +89,7 @@ def worker_extractor(events: EventsSettings):
 
 def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult:
     """Clean ``items`` (one by one, in this process) and extract the events of the articles found."""
-    from wiredesk.pipeline import clean_one  # pipeline imports this module
+    from wiredesk.pipeline.ingest import clean_one  # pipeline imports this module
 
     outcomes = tuple(clean_one(item, settings.clean) for item in items)
     events: tuple = ()

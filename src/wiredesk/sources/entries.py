@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from wiredesk.feeds.model import FeedEntry
+from wiredesk.sources.feeds.model import FeedEntry
 from wiredesk.domain.normalize import content_hash, normalize_for_match
 from wiredesk.domain.urls import canonical_url, is_http_url
 

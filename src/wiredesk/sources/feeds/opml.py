@@ -13,7 +13,7 @@ from datetime import datetime
 from lxml import etree
 
 from wiredesk.domain.errors import FeedError
-from wiredesk.feeds.xmlsafe import parse_xml
+from wiredesk.sources.feeds.xmlsafe import parse_xml
 
 
 @dataclass(frozen=True)

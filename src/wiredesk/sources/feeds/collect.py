@@ -4,7 +4,7 @@ The pipeline calls, in order (the store is consulted between 2 and 3 for ``Known
 
 1. ``due_sources`` (pure) — which sources to fetch now;
 2. ``fetch_sources`` — conditional GET of every due feed/sitemap (``Fetcher.fetch_many``), parse, new
-   ``SourceState`` from ``wiredesk.schedule``; a 304 costs one request and no parsing;
+   ``SourceState`` from ``wiredesk.sources.schedule``; a 304 costs one request and no parsing;
 3. ``plan_run`` — ``plan_entries`` against what is known (pure), then ``fetch_articles`` — the article
    pages of new and changed entries of many sources at once (or the feed's own content when the source
    trusts it) into ``InputItem``s. ``SourceRun.remember`` lists the entry records to store in the
@@ -22,17 +22,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from wiredesk.files import usable_charset
-from wiredesk.entries import EntryRecord, KnownEntries, PlannedEntry, plan_entries
+from wiredesk.sources.files import usable_charset
+from wiredesk.sources.entries import EntryRecord, KnownEntries, PlannedEntry, plan_entries
 from wiredesk.domain.errors import FeedError
-from wiredesk.feeds.discover import discover_feeds
-from wiredesk.feeds.model import ParsedFeed
-from wiredesk.feeds.parse import parse_feed
-from wiredesk.feeds.sitemap import parse_sitemap
+from wiredesk.sources.feeds.discover import discover_feeds
+from wiredesk.sources.feeds.model import ParsedFeed
+from wiredesk.sources.feeds.parse import parse_feed
+from wiredesk.sources.feeds.sitemap import parse_sitemap
 from wiredesk.http import Fetcher, FetchRecord, FetchRequest, FetchResult
 from wiredesk.domain.models import Failure, InputItem, ItemMeta
-from wiredesk.schedule import FetchOutcome, ScheduleSettings, SourceState, after_fetch, is_due
-from wiredesk.sources import SourceConfig
+from wiredesk.sources.schedule import FetchOutcome, ScheduleSettings, SourceState, after_fetch, is_due
+from wiredesk.sources.config import SourceConfig
 
 log = logging.getLogger("wiredesk")
 
@@ -158,7 +158,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)"
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:
-    """Text of an HTML page: UTF-8 when the bytes are valid UTF-8 (as for files, ``wiredesk.files.decode``:
+    """Text of an HTML page: UTF-8 when the bytes are valid UTF-8 (as for files, ``wiredesk.sources.files.decode``:
     a page whose header says ISO-8859-1 but which is UTF-8 is common, and valid UTF-8 is almost never
     anything else), else the header charset, else ``<meta charset>``, else Windows-1252. Declared
     charsets that cannot be right are passed over (``usable_charset``)."""

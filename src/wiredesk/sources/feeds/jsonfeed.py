@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from wiredesk.domain.errors import FeedError
-from wiredesk.feeds.model import FeedEntry, ParsedFeed, parse_date
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed, parse_date
 from wiredesk.domain.normalize import scrub_surrogates
 
 _BOMS = (b"\xef\xbb\xbf",)

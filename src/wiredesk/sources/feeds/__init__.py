@@ -5,7 +5,7 @@ Everything here turns bytes into plain values (``model``); only ``discover.disco
 ``Fetcher``. No database access.
 """
 
-from wiredesk.feeds.model import FeedEntry, ParsedFeed
-from wiredesk.feeds.parse import parse_feed
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed
+from wiredesk.sources.feeds.parse import parse_feed
 
 __all__ = ["FeedEntry", "ParsedFeed", "parse_feed"]

@@ -21,12 +21,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from wiredesk.faults import checkpoint
-from wiredesk.feeds.collect import SourceRun, fetch_articles, fetch_sources, plan_run
+from wiredesk.sources.feeds.collect import SourceRun, fetch_articles, fetch_sources, plan_run
 from wiredesk.http import Fetcher
 from wiredesk.domain.models import Failure, InputItem
-from wiredesk.schedule import ScheduleSettings, is_due
+from wiredesk.sources.schedule import ScheduleSettings, is_due
 from wiredesk.domain.settings import FeedSettings, Settings
-from wiredesk.sources import load_sources
+from wiredesk.sources.config import load_sources
 from wiredesk.store import Batch, BatchCounts, Store
 from wiredesk.store.feeds import (FeedBatch, SourceRow, known_entries, list_sources, prune_config_sources,
                                   register_urls, sync_sources)
@@ -74,7 +74,7 @@ def fetch_feed_group(rows: Sequence[SourceRow], settings: Settings, now: datetim
 
 def collect_group_items(db_path: str, runs: list[SourceRun], settings: Settings) -> list[SourceRun]:
     """Plan every parsed feed's entries against the stored entry keys, then fetch the new articles."""
-    from wiredesk.entries import entry_keys
+    from wiredesk.sources.entries import entry_keys
 
     limit = settings.feeds.max_entries_per_feed
     keys = [k for run in runs if run.feed for e in run.feed.entries[:limit] for k in entry_keys(e, run.source.url).all]
@@ -131,8 +131,8 @@ def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Setti
 
     ``extract_events`` (``pipeline.EventStage``, issue 5) turns each cleaned batch into event extractions.
     ``source_tag``: only the due sources carrying this tag (a source group's scheduled run).
-    ``process`` (issue 6), when given, replaces clean and events: items to clean → ``wiredesk.scaleout.Processed``."""
-    from wiredesk import pipeline  # the common plan/clean/store stages
+    ``process`` (issue 6), when given, replaces clean and events: items to clean → ``wiredesk.pipeline.scaleout.Processed``."""
+    from wiredesk.pipeline import ingest as pipeline  # the common plan/clean/store stages
 
     result = FeedRunResult()
     rows = wrap(prepare_sources)(db_path, list(urls), settings, _utcnow())

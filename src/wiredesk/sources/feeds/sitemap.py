@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from wiredesk.domain.errors import FeedError
-from wiredesk.feeds.model import FeedEntry, ParsedFeed, parse_date
-from wiredesk.feeds.xmlsafe import gunzip_bounded, parse_xml
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed, parse_date
+from wiredesk.sources.feeds.xmlsafe import gunzip_bounded, parse_xml
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 

@@ -1,5 +1,5 @@
 """The ingestion pipeline as plain functions, batch by batch: for files discover → load → plan → clean →
-extract events → store; for feeds (``wiredesk.feeds.stage``) fetch → collect → the same plan → clean →
+extract events → store; for feeds (``wiredesk.pipeline.feeds``) fetch → collect → the same plan → clean →
 extract events → store.
 
 Each stage takes and returns data (paths, items, articles, counts) and, where it needs the database,
@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wiredesk import files
+from wiredesk.sources import files
 from wiredesk.clean import HtmlCleaner, clean_item
 from wiredesk.domain.errors import SURVIVABLE_ERRORS
 from wiredesk.faults import checkpoint
@@ -34,7 +34,7 @@ from wiredesk.domain.settings import CleanSettings, Settings
 from wiredesk.store import Batch, BatchCounts, RunLock, Store
 
 if TYPE_CHECKING:
-    from wiredesk.scaleout import StageRunner
+    from wiredesk.pipeline.scaleout import StageRunner
 
 log = logging.getLogger("wiredesk")
 
@@ -263,7 +263,7 @@ def _scaled_process(runner: "StageRunner | None", settings: Settings, workers: i
     """Issue 6: for feed batches, items to clean → ``Processed`` on ``runner`` (one batch at a time)."""
     if runner is None:
         return None
-    from wiredesk.scaleout import submit_items
+    from wiredesk.pipeline.scaleout import submit_items
 
     return lambda items: submit_items(runner, items, settings, workers).result()
 
@@ -274,7 +274,7 @@ def _ingest_files_scaled(files_: Sequence[str], run_id: int, settings: Settings,
     batch's chunks, and store finished batches in their order (one writer, one transaction per batch)."""
     from collections import deque
 
-    from wiredesk.scaleout import submit_items
+    from wiredesk.pipeline.scaleout import submit_items
 
     db, size, total = settings.db_path, settings.ingest.batch_size, len(files_)
     pending: deque = deque()
@@ -316,7 +316,7 @@ def run_ingest(
     """Ingest ``paths`` (default: ``seeds/``) into ``settings.db_path``; return the run's summary.
 
     ``wrap`` turns each stage function into what runs it (identity here; a Prefect task in the flow).
-    ``runner`` (issue 6, ``wiredesk.scaleout``), when given, runs the CPU-heavy work of file batches
+    ``runner`` (issue 6, ``wiredesk.pipeline.scaleout``), when given, runs the CPU-heavy work of file batches
     (cleaning and event extraction) in chunks (two per worker of ``runner_workers``), with the next batches submitted
     while this process stores the earlier ones in order; without it that work runs here.
     Per-item problems are recorded and the run goes on; an error that stops the run (database, config)
@@ -366,7 +366,7 @@ def _run_locked(paths, settings: Settings, *, wrap: Wrap, progress: Progress | N
             executor = _pool(settings.clean_workers)
         size = settings.ingest.batch_size
         extract_events = EventStage(settings, wrap)  # issue 5
-        if runner is not None:  # issue 6: cleaning and events scaled out (wiredesk.scaleout), not the loop below
+        if runner is not None:  # issue 6: cleaning and events scaled out (wiredesk.pipeline.scaleout), not the loop below
             _ingest_files_scaled(discovery.files, run_id, settings, summary, wrap, progress, runner, runner_workers)
         for start in range(0, total if runner is None else 0, size):
             chunk = discovery.files[start:start + size]
@@ -379,9 +379,9 @@ def _run_locked(paths, settings: Settings, *, wrap: Wrap, progress: Progress | N
             summary.failures.extend(batch.failures)
             if progress is not None:
                 progress(min(start + size, total), total, summary.counts)
-        # issue 3: the feed stages (wiredesk.feeds.stage), through the same plan/clean/store stages
+        # issue 3: the feed stages (wiredesk.pipeline.feeds), through the same plan/clean/store stages
         if run_feeds:
-            from wiredesk.feeds.stage import ingest_feeds
+            from wiredesk.pipeline.feeds import ingest_feeds
 
             fed = ingest_feeds(db, run_id, feed_urls, settings, wrap=wrap, executor=executor,
                                extract_events=extract_events, source_tag=source_tag,

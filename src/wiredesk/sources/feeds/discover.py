@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 import lxml.html
 
 from wiredesk.domain.errors import FeedError
-from wiredesk.feeds.parse import parse_feed
+from wiredesk.sources.feeds.parse import parse_feed
 from wiredesk.http import Fetcher, FetchRecord
 
 FEED_TYPES = (
