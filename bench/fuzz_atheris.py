@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 with atheris.instrument_imports():
-    from wiredesk.clean import HtmlCleaner
+    from wiredesk.clean.cleaner import HtmlCleaner
     from wiredesk.domain.errors import BadInputError, CleanError, FeedError
     from wiredesk.sources.feeds.collect import decode_html
     from wiredesk.sources.feeds.opml import parse_opml

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from wiredesk.cli import main
-from wiredesk.export_manifest import MANIFEST_NAME
+from wiredesk.exports.manifest import MANIFEST_NAME
 
 from conftest import REPO
 

@@ -1,8 +1,8 @@
 """Paragraph roles: captions, credits and boilerplate are told apart from body text."""
 
-from wiredesk.clean import clean_item
+from wiredesk.clean.cleaner import clean_item
 from wiredesk.sources.files import load_files
-from wiredesk.paragraphs import assign_roles, is_boilerplate, paragraphs_from_text, split_credit
+from wiredesk.clean.paragraphs import assign_roles, is_boilerplate, paragraphs_from_text, split_credit
 from wiredesk.domain.settings import IngestSettings
 
 from conftest import SEEDS

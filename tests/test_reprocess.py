@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from wiredesk.clean import clean_item
+from wiredesk.clean.cleaner import clean_item
 from wiredesk.cli import main
 from wiredesk.domain.errors import StoreError
 from wiredesk.pipeline.ingest import make_event_extractor, run_ingest

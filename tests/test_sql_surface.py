@@ -142,20 +142,20 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("store/rederive.py", "_replace_mentions"): (frozenset({"cols"}), "_COMPARED_MENTION_COLUMNS, a module constant"),
     ("cli_reprocess.py", "print_reprocess_summary"): (frozenset({"summary"}), "a hint printed, never executed"),
     # scheduled operation (issue 6)
-    ("status.py", "_rows"): (frozenset({"sql"}), "its callers pass constant queries; values are bound"),
-    ("status.py", "collect_status"): (frozenset({"LAST_RUNS"}), "an int module constant"),
+    ("ops/status.py", "_rows"): (frozenset({"sql"}), "its callers pass constant queries; values are bound"),
+    ("ops/status.py", "collect_status"): (frozenset({"LAST_RUNS"}), "an int module constant"),
     ("report.py", "run_report_markdown"): (frozenset({"summary"}), "a hint printed in the run's artifact, never executed"),
     # issue 6: full-text search and exports (reviewed: fragments are module constants, ids are ints from the
     # database, dates come from datetime.date.isoformat(), the destination path is quoted by _sql_path)
-    ("export_tables.py", "select"): (frozenset({"self", "where"}), "ExportTable constants; WHERE clauses built in this module"),
-    ("export_tables.py", "_copy"): (
+    ("exports/tables.py", "select"): (frozenset({"self", "where"}), "ExportTable constants; WHERE clauses built in this module"),
+    ("exports/tables.py", "_copy"): (
         frozenset({"_COPY_OPTIONS", "_published_date", "_sql_path", "fmt", "out", "sql", "stem", "table", "where"}),
         "format options and table fragments are constants; stem is made of the table name and ints; path quoted"),
-    ("export_tables.py", "_export_append"): (frozenset({"table"}), "ExportTable constants"),
-    ("export_tables.py", "_export_snapshot"): (frozenset({"table", "where"}), "ExportTable constants; since as a date"),
-    ("fulltext.py", "search_sql"): (frozenset({"B", "K1", "SNIPPET_CHARS", "terms_sql"}), "numeric constants and the tokenizer SQL; the query text is bound"),
-    ("fulltext.py", "query_terms"): (frozenset({"terms_sql"}), "the tokenizer SQL; the query text is bound"),
-    ("fulltext.py", "search"): (frozenset({"sql"}), "search_sql(), constants only"),
+    ("exports/tables.py", "_export_append"): (frozenset({"table"}), "ExportTable constants"),
+    ("exports/tables.py", "_export_snapshot"): (frozenset({"table", "where"}), "ExportTable constants; since as a date"),
+    ("fulltext/ranking.py", "search_sql"): (frozenset({"B", "K1", "SNIPPET_CHARS", "terms_sql"}), "numeric constants and the tokenizer SQL; the query text is bound"),
+    ("fulltext/ranking.py", "query_terms"): (frozenset({"terms_sql"}), "the tokenizer SQL; the query text is bound"),
+    ("fulltext/ranking.py", "search"): (frozenset({"sql"}), "search_sql(), constants only"),
     ("store/search_index.py", "refresh_search_index"): (frozenset({"_DOC_TEXT", "terms_sql"}), "the tokenizer SQL over a constant column expression"),
 }
 

@@ -1,7 +1,7 @@
 """The Python API: open a database for reading, run the pipeline, search and export from code (issue 6).
 
-What it is: small functions over the same code the CLI runs (``wiredesk.pipeline.ingest``, ``wiredesk.fulltext``,
-``wiredesk.export_tables``), re-exported as ``wiredesk.connect``, ``wiredesk.ingest``, ``wiredesk.search`` and
+What it is: small functions over the same code the CLI runs (``wiredesk.pipeline.ingest``, ``wiredesk.fulltext.ranking``,
+``wiredesk.exports.tables``), re-exported as ``wiredesk.connect``, ``wiredesk.ingest``, ``wiredesk.search`` and
 ``wiredesk.export``. Examples for pandas and polars: docs/python-api.md (every one is run by the tests).
 
 What it is not: a second implementation of anything, nor an ORM: results are DuckDB relations and
@@ -64,7 +64,7 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
 def search(db: duckdb.DuckDBPyConnection | StrPath, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:
     """Current documents matching ``query``, best first (BM25), as a relation with the columns ``rank,
     score, title, source, published_at, snippet, document_id, url``. ``db``: a connection or a path."""
-    from wiredesk.fulltext import search as _search
+    from wiredesk.fulltext.ranking import search as _search
 
     con = db if isinstance(db, duckdb.DuckDBPyConnection) else connect(db)
     return _search(con, query, limit)
@@ -74,7 +74,7 @@ def export(db: StrPath, dest: StrPath, *, tables: Sequence[str] | None = None, f
            since: date | None = None, full: bool = False):
     """Export tables to ``dest`` like ``wiredesk export`` (incremental; see docs/export.md) and return
     one ``TableExport`` per table (rows and files written)."""
-    from wiredesk.export_tables import DEFAULT_TABLES, export_tables
+    from wiredesk.exports.tables import DEFAULT_TABLES, export_tables
 
     con = connect(db)
     try:

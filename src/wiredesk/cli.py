@@ -144,7 +144,7 @@ def _prefect_api(err):
 
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-    from wiredesk.prefect_server import running_server
+    from wiredesk.ops.prefect_server import running_server
 
     if get_current_settings().api.url:
         return contextlib.nullcontext()
@@ -267,7 +267,7 @@ def cmd_dedup_rebuild(args) -> int:
 
 
 def cmd_server(args) -> int:
-    from wiredesk import prefect_server
+    from wiredesk.ops import prefect_server
 
     if args.action == "start":
         print("starting the local Prefect server (first start migrates its database; can take ~20 s)...", file=sys.stderr)

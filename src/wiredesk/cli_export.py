@@ -1,6 +1,6 @@
 """``wiredesk export``: tables to Parquet, JSON Lines or CSV files partitioned by publication date (issue 6).
 
-Argument handling and printing only; what is written and the incremental state are ``wiredesk.export_tables``.
+Argument handling and printing only; what is written and the incremental state are ``wiredesk.exports.tables``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from wiredesk.domain.errors import WiredeskError
 
 
 def add_export_parser(sub, db_arg) -> None:
-    from wiredesk.export_tables import DEFAULT_TABLES, FORMATS, TABLES
+    from wiredesk.exports.tables import DEFAULT_TABLES, FORMATS, TABLES
 
     p = sub.add_parser(
         "export",
@@ -50,7 +50,7 @@ def _date(text: str) -> date:
 
 def cmd_export(args) -> int:
     from wiredesk.cli import _settings
-    from wiredesk.export_tables import DEFAULT_TABLES, export_tables
+    from wiredesk.exports.tables import DEFAULT_TABLES, export_tables
     from wiredesk.store import open_readonly
 
     settings = _settings(args)

@@ -1,6 +1,6 @@
 """``wiredesk search "query"``: ranked full-text search over current documents (issue 6).
 
-Formatting and argument handling only; the ranking is ``wiredesk.fulltext``.
+Formatting and argument handling only; the ranking is ``wiredesk.fulltext.ranking``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def add_search_parser(sub, db_arg) -> None:
 
 def cmd_search(args) -> int:
     from wiredesk.cli import _settings
-    from wiredesk.fulltext import COLUMNS, search, unindexed_documents
+    from wiredesk.fulltext.ranking import COLUMNS, search, unindexed_documents
     from wiredesk.store import open_readonly
 
     settings = _settings(args)

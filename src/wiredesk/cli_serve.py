@@ -1,6 +1,6 @@
 """``wiredesk serve``: run the ingestion flow on the schedules of ``[serve] schedules``, through Prefect.
 
-One Prefect deployment per source group (``wiredesk.deployments``), served by this process
+One Prefect deployment per source group (``wiredesk.ops.deployments``), served by this process
 (``prefect.serve``): the Prefect UI shows the deployments, their schedules and every run with its logs,
 task states (retries, timeouts) and summary artifact. Needs a Prefect server that stays up:
 ``PREFECT_API_URL``, else the one kept by ``wiredesk server start``; a temporary server would vanish
@@ -38,7 +38,7 @@ def add_serve_parser(sub, db_arg) -> None:  # noqa: ANN001
 
 def cmd_serve(args) -> int:  # noqa: ANN001
     from wiredesk.cli import _settings
-    from wiredesk.deployments import deployment_specs
+    from wiredesk.ops.deployments import deployment_specs
 
     settings = _settings(args)
     config = str(Path(args.config).resolve()) if args.config else (
@@ -51,7 +51,7 @@ def cmd_serve(args) -> int:  # noqa: ANN001
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-    from wiredesk.prefect_server import running_server
+    from wiredesk.ops.prefect_server import running_server
 
     url = get_current_settings().api.url
     if not url:

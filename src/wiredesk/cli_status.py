@@ -1,7 +1,7 @@
 """``wiredesk status``: last runs, run in progress, sources due and failing, database size, index health.
 
 Reads through ``wiredesk.store.open_readonly`` (waits for a batch commit to end, never writes); the
-data comes from ``wiredesk.status.collect_status``. Exit status 0 when healthy, 1 when something needs
+data comes from ``wiredesk.ops.status.collect_status``. Exit status 0 when healthy, 1 when something needs
 attention (a failing source, the last run failed, an index problem), 2 for a usage or database error.
 """
 
@@ -92,7 +92,7 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
 
 def cmd_status(args) -> int:  # noqa: ANN001
     from wiredesk.cli import _settings
-    from wiredesk.status import collect_status
+    from wiredesk.ops.status import collect_status
     from wiredesk.store import open_readonly
 
     settings = _settings(args)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wiredesk.clean import clean_item
+from wiredesk.clean.cleaner import clean_item
 from wiredesk.events import DefaultEventExtractor, DocumentInput, InputParagraph
 from wiredesk.events.lexicon import Lexicon
 from wiredesk.events.nlp import ModelNotAvailableError, choose_model

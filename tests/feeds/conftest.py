@@ -159,7 +159,7 @@ def server() -> Iterator[LocalServer]:
 @pytest.fixture
 def local_settings():
     """HttpSettings that allow 127.0.0.1 only, with small limits and no politeness delay (fast tests)."""
-    from wiredesk.http import HttpSettings
+    from wiredesk.net.http import HttpSettings
 
     def make(**overrides: object) -> HttpSettings:
         base = dict(allow_networks=("127.0.0.1/32",), per_host_delay=0.0, connect_timeout=2.0,

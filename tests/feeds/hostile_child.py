@@ -29,12 +29,12 @@ def peak_rss_mb() -> float:
 
 
 def main(url: str, purpose: str, settings_json: str) -> dict:
-    from wiredesk.clean import HtmlCleaner
+    from wiredesk.clean.cleaner import HtmlCleaner
     from wiredesk.domain.errors import SURVIVABLE_ERRORS
     from wiredesk.sources.feeds.collect import decode_html
     from wiredesk.sources.feeds.parse import parse_feed
     from wiredesk.sources.feeds.sitemap import parse_sitemap
-    from wiredesk.http import Fetcher
+    from wiredesk.net.http import Fetcher
     from wiredesk.domain.models import InputItem, ItemMeta
     from wiredesk.domain.settings import HttpSettings
 

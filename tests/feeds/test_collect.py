@@ -8,7 +8,7 @@ import pytest
 
 from wiredesk.sources.entries import KnownEntries
 from wiredesk.sources.feeds.collect import collect_items, decode_html, due_sources, fetch_sources
-from wiredesk.http import Fetcher
+from wiredesk.net.http import Fetcher
 from wiredesk.sources.schedule import SourceState
 from wiredesk.sources.config import SourceConfig
 

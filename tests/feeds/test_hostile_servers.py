@@ -5,7 +5,7 @@ Each case (``hostile.install``) is fetched, and its body handed to the stage tha
 or charset decoding + the HTML cleaner), in a child process of its own (``hostile_child.py``), so its
 peak RSS is measured per case (the child's ``VmHWM``; ``ru_maxrss`` would include the forked copy of
 pytest) against a baseline child that fetched a small good document. Bounds: the fetch ends within ``total_timeout + read_timeout`` (the documented
-bound of ``wiredesk.http``) and the child's peak RSS stays within the baseline + ``RSS_MARGIN_MB``
+bound of ``wiredesk.net.http``) and the child's peak RSS stays within the baseline + ``RSS_MARGIN_MB``
 (the bombs inflate to 100 MB, the endless body is infinite). Figures: docs/reliability.md; set
 ``WIREDESK_RELIABILITY_REPORT=FILE`` to write them as JSON.
 """

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from wiredesk.http import Fetcher, FetchRequest
+from wiredesk.net.http import Fetcher, FetchRequest
 
 from .conftest import drip, redirect, send, slow, static, stream_bytes
 

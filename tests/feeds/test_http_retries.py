@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 
-from wiredesk.http import Fetcher
+from wiredesk.net.http import Fetcher
 
 from .conftest import send, static
 

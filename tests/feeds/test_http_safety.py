@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from wiredesk.domain.errors import ConfigError
-from wiredesk.http import Fetcher, HttpSettings
-from wiredesk.netguard import AddressPolicy
+from wiredesk.net.http import Fetcher, HttpSettings
+from wiredesk.net.guard import AddressPolicy
 
 from .conftest import redirect, static
 

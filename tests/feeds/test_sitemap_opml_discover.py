@@ -11,7 +11,7 @@ from wiredesk.domain.errors import FeedError
 from wiredesk.sources.feeds.discover import discover_feeds, find_feed_links
 from wiredesk.sources.feeds.opml import Subscription, export_opml, parse_opml
 from wiredesk.sources.feeds.sitemap import SitemapIndex, parse_sitemap
-from wiredesk.http import Fetcher
+from wiredesk.net.http import Fetcher
 
 from .conftest import static
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from wiredesk.clean import HtmlCleaner, TextCleaner
+from wiredesk.clean.cleaner import HtmlCleaner, TextCleaner
 from wiredesk.domain.dates import parse_published
 from wiredesk.sources.entries import KnownEntries, entry_keys, fingerprint, plan_entries
 from wiredesk.domain.errors import BadInputError, CleanError, FeedError
@@ -30,7 +30,7 @@ from wiredesk.sources.feeds.sitemap import SitemapIndex, parse_sitemap
 from wiredesk.sources.files import decode, load_files, split_front_matter
 from wiredesk.domain.models import Article, Failure, InputItem, ItemMeta
 from wiredesk.domain.normalize import scrub_surrogates
-from wiredesk.paragraphs import paragraphs_from_text
+from wiredesk.clean.paragraphs import paragraphs_from_text
 from wiredesk.pipeline.ingest import clean_one
 from wiredesk.domain.settings import CleanSettings, IngestSettings
 from wiredesk.domain.urls import canonical_url, host_of, is_http_url

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from wiredesk.cli import main
-from wiredesk.deployments import ALL_GROUP, deployment_specs
+from wiredesk.ops.deployments import ALL_GROUP, deployment_specs
 from wiredesk.domain.errors import ConfigError
 from wiredesk.domain.settings import settings_from_dict
 

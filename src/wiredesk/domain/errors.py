@@ -55,7 +55,7 @@ class CleanError(ItemError):
 
 
 class FetchError(ItemError):
-    """One HTTP fetch failed (issue 3). ``reason`` is short and machine-readable (see ``wiredesk.http``):
+    """One HTTP fetch failed (issue 3). ``reason`` is short and machine-readable (see ``wiredesk.net.http``):
     ``timeout``, ``connect``, ``blocked_scheme``, ``blocked_address``, ``too_large``, ``too_large_decoded``,
     ``too_many_redirects``, ``content_type``, ``status``, ``robots``, ``decode``, ``protocol``, ``bad_url``,
     ``unexpected``.

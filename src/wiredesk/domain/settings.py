@@ -73,7 +73,7 @@ class EventsSettings:
 
 @dataclass(frozen=True)
 class HttpSettings:
-    """Every limit of the HTTP client (``wiredesk.http``). Sizes in bytes, times in seconds."""
+    """Every limit of the HTTP client (``wiredesk.net.http``). Sizes in bytes, times in seconds."""
 
     user_agent: str = f"wiredesk/{__version__} (news feed reader; +https://github.com/wiredesk/wiredesk)"
     connect_timeout: float = 10.0
@@ -150,7 +150,7 @@ class RunnerSettings:
 
 @dataclass(frozen=True)
 class ServeSettings:
-    """Scheduled runs (``wiredesk serve``, ``wiredesk.deployments``) and the Prefect flow's limits."""
+    """Scheduled runs (``wiredesk serve``, ``wiredesk.ops.deployments``) and the Prefect flow's limits."""
 
     #: one schedule per source group, "GROUP = SPEC": GROUP is "*" (seeds/ and every due source, as
     #: `wiredesk run`) or a source tag (that tag's due sources only); SPEC is a cron expression
@@ -234,11 +234,11 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
     if section == "runner":  # issue 6
         _check_runner(out)
     if section == "http" and "allow_networks" in out:  # issue 3: validate the CIDRs now, naming the key
-        from wiredesk.netguard import AddressPolicy
+        from wiredesk.net.guard import AddressPolicy
 
         AddressPolicy.from_strings(out["allow_networks"], key="http.allow_networks")
     if section == "serve":  # ops: every schedule and the time zone are checked now, naming the key
-        from wiredesk.deployments import parse_schedules, validate_timezone
+        from wiredesk.ops.deployments import parse_schedules, validate_timezone
 
         parse_schedules(out.get("schedules", ServeSettings.schedules), key="serve.schedules")
         validate_timezone(out.get("timezone", "UTC"), key="serve.timezone")

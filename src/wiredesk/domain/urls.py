@@ -3,7 +3,7 @@
 ``canonical_url`` folds the variations that feeds and share buttons add to one article's address
 (tracking parameters, ``www.``, fragments, default ports, query order, host case) so that entry
 identity (``wiredesk.sources.entries``) and document keys agree across them. It is a pure function: it never
-resolves or fetches anything and it is not a security check (see ``wiredesk.http`` for that).
+resolves or fetches anything and it is not a security check (see ``wiredesk.net.http`` for that).
 
 It also folds ``http`` into ``https`` (news sites redirect one to the other; ``fold_scheme=False``
 keeps them apart). What it deliberately keeps: the path (``/a`` and ``/a/`` are different resources

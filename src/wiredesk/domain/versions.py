@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 #: Version of the pipeline as a whole, recorded on every run and document.
 PIPELINE_VERSION = f"wiredesk/{__version__}"
 
-#: Paragraph splitting and role classification (``wiredesk.paragraphs``).
+#: Paragraph splitting and role classification (``wiredesk.clean.paragraphs``).
 PARAGRAPHS_VERSION = "paragraphs/1"
 
 #: Text normalization used for exact-duplicate hashing (``wiredesk.domain.normalize``).

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from wiredesk.faults import checkpoint
+from wiredesk.ops.faults import checkpoint
 from wiredesk.sources.feeds.collect import SourceRun, fetch_articles, fetch_sources, plan_run
-from wiredesk.http import Fetcher
+from wiredesk.net.http import Fetcher
 from wiredesk.domain.models import Failure, InputItem
 from wiredesk.sources.schedule import ScheduleSettings, is_due
 from wiredesk.domain.settings import FeedSettings, Settings

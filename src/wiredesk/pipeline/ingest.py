@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wiredesk.sources import files
-from wiredesk.clean import HtmlCleaner, clean_item
+from wiredesk.clean.cleaner import HtmlCleaner, clean_item
 from wiredesk.domain.errors import SURVIVABLE_ERRORS
-from wiredesk.faults import checkpoint
+from wiredesk.ops.faults import checkpoint
 from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.settings import CleanSettings, Settings
 from wiredesk.store import Batch, BatchCounts, RunLock, Store

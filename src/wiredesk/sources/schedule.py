@@ -57,7 +57,7 @@ class SourceState:
 
 @dataclass(frozen=True)
 class FetchOutcome:
-    """What the scheduler needs from a fetch (see ``wiredesk.http.FetchResult``)."""
+    """What the scheduler needs from a fetch (see ``wiredesk.net.http.FetchResult``)."""
 
     status: int | None
     error: str | None = None  # FetchError/FeedError reason

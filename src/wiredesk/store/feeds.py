@@ -16,7 +16,7 @@ import duckdb
 
 from wiredesk.sources.entries import ENTRIES_VERSION, EntryKeys, EntryRecord, KnownEntries
 from wiredesk.domain.errors import ConfigError
-from wiredesk.http import FetchRecord
+from wiredesk.net.http import FetchRecord
 from wiredesk.sources.schedule import SourceState
 from wiredesk.sources.config import SourceConfig
 

@@ -6,7 +6,7 @@ the current documents not indexed yet and drops the postings of versions that st
 in one transaction; a document re-derived in place by ``wiredesk reprocess`` is indexed again. Cost grows with what is new, not with the database (DuckDB's ``fts`` extension
 rebuilds its whole index each time, and cannot be loaded offline here: docs/search.md).
 
-What it is not: the query side (``wiredesk.fulltext`` reads these tables read-only and scores them).
+What it is not: the query side (``wiredesk.fulltext.ranking`` reads these tables read-only and scores them).
 
 The tokenizer is one SQL expression (``terms_sql``), used for documents and queries alike, so both
 sides always agree: Unicode lower case, accents stripped, apostrophes and abbreviation dots dropped (``U.S.`` → ``us``), runs of letters and digits, English

@@ -24,7 +24,7 @@ import duckdb
 from wiredesk.dedup.exact import ParagraphRef, exact_links
 from wiredesk.domain.errors import StoreError
 from wiredesk.events.model import Extraction
-from wiredesk.faults import checkpoint
+from wiredesk.ops.faults import checkpoint
 from wiredesk.domain.lineage import meta_to_json
 from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.normalize import content_hash, match_hash

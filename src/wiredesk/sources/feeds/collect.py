@@ -29,7 +29,7 @@ from wiredesk.sources.feeds.discover import discover_feeds
 from wiredesk.sources.feeds.model import ParsedFeed
 from wiredesk.sources.feeds.parse import parse_feed
 from wiredesk.sources.feeds.sitemap import parse_sitemap
-from wiredesk.http import Fetcher, FetchRecord, FetchRequest, FetchResult
+from wiredesk.net.http import Fetcher, FetchRecord, FetchRequest, FetchResult
 from wiredesk.domain.models import Failure, InputItem, ItemMeta
 from wiredesk.sources.schedule import FetchOutcome, ScheduleSettings, SourceState, after_fetch, is_due
 from wiredesk.sources.config import SourceConfig

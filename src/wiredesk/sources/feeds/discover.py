@@ -13,7 +13,7 @@ import lxml.html
 
 from wiredesk.domain.errors import FeedError
 from wiredesk.sources.feeds.parse import parse_feed
-from wiredesk.http import Fetcher, FetchRecord
+from wiredesk.net.http import Fetcher, FetchRecord
 
 FEED_TYPES = (
     "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",

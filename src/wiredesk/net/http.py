@@ -5,7 +5,7 @@ whose ``error`` (a ``FetchError``) says what went wrong, and whose ``records`` h
 ``FetchRecord`` per HTTP exchange (each redirect hop is one) for the ``fetches`` log.
 
 What it guarantees, each bounded by a setting in ``HttpSettings``:
-1. only http(s), on every hop; only public addresses unless allow-listed (``wiredesk.netguard``);
+1. only http(s), on every hop; only public addresses unless allow-listed (``wiredesk.net.guard``);
 2. connect and read timeouts per exchange, and a total time per fetch, enforced on every socket
    operation (connect, headers, body; ``httplimits.FetchDeadline``) and between chunks, so a fetch
    ends within ``total_timeout`` (plus scheduling slack) however slowly a server drips;
@@ -39,8 +39,8 @@ import httpcore
 import httpx
 
 from wiredesk.domain.errors import FetchError
-from wiredesk.httplimits import BoundedDecoder, FetchDeadline, HostGate
-from wiredesk.netguard import AddressPolicy, GuardedBackend, Resolver, system_resolver
+from wiredesk.net.limits import BoundedDecoder, FetchDeadline, HostGate
+from wiredesk.net.guard import AddressPolicy, GuardedBackend, Resolver, system_resolver
 from wiredesk.domain.settings import HttpSettings
 from wiredesk.domain.urls import host_of
 

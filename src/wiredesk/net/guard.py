@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import httpcore
 
 from wiredesk.domain.errors import ConfigError, FetchError
-from wiredesk.httplimits import DeadlineStream, FetchDeadline
+from wiredesk.net.limits import DeadlineStream, FetchDeadline
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network

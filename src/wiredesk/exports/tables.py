@@ -3,7 +3,7 @@
 What it is: ``export_tables`` copies tables from a **read-only** connection with DuckDB's ``COPY ...
 TO (PARTITION_BY ...)`` into ``DEST/<table>/published_date=YYYY-MM-DD/`` (``published_date=undated``
 when the date is unknown), and records what it wrote in a manifest file in the destination
-(``wiredesk-export.json``, ``wiredesk.export_manifest``). Two kinds of tables:
+(``wiredesk-export.json``, ``wiredesk.exports.manifest``). Two kinds of tables:
 
 - *append* tables (``documents``, ``paragraphs``): their rows never change once stored (a changed
   article is a new ``documents`` row with the next ``version``). An export writes only rows with an
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from wiredesk.export_manifest import ExportError, Manifest, TableState
+from wiredesk.exports.manifest import ExportError, Manifest, TableState
 
 FORMATS = {"parquet": "parquet", "jsonl": "jsonl", "csv": "csv"}  # format -> file extension
 _COPY_OPTIONS = {

@@ -3,7 +3,7 @@
 Two cleaners sit behind one small protocol:
 
 - ``HtmlCleaner`` runs trafilatura (main text and metadata: title, authors, date, site name; language
-  from the page's own declaration), then hands trafilatura's text blocks to ``wiredesk.paragraphs``.
+  from the page's own declaration), then hands trafilatura's text blocks to ``wiredesk.clean.paragraphs``.
 - ``TextCleaner`` handles plain text and Markdown: same paragraph roles, same normalization.
 
 Metadata supplied with the item (sidecar, front matter, JSON fields) wins over what the page says.
@@ -25,7 +25,7 @@ from wiredesk.domain.dates import parse_published
 from wiredesk.domain.errors import CleanError
 from wiredesk.domain.models import Article, InputItem, Paragraph
 from wiredesk.domain.normalize import normalize_for_match, scrub_surrogates
-from wiredesk.paragraphs import assign_roles, paragraphs_from_text
+from wiredesk.clean.paragraphs import assign_roles, paragraphs_from_text
 from wiredesk.domain.versions import PARAGRAPHS_VERSION
 
 
