@@ -19,8 +19,8 @@ from prefect.runtime import flow_run
 
 from wiredesk.pipeline import ingest as pipeline, scaleout
 from wiredesk.pipeline import feeds as feed_stage
-from wiredesk.output import format_progress
-from wiredesk.report import run_report_markdown
+from wiredesk.cli.output import format_progress
+from wiredesk.cli.report import run_report_markdown
 from wiredesk.domain.settings import load_settings, replace
 from wiredesk_flows.runners import stage_runner
 

@@ -132,19 +132,19 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("store/events.py", "regroup_events"): (
         frozenset({"_LOAD", "clauses"}), "WHERE clauses are constant strings chosen in code; values are bound"),
     ("store/migrate.py", "migrate"): (frozenset({"m"}), "the SQL of a migration file shipped in the package"),
-    ("output.py", "print_stats"): (frozenset({"t", "sql"}), "table names from a literal tuple"),
-    ("output.py", "one"): (frozenset({"sql"}), "print_stats' own constant queries"),
-    ("output.py", "print_summary"): (frozenset({"summary", "_MAX_FAILURES_SHOWN"}), "a hint printed for the user, never executed"),
-    ("cli.py", "cmd_query"): (frozenset({"args"}), "the user's own SQL, on the sandboxed read-only connection"),
+    ("cli/output.py", "print_stats"): (frozenset({"t", "sql"}), "table names from a literal tuple"),
+    ("cli/output.py", "one"): (frozenset({"sql"}), "print_stats' own constant queries"),
+    ("cli/output.py", "print_summary"): (frozenset({"summary", "_MAX_FAILURES_SHOWN"}), "a hint printed for the user, never executed"),
+    ("cli/query.py", "cmd_query"): (frozenset({"args"}), "the user's own SQL, on the sandboxed read-only connection"),
     # reprocess (issue 6)
     ("store/rederive.py", "load_documents"): (frozenset({"raw_col"}), "one of two constant column lists"),
     ("store/rederive.py", "write_rederived"): (frozenset({"dry_run"}), "ROLLBACK or COMMIT, chosen by a flag"),
     ("store/rederive.py", "_replace_mentions"): (frozenset({"cols"}), "_COMPARED_MENTION_COLUMNS, a module constant"),
-    ("cli_reprocess.py", "print_reprocess_summary"): (frozenset({"summary"}), "a hint printed, never executed"),
+    ("cli/reprocess.py", "print_reprocess_summary"): (frozenset({"summary"}), "a hint printed, never executed"),
     # scheduled operation (issue 6)
     ("ops/status.py", "_rows"): (frozenset({"sql"}), "its callers pass constant queries; values are bound"),
     ("ops/status.py", "collect_status"): (frozenset({"LAST_RUNS"}), "an int module constant"),
-    ("report.py", "run_report_markdown"): (frozenset({"summary"}), "a hint printed in the run's artifact, never executed"),
+    ("cli/report.py", "run_report_markdown"): (frozenset({"summary"}), "a hint printed in the run's artifact, never executed"),
     # issue 6: full-text search and exports (reviewed: fragments are module constants, ids are ints from the
     # database, dates come from datetime.date.isoformat(), the destination path is quoted by _sql_path)
     ("exports/tables.py", "select"): (frozenset({"self", "where"}), "ExportTable constants; WHERE clauses built in this module"),

@@ -11,7 +11,7 @@ import pytest
 
 from wiredesk.cli import main
 from wiredesk.domain.models import Failure
-from wiredesk.report import errors_by_source
+from wiredesk.cli.report import errors_by_source
 
 
 class _Server:

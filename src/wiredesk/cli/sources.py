@@ -14,11 +14,12 @@ from pathlib import Path
 from wiredesk.domain.errors import ConfigError
 from wiredesk.sources.schedule import health
 from wiredesk.sources.config import KINDS, make_source
+from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
 
 SOURCES_EPILOG = "Sources file format, scheduling and limits: docs/feeds.md."
 
 
-def add_sources_parser(sub, db_arg) -> None:  # noqa: ANN001
+def add_sources_parser(sub) -> None:  # noqa: ANN001
     """Mount ``sources`` and its actions on the top-level subparsers ``sub``."""
     p = sub.add_parser(
         "sources",
@@ -39,37 +40,36 @@ def add_sources_parser(sub, db_arg) -> None:  # noqa: ANN001
     add.add_argument("--tag", action="append", default=[], dest="tags", help="a tag (repeatable)")
     add.add_argument("--feed-content", action="store_true", help="trust the content in the feed; do not download article pages")
     add.add_argument("--disabled", action="store_true", help="add without fetching it until enabled")
-    db_arg(add)
+    add_db_args(add)
     add.set_defaults(func=cmd_sources_add)
 
     ls = actions.add_parser("list", help="list sources with their health", description="List sources: health (new, ok, failing, disabled), failures in a row, last status and error, next fetch.", epilog=SOURCES_EPILOG)
     ls.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
-    db_arg(ls)
+    add_db_args(ls)
     ls.set_defaults(func=cmd_sources_list)
 
     rm = actions.add_parser("remove", help="stop following a source", description="Remove a source by name or URL. Its documents stay.", epilog=SOURCES_EPILOG)
     rm.add_argument("source", metavar="NAME_OR_URL")
-    db_arg(rm)
+    add_db_args(rm)
     rm.set_defaults(func=cmd_sources_remove)
 
     imp = actions.add_parser("import-opml", help="follow every feed of an OPML file", description="Add the feeds of an OPML subscription list; folders become tags. Known URLs are skipped.", epilog=SOURCES_EPILOG)
     imp.add_argument("file", metavar="FILE", help="OPML file")
     imp.add_argument("--interval", default="30m", help="interval of the imported sources (default: 30m)")
     imp.add_argument("--feed-content", action="store_true", help="trust the feeds' content; do not download article pages")
-    db_arg(imp)
+    add_db_args(imp)
     imp.set_defaults(func=cmd_sources_import)
 
     exp = actions.add_parser("export-opml", help="write the sources as OPML", description="Write every feed source as an OPML 2.0 subscription list.", epilog=SOURCES_EPILOG)
     exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    db_arg(exp)
+    add_db_args(exp)
     exp.set_defaults(func=cmd_sources_export)
 
 
 def _open(args):  # noqa: ANN001, ANN202
-    from wiredesk.cli import _settings
     from wiredesk.store import Store
 
-    return Store.open(_settings(args).db_path)
+    return Store.open(settings_from_args(args).db_path)
 
 
 def _now() -> datetime:
@@ -91,7 +91,7 @@ def cmd_sources_add(args) -> int:  # noqa: ANN001
 
 
 def cmd_sources_list(args) -> int:  # noqa: ANN001
-    from wiredesk.output import format_rows
+    from wiredesk.cli.output import format_rows
     from wiredesk.sources.config import format_duration
     from wiredesk.store.feeds import list_sources
 

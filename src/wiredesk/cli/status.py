@@ -12,10 +12,11 @@ import sys
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from wiredesk.output import _jsonable
+from wiredesk.cli.output import _jsonable
+from wiredesk.cli.args import add_db_args, settings_from_args
 
 
-def add_status_parser(sub, db_arg) -> None:  # noqa: ANN001
+def add_status_parser(sub) -> None:  # noqa: ANN001
     status = sub.add_parser(
         "status",
         help="health: last runs, run in progress, sources due and failing, database size, index health",
@@ -27,7 +28,7 @@ def add_status_parser(sub, db_arg) -> None:  # noqa: ANN001
         ),
         epilog="Exit status: 0 healthy, 1 something needs attention, 2 usage or database error.",
     )
-    db_arg(status)
+    add_db_args(status)
     status.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
     status.set_defaults(func=cmd_status)
 
@@ -91,11 +92,10 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
 
 
 def cmd_status(args) -> int:  # noqa: ANN001
-    from wiredesk.cli import _settings
     from wiredesk.ops.status import collect_status
     from wiredesk.store import open_readonly
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     con = open_readonly(settings.db_path)
     try:
         st = collect_status(con, settings, datetime.now(UTC))

@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 
 from wiredesk.domain.errors import WiredeskError
+from wiredesk.cli.args import add_db_args, settings_from_args
 
 
-def add_serve_parser(sub, db_arg) -> None:  # noqa: ANN001
+def add_serve_parser(sub) -> None:  # noqa: ANN001
     serve = sub.add_parser(
         "serve",
         help="run ingestion on the schedules in [serve] schedules, through Prefect deployments",
@@ -30,17 +31,16 @@ def add_serve_parser(sub, db_arg) -> None:  # noqa: ANN001
         ),
         epilog="Exit status: 0 stopped, 2 usage/config error or no Prefect server.",
     )
-    db_arg(serve)
+    add_db_args(serve)
     serve.add_argument("--list", action="store_true", help="print the deployments and their schedules, then exit (no server needed)")
     serve.add_argument("--limit", type=int, metavar="N", help="at most N flow runs at once (default: no limit; the run lock serializes writes)")
     serve.set_defaults(func=cmd_serve)
 
 
 def cmd_serve(args) -> int:  # noqa: ANN001
-    from wiredesk.cli import _settings
     from wiredesk.ops.deployments import deployment_specs
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     config = str(Path(args.config).resolve()) if args.config else (
         str(Path("wiredesk.toml").resolve()) if Path("wiredesk.toml").is_file() else None)
     specs = deployment_specs(settings, db=str(Path(settings.db_path).resolve()), config=config)

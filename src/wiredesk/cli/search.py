@@ -8,10 +8,11 @@ from __future__ import annotations
 import sys
 import textwrap
 
-from wiredesk.output import format_rows
+from wiredesk.cli.output import format_rows
+from wiredesk.cli.args import add_db_args, settings_from_args
 
 
-def add_search_parser(sub, db_arg) -> None:
+def add_search_parser(sub) -> None:
     p = sub.add_parser(
         "search",
         help="full-text search over current documents, ranked by BM25",
@@ -24,7 +25,7 @@ def add_search_parser(sub, db_arg) -> None:
         epilog="Exit status: 0 ok (also when nothing matches), 2 no database, no index or nothing to search for.",
     )
     p.add_argument("query", metavar="QUERY", help='words to look for, e.g. "embassy protest Baghdad"')
-    db_arg(p)
+    add_db_args(p)
     p.add_argument("-n", "--limit", type=int, default=10, metavar="N", help="show the N best documents (default: 10)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table",
                    help="table (default: readable list), csv or json (all columns, as `wiredesk query`)")
@@ -32,11 +33,10 @@ def add_search_parser(sub, db_arg) -> None:
 
 
 def cmd_search(args) -> int:
-    from wiredesk.cli import _settings
     from wiredesk.fulltext.ranking import COLUMNS, search, unindexed_documents
     from wiredesk.store import open_readonly
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     con = open_readonly(settings.db_path)
     try:
         rows = search(con, args.query, args.limit).fetchall()

@@ -10,9 +10,10 @@ from datetime import date
 from pathlib import Path
 
 from wiredesk.domain.errors import WiredeskError
+from wiredesk.cli.args import add_db_args, settings_from_args
 
 
-def add_export_parser(sub, db_arg) -> None:
+def add_export_parser(sub) -> None:
     from wiredesk.exports.tables import DEFAULT_TABLES, FORMATS, TABLES
 
     p = sub.add_parser(
@@ -27,7 +28,7 @@ def add_export_parser(sub, db_arg) -> None:
         ),
         epilog="Exit status: 0 ok (also when nothing was new), 2 usage, database or destination error.",
     )
-    db_arg(p)
+    add_db_args(p)
     p.add_argument("-o", "--output", metavar="DIR", default="export", help="destination folder (default: ./export)")
     p.add_argument("--format", choices=tuple(FORMATS), default="parquet", help="file format (default: parquet)")
     p.add_argument("--table", action="append", choices=tuple(TABLES), metavar="TABLE",
@@ -49,11 +50,10 @@ def _date(text: str) -> date:
 
 
 def cmd_export(args) -> int:
-    from wiredesk.cli import _settings
     from wiredesk.exports.tables import DEFAULT_TABLES, export_tables
     from wiredesk.store import open_readonly
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     dest = Path(args.output)
     if dest.exists() and not dest.is_dir():
         raise WiredeskError(f"export destination {dest} is a file, not a folder")

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import TextIO
 
 from wiredesk.domain.errors import ConfigError
+from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
 
 
 def _since(value: str) -> datetime:
@@ -22,7 +23,7 @@ def _since(value: str) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
-def add_reprocess_parser(sub, db_arg, epilog: str) -> None:
+def add_reprocess_parser(sub) -> None:
     p = sub.add_parser(
         "reprocess",
         help="re-derive stored documents with the current code, from the stored raw pages (no network)",
@@ -35,7 +36,7 @@ def add_reprocess_parser(sub, db_arg, epilog: str) -> None:
             "(kind 'reprocess') with what it changed. Rows that come out the same are left untouched."
         ),
         epilog="Exit status: 0 ok, 1 some documents could not be re-cleaned (they keep their rows; see failures), "
-               "2 usage/config/database error. " + epilog,
+               "2 usage/config/database error. " + EPILOG,
     )
     p.add_argument("--since", type=_since, metavar="DATE",
                    help="only documents ingested at or after DATE (documents.ingested_at; YYYY-MM-DD is midnight UTC)")
@@ -45,15 +46,14 @@ def add_reprocess_parser(sub, db_arg, epilog: str) -> None:
     p.add_argument("--dry-run", action="store_true", help="do the work and report what would change, then roll it back")
     p.add_argument("--batch-size", type=int, metavar="N", help="documents per transaction (default: ingest.batch_size)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary, no progress")
-    db_arg(p)
+    add_db_args(p)
     p.set_defaults(func=cmd_reprocess)
 
 
 def cmd_reprocess(args) -> int:
-    from wiredesk.cli import _settings
     from wiredesk.pipeline.reprocess import run_reprocess
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     if args.batch_size is not None and args.batch_size < 1:
         raise ConfigError(f"--batch-size must be at least 1, got {args.batch_size}")
     if args.stage == "events" and not settings.events.enabled:
