@@ -37,7 +37,8 @@ from typing import Any
 
 from wiredesk.domain.errors import FeedError
 from wiredesk.sources.feeds import parse_feed
-from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed, parse_date
+from wiredesk.domain.dates import parse_published as parse_date
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed
 
 FEED_URL = "http://example.org/feed"  # gofeed's tests resolve nothing; a neutral base
 VERSIONS = {  # our format → gofeed version string

@@ -17,13 +17,13 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from wiredesk.pipeline import ingest as pipeline, scaleout
-from wiredesk.pipeline import feeds as feed_stage
 from wiredesk.cli.output import format_progress
 from wiredesk.cli.report import run_report_markdown
 from wiredesk.domain.settings import load_settings, replace
+from wiredesk.pipeline import feeds as feed_stage
+from wiredesk.pipeline import ingest as pipeline
+from wiredesk.pipeline import scaleout
 from wiredesk_flows.runners import stage_runner
-
 
 progress_log = logging.getLogger("wiredesk.progress")
 

@@ -6,7 +6,7 @@ them in a Prefect flow; ``wiredesk.cli`` is the command line. The Python API (``
 ``search``, ``export``) is ``wiredesk.api``: docs/python-api.md.
 """
 
-from wiredesk.domain.versions import __version__, PIPELINE_VERSION
 from wiredesk.api import connect, export, ingest, search
+from wiredesk.domain.versions import PIPELINE_VERSION, __version__
 
 __all__ = ["__version__", "PIPELINE_VERSION", "connect", "export", "ingest", "search"]

@@ -23,7 +23,8 @@ from wiredesk.sources.entries import KnownEntries, entry_keys, fingerprint, plan
 from wiredesk.domain.errors import BadInputError, CleanError, FeedError
 from wiredesk.events.dates import resolve_date
 from wiredesk.sources.feeds.collect import decode_html
-from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed, parse_date
+from wiredesk.domain.dates import parse_published as parse_date
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed
 from wiredesk.sources.feeds.opml import parse_opml
 from wiredesk.sources.feeds.parse import parse_feed
 from wiredesk.sources.feeds.sitemap import SitemapIndex, parse_sitemap

@@ -5,12 +5,11 @@ Argument handling and printing only; what is written and the incremental state a
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
-from wiredesk.domain.errors import WiredeskError
 from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.domain.errors import WiredeskError
 
 
 def add_export_parser(sub) -> None:

@@ -11,8 +11,8 @@ import sys
 from datetime import datetime, timezone
 from typing import TextIO
 
-from wiredesk.domain.errors import ConfigError
 from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
+from wiredesk.domain.errors import ConfigError
 
 
 def _since(value: str) -> datetime:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 import textwrap
 
-from wiredesk.cli.output import format_rows
 from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.output import format_rows
 
 
 def add_search_parser(sub) -> None:

@@ -13,8 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from wiredesk.domain.errors import WiredeskError
 from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.domain.errors import WiredeskError
 
 
 def add_serve_parser(sub) -> None:  # noqa: ANN001

@@ -8,13 +8,13 @@ action is one function of the parsed arguments returning an exit code; the SQL i
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
+from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import ConfigError
-from wiredesk.sources.schedule import health
 from wiredesk.sources.config import KINDS, make_source
-from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
+from wiredesk.sources.schedule import health
 
 SOURCES_EPILOG = "Sources file format, scheduling and limits: docs/feeds.md."
 
@@ -72,9 +72,6 @@ def _open(args):  # noqa: ANN001, ANN202
     return Store.open(settings_from_args(args).db_path)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
 
 def cmd_sources_add(args) -> int:  # noqa: ANN001
     from wiredesk.store.feeds import add_source
@@ -85,7 +82,7 @@ def cmd_sources_add(args) -> int:  # noqa: ANN001
         raw["name"] = args.name
     cfg = make_source(raw, "sources add")
     with _open(args) as store:
-        source_id, what = add_source(store.con, cfg, "cli", _now())
+        source_id, what = add_source(store.con, cfg, "cli", utcnow())
     print(f"{what} source {source_id}: {cfg.name} ({cfg.kind}, every {args.interval}) {cfg.url}")
     return 0
 
@@ -146,7 +143,7 @@ def cmd_sources_import(args) -> int:  # noqa: ANN001
             added.append(cfg)
             known.add(cfg.url)
             names.add(cfg.name)
-        sync_sources(store.con, added, "opml", _now())
+        sync_sources(store.con, added, "opml", utcnow())
     print(f"imported {len(added)} sources from {path} ({skipped} already known, {len(bad)} refused)")
     for line in bad:
         print(f"  refused: {line}", file=sys.stderr)
@@ -160,7 +157,7 @@ def cmd_sources_export(args) -> int:  # noqa: ANN001
     with _open(args) as store:
         rows = list_sources(store.con)
     subs = [Subscription(r.config.url, r.config.name, None, r.config.tags) for r in rows if r.config.kind != "sitemap"]
-    data = export_opml(subs, now=_now())
+    data = export_opml(subs, now=utcnow())
     if args.output:
         Path(args.output).write_bytes(data)
         print(f"wrote {len(subs)} sources to {args.output}", file=sys.stderr)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TextIO
 
-from wiredesk.cli.output import _jsonable
 from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.output import _jsonable
+from wiredesk.domain.dates import utcnow
 
 
 def add_status_parser(sub) -> None:  # noqa: ANN001
@@ -98,7 +99,7 @@ def cmd_status(args) -> int:  # noqa: ANN001
     settings = settings_from_args(args)
     con = open_readonly(settings.db_path)
     try:
-        st = collect_status(con, settings, datetime.now(UTC))
+        st = collect_status(con, settings, utcnow())
     finally:
         con.close()
     if args.json:

@@ -23,11 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
+from wiredesk.domain.dates import utcnow
 from wiredesk.exports.manifest import ExportError, Manifest, TableState
 
 FORMATS = {"parquet": "parquet", "jsonl": "jsonl", "csv": "csv"}  # format -> file extension
@@ -121,7 +122,7 @@ def export_tables(
         raise ExportError(f"unknown table {unknown[0]!r} for export (known: {', '.join(TABLES)})")
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    now = now or datetime.now(timezone.utc)
+    now = now or utcnow()
     con.execute("SET TimeZone = 'UTC'")  # partition dates are UTC dates, whatever the machine's zone
     manifest = Manifest.load(dest)
     manifest.check_database(database, full=full)

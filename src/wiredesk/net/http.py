@@ -32,17 +32,18 @@ import urllib.robotparser
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
 
+from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import FetchError
-from wiredesk.net.limits import BoundedDecoder, FetchDeadline, HostGate
-from wiredesk.net.guard import AddressPolicy, GuardedBackend, Resolver, system_resolver
 from wiredesk.domain.settings import HttpSettings
 from wiredesk.domain.urls import host_of
+from wiredesk.net.guard import AddressPolicy, GuardedBackend, Resolver, system_resolver
+from wiredesk.net.limits import BoundedDecoder, FetchDeadline, HostGate
 
 log = logging.getLogger("wiredesk")
 
@@ -207,7 +208,7 @@ class Fetcher:
             records.extend(robot_records)
             if not allowed:
                 err = FetchError("robots", f"robots.txt disallows {url}")
-                records.append(FetchRecord(url, purpose, _now(), None, 0, 0.0, "robots", str(err)))
+                records.append(FetchRecord(url, purpose, utcnow(), None, 0, 0.0, "robots", str(err)))
                 return FetchResult(url, purpose, url, None, error=err, records=tuple(records))
         result = self._fetch_following(url, purpose, etag, last_modified)
         return FetchResult(**{**result.__dict__, "records": tuple(records) + result.records})
@@ -250,11 +251,11 @@ class Fetcher:
                 scheme = urlsplit(current).scheme.lower()
             except ValueError as exc:  # e.g. "http://[::1/": a feed link or Location header can be anything
                 err = FetchError("bad_url", f"invalid URL {current!r}: {exc}")
-                records.append(FetchRecord(current, purpose, _now(), None, 0, 0.0, err.reason, str(err)))
+                records.append(FetchRecord(current, purpose, utcnow(), None, 0, 0.0, err.reason, str(err)))
                 return FetchResult(url, purpose, current, None, error=err, records=tuple(records))
             if scheme not in ("http", "https"):
                 err = FetchError("blocked_scheme", f"refused scheme {scheme!r} in {current}")
-                records.append(FetchRecord(current, purpose, _now(), None, 0, 0.0, err.reason, str(err)))
+                records.append(FetchRecord(current, purpose, utcnow(), None, 0, 0.0, err.reason, str(err)))
                 return FetchResult(url, purpose, current, None, error=err, records=tuple(records))
             headers = {"Accept": _ACCEPT[purpose], "Accept-Encoding": "gzip, deflate"}
             if hop == 0 and etag:
@@ -296,7 +297,7 @@ class Fetcher:
     def _exchange(self, url: str, purpose: str, headers: dict[str, str], deadline: float,
                   max_bytes: int) -> _Exchange:
         s = self.settings
-        started, t0 = _now(), self._clock()
+        started, t0 = utcnow(), self._clock()
         status: int | None = None
         received = 0
         resp_headers: dict[str, str] = {}
@@ -439,6 +440,3 @@ def retry_delay(attempt: int, backoff: float, retry_after: str | None) -> float:
         delay = max(delay, min(float(retry_after.strip()), MAX_RETRY_AFTER))
     return delay
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)

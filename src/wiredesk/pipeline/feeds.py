@@ -17,19 +17,27 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from wiredesk.ops.faults import checkpoint
-from wiredesk.sources.feeds.collect import SourceRun, fetch_articles, fetch_sources, plan_run
-from wiredesk.net.http import Fetcher
+from wiredesk.domain.dates import utcnow
 from wiredesk.domain.models import Failure, InputItem
-from wiredesk.sources.schedule import ScheduleSettings, is_due
 from wiredesk.domain.settings import FeedSettings, Settings
+from wiredesk.net.http import Fetcher
+from wiredesk.ops.faults import checkpoint
 from wiredesk.sources.config import load_sources
+from wiredesk.sources.feeds.collect import SourceRun, fetch_articles, fetch_sources, plan_run
+from wiredesk.sources.schedule import ScheduleSettings, is_due
 from wiredesk.store import Batch, BatchCounts, Store
-from wiredesk.store.feeds import (FeedBatch, SourceRow, known_entries, list_sources, prune_config_sources,
-                                  register_urls, sync_sources)
+from wiredesk.store.feeds import (
+    FeedBatch,
+    SourceRow,
+    known_entries,
+    list_sources,
+    prune_config_sources,
+    register_urls,
+    sync_sources,
+)
 
 log = logging.getLogger("wiredesk")
 
@@ -119,9 +127,6 @@ class FeedRunResult:
     articles: int = 0
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
 
 def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Settings, *,
                  wrap: Callable, executor: Executor | None = None,
@@ -135,14 +140,14 @@ def ingest_feeds(db_path: str, run_id: int, urls: Sequence[str], settings: Setti
     from wiredesk.pipeline import ingest as pipeline  # the common plan/clean/store stages
 
     result = FeedRunResult()
-    rows = wrap(prepare_sources)(db_path, list(urls), settings, _utcnow())
+    rows = wrap(prepare_sources)(db_path, list(urls), settings, utcnow())
     checkpoint("feeds:prepared")
     if source_tag:  # ops: a source group's scheduled run takes only its own sources
         rows = [r for r in rows if source_tag in r.config.tags]
     result.sources = len(rows)
     size = settings.feeds.sources_per_group
     for start in range(0, len(rows), size):
-        runs = wrap(fetch_feed_group)(rows[start:start + size], settings, _utcnow())
+        runs = wrap(fetch_feed_group)(rows[start:start + size], settings, utcnow())
         checkpoint("feeds:fetched")
         runs = wrap(collect_group_items)(db_path, runs, settings)
         checkpoint("feeds:collected")

@@ -21,16 +21,16 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wiredesk.sources import files
 from wiredesk.clean.cleaner import HtmlCleaner, clean_item
+from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import SURVIVABLE_ERRORS
-from wiredesk.ops.faults import checkpoint
 from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.settings import CleanSettings, Settings
+from wiredesk.ops.faults import checkpoint
+from wiredesk.sources import files
 from wiredesk.store import Batch, BatchCounts, RunLock, Store
 
 if TYPE_CHECKING:
@@ -53,9 +53,6 @@ def split_feed_urls(paths: Sequence[str] | None) -> tuple[tuple[str, ...], tuple
     urls = tuple(p for p in paths if is_http_url(p))
     return urls, tuple(p for p in paths if not is_http_url(p)), bool(urls)
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # -- stages -----------------------------------------------------------------------------------------

@@ -28,13 +28,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from wiredesk.sources import files
+from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import SURVIVABLE_ERRORS, WiredeskError
 from wiredesk.domain.lineage import code_versions, meta_from_json
 from wiredesk.domain.models import Article, Failure, InputItem, ItemMeta
 from wiredesk.domain.settings import Settings
+from wiredesk.sources import files
 from wiredesk.store import RunLock, Store
-from wiredesk.store.rederive import Rederived, ReprocessCounts, StoredDocument, load_documents, select_documents, write_rederived
+from wiredesk.store.rederive import (
+    Rederived,
+    ReprocessCounts,
+    StoredDocument,
+    load_documents,
+    select_documents,
+    write_rederived,
+)
 
 log = logging.getLogger("wiredesk")
 
@@ -156,7 +164,7 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
             "SELECT count(*) FROM documents WHERE is_current AND (? IS NULL OR ingested_at >= ?)", [since, since]
         ).fetchone()[0]
         inputs = ["reprocess", f"--stage={stage}"] + ([f"--since={since.isoformat()}"] if since else [])
-        now = datetime.now(timezone.utc)
+        now = utcnow()
         if dry_run:  # nothing is recorded: the id the run would get, for rows that are rolled back anyway
             summary.run_id = store.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
         else:
@@ -182,7 +190,7 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
                     extracted = dict(zip((d.document_id for d in keep), extractor.extract_many(inputs_))) if keep else {}
                 results = [Rederived(d.document_id, articles.get(d.document_id), extracted.get(d.document_id)) for d in docs]
                 counts = write_rederived(store, summary.run_id, docs, results, relink_duplicates=do_dedup,
-                                         dedup=settings.dedup, failures=failures, now=datetime.now(timezone.utc),
+                                         dedup=settings.dedup, failures=failures, now=utcnow(),
                                          events_window_days=settings.events.group_window_days, dry_run=dry_run)
                 summary.counts.add(counts)
                 summary.failures.extend(failures)
@@ -190,7 +198,7 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
                 if progress is not None:
                     progress(done, total, summary.counts)
             if not dry_run:  # issue 6: re-derived texts are searchable at once (wiredesk.store.search_index)
-                store.refresh_search_index(datetime.now(timezone.utc), summary.run_id)
+                store.refresh_search_index(utcnow(), summary.run_id)
             summary.status = "completed"
         except BaseException as exc:
             summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
@@ -201,7 +209,7 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
             summary.seconds = time.perf_counter() - started
             if not dry_run:
                 try:
-                    store.finish_run(summary.run_id, datetime.now(timezone.utc), summary.status, summary.error)
+                    store.finish_run(summary.run_id, utcnow(), summary.status, summary.error)
                 except Exception:
                     log.exception("could not record the end of reprocess run %s", summary.run_id)
     return summary

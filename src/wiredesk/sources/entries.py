@@ -20,9 +20,9 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from wiredesk.sources.feeds.model import FeedEntry
 from wiredesk.domain.normalize import content_hash, normalize_for_match
 from wiredesk.domain.urls import canonical_url, is_http_url
+from wiredesk.sources.feeds.model import FeedEntry
 
 ENTRIES_VERSION = "entries/1"
 #: Below this many normalized characters of text, the content key is too weak to identify an entry.

@@ -26,11 +26,11 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import StoreError
 
 #: How long readers wait for a batch commit to finish before giving up (seconds).
@@ -217,7 +217,7 @@ class RunLock:
                     raise locked_error(self.db_path, self.wait) from None
                 self._sleep(min(0.1, max(0.0, deadline - self._clock())))
         self._file = f
-        self._holder = LockHolder(os.getpid(), self.command, datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        self._holder = LockHolder(os.getpid(), self.command, utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"),
                                   socket.gethostname())
         self._write()
         return self

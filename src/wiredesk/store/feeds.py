@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from wiredesk.sources.entries import ENTRIES_VERSION, EntryKeys, EntryRecord, KnownEntries
 from wiredesk.domain.errors import ConfigError
 from wiredesk.net.http import FetchRecord
-from wiredesk.sources.schedule import SourceState
 from wiredesk.sources.config import SourceConfig
+from wiredesk.sources.entries import ENTRIES_VERSION, EntryKeys, EntryRecord, KnownEntries
+from wiredesk.sources.schedule import SourceState
 
 _STATE_COLUMNS = ("feed_url", "etag", "last_modified", "next_fetch_at", "last_fetch_at", "last_success_at",
                   "last_status", "consecutive_failures", "last_error", "disabled_reason")

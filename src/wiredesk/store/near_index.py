@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from wiredesk.dedup.keys import BatchKeys
 from wiredesk.dedup.links import Link, Placement
 from wiredesk.dedup.minhash import BAND_TAG
 from wiredesk.dedup.settings import DedupSettings
+from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import StoreError
 
 _INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "seed", "min_tokens", "roles")
@@ -205,7 +206,7 @@ def check_index_version(con, settings: DedupSettings, run_id: int | None = None)
     if stored is None:
         con.execute(
             "INSERT INTO dedup_index VALUES (?, ?, ?, ?)",
-            [settings.signature_version, index_settings_json(settings), datetime.now(timezone.utc), run_id],
+            [settings.signature_version, index_settings_json(settings), utcnow(), run_id],
         )
     elif stored != settings.signature_version:
         raise StoreError(

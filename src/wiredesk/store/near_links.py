@@ -25,8 +25,8 @@ from wiredesk.dedup.keys import compute_keys
 from wiredesk.dedup.links import Link, Match, decide_links
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.dedup.verify import MatchText, compare
-from wiredesk.store import near_index as index
 from wiredesk.domain.versions import NEAR_DEDUP_VERSION
+from wiredesk.store import near_index as index
 
 
 @dataclass

@@ -26,15 +26,15 @@ import numpy as np
 
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.errors import StoreError
-from wiredesk.events.model import Extraction
 from wiredesk.domain.models import Article, Failure, Paragraph
 from wiredesk.domain.normalize import content_hash, match_hash
+from wiredesk.domain.versions import PARAGRAPHS_VERSION, PIPELINE_VERSION
+from wiredesk.events.model import Extraction
 from wiredesk.store import near_index as index
 from wiredesk.store.events import _MENTION_COLUMNS, _mention_values, regroup_events, store_extractions
 from wiredesk.store.near_links import link_near
 from wiredesk.store.rederive_links import count_link_changes, link_region, links_touching, relink_documents
 from wiredesk.store.writer import Store, insert_columns
-from wiredesk.domain.versions import PARAGRAPHS_VERSION, PIPELINE_VERSION
 
 #: documents columns a re-clean may change (besides text, content_hash and the version columns)
 METADATA_COLUMNS = ("url", "title", "authors", "source", "published_at", "language")

@@ -22,19 +22,20 @@ from pathlib import Path
 import duckdb
 
 from wiredesk.dedup.exact import ParagraphRef, exact_links
+from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import StoreError
-from wiredesk.events.model import Extraction
-from wiredesk.ops.faults import checkpoint
 from wiredesk.domain.lineage import meta_to_json
 from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.normalize import content_hash, match_hash
 from wiredesk.domain.settings import DedupSettings
+from wiredesk.domain.versions import EXACT_DEDUP_VERSION, PARAGRAPHS_VERSION, PIPELINE_VERSION
+from wiredesk.events.model import Extraction
+from wiredesk.ops.faults import checkpoint
 from wiredesk.store.access import WRITE_WAIT_SECONDS, DatabaseBusyError, connect_retrying
 from wiredesk.store.events import regroup_events, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch  # issue 3
 from wiredesk.store.migrate import migrate
 from wiredesk.store.near_links import NearResult, link_near, rebuild_index
-from wiredesk.domain.versions import PARAGRAPHS_VERSION, PIPELINE_VERSION
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 _SQL_TYPE = re.compile(r"[A-Z]+(\[\])?")
@@ -381,16 +382,14 @@ class Store:
 
     def rebuild_near_index(self, dedup: DedupSettings) -> "NearResult":
         """Rebuild the near-duplicate index with ``dedup``'s index settings, as its own recorded run (issue 4)."""
-        from datetime import timezone
-
-        run_id = self.start_run(["dedup-rebuild"], datetime.now(timezone.utc), kind="dedup-rebuild")
+        run_id = self.start_run(["dedup-rebuild"], utcnow(), kind="dedup-rebuild")
         try:
             with self._transaction():
                 result = rebuild_index(self.con, dedup, run_id)
         except Exception as exc:
-            self.finish_run(run_id, datetime.now(timezone.utc), "failed", f"{type(exc).__name__}: {exc}")
+            self.finish_run(run_id, utcnow(), "failed", f"{type(exc).__name__}: {exc}")
             raise
-        self.finish_run(run_id, datetime.now(timezone.utc))
+        self.finish_run(run_id, utcnow())
         return result
 
     def _relink_exact(self, hashes: list[int], superseded: list[int], new_ids: set[int], dedup: DedupSettings, run_id: int) -> int:
@@ -426,7 +425,7 @@ class Store:
             "duplicate_of": ("BIGINT", [lk.duplicate_of for lk in links]),
             "kind": ("VARCHAR", [lk.kind for lk in links]),
             "similarity": ("DOUBLE", [lk.similarity for lk in links]),
-            "method": ("VARCHAR", [lk.method for lk in links]),
+            "method": ("VARCHAR", [EXACT_DEDUP_VERSION] * len(links)),
             "run_id": ("BIGINT", [run_id] * len(links)),
             "dedup_settings": ("VARCHAR", [dedup.fingerprint] * len(links)),
         })

@@ -22,17 +22,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from wiredesk.sources.files import usable_charset
-from wiredesk.sources.entries import EntryRecord, KnownEntries, PlannedEntry, plan_entries
 from wiredesk.domain.errors import FeedError
+from wiredesk.domain.models import Failure, InputItem, ItemMeta
+from wiredesk.net.http import Fetcher, FetchRecord, FetchRequest, FetchResult
+from wiredesk.sources.config import SourceConfig
+from wiredesk.sources.entries import EntryRecord, KnownEntries, PlannedEntry, plan_entries
 from wiredesk.sources.feeds.discover import discover_feeds
 from wiredesk.sources.feeds.model import ParsedFeed
 from wiredesk.sources.feeds.parse import parse_feed
 from wiredesk.sources.feeds.sitemap import parse_sitemap
-from wiredesk.net.http import Fetcher, FetchRecord, FetchRequest, FetchResult
-from wiredesk.domain.models import Failure, InputItem, ItemMeta
+from wiredesk.sources.files import usable_charset
 from wiredesk.sources.schedule import FetchOutcome, ScheduleSettings, SourceState, after_fetch, is_due
-from wiredesk.sources.config import SourceConfig
 
 log = logging.getLogger("wiredesk")
 

@@ -12,8 +12,8 @@ from urllib.parse import urljoin
 import lxml.html
 
 from wiredesk.domain.errors import FeedError
-from wiredesk.sources.feeds.parse import parse_feed
 from wiredesk.net.http import Fetcher, FetchRecord
+from wiredesk.sources.feeds.parse import parse_feed
 
 FEED_TYPES = (
     "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",

@@ -8,12 +8,14 @@ version, 1.0 ``author`` next to 1.1 ``authors``). Raises ``FeedError("json")`` f
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from wiredesk.domain.dates import parse_published
 from wiredesk.domain.errors import FeedError
-from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed, parse_date
 from wiredesk.domain.normalize import scrub_surrogates
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed
 
 _BOMS = (b"\xef\xbb\xbf",)
 
@@ -34,6 +36,11 @@ def _str(value: Any) -> str | None:
     if isinstance(value, str) and value.strip():
         return value.strip()
     return None
+
+
+def _date(value: Any) -> datetime | None:
+    """An RFC 3339 date string of the feed; anything else (a number, an object) is no date."""
+    return parse_published(value, utc=True) if isinstance(value, str) else None
 
 
 def _authors(obj: dict[str, Any]) -> tuple[str, ...]:
@@ -67,8 +74,8 @@ def parse_json_feed(data: bytes, url: str) -> ParsedFeed:
                 title=_str(item.get("title")),
                 summary=_str(item.get("summary")),
                 content=_str(item.get("content_html")) or _str(item.get("content_text")),
-                published_at=parse_date(item.get("date_published")),
-                updated_at=parse_date(item.get("date_modified")),
+                published_at=_date(item.get("date_published")),
+                updated_at=_date(item.get("date_modified")),
                 authors=_authors(item) or _authors(doc),
                 tags=tuple(t for t in (_str(x) for x in tags) if t),
                 language=_str(item.get("language")) or _str(doc.get("language")),

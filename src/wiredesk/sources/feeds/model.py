@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
-import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -37,30 +35,3 @@ class ParsedFeed:
     updated_at: datetime | None = None
     entries: tuple[FeedEntry, ...] = ()
     warnings: tuple[str, ...] = ()
-
-
-def from_struct_time(value: time.struct_time | None) -> datetime | None:
-    """feedparser's UTC ``struct_time`` as an aware datetime."""
-    if value is None:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(value), UTC)
-    except (OverflowError, ValueError, OSError):
-        return None
-
-
-def parse_date(text: str | None) -> datetime | None:
-    """ISO 8601 / RFC 3339 (JSON Feed, sitemaps) or RFC 822 date text as an aware UTC datetime."""
-    if not text or not isinstance(text, str):
-        return None
-    text = text.strip()
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        # feedparser knows the zoo of dates found in the wild (RFC 822, W3C-DTF, ...).
-        from feedparser.datetimes import _parse_date
-
-        return from_struct_time(_parse_date(text))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)

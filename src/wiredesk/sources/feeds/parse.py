@@ -20,9 +20,10 @@ from typing import Any, Protocol
 
 import feedparser
 
+from wiredesk.domain.dates import from_struct_time
 from wiredesk.domain.errors import FeedError
 from wiredesk.sources.feeds.jsonfeed import looks_like_json, parse_json_feed
-from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed, from_struct_time
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed
 from wiredesk.sources.feeds.xmlsafe import refuse_entity_declarations
 
 FEEDPARSER_VERSION = f"feedparser/{feedparser.__version__}"

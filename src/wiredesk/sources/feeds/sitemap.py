@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from wiredesk.domain.dates import parse_published
 from wiredesk.domain.errors import FeedError
-from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed, parse_date
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed
 from wiredesk.sources.feeds.xmlsafe import gunzip_bounded, parse_xml
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -57,11 +58,11 @@ def parse_sitemap(data: bytes, url: str, *, max_decoded_bytes: int = 50 * 1024 *
         for child in node:
             if _local(child.tag) == "news" and child.tag.startswith("{" + NEWS_NS):
                 title = _child_text(child, "title", NEWS_NS)
-                published = parse_date(_child_text(child, "publication_date", NEWS_NS))
+                published = parse_published(_child_text(child, "publication_date", NEWS_NS), utc=True)
                 for pub in child:
                     if _local(pub.tag) == "publication":
                         language = _child_text(pub, "language", NEWS_NS)
-        lastmod = parse_date(_child_text(node, "lastmod"))
+        lastmod = parse_published(_child_text(node, "lastmod"), utc=True)
         entries.append(FeedEntry(link=urljoin(url, loc), title=title, published_at=published or lastmod,
                                  updated_at=lastmod, language=language))
     return ParsedFeed(format="sitemap", link=url, entries=tuple(entries))
