@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from wiredesk.sources.entries import KnownEntries
-from wiredesk.sources.feeds.collect import collect_items, decode_html, due_sources, fetch_sources
+from wiredesk.sources.feeds.collect import decode_html, fetch_articles, fetch_sources, plan_run
 from wiredesk.net.http import Fetcher
-from wiredesk.sources.schedule import SourceState
+from wiredesk.sources.schedule import SourceState, is_due
 from wiredesk.sources.config import SourceConfig
 
 from .conftest import redirect, static
@@ -36,6 +36,12 @@ def site(server, ids, etag='"v1"'):
     server.route("/feed", static(rss(server, ids), etag=etag))
     for i in ids:
         server.route(f"/a/{i}", static(article(i), "text/html; charset=utf-8"))
+
+
+def collect_items(run, known, fetcher, max_entries=1000):
+    """Plan one source's entries and fetch its new articles, as a run's collect stage does."""
+    fetch_articles([(run, plan_run(run, known, max_entries))], fetcher)
+    return run
 
 
 def run_once(fetcher, source, state, known):
@@ -99,7 +105,7 @@ def test_gone_feed_disables_its_source(server, local_settings):
     server.route("/gone", static(b"", "text/plain", status=410))
     with Fetcher(local_settings()) as f:
         (run,) = fetch_sources([(SourceConfig("g", server.url("/gone")), SourceState())], f, now=NOW)
-    assert run.state.disabled and not due_sources([(run.source, run.state)], NOW + timedelta(days=30))
+    assert run.state.disabled and not is_due(run.state, NOW + timedelta(days=30))
 
 
 def test_failed_article_is_recorded_and_retried_next_run(server, local_settings):

@@ -98,8 +98,12 @@ class HttpSettings:
     allow_networks: tuple[str, ...] = ()
     #: ops: extra attempts of one request after a transient error (connect error, timeout, 429, 5xx)
     retries: int = 2
-    #: ops: seconds before the first retry; doubles each time (a Retry-After header, up to 30 s, wins)
+    #: ops: seconds before the first retry; doubles each time (a Retry-After header, up to max_retry_after, wins)
     retry_backoff: float = 1.0
+    #: the longest Retry-After a retry waits for; a longer one is left to the source's backoff
+    max_retry_after: float = 30.0
+    #: the longest robots.txt Crawl-delay honoured (it lengthens, never shortens, per_host_delay)
+    max_crawl_delay: float = 30.0
 
     @property
     def robots_token(self) -> str:
@@ -126,6 +130,8 @@ class FeedSettings:
     #: entries considered per feed or sitemap and run, in document order (a hostile or huge feed cannot
     #: make one run download unbounded numbers of pages)
     max_entries_per_feed: int = 1000
+    #: child sitemaps fetched per run from one sitemap index (the first ones listed)
+    max_child_sitemaps: int = 20
 
 
 # --- runner (issue 6, scale-out) ---
@@ -142,6 +148,9 @@ class RunnerSettings:
     workers: int = 0
     #: address of a running Dask scheduler (e.g. "tcp://10.0.0.5:8786") instead of starting a local cluster
     address: str = ""
+    #: file batches whose cleaning and events are submitted ahead of the one being stored: 2 keep every
+    #: worker busy while the writer stores, and bound the memory held (every batch in flight is in memory)
+    batches_ahead: int = 2
 # --- end runner ---
 
 
@@ -168,9 +177,12 @@ class ServeSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    """All settings. ``db_path`` comes from ``[database] path``."""
+    """All settings. ``db_path`` and ``db_write_wait_seconds`` come from ``[database]`` (``path``,
+    ``write_wait_seconds``)."""
 
     db_path: str = "wiredesk.duckdb"
+    #: seconds a run's stage waits for readers to close the database before it fails
+    db_write_wait_seconds: float = 120.0
     ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
@@ -194,6 +206,10 @@ _POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars", "g
              "max_concurrency", "per_host_concurrency", "robots_max_bytes", "default_interval_minutes",
              "max_interval_minutes", "base_backoff_minutes", "max_backoff_minutes", "sources_per_group",
              "max_entries_per_feed", "task_timeout_seconds", "flow_timeout_seconds"}
+
+
+_NOT_NEGATIVE = {"max_redirects", "per_host_delay", "retries", "retry_backoff", "lock_wait_seconds", "max_retry_after",
+                 "max_crawl_delay", "max_child_sitemaps", "batches_ahead"}
 
 
 def _coerce(section: str, cls: type, values: dict[str, Any]):
@@ -226,7 +242,7 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
             raise ConfigError(f"setting {name!r} must be greater than 0, got {value}")
         if key == "workers" and value < 0:
             raise ConfigError(f"setting {name!r} must be 0 (one per core) or more, got {value}")
-        if key in ("max_redirects", "per_host_delay", "retries", "retry_backoff", "lock_wait_seconds") and value < 0:
+        if key in _NOT_NEGATIVE and value < 0:
             raise ConfigError(f"setting {name!r} must be 0 or more, got {value}")
         out[key] = value
     if section == "events" and out.get("backend", "auto") not in ("auto", "spacy", "rules"):
@@ -267,12 +283,17 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     kwargs: dict[str, Any] = {}
     for section, values in data.items():
         if section == "database":
-            if not isinstance(values, dict) or set(values) - {"path"}:
-                raise ConfigError("section [database] takes only 'path'")
+            if not isinstance(values, dict) or set(values) - {"path", "write_wait_seconds"}:
+                raise ConfigError("section [database] takes only 'path' and 'write_wait_seconds'")
             if "path" in values:
                 if not isinstance(values["path"], str) or not values["path"]:
                     raise ConfigError("setting 'database.path' must be a non-empty string")
                 kwargs["db_path"] = values["path"]
+            if "write_wait_seconds" in values:
+                wait = values["write_wait_seconds"]
+                if isinstance(wait, bool) or not isinstance(wait, (int, float)) or not math.isfinite(wait) or wait < 0:
+                    raise ConfigError(f"setting 'database.write_wait_seconds' must be a number of seconds, 0 or more, got {wait!r}")
+                kwargs["db_write_wait_seconds"] = float(wait)
             continue
         if section not in _SECTIONS:
             raise ConfigError(f"unknown section [{section}] (known: database, {', '.join(_SECTIONS)})")

@@ -17,7 +17,7 @@ What it guarantees, each bounded by a setting in ``HttpSettings``:
    apart, and ``max_concurrency`` overall (``fetch_many``);
 6. robots.txt honoured for article pages (RFC 9309: 4xx means allowed, 5xx or unreachable means
    disallowed), cached per origin for the life of the ``Fetcher``; its ``Crawl-delay`` lengthens the
-   host's delay (up to ``MAX_CRAWL_DELAY``).
+   host's delay (up to ``http.max_crawl_delay``).
 
 It holds no database connection and makes no decision about what to fetch; that is ``wiredesk.sources.entries``
 and ``wiredesk.sources.schedule``.
@@ -59,7 +59,6 @@ _ACCEPT = {
 }
 _REDIRECTS = {301, 302, 303, 307, 308}
 #: robots.txt ``Crawl-delay`` is honoured up to this many seconds (a hostile value cannot stall a run)
-MAX_CRAWL_DELAY = 30.0
 
 
 def _content_type_ok(purpose: str, content_type: str) -> bool:
@@ -286,7 +285,7 @@ class Fetcher:
             records.append(outcome.record)
             if attempt >= s.retries or not is_transient(outcome):
                 return outcome
-            delay = retry_delay(attempt, s.retry_backoff, outcome.headers.get("retry-after"))
+            delay = retry_delay(attempt, s.retry_backoff, outcome.headers.get("retry-after"), s.max_retry_after)
             if self._clock() + delay >= deadline:  # no time left for another attempt
                 return outcome
             attempt += 1
@@ -377,14 +376,14 @@ class Fetcher:
         return cached.can_fetch(self.settings.robots_token, url), records
 
     def _apply_crawl_delay(self, origin: str, rules: urllib.robotparser.RobotFileParser) -> None:
-        """A robots.txt ``Crawl-delay`` lengthens (never shortens) the host's delay, up to ``MAX_CRAWL_DELAY``."""
+        """A robots.txt ``Crawl-delay`` lengthens (never shortens) the host's delay, up to ``http.max_crawl_delay``."""
         try:
             delay = rules.crawl_delay(self.settings.robots_token)
         except (TypeError, ValueError):
             return
         if delay:
             gate = self._gate(origin)
-            gate.delay = max(gate.delay, min(float(delay), MAX_CRAWL_DELAY))
+            gate.delay = max(gate.delay, min(float(delay), self.settings.max_crawl_delay))
 
     def _fetch_robots(self, origin: str, records: list[FetchRecord]) -> urllib.robotparser.RobotFileParser | bool:
         """Fetch and parse ``origin``'s robots.txt; True/False mean allow/disallow everything."""
@@ -417,8 +416,6 @@ class _Exchange:
 
 #: Statuses worth asking again: rate limited, or a server/gateway error that may pass (not 501).
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-#: The longest ``Retry-After`` a retry waits for; longer ones are left to the source's backoff.
-MAX_RETRY_AFTER = 30.0
 
 
 def is_transient(outcome: _Exchange) -> bool:
@@ -432,11 +429,11 @@ def is_transient(outcome: _Exchange) -> bool:
     return err.reason == "status" and err.status in TRANSIENT_STATUSES
 
 
-def retry_delay(attempt: int, backoff: float, retry_after: str | None) -> float:
+def retry_delay(attempt: int, backoff: float, retry_after: str | None, max_retry_after: float = 30.0) -> float:
     """Seconds before retry ``attempt + 1``: ``backoff * 2**attempt``, or ``Retry-After`` seconds when
-    the server says so (capped at ``MAX_RETRY_AFTER``)."""
+    the server says so (capped at ``max_retry_after``, ``http.max_retry_after``)."""
     delay = backoff * (2 ** attempt)
     if retry_after and retry_after.strip().isdigit():
-        delay = max(delay, min(float(retry_after.strip()), MAX_RETRY_AFTER))
+        delay = max(delay, min(float(retry_after.strip()), max_retry_after))
     return delay
 

@@ -2,13 +2,13 @@
 
 The pipeline calls, in order (the store is consulted between 2 and 3 for ``KnownEntries``):
 
-1. ``due_sources`` (pure) — which sources to fetch now;
+1. which sources to fetch now is the caller's (``wiredesk.sources.schedule.is_due``);
 2. ``fetch_sources`` — conditional GET of every due feed/sitemap (``Fetcher.fetch_many``), parse, new
    ``SourceState`` from ``wiredesk.sources.schedule``; a 304 costs one request and no parsing;
 3. ``plan_run`` — ``plan_entries`` against what is known (pure), then ``fetch_articles`` — the article
    pages of new and changed entries of many sources at once (or the feed's own content when the source
    trusts it) into ``InputItem``s. ``SourceRun.remember`` lists the entry records to store in the
-   same transaction as the documents (``collect_items`` does both for one source).
+   same transaction as the documents.
 
 One broken source costs its own ``Failure`` and state; it never raises out of here.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -32,13 +32,9 @@ from wiredesk.sources.feeds.model import ParsedFeed
 from wiredesk.sources.feeds.parse import parse_feed
 from wiredesk.sources.feeds.sitemap import parse_sitemap
 from wiredesk.sources.files import usable_charset
-from wiredesk.sources.schedule import FetchOutcome, ScheduleSettings, SourceState, after_fetch, is_due
+from wiredesk.sources.schedule import FetchOutcome, ScheduleSettings, SourceState, after_fetch
 
 log = logging.getLogger("wiredesk")
-
-#: A sitemap index may list many children; only this many are fetched per run.
-MAX_CHILD_SITEMAPS = 20
-
 
 @dataclass
 class SourceRun:
@@ -65,11 +61,6 @@ class SourceRun:
         return out
 
 
-def due_sources(sources: Iterable[tuple[SourceConfig, SourceState]], now: datetime) -> list[tuple[SourceConfig, SourceState]]:
-    """Enabled sources whose next fetch time has come, in the given order."""
-    return [(s, st) for s, st in sources if s.enabled and is_due(st, now)]
-
-
 def _outcome(result: FetchResult | None, feed: ParsedFeed | None, error: tuple[str, str] | None) -> FetchOutcome:
     dates = tuple(d for e in (feed.entries if feed else ()) for d in (e.published_at,) if d is not None)
     if result is None:
@@ -79,7 +70,7 @@ def _outcome(result: FetchResult | None, feed: ParsedFeed | None, error: tuple[s
                         feed_ttl_minutes=feed.ttl if feed else None, entry_dates=dates)
 
 
-def _parse(source: SourceConfig, result: FetchResult, fetcher: Fetcher, run: SourceRun) -> ParsedFeed:
+def _parse(source: SourceConfig, result: FetchResult, fetcher: Fetcher, run: SourceRun, max_children: int) -> ParsedFeed:
     assert result.body is not None
     if source.kind != "sitemap":
         return parse_feed(result.body, result.final_url, result.content_type)
@@ -87,7 +78,7 @@ def _parse(source: SourceConfig, result: FetchResult, fetcher: Fetcher, run: Sou
     if isinstance(parsed, ParsedFeed):
         return parsed
     entries = []  # a sitemap index: fetch the children (unconditionally; they have no stored state)
-    children = fetcher.fetch_many(FetchRequest(u, "sitemap") for u in parsed.sitemaps[:MAX_CHILD_SITEMAPS])
+    children = fetcher.fetch_many(FetchRequest(u, "sitemap") for u in parsed.sitemaps[:max_children])
     for child in children:
         run.fetches.extend(child.records)
         if child.ok and child.body is not None:
@@ -104,8 +95,9 @@ def _parse(source: SourceConfig, result: FetchResult, fetcher: Fetcher, run: Sou
 
 
 def fetch_sources(sources: Sequence[tuple[SourceConfig, SourceState]], fetcher: Fetcher, *, now: datetime,
-                  schedule: ScheduleSettings | None = None) -> list[SourceRun]:
-    """Fetch and parse every given source (conditionally); one ``SourceRun`` each, in order."""
+                  schedule: ScheduleSettings | None = None, max_child_sitemaps: int = 20) -> list[SourceRun]:
+    """Fetch and parse every given source (conditionally); one ``SourceRun`` each, in order. Of a sitemap
+    index, the first ``max_child_sitemaps`` children are fetched (``feeds.max_child_sitemaps``)."""
     runs = [SourceRun(src, st) for src, st in sources]
     # 1. sites without a known feed URL: autodiscover (its requests are logged with the source)
     for run in runs:
@@ -135,7 +127,7 @@ def fetch_sources(sources: Sequence[tuple[SourceConfig, SourceState]], fetcher: 
                 error = (result.error.reason, str(result.error))
             else:
                 try:
-                    run.feed = _parse(run.source, result, fetcher, run)
+                    run.feed = _parse(run.source, result, fetcher, run, max_child_sitemaps)
                 except FeedError as exc:
                     error = (exc.reason, str(exc))
                 except Exception as exc:  # a parser bug on a hostile document costs this source only
@@ -247,9 +239,3 @@ def fetch_articles(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], fetcher
         run.items.append(InputItem(origin=p.url or res.final_url, kind="html", content=content, raw=res.body,
                                    raw_sha256=hashlib.sha256(res.body).hexdigest(), meta=_meta(p, run)))
         run.remember.append(p.record)  # type: ignore[arg-type]
-
-
-def collect_items(run: SourceRun, known: KnownEntries, fetcher: Fetcher, max_entries: int = 1000) -> SourceRun:
-    """``plan_run`` then ``fetch_articles`` for one source (in place)."""
-    fetch_articles([(run, plan_run(run, known, max_entries))], fetcher)
-    return run

@@ -1,4 +1,4 @@
-"""``parse_feed``: bytes of any supported feed format → ``ParsedFeed``. The ``FeedParser`` seam.
+"""``parse_feed``: bytes of any supported feed format → ``ParsedFeed``.
 
 RSS 0.9x/1.0 (RDF)/2.0 and Atom 0.3/1.0 go through feedparser; JSON Feed 1.x through
 ``wiredesk.sources.feeds.jsonfeed``. Contract: returns a ``ParsedFeed`` (possibly with zero entries and with
@@ -16,7 +16,7 @@ feedparser is only ever given bytes, never a URL or path (it would fetch or open
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from typing import Any
 
 import feedparser
 
@@ -35,12 +35,6 @@ SURVIVABLE_BOZO = (
     feedparser.NonXMLContentType,
     feedparser.ThingsNobodyCaresAboutButMe,
 )
-
-
-class FeedParser(Protocol):
-    """Seam: ``(data, url, content_type) -> ParsedFeed``; raises ``FeedError`` only."""
-
-    def __call__(self, data: bytes, url: str, content_type: str = "") -> ParsedFeed: ...
 
 
 def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
