@@ -46,7 +46,7 @@ from make_dedup_pairs import make_near, make_partial, sentences  # noqa: E402
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
 from wiredesk.domain.normalize import match_hash  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
-from wiredesk.store.near_links import link_near  # noqa: E402
+from wiredesk.store.near_index import link_near  # noqa: E402
 
 PER_DOC = 20
 EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)

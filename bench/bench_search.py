@@ -30,7 +30,7 @@ from aeb import REPO, aeb_pages, machine, write_pages  # noqa: E402
 
 import duckdb  # noqa: E402
 
-from wiredesk.fulltext.ranking import search  # noqa: E402
+from wiredesk.store.reader import search  # noqa: E402
 from wiredesk.store import Store  # noqa: E402
 
 

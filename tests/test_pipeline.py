@@ -2,7 +2,8 @@
 
 import duckdb
 
-from wiredesk.pipeline.ingest import plan_items, run_ingest
+from wiredesk.pipeline.ingest import run_ingest
+from wiredesk.pipeline.stages import plan_items
 from wiredesk.domain.models import InputItem
 from wiredesk.domain.settings import IngestSettings, Settings
 

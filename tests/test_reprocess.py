@@ -18,7 +18,8 @@ import pytest
 from wiredesk.clean.cleaner import clean_item
 from wiredesk.cli import main
 from wiredesk.domain.errors import StoreError
-from wiredesk.pipeline.ingest import make_event_extractor, run_ingest
+from wiredesk.pipeline.ingest import run_ingest
+from wiredesk.pipeline.stages import make_event_extractor
 from wiredesk.pipeline.reprocess import run_reprocess
 from wiredesk.domain.settings import CleanSettings, DedupSettings, EventsSettings, IngestSettings, Settings
 

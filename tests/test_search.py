@@ -12,7 +12,7 @@ import pytest
 
 import wiredesk
 from wiredesk.cli import main
-from wiredesk.fulltext.ranking import query_terms
+from wiredesk.store.reader import query_terms
 
 from conftest import REPO
 

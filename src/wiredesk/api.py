@@ -17,7 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from wiredesk.store.access import READ_WAIT_SECONDS
+from wiredesk.exports.tables import DEFAULT_TABLES, export_tables
+from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
+from wiredesk.store.reader import Reader
 
 StrPath = str | PathLike
 
@@ -30,8 +32,6 @@ def connect(path: StrPath = "wiredesk.duckdb", wait: float = READ_WAIT_SECONDS) 
     open a run cannot write (DuckDB's file lock): use ``with wiredesk.connect(...) as con:`` or close it
     (docs/operations.md, Concurrency). Raises ``StoreError`` when there is no database at ``path``.
     """
-    from wiredesk.store import open_readonly
-
     return open_readonly(path, wait=wait)
 
 
@@ -64,21 +64,14 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
 def search(db: duckdb.DuckDBPyConnection | StrPath, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:
     """Current documents matching ``query``, best first (BM25), as a relation with the columns ``rank,
     score, title, source, published_at, snippet, document_id, url``. ``db``: a connection or a path."""
-    from wiredesk.fulltext.ranking import search as _search
-
     con = db if isinstance(db, duckdb.DuckDBPyConnection) else connect(db)
-    return _search(con, query, limit)
+    return Reader.over(con).search(query, limit)
 
 
 def export(db: StrPath, dest: StrPath, *, tables: Sequence[str] | None = None, format: str = "parquet",
            since: date | None = None, full: bool = False):
     """Export tables to ``dest`` like ``wiredesk export`` (incremental; see docs/export.md) and return
     one ``TableExport`` per table (rows and files written)."""
-    from wiredesk.exports.tables import DEFAULT_TABLES, export_tables
-
-    con = connect(db)
-    try:
-        return export_tables(con, dest, database=str(Path(db).resolve()), tables=tables or DEFAULT_TABLES,
+    with Reader.open(db) as reader:
+        return export_tables(reader, dest, database=str(Path(db).resolve()), tables=tables or DEFAULT_TABLES,
                              fmt=format, since=since, full=full)
-    finally:
-        con.close()

@@ -15,7 +15,7 @@ import pytest
 from dedup_helpers import add_document, con, corpus_dir, links  # noqa: F401 (con is a fixture)
 
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.store.near_links import link_near
+from wiredesk.store.near_index import link_near
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from make_dedup_pairs import make_near  # noqa: E402

@@ -9,7 +9,7 @@ import pytest
 from dedup_helpers import add_document, con, links, open_db, seed_paragraphs  # noqa: F401 (con is a fixture)
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from wiredesk.store.near_links import link_near as dedup_batch, rebuild_index
+from wiredesk.store.near_index import link_near as dedup_batch, rebuild_index
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.errors import StoreError
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from dedup_helpers import add_document, con, seed_paragraphs  # noqa: F401 (con is a fixture)
 
-from wiredesk.store.near_links import link_near as dedup_batch
+from wiredesk.store.near_index import link_near as dedup_batch
 from wiredesk.dedup.settings import DedupSettings
 
 DAY = datetime(2019, 12, 31, tzinfo=timezone.utc)

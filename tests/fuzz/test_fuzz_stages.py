@@ -32,7 +32,7 @@ from wiredesk.sources.files import decode, load_files, split_front_matter
 from wiredesk.domain.models import Article, Failure, InputItem, ItemMeta
 from wiredesk.domain.normalize import scrub_surrogates
 from wiredesk.clean.paragraphs import paragraphs_from_text
-from wiredesk.pipeline.ingest import clean_one
+from wiredesk.pipeline.stages import clean_one
 from wiredesk.domain.settings import CleanSettings, IngestSettings
 from wiredesk.domain.urls import canonical_url, host_of, is_http_url
 

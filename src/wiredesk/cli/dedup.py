@@ -22,14 +22,29 @@ def add_dedup_rebuild_parser(sub) -> None:
 
 
 def cmd_dedup_rebuild(args) -> int:
-    from wiredesk.store import RunLock, Store  # duckdb: loaded by the commands that open a database only
+    # the pipeline loads duckdb: only the commands that open a database load it
+    from wiredesk.domain.dates import utcnow
+    from wiredesk.pipeline.run import locked, running
+    from wiredesk.pipeline.stages import open_store
 
     settings = settings_from_args(args)
-    # a rebuild rewrites the whole index: never while a run adds to it
-    with RunLock(settings.db_path, "dedup-rebuild"), Store.open(settings.db_path) as store:
-        result = store.rebuild_near_index(settings.dedup)
+    summary = _Rebuild()
+    # a rebuild rewrites the whole index: never while a run adds to it; it is a run of its own (runs.kind)
+    with locked(settings, "dedup-rebuild") as lock, running(settings, lock, summary, ["dedup-rebuild"],
+                                                           kind="dedup-rebuild") as run:
+        with open_store(settings) as store:
+            result = store.rebuild_near_index(settings.dedup, run.run_id, utcnow())
     print(
         f"near-duplicate index rebuilt ({settings.dedup.signature_version}): {result.indexed} paragraphs, "
         f"{result.keys} keys, {result.links_new} links added or moved"
     )
     return 0
+
+
+class _Rebuild:
+    """What the run lifecycle records of a rebuild (its counts are printed, not stored)."""
+
+    run_id: int = -1
+    status: str = "running"
+    error: str | None = None
+    seconds: float = 0.0

@@ -50,18 +50,15 @@ def _date(text: str) -> date:
 
 def cmd_export(args) -> int:
     from wiredesk.exports.tables import DEFAULT_TABLES, export_tables
-    from wiredesk.store import open_readonly
+    from wiredesk.store.reader import Reader  # duckdb: loaded by the commands that open a database only
 
     settings = settings_from_args(args)
     dest = Path(args.output)
     if dest.exists() and not dest.is_dir():
         raise WiredeskError(f"export destination {dest} is a file, not a folder")
-    con = open_readonly(settings.db_path)
-    try:
-        results = export_tables(con, dest, database=str(Path(settings.db_path).resolve()),
+    with Reader.open(settings.db_path) as reader:
+        results = export_tables(reader, dest, database=str(Path(settings.db_path).resolve()),
                                 tables=args.table or DEFAULT_TABLES, fmt=args.format, since=args.since, full=args.full)
-    finally:
-        con.close()
     print(f"wiredesk export -> {dest} ({args.format})")
     for r in results:
         if r.mode == "append":

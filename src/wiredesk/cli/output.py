@@ -1,6 +1,6 @@
 """What the CLI prints: run summaries, query results (table, CSV, JSON) and database statistics.
 
-Formatting only: the numbers come from a ``RunSummary`` or from read-only queries on the public tables.
+Formatting only, no SQL: the numbers come from a ``RunSummary``, a query's rows or ``Reader.stats``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def print_summary(summary, out: TextIO) -> None:
             print(f"    ... and {len(summary.failures) - _MAX_FAILURES_SHOWN} more: wiredesk query \"SELECT * FROM failures WHERE run_id = {summary.run_id}\"", file=out)
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -51,9 +51,9 @@ def _jsonable(value):
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     return value
 
 
@@ -78,10 +78,10 @@ def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str, out: Te
         writer = csv.writer(out)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if v is None else _jsonable(v) for v in row])
+            writer.writerow(["" if v is None else jsonable(v) for v in row])
         return
     if fmt == "json":
-        json.dump([dict(zip(columns, (_jsonable(v) for v in row))) for row in rows], out, ensure_ascii=False, indent=1)
+        json.dump([dict(zip(columns, (jsonable(v) for v in row))) for row in rows], out, ensure_ascii=False, indent=1)
         out.write("\n")
         return
     cells = [[_cell(v, max_width) for v in row] for row in rows]
@@ -98,45 +98,27 @@ def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str, out: Te
     print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
 
 
-def print_stats(con, db_path: str, out: TextIO) -> None:
-    """Summarize a database through read-only queries on its public tables."""
-    def one(sql: str) -> tuple:
-        return con.execute(sql).fetchone()
-
+def print_stats(stats: dict, db_path: str, out: TextIO) -> None:
+    """Summarize a database from what ``Reader.stats`` read of its public tables."""
     size = Path(db_path).stat().st_size if Path(db_path).is_file() else 0
-    version = one("SELECT max(version) FROM schema_migrations")[0]
-    print(f"{db_path}: {size / 1e6:.1f} MB, schema version {version}", file=out)
-    docs, current, sources = one("SELECT count(*), count(*) FILTER (WHERE is_current), count(DISTINCT source) FROM documents")
-    print(f"  documents   {current} current ({docs} versions) from {sources} sources", file=out)
-    roles = dict(con.execute("SELECT role, count(*) FROM paragraphs GROUP BY role").fetchall())
+    print(f"{db_path}: {size / 1e6:.1f} MB, schema version {stats['schema_version']}", file=out)
+    print(f"  documents   {stats['documents_current']} current ({stats['documents']} versions) from {stats['sources']} sources",
+          file=out)
+    roles = stats["paragraphs_by_role"]
     total = sum(roles.values())
     print(f"  paragraphs  {total} ({', '.join(f'{roles.get(r, 0)} {r}' for r in ROLES)})", file=out)
-    kinds = con.execute("SELECT kind, count(*) FROM duplicates GROUP BY kind ORDER BY kind").fetchall()
+    kinds = stats["duplicates_by_kind"]
     print(f"  duplicates  {sum(n for _, n in kinds)} links ({', '.join(f'{n} {k}' for k, n in kinds) or 'none'})", file=out)
-    print(
-        "  events      {} events from {} mentions; {} entities".format(
-            *(one(f"SELECT count(*) FROM {t}")[0] for t in ("events", "event_mentions", "entities"))
-        ),
-        file=out,
-    )
-    total, failing, disabled = one(
-        "SELECT count(*), count(*) FILTER (WHERE consecutive_failures > 0 AND disabled_reason IS NULL), "
-        "count(*) FILTER (WHERE disabled_reason IS NOT NULL OR NOT enabled) FROM sources"
-    )
-    if total:
-        print(f"  sources     {total} followed: {failing} failing, {disabled} disabled (wiredesk sources list)", file=out)
-    top = con.execute(
-        "SELECT coalesce(source, '(unknown)'), count(*) n FROM documents WHERE is_current GROUP BY 1 ORDER BY n DESC, 1 LIMIT 5"
-    ).fetchall()
-    if top:
-        print("  top sources " + "; ".join(f"{s} ({n})" for s, n in top), file=out)
-    runs = con.execute(
-        "SELECT run_id, status, started_at, documents_new, items_unchanged, items_failed FROM runs ORDER BY run_id DESC LIMIT 5"
-    ).fetchall()
-    print(f"  runs        {one('SELECT count(*) FROM runs')[0]} (latest first):", file=out)
-    for run_id, status, started, new, unchanged, failed in runs:
+    print(f"  events      {stats['events']} events from {stats['event_mentions']} mentions; {stats['entities']} entities",
+          file=out)
+    if stats["sources_followed"]:
+        print(f"  sources     {stats['sources_followed']} followed: {stats['sources_failing']} failing, "
+              f"{stats['sources_disabled']} disabled (wiredesk sources list)", file=out)
+    if stats["top_sources"]:
+        print("  top sources " + "; ".join(f"{s} ({n})" for s, n in stats["top_sources"]), file=out)
+    print(f"  runs        {stats['runs']} (latest first):", file=out)
+    for run_id, status, started, new, unchanged, failed in stats["latest_runs"]:
         print(f"    #{run_id} {status:<9} {started:%Y-%m-%d %H:%M} {new} new, {unchanged} unchanged, {failed} failed", file=out)
-    failures = one("SELECT count(*) FROM failures")[0]
-    if failures:
-        reasons = con.execute("SELECT reason, count(*) n FROM failures GROUP BY 1 ORDER BY n DESC LIMIT 5").fetchall()
-        print(f"  failures    {failures} recorded ({', '.join(f'{n} {r}' for r, n in reasons)})", file=out)
+    if stats["failures"]:
+        reasons = stats["failure_reasons"]
+        print(f"  failures    {stats['failures']} recorded ({', '.join(f'{n} {r}' for r, n in reasons)})", file=out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
-from wiredesk.cli.output import format_rows
+from wiredesk.cli.output import format_rows, print_stats
 from wiredesk.domain.errors import WiredeskError
 
 
@@ -35,7 +35,7 @@ def add_stats_parser(sub) -> None:
 
 
 def cmd_query(args) -> int:
-    import duckdb
+    import duckdb  # heavy: loaded by the commands that open a database only
 
     from wiredesk.store import open_readonly
 
@@ -58,13 +58,10 @@ def cmd_query(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from wiredesk.cli.output import print_stats
-    from wiredesk.store import open_readonly
+    from wiredesk.store.reader import Reader  # duckdb: loaded by the commands that open a database only
 
     settings = settings_from_args(args)
-    con = open_readonly(settings.db_path)
-    try:
-        print_stats(con, settings.db_path, sys.stdout)
-    finally:
-        con.close()
+    with Reader.open(settings.db_path) as reader:
+        stats = reader.stats()
+    print_stats(stats, settings.db_path, sys.stdout)
     return 0

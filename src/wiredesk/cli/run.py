@@ -90,7 +90,8 @@ def _run(args, settings, log, err) -> int:
             # Prefect's per-task console lines drown the summary; they still reach the Prefect API/UI.
             os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
         # validate paths before Prefect starts, so a typo costs one line, not a flow run (URLs are feeds)
-        from wiredesk.pipeline.ingest import discover_inputs, split_feed_urls
+        from wiredesk.pipeline.ingest import split_feed_urls
+        from wiredesk.pipeline.stages import discover_inputs
 
         discover_inputs(split_feed_urls(args.paths)[1])
         # ...and a database another run holds costs one line too, not a failed flow run with a

@@ -10,6 +10,7 @@ import textwrap
 
 from wiredesk.cli.args import add_db_args, settings_from_args
 from wiredesk.cli.output import format_rows
+from wiredesk.fulltext.ranking import COLUMNS
 
 
 def add_search_parser(sub) -> None:
@@ -33,17 +34,13 @@ def add_search_parser(sub) -> None:
 
 
 def cmd_search(args) -> int:
-    from wiredesk.fulltext.ranking import COLUMNS, search, unindexed_documents
-    from wiredesk.store import open_readonly
+    from wiredesk.store.reader import Reader  # duckdb: loaded by the commands that open a database only
 
     settings = settings_from_args(args)
-    con = open_readonly(settings.db_path)
-    try:
-        rows = search(con, args.query, args.limit).fetchall()
-        behind = unindexed_documents(con)
-        total = con.execute("SELECT count(*) FROM search_documents").fetchall()[0][0]
-    finally:
-        con.close()
+    with Reader.open(settings.db_path) as reader:
+        rows = reader.search(args.query, args.limit).fetchall()
+        behind = reader.unindexed_documents()
+        total = reader.indexed_documents()
     if behind:
         print(f"wiredesk: note: {behind} current documents are not indexed yet (a run did not finish); "
               "the next `wiredesk run` indexes them", file=sys.stderr)

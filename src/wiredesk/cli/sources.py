@@ -1,8 +1,7 @@
 """``wiredesk sources add|list|remove|import-opml|export-opml`` (issue 3).
 
-Kept out of ``cli.py`` so the feed commands live in one place; ``cli.build_parser`` mounts them. Each
-action is one function of the parsed arguments returning an exit code; the SQL is in
-``wiredesk.store.feeds``.
+Each action is one function of the parsed arguments returning an exit code; it reads and writes through
+``wiredesk.store.Store`` (the SQL is ``wiredesk.store.feeds``'s).
 """
 
 from __future__ import annotations
@@ -74,7 +73,6 @@ def _open(args):  # noqa: ANN001, ANN202
 
 
 def cmd_sources_add(args) -> int:  # noqa: ANN001
-    from wiredesk.store.feeds import add_source
 
     raw = {"url": args.url, "kind": args.kind, "interval": args.interval, "tags": args.tags,
            "enabled": not args.disabled, "full_articles": not args.feed_content}
@@ -82,7 +80,7 @@ def cmd_sources_add(args) -> int:  # noqa: ANN001
         raw["name"] = args.name
     cfg = make_source(raw, "sources add")
     with _open(args) as store:
-        source_id, what = add_source(store.con, cfg, "cli", utcnow())
+        source_id, what = store.add_source(cfg, "cli", utcnow())
     print(f"{what} source {source_id}: {cfg.name} ({cfg.kind}, every {args.interval}) {cfg.url}")
     return 0
 
@@ -90,10 +88,9 @@ def cmd_sources_add(args) -> int:  # noqa: ANN001
 def cmd_sources_list(args) -> int:  # noqa: ANN001
     from wiredesk.cli.output import format_rows
     from wiredesk.sources.config import format_duration
-    from wiredesk.store.feeds import list_sources
 
     with _open(args) as store:
-        rows = list_sources(store.con)
+        rows = store.list_sources()
     columns = ["name", "kind", "health", "failures", "last_status", "last_error", "next_fetch_at", "interval",
                "tags", "url"]
     table = [(r.config.name, r.config.kind, health(r.state) if r.config.enabled else "off",
@@ -105,10 +102,9 @@ def cmd_sources_list(args) -> int:  # noqa: ANN001
 
 
 def cmd_sources_remove(args) -> int:  # noqa: ANN001
-    from wiredesk.store.feeds import remove_source
 
     with _open(args) as store:
-        row = remove_source(store.con, args.source)
+        row = store.remove_source(args.source)
     if row is None:
         raise ConfigError(f"no source named or with URL {args.source!r} (see `wiredesk sources list`)")
     print(f"removed source {row.source_id}: {row.config.name} ({row.config.url}); its documents are kept")
@@ -117,7 +113,6 @@ def cmd_sources_remove(args) -> int:  # noqa: ANN001
 
 def cmd_sources_import(args) -> int:  # noqa: ANN001
     from wiredesk.sources.feeds.opml import parse_opml
-    from wiredesk.store.feeds import list_sources, sync_sources
 
     path = Path(args.file)
     try:
@@ -127,8 +122,8 @@ def cmd_sources_import(args) -> int:  # noqa: ANN001
     subs = parse_opml(data)
     added, skipped, bad = [], 0, []
     with _open(args) as store:
-        known = {r.config.url for r in list_sources(store.con)}
-        names = {r.config.name for r in list_sources(store.con)}
+        known = {r.config.url for r in store.list_sources()}
+        names = {r.config.name for r in store.list_sources()}
         for i, sub in enumerate(subs):
             if sub.url in known:
                 skipped += 1
@@ -143,7 +138,7 @@ def cmd_sources_import(args) -> int:  # noqa: ANN001
             added.append(cfg)
             known.add(cfg.url)
             names.add(cfg.name)
-        sync_sources(store.con, added, "opml", utcnow())
+        store.sync_sources(added, "opml", utcnow())
     print(f"imported {len(added)} sources from {path} ({skipped} already known, {len(bad)} refused)")
     for line in bad:
         print(f"  refused: {line}", file=sys.stderr)
@@ -152,10 +147,9 @@ def cmd_sources_import(args) -> int:  # noqa: ANN001
 
 def cmd_sources_export(args) -> int:  # noqa: ANN001
     from wiredesk.sources.feeds.opml import Subscription, export_opml
-    from wiredesk.store.feeds import list_sources
 
     with _open(args) as store:
-        rows = list_sources(store.con)
+        rows = store.list_sources()
     subs = [Subscription(r.config.url, r.config.name, None, r.config.tags) for r in rows if r.config.kind != "sitemap"]
     data = export_opml(subs, now=utcnow())
     if args.output:

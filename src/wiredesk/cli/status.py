@@ -1,7 +1,7 @@
 """``wiredesk status``: last runs, run in progress, sources due and failing, database size, index health.
 
-Reads through ``wiredesk.store.open_readonly`` (waits for a batch commit to end, never writes); the
-data comes from ``wiredesk.ops.status.collect_status``. Exit status 0 when healthy, 1 when something needs
+Reads through ``wiredesk.store.reader.Reader`` (waits for a batch commit to end, never writes); the data
+and what needs attention come from ``wiredesk.ops.status``; this module prints them. Exit status 0 when healthy, 1 when something needs
 attention (a failing source, the last run failed, an index problem), 2 for a usage or database error.
 """
 
@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from wiredesk.cli.args import add_db_args, settings_from_args
-from wiredesk.cli.output import _jsonable
+from wiredesk.cli.output import jsonable
 from wiredesk.domain.dates import utcnow
 
 
@@ -32,18 +32,6 @@ def add_status_parser(sub) -> None:  # noqa: ANN001
     add_db_args(status)
     status.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
     status.set_defaults(func=cmd_status)
-
-
-def needs_attention(st: dict[str, Any]) -> list[str]:
-    """One line per problem, for the exit status and the report's end."""
-    out = list(st["index"]["problems"])
-    failing = st.get("sources_failing", [])
-    if failing:
-        out.append(f"{len(failing)} failing source(s)")
-    runs = st["last_runs"]
-    if runs and runs[0]["status"] in ("failed", "abandoned"):
-        out.append(f"the last run ({runs[0]['run_id']}) {runs[0]['status']}")
-    return out
 
 
 def _size(n: int) -> str:
@@ -88,22 +76,21 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
           f"{'match' if ix['near_signature_matches'] else 'CHANGED'}", file=out)
     for ex in ix.get("event_extractors", []):
         print(f"           events: {ex['mentions']} mentions by {ex['extractor']}", file=out)
+    from wiredesk.ops.status import needs_attention
+
     problems = needs_attention(st)
     print("health     " + ("ok" if not problems else "; ".join(problems)), file=out)
 
 
 def cmd_status(args) -> int:  # noqa: ANN001
-    from wiredesk.ops.status import collect_status
-    from wiredesk.store import open_readonly
+    from wiredesk.ops.status import collect_status, needs_attention
+    from wiredesk.store.reader import Reader  # duckdb: loaded by the commands that open a database only
 
     settings = settings_from_args(args)
-    con = open_readonly(settings.db_path)
-    try:
-        st = collect_status(con, settings, utcnow())
-    finally:
-        con.close()
+    with Reader.open(settings.db_path) as reader:
+        st = collect_status(reader, settings, utcnow())
     if args.json:
-        json.dump(_jsonable({**st, "problems": needs_attention(st)}), sys.stdout, indent=2)
+        json.dump(jsonable({**st, "problems": needs_attention(st)}), sys.stdout, indent=2)
         print()
     else:
         print_status(st, sys.stdout)

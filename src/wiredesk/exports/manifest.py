@@ -20,15 +20,10 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from wiredesk.domain.errors import WiredeskError
+from wiredesk.domain.errors import ExportError
 
 MANIFEST_NAME = "wiredesk-export.json"
 MANIFEST_VERSION = 1
-
-
-class ExportError(WiredeskError):
-    """An export cannot run: unknown table or format, a bad manifest, or a destination holding another
-    database's export."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Exports of wiredesk tables to Parquet, JSON Lines or CSV files, partitioned by publication date.
 
-What it is: ``export_tables`` copies tables from a **read-only** connection with DuckDB's ``COPY ...
-TO (PARTITION_BY ...)`` into ``DEST/<table>/published_date=YYYY-MM-DD/`` (``published_date=undated``
+What it is: ``export_tables`` copies tables through a **read-only** ``Reader`` (the SQL, DuckDB's ``COPY ...
+TO (PARTITION_BY ...)``, is ``wiredesk.store.exports``'s) into ``DEST/<table>/published_date=YYYY-MM-DD/`` (``published_date=undated``
 when the date is unknown), and records what it wrote in a manifest file in the destination
 (``wiredesk-export.json``, ``wiredesk.exports.manifest``). Two kinds of tables:
 
@@ -26,52 +26,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
-
 from wiredesk.domain.dates import utcnow
-from wiredesk.exports.manifest import ExportError, Manifest, TableState
+from wiredesk.domain.errors import ExportError
+from wiredesk.exports.manifest import Manifest, TableState
+from wiredesk.store.exports import FORMATS, TABLES
+from wiredesk.store.reader import Reader
 
-FORMATS = {"parquet": "parquet", "jsonl": "jsonl", "csv": "csv"}  # format -> file extension
-_COPY_OPTIONS = {
-    "parquet": "FORMAT parquet, COMPRESSION zstd",
-    "jsonl": "FORMAT json, FILE_EXTENSION 'jsonl'",
-    "csv": "FORMAT csv, HEADER true",
-}
-#: The partition value of rows whose publication date is unknown.
-UNDATED = "undated"
-
-
-@dataclass(frozen=True)
-class ExportTable:
-    """One exportable table: its columns and FROM clause, the expression of its rows' publication
-    time, and how it is exported incrementally (``key``: an ever-increasing id column for append
-    tables; None for snapshots). The SQL fragments are constants of this module, never input."""
-
-    name: str
-    columns: str
-    source: str
-    published: str
-    key: str | None = None
-
-    def select(self, where: str = "") -> str:
-        """Its rows, with the publication time as ``__published`` (partition value only, not written)."""
-        return f"SELECT {self.columns}, {self.published} AS __published FROM {self.source}" + (f" WHERE {where}" if where else "")
-
-
-TABLES = {
-    t.name: t
-    for t in (
-        ExportTable("documents", "d.*", "documents d", "d.published_at", "d.document_id"),
-        ExportTable("paragraphs", "p.*, d.doc_key, d.version, d.source, d.published_at",
-                    "paragraphs p JOIN documents d USING (document_id)", "d.published_at", "p.paragraph_id"),
-        ExportTable("duplicates", "l.*, p.document_id, d.source, d.published_at",
-                    "duplicates l JOIN paragraphs p ON p.paragraph_id = l.paragraph_id "
-                    "JOIN documents d ON d.document_id = p.document_id", "d.published_at"),
-        ExportTable("events", "e.*", "events e", "e.first_seen"),
-        ExportTable("event_mentions", "m.*", "event_mentions m", "m.published_at"),
-        ExportTable("entities", "n.*", "entities n", "n.first_seen"),
-    )
-}
 #: What ``wiredesk export`` writes when no ``--table`` is given.
 DEFAULT_TABLES = tuple(TABLES)
 
@@ -88,16 +48,8 @@ class TableExport:
     high_water: int | None  # append tables: the highest id exported to this destination so far
 
 
-def _published_date(expr: str) -> str:
-    return f"coalesce(strftime({expr}, '%Y-%m-%d'), '{UNDATED}')"
-
-
-def _sql_path(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def export_tables(
-    con: duckdb.DuckDBPyConnection,
+    reader: Reader,
     dest: str | Path,
     *,
     database: str,
@@ -107,7 +59,7 @@ def export_tables(
     full: bool = False,
     now: datetime | None = None,
 ) -> list[TableExport]:
-    """Export ``tables`` from ``con`` (read-only is enough) into ``dest``; return what each did.
+    """Export ``tables`` read through ``reader`` (read-only) into ``dest``; return what each did.
 
     ``since``: only rows published on or after this date (undated rows are left out); append
     tables still move their high-water mark past the rows skipped, so a later export without
@@ -123,7 +75,7 @@ def export_tables(
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     now = now or utcnow()
-    con.execute("SET TimeZone = 'UTC'")  # partition dates are UTC dates, whatever the machine's zone
+    reader.export_prepare()
     manifest = Manifest.load(dest)
     manifest.check_database(database, full=full)
     results = []
@@ -135,73 +87,39 @@ def export_tables(
             _remove_files(dest, name, fmt, None if full else state.pending)
         state = TableState() if full else replace(state, pending=None)
         run = _export_append if table.key else _export_snapshot
-        result, state = run(con, dest, table, fmt, since, state, manifest, now)
+        result, state = run(reader, dest, table, fmt, since, state, manifest, now)
         manifest.set_table(name, fmt, state)
         manifest.save()
         results.append(result)
     return results
 
 
-def _since(table: ExportTable, since: date | None) -> list[str]:
-    return [f"{table.published} >= DATE '{since.isoformat()}'"] if since else []
-
-
-def _copy(con, dest: Path, table: ExportTable, fmt: str, where: list[str], stem: str) -> tuple[int, tuple[str, ...]]:
-    """COPY the rows into ``dest/<table>/published_date=.../<stem>_<i>.<ext>``; return rows and files."""
-    out = dest / table.name
-    out.mkdir(parents=True, exist_ok=True)
-    sql = (
-        f"COPY (SELECT * EXCLUDE (__published), {_published_date('__published')} AS published_date "
-        f"FROM ({table.select(' AND '.join(where))})) "
-        f"TO {_sql_path(out)} ({_COPY_OPTIONS[fmt]}, PARTITION_BY (published_date), "
-        f"FILENAME_PATTERN '{stem}_{{i}}', OVERWRITE_OR_IGNORE true, RETURN_FILES true)"
-    )
-    rows, files = con.execute(sql).fetchall()[0]
-    return rows, tuple(sorted(str(Path(f).relative_to(dest)) for f in files))
-
-
-def _reprocessed_since(con, last_run: int) -> int | None:
-    """The newest ``wiredesk reprocess`` run after ``last_run`` that changed stored documents in place."""
-    has_kind = con.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'runs' AND column_name = 'kind'"
-    ).fetchall()[0][0]
-    if not has_kind:  # a database from before reprocess existed (migration 0005)
-        return None
-    return con.execute(
-        "SELECT max(run_id) FROM runs WHERE kind = 'reprocess' AND run_id > ? AND documents_changed > 0", [last_run]
-    ).fetchall()[0][0]
-
-
-def _export_append(con, dest, table, fmt, since, state: TableState, manifest, now):
+def _export_append(reader: Reader, dest, table, fmt, since, state: TableState, manifest, now):
     low = state.high_water or 0
     if low:
         # rows are append-only except for a reprocess, which re-derives documents and paragraphs in place:
         # adding new rows would leave the changed ones stale in files already written
-        changed_by = _reprocessed_since(con, state.last_run)
+        changed_by = reader.export_reprocessed_since(state.last_run)
         if changed_by is not None:
             raise ExportError(
                 f"reprocess run {changed_by} changed stored {table.name} since the last export to {dest}: "
                 "export them again with --full"
             )
-    last_run = con.execute("SELECT coalesce(max(run_id), 0) FROM runs").fetchall()[0][0]
-    high = con.execute(f"SELECT coalesce(max({table.key}), 0) FROM {table.source}").fetchall()[0][0]
+    last_run = reader.export_last_run()
+    high = reader.export_max_key(table)
     rows, files = 0, ()
     if high > low:
         stem = f"{table.name}_{low + 1:012d}-{high:012d}"
         state = state.with_pending(stem)
         manifest.set_table(table.name, fmt, state)
         manifest.save()  # 2. say what is being written before writing it (crash → removed next time)
-        where = [f"{table.key} > {int(low)}", f"{table.key} <= {int(high)}", *_since(table, since)]
-        rows, files = _copy(con, dest, table, fmt, where, stem)
+        rows, files = reader.export_copy(dest, table, fmt, stem, since=since, ids=(low, high))
     state = state.advanced(high_water=max(high, low), rows=rows, files=len(files), now=now, last_run=last_run)
     return TableExport(table.name, fmt, rows, files, "append", state.high_water), state
 
 
-def _export_snapshot(con, dest, table, fmt, since, state: TableState, manifest, now):
-    where = _since(table, since)
-    count, fingerprint = con.execute(
-        f"SELECT count(*), bit_xor(hash(t)) FROM ({table.select(' AND '.join(where))}) t"
-    ).fetchall()[0]
+def _export_snapshot(reader: Reader, dest, table, fmt, since, state: TableState, manifest, now):
+    count, fingerprint = reader.export_fingerprint(table, since)
     fingerprint = f"{count}:{fingerprint}:{since}"
     if fingerprint == state.fingerprint:
         return TableExport(table.name, fmt, 0, (), "snapshot", None), state.advanced(now=now)
@@ -209,7 +127,7 @@ def _export_snapshot(con, dest, table, fmt, since, state: TableState, manifest, 
     state = state.with_pending(stem)
     manifest.set_table(table.name, fmt, state)
     manifest.save()
-    rows, files = _copy(con, dest, table, fmt, where, stem) if count else (0, ())
+    rows, files = reader.export_copy(dest, table, fmt, stem, since=since) if count else (0, ())
     # 3. the new snapshot is complete: only now remove the previous one
     _remove_files(dest, table.name, fmt, None, keep=stem)
     state = state.advanced(rows=rows, files=len(files), now=now, fingerprint=fingerprint)

@@ -9,9 +9,14 @@
 3. events: extract event and entity mentions again and regroup the events whose mentions changed.
 
 ``stage`` names the first stage re-derived; every later one runs too (a changed paragraph must be relinked,
-a changed text re-extracted). Each batch is written by ``wiredesk.store.rederive.write_rederived`` in one
-transaction; the reprocess is a run (``runs.kind = 'reprocess'``) with counts of what changed, and every
-changed document gets a ``reprocess_changes`` row. ``dry_run`` does the same work and rolls every batch back.
+a changed text re-extracted). Each batch is written by ``Store.write_rederived`` in one transaction; the
+reprocess is a run like any other (``wiredesk.pipeline.run``: the lock, ``runs.kind = 'reprocess'``, the
+cleaning pool, the finish) with counts of what changed, and every changed document gets a
+``reprocess_changes`` row. ``dry_run`` does the same work and rolls every batch back.
+
+It shares the run lifecycle and the clean and events stages (``stages.clean_batch``,
+``stages.make_event_extractor``) with an ingest, not the batch step: its plan is the stored documents and its
+store replaces derived rows in place, where an ingest adds versions.
 
 What it is not: an ingest. Documents keep their ``document_id``, ``version`` and ``ingested_at``; nothing is
 fetched or read from disk; older (non-current) versions are left as they were made.
@@ -28,21 +33,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from wiredesk.domain.counts import ReprocessCounts
 from wiredesk.domain.dates import utcnow
-from wiredesk.domain.errors import SURVIVABLE_ERRORS, WiredeskError
+from wiredesk.domain.errors import SURVIVABLE_ERRORS, ReprocessError
 from wiredesk.domain.lineage import code_versions, meta_from_json
 from wiredesk.domain.models import Article, Failure, InputItem, ItemMeta
 from wiredesk.domain.settings import Settings
+from wiredesk.events.model import DocumentInput, InputParagraph
+from wiredesk.pipeline.run import locked, running
+from wiredesk.pipeline.stages import clean_batch, make_event_extractor, open_store, refresh_search
 from wiredesk.sources import files
-from wiredesk.store import RunLock, Store
-from wiredesk.store.rederive import (
-    Rederived,
-    ReprocessCounts,
-    StoredDocument,
-    load_documents,
-    select_documents,
-    write_rederived,
-)
+from wiredesk.store.rederive import Rederived, StoredDocument
 
 log = logging.getLogger("wiredesk")
 
@@ -50,10 +51,6 @@ STAGES = ("clean", "dedup", "events")
 
 Clean = Callable[[InputItem], Article]
 Progress = Callable[[int, int, ReprocessCounts], None]
-
-
-class ReprocessError(WiredeskError):
-    """A reprocess that cannot start (unknown stage, nothing to read)."""
 
 
 @dataclass
@@ -106,7 +103,7 @@ def item_from_raw(doc: StoredDocument, fallback_encoding: str = "") -> InputItem
     if doc.kind != "html":
         front, text = files.split_front_matter(text)
         if front and not doc.supplied_meta:  # supplied_meta already holds what the front matter said
-            meta = files._merge(files.meta_from_mapping(front), supplied)
+            meta = files.merge_meta(files.meta_from_mapping(front), supplied)
     return InputItem(origin=doc.origin, kind=doc.kind, content=text, raw=doc.raw, raw_sha256=doc.raw_sha256, meta=meta)
 
 
@@ -124,10 +121,7 @@ def reclean(doc: StoredDocument, clean: Clean, fallback_encoding: str = "") -> A
     return dataclasses.replace(article, doc_key=doc.doc_key, origin=doc.origin)
 
 
-def _document_input(doc: StoredDocument, article: Article | None):
-    from wiredesk.events import DocumentInput
-    from wiredesk.events.model import InputParagraph
-
+def _document_input(doc: StoredDocument, article: Article | None) -> DocumentInput:
     if article is not None:
         return DocumentInput.from_article(article)
     return DocumentInput(doc_key=doc.doc_key, published_at=doc.published_at, source=doc.source,
@@ -157,31 +151,24 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
     size = batch_size or settings.ingest.batch_size
     started = time.perf_counter()
     summary = ReprocessSummary(run_id=None, db_path=settings.db_path, stage=stage, since=since, dry_run=dry_run)
-    executor = None
-    # ops: never while a run writes the same database (the run lock names it; one line, exit 2)
-    with RunLock(settings.db_path, f"reprocess --stage={stage}"), Store.open(settings.db_path) as store:
-        total = store.con.execute(
-            "SELECT count(*) FROM documents WHERE is_current AND (? IS NULL OR ingested_at >= ?)", [since, since]
-        ).fetchone()[0]
+    # never while a run writes the same database (the run lock names it; one line, exit 2)
+    with locked(settings, f"reprocess --stage={stage}") as lock:
+        with open_store(settings) as store:
+            total = store.count_current_documents(since)
         inputs = ["reprocess", f"--stage={stage}"] + ([f"--since={since.isoformat()}"] if since else [])
-        now = utcnow()
-        if dry_run:  # nothing is recorded: the id the run would get, for rows that are rolled back anyway
-            summary.run_id = store.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
-        else:
-            summary.run_id = store.start_run(inputs, now, kind="reprocess", code_versions=code_versions(settings))
-        try:
-            if do_clean and clean is None and settings.clean_workers > 1 and total >= 8:
-                from wiredesk.pipeline.ingest import _pool
-
-                executor = _pool(settings.clean_workers)
+        use_pool = do_clean and clean is None and settings.clean_workers > 1 and total >= 8
+        with running(settings, lock, summary, inputs, kind="reprocess", code_versions=code_versions(settings),
+                     dry_run=dry_run, use_pool=use_pool, started=started) as run:
             after, done = 0, 0
-            while ids := select_documents(store.con, since, after, size):
+            while True:
+                with open_store(settings) as store:
+                    ids = store.select_documents(since, after, size)
+                    docs = store.load_documents(ids, with_raw=do_clean)
+                if not ids:
+                    break
                 after = ids[-1]
-                docs = load_documents(store.con, ids, with_raw=do_clean)
-                articles, failures = _reclean_batch(docs, settings, clean, executor) if do_clean else ({}, [])
+                articles, failures = _reclean_batch(docs, settings, clean, run.executor) if do_clean else ({}, [])
                 if do_events and extractor is None:
-                    from wiredesk.pipeline.ingest import make_event_extractor
-
                     extractor = make_event_extractor(settings)
                 extracted = {}
                 if do_events:
@@ -189,29 +176,18 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
                     inputs_ = [_document_input(d, articles.get(d.document_id)) for d in keep]
                     extracted = dict(zip((d.document_id for d in keep), extractor.extract_many(inputs_))) if keep else {}
                 results = [Rederived(d.document_id, articles.get(d.document_id), extracted.get(d.document_id)) for d in docs]
-                counts = write_rederived(store, summary.run_id, docs, results, relink_duplicates=do_dedup,
-                                         dedup=settings.dedup, failures=failures, now=utcnow(),
-                                         events_window_days=settings.events.group_window_days, dry_run=dry_run)
+                with open_store(settings) as store:
+                    counts = store.write_rederived(run.run_id, docs, results, relink_duplicates=do_dedup,
+                                                   dedup=settings.dedup, failures=failures, now=utcnow(),
+                                                   events_window_days=settings.events.group_window_days,
+                                                   dry_run=dry_run)
                 summary.counts.add(counts)
                 summary.failures.extend(failures)
                 done += len(docs)
                 if progress is not None:
                     progress(done, total, summary.counts)
-            if not dry_run:  # issue 6: re-derived texts are searchable at once (wiredesk.store.search_index)
-                store.refresh_search_index(utcnow(), summary.run_id)
-            summary.status = "completed"
-        except BaseException as exc:
-            summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
-            raise
-        finally:
-            if executor is not None:
-                executor.shutdown()
-            summary.seconds = time.perf_counter() - started
-            if not dry_run:
-                try:
-                    store.finish_run(summary.run_id, utcnow(), summary.status, summary.error)
-                except Exception:
-                    log.exception("could not record the end of reprocess run %s", summary.run_id)
+            if not dry_run:  # re-derived texts are searchable at once (wiredesk.store.search_index)
+                refresh_search(settings, run.run_id)
     return summary
 
 
@@ -221,8 +197,6 @@ def _reclean_batch(docs, settings: Settings, clean: Clean | None, executor) -> t
     if clean is not None:
         results = [reclean(d, clean, fallback) for d in docs]
     else:
-        from wiredesk.pipeline.ingest import clean_batch
-
         items, results = {}, [None] * len(docs)
         for i, d in enumerate(docs):
             try:

@@ -5,7 +5,7 @@ What this is:
 - ``process_items``: clean a chunk of items and extract their events. A plain function of picklable
   data (items and settings in, articles, failures and extractions out), so a Dask worker, a process pool
   or the caller's own process can run it. It touches no database.
-- ``StageRunner``: the seam through which ``pipeline.run_ingest`` hands that work out. Anything with
+- ``StageRunner``: the seam through which a run's batches (``wiredesk.pipeline.batch``) hand that work out. Anything with
   ``submit(fn, *args)`` returning an object with ``result()`` fits: a ``concurrent.futures`` executor,
   ``InlineRunner`` below, or the flow's adapter of a Prefect task runner (``flows/ingest.py``).
 - ``submit_items``: cut a batch's items into contiguous chunks, submit each, and put the results back
@@ -26,6 +26,9 @@ from typing import Any, Protocol
 
 from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.settings import EventsSettings, Settings
+from wiredesk.events.extract import DefaultEventExtractor
+from wiredesk.events.model import DocumentInput
+from wiredesk.pipeline.stages import clean_one
 
 
 class StageFuture(Protocol):
@@ -82,21 +85,15 @@ def worker_extractor(events: EventsSettings):
     uses one spaCy process (``n_process=1``): here the workers are the parallelism, and a Dask worker is a
     daemon process that may not start processes of its own.
     """
-    from wiredesk.events import DefaultEventExtractor
-
     return DefaultEventExtractor(events.backend, model=events.model or None, n_process=1)
 
 
 def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult:
     """Clean ``items`` (one by one, in this process) and extract the events of the articles found."""
-    from wiredesk.pipeline.ingest import clean_one  # pipeline imports this module
-
     outcomes = tuple(clean_one(item, settings.clean) for item in items)
     events: tuple = ()
     articles = [o for o in outcomes if isinstance(o, Article)]
     if settings.events.enabled and articles:
-        from wiredesk.events import DocumentInput
-
         events = tuple(worker_extractor(settings.events).extract_many([DocumentInput.from_article(a) for a in articles]))
     return ChunkResult(outcomes, events)
 

@@ -198,7 +198,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return fields, text[m.end():]
 
 
-def _merge(primary: ItemMeta | None, secondary: ItemMeta) -> ItemMeta:
+def merge_meta(primary: ItemMeta | None, secondary: ItemMeta) -> ItemMeta:
     """Fields of ``primary`` win; ``secondary`` fills the gaps."""
     if primary is None:
         return secondary
@@ -220,7 +220,7 @@ def _load_document(path: Path, settings: IngestSettings) -> InputItem:
     if kind != "html":
         front, text = split_front_matter(text)
         if front:
-            meta = _merge(meta, meta_from_mapping(front))
+            meta = merge_meta(meta, meta_from_mapping(front))
         if not text.strip():
             raise BadInputError("empty", "file has no text")
     return InputItem(origin=str(path), kind=kind, content=text, raw=data, raw_sha256=sha256(data), meta=meta)
@@ -248,7 +248,7 @@ def record_to_item(record: object, origin: str, raw: bytes, defaults: ItemMeta |
         kind, content = "text", text
     else:
         raise BadInputError("no_text_field", "record has no non-empty 'text' or 'html' field")
-    meta = _merge(meta_from_mapping(record), defaults or ItemMeta())
+    meta = merge_meta(meta_from_mapping(record), defaults or ItemMeta())
     return InputItem(origin=origin, kind=kind, content=content, raw=raw, raw_sha256=sha256(raw), meta=meta)
 
 
