@@ -1,4 +1,4 @@
-"""The task runner a run's CPU-heavy stages use, chosen by ``[runner]`` in the settings (issue 6).
+"""The task runner a run's CPU-heavy stages use, chosen by ``[runner]`` in the settings.
 
 Thin on purpose: it builds a Prefect task runner from settings and adapts it to the ``StageRunner`` seam of
 ``wiredesk.pipeline.scaleout`` (``submit(fn, *args)`` → a future), so ``wiredesk.pipeline.ingest`` stays free of Prefect.

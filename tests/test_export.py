@@ -1,4 +1,4 @@
-"""Exports (issue 6): `wiredesk export` writes tables as Parquet, JSON Lines or CSV partitioned by
+"""Exports: `wiredesk export` writes tables as Parquet, JSON Lines or CSV partitioned by
 publication date; incremental exports add only what is new. Real runs, real files read back by DuckDB."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Python API (issue 6): every example of docs/python-api.md runs, in order, and does what it says."""
+"""The Python API: every example of docs/python-api.md runs, in order, and does what it says."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Scale-out (issue 6): the CPU-heavy stages on a Dask cluster of worker processes store the same database.
+"""Scale-out: the CPU-heavy stages on a Dask cluster of worker processes store the same database.
 
 The key behaviour: whichever runner does the cleaning and event extraction, and however a batch is cut
 into chunks and how many batches are in flight, the single writer stores the same rows. Every test

@@ -1,4 +1,4 @@
-"""Full-text search (issue 6): `wiredesk search` ranks current documents by BM25 over an index every run
+"""Full-text search: `wiredesk search` ranks current documents by BM25 over an index every run
 keeps up to date. Real runs on real DuckDB files; BM25 checked against a plain-Python reference."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Python API: open a database for reading, run the pipeline, search and export from code (issue 6).
+"""The Python API: open a database for reading, run the pipeline, search and export from code.
 
 What it is: small functions over the same code the CLI runs (``wiredesk.pipeline.ingest``, ``wiredesk.fulltext.ranking``,
 ``wiredesk.exports.tables``), re-exported as ``wiredesk.connect``, ``wiredesk.ingest``, ``wiredesk.search`` and
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from wiredesk.domain.settings import load_settings, replace
 from wiredesk.exports.tables import DEFAULT_TABLES, export_tables
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
 from wiredesk.store.reader import Reader
@@ -44,8 +45,6 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
     ``prefect=False`` runs the stages directly, like ``wiredesk run --no-prefect``; ``prefect=True`` runs
     the Prefect flow (needs a Prefect API: ``PREFECT_API_URL``, or Prefect starts a temporary server).
     """
-    from wiredesk.domain.settings import load_settings, replace
-
     if isinstance(paths, (str, PathLike)):  # one path, not a sequence of one-letter paths
         paths = [paths]
     items = [str(p) for p in paths] if paths else None
@@ -53,10 +52,10 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
     if db is not None:
         settings = replace(settings, db_path=str(db))
     if prefect:
-        from wiredesk_flows.ingest import ingest_flow
+        from wiredesk_flows.ingest import ingest_flow  # lazy on purpose: Prefect takes seconds to import
 
         return ingest_flow(paths=items, db=settings.db_path, config=str(config) if config else None)
-    from wiredesk.pipeline.ingest import run_ingest
+    from wiredesk.pipeline.ingest import run_ingest  # lazy on purpose: the pipeline loads trafilatura and spaCy
 
     return run_ingest(items, settings, progress=progress)
 

@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from wiredesk.net.http import Fetcher, FetchRequest
+from wiredesk.net.http import Fetcher
+from wiredesk.net.model import FetchRequest
 
 from .conftest import drip, redirect, send, slow, static, stream_bytes
 

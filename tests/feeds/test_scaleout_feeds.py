@@ -1,4 +1,4 @@
-"""Issue 6: feed batches cleaned and event-extracted through a stage runner store what the default path stores."""
+"""Feed batches cleaned and event-extracted through a stage runner store what the default path stores."""
 
 from __future__ import annotations
 

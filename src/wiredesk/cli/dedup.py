@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
+from wiredesk.domain.dates import utcnow
 
 
 def add_dedup_rebuild_parser(sub) -> None:
@@ -22,8 +23,7 @@ def add_dedup_rebuild_parser(sub) -> None:
 
 
 def cmd_dedup_rebuild(args) -> int:
-    # the pipeline loads duckdb: only the commands that open a database load it
-    from wiredesk.domain.dates import utcnow
+    # lazy on purpose: the pipeline loads trafilatura and spaCy, which only the commands that run it need
     from wiredesk.pipeline.run import locked, running
     from wiredesk.pipeline.stages import open_store
 

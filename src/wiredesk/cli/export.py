@@ -1,20 +1,21 @@
-"""``wiredesk export``: tables to Parquet, JSON Lines or CSV files partitioned by publication date (issue 6).
+"""``wiredesk export``: tables to Parquet, JSON Lines or CSV files partitioned by publication date.
 
 Argument handling and printing only; what is written and the incremental state are ``wiredesk.exports.tables``.
 """
 
 from __future__ import annotations
 
+import argparse
 from datetime import date
 from pathlib import Path
 
 from wiredesk.cli.args import add_db_args, settings_from_args
 from wiredesk.domain.errors import WiredeskError
+from wiredesk.exports.tables import DEFAULT_TABLES, FORMATS, TABLES, export_tables
+from wiredesk.store.reader import Reader
 
 
 def add_export_parser(sub) -> None:
-    from wiredesk.exports.tables import DEFAULT_TABLES, FORMATS, TABLES
-
     p = sub.add_parser(
         "export",
         help="write tables as Parquet, JSON Lines or CSV files for other tools, only what is new",
@@ -40,8 +41,6 @@ def add_export_parser(sub) -> None:
 
 
 def _date(text: str) -> date:
-    import argparse
-
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -49,9 +48,6 @@ def _date(text: str) -> date:
 
 
 def cmd_export(args) -> int:
-    from wiredesk.exports.tables import DEFAULT_TABLES, export_tables
-    from wiredesk.store.reader import Reader  # duckdb: loaded by the commands that open a database only
-
     settings = settings_from_args(args)
     dest = Path(args.output)
     if dest.exists() and not dest.is_dir():

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import sys
 
+import duckdb
+
 from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
 from wiredesk.cli.output import format_rows, print_stats
 from wiredesk.domain.errors import WiredeskError
+from wiredesk.store import open_readonly
+from wiredesk.store.reader import Reader
 
 
 def add_query_parser(sub) -> None:
@@ -35,10 +39,6 @@ def add_stats_parser(sub) -> None:
 
 
 def cmd_query(args) -> int:
-    import duckdb  # heavy: loaded by the commands that open a database only
-
-    from wiredesk.store import open_readonly
-
     settings = settings_from_args(args)
     con = open_readonly(settings.db_path, sandbox=True)  # read-only, no file/network access (docs/reliability.md)
     try:
@@ -58,8 +58,6 @@ def cmd_query(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from wiredesk.store.reader import Reader  # duckdb: loaded by the commands that open a database only
-
     settings = settings_from_args(args)
     with Reader.open(settings.db_path) as reader:
         stats = reader.stats()

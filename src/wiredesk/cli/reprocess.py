@@ -51,7 +51,7 @@ def add_reprocess_parser(sub) -> None:
 
 
 def cmd_reprocess(args) -> int:
-    from wiredesk.pipeline.reprocess import run_reprocess
+    from wiredesk.pipeline.reprocess import run_reprocess  # lazy on purpose: the pipeline loads trafilatura and spaCy
 
     settings = settings_from_args(args)
     if args.batch_size is not None and args.batch_size < 1:

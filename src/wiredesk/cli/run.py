@@ -6,12 +6,15 @@ Argument handling, the choice of Prefect API, and the printed summary; the run i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 
 from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
 from wiredesk.cli.output import format_progress, print_summary
+from wiredesk.ops.prefect_server import running_server
+from wiredesk.store.access import lock_is_held, locked_error
 
 
 def add_run_parser(sub) -> None:
@@ -44,11 +47,11 @@ def _prefect_api(err):
     The kept server is applied with Prefect's ``temporary_settings``: Prefect reads its settings once
     at import, so changing the environment afterwards would be ignored.
     """
-    import contextlib
-
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
-
-    from wiredesk.ops.prefect_server import running_server
+    from prefect.settings import (  # lazy: Prefect is slow to import
+        PREFECT_API_URL,
+        get_current_settings,
+        temporary_settings,
+    )
 
     if get_current_settings().api.url:
         return contextlib.nullcontext()
@@ -79,9 +82,9 @@ def _run(args, settings, log, err) -> int:
         log.getChild("progress").info("  %s", format_progress(done, total, counts))
 
     if args.no_prefect:
-        from wiredesk.pipeline.ingest import run_ingest
+        from wiredesk.pipeline.ingest import run_ingest  # lazy on purpose: the pipeline loads trafilatura and spaCy
 
-        if settings.runner.kind != "default":  # issue 6: task runners are Prefect's
+        if settings.runner.kind != "default":  # [runner] picks a Prefect task runner: without Prefect there is none
             log.warning("note: runner.kind = %r applies to Prefect runs; --no-prefect works in this process",
                         settings.runner.kind)
         summary = run_ingest(args.paths, settings, progress=progress, lock_wait=args.wait)
@@ -90,18 +93,17 @@ def _run(args, settings, log, err) -> int:
             # Prefect's per-task console lines drown the summary; they still reach the Prefect API/UI.
             os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
         # validate paths before Prefect starts, so a typo costs one line, not a flow run (URLs are feeds)
+        # lazy on purpose: the pipeline loads trafilatura and spaCy
         from wiredesk.pipeline.ingest import split_feed_urls
         from wiredesk.pipeline.stages import discover_inputs
 
         discover_inputs(split_feed_urls(args.paths)[1])
         # ...and a database another run holds costs one line too, not a failed flow run with a
         # traceback (the flow takes the lock itself; this is only the early, friendly answer)
-        from wiredesk.store.access import lock_is_held, locked_error
-
         if not args.wait and lock_is_held(settings.db_path):
             raise locked_error(settings.db_path)
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-        from wiredesk_flows.ingest import ingest_flow
+        from wiredesk_flows.ingest import ingest_flow  # lazy on purpose: Prefect takes seconds to import
 
         with _prefect_api(err):
             flow = ingest_flow.with_options(timeout_seconds=settings.serve.flow_timeout_seconds)

@@ -1,6 +1,7 @@
-"""``wiredesk search "query"``: ranked full-text search over current documents (issue 6).
+"""``wiredesk search "query"``: ranked full-text search over current documents.
 
-Formatting and argument handling only; the ranking is ``wiredesk.fulltext.ranking``.
+Formatting and argument handling only; the ranking is ``wiredesk.fulltext.ranking``'s query, run by
+``wiredesk.store.reader.Reader.search``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import textwrap
 from wiredesk.cli.args import add_db_args, settings_from_args
 from wiredesk.cli.output import format_rows
 from wiredesk.fulltext.ranking import COLUMNS
+from wiredesk.store.reader import Reader
 
 
 def add_search_parser(sub) -> None:
@@ -34,8 +36,6 @@ def add_search_parser(sub) -> None:
 
 
 def cmd_search(args) -> int:
-    from wiredesk.store.reader import Reader  # duckdb: loaded by the commands that open a database only
-
     settings = settings_from_args(args)
     with Reader.open(settings.db_path) as reader:
         rows = reader.search(args.query, args.limit).fetchall()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from wiredesk.cli.args import add_db_args, settings_from_args
 from wiredesk.domain.errors import WiredeskError
+from wiredesk.ops.deployments import deployment_specs
+from wiredesk.ops.prefect_server import running_server
 
 
 def add_serve_parser(sub) -> None:  # noqa: ANN001
@@ -38,8 +40,6 @@ def add_serve_parser(sub) -> None:  # noqa: ANN001
 
 
 def cmd_serve(args) -> int:  # noqa: ANN001
-    from wiredesk.ops.deployments import deployment_specs
-
     settings = settings_from_args(args)
     config = str(Path(args.config).resolve()) if args.config else (
         str(Path("wiredesk.toml").resolve()) if Path("wiredesk.toml").is_file() else None)
@@ -49,9 +49,11 @@ def cmd_serve(args) -> int:  # noqa: ANN001
     if args.list:
         return 0
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
-
-    from wiredesk.ops.prefect_server import running_server
+    from prefect.settings import (  # lazy: Prefect is slow to import
+        PREFECT_API_URL,
+        get_current_settings,
+        temporary_settings,
+    )
 
     url = get_current_settings().api.url
     if not url:
@@ -61,7 +63,7 @@ def cmd_serve(args) -> int:  # noqa: ANN001
                                 "(or set PREFECT_API_URL), see docs/operations.md")
         url = kept.url
     print(f"serving {len(specs)} deployment(s) on {url.removesuffix('/api')} (Ctrl-C stops)", file=sys.stderr)
-    from wiredesk_flows.serve import serve_deployments
+    from wiredesk_flows.serve import serve_deployments  # lazy on purpose: Prefect takes seconds to import
 
     with temporary_settings(updates={PREFECT_API_URL: url}):
         serve_deployments(specs, settings.serve.flow_timeout_seconds, limit=args.limit)

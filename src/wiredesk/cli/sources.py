@@ -1,4 +1,4 @@
-"""``wiredesk sources add|list|remove|import-opml|export-opml`` (issue 3).
+"""``wiredesk sources add|list|remove|import-opml|export-opml``: the feeds, sitemaps and sites a run follows.
 
 Each action is one function of the parsed arguments returning an exit code; it reads and writes through
 ``wiredesk.store.Store`` (the SQL is ``wiredesk.store.feeds``'s).
@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 
 from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.output import format_rows
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import ConfigError
-from wiredesk.sources.config import KINDS, make_source
+from wiredesk.sources.config import KINDS, format_duration, make_source
+from wiredesk.sources.feeds.opml import Subscription, export_opml, parse_opml
 from wiredesk.sources.schedule import health
+from wiredesk.store import Store
 
 SOURCES_EPILOG = "Sources file format, scheduling and limits: docs/feeds.md."
 
@@ -65,10 +68,9 @@ def add_sources_parser(sub) -> None:  # noqa: ANN001
     exp.set_defaults(func=cmd_sources_export)
 
 
-def _open(args):  # noqa: ANN001, ANN202
-    from wiredesk.store import Store
-
-    return Store.open(settings_from_args(args).db_path)
+def _open(args) -> Store:  # noqa: ANN001
+    settings = settings_from_args(args)
+    return Store.open(settings.db_path, wait=settings.db_write_wait_seconds)
 
 
 
@@ -86,9 +88,6 @@ def cmd_sources_add(args) -> int:  # noqa: ANN001
 
 
 def cmd_sources_list(args) -> int:  # noqa: ANN001
-    from wiredesk.cli.output import format_rows
-    from wiredesk.sources.config import format_duration
-
     with _open(args) as store:
         rows = store.list_sources()
     columns = ["name", "kind", "health", "failures", "last_status", "last_error", "next_fetch_at", "interval",
@@ -112,8 +111,6 @@ def cmd_sources_remove(args) -> int:  # noqa: ANN001
 
 
 def cmd_sources_import(args) -> int:  # noqa: ANN001
-    from wiredesk.sources.feeds.opml import parse_opml
-
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -146,8 +143,6 @@ def cmd_sources_import(args) -> int:  # noqa: ANN001
 
 
 def cmd_sources_export(args) -> int:  # noqa: ANN001
-    from wiredesk.sources.feeds.opml import Subscription, export_opml
-
     with _open(args) as store:
         rows = store.list_sources()
     subs = [Subscription(r.config.url, r.config.name, None, r.config.tags) for r in rows if r.config.kind != "sitemap"]

@@ -15,6 +15,8 @@ from typing import Any, TextIO
 from wiredesk.cli.args import add_db_args, settings_from_args
 from wiredesk.cli.output import jsonable
 from wiredesk.domain.dates import utcnow
+from wiredesk.ops.status import collect_status, needs_attention
+from wiredesk.store.reader import Reader
 
 
 def add_status_parser(sub) -> None:  # noqa: ANN001
@@ -76,16 +78,11 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
           f"{'match' if ix['near_signature_matches'] else 'CHANGED'}", file=out)
     for ex in ix.get("event_extractors", []):
         print(f"           events: {ex['mentions']} mentions by {ex['extractor']}", file=out)
-    from wiredesk.ops.status import needs_attention
-
     problems = needs_attention(st)
     print("health     " + ("ok" if not problems else "; ".join(problems)), file=out)
 
 
 def cmd_status(args) -> int:  # noqa: ANN001
-    from wiredesk.ops.status import collect_status, needs_attention
-    from wiredesk.store.reader import Reader  # duckdb: loaded by the commands that open a database only
-
     settings = settings_from_args(args)
     with Reader.open(settings.db_path) as reader:
         st = collect_status(reader, settings, utcnow())

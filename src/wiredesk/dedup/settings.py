@@ -9,7 +9,9 @@ verified candidates become links and apply to batches ingested afterwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 
 from wiredesk.domain.errors import ConfigError
 
@@ -97,9 +99,5 @@ class DedupSettings:
     def fingerprint(self) -> str:
         """Short hash of every field (index and decision parameters), stored on each duplicate link
         (``duplicates.dedup_settings``) so links made under other settings can be told apart."""
-        import hashlib
-        import json
-        from dataclasses import asdict
-
         text = json.dumps(asdict(self), sort_keys=True, default=list)
         return "dedup-settings/" + hashlib.sha256(text.encode()).hexdigest()[:12]

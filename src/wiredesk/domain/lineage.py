@@ -24,7 +24,7 @@ from wiredesk.domain.versions import (
 def code_versions(settings=None, **extra: str) -> dict[str, str]:
     """The versions of every component that derives data (and, given ``settings``, the fingerprints of
     the settings that change derived rows). JSON-ready."""
-    import trafilatura
+    import trafilatura  # lazy on purpose: reading the version of a heavy library must not load it for every import
 
     out = {
         "pipeline": PIPELINE_VERSION, "paragraphs": PARAGRAPHS_VERSION, "normalize": NORMALIZE_VERSION,

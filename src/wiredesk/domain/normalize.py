@@ -19,9 +19,9 @@ _QUOTES = {
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
 }
 _DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
-_FOLD_TABLE = str.maketrans({**_QUOTES, **_DASHES})
+FOLD_TABLE = str.maketrans({**_QUOTES, **_DASHES})
 # Zero-width characters and soft hyphens are invisible in the page and must not split words.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -46,14 +46,14 @@ def scrub_surrogates(value):  # noqa: ANN001, ANN201 - str, or JSON data (dict/l
 def tidy_text(text: str) -> str:
     """Text as shown to users: NFC, invisible characters removed, whitespace collapsed and trimmed."""
     text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
+    text = INVISIBLE.sub("", text)
     return _SPACE.sub(" ", text).strip()
 
 
 def normalize_for_match(text: str) -> str:
     """Canonical form for exact matching: NFKC, quotes/dashes folded, case folded, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text).translate(_FOLD_TABLE).casefold()
+    text = INVISIBLE.sub("", text).translate(FOLD_TABLE).casefold()
     return _SPACE.sub(" ", text).strip()
 
 

@@ -20,7 +20,10 @@ from typing import Any, get_type_hints
 
 from wiredesk.dedup.settings import DedupSettings  # [dedup] lives with the code it configures; re-exported here
 from wiredesk.domain.errors import ConfigError
+from wiredesk.domain.models import ROLES
 from wiredesk.domain.versions import __version__
+from wiredesk.net.guard import AddressPolicy
+from wiredesk.ops.deployments import parse_schedules, validate_timezone
 
 #: Read when no ``--config`` is given and the file exists in the working directory.
 DEFAULT_CONFIG_NAME = "wiredesk.toml"
@@ -50,7 +53,9 @@ class CleanSettings:
     include_tables: bool = True
 
 
-# --- events (issue 5) ---
+# -- events -------------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class EventsSettings:
     """Event extraction and grouping (``wiredesk.events``)."""
@@ -65,10 +70,9 @@ class EventsSettings:
     workers: int = 2
     #: events are regrouped from the mentions of documents published within this many days of a batch
     group_window_days: int = 30
-# --- end events ---
 
 
-# -- feeds (issue 3) --------------------------------------------------------------------------------
+# -- feeds ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,9 @@ class FeedSettings:
     max_child_sitemaps: int = 20
 
 
-# --- runner (issue 6, scale-out) ---
+# -- scale-out ------------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class RunnerSettings:
     """Where the flow runs its CPU-heavy work (cleaning, event extraction); see docs/scaling.md.
@@ -151,10 +157,9 @@ class RunnerSettings:
     #: file batches whose cleaning and events are submitted ahead of the one being stored: 2 keep every
     #: worker busy while the writer stores, and bound the memory held (every batch in flight is in memory)
     batches_ahead: int = 2
-# --- end runner ---
 
 
-# -- scheduled operation (issue 6, ops) ---------------------------------------------------------------
+# -- scheduled operation --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -190,7 +195,7 @@ class Settings:
     http: HttpSettings = field(default_factory=HttpSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
-    runner: RunnerSettings = field(default_factory=RunnerSettings)  # issue 6
+    runner: RunnerSettings = field(default_factory=RunnerSettings)
 
     @property
     def clean_workers(self) -> int:
@@ -227,7 +232,7 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
             ok = isinstance(value, int) and not isinstance(value, bool)
         elif expected is str:
             ok = isinstance(value, str)
-        elif expected is float:  # issue 3: timeouts and delays
+        elif expected is float:  # timeouts and delays: a whole number of seconds is a float too
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             value = float(value) if ok else value
         else:  # tuple[str, ...]
@@ -247,20 +252,14 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
         out[key] = value
     if section == "events" and out.get("backend", "auto") not in ("auto", "spacy", "rules"):
         raise ConfigError(f"setting 'events.backend' must be auto, spacy or rules, got {out['backend']!r}")
-    if section == "runner":  # issue 6
+    if section == "runner":  # a combination of keys, checked together
         _check_runner(out)
-    if section == "http" and "allow_networks" in out:  # issue 3: validate the CIDRs now, naming the key
-        from wiredesk.net.guard import AddressPolicy
-
+    if section == "http" and "allow_networks" in out:  # validate the CIDRs now, naming the key
         AddressPolicy.from_strings(out["allow_networks"], key="http.allow_networks")
     if section == "serve":  # ops: every schedule and the time zone are checked now, naming the key
-        from wiredesk.ops.deployments import parse_schedules, validate_timezone
-
         parse_schedules(out.get("schedules", ServeSettings.schedules), key="serve.schedules")
         validate_timezone(out.get("timezone", "UTC"), key="serve.timezone")
     if section == "dedup" and "roles" in out:
-        from wiredesk.domain.models import ROLES
-
         bad = [r for r in out["roles"] if r not in ROLES]
         if bad:
             raise ConfigError(f"setting 'dedup.roles' has unknown role(s) {bad}; roles are {list(ROLES)}")

@@ -31,8 +31,7 @@ import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -44,6 +43,7 @@ from wiredesk.domain.settings import HttpSettings
 from wiredesk.domain.urls import host_of
 from wiredesk.net.guard import AddressPolicy, GuardedBackend, Resolver, system_resolver
 from wiredesk.net.limits import BoundedDecoder, FetchDeadline, HostGate
+from wiredesk.net.model import FetchRecord, FetchRequest, FetchResult
 
 log = logging.getLogger("wiredesk")
 
@@ -76,68 +76,6 @@ def _content_type_ok(purpose: str, content_type: str) -> bool:
     if purpose == "sitemap":
         return xmlish or media in ("application/gzip", "application/x-gzip")
     return xmlish or "json" in media or media in ("text/html",)  # discover
-
-
-@dataclass(frozen=True)
-class FetchRecord:
-    """One HTTP exchange, as logged in ``fetches``. ``error`` is a ``FetchError.reason`` or None."""
-
-    url: str
-    purpose: str
-    started_at: datetime
-    status: int | None
-    bytes: int  # body bytes received on the wire
-    duration: float
-    error: str | None = None
-    message: str | None = None
-    redirect_to: str | None = None
-
-
-@dataclass(frozen=True)
-class FetchRequest:
-    url: str
-    purpose: str = "feed"
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    """Outcome of one fetch (all its hops). ``body`` is decoded (gzip/deflate removed), not charset-decoded."""
-
-    url: str
-    purpose: str
-    final_url: str
-    status: int | None
-    body: bytes | None = None
-    content_type: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
-    error: FetchError | None = None
-    records: tuple[FetchRecord, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.status is not None and 200 <= self.status < 300
-
-    @property
-    def not_modified(self) -> bool:
-        return self.error is None and self.status == 304
-
-    @property
-    def moved_permanently_to(self) -> str | None:
-        """The final URL when every redirect hop was permanent (301/308) and the fetch succeeded."""
-        hops = [r for r in self.records if r.redirect_to is not None and r.purpose == self.purpose]
-        if hops and (self.ok or self.not_modified) and all(r.status in (301, 308) for r in hops):
-            return self.final_url
-        return None
-
-    @property
-    def etag(self) -> str | None:
-        return self.headers.get("etag")
-
-    @property
-    def last_modified(self) -> str | None:
-        return self.headers.get("last-modified")
 
 
 def _guarded_transport(settings: HttpSettings, resolver: Resolver, deadline: FetchDeadline) -> httpx.HTTPTransport:

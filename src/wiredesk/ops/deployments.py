@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wiredesk.domain.errors import ConfigError
 from wiredesk.sources.config import parse_duration
@@ -56,7 +57,7 @@ def _is_cron(spec: str) -> bool:
 
 
 def _check_cron(spec: str, where: str) -> None:
-    from cronsim import CronSim, CronSimError  # Prefect's own cron parser (a Prefect dependency)
+    from cronsim import CronSim, CronSimError  # lazy: only a cron schedule needs it (Prefect's own parser)
 
     try:
         next(CronSim(spec, datetime(2026, 1, 1)))
@@ -93,8 +94,6 @@ def parse_schedules(entries: tuple[str, ...] | list[str], key: str = "serve.sche
 
 
 def validate_timezone(name: str, key: str = "serve.timezone") -> None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -1,6 +1,6 @@
 """Entry identity and the plan for a feed's entries: which are new, which changed, which to skip. Pure.
 
-An entry is recognised by any of three keys (issue 3, "Incremental by construction"):
+An entry is recognised by any of three keys, so that a feed that rewrites one of them adds no duplicate:
 
 1. ``guid`` — scoped to its source, since GUIDs are only unique within a feed;
 2. ``url`` — the canonical URL (``wiredesk.domain.urls.canonical_url``), global: the same article reached through

@@ -13,6 +13,7 @@ load as usual. In folders, hidden files and README/LICENSE/CHANGELOG files are p
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import re
@@ -92,8 +93,6 @@ def usable_charset(name: str, data: bytes) -> bool:
     that the HTML standard also overrides) or an EBCDIC label cannot turn a page into mojibake, and a
     codec like ``rot13`` or ``idna`` is never tried.
     """
-    import codecs
-
     try:
         info = codecs.lookup(name)
     except LookupError:

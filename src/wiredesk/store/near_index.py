@@ -22,11 +22,11 @@ from datetime import datetime
 
 import numpy as np
 
-from wiredesk.dedup.keys import BatchKeys
 from wiredesk.dedup import near
+from wiredesk.dedup.keys import BatchKeys
 from wiredesk.dedup.links import Link
-from wiredesk.dedup.near import IndexedParagraph, NearResult
 from wiredesk.dedup.minhash import BAND_TAG
+from wiredesk.dedup.near import IndexedParagraph, NearResult
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import StoreError

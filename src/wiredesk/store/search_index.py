@@ -21,6 +21,7 @@ import duckdb
 
 from wiredesk.fulltext.terms import TOKENIZER_VERSION, terms_sql
 
+
 @dataclass(frozen=True)
 class RefreshResult:
     """What one refresh did."""

@@ -24,7 +24,8 @@ from datetime import datetime
 
 from wiredesk.domain.errors import FeedError
 from wiredesk.domain.models import Failure, InputItem, ItemMeta
-from wiredesk.net.http import Fetcher, FetchRecord, FetchRequest, FetchResult
+from wiredesk.net.http import Fetcher
+from wiredesk.net.model import FetchRecord, FetchRequest, FetchResult
 from wiredesk.sources.config import SourceConfig
 from wiredesk.sources.entries import EntryRecord, KnownEntries, PlannedEntry, plan_entries
 from wiredesk.sources.feeds.discover import discover_feeds

@@ -12,7 +12,8 @@ from urllib.parse import urljoin
 import lxml.html
 
 from wiredesk.domain.errors import FeedError
-from wiredesk.net.http import Fetcher, FetchRecord
+from wiredesk.net.http import Fetcher
+from wiredesk.net.model import FetchRecord
 from wiredesk.sources.feeds.parse import parse_feed
 
 FEED_TYPES = (
