@@ -1,6 +1,6 @@
 """Coverage-guided fuzzing of wiredesk's input stages with atheris (libFuzzer for Python).
 
-Complements the Hypothesis tests in tests/fuzz/ (which mutate real documents by rules): atheris
+Complements the Hypothesis tests in tests/reliability/fuzz/ (which mutate real documents by rules): atheris
 instruments the Python code and evolves inputs toward new branches. One target per run:
 
     python bench/fuzz_atheris.py feed     -atheris_runs=20000   # parse_feed (RSS/Atom/RDF/JSON Feed)
@@ -11,9 +11,9 @@ instruments the Python code and evolves inputs toward new branches. One target p
 
 The property is the stages' contract: a result, or the documented per-item error (``FeedError``,
 ``CleanError``, ``BadInputError``); anything else is a crash and libFuzzer stops with the input saved as
-``crash-*``. Seeds: the built-in documents of tests/fuzz/strategies.py. Needs the ``fuzz`` extra
+``crash-*``. Seeds: the built-in documents of tests/reliability/fuzz/strategies.py. Needs the ``fuzz`` extra
 (``pip install -c constraints.txt -e ".[fuzz]"``); run by ``make reliability`` and by
-tests/fuzz/test_atheris.py under ``pytest -m slow``. Prints the run count on exit.
+tests/reliability/fuzz/test_atheris.py under ``pytest -m slow``. Prints the run count on exit.
 """
 
 from __future__ import annotations

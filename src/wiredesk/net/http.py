@@ -82,7 +82,7 @@ def _guarded_transport(settings: HttpSettings, resolver: Resolver, deadline: Fet
     limits = httpx.Limits(max_connections=settings.max_concurrency * 2, max_keepalive_connections=settings.max_concurrency)
     transport = httpx.HTTPTransport(limits=limits, trust_env=False)
     # httpx does not expose httpcore's network_backend; swap the pool for one that checks every
-    # address at connect time (tests/feeds/test_http_safety.py proves the guard is in place).
+    # address at connect time (tests/integration/feeds/test_http_safety.py proves the guard is in place).
     transport._pool = httpcore.ConnectionPool(  # noqa: SLF001
         ssl_context=transport._pool._ssl_context,  # noqa: SLF001
         max_connections=limits.max_connections,

@@ -249,7 +249,7 @@ class RunLock:
 #: alone still lets SQL write *other* files (``COPY ... TO``, ``ATTACH`` a new database, ``EXPORT
 #: DATABASE``), read any file (``read_csv('/etc/passwd')``) or install extensions; these settings turn
 #: all file and network access off and lock the configuration so ``SET`` cannot turn it back on.
-#: (tests/test_sql_surface.py proves each one; docs/reliability.md "SQL surface".)
+#: (tests/integration/test_sql_surface.py proves each one; docs/reliability.md "SQL surface".)
 SANDBOX_CONFIG = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,

@@ -23,7 +23,7 @@ def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str
     """
     names = list(columns)
     # The statement is built from the table, column and type names: refuse anything that is not a plain
-    # identifier, so no string can ever reach SQL text through here (tests/test_sql_surface.py).
+    # identifier, so no string can ever reach SQL text through here (tests/integration/test_sql_surface.py).
     bad = [x for x in (table, *names) if not _IDENTIFIER.fullmatch(x)] + [
         t for t, _ in columns.values() if not _SQL_TYPE.fullmatch(t)]
     if bad:
