@@ -1,9 +1,11 @@
 """Settings: the example file is the defaults; every mistake is one message naming the key."""
 
+from dataclasses import fields
+
 import pytest
 
 from wiredesk.domain.errors import ConfigError
-from wiredesk.domain.settings import Settings, load_settings, settings_from_dict
+from wiredesk.domain.settings import SECTIONS, Settings, load_settings, settings_from_dict
 
 from conftest import REPO
 
@@ -29,6 +31,24 @@ def test_invalid_settings_name_the_key_and_the_problem(data, message):
     with pytest.raises(ConfigError) as err:
         settings_from_dict(data)
     assert message in str(err.value)
+
+
+def test_every_section_and_setting_is_documented_in_the_configuration_doc():
+    doc = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    keys = ["database.path", "database.write_wait_seconds"]
+    keys += [f"{section}.{f.name}" for section, cls in SECTIONS.items() for f in fields(cls)]
+    missing = [key for key in keys if f"`{key}`" not in doc]
+    assert not missing, f"settings missing from docs/configuration.md: {missing}"
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"database": {"write_wait_seconds": -1}}, "'database.write_wait_seconds' must be a number of seconds"),
+    ({"runner": {"batches_ahead": -1}}, "'runner.batches_ahead' must be 0 or more"),
+    ({"http": {"max_retry_after": "30"}}, "'http.max_retry_after' must be float"),
+])
+def test_the_limits_that_were_constants_are_checked_like_every_setting(data, message):
+    with pytest.raises(ConfigError, match=message):
+        settings_from_dict(data)
 
 
 def test_file_errors_name_the_file(tmp_path):

@@ -202,7 +202,7 @@ class Settings:
         return self.ingest.workers or (os.cpu_count() or 1)
 
 
-_SECTIONS: dict[str, type] = {
+SECTIONS: dict[str, type] = {
     "ingest": IngestSettings, "clean": CleanSettings, "dedup": DedupSettings, "events": EventsSettings,
     "http": HttpSettings, "feeds": FeedSettings, "serve": ServeSettings, "runner": RunnerSettings,
 }
@@ -294,11 +294,11 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
                     raise ConfigError(f"setting 'database.write_wait_seconds' must be a number of seconds, 0 or more, got {wait!r}")
                 kwargs["db_write_wait_seconds"] = float(wait)
             continue
-        if section not in _SECTIONS:
-            raise ConfigError(f"unknown section [{section}] (known: database, {', '.join(_SECTIONS)})")
+        if section not in SECTIONS:
+            raise ConfigError(f"unknown section [{section}] (known: database, {', '.join(SECTIONS)})")
         if not isinstance(values, dict):
             raise ConfigError(f"[{section}] must be a table of settings")
-        kwargs[section] = _coerce(section, _SECTIONS[section], values)
+        kwargs[section] = _coerce(section, SECTIONS[section], values)
     return Settings(**kwargs)
 
 

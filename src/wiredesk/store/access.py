@@ -35,8 +35,6 @@ from wiredesk.domain.errors import DatabaseBusyError, RunLockedError, StoreError
 
 #: How long readers wait for a batch commit to finish before giving up (seconds).
 READ_WAIT_SECONDS = 30.0
-#: How long the writer waits for readers to close the file before a stage fails (seconds).
-WRITE_WAIT_SECONDS = 120.0
 _LOCK_CONFLICT = "Could not set lock on file"
 #: Seconds a run retries the lock even when told not to wait (a status probe holds it for microseconds).
 _PROBE_GRACE = 0.5

@@ -23,12 +23,13 @@ from wiredesk.domain.counts import BatchCounts, ReprocessCounts
 from wiredesk.domain.errors import StoreError
 from wiredesk.domain.lineage import code_versions as current_code_versions
 from wiredesk.domain.models import Failure
+from wiredesk.domain.settings import Settings
 from wiredesk.domain.versions import PIPELINE_VERSION
 from wiredesk.ops.faults import checkpoint
 from wiredesk.sources.config import SourceConfig
 from wiredesk.sources.entries import KnownEntries
 from wiredesk.store import feeds, rederive, search_index, writer
-from wiredesk.store.access import WRITE_WAIT_SECONDS, DatabaseBusyError, connect_retrying
+from wiredesk.store.access import DatabaseBusyError, connect_retrying
 from wiredesk.store.migrate import migrate
 from wiredesk.store.near_index import rebuild_index
 from wiredesk.store.rederive import Rederived, StoredDocument
@@ -44,7 +45,7 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path, *, wait: float = WRITE_WAIT_SECONDS) -> Store:
+    def open(cls, path: str | Path, *, wait: float = Settings.db_write_wait_seconds) -> Store:
         """Open (creating if needed) and migrate the database at ``path``; while readers hold the file, wait
         up to ``wait`` seconds for them (``[database] write_wait_seconds``)."""
         path = str(path)
