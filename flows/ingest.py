@@ -1,8 +1,9 @@
 """The ingestion flow: ``wiredesk.pipeline.ingest.run_ingest`` with each stage run as a Prefect task.
 
 Thin on purpose: no SQL, no HTTP, no data decisions. The stages are the plain functions of
-``wiredesk.pipeline.stages`` (and the feed stages of ``wiredesk.pipeline.feeds``); this module only gives them Prefect's task semantics (state, logs and timing
-per stage and batch in the UI) and reports progress to the run logger.
+``wiredesk.pipeline.stages`` (and the feed stages of ``wiredesk.pipeline.feeds``); this module only gives
+them Prefect's task semantics (state, logs and timing per stage and batch in the UI) and reports progress
+to the run logger.
 
 Entrypoints: ``wiredesk run`` (CLI), ``flows/ingest.py:ingest_flow`` (``prefect deploy`` from a clone),
 ``from wiredesk_flows.ingest import ingest_flow`` (Python).
