@@ -8,17 +8,8 @@ lexicons, how grouping works and the measured quality.
 
 from wiredesk.events.extract import EXTRACTION_VERSION, DefaultEventExtractor, EventExtractor
 from wiredesk.events.group import GROUPING_VERSION, group_mentions
-from wiredesk.events.model import (
-                                   Actor,
-                                   DateRef,
-                                   DocumentInput,
-                                   EntityMention,
-                                   Event,
-                                   EventMention,
-                                   Extraction,
-                                   InputParagraph,
-                                   Place,
-)
+from wiredesk.events.model import (Actor, DateRef, DocumentInput, EntityMention, Event, EventMention, Extraction,
+                                   InputParagraph, Place)
 
 __all__ = [
     "EXTRACTION_VERSION", "GROUPING_VERSION", "DefaultEventExtractor", "EventExtractor", "group_mentions",

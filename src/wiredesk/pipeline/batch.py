@@ -24,14 +24,8 @@ from wiredesk.domain.counts import BatchCounts
 from wiredesk.domain.models import Failure, InputItem
 from wiredesk.pipeline.run import Run
 from wiredesk.pipeline.scaleout import PendingItems, Processed, StageRunner, submit_items
-from wiredesk.pipeline.stages import (
-    Plan,
-    clean_batch,
-    extract_events_batch,
-    make_event_extractor,
-    plan_batch,
-    store_batch,
-)
+from wiredesk.pipeline.stages import (Plan, clean_batch, extract_events_batch, make_event_extractor, plan_batch,
+                                      store_batch)
 from wiredesk.store import Batch
 from wiredesk.store.feeds import FeedBatch
 

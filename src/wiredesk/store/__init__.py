@@ -7,14 +7,8 @@
 so that two runs never interleave. The SQL lives only in this package.
 """
 
-from wiredesk.store.access import (
-                                   READ_WAIT_SECONDS,
-                                   SANDBOX_CONFIG,
-                                   DatabaseBusyError,
-                                   RunLock,
-                                   RunLockedError,
-                                   open_readonly,
-)
+from wiredesk.store.access import (READ_WAIT_SECONDS, SANDBOX_CONFIG, DatabaseBusyError, RunLock, RunLockedError,
+                                   open_readonly)
 from wiredesk.store.database import Store
 from wiredesk.store.writer import Batch
 
