@@ -21,11 +21,11 @@ import trafilatura
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import aeb_pages, machine  # noqa: E402
 
-import wiredesk.clean  # noqa: E402
-from wiredesk.clean import clean_item  # noqa: E402
-from wiredesk.errors import WiredeskError  # noqa: E402
-from wiredesk.files import decode  # noqa: E402
-from wiredesk.models import InputItem, ItemMeta  # noqa: E402
+import wiredesk.clean.cleaner  # noqa: E402
+from wiredesk.clean.cleaner import clean_item  # noqa: E402
+from wiredesk.domain.errors import WiredeskError  # noqa: E402
+from wiredesk.sources.files import decode  # noqa: E402
+from wiredesk.domain.models import InputItem, ItemMeta  # noqa: E402
 
 
 def main() -> None:
@@ -53,7 +53,7 @@ def main() -> None:
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)
-    print(f"{len(items)} AEB pages, {args.repeats} repeats; cleaner from {Path(wiredesk.clean.__file__).parent}; "
+    print(f"{len(items)} AEB pages, {args.repeats} repeats; cleaner from {Path(wiredesk.clean.cleaner.__file__).parent}; "
           f"trafilatura {trafilatura.__version__}; {machine()}")
     base = statistics.median(times["trafilatura.extract(with_metadata=True)"])
     for name, ts in times.items():

@@ -44,10 +44,10 @@ import trafilatura
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus_path import corpus_dir  # noqa: E402
 
-from wiredesk.clean import clean_item  # noqa: E402
-from wiredesk.errors import WiredeskError  # noqa: E402
-from wiredesk.files import decode  # noqa: E402
-from wiredesk.models import InputItem, ItemMeta  # noqa: E402
+from wiredesk.clean.cleaner import clean_item  # noqa: E402
+from wiredesk.domain.errors import WiredeskError  # noqa: E402
+from wiredesk.sources.files import decode  # noqa: E402
+from wiredesk.domain.models import InputItem, ItemMeta  # noqa: E402
 
 SEED = 16
 SYSTEMS = ("wiredesk body", "trafilatura default", "trafilatura no comments")
