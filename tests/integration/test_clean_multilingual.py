@@ -9,7 +9,7 @@ import trafilatura
 from wiredesk.clean.cleaner import clean_item
 from wiredesk.clean.furniture import RULES, parse_rules, site_furniture
 from wiredesk.clean.language import document_language, normalize_language
-from wiredesk.clean.paragraphs import Block, assign_roles, split_credit
+from wiredesk.clean.paragraphs import Block, assign_roles, is_boilerplate, split_credit
 from wiredesk.domain.models import InputItem, ItemMeta
 from wiredesk.domain.normalize import normalize_for_match
 from wiredesk.domain.settings import IngestSettings
@@ -133,11 +133,46 @@ def test_a_sentence_mentioning_a_photo_is_not_split_as_a_credit():
     assert split_credit(DE[0]) is None
 
 
-def test_link_lists_are_furniture_but_a_lone_linked_line_in_the_article_is_not():
-    blocks = [Block(DE[0]), Block("Ein verlinkter Zwischentitel im Text", link_share=1.0), Block(DE[1]),
+def test_link_lists_and_lone_linked_headlines_are_furniture_but_a_linked_sentence_in_the_article_is_not():
+    blocks = [Block(DE[0]), Block("Der Bericht des Rechnungshofs ist online.", link_share=1.0), Block(DE[1]),
+              Block("Bebé muere electrocutado en su casa de San Lorenzo", link_share=1.0), Block(DE[2]),
               Block("Erster Artikel einer Liste", link_share=1.0), Block("Zweiter Artikel einer Liste", link_share=1.0),
-              Block("Lea también: El Gobierno aprueba el presupuesto", link_share=0.8)]
-    assert [p.role for p in assign_roles(blocks)] == ["body", "body", "body", "boilerplate", "boilerplate", "boilerplate"]
+              Block("Lea también: El Gobierno aprueba el presupuesto", link_share=0.8), Block("https://example.org/bericht.pdf", link_share=1.0)]
+    assert [p.role for p in assign_roles(blocks)] == [
+        "body", "body", "body", "boilerplate", "body", "boilerplate", "boilerplate", "boilerplate", "body"]
+
+
+def test_a_related_list_of_headline_date_and_excerpt_is_furniture_and_the_article_around_it_is_not():
+    blocks = [Block(DE[0]), Block("NOTAS RELACIONADAS"),
+              Block("Hackers ofrecen descuento del 35% al Gobierno", link_share=1.0), Block("Jueves 21 abril, 2022"),
+              Block("El grupo asegura que no tocará al sector privado y pide una respuesta antes del viernes."),
+              Block("Grupo Conti asegura haber hackeado el Ministerio de Hacienda", link_share=1.0),
+              Block("Lunes 18 abril, 2022"), Block(DE[1])]
+    assert [p.role for p in assign_roles(blocks)] == ["body"] + ["boilerplate"] * 6 + ["body"]
+
+
+def test_lines_that_are_only_a_date_are_furniture_in_any_language_and_sentences_with_dates_are_not():
+    for line in ("Jueves 21 abril, 2022", "Letzte Änderung 14.02.2019", "sexta-feira, 22 de outubro de 2010 às 20:13",
+                 "UPDATED: Tue., Nov. 19, 2019", "기사입력 :[ 2018-08-25 15:24 ]", "2019-11-19T08:57:40+01:00"):
+        assert is_boilerplate(line), line
+    for line in ("Am 21. Mai 2022 wird die Brücke eröffnet.", "— Rep. Ilhan Omar (@Ilhan) November 19, 2019",
+                 "Die Bilanz 2021", "Ausblick auf das Jahr 2023 und die Folgen für die Pendler"):
+        assert not is_boilerplate(line), line
+
+
+def test_the_lead_printed_above_the_article_is_kept_as_its_first_body_paragraph():
+    lead = ("Nach drei Jahren Bauzeit ist die neue Brücke offen: Pendler sparen täglich eine halbe Stunde, "
+            "die Kosten aber lagen weit über dem Plan.")
+    page = (f"<html lang='de'><head><title>Brücke eröffnet</title><meta name='description' content='{lead}'></head>"
+            f"<body><header><h1>Brücke eröffnet</h1><div class='teaser-text'><strong>{lead}</strong></div></header>"
+            f"<div class='content'>{''.join(f'<p>{t}</p>' for t in DE)}</div>"
+            f"<aside><h3>Mehr aus der Stadt</h3><p>Ein Satz, der nur in der Randspalte steht und nicht zum Artikel gehört.</p></aside></body></html>")
+    body = [p.text for p in clean_item(_html_item(page)).paragraphs if p.role == "body"]
+    assert body == [lead, *DE]
+    # a description the page does not print, or a short one (a slogan), adds nothing
+    for description in ("Alles über die neue Brücke in zwei Minuten, exklusiv nur hier online lesen", "Ihre Zeitung"):
+        other = page.replace(f"content='{lead}'", f"content='{description}'")
+        assert [p.text for p in clean_item(_html_item(other)).paragraphs if p.role == "body"] == DE
 
 
 def test_short_lines_repeated_across_pages_of_a_site_become_boilerplate():

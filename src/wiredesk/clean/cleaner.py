@@ -2,9 +2,10 @@
 
 Two cleaners sit behind one small protocol:
 
-- ``HtmlCleaner`` runs trafilatura (main text and metadata: title, authors, date, site name), reads its
-  whole output tree into text blocks and puts figure captions back in place (``wiredesk.clean.textblocks``),
-  then hands the blocks to ``wiredesk.clean.paragraphs`` for roles.
+- ``HtmlCleaner`` runs trafilatura (main text and metadata: title, authors, date, site name, description),
+  reads its whole output tree into text blocks, puts figure captions back in place and the lead printed
+  above the article first (``wiredesk.clean.textblocks``), then hands the blocks to
+  ``wiredesk.clean.paragraphs`` for roles.
 - ``TextCleaner`` handles plain text and Markdown: same paragraph roles, same normalization.
 
 Metadata supplied with the item (sidecar, front matter, JSON fields) wins over what the page says. Every
@@ -24,7 +25,8 @@ from trafilatura.utils import load_html
 
 from wiredesk.clean.language import document_language
 from wiredesk.clean.paragraphs import assign_roles, paragraphs_from_text
-from wiredesk.clean.textblocks import figure_anchors, link_texts, mark_links, place_captions, tree_blocks
+from wiredesk.clean.textblocks import (figure_anchors, lead_anchor, link_texts, mark_links, place_captions, place_lead,
+                                       tree_blocks)
 from wiredesk.domain.dates import parse_published
 from wiredesk.domain.errors import CleanError
 from wiredesk.domain.models import Article, InputItem, Paragraph
@@ -123,6 +125,8 @@ class HtmlCleaner:
         # the headline is metadata; trafilatura also returns it as the first heading block
         if blocks and doc.title and normalize_for_match(blocks[0].text) == normalize_for_match(doc.title):
             blocks = blocks[1:]
+        # the lead (standfirst) printed above the article, which trafilatura often leaves out
+        blocks = place_lead(blocks, lead_anchor(tree, doc.description, doc.title))
         paragraphs = assign_roles(blocks)
         authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
         return _article(

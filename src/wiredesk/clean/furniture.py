@@ -2,9 +2,10 @@
 
 What this module is: the reader of ``data/furniture.tsv`` (picture-credit words and furniture phrases in
 many languages, each with its language and the reason it is furniture; the file's header documents the
-columns) and two pure helpers for signals that need no language:
+columns) and pure helpers for signals that need no language:
 
 - ``FurnitureRules.reason(text)``: why a paragraph is furniture by the phrase list, or ``None``;
+- ``is_date_line(text)``: a line that is only a date or a time (a dateline, an update stamp);
 - ``site_furniture(pages)``: short lines repeated on several pages of one site (menus, newsletter boxes,
   "Anzeige" labels) as keys to pass to ``wiredesk.clean.paragraphs.assign_roles``. It takes the texts of pages
   already seen on the site, so the store can answer it later from stored paragraphs; today it works on
@@ -131,6 +132,37 @@ def load_rules() -> FurnitureRules:
 
 #: The shipped rules, compiled once (immutable).
 RULES = load_rules()
+
+#: A date line has at most this many words, and at most this many words besides its dates and times.
+DATE_LINE_MAX_WORDS = 10
+DATE_LINE_MAX_OTHER_WORDS = 4
+# Dates and times written with digits, whatever the language: "14.02.2019", "2019-11-19T08:57:40",
+# "21 abril, 2022", "22 de outubro de 2010", "Nov. 19, 2019", "19:49", "20h13".
+_DATES = (
+    re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"),
+    re.compile(r"\b\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?,?\s+(?:de\s+)?\d{4}\b"),
+    re.compile(r"\b[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"),
+    re.compile(r"\b\d{1,2}[:h]\d{2}\b"),
+)
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def is_date_line(text: str) -> bool:
+    """A short line that is a date or a time with at most a few words around it ("Jueves 21 abril, 2022",
+    "Letzte Änderung 14.02.2019", "기사입력 :[ 2018-08-25 15:24 ]"): a dateline, an update stamp or a
+    teaser's date, in any language. A sentence (closing "." after a word, "!" or "?") is not one, nor the
+    signature of an embedded post ("— Name (@handle) November 18, 2019"), nor a number without a day.
+    """
+    if len(text.split()) > DATE_LINE_MAX_WORDS or "@" in text or text.startswith(("—", "–", "-")):
+        return False
+    if re.search(r"[!?]$|[^\W\d_]\.$", text):
+        return False
+    rest, found = text, 0
+    for pattern in _DATES:
+        rest, n = pattern.subn(" ", rest)
+        found += n
+    return bool(found) and len(_WORDS.findall(rest)) <= DATE_LINE_MAX_OTHER_WORDS
+
 
 #: A line must be this short to count as repeated site furniture, and seen on this many pages.
 SITE_MAX_WORDS = 12

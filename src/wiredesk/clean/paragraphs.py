@@ -22,7 +22,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from wiredesk.clean.furniture import RULES
+from wiredesk.clean.furniture import RULES, is_date_line
 from wiredesk.domain.models import Paragraph
 from wiredesk.domain.normalize import normalize_for_match, tidy_text
 
@@ -90,9 +90,10 @@ _MAX_UNPUNCTUATED_CAPTION = 200
 
 
 def is_boilerplate(text: str) -> bool:
-    """True for page furniture such as "Read more ... >>>", "Advertisement", a copyright line, or a phrase
-    of the multilingual furniture list ("Ähnliche Artikel", "Lire aussi : ...", "関連記事")."""
-    return any(p.match(text) for p in _BOILERPLATE) or RULES.reason(text) is not None
+    """True for page furniture such as "Read more ... >>>", "Advertisement", a copyright line, a phrase
+    of the multilingual furniture list ("Ähnliche Artikel", "Lire aussi : ...", "関連記事") or a line that
+    is only a date ("Jueves 21 abril, 2022", "Letzte Änderung 14.02.2019")."""
+    return any(p.match(text) for p in _BOILERPLATE) or RULES.reason(text) is not None or is_date_line(text)
 
 
 def split_credit(text: str) -> tuple[str, str] | None:
@@ -162,11 +163,21 @@ def _is_link_list(block: Block, text: str) -> bool:
 _LINK_LABEL = re.compile(r"^\W{0,3}\w+(?:\s+\w+){0,3}\s*[:：|»›>–—]")
 
 
-def _in_link_run(blocks: Sequence[Block], i: int) -> bool:
-    """A link line next to another link line or to furniture: a list of teasers; or a link behind a short
-    label: a cross-link in any language. A lone linked line in the article (a linked subheading, a source)
-    stays body."""
+#: A lone line that is all link text is a teaser headline when it has at least this many words and no
+#: closing punctuation (an inline "related article" between paragraphs); a linked sentence stays body.
+TEASER_MIN_WORDS = 4
+#: A short text between two teaser headlines is the first one's excerpt ("dek").
+TEASER_EXCERPT_MAX_WORDS = 25
+_CLOSING = re.compile(r"[.!?…:;。！？]$")
+
+
+def _is_teaser(blocks: Sequence[Block], i: int, text: str) -> bool:
+    """A link line next to another link line or to furniture: a list of teasers; a link behind a short
+    label: a cross-link in any language; or a lone linked headline (no closing punctuation, a few words):
+    a related article set between paragraphs. A linked sentence and a bare URL stay body."""
     if blocks[i].link_share < 1.0 and _LINK_LABEL.match(tidy_text(blocks[i].text)):
+        return True
+    if blocks[i].link_share >= 1.0 and len(text.split()) >= TEASER_MIN_WORDS and not _CLOSING.search(text):
         return True
     for j in (i - 1, i + 1):
         if 0 <= j < len(blocks):
@@ -174,6 +185,23 @@ def _in_link_run(blocks: Sequence[Block], i: int) -> bool:
             if _is_link_list(blocks[j], neighbour) or is_boilerplate(neighbour):
                 return True
     return False
+
+
+def _teaser_excerpts(staged: list[tuple[str, str, str | None]], teasers: set[int]) -> set[int]:
+    """Body texts standing between two teaser headlines (date lines aside): each is the excerpt of the
+    teaser before it, as related-article lists print headline, date, excerpt."""
+    out = set()
+    for i, (role, text, _credit) in enumerate(staged):
+        if role != "body" or len(text.split()) > TEASER_EXCERPT_MAX_WORDS:
+            continue
+        before, after = i - 1, i + 1
+        while before >= 0 and is_date_line(staged[before][1]):
+            before -= 1
+        while after < len(staged) and is_date_line(staged[after][1]):
+            after += 1
+        if before in teasers and after in teasers:
+            out.add(i)
+    return out
 
 
 def assign_roles(blocks: Iterable[str | Block], caption_hints: Sequence[bool] | None = None, *,
@@ -190,6 +218,7 @@ def assign_roles(blocks: Iterable[str | Block], caption_hints: Sequence[bool] | 
         given = [Block(b.text, b.caption or bool(h), b.link_share) for b, h in zip(given, caption_hints)]
     # 1. first pass: each block on its own -> (role, text, credit or None)
     staged: list[tuple[str, str, str | None]] = []
+    teasers: set[int] = set()  # staged indexes of link teasers
     for index, block in enumerate(given):
         text, hinted = tidy_text(block.text), block.caption
         if not text:
@@ -206,10 +235,14 @@ def assign_roles(blocks: Iterable[str | Block], caption_hints: Sequence[bool] | 
             staged.append(("body" if long_text else "caption", caption, credit))
         elif is_boilerplate(text) or (site_furniture and normalize_for_match(text) in site_furniture):
             staged.append(("boilerplate", text, None))
-        elif _is_link_list(block, text) and _in_link_run(given, index):
+        elif _is_link_list(block, text) and _is_teaser(given, index, text):
             staged.append(("boilerplate", text, None))
+            teasers.add(len(staged) - 1)
         else:
             staged.append(("caption" if hinted else "body", _TRAILING_MORE.sub("", text) if hinted else text, None))
+
+    for i in _teaser_excerpts(staged, teasers):
+        staged[i] = ("boilerplate", staged[i][1], None)
 
     # 2. a standalone credit belongs to the unpunctuated short line next to it (next first, as pages
     #    print the credit above the caption), else to a caption just before it.

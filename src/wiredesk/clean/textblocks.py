@@ -1,6 +1,7 @@
-"""Text blocks of an HTML article: trafilatura's output tree read in full, figure captions put back in place.
+"""Text blocks of an HTML article: trafilatura's output tree read in full, figure captions and the lead put
+back in place.
 
-Two jobs, both pure functions of lxml trees (no trafilatura call, no roles: ``wiredesk.clean.cleaner`` runs the
+Three jobs, all pure functions of lxml trees (no trafilatura call, no roles: ``wiredesk.clean.cleaner`` runs the
 extraction, ``wiredesk.clean.paragraphs`` gives roles):
 
 1. ``tree_blocks`` reads every piece of text of trafilatura's body tree, in reading order: block elements
@@ -17,6 +18,11 @@ extraction, ``wiredesk.clean.paragraphs`` gives roles):
    and each ``<figure>`` with a ``<figcaption>`` of the *original* page goes back before the first text
    after it that the extraction kept. A figure followed by nothing the extraction kept (a teaser in a
    link list, a gallery after the article) is not article content and its caption is left out.
+3. ``lead_anchor`` + ``place_lead`` put back the lead (standfirst) that news pages print above the article
+   in its own element and trafilatura often leaves out, found on the original page by the page's
+   description, which is the same text; it goes before the first text after it that the extraction kept.
+
+``link_texts`` + ``mark_links`` also tell each block how much of it is link text (for teasers and link lists).
 """
 
 from __future__ import annotations
@@ -194,6 +200,97 @@ def place_captions(blocks: list[Block], anchors: list[FigureAnchor]) -> list[Blo
         out.extend(Block(caption, caption=True) for caption in before.get(i, ()))
         out.append(block)
     return out
+
+
+#: A description shorter than this is a slogan or a label, not a lead.
+LEAD_MIN_WORDS = 8
+# Where a lead is never looked for: not shown, or navigation.
+_LEAD_SKIP = frozenset({"head", "script", "style", "noscript", "template", "nav", "footer", "button", "select",
+                        "option", "textarea", "svg"})
+_LEAD_LOOKAHEAD = 12
+# The description's first characters must open the lead (after at most a short dateline such as
+# "Berlin (dpa) – "); the lead may be longer than the description, up to a lead's length.
+_LEAD_HEAD_CHARS = 60
+_LEAD_OFFSET_CHARS = 40
+_LEAD_MAX_CHARS = 1200
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
+
+
+def lead_anchor(tree: etree._Element, description: str | None, title: str | None = None) -> FigureAnchor | None:
+    """The article's lead (standfirst) on the page: the element whose text is the page's description
+    (``<meta name=description>``, ``og:description``), with the texts that follow it.
+
+    News pages print the lead above the article in its own element (a teaser, an abstract, a preface),
+    which trafilatura often leaves out; its description metadata is the same text in any language, so
+    finding that text on the page finds the lead. A description that is not printed on the page, or is
+    too short to be a lead (a site slogan), or that repeats the headline (``title``) gives ``None``; a
+    description cut short ("...", "…") matches the start of a longer lead.
+    """
+    text = _squash(description or "")
+    text = _ELLIPSIS.sub("", text)
+    if len(text.split()) < LEAD_MIN_WORDS or (title and normalize_for_match(title).startswith(normalize_for_match(text))):
+        return None
+    key = normalize_for_match(text)
+    head, probe = key[:_LEAD_HEAD_CHARS], key[:24]
+    longest = max(_LEAD_MAX_CHARS, int(len(key) * 1.5) + 60)
+    body = tree.find(".//body")
+    skip: set = set()
+    node = None
+    for el in (body if body is not None else tree).iter():
+        if not isinstance(el.tag, str) or el in skip:
+            continue
+        if el.tag in _LEAD_SKIP:
+            skip.update(el.iter())
+            continue
+        if not el.text or probe not in normalize_for_match(el.text):
+            continue
+        # climb from the element holding the description's first words to the one holding its start
+        # (the description may go on in other words than the page, or be cut short)
+        for candidate in (el, *el.iterancestors()):
+            full = normalize_for_match(_text(candidate))
+            if len(full) > longest:
+                break
+            if 0 <= full.find(head) <= _LEAD_OFFSET_CHARS:
+                node = candidate
+                break
+        if node is not None:
+            break
+    if node is None:
+        return None
+    following: list[str] = []
+    inside = set(node.iter())
+    passed = False
+    for el in tree.iter():
+        if el is node:
+            passed = True
+            continue
+        if not passed or el in inside or not isinstance(el.tag, str) or el.tag in _LEAD_SKIP:
+            continue
+        # block elements by their whole text; containers by the text they hold themselves
+        k = _key(_text(el)) if el.tag in _SOURCE_TEXT_TAGS else _key(el.text or "")
+        if len(k) >= _MIN_KEY_CHARS:
+            following.append(k)
+            if len(following) >= _LEAD_LOOKAHEAD:
+                break
+    return FigureAnchor(_squash(_text(node)), tuple(following))
+
+
+def place_lead(blocks: list[Block], lead: FigureAnchor | None) -> list[Block]:
+    """``blocks`` with the lead inserted before the first block that follows it on the page, unless the
+    extraction already has it or none of the texts after it were kept."""
+    if lead is None:
+        return blocks
+    lead_key = normalize_for_match(lead.caption)
+    head = lead_key[:_KEY_CHARS]
+    for b in blocks:
+        k = normalize_for_match(b.text)
+        if head in k or (len(k) >= _KEY_CHARS and k[:_KEY_CHARS] in lead_key):
+            return blocks
+    keys = [_key(b.text) for b in blocks]
+    at = next((i for i, k in enumerate(keys) if len(k) >= _MIN_KEY_CHARS and k in lead.following), None)
+    if at is None:
+        return blocks
+    return [*blocks[:at], Block(lead.caption), *blocks[at:]]
 
 
 _LINK_MIN_CHARS = 8

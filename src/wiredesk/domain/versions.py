@@ -11,8 +11,10 @@ PIPELINE_VERSION = f"wiredesk/{__version__}"
 
 #: Paragraph splitting and role classification (``wiredesk.clean``: paragraphs, textblocks, furniture and
 #: its data file). 2: the whole trafilatura tree is read, captions come from the page's figures,
-#: multilingual credits and furniture, link lists; documents get a detected language.
-PARAGRAPHS_VERSION = "paragraphs/2"
+#: multilingual credits and furniture, link lists; documents get a detected language. 3: the lead printed
+#: above the article (found by the page's description) is body; lone linked headlines, teaser excerpts and
+#: date lines are boilerplate.
+PARAGRAPHS_VERSION = "paragraphs/3"
 
 #: Text normalization used for exact-duplicate hashing (``wiredesk.domain.normalize``).
 NORMALIZE_VERSION = "normalize/1"
