@@ -4,16 +4,20 @@ furniture in many languages, and a language for every document. Pages are small 
 import subprocess
 import sys
 
+import duckdb
 import trafilatura
 
 from wiredesk.clean.cleaner import clean_item
 from wiredesk.clean.furniture import RULES, parse_rules, site_furniture
 from wiredesk.clean.language import document_language, normalize_language
+from wiredesk.cli import main
 from wiredesk.clean.paragraphs import Block, assign_roles, is_boilerplate, split_credit
 from wiredesk.domain.models import InputItem, ItemMeta
 from wiredesk.domain.normalize import normalize_for_match
 from wiredesk.domain.settings import IngestSettings
 from wiredesk.sources.files import load_files
+
+from conftest import query
 
 DE = [
     "Die Stadtverwaltung hat am Dienstag die neue Brücke über den Fluss eröffnet, nachdem die Bauarbeiten drei "
@@ -238,3 +242,25 @@ def test_the_language_is_the_same_when_no_file_can_be_written_as_on_a_full_disk(
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout.split()) == (0, ["de"]), done.stderr
+
+
+def test_where_each_documents_language_came_from_is_stored_and_a_reprocess_fills_it_for_older_rows(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    german = "".join(f"<p>{t}</p>" for t in DE)
+    (folder / "declared.html").write_text(_page(german), encoding="utf-8")
+    (folder / "detected.txt").write_text("\n\n".join(DE), encoding="utf-8")
+    (folder / "supplied.html").write_text(_page(german, lang="en").replace("Brücke", "Steg"), encoding="utf-8")
+    (folder / "supplied.html.meta.json").write_text('{"language": "de-AT"}', encoding="utf-8")
+    db = str(tmp_path / "lang.duckdb")
+    config = tmp_path / "wiredesk.toml"
+    config.write_text("[events]\nenabled = false\n")
+    assert main(["run", "--no-prefect", "-q", str(folder), "--db", db, "--config", str(config)]) == 0
+    stored = "SELECT regexp_extract(origin, '[^/]+$'), language, language_source FROM documents ORDER BY 1"
+    assert query(db, stored) == [("declared.html", "de", "declared"), ("detected.txt", "de", "detected"),
+                                 ("supplied.html", "de", "supplied")]
+    with duckdb.connect(db) as con:  # as stored before migration 0007
+        con.execute("UPDATE documents SET language_source = NULL")
+    assert main(["reprocess", "--db", db, "-q", "--config", str(config)]) == 0
+    assert [r[2] for r in query(db, stored)] == ["declared", "detected", "supplied"]
+    assert query(db, "SELECT count(*) FROM reprocess_changes WHERE list_contains(metadata_changed, 'language_source')") == [(3,)]

@@ -64,6 +64,7 @@ def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, *
         source=meta.source or found.get("source"),
         published_at=meta.published_at or found.get("published_at"),
         language=language.code,
+        language_source=language.source,
         paragraphs=paragraphs,
         cleaner=cleaner,
     )

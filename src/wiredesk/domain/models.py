@@ -82,6 +82,8 @@ class Article:
     language: str | None
     paragraphs: tuple[Paragraph, ...]
     cleaner: str  # name/version of the code that cleaned it, e.g. "trafilatura/2.3.1+paragraphs/1"
+    #: where ``language`` came from: "supplied", "declared", "detected", or None (no language)
+    language_source: str | None = None
 
     @property
     def text(self) -> str:

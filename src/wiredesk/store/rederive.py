@@ -37,7 +37,7 @@ from wiredesk.store.sql import Transaction, insert_columns
 from wiredesk.store.writer import add_run_counters, insert_failures
 
 #: documents columns a re-clean may change (besides text, content_hash and the version columns)
-METADATA_COLUMNS = ("url", "title", "authors", "source", "published_at", "language")
+METADATA_COLUMNS = ("url", "title", "authors", "source", "published_at", "language", "language_source")
 _COMPARED_MENTION_COLUMNS = [c for c in MENTION_COLUMNS if c not in ("mention_id", "document_id", "event_id", "extractor", "run_id")]
 
 
@@ -56,6 +56,7 @@ class StoredDocument:
     source: str | None
     published_at: datetime | None
     language: str | None
+    language_source: str | None
     text: str
     content_hash: str
     cleaner: str
@@ -92,7 +93,7 @@ def load_documents(con, ids: Sequence[int], *, with_raw: bool) -> list[StoredDoc
     raw_col = "r.codec, r.data" if with_raw else "NULL, NULL"
     rows = con.execute(
         f"SELECT d.document_id, d.doc_key, d.origin, d.kind, d.raw_sha256, d.url, d.title, d.authors, d.source, "
-        f"d.published_at, d.language, d.text, d.content_hash, d.cleaner, d.supplied_meta, {raw_col} "
+        f"d.published_at, d.language, d.language_source, d.text, d.content_hash, d.cleaner, d.supplied_meta, {raw_col} "
         "FROM documents d LEFT JOIN raw_pages r ON r.raw_sha256 = d.raw_sha256 "
         "WHERE d.document_id IN (SELECT id FROM wanted) ORDER BY d.document_id").fetchall()
     pars: dict[int, list[Paragraph]] = {}
@@ -102,11 +103,11 @@ def load_documents(con, ids: Sequence[int], *, with_raw: bool) -> list[StoredDoc
         pars.setdefault(doc_id, []).append(Paragraph(position, role, text, attached))
     out = []
     for r in rows:
-        codec, data = r[15], r[16]
+        codec, data = r[16], r[17]
         raw = None
         if data is not None:
             raw = zlib.decompress(data) if codec == "zlib" else bytes(data)
-        out.append(StoredDocument(*r[:7], tuple(r[7] or ()), *r[8:15], tuple(pars.get(r[0], ())), raw))
+        out.append(StoredDocument(*r[:7], tuple(r[7] or ()), *r[8:16], tuple(pars.get(r[0], ())), raw))
     return out
 
 
@@ -212,7 +213,8 @@ def _replace_article(con, old: StoredDocument, article: Article, run_id: int,
     and the paragraphs whose near link pointed to a removed one (to relink)."""
     text = article.text
     new_values = {"url": article.url, "title": article.title, "authors": tuple(article.authors),
-                  "source": article.source, "published_at": article.published_at, "language": article.language}
+                  "source": article.source, "published_at": article.published_at, "language": article.language,
+                  "language_source": article.language_source}
     ch.metadata_changed = [c for c in METADATA_COLUMNS if new_values[c] != getattr(old, c)]
     ch.text_changed = text != old.text
     ch.cleaner_before, ch.cleaner_after = old.cleaner, article.cleaner
@@ -232,10 +234,11 @@ def _replace_article(con, old: StoredDocument, article: Article, run_id: int,
     if not (ch.metadata_changed or ch.text_changed or removed_keys or added or ch.versions_changed):
         return [], [], []
     con.execute(
-        "UPDATE documents SET url = ?, title = ?, authors = ?, source = ?, published_at = ?, language = ?, text = ?, "
-        "content_hash = ?, cleaner = ?, pipeline_version = ?, derived_run_id = ? WHERE document_id = ?",
+        "UPDATE documents SET url = ?, title = ?, authors = ?, source = ?, published_at = ?, language = ?, "
+        "language_source = ?, text = ?, content_hash = ?, cleaner = ?, pipeline_version = ?, derived_run_id = ? "
+        "WHERE document_id = ?",
         [article.url, article.title, list(article.authors), article.source, article.published_at, article.language,
-         text, content_hash(text), article.cleaner, PIPELINE_VERSION, run_id, old.document_id])
+         article.language_source, text, content_hash(text), article.cleaner, PIPELINE_VERSION, run_id, old.document_id])
     if stale_versions:  # kept paragraphs, made again by newer splitting code with the same result
         con.execute("UPDATE paragraphs SET derived_by = ?, run_id = ? WHERE document_id = ? AND derived_by <> ?",
                     [PARAGRAPHS_VERSION, run_id, old.document_id, PARAGRAPHS_VERSION])
