@@ -13,7 +13,8 @@ def add_dedup_rebuild_parser(sub) -> None:
         description=(
             "Recompute every paragraph's near-duplicate keys with the current [dedup] settings and re-link "
             "(one transaction). Needed when an index setting (num_perm, bands, shingle_words, anchor_words, "
-            "anchor_window, seed, min_tokens, min_chars, roles) changed: until then runs refuse to mix keys. "
+            "anchor_window, dense_anchor_tokens, seed, min_tokens, min_chars, roles) changed, or an upgrade changed how keys "
+            "are made: until then runs refuse to mix keys. "
             "Existing links are kept; links the new settings find are added. See docs/dedup.md."
         ),
         epilog=EPILOG,

@@ -30,19 +30,26 @@ class BatchKeys:
         return self.keys[lo:hi]
 
 
-def compute_keys(token_lists: Sequence[Sequence[str]], settings: DedupSettings) -> BatchKeys:
-    """Distinct keys per paragraph of the batch."""
+def compute_keys(token_lists: Sequence[Sequence[str]], settings: DedupSettings,
+                 languages: Sequence[str | None] | None = None) -> BatchKeys:
+    """Distinct keys per paragraph of the batch; ``languages[i]`` is paragraph ``i``'s document language
+    (``None``: unknown), which chooses the common words whose shingles are dropped."""
     eligible = np.array([i for i, t in enumerate(token_lists) if len(t) >= settings.min_tokens], dtype=np.int64)
-    words = Words.of([token_lists[i] for i in eligible])
+    langs = [languages[i] for i in eligible] if languages is not None else None
+    words = Words.of([token_lists[i] for i in eligible], langs)
     # 1. MinHash band keys over word shingles, for paragraphs that have any
     sh, sh_seg = shingles(words, settings.shingle_words)
     has = np.unique(sh_seg)
     offsets = np.searchsorted(sh_seg, np.r_[has, len(eligible)]) if len(has) else np.zeros(1, dtype=np.int64)
     bands = band_keys(signatures_flat(sh, offsets, settings.num_perm, settings.seed), settings.bands)
     band_owner = np.repeat(has, settings.bands)
-    # 2. winnowing anchors over longer shingles
+    # 2. anchors over longer shingles: winnowed, except in short paragraphs, which keep every one (two
+    #    edits in a 15-word paragraph leave MinHash bands to chance and winnowing one or two anchors)
     an, an_seg = shingles(words, settings.anchor_words)
-    an, an_seg = winnow(an, an_seg, settings.anchor_window)
+    lengths = np.fromiter((len(token_lists[i]) for i in eligible), dtype=np.int64, count=len(eligible))
+    dense = lengths[an_seg] < settings.dense_anchor_tokens if len(an) else np.zeros(0, dtype=bool)
+    wa, wa_seg = winnow(an[~dense], an_seg[~dense], settings.anchor_window)
+    an, an_seg = np.concatenate([wa, an[dense]]), np.concatenate([wa_seg, an_seg[dense]])
     keys = np.concatenate([bands.reshape(-1), tag_keys(an, ANCHOR_TAG)])
     owner = np.concatenate([band_owner, an_seg])
     order = np.lexsort((keys, owner))

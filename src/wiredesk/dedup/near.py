@@ -45,6 +45,7 @@ class IndexedParagraph:
     text: str
     match_hash: int
     first_document_id: int  # of the document's first version: ties are broken on it, so new versions keep their place
+    language: str | None = None  # the document's: chooses the common words of its keys
 
     @property
     def placement(self) -> Placement:
@@ -140,7 +141,7 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
             token_lists.append(texts[pid].tokens)
         else:
             token_lists.append(())
-    keys = compute_keys(token_lists, settings)
+    keys = compute_keys(token_lists, settings, [rows[pid].language for pid in ids])
     lap("keys")
     if fresh:
         result.indexed = len(ids)

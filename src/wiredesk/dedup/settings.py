@@ -15,8 +15,9 @@ from dataclasses import asdict, dataclass
 
 from wiredesk.domain.errors import ConfigError
 
-#: Bump when the code that turns text into keys changes (match_tokens, shingling, hashing, banding).
-KEYS_CODE_VERSION = 2
+#: Bump when the code that turns text into keys changes (match_tokens, shingling, hashing, banding, the
+#: common-word lists). 3: common words per document language (spaCy's lists, wiredesk.dedup.stopwords).
+KEYS_CODE_VERSION = 3
 
 
 def _rensa_algorithm() -> int:
@@ -46,6 +47,9 @@ class DedupSettings:
     #: ``anchor_words + anchor_window - 1`` words is guaranteed to produce a shared anchor.
     anchor_words: int = 4
     anchor_window: int = 4
+    #: Paragraphs with fewer match tokens than this keep every anchor shingle (no winnowing): in a short
+    #: paragraph two edits leave too few shared MinHash bands and winnowed anchors to make a candidate.
+    dense_anchor_tokens: int = 30
     #: MinHash seed.
     seed: int = 1
     #: Paragraphs with fewer match tokens get no near/partial keys (exact links still apply).
@@ -66,7 +70,7 @@ class DedupSettings:
     partial_min_shared: int = 12
     partial_min_run: int = 8
     #: ...covering at least this share of the shorter paragraph.
-    partial_min_containment: float = 0.20
+    partial_min_containment: float = 0.15
     #: Safety valve against hot keys: at most this many stored candidates are verified per paragraph (the
     #: ones sharing most keys). Incremental and one-shot runs agree whenever no paragraph reaches the cap.
     max_candidates: int = 200
@@ -74,7 +78,8 @@ class DedupSettings:
     def __post_init__(self) -> None:
         if self.num_perm <= 0 or self.bands <= 0 or self.num_perm % self.bands:
             raise ConfigError(f"dedup.bands ({self.bands}) must divide dedup.num_perm ({self.num_perm})")
-        for name in ("min_chars", "min_shared_keys", "shingle_words", "anchor_words", "anchor_window", "min_tokens", "partial_min_run",
+        for name in ("min_chars", "min_shared_keys", "shingle_words", "anchor_words", "anchor_window", "dense_anchor_tokens",
+                     "min_tokens", "partial_min_run",
                      "partial_min_shared", "max_candidates"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"dedup.{name} must be at least 1, got {getattr(self, name)}")
@@ -91,7 +96,8 @@ class DedupSettings:
         """Identifies the stored keys: equal versions mean the index can be reused as it is."""
         return (
             f"keys/{KEYS_CODE_VERSION};minhash/rensa-r{_rensa_algorithm()};p{self.num_perm};b{self.bands};k{self.shingle_words};"
-            f"s{self.seed};anchor{self.anchor_words}x{self.anchor_window};min{self.min_tokens}t{self.min_chars}c;"
+            f"s{self.seed};anchor{self.anchor_words}x{self.anchor_window}d{self.dense_anchor_tokens};"
+            f"min{self.min_tokens}t{self.min_chars}c;"
             f"roles={','.join(sorted(self.roles))}"
         )
 

@@ -2,8 +2,9 @@
 
 * Each word gets a stable 64-bit hash (BLAKE2b, so equal across processes and machines, unlike Python's
   ``hash``); ``k`` consecutive word hashes combine into one *shingle* hash per k-gram.
-* Shingles made only of common words or bare numbers ("one of the most", "0 0 0 0") are dropped: every story has them, so
-  they would make unrelated paragraphs candidates (hot keys) without saying anything about copying.
+* Shingles made only of common words of the paragraph's language (``wiredesk.dedup.stopwords``) or bare numbers
+  ("one of the most", "und in der", "0 0 0 0") are dropped: every story has them, so they would make unrelated
+  paragraphs candidates (hot keys) without saying anything about copying.
 * ``winnow`` keeps the minimum shingle hash of every window of ``w`` consecutive shingles (Schleimer, Wilkerson
   and Aiken, "Winnowing", SIGMOD 2003). Two paragraphs that share a run of at least ``w + k - 1`` words are
   guaranteed to share one of these *anchors*; that is what finds partial overlaps, which MinHash (a
@@ -21,29 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wiredesk.dedup.stopwords import stop_words
+
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-
-#: Common English words (function words and the most frequent words of news prose), after match-token
-#: folding. A shingle made only of these (or of bare numbers) is dropped: "one of the most", "for the first
-#: time in", "according to a new" appear in thousands of unrelated stories. Part of the keys' definition:
-#: changing the list changes ``KEYS_CODE_VERSION``.
-STOP_WORDS = frozenset("""
-a about above across after again against ago all almost along already also although always am among an and
-another any anyone are around as at away back be became because become been before being below between both but
-by came can cannot could day days did do does doing done down during each early either else even ever every few
-first for four from further get gets getting give given go goes going gone good got great had has have having he
-her here hers herself him himself his how however i if in including inside instead into is it its itself just
-last later least less like little long made make makes making many may me might more most mostly much must my
-near need never new next no nor not now of off often on once one only or other others our out over own part
-people per put rather really s said same say saying says see seen set several she should show since six so some
-something still such t take taken than that the their them themselves then there these they thing things think
-this those though three through time times to today told too took toward two under until up upon us use used
-very want was way ways we week weeks well went were what when where whether which while who whole whom whose why
-will with within without would year years yet you your
-""".split())
-
 
 def mix64(x: np.ndarray) -> np.ndarray:
     """splitmix64 finalizer, vectorized: a fast, well-spread 64-bit mix of uint64 values."""
@@ -70,14 +53,21 @@ class Words:
     seg: np.ndarray  # int64, paragraph number, non-decreasing
 
     @classmethod
-    def of(cls, token_lists: Sequence[Sequence[str]]) -> "Words":
+    def of(cls, token_lists: Sequence[Sequence[str]], languages: Sequence[str | None] | None = None) -> "Words":
+        """``languages[i]`` is the language of paragraph ``i`` (its document's); it chooses the common
+        words (``wiredesk.dedup.stopwords.stop_words``). Without languages, every paragraph's is unknown."""
         vocabulary: dict[str, int] = {}
         flat = [t for tokens in token_lists for t in tokens]
         hashes = np.fromiter(
             (vocabulary[t] if t in vocabulary else vocabulary.setdefault(t, word_hash(t)) for t in flat),
             dtype=np.uint64, count=len(flat),
         )
-        stop = np.fromiter((t in STOP_WORDS or t.isdigit() for t in flat), dtype=bool, count=len(flat))
+        langs = languages if languages is not None else [None] * len(token_lists)
+        stop = np.fromiter(
+            (t in common or t.isdigit() for tokens, lang in zip(token_lists, langs, strict=True)
+             for common in (stop_words(lang),) for t in tokens),
+            dtype=bool, count=len(flat),
+        )
         seg = np.repeat(np.arange(len(token_lists), dtype=np.int64), [len(t) for t in token_lists])
         return cls(hashes, stop, seg)
 

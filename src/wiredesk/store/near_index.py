@@ -31,7 +31,8 @@ from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import StoreError
 
-_INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "seed", "min_tokens", "roles")
+_INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "dense_anchor_tokens",
+                 "seed", "min_tokens", "roles")
 
 
 def _ids_table(ids: Iterable[int]) -> dict[str, np.ndarray]:
@@ -44,7 +45,7 @@ def load_paragraphs(con, ids: Iterable[int]) -> dict[int, IndexedParagraph]:
     rows = con.execute(
         """
         SELECT p.paragraph_id, p.document_id, d.doc_key, d.is_current, p.position, d.published_at, p.role,
-               p.text, p.match_hash, coalesce(f.document_id, d.document_id)
+               p.text, p.match_hash, coalesce(f.document_id, d.document_id), d.language
         FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
         LEFT JOIN documents f ON f.doc_key = d.doc_key AND f.version = 1
         WHERE p.paragraph_id IN (SELECT id FROM wanted)

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
 
 from wiredesk.cli import main
 from wiredesk.pipeline.ingest import run_ingest
@@ -110,4 +111,23 @@ def test_changed_index_settings_stop_the_run_until_dedup_rebuild(seeds, tmp_path
     assert "wiredesk dedup-rebuild" in capsys.readouterr().err
     assert main(["dedup-rebuild", "--db", db, "--config", str(config)]) == 0
     assert main(["run", "--no-prefect", "-q", sun, "--db", db, "--config", str(config)]) == 0
+    assert {r[0] for r in _q(db, LINKS_BY_TEXT)} == {"near", "partial"}
+
+
+def test_an_index_keyed_with_the_english_only_common_words_is_flagged_and_rebuilt_once(seeds, tmp_path, db, capsys):
+    from wiredesk.dedup.settings import DedupSettings
+
+    assert main(["run", "--no-prefect", "-q", str(_only(seeds, tmp_path, AP)), "--db", db]) == 0
+    current = DedupSettings().signature_version
+    with duckdb.connect(db) as con:  # as keyed by the code before common words per language (keys/2)
+        con.execute("UPDATE dedup_index SET signature_version = ?", [current.replace("keys/3;", "keys/2;")])
+    capsys.readouterr()
+    assert main(["status", "--db", db]) == 1
+    assert "run `wiredesk dedup-rebuild`" in capsys.readouterr().out
+    sun = str(_only(seeds, tmp_path, SUN))
+    assert main(["run", "--no-prefect", "-q", sun, "--db", db]) == 2
+    assert "wiredesk dedup-rebuild" in capsys.readouterr().err
+    assert main(["dedup-rebuild", "--db", db]) == 0
+    assert _q(db, "SELECT signature_version FROM dedup_index") == [(current,)]
+    assert main(["run", "--no-prefect", "-q", sun, "--db", db]) == 0
     assert {r[0] for r in _q(db, LINKS_BY_TEXT)} == {"near", "partial"}
