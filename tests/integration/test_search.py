@@ -12,9 +12,10 @@ import pytest
 
 import wiredesk
 from wiredesk.cli import main
+from wiredesk.fulltext.terms import index_terms
 from wiredesk.store.reader import query_terms
 
-from conftest import REPO
+from conftest import REPO, query
 
 NO_EVENTS = "[events]\nenabled = false\n"
 
@@ -68,8 +69,9 @@ def test_scores_are_okapi_bm25_over_title_and_body(tmp_path, db, capsys):
     ingest(tmp_path, db, ARTICLES, capsys)
     con = wiredesk.connect(db)
     terms = {
-        doc_id: Counter(query_terms(con, f"{title} {text}"))
-        for doc_id, title, text in con.execute("SELECT document_id, title, text FROM documents WHERE is_current").fetchall()
+        doc_id: Counter(index_terms(f"{title} {text}", language))
+        for doc_id, title, text, language in con.execute(
+            "SELECT document_id, title, text, language FROM documents WHERE is_current").fetchall()
     }
     query = "zeppelin Hindenburg climate"
     got = {r[0]: r[1] for r in wiredesk.search(con, query, limit=10).select("document_id, score").fetchall()}
@@ -159,10 +161,10 @@ def test_searching_without_a_database_is_a_one_line_error(tmp_path, capsys):
 
 def test_a_database_from_before_the_index_is_indexed_by_its_next_run(tmp_path, db, capsys):
     ingest(tmp_path, db, ARTICLES, capsys)
-    # make it look like a database written before migration 0006
+    # make it look like a database written before migration 0006 (and the later ones, which it then gets too)
     con = duckdb.connect(db)
     con.execute("DROP TABLE search_postings; DROP TABLE search_documents; DROP TABLE search_index; "
-                "DELETE FROM schema_migrations WHERE version = 6")
+                "ALTER TABLE documents DROP COLUMN language_source; DELETE FROM schema_migrations WHERE version >= 6")
     con.close()
     assert main(["search", "zeppelin", "--db", db]) == 2
     assert "no search index yet" in capsys.readouterr().err
@@ -203,3 +205,66 @@ def test_a_document_re_derived_in_place_by_a_reprocess_is_indexed_again(tmp_path
     ingest(tmp_path, db, {}, capsys)
     assert [h["title"] for h in search_json(db, "dirigible", capsys)] == ["Markets calm"]
     assert search_json(db, "traders", capsys) == []
+
+
+MULTILINGUAL = {
+    "bruecke.txt": "Neue Brücke eröffnet\n\nDie Stadt hat am Dienstag die neue Brücke über den Fluss eröffnet, "
+    "nachdem die Bauarbeiten drei Jahre gedauert hatten. Pendler sparen nun täglich eine halbe Stunde.",
+    "elections.txt": "Élections municipales\n\nLes électeurs se sont rendus aux urnes dimanche pour élire leurs "
+    "conseils municipaux, une élection marquée par une forte abstention dans les grandes villes.",
+    "storm.txt": "Storm hits the coast\n\nA storm hit the coast on Monday, and the harbour authority closed the "
+    "piers while engineers inspected the sea walls for damage after the waves.",
+}
+
+
+def test_each_document_is_stemmed_in_its_own_language_and_queries_in_every_language_indexed(tmp_path, db, capsys):
+    ingest(tmp_path, db, MULTILINGUAL, capsys)
+    assert sorted(r[0] for r in duckdb.connect(db, read_only=True).execute(
+        "SELECT language FROM documents").fetchall()) == ["de", "en", "fr"]
+    for query, title in (("Brücken", "Neue Brücke eröffnet"), ("bruecke eroeffnet brücken", "Neue Brücke eröffnet"),
+                         ("élection", "Élections municipales"), ("electeur", "Élections municipales"),
+                         ("storms", "Storm hits the coast"), ("inspecting engineer", "Storm hits the coast")):
+        hits = search_json(db, query, capsys)
+        assert hits and hits[0]["title"] == title, query
+    assert "élection" in search_json(db, "elections", capsys)[0]["snippet"]
+
+
+# The tokenizer of wiredesk before Snowball stemming (TOKENIZER_VERSION "words-nfkc-s-stem/1"), as it was
+# shipped: one SQL expression, Harman's "S" stemmer (plurals only). Kept here to build a database the way
+# that code built it.
+_OLD_TOKENIZER = "words-nfkc-s-stem/1"
+_OLD_TERMS_SQL = (
+    "list_transform(list_filter(regexp_extract_all(lower(strip_accents(regexp_replace(regexp_replace("
+    "coalesce(d.title || ' ' || d.text, ''), '(\\pL)\\.(\\pL)\\.', '\\1\\2', 'g'), '[''’]', '', 'g'))), '[\\pL\\pN]+'), "
+    "lambda w: length(w) > 1 AND NOT list_contains(['a', 'an', 'and', 'the', 'of', 'to', 'in'], w)), lambda w: "
+    "CASE WHEN length(w) > 3 AND suffix(w, 'ies') AND NOT suffix(w, 'eies') AND NOT suffix(w, 'aies') "
+    "THEN left(w, length(w) - 3) || 'y' WHEN length(w) > 3 AND suffix(w, 'es') AND NOT suffix(w, 'aes') "
+    "AND NOT suffix(w, 'ees') AND NOT suffix(w, 'oes') THEN left(w, length(w) - 1) WHEN length(w) > 3 AND "
+    "suffix(w, 's') AND NOT suffix(w, 'us') AND NOT suffix(w, 'ss') THEN left(w, length(w) - 1) ELSE w END)"
+)
+
+
+def test_an_index_made_by_the_plural_only_tokenizer_is_rebuilt_once_by_the_next_run(tmp_path, db, capsys):
+    from wiredesk.fulltext.terms import TOKENIZER_VERSION
+
+    ingest(tmp_path, db, ARTICLES, capsys)
+    con = duckdb.connect(db)  # the index as the old code made it: its terms, its version
+    con.execute("DELETE FROM search_postings; DELETE FROM search_documents")
+    con.execute(f"INSERT INTO search_postings SELECT term, document_id, count(*)::INTEGER FROM (SELECT document_id, "
+                f"unnest({_OLD_TERMS_SQL}) AS term FROM documents d WHERE is_current) GROUP BY ALL")
+    con.execute("INSERT INTO search_documents SELECT document_id, 1, derived_run_id, 1 FROM documents WHERE is_current")
+    con.execute("UPDATE search_index SET tokenizer = ?", [_OLD_TOKENIZER])
+    assert con.execute("SELECT count(*) FROM search_postings WHERE term = 'stormed'").fetchone() == (1,)
+    con.close()
+    assert main(["search", "storm", "--db", db]) == 2  # old terms would find "storm" only as a word, not "stormed"
+    err = capsys.readouterr().err
+    assert "made by an older wiredesk (words-nfkc-s-stem/1)" in err and "next `wiredesk run` rebuilds it" in err
+    ingest(tmp_path, db, {}, capsys)  # a run with nothing new rebuilds the index
+    assert [h["title"] for h in search_json(db, "storm", capsys)] == ["Embassy stormed"]
+    index = "SELECT tokenizer, run_id FROM search_index"
+    assert query(db, index) == [(TOKENIZER_VERSION, 2)]
+    postings = query(db, "SELECT * FROM search_postings ORDER BY ALL")
+    assert not [p for p in postings if p[0] == "stormed"]
+    ingest(tmp_path, db, {}, capsys)  # and only once
+    assert query(db, index) == [(TOKENIZER_VERSION, 2)]
+    assert query(db, "SELECT * FROM search_postings ORDER BY ALL") == postings

@@ -143,8 +143,7 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     # reads (status, stats, search): the Reader's helpers run its own constant queries; values are bound
     ("store/reader.py", "_rows"): (frozenset({"sql"}), "its callers (Reader methods) pass constant queries; values are bound"),
     ("store/reader.py", "_one"): (frozenset({"sql"}), "its callers (Reader methods) pass constant queries; values are bound"),
-    ("store/reader.py", "query_terms"): (frozenset({"terms_sql"}), "the tokenizer SQL; the query text is bound"),
-    ("store/reader.py", "search"): (frozenset({"sql"}), "search_sql(), constants only; the query text is bound"),
+    ("store/reader.py", "search"): (frozenset({"sql"}), "search_sql(), constants only; the query's terms are bound"),
     ("cli/report.py", "run_report_markdown"): (frozenset({"summary"}), "a hint printed in the run's artifact, never executed"),
     # full-text search and exports (reviewed: fragments are module constants, ids are ints from the database,
     # dates come from datetime.date.isoformat(), the destination path is quoted by _sql_path)
@@ -154,8 +153,7 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
         "format options and table fragments are constants; stem is made of the table name and ints; path quoted"),
     ("store/exports.py", "max_key"): (frozenset({"table"}), "ExportTable constants"),
     ("store/exports.py", "fingerprint"): (frozenset({"table", "where"}), "ExportTable constants; since as a date"),
-    ("fulltext/ranking.py", "search_sql"): (frozenset({"B", "K1", "SNIPPET_CHARS", "terms_sql"}), "numeric constants and the tokenizer SQL; the query text is bound"),
-    ("store/search_index.py", "refresh_search_index"): (frozenset({"_DOC_TEXT", "terms_sql"}), "the tokenizer SQL over a constant column expression"),
+    ("fulltext/ranking.py", "search_sql"): (frozenset({"B", "K1", "SNIPPET_CHARS"}), "numeric constants; the query's terms are bound"),
 }
 
 _SQL_WORDS = re.compile(r"\b(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE|DROP|ALTER|WHERE|VALUES|FROM|JOIN|SET)\b")

@@ -3,14 +3,13 @@
 What it is: one SQL query (``search_sql``) that scores the postings kept by ``wiredesk.store.search_index``
 with Okapi BM25 and picks each hit's best-matching body paragraph as its snippet. Queries are words, OR-ed:
 a document matching more of them, rarer ones and more often scores higher. No phrases, no boolean operators.
+The query's terms come from ``wiredesk.fulltext.terms.query_terms`` (stemmed for every language indexed).
 
 What it is not: it runs nothing. ``wiredesk.store.reader.search`` runs the query on a read-only connection
 and returns a DuckDB relation (``.df()`` for pandas, ``.pl()`` for polars, ``.fetchall()``).
 """
 
 from __future__ import annotations
-
-from wiredesk.fulltext.terms import terms_sql
 
 #: BM25 parameters: the usual defaults (also DuckDB fts's and Lucene's).
 K1 = 1.2
@@ -21,9 +20,14 @@ COLUMNS = ("rank", "score", "title", "source", "published_at", "snippet", "docum
 
 
 def search_sql() -> str:
-    """The ranking query; parameters ``$query`` (text) and ``$limit``."""
+    """The ranking query; parameters ``$terms`` (the query's index terms, ``VARCHAR[]``) and ``$limit``.
+
+    The snippet is the body paragraph holding most of the terms (a term is held when the paragraph's
+    lower-case, accent-free text contains it: Snowball stems are mostly the start of the word), then the
+    first such paragraph.
+    """
     return f"""
-WITH q AS (SELECT DISTINCT unnest({terms_sql('$query')}) AS term),
+WITH q AS (SELECT DISTINCT unnest($terms::VARCHAR[]) AS term),
 hits AS MATERIALIZED (SELECT p.term, p.document_id, p.tf FROM search_postings p WHERE p.term IN (SELECT term FROM q)),
 n AS (SELECT count(*) AS n, avg(n_terms) AS avgdl FROM search_documents),
 df AS (SELECT term, count(*) AS df FROM hits GROUP BY term),
@@ -42,7 +46,7 @@ best AS (
     WHERE p.role = 'body'
     QUALIFY row_number() OVER (
         PARTITION BY p.document_id
-        ORDER BY len(list_intersect({terms_sql('p.text')}, (SELECT list(term) FROM q))) DESC, p.position) = 1
+        ORDER BY len(list_filter($terms::VARCHAR[], lambda t: contains(strip_accents(lower(p.text)), t))) DESC, p.position) = 1
 )
 SELECT row_number() OVER (ORDER BY sc.score DESC, sc.document_id) AS rank,
        round(sc.score, 3) AS score, d.title, d.source, d.published_at,

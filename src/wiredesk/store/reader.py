@@ -17,8 +17,8 @@ import duckdb
 
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.errors import SearchError, StoreError
+from wiredesk.fulltext import terms
 from wiredesk.fulltext.ranking import search_sql
-from wiredesk.fulltext.terms import terms_sql
 from wiredesk.store import exports
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
 
@@ -166,9 +166,20 @@ class Reader:
             "(SELECT 1 FROM search_documents s WHERE s.document_id = d.document_id)"
         )[0]
 
+    def indexed_languages(self) -> list[str | None]:
+        """The languages of the indexed documents (``None`` for documents without one)."""
+        return [r["language"] for r in self._rows(
+            "SELECT DISTINCT d.language FROM search_documents s JOIN documents d USING (document_id) ORDER BY 1")]
+
+    def search_index_version(self) -> str | None:
+        """The tokenizer that made the stored postings (``None`` before the first refresh)."""
+        row = self._one("SELECT max(tokenizer) FROM search_index")
+        return row[0] if row else None
+
     def query_terms(self, query: str) -> list[str]:
-        """The index terms of ``query``, as the index sees them (lower case, stemmed, no stopwords)."""
-        return self._con.execute(f"SELECT {terms_sql('?')}", [query]).fetchall()[0][0]
+        """The index terms of ``query``, as the index sees them: lower case, no stopwords, stemmed as each
+        language of the indexed documents stems it (``wiredesk.fulltext.terms.query_terms``)."""
+        return terms.query_terms(query, self.indexed_languages())
 
     def search(self, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:
         """Documents matching ``query``, best first, as a relation with ``wiredesk.fulltext.ranking.COLUMNS``.
@@ -182,11 +193,16 @@ class Reader:
             raise SearchError(
                 "this database has no search index yet (made by an older wiredesk): the next `wiredesk run` builds it"
             )
-        if not self.query_terms(query):
+        made_by = self.search_index_version()
+        if made_by not in (None, terms.TOKENIZER_VERSION):
+            raise SearchError(f"the search index was made by an older wiredesk ({made_by}): the next `wiredesk run` "
+                              "rebuilds it")
+        found = self.query_terms(query)
+        if not found:
             raise SearchError(f"nothing to search for in {query!r}: use content words (stopwords and punctuation are ignored)")
         sql = search_sql()
         try:
-            return self._con.sql(sql, params={"query": query, "limit": limit})
+            return self._con.sql(sql, params={"terms": found, "limit": limit})
         except duckdb.Error as exc:
             raise StoreError(f"search failed: {str(exc).splitlines()[0]}") from exc
 

@@ -7,19 +7,20 @@ in one transaction; a document re-derived in place by ``wiredesk reprocess`` is 
 rebuilds its whole index each time, and cannot be loaded offline here: docs/search.md).
 
 What it is not: the query side (``wiredesk.store.reader.search`` runs ``wiredesk.fulltext.ranking``'s query
-on these tables, read-only), nor the tokenizer (``wiredesk.fulltext.terms``: one SQL expression for documents
-and queries alike; changing it means changing ``TOKENIZER_VERSION``, and the next refresh then rebuilds the
-index).
+on these tables, read-only), nor the tokenizer (``wiredesk.fulltext.terms``: each document's words stemmed
+with the Snowball stemmer of its language, in Python; changing it means changing ``TOKENIZER_VERSION``, and
+the next refresh then rebuilds the index once).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 
-from wiredesk.fulltext.terms import TOKENIZER_VERSION, terms_sql
+from wiredesk.fulltext.terms import TOKENIZER_VERSION, index_terms
 
 
 @dataclass(frozen=True)
@@ -59,27 +60,34 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, now: datetime, run_id: 
         con.execute("DELETE FROM search_postings WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [stale])
         con.execute("DELETE FROM search_documents WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [stale])
 
-    # 2. current versions not indexed yet: title and body, tokenized by the SQL tokenizer
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _search_new AS "
-        f"SELECT d.document_id, d.derived_run_id, {terms_sql(_DOC_TEXT)} AS terms FROM documents d "
-        "WHERE d.is_current AND NOT EXISTS (SELECT 1 FROM search_documents s WHERE s.document_id = d.document_id)"
-    )
-    indexed = con.execute("SELECT count(*) FROM _search_new").fetchall()[0][0]
-    if indexed:
+    # 2. current versions not indexed yet: title and body, tokenized with their language's stemmer, in
+    #    chunks so that memory stays bounded when a whole database is (re)indexed
+    indexed = 0
+    after = -1
+    while rows := con.execute(
+        "SELECT d.document_id, d.derived_run_id, d.language, d.title, d.text FROM documents d "
+        "WHERE d.is_current AND d.document_id > ? AND NOT EXISTS "
+        "(SELECT 1 FROM search_documents s WHERE s.document_id = d.document_id) ORDER BY d.document_id LIMIT ?",
+        [after, INDEX_CHUNK],
+    ).fetchall():
+        terms, docs, tfs, lengths = [], [], [], []
+        for document_id, _derived, language, title, text in rows:
+            counts = Counter(index_terms(f"{title or ''} {text or ''}", language))
+            terms.extend(counts)
+            docs.extend([document_id] * len(counts))
+            tfs.extend(counts.values())
+            lengths.append(sum(counts.values()))
         con.execute(
             "INSERT INTO search_postings (term, document_id, tf) "
-            "SELECT term, document_id, count(*)::INTEGER FROM "
-            "(SELECT document_id, unnest(terms) AS term FROM _search_new) GROUP BY ALL"
-        )
+            "SELECT unnest(?::VARCHAR[]), unnest(?::BIGINT[]), unnest(?::INTEGER[])", [terms, docs, tfs])
         con.execute(
             "INSERT INTO search_documents (document_id, n_terms, derived_run_id, run_id) "
-            "SELECT document_id, len(terms), derived_run_id, ? FROM _search_new",
-            [run_id],
-        )
-    con.execute("DROP TABLE _search_new")
+            "SELECT unnest(?::BIGINT[]), unnest(?::INTEGER[]), unnest(?::BIGINT[]), ?",
+            [[r[0] for r in rows], lengths, [r[1] for r in rows], run_id])
+        indexed += len(rows)
+        after = rows[-1][0]
     return RefreshResult(indexed=indexed, removed=len(stale), rebuilt=rebuilt)
 
 
-#: What a document contributes to the index: its headline and its body text.
-_DOC_TEXT = "coalesce(d.title, '') || ' ' || coalesce(d.text, '')"
+#: Documents tokenized per round trip when indexing (bounds memory on a full rebuild).
+INDEX_CHUNK = 2000
