@@ -13,8 +13,9 @@ from wiredesk.clean.language import document_language, normalize_language
 from wiredesk.cli import main
 from wiredesk.clean.paragraphs import Block, assign_roles, is_boilerplate, split_credit
 from wiredesk.domain.models import InputItem, ItemMeta
-from wiredesk.domain.normalize import normalize_for_match
+from wiredesk.domain.normalize import match_hash, normalize_for_match
 from wiredesk.domain.settings import IngestSettings
+from wiredesk.domain.urls import host_of
 from wiredesk.sources.files import load_files
 
 from conftest import query
@@ -183,11 +184,71 @@ def test_short_lines_repeated_across_pages_of_a_site_become_boilerplate():
     pages = [[f"Artikel {i}: {DE[i]}", "Jetzt den Newsletter der Redaktion bestellen", "Alle Rechte beim Verlag"]
              for i in range(3)]
     seen = site_furniture(pages)
-    assert seen == {normalize_for_match("Jetzt den Newsletter der Redaktion bestellen"),
-                    normalize_for_match("Alle Rechte beim Verlag")}
+    assert seen == {match_hash("Jetzt den Newsletter der Redaktion bestellen"), match_hash("Alle Rechte beim Verlag")}
     roles = [p.role for p in assign_roles([DE[0], "Jetzt den Newsletter der Redaktion bestellen"], site_furniture=seen)]
     assert roles == ["body", "boilerplate"]
     assert [p.role for p in assign_roles([DE[0], "Jetzt den Newsletter der Redaktion bestellen"])] == ["body", "body"]
+
+
+NEWSLETTER = "Jetzt den Newsletter der Redaktion bestellen"
+
+
+def _site_run(tmp_path, db, config, pages: list[int], run: str) -> None:
+    folder = tmp_path / run
+    folder.mkdir()
+    for i in pages:
+        body = f"<p>{DE[i % 4]} ({i})</p><p>{DE[(i + 1) % 4]}</p><p>{NEWSLETTER}</p>"
+        (folder / f"artikel-{i}.html").write_text(_page(body, title=f"Artikel {i}"), encoding="utf-8")
+        (folder / f"artikel-{i}.html.meta.json").write_text(
+            f'{{"url": "https://zeitung.example/artikel-{i}"}}', encoding="utf-8")
+    assert main(["run", "--no-prefect", "-q", str(folder), "--db", db, "--config", str(config)]) == 0
+
+
+def test_a_line_stored_by_earlier_runs_on_pages_of_a_site_is_boilerplate_on_its_next_pages_and_reprocess_agrees(
+        tmp_path):
+    config = tmp_path / "wiredesk.toml"
+    config.write_text("[events]\nenabled = false\n[ingest]\nbatch_size = 1\n")
+    db = str(tmp_path / "site.duckdb")
+    roles = ("SELECT d.url, p.role FROM paragraphs p JOIN documents d USING (document_id) "
+             f"WHERE p.text = '{NEWSLETTER}' ORDER BY d.document_id")
+    _site_run(tmp_path, db, config, [0, 1, 2], "first")  # one run: pages of one run do not count for each other
+    assert [r[1] for r in query(db, roles)] == ["body", "body", "body"]
+    _site_run(tmp_path, db, config, [3], "second")  # two earlier pages of the host carried it: furniture
+    _site_run(tmp_path, db, config, [4, 5], "third")
+    assert [r[1] for r in query(db, roles)] == ["body"] * 3 + ["boilerplate"] * 3
+    assert query(db, "SELECT DISTINCT host FROM documents") == [("zeitung.example",)]
+    derived = ("SELECT document_id, position, role, text FROM paragraphs UNION ALL "
+               "SELECT paragraph_id, duplicate_of, kind, NULL FROM duplicates ORDER BY ALL")
+    before = query(db, derived)
+    assert main(["reprocess", "--db", db, "-q", "--config", str(config)]) == 0  # every page asks what its ingest asked
+    assert query(db, derived) == before
+    assert query(db, "SELECT count(*) FROM reprocess_changes WHERE paragraphs_added + paragraphs_removed > 0") == [(0,)]
+
+
+def test_the_host_migration_fills_the_host_of_stored_urls_as_the_pipeline_computes_it(tmp_path):
+    urls = ["https://Zeitung.Example:443/a", "http://leser@zeitung.example:8080/b?x=1", "https://zeitung.example/c#d"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, url in enumerate(urls):
+        (folder / f"p{i}.txt").write_text(f"{DE[i]}", encoding="utf-8")
+        (folder / f"p{i}.txt.meta.json").write_text(f'{{"url": "{url}"}}', encoding="utf-8")
+    (folder / "none.txt").write_text(DE[3], encoding="utf-8")
+    config = tmp_path / "wiredesk.toml"
+    config.write_text("[events]\nenabled = false\n")
+    db = str(tmp_path / "host.duckdb")
+    assert main(["run", "--no-prefect", "-q", str(folder), "--db", db, "--config", str(config)]) == 0
+    hosts = "SELECT url, host FROM documents ORDER BY url NULLS LAST"
+    written = query(db, hosts)
+    assert written == sorted([(u, host_of(u)) for u in urls]) + [(None, None)]
+    assert {h for _, h in written} == {"zeitung.example", "zeitung.example:8080", None}
+    with duckdb.connect(db) as con:  # as stored before the migration: no column, migration not recorded
+        con.execute("DROP INDEX documents_host")
+        con.execute("ALTER TABLE documents DROP COLUMN host")
+        con.execute("DELETE FROM schema_migrations WHERE name LIKE '%site_host%'")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["run", "--no-prefect", "-q", str(empty), "--db", db, "--config", str(config)]) == 0
+    assert query(db, hosts) == written
 
 
 def test_every_row_of_the_furniture_file_has_a_language_and_a_reason_and_bad_rows_are_refused():

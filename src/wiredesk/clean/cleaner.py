@@ -128,7 +128,7 @@ class HtmlCleaner:
             blocks = blocks[1:]
         # the lead (standfirst) printed above the article, which trafilatura often leaves out
         blocks = place_lead(blocks, lead_anchor(tree, doc.description, doc.title))
-        paragraphs = assign_roles(blocks)
+        paragraphs = assign_roles(blocks, site_furniture=item.site_furniture)
         authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
         return _article(
             item,
@@ -171,7 +171,7 @@ class TextCleaner:
 
     def clean(self, item: InputItem) -> Article:
         text, title = (markdown_to_text(item.content) if item.kind == "markdown" else (item.content, None))
-        return _article(item, paragraphs_from_text(text), self.version, title=title)
+        return _article(item, paragraphs_from_text(text, item.site_furniture), self.version, title=title)
 
 
 def clean_item(item: InputItem, html_cleaner: Cleaner | None = None) -> Article:

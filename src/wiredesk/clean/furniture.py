@@ -7,9 +7,9 @@ columns) and pure helpers for signals that need no language:
 - ``FurnitureRules.reason(text)``: why a paragraph is furniture by the phrase list, or ``None``;
 - ``is_date_line(text)``: a line that is only a date or a time (a dateline, an update stamp);
 - ``site_furniture(pages)``: short lines repeated on several pages of one site (menus, newsletter boxes,
-  "Anzeige" labels) as keys to pass to ``wiredesk.clean.paragraphs.assign_roles``. It takes the texts of pages
-  already seen on the site, so the store can answer it later from stored paragraphs; today it works on
-  whatever pages the caller has (a batch, a test).
+  "Anzeige" labels), as ``match_hash`` values to pass to ``wiredesk.clean.paragraphs.assign_roles``; in a run
+  the store answers the same question from the paragraphs of the site's earlier documents
+  (``wiredesk.store.site_lines``) and the item carries the answer (``InputItem.site_furniture``).
 
 What it is not: it gives no roles itself (``wiredesk.clean.paragraphs`` does) and reads no HTML.
 """
@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
-from wiredesk.domain.normalize import normalize_for_match
+from wiredesk.domain.normalize import match_hash, normalize_for_match
 
 #: How many words a "lead" or "prefix" paragraph may have: furniture is short, article sentences are not.
 LEAD_MAX_WORDS = 40
@@ -164,20 +164,28 @@ def is_date_line(text: str) -> bool:
     return bool(found) and len(_WORDS.findall(rest)) <= DATE_LINE_MAX_OTHER_WORDS
 
 
-#: A line must be this short to count as repeated site furniture, and seen on this many pages.
+#: A line must be this short to count as repeated site furniture (words; the store pre-selects by
+#: characters), and be carried by this many pages of the site, the page at hand included.
 SITE_MAX_WORDS = 12
+SITE_LINE_MAX_CHARS = 160
 SITE_MIN_PAGES = 3
 
 
-def site_furniture(pages: Iterable[Iterable[str]], *, min_pages: int = SITE_MIN_PAGES,
-                   max_words: int = SITE_MAX_WORDS) -> frozenset[str]:
-    """Keys (``normalize_for_match``) of short lines found on at least ``min_pages`` pages of one site.
+def is_site_line(text: str) -> bool:
+    """Short enough to be site furniture (a label, a menu line, a newsletter box's sentence)."""
+    return len(text) <= SITE_LINE_MAX_CHARS and 0 < len(text.split()) <= SITE_MAX_WORDS
 
-    ``pages`` are the paragraph texts of pages of the *same* site (the store can give those of pages
-    already stored). News repeats whole sentences across articles only rarely and short ones almost never;
-    menus, newsletter boxes and labels repeat on every page. Pass the result to ``assign_roles``.
+
+def site_furniture(pages: Iterable[Iterable[str]], *, min_pages: int = SITE_MIN_PAGES) -> frozenset[int]:
+    """``match_hash`` of the short lines found on at least ``min_pages`` of ``pages``, the paragraph texts of
+    pages of one site.
+
+    The store answers the same question from stored paragraphs (``wiredesk.store.site_lines``: documents of
+    the host stored by earlier runs, ``min_pages - 1`` of them, the new page being the last). News repeats
+    whole sentences across articles only rarely and short ones almost never; menus, newsletter boxes and
+    labels repeat on every page. Pass the result to ``assign_roles``.
     """
-    counts: Counter[str] = Counter()
+    counts: Counter[int] = Counter()
     for texts in pages:
-        counts.update({normalize_for_match(t) for t in texts if 0 < len(t.split()) <= max_words})
+        counts.update({match_hash(t) for t in texts if is_site_line(t)})
     return frozenset(k for k, n in counts.items() if n >= min_pages)

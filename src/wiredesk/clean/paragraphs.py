@@ -22,9 +22,9 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from wiredesk.clean.furniture import RULES, is_date_line
+from wiredesk.clean.furniture import RULES, is_date_line, is_site_line
 from wiredesk.domain.models import Paragraph
-from wiredesk.domain.normalize import normalize_for_match, tidy_text
+from wiredesk.domain.normalize import match_hash, tidy_text
 
 # Words that introduce a picture credit. English ones may be glued to the caption's last word
 # ("...reception areaCredit: Getty"); "Source:" is deliberately absent everywhere: it introduces data.
@@ -205,12 +205,13 @@ def _teaser_excerpts(staged: list[tuple[str, str, str | None]], teasers: set[int
 
 
 def assign_roles(blocks: Iterable[str | Block], caption_hints: Sequence[bool] | None = None, *,
-                 site_furniture: Collection[str] = frozenset()) -> tuple[Paragraph, ...]:
+                 site_furniture: Collection[int] = frozenset()) -> tuple[Paragraph, ...]:
     """Turn text blocks (in reading order) into paragraphs with roles, splitting credits off captions.
 
     ``caption_hints[i]`` (or ``Block.caption``) marks a block the source already knows is a caption (an
-    HTML figcaption). ``site_furniture`` holds ``normalize_for_match`` keys of lines repeated across the
-    site's pages (``wiredesk.clean.furniture.site_furniture``): such a line is boilerplate.
+    HTML figcaption). ``site_furniture`` holds ``match_hash`` values of short lines repeated across the
+    site's pages (``wiredesk.clean.furniture.site_furniture``, or the store's ``site_lines``): such a line
+    is boilerplate.
     Positions are dense and in reading order; a split credit follows its caption.
     """
     given = [b if isinstance(b, Block) else Block(b) for b in blocks]
@@ -233,7 +234,7 @@ def assign_roles(blocks: Iterable[str | Block], caption_hints: Sequence[bool] | 
             # a long paragraph with a stray credit at its end is article text that sat beside a picture
             long_text = not hinted and len(caption.split()) > MAX_CAPTION_WORDS
             staged.append(("body" if long_text else "caption", caption, credit))
-        elif is_boilerplate(text) or (site_furniture and normalize_for_match(text) in site_furniture):
+        elif is_boilerplate(text) or (site_furniture and is_site_line(text) and match_hash(text) in site_furniture):
             staged.append(("boilerplate", text, None))
         elif _is_link_list(block, text) and _is_teaser(given, index, text):
             staged.append(("boilerplate", text, None))
@@ -280,6 +281,6 @@ def assign_roles(blocks: Iterable[str | Block], caption_hints: Sequence[bool] | 
     return tuple(out)
 
 
-def paragraphs_from_text(text: str) -> tuple[Paragraph, ...]:
+def paragraphs_from_text(text: str, site_furniture: Collection[int] = frozenset()) -> tuple[Paragraph, ...]:
     """Paragraphs with roles from plain text."""
-    return assign_roles(split_blocks(text))
+    return assign_roles(split_blocks(text), site_furniture=site_furniture)

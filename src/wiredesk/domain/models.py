@@ -46,6 +46,9 @@ class InputItem:
     raw: bytes
     raw_sha256: str
     meta: ItemMeta = field(default_factory=ItemMeta)
+    #: ``match_hash`` of the short lines that earlier documents of the item's site carried (site furniture,
+    #: from the store when the batch is planned: ``wiredesk.store.site_lines``); empty when unknown
+    site_furniture: frozenset[int] = frozenset()
 
     @property
     def doc_key(self) -> str:

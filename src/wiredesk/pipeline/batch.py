@@ -76,7 +76,7 @@ class BatchStep:
         wait (``ahead`` only counts with a runner: here, cleaning is done when ``submit`` returns)."""
         # planning reads what earlier batches stored; a batch still in flight cannot hold these origins
         # (each input is in one batch), and the writer re-checks stored hashes anyway
-        plan = self.wrap(plan_batch)(batch.items, self.settings)
+        plan = self.wrap(plan_batch)(batch.items, self.settings, self.run.run_id)
         self._pending.append((batch, plan, self._process(plan.todo)))
         while len(self._pending) > (ahead if self.runner is not None else 0):
             self._store_next()

@@ -39,6 +39,7 @@ from wiredesk.domain.errors import SURVIVABLE_ERRORS, ReprocessError
 from wiredesk.domain.lineage import code_versions, meta_from_json
 from wiredesk.domain.models import Article, Failure, InputItem, ItemMeta
 from wiredesk.domain.settings import Settings
+from wiredesk.domain.urls import host_of
 from wiredesk.events.model import DocumentInput, InputParagraph
 from wiredesk.pipeline.run import locked, running
 from wiredesk.pipeline.stages import clean_batch, make_event_extractor, open_store, refresh_search
@@ -107,10 +108,18 @@ def item_from_raw(doc: StoredDocument, fallback_encoding: str = "") -> InputItem
     return InputItem(origin=doc.origin, kind=doc.kind, content=text, raw=doc.raw, raw_sha256=doc.raw_sha256, meta=meta)
 
 
-def reclean(doc: StoredDocument, clean: Clean, fallback_encoding: str = "") -> Article | Failure:
+def site_key(doc: StoredDocument) -> tuple[str, int] | None:
+    """The question whose answer is the document's site furniture, as ingesting it asked it: the host of its
+    supplied URL and the run that stored it (``wiredesk.pipeline.stages.with_site_furniture``)."""
+    url = meta_from_json(doc.supplied_meta).url if doc.supplied_meta else doc.url
+    return (host_of(url), doc.stored_run_id) if url and doc.stored_run_id is not None else None
+
+
+def reclean(doc: StoredDocument, clean: Clean, fallback_encoding: str = "",
+            site_furniture: frozenset[int] = frozenset()) -> Article | Failure:
     """The document cleaned again by ``clean``; its identity (``doc_key``, origin) stays as stored."""
     try:
-        article = clean(item_from_raw(doc, fallback_encoding))
+        article = clean(dataclasses.replace(item_from_raw(doc, fallback_encoding), site_furniture=site_furniture))
     except SURVIVABLE_ERRORS as exc:
         return Failure(doc.origin, "clean", exc.reason, f"reprocess: {exc}")
     except ReprocessError as exc:
@@ -164,10 +173,11 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
                 with open_store(settings) as store:
                     ids = store.select_documents(since, after, size)
                     docs = store.load_documents(ids, with_raw=do_clean)
+                    site = store.site_lines([k for d in docs if (k := site_key(d))]) if do_clean else {}
                 if not ids:
                     break
                 after = ids[-1]
-                articles, failures = _reclean_batch(docs, settings, clean, run.executor) if do_clean else ({}, [])
+                articles, failures = _reclean_batch(docs, settings, clean, run.executor, site) if do_clean else ({}, [])
                 if do_events and extractor is None:
                     extractor = make_event_extractor(settings)
                 extracted = {}
@@ -191,16 +201,19 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
     return summary
 
 
-def _reclean_batch(docs, settings: Settings, clean: Clean | None, executor) -> tuple[dict[int, Article], list[Failure]]:
-    """Clean the batch again: with the configured cleaners (in the pool, like ``run``) or the injected ``clean``."""
+def _reclean_batch(docs, settings: Settings, clean: Clean | None, executor,
+                   site: dict[tuple[str, int], frozenset[int]]) -> tuple[dict[int, Article], list[Failure]]:
+    """Clean the batch again: with the configured cleaners (in the pool, like ``run``) or the injected ``clean``;
+    each item carries the site furniture its ingest saw (``site``, by ``site_key``)."""
     fallback = settings.ingest.fallback_encoding
     if clean is not None:
-        results = [reclean(d, clean, fallback) for d in docs]
+        results = [reclean(d, clean, fallback, site.get(site_key(d), frozenset())) for d in docs]
     else:
         items, results = {}, [None] * len(docs)
         for i, d in enumerate(docs):
             try:
-                items[i] = item_from_raw(d, fallback)
+                items[i] = dataclasses.replace(item_from_raw(d, fallback),
+                                               site_furniture=site.get(site_key(d), frozenset()))
             except SURVIVABLE_ERRORS as exc:
                 results[i] = Failure(d.origin, "clean", exc.reason, f"reprocess: {exc}")
             except ReprocessError as exc:

@@ -14,9 +14,10 @@ stored is ``wiredesk.store``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import SURVIVABLE_ERRORS
 from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.settings import CleanSettings, Settings
+from wiredesk.domain.urls import host_of
 from wiredesk.events.extract import DefaultEventExtractor
 from wiredesk.events.model import DocumentInput, Extraction
 from wiredesk.ops.faults import checkpoint
@@ -95,12 +97,28 @@ def plan_items(items: Iterable[InputItem], known: dict[str, str]) -> Plan:
     return Plan(tuple(todo), tuple(unchanged))
 
 
-def plan_batch(items: Sequence[InputItem], settings: Settings) -> Plan:
-    """Read the stored state of these items' origins and plan them."""
+def plan_batch(items: Sequence[InputItem], settings: Settings, run_id: int | None = None) -> Plan:
+    """Read the stored state of these items' origins and plan them; with ``run_id``, the items to clean carry
+    the site furniture earlier runs stored for their site (``with_site_furniture``)."""
     with open_store(settings) as store:
         known = store.known_raw_hashes(i.origin for i in items)
+        plan = plan_items(items, known)
+        if run_id is not None and plan.todo:
+            plan = Plan(with_site_furniture(plan.todo, [run_id] * len(plan.todo), store.site_lines), plan.unchanged)
     checkpoint("plan:done")
-    return plan_items(items, known)
+    return plan
+
+
+def with_site_furniture(items: Sequence[InputItem], runs: Sequence[int],
+                        site_lines: Callable[[Sequence[tuple[str, int]]], dict[tuple[str, int], frozenset[int]]]
+                        ) -> tuple[InputItem, ...]:
+    """``items`` with ``site_furniture`` set: the short lines that documents of the item's host (from its
+    URL) stored by runs before ``runs[i]`` carried (``site_lines``: the store's answer). An item without a
+    URL keeps none."""
+    wanted = [(host_of(i.meta.url), run) if i.meta.url else None for i, run in zip(items, runs, strict=True)]
+    found = site_lines([w for w in wanted if w is not None])
+    return tuple(dataclasses.replace(i, site_furniture=found.get(w, frozenset())) if w else i
+                 for i, w in zip(items, wanted))
 
 
 # -- clean ------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from wiredesk.domain.versions import PIPELINE_VERSION
 from wiredesk.ops.faults import checkpoint
 from wiredesk.sources.config import SourceConfig
 from wiredesk.sources.entries import KnownEntries
-from wiredesk.store import feeds, rederive, search_index, writer
+from wiredesk.store import feeds, rederive, search_index, site_lines, writer
 from wiredesk.store.access import DatabaseBusyError, connect_retrying
 from wiredesk.store.migrate import migrate
 from wiredesk.store.near_index import rebuild_index
@@ -118,6 +118,11 @@ class Store:
     def known_raw_hashes(self, origins: Iterable[str]) -> dict[str, str]:
         """``origin -> raw_sha256`` last stored for each of ``origins`` that was seen before."""
         return writer.known_raw_hashes(self._con, origins)
+
+    def site_lines(self, wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], frozenset[int]]:
+        """``{(host, run_id): match hashes}`` of short lines earlier runs stored on enough pages of the host
+        (``wiredesk.store.site_lines``)."""
+        return site_lines.site_lines(self._con, wanted)
 
     def known_entries(self, keys: Iterable[str]) -> KnownEntries:
         """What is stored for these feed entry keys (``EntryKeys.all`` strings)."""

@@ -27,6 +27,7 @@ from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.counts import REPROCESS_RUN_COLUMNS, ReprocessCounts
 from wiredesk.domain.models import Article, Failure, Paragraph
 from wiredesk.domain.normalize import content_hash, match_hash
+from wiredesk.domain.urls import host_of
 from wiredesk.domain.versions import PARAGRAPHS_VERSION, PIPELINE_VERSION
 from wiredesk.events.model import Extraction
 from wiredesk.store import near_index as index
@@ -63,6 +64,8 @@ class StoredDocument:
     supplied_meta: str | None
     paragraphs: tuple[Paragraph, ...]
     raw: bytes | None = None
+    #: the run that stored it (documents.run_id): its site furniture counts only the runs before it
+    stored_run_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,8 @@ def load_documents(con, ids: Sequence[int], *, with_raw: bool) -> list[StoredDoc
     raw_col = "r.codec, r.data" if with_raw else "NULL, NULL"
     rows = con.execute(
         f"SELECT d.document_id, d.doc_key, d.origin, d.kind, d.raw_sha256, d.url, d.title, d.authors, d.source, "
-        f"d.published_at, d.language, d.language_source, d.text, d.content_hash, d.cleaner, d.supplied_meta, {raw_col} "
+        f"d.published_at, d.language, d.language_source, d.text, d.content_hash, d.cleaner, d.supplied_meta, "
+        f"{raw_col}, d.run_id "
         "FROM documents d LEFT JOIN raw_pages r ON r.raw_sha256 = d.raw_sha256 "
         "WHERE d.document_id IN (SELECT id FROM wanted) ORDER BY d.document_id").fetchall()
     pars: dict[int, list[Paragraph]] = {}
@@ -107,7 +111,7 @@ def load_documents(con, ids: Sequence[int], *, with_raw: bool) -> list[StoredDoc
         raw = None
         if data is not None:
             raw = zlib.decompress(data) if codec == "zlib" else bytes(data)
-        out.append(StoredDocument(*r[:7], tuple(r[7] or ()), *r[8:16], tuple(pars.get(r[0], ())), raw))
+        out.append(StoredDocument(*r[:7], tuple(r[7] or ()), *r[8:16], tuple(pars.get(r[0], ())), raw, r[18]))
     return out
 
 
@@ -235,10 +239,12 @@ def _replace_article(con, old: StoredDocument, article: Article, run_id: int,
         return [], [], []
     con.execute(
         "UPDATE documents SET url = ?, title = ?, authors = ?, source = ?, published_at = ?, language = ?, "
-        "language_source = ?, text = ?, content_hash = ?, cleaner = ?, pipeline_version = ?, derived_run_id = ? "
+        "language_source = ?, host = ?, text = ?, content_hash = ?, cleaner = ?, pipeline_version = ?, "
+        "derived_run_id = ? "
         "WHERE document_id = ?",
         [article.url, article.title, list(article.authors), article.source, article.published_at, article.language,
-         article.language_source, text, content_hash(text), article.cleaner, PIPELINE_VERSION, run_id, old.document_id])
+         article.language_source, host_of(article.url) if article.url else None, text, content_hash(text),
+         article.cleaner, PIPELINE_VERSION, run_id, old.document_id])
     if stale_versions:  # kept paragraphs, made again by newer splitting code with the same result
         con.execute("UPDATE paragraphs SET derived_by = ?, run_id = ? WHERE document_id = ? AND derived_by <> ?",
                     [PARAGRAPHS_VERSION, run_id, old.document_id, PARAGRAPHS_VERSION])

@@ -25,6 +25,7 @@ from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.counts import INGEST_RUN_COLUMNS, BatchCounts
 from wiredesk.domain.lineage import meta_to_json
 from wiredesk.domain.models import Article, Failure, InputItem
+from wiredesk.domain.urls import host_of
 from wiredesk.domain.versions import EXACT_DEDUP_VERSION, PARAGRAPHS_VERSION, PIPELINE_VERSION
 from wiredesk.events.model import Extraction
 from wiredesk.ops.faults import checkpoint
@@ -176,7 +177,7 @@ def _insert_versions(con: duckdb.DuckDBPyConnection, decision: VersionDecision, 
             ("document_id", v.document_id), ("doc_key", article.doc_key), ("version", v.version), ("is_current", True),
             ("url", article.url), ("title", article.title), ("authors", list(article.authors)),
             ("source", article.source), ("published_at", article.published_at), ("language", article.language),
-            ("language_source", article.language_source),
+            ("language_source", article.language_source), ("host", host_of(article.url) if article.url else None),
             ("text", article.text), ("content_hash", v.content_hash), ("origin", item.origin), ("kind", item.kind),
             ("raw_sha256", item.raw_sha256), ("cleaner", article.cleaner), ("pipeline_version", PIPELINE_VERSION),
             ("run_id", run_id), ("ingested_at", now),
@@ -290,7 +291,8 @@ _RUN_COUNTER_COLUMNS = (
 _DOCUMENT_COLUMNS = {
     "document_id": "BIGINT", "doc_key": "VARCHAR", "version": "INTEGER", "is_current": "BOOLEAN",
     "url": "VARCHAR", "title": "VARCHAR", "authors": "VARCHAR[]", "source": "VARCHAR",
-    "published_at": "TIMESTAMPTZ", "language": "VARCHAR", "language_source": "VARCHAR", "text": "VARCHAR",
+    "published_at": "TIMESTAMPTZ", "language": "VARCHAR", "language_source": "VARCHAR", "host": "VARCHAR",
+    "text": "VARCHAR",
     "content_hash": "VARCHAR",
     "origin": "VARCHAR", "kind": "VARCHAR", "raw_sha256": "VARCHAR", "cleaner": "VARCHAR",
     "pipeline_version": "VARCHAR", "run_id": "BIGINT", "ingested_at": "TIMESTAMPTZ",
