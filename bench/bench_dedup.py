@@ -100,7 +100,7 @@ def insert_documents(con, gen: Generator, first_doc: int, first_par: int, n_docs
     con.execute(
         """INSERT INTO documents SELECT unnest($1::BIGINT[]), 'bench:' || unnest($1::BIGINT[]), 1, true, NULL, NULL, [],
            'outlet' || (unnest($1::BIGINT[]) % 50), unnest($2::TIMESTAMPTZ[]), 'en', '', '', 'bench', 'text', '', 'bench',
-           'bench', 0, now(), 0, NULL""",
+           'bench', 0, now(), 0, NULL, NULL, NULL""",
         [doc_ids, pub],
     )
     par_ids = list(range(first_par, first_par + len(texts)))
