@@ -164,7 +164,8 @@ def test_a_database_from_before_the_index_is_indexed_by_its_next_run(tmp_path, d
     # make it look like a database written before migration 0006 (and the later ones, which it then gets too)
     con = duckdb.connect(db)
     con.execute("DROP TABLE search_postings; DROP TABLE search_documents; DROP TABLE search_index; "
-                "ALTER TABLE documents DROP COLUMN language_source; DELETE FROM schema_migrations WHERE version >= 6")
+                "ALTER TABLE documents DROP COLUMN host; ALTER TABLE documents DROP COLUMN language_source; "
+                "DELETE FROM schema_migrations WHERE version >= 6")
     con.close()
     assert main(["search", "zeppelin", "--db", db]) == 2
     assert "no search index yet" in capsys.readouterr().err

@@ -9,7 +9,7 @@ gave it (the same question, asked with the document's own ``run_id``). Every par
 role, so a line's role never feeds back into the counts.
 
 What it is not: the decision (``wiredesk.clean``), nor a cache: the answer is read from ``paragraphs`` and
-``documents`` each time, through the ``documents_host`` index, over at most ``SITE_DOCUMENTS`` documents of
+``documents`` each time (a scan of ``documents.host``), over at most ``SITE_DOCUMENTS`` documents of
 each host (the latest ones).
 """
 
