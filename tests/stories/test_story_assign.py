@@ -48,8 +48,8 @@ def run(batches, settings: Settings | None = None) -> dict[int, int]:
 
 
 def synthetic_stream(places) -> list:
-    texts = [QUAKE_A, TRIAL, QUAKE_B, QUAKE_A2, TRIAL.replace("Jurors", "A jury"), QUAKE_B.replace("capital", "capital city"),
-             "", QUAKE_A.replace("officials", "police")]
+    texts = [QUAKE_A, TRIAL, QUAKE_B, QUAKE_A2, TRIAL.replace("Jurors", "A jury"),
+             QUAKE_B.replace("capital", "capital city"), "", QUAKE_A.replace("officials", "police")]
     return feats([StoryDocument(i, t) for i, t in enumerate(texts, start=1)], places)
 
 
@@ -124,7 +124,8 @@ def test_a_penalty_keeps_a_look_alike_apart_that_plain_similarity_would_join(pla
 
 def test_with_dates_a_story_outside_the_window_is_no_candidate(places):
     day = datetime(2024, 3, 1, tzinfo=timezone.utc)
-    docs = [StoryDocument(1, QUAKE_A, published_at=day), StoryDocument(2, QUAKE_A2, published_at=day + timedelta(days=2)),
+    docs = [StoryDocument(1, QUAKE_A, published_at=day),
+            StoryDocument(2, QUAKE_A2, published_at=day + timedelta(days=2)),
             StoryDocument(3, QUAKE_A2, published_at=day + timedelta(days=90))]
     stories = run([feats(docs, places)], Settings(window_days=30))
     assert stories[1] == stories[2] != stories[3]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from wiredesk.stories import PlaceIndex, Settings, StoryDocument, extract_features, load_place_index
+from wiredesk.stories import PlaceIndex, Settings, StoryDocument, StoryState, assign, extract_features, load_place_index
 from wiredesk.stories.text import guess_language, split_sentences
 
 
@@ -84,3 +86,11 @@ def test_abbreviations_do_not_end_sentences():
 def test_one_huge_document_keeps_at_most_max_features():
     text = " ".join(f"Word{i} zz{i}abc" for i in range(3000))
     assert len(features(text)) == Settings().max_features
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400), st.one_of(st.none(), st.text(max_size=40)), st.one_of(st.none(), st.text(max_size=8)))
+def test_any_text_gives_features_and_a_story_never_an_error(text, title, language):
+    doc = extract_features(StoryDocument(1, text, title=title, language=language), Settings())
+    (a,) = assign([doc], StoryState()).assignments
+    assert a.story_id == 1 and a.method in ("new", "empty")

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 from wiredesk.stories.features import DocFeatures
+from wiredesk.stories.text import NAME_CONNECTORS
 from wiredesk.stories.model import (Assignment, AssignResult, Settings, StoredDocument, StoryState,
                                     StorySummary)
 
@@ -87,11 +88,15 @@ def _quantities(features: Iterable[str]) -> dict[str, set[str]]:
     return out
 
 
-def _key_names(weights: Mapping[str, float], floor: float, k: int = 3) -> list[str]:
-    """The ``k`` heaviest single-word names whose weight reaches ``floor``."""
-    names = [(w, f) for f, w in weights.items() if f.startswith("n:") and " " not in f and w >= floor]
-    names.sort(key=lambda wf: (-wf[0], wf[1]))
-    return [f for _, f in names[:k]]
+def _key_people(weights: Mapping[str, float], floor: float) -> list[tuple[str, ...]]:
+    """Full names ("n:hasim rahman") whose last word is said at least twice (weight >= ``floor``)."""
+    out = []
+    for f in weights:
+        if f.startswith("n:") and " " in f:
+            words = tuple(f[2:].split())
+            if weights.get(f"n:{words[-1]}", 0.0) >= floor:
+                out.append(words)
+    return out
 
 
 def conflicts(a: Mapping[str, float], b: Mapping[str, float], settings: Settings) -> tuple[str, ...]:
@@ -99,8 +104,9 @@ def conflicts(a: Mapping[str, float], b: Mapping[str, float], settings: Settings
     "name".
 
     Years or places disagree when both name some and share none; a quantity disagrees when both count the
-    same unit ("magnit", "killed") and share no value; names disagree when each has a key name (one of its
-    three heaviest, said at least twice) that the other never mentions: two trials of two defendants.
+    same unit ("magnit", "killed") and share no value; names disagree when each names someone ("Hasim Rahman",
+    "Tony Thompson"; the surname said at least twice) no word of whose name the other mentions: two fights
+    of one champion.
     """
     found = []
     for prefix, kind in (("y:", "year"), ("p:", "place")):
@@ -112,7 +118,11 @@ def conflicts(a: Mapping[str, float], b: Mapping[str, float], settings: Settings
     if any(qa[u].isdisjoint(qb[u]) for u in qa.keys() & qb.keys()):
         found.append("number")
     floor = settings.weights.get("n", 1.0) * (1.0 + math.log(2))
-    if any(f not in b for f in _key_names(a, floor)) and any(f not in a for f in _key_names(b, floor)):
+
+    def unknown_to(words: tuple[str, ...], other: Mapping[str, float]) -> bool:
+        return not any(f"n:{w}" in other for w in words if w not in NAME_CONNECTORS)
+
+    if any(unknown_to(p, b) for p in _key_people(a, floor)) and any(unknown_to(p, a) for p in _key_people(b, floor)):
         found.append("name")
     return tuple(found)
 
@@ -153,8 +163,8 @@ def _candidates(doc: DocFeatures, tw: Mapping[str, float], overlay: _Overlay, se
     return out
 
 
-def similarity(tw: Mapping[str, float], other: Mapping[str, float], idf, settings: Settings) -> float:
-    """Cosine of two documents' tf-idf vectors (``idf``: feature -> weight), times the conflict penalties."""
+def cosine(tw: Mapping[str, float], other: Mapping[str, float], idf) -> float:
+    """Cosine of two documents' tf-idf vectors (weights times ``idf``: feature -> weight)."""
     na = nb = dot = 0.0
     for f, w in tw.items():
         v = w * idf(f)
@@ -165,13 +175,20 @@ def similarity(tw: Mapping[str, float], other: Mapping[str, float], idf, setting
         o = tw.get(f)
         if o is not None:
             dot += v * o * idf(f)
-    if dot <= 0.0:
-        return 0.0
-    score = dot / math.sqrt(na * nb)
+    return dot / math.sqrt(na * nb) if dot > 0.0 else 0.0
+
+
+def penalised(score: float, tw: Mapping[str, float], other: Mapping[str, float], settings: Settings) -> float:
+    """``score`` times the penalty of every kind of evidence on which the two documents disagree."""
     penalty = _penalties(settings)
     for kind in conflicts(tw, other, settings):
         score *= penalty[kind]
     return score
+
+
+def similarity(tw: Mapping[str, float], other: Mapping[str, float], idf, settings: Settings) -> float:
+    """Cosine of two documents' tf-idf vectors, times the conflict penalties."""
+    return penalised(cosine(tw, other, idf), tw, other, settings)
 
 
 def _kept(tw: Mapping[str, float], overlay: _Overlay, settings: Settings) -> dict[str, float]:
@@ -231,9 +248,13 @@ def assign(features: Iterable[DocFeatures], state: StoryState, settings: Setting
             if story_id is None:
                 best, best_score = None, 0.0
                 for candidate in _candidates(doc, tw, overlay, settings):
-                    s = similarity(tw, overlay.document(candidate).features, idf, settings)
-                    if s > best_score:
-                        best, best_score = candidate, s
+                    other = overlay.document(candidate).features
+                    s = cosine(tw, other, idf)
+                    # penalties only lower a score: one that cannot win or cannot join needs no conflict check
+                    if s > best_score and s >= settings.threshold:
+                        s = penalised(s, tw, other, settings)
+                        if s > best_score:
+                            best, best_score = candidate, s
                 if best is not None and best_score >= settings.threshold:
                     matched, method, score = best, "joined", best_score
                     story_id = overlay.document(best).story_id

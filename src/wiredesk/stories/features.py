@@ -38,7 +38,7 @@ _RANGE = re.compile(r"^\d+(?:-\d+)+$")  # a score or record: "9-14", "2008-09"
 # languages news most often comes in (function words are in the stop lists).
 _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
-    "september october november december mr mrs ms dr "
+    "september october november december jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr "
     "montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar marz juni juli oktober dezember "
     "lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai juin juillet aout "
     "septembre octobre novembre decembre lunes martes miercoles jueves viernes sabado domingo enero febrero "

