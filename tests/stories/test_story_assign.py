@@ -131,14 +131,14 @@ def test_with_dates_a_story_outside_the_window_is_no_candidate(places):
     assert stories[1] == stories[2] != stories[3]
 
 
-def test_the_store_reads_at_most_postings_per_term_documents_per_feature(places):
-    settings = Settings(postings_per_term=3)
+def test_the_store_reads_at_most_postings_per_term_inside_the_window_and_loads_only_candidates(places):
+    settings = Settings(postings_per_term=3, window_documents=5, scored_candidates=2)
     store = MemoryStoryStore(settings)
     store.add(feats([StoryDocument(i, QUAKE_A) for i in range(1, 11)], places, settings))
     state = store.snapshot(feats([StoryDocument(11, QUAKE_A)], places, settings))
-    assert state.postings and all(len(ids) <= 3 for ids in state.postings.values())
-    assert set(state.documents) == {d for ids in state.postings.values() for d in ids}
-    assert all(ids == tuple(sorted(ids, reverse=True)) for ids in state.postings.values())  # latest first
+    assert state.postings and all(len(ps) <= 3 for ps in state.postings.values())
+    assert all(10 - p.seq <= 5 for ps in state.postings.values() for p in ps)  # the new document's seq is 10
+    assert len(state.documents) == 2  # features are loaded for the scored candidates only
 
 
 def test_assign_is_pure_and_leaves_its_state_untouched(places):

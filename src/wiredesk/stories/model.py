@@ -47,22 +47,22 @@ class Settings:
     stem_chars: int = 6             # content words are cut to this many letters
     title_boost: float = 2.0        # a title word counts this many times
     max_features: int = 400         # per document, most frequent first
-    weights: Mapping[str, float] = field(default_factory=lambda: {"w": 1.0, "n": 1.5, "#": 1.5, "y": 1.0,
+    weights: Mapping[str, float] = field(default_factory=lambda: {"w": 1.0, "n": 1.0, "#": 1.5, "y": 1.0,
                                                                   "p": 1.0})
     # 2. stored state
-    document_features: int = 120    # features kept per document for later comparisons (heaviest first)
+    document_features: int = 200    # features kept per document for comparisons and postings (heaviest first)
     profile_size: int = 40          # features kept per story (its top terms, names, numbers)
     # 3. candidates (what the store's index join reads)
-    candidate_terms: int = 15       # heaviest rare-enough features of a document used to find candidates
-    max_df_share: float = 0.05      # ...only features in at most this share of documents (after warm_up docs)
-    max_df: int = 5000              # ...and in at most this many documents (bounds the postings a feature has)
-    warm_up: int = 200              # below this many documents every feature may find candidates
-    postings_per_term: int = 100    # most recent documents read per feature
+    candidate_terms: int = 15       # a document's heaviest features (by its own weights) that find candidates
+    postings_per_term: int = 20     # latest documents read per candidate feature
     scored_candidates: int = 30     # candidates scored in full, the most shared candidate weight first
-    window_days: float = 30.0       # with dates: only stories active this recently are candidates
+    window_documents: int = 100_000  # only the latest this many documents can be candidates
+    window_days: float = 30.0       # ...and, when both are dated, those published at most this far apart
     # 4. decision
     threshold: float = 0.25         # cosine (after penalties) a document needs to join a story
-    year_penalty: float = 0.7       # similarity multiplier when the two documents' years differ
+    # penalties: 1.0 = off; tuning on ECB+ turned them off (docs/stories.md), template-written look-alikes
+    # need them
+    year_penalty: float = 1.0       # similarity multiplier when the two documents' years differ
     place_penalty: float = 1.0      # ...when their places differ
     number_penalty: float = 1.0     # ...when a quantity of the same unit differs
     name_penalty: float = 1.0       # ...when each has a key name the other lacks
@@ -104,10 +104,11 @@ class StorySummary:
 class StoryState:
     """The part of the store a batch needs (or all of it, in memory).
 
-    ``postings`` maps a feature to ids of documents holding it, latest first (the store reads at most
-    ``postings_per_term``); every document named there or in a new document's ``copies_of`` is in
-    ``documents``, and its story in ``stories``. ``document_frequency`` counts assigned documents per feature
-    (for the batch's features and those of the loaded documents); ``n_documents`` all assigned documents.
+    ``postings`` maps each candidate term of the batch to its latest ``postings_per_term`` stored holders
+    (``Posting``s) within ``window_documents`` of the batch's first document, latest first; ``documents``
+    holds the stored documents among the batch's candidates (``batch_candidates``) and those new documents
+    copy, ``stories`` their stories. ``document_frequency`` counts assigned documents per feature (for the
+    batch's features and those of the loaded documents); ``n_documents`` all assigned documents.
     """
 
     n_documents: int = 0
@@ -115,7 +116,7 @@ class StoryState:
     document_frequency: Mapping[str, int] = field(default_factory=dict)
     documents: Mapping[int, StoredDocument] = field(default_factory=dict)
     stories: Mapping[int, StorySummary] = field(default_factory=dict)
-    postings: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    postings: Mapping[str, tuple] = field(default_factory=dict)  # feature -> Postings, latest first
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ reproduces the incremental runs that built the store.
 For one document:
 1. no features (empty text, nothing analysable): a story of its own (method ``empty``);
 2. it copies an earlier document (near-duplicate paragraph links): that document's story (``copy``);
-3. candidates are earlier documents found through the postings of its ``candidate_terms`` heaviest features
-   that are rare enough (``max_df_share``, ``max_df``), at most ``postings_per_term`` latest documents per
-   feature; those whose story is outside the time window are dropped when both sides have dates; the
-   ``scored_candidates`` sharing the most candidate weight are scored in full;
+3. candidates are earlier documents holding one of its ``candidate_terms`` heaviest features (by its own
+   weights, so the choice does not depend on the store): per feature the latest ``postings_per_term``
+   holders among the latest ``window_documents`` documents, those published more than ``window_days``
+   apart dropped when both are dated; the ``scored_candidates`` sharing the most candidate weight are
+   scored in full (``candidates_for``; ``batch_candidates`` tells a store which ones to load);
 4. score = cosine of tf-idf vectors (new document vs candidate document), multiplied by a penalty for each
    kind of evidence on which the two disagree (different years, places, key names, or quantities of one
    unit: look-alike happenings);
@@ -28,7 +29,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from wiredesk.stories.features import DocFeatures
 from wiredesk.stories.text import NAME_CONNECTORS
@@ -46,7 +48,6 @@ class _Overlay:
         self.df: Counter[str] = Counter()
         self.documents: dict[int, StoredDocument] = {}
         self.stories: dict[int, StorySummary] = {}
-        self.postings: dict[str, list[int]] = {}  # feature -> this batch's documents, earliest first
 
     def df_of(self, feature: str) -> int:
         return self.state.document_frequency.get(feature, 0) + self.df[feature]
@@ -59,12 +60,6 @@ class _Overlay:
 
     def story(self, story_id: int) -> StorySummary | None:
         return self.stories.get(story_id) or self.state.stories.get(story_id)
-
-    def latest_holding(self, feature: str, limit: int) -> list[int]:
-        """Documents holding ``feature``, latest first, at most ``limit``: what the store would answer after
-        this batch's earlier documents (they are later than every stored one)."""
-        new = self.postings.get(feature, [])[::-1]
-        return (new + list(self.state.postings.get(feature, ())))[:limit]
 
 
 def term_weights(doc: DocFeatures, settings: Settings) -> dict[str, float]:
@@ -132,34 +127,71 @@ def _penalties(settings: Settings) -> dict[str, float]:
             "name": settings.name_penalty}
 
 
-def _in_window(published_at, story: StorySummary | None, settings: Settings) -> bool:
-    if published_at is None or story is None or story.first_published is None or story.last_published is None:
-        return True
-    window = timedelta(days=settings.window_days)
-    return story.first_published - window <= published_at <= story.last_published + window
+def candidate_terms(tw: Mapping[str, float], settings: Settings) -> list[tuple[str, float]]:
+    """A document's ``candidate_terms`` heaviest features by its own weights (ties: alphabetical)."""
+    return sorted(tw.items(), key=lambda kv: (-kv[1], kv[0]))[:settings.candidate_terms]
 
 
-def _candidates(doc: DocFeatures, tw: Mapping[str, float], overlay: _Overlay, settings: Settings) -> list[int]:
-    """Step 3 of the module docstring: the earlier documents worth scoring, most promising first."""
-    cap = min(settings.max_df, settings.max_df_share * max(overlay.n, settings.warm_up))
-    eligible = []
-    for f, w in tw.items():
-        df = overlay.df_of(f)
-        if 1 <= df <= cap:
-            eligible.append((-w * overlay.idf(f), f))
-    eligible.sort()
-    shared: Counter[int] = Counter()
-    for neg_weight, f in eligible[:settings.candidate_terms]:
-        for document_id in overlay.latest_holding(f, settings.postings_per_term):
-            shared[document_id] += -neg_weight
-    ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
+@dataclass(frozen=True)
+class Posting:
+    """A document holding a feature, as the index returns it (features are loaded only for candidates)."""
+
+    document_id: int
+    seq: int
+    published_at: datetime | None
+
+
+def _holders(seq: int, published_at, postings, settings: Settings) -> list[Posting]:
+    """Step 3's reading of one feature's postings (latest first): of the documents before ``seq``, the
+    latest ``postings_per_term`` among the latest ``window_documents``; then, when both are dated, those
+    published at most ``window_days`` apart. Depends only on the global arrival order, never on batching."""
     out = []
-    for document_id, _ in ranked:
-        stored = overlay.document(document_id)
-        if stored is not None and _in_window(doc.published_at, overlay.story(stored.story_id), settings):
-            out.append(document_id)
-            if len(out) >= settings.scored_candidates:
-                break
+    for p in postings:
+        if p.seq >= seq:
+            continue
+        if seq - p.seq > settings.window_documents or len(out) >= settings.postings_per_term:
+            break
+        out.append(p)
+    if published_at is None:
+        return out
+    window = timedelta(days=settings.window_days)
+    return [p for p in out if p.published_at is None or abs(published_at - p.published_at) <= window]
+
+
+def candidates_for(seq: int, published_at, terms: list[tuple[str, float]], postings, settings: Settings
+                   ) -> list[tuple[int, float]]:
+    """Documents sharing candidate ``terms``, with the summed weight of the terms they share, best first
+    (ties: lower id), at most ``scored_candidates``. ``postings(feature)`` lists the documents holding a
+    feature, latest first."""
+    shared: Counter[int] = Counter()
+    for f, w in terms:
+        for p in _holders(seq, published_at, postings(f), settings):
+            shared[p.document_id] += w
+    # rounded so a store summing in another order ranks ties the same way
+    ranked = sorted(((d, round(w, 9)) for d, w in shared.items()), key=lambda kv: (-kv[1], kv[0]))
+    return ranked[:settings.scored_candidates]
+
+
+def batch_candidates(batch: list[DocFeatures], n_documents: int, stored_postings: Mapping[str, tuple],
+                     settings: Settings) -> dict[int, list[tuple[int, float]]]:
+    """Every batch document's candidates, exactly as ``assign`` will find them: a store calls it before
+    ``assign`` to know which stored documents' features to load. ``stored_postings`` holds, for each
+    candidate term of the batch, its latest ``postings_per_term`` stored holders (``Posting``s, latest
+    first) within ``window_documents`` of the batch's first document."""
+    in_batch: dict[str, list[Posting]] = {}
+    out = {}
+    for i, doc in enumerate(batch):
+        seq = n_documents + i
+        tw = term_weights(doc, settings)
+
+        def postings(f: str) -> list[Posting]:
+            return in_batch.get(f, [])[::-1] + list(stored_postings.get(f, ()))
+
+        out[doc.document_id] = candidates_for(seq, doc.published_at, candidate_terms(tw, settings), postings,
+                                              settings)
+        if tw:
+            for f in kept_features(tw, settings):
+                in_batch.setdefault(f, []).append(Posting(doc.document_id, seq, doc.published_at))
     return out
 
 
@@ -191,12 +223,13 @@ def similarity(tw: Mapping[str, float], other: Mapping[str, float], idf, setting
     return penalised(cosine(tw, other, idf), tw, other, settings)
 
 
-def _kept(tw: Mapping[str, float], overlay: _Overlay, settings: Settings) -> dict[str, float]:
-    """The document's heaviest features (weight * idf now), the ones stored for later comparisons."""
+def kept_features(tw: Mapping[str, float], settings: Settings) -> dict[str, float]:
+    """The document's ``document_features`` heaviest features by its own weights (ties: alphabetical): the
+    ones stored for later comparisons and posted in the index. They depend on the document alone, so a
+    store can tell which batch documents hold a feature before ``assign`` runs."""
     if len(tw) <= settings.document_features:
         return dict(tw)
-    ranked = sorted(tw.items(), key=lambda kv: (-kv[1] * overlay.idf(kv[0]), kv[0]))
-    return dict(ranked[:settings.document_features])
+    return dict(sorted(tw.items(), key=lambda kv: (-kv[1], kv[0]))[:settings.document_features])
 
 
 def _updated_story(story: StorySummary | None, story_id: int, doc: DocFeatures, kept: Mapping[str, float],
@@ -221,6 +254,7 @@ def assign(features: Iterable[DocFeatures], state: StoryState, settings: Setting
     overlay = _Overlay(state)
     out: list[Assignment] = []
     new_documents: dict[int, StoredDocument] = {}
+    batch_postings: dict[str, list[Posting]] = {}  # feature -> this batch's documents holding it, in order
     for doc in features:
         seq = overlay.n
         tw = term_weights(doc, settings)
@@ -232,7 +266,7 @@ def assign(features: Iterable[DocFeatures], state: StoryState, settings: Setting
                 v = idf_now[f] = overlay.idf(f)
             return v
 
-        kept = _kept(tw, overlay, settings)
+        kept = kept_features(tw, settings)
         story_id: int | None = None
         matched: int | None = None
         method, score = "new", 0.0
@@ -247,7 +281,11 @@ def assign(features: Iterable[DocFeatures], state: StoryState, settings: Setting
                     break
             if story_id is None:
                 best, best_score = None, 0.0
-                for candidate in _candidates(doc, tw, overlay, settings):
+                def postings(f: str) -> list[Posting]:
+                    return batch_postings.get(f, [])[::-1] + list(state.postings.get(f, ()))
+
+                found = candidates_for(seq, doc.published_at, candidate_terms(tw, settings), postings, settings)
+                for candidate, _ in found:
                     other = overlay.document(candidate).features
                     s = cosine(tw, other, idf)
                     # penalties only lower a score: one that cannot win or cannot join needs no conflict check
@@ -270,8 +308,9 @@ def assign(features: Iterable[DocFeatures], state: StoryState, settings: Setting
         stored = StoredDocument(doc.document_id, story_id, seq, doc.published_at, kept)
         overlay.documents[doc.document_id] = stored
         new_documents[doc.document_id] = stored
-        for f in kept:
-            overlay.postings.setdefault(f, []).append(doc.document_id)
+        if method != "empty":
+            for f in kept:
+                batch_postings.setdefault(f, []).append(Posting(doc.document_id, seq, doc.published_at))
         out.append(Assignment(doc.document_id, story_id, method, round(score, 6), seq, matched))
     return AssignResult(tuple(out), new_documents, dict(overlay.stories), dict(overlay.df), overlay.n,
                         overlay.next_story_id)
