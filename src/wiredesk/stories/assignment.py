@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import chain
 
 from wiredesk.stories.features import DocFeatures
 from wiredesk.stories.text import NAME_CONNECTORS
@@ -184,8 +185,8 @@ def batch_candidates(batch: list[DocFeatures], n_documents: int, stored_postings
         seq = n_documents + i
         tw = term_weights(doc, settings)
 
-        def postings(f: str) -> list[Posting]:
-            return in_batch.get(f, [])[::-1] + list(stored_postings.get(f, ()))
+        def postings(f: str) -> Iterable[Posting]:  # latest first, read lazily: _holders stops early
+            return chain(reversed(in_batch.get(f, ())), stored_postings.get(f, ()))
 
         out[doc.document_id] = candidates_for(seq, doc.published_at, candidate_terms(tw, settings), postings,
                                               settings)
@@ -281,8 +282,8 @@ def assign(features: Iterable[DocFeatures], state: StoryState, settings: Setting
                     break
             if story_id is None:
                 best, best_score = None, 0.0
-                def postings(f: str) -> list[Posting]:
-                    return batch_postings.get(f, [])[::-1] + list(state.postings.get(f, ()))
+                def postings(f: str) -> Iterable[Posting]:  # latest first, read lazily
+                    return chain(reversed(batch_postings.get(f, ())), state.postings.get(f, ()))
 
                 found = candidates_for(seq, doc.published_at, candidate_terms(tw, settings), postings, settings)
                 for candidate, _ in found:
