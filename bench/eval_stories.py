@@ -299,11 +299,12 @@ ABLATIONS = {
     "no numbers": lambda s: replace(s, weights={**s.weights, "#": 0.0}),
     "no years": lambda s: replace(s, weights={**s.weights, "y": 0.0}),
     "no places": lambda s: replace(s, weights={**s.weights, "p": 0.0}),
-    "penalties 0.7 (year, place, name)": lambda s: replace(s, year_penalty=0.7, place_penalty=0.7, name_penalty=0.7),
-    "penalties 0.7 (all four)": lambda s: replace(s, year_penalty=0.7, place_penalty=0.7, number_penalty=0.7,
-                                                  name_penalty=0.7),
+    "no penalties": lambda s: replace(s, year_penalty=1.0, place_penalty=1.0, number_penalty=1.0, name_penalty=1.0),
+    "number penalty 0.7 too": lambda s: replace(s, number_penalty=0.7),
     "no stemming (stem_chars=40)": lambda s: replace(s, stem_chars=40),
-    "words only": lambda s: replace(s, weights={"w": 1.0, "n": 0.0, "#": 0.0, "y": 0.0, "p": 0.0}),
+    "words only, no penalties": lambda s: replace(s, weights={"w": 1.0, "n": 0.0, "#": 0.0, "y": 0.0, "p": 0.0},
+                                                  year_penalty=1.0, place_penalty=1.0, number_penalty=1.0,
+                                                  name_penalty=1.0),
 }
 
 
