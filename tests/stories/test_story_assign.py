@@ -158,3 +158,14 @@ def test_the_two_seed_articles_form_one_story(places):
     result = MemoryStoryStore().add(feats(docs, places))
     assert [a.method for a in result.assignments] == ["new", "joined"]
     assert len({a.story_id for a in result.assignments}) == 1
+
+
+def test_a_state_missing_a_candidate_document_is_refused_rather_than_decided_differently(places):
+    from wiredesk.stories import Posting
+
+    docs = feats([StoryDocument(1, QUAKE_A)], places)
+    term = next(iter(docs[0].counts))
+    state = StoryState(n_documents=5, postings={f: (Posting(3, 2, None),) for f in docs[0].counts})
+    assert term in state.postings
+    with pytest.raises(ValueError, match="lacks candidate document 3"):
+        assign(docs, state)

@@ -34,9 +34,9 @@ from datetime import datetime, timedelta
 from itertools import chain
 
 from wiredesk.stories.features import DocFeatures
-from wiredesk.stories.text import NAME_CONNECTORS
 from wiredesk.stories.model import (Assignment, AssignResult, Settings, StoredDocument, StoryState,
                                     StorySummary)
+from wiredesk.stories.text import NAME_CONNECTORS
 
 
 class _Overlay:
@@ -250,7 +250,11 @@ def _updated_story(story: StorySummary | None, story_id: int, doc: DocFeatures, 
 
 
 def assign(features: Iterable[DocFeatures], state: StoryState, settings: Settings | None = None) -> AssignResult:
-    """Decide the story of each document, in order (see the module docstring)."""
+    """Decide the story of each document, in order (see the module docstring).
+
+    Never fails on a document's content; raises ValueError only when ``state`` lacks a stored document that
+    ``batch_candidates`` names (a store bug, which would otherwise make stories depend on batching).
+    """
     settings = settings or Settings()
     overlay = _Overlay(state)
     out: list[Assignment] = []
@@ -282,12 +286,17 @@ def assign(features: Iterable[DocFeatures], state: StoryState, settings: Setting
                     break
             if story_id is None:
                 best, best_score = None, 0.0
+
                 def postings(f: str) -> Iterable[Posting]:  # latest first, read lazily
                     return chain(reversed(batch_postings.get(f, ())), state.postings.get(f, ()))
 
                 found = candidates_for(seq, doc.published_at, candidate_terms(tw, settings), postings, settings)
                 for candidate, _ in found:
-                    other = overlay.document(candidate).features
+                    loaded = overlay.document(candidate)
+                    if loaded is None:  # skipping it would make decisions depend on the store's batching
+                        raise ValueError(f"the state lacks candidate document {candidate}: a store must load "
+                                         "every document batch_candidates names")
+                    other = loaded.features
                     s = cosine(tw, other, idf)
                     # penalties only lower a score: one that cannot win or cannot join needs no conflict check
                     if s > best_score and s >= settings.threshold:
@@ -300,7 +309,7 @@ def assign(features: Iterable[DocFeatures], state: StoryState, settings: Setting
         if story_id is None:
             story_id = overlay.next_story_id
             overlay.next_story_id += 1
-        # 6. the state this document changes, as a store would see it after it
+        # then the state this document changes, as a store would see it after it
         overlay.n += 1
         for f in tw:
             overlay.df[f] += 1
