@@ -6,7 +6,7 @@
    extracted in one ``extract_many`` call (one ``nlp.pipe`` over all their paragraphs) with the spaCy back-end
    on 1 process and on 2 processes, and with the rules-only back-end; words/s = whitespace-separated words
    of the body texts / wall time, best of R. Model loading is timed separately.
-2. End to end: ``wiredesk.pipeline.run_ingest`` on the AEB HTML pages (../shared/corpus/aeb/html) into a
+2. End to end: ``wiredesk.pipeline.ingest.run_ingest`` on the AEB HTML pages (../shared/corpus/aeb/html) into a
    fresh database, with every stage timed through the pipeline's ``wrap`` hook; the share of
    ``extract_events_batch`` in the run's wall time is reported (with and without events).
 """
@@ -62,8 +62,8 @@ def extraction_speed(n_docs: int, repeat: int) -> dict:
 
 
 def end_to_end(limit: int) -> dict:
-    from wiredesk.pipeline import run_ingest
-    from wiredesk.settings import EventsSettings, Settings, replace
+    from wiredesk.pipeline.ingest import run_ingest
+    from wiredesk.domain.settings import EventsSettings, Settings, replace
 
     html = corpus_dir().parent / "aeb" / "html"
     if not html.is_dir():

@@ -46,7 +46,7 @@ from ecbplus import corpus_dir, read_topics  # noqa: E402
 
 from wiredesk.stories import (MemoryStoryStore, Settings, StoryDocument, extract_features,  # noqa: E402
                               load_place_index)
-from wiredesk.stories.stopwords import STOPWORDS  # noqa: E402
+from wiredesk.stories.text import STOPWORDS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TUNING = "tuning"

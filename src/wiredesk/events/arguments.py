@@ -447,3 +447,8 @@ def count_of_victims(doc: ParsedDoc, i: int) -> int | None:
     if n is None and doc.tokens[i].tag in ("NN", "NNP") and doc.tokens[i].pos in ("NOUN", "PROPN"):
         return 1
     return n
+
+
+#: The word lists ``extract`` and ``sentence`` read too, by their public names.
+CONTAINERS = _CONTAINERS
+LIGHT_VERBS = _LIGHT_VERBS

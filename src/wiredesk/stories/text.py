@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from types import MappingProxyType
 
-from wiredesk.normalize import tidy_text
-from wiredesk.stories.stopwords import STOPWORDS
+from wiredesk.domain.normalize import tidy_text
 
 # A token: letters/digits, with inner apostrophes, dots, hyphens or digit-group commas ("O'Brien", "U.S",
 # "9-14", "1,200", "7.1"). Punctuation around it is not part of it.
@@ -28,6 +29,22 @@ _ABBREVIATIONS = frozenset(
 
 # Words that may sit inside a proper name between capitalised words ("Bank of England", "Charles de Gaulle").
 NAME_CONNECTORS = frozenset("of de del della der van von la le du da di dos das al el bin ibn".split())
+
+
+
+def parse_stopwords(text: str) -> Mapping[str, frozenset[str]]:
+    """Language code -> stop words, from the lines of ``data/stopwords.tsv`` (code, tab, words)."""
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, words = line.split("\t", 1)
+            out[code] = frozenset(words.split())
+    return MappingProxyType(out)
+
+
+#: language code -> its stop words (read-only; file order: a guess's tie goes to the earlier language)
+STOPWORDS = parse_stopwords(resources.files("wiredesk.stories").joinpath("data/stopwords.tsv")
+                            .read_text(encoding="utf-8"))
 
 #: How many tokens of a document the language guess reads.
 GUESS_TOKENS = 400
