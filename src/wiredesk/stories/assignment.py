@@ -7,6 +7,9 @@ documents in the same order give the same stories whether they come in one batch
 reproduces the incremental runs that built the store.
 
 For one document:
+0. it replaces an earlier version of itself (an updated article): that version's story (``version``) when
+   it still resembles it (similarity reaching ``threshold``) or has no features; otherwise it is decided
+   afresh below, like any new document (a page whose address now holds another article);
 1. no features (empty text, nothing analysable): a story of its own (method ``empty``);
 2. it copies an earlier document (near-duplicate paragraph links): that document's story (``copy``);
 3. candidates are earlier documents holding one of its ``candidate_terms`` heaviest features (by its own
@@ -249,6 +252,39 @@ def _updated_story(story: StorySummary | None, story_id: int, doc: DocFeatures, 
     return StorySummary(story_id, story.n_documents + 1, story.first_seq, seq, first, last, profile)
 
 
+def _decide(doc: DocFeatures, tw: Mapping[str, float], seq: int, overlay: _Overlay, postings, idf,
+            settings: Settings) -> tuple[str, int | None, int | None, float]:
+    """Steps 0-5 of the module docstring for one document: ``(method, story or None for a new one, the
+    document that decided it, similarity)``."""
+    previous = overlay.document(doc.previous_version) if doc.previous_version is not None else None
+    if previous is not None:
+        score = similarity(tw, previous.features, idf, settings) if tw else 0.0
+        if not tw or score >= settings.threshold:
+            return "version", previous.story_id, previous.document_id, score
+    if not tw:
+        return "empty", None, None, 0.0
+    for copied in doc.copies_of:
+        stored = overlay.document(copied)
+        if stored is not None:
+            return "copy", stored.story_id, copied, similarity(tw, stored.features, idf, settings)
+    best, best_score = None, 0.0
+    for candidate, _ in candidates_for(seq, doc.published_at, candidate_terms(tw, settings), postings, settings):
+        loaded = overlay.document(candidate)
+        if loaded is None:  # skipping it would make decisions depend on the store's batching
+            raise ValueError(f"the state lacks candidate document {candidate}: a store must load "
+                             "every document batch_candidates names")
+        other = loaded.features
+        s = cosine(tw, other, idf)
+        # penalties only lower a score: one that cannot win or cannot join needs no conflict check
+        if s > best_score and s >= settings.threshold:
+            s = penalised(s, tw, other, settings)
+            if s > best_score:
+                best, best_score = candidate, s
+    if best is not None and best_score >= settings.threshold:
+        return "joined", overlay.document(best).story_id, best, best_score
+    return "new", None, None, 0.0
+
+
 def assign(features: Iterable[DocFeatures], state: StoryState, settings: Settings | None = None) -> AssignResult:
     """Decide the story of each document, in order (see the module docstring).
 
@@ -272,40 +308,11 @@ def assign(features: Iterable[DocFeatures], state: StoryState, settings: Setting
             return v
 
         kept = kept_features(tw, settings)
-        story_id: int | None = None
-        matched: int | None = None
-        method, score = "new", 0.0
-        if not tw:
-            method = "empty"
-        else:
-            for copied in doc.copies_of:
-                stored = overlay.document(copied)
-                if stored is not None:
-                    story_id, matched, method = stored.story_id, copied, "copy"
-                    score = similarity(tw, stored.features, idf, settings)
-                    break
-            if story_id is None:
-                best, best_score = None, 0.0
 
-                def postings(f: str) -> Iterable[Posting]:  # latest first, read lazily
-                    return chain(reversed(batch_postings.get(f, ())), state.postings.get(f, ()))
+        def postings(f: str) -> Iterable[Posting]:  # latest first, read lazily
+            return chain(reversed(batch_postings.get(f, ())), state.postings.get(f, ()))
 
-                found = candidates_for(seq, doc.published_at, candidate_terms(tw, settings), postings, settings)
-                for candidate, _ in found:
-                    loaded = overlay.document(candidate)
-                    if loaded is None:  # skipping it would make decisions depend on the store's batching
-                        raise ValueError(f"the state lacks candidate document {candidate}: a store must load "
-                                         "every document batch_candidates names")
-                    other = loaded.features
-                    s = cosine(tw, other, idf)
-                    # penalties only lower a score: one that cannot win or cannot join needs no conflict check
-                    if s > best_score and s >= settings.threshold:
-                        s = penalised(s, tw, other, settings)
-                        if s > best_score:
-                            best, best_score = candidate, s
-                if best is not None and best_score >= settings.threshold:
-                    matched, method, score = best, "joined", best_score
-                    story_id = overlay.document(best).story_id
+        method, story_id, matched, score = _decide(doc, tw, seq, overlay, postings, idf, settings)
         if story_id is None:
             story_id = overlay.next_story_id
             overlay.next_story_id += 1
@@ -318,9 +325,8 @@ def assign(features: Iterable[DocFeatures], state: StoryState, settings: Setting
         stored = StoredDocument(doc.document_id, story_id, seq, doc.published_at, kept)
         overlay.documents[doc.document_id] = stored
         new_documents[doc.document_id] = stored
-        if method != "empty":
-            for f in kept:
-                batch_postings.setdefault(f, []).append(Posting(doc.document_id, seq, doc.published_at))
+        for f in kept:
+            batch_postings.setdefault(f, []).append(Posting(doc.document_id, seq, doc.published_at))
         out.append(Assignment(doc.document_id, story_id, method, round(score, 6), seq, matched))
     return AssignResult(tuple(out), new_documents, dict(overlay.stories), dict(overlay.df), overlay.n,
                         overlay.next_story_id)

@@ -57,6 +57,7 @@ class DocFeatures:
     published_at: datetime | None = None
     outlet: str | None = None
     copies_of: tuple[int, ...] = ()
+    previous_version: int | None = None
 
     @property
     def empty(self) -> bool:
@@ -189,7 +190,8 @@ def extract_features(doc: StoryDocument, settings: Settings, places: PlaceIndex 
         # keep the most frequent (ties: alphabetical), so one huge document cannot flood the index
         kept = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:settings.max_features]
         counts = Counter(dict(kept))
-    return DocFeatures(doc.document_id, language, dict(counts), doc.published_at, doc.outlet, tuple(doc.copies_of))
+    return DocFeatures(doc.document_id, language, dict(counts), doc.published_at, doc.outlet, tuple(doc.copies_of),
+                       doc.previous_version)
 
 
 def _unit(toks: list[str], i: int, stop: frozenset[str], stem: int) -> str | None:

@@ -3,7 +3,7 @@
 ``MemoryStoryStore.snapshot(batch)`` returns the ``StoryState`` a batch needs, exactly as the DuckDB store
 will read it (docs/stories.md): the latest stored postings of the batch's candidate terms, the kept
 features and stories of the stored documents among the batch's candidates (``batch_candidates``) and of
-those the batch copies, and the document frequencies of every feature involved. ``apply`` writes
+those the batch copies or replaces, and the document frequencies of every feature involved. ``apply`` writes
 an ``AssignResult`` back. Evaluation and tests use it.
 """
 
@@ -49,6 +49,7 @@ class MemoryStoryStore:
         found = batch_candidates(list(batch), n, postings, settings)
         needed = {d for pairs in found.values() for d, _ in pairs if d in self.documents}
         needed |= {d for doc in batch for d in doc.copies_of if d in self.documents}
+        needed |= {doc.previous_version for doc in batch if doc.previous_version in self.documents}
         documents = {d: self.documents[d] for d in needed}
         # scoring weighs every kept feature of a loaded document, so their frequencies are needed too
         features = {f for doc in batch for f in doc.counts} | {f for d in documents.values() for f in d.features}

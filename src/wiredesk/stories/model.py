@@ -15,8 +15,9 @@ from datetime import datetime
 #: Bumped whenever ``assign`` would place the same documents differently: stored stories are then stale.
 ASSIGN_VERSION = "stories-assign/1"
 
-#: How a document came to its story.
-METHODS = ("new", "joined", "copy", "empty")
+#: How a document came to its story: it started one, joined its nearest earlier document's, copies an
+#: earlier document, kept its previous version's, or has nothing to compare (a story of its own).
+METHODS = ("new", "joined", "copy", "version", "empty")
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class StoryDocument:
     """What the story layer needs of one document version.
 
     ``copies_of`` are earlier documents this one copies paragraphs from (near-duplicate links), most copied
-    first; a syndicated copy joins their story.
+    first; a syndicated copy joins their story. ``previous_version`` is the document version this one
+    replaces (an updated article): it keeps that version's story while it still resembles it.
     """
 
     document_id: int
@@ -34,6 +36,7 @@ class StoryDocument:
     published_at: datetime | None = None
     outlet: str | None = None
     copies_of: tuple[int, ...] = ()
+    previous_version: int | None = None
 
 
 @dataclass(frozen=True)

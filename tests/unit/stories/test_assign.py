@@ -94,6 +94,27 @@ def test_a_syndicated_copy_joins_the_story_of_the_document_it_copies(places):
     assert (a.method, a.story_id, a.matched_document_id) == ("copy", store.story_of(1), 1)
 
 
+def test_an_updated_article_keeps_its_story_while_it_still_resembles_its_previous_version(places):
+    store = MemoryStoryStore()
+    store.add(feats([StoryDocument(1, QUAKE_A), StoryDocument(2, TRIAL)], places))
+    updated = QUAKE_A + " The death toll rose to 80 on Thursday, the disaster agency said."
+    (a,) = store.add(feats([StoryDocument(3, updated, previous_version=1)], places)).assignments
+    assert (a.method, a.story_id, a.matched_document_id) == ("version", store.story_of(1), 1)
+    assert a.similarity >= Settings().threshold
+    # a version emptied of text keeps its story too (it has nothing else to go by)
+    (b,) = store.add(feats([StoryDocument(4, "", previous_version=3)], places)).assignments
+    assert (b.method, b.story_id) == ("version", store.story_of(1))
+
+
+def test_an_address_that_now_holds_another_article_is_decided_afresh(places):
+    store = MemoryStoryStore()
+    store.add(feats([StoryDocument(1, QUAKE_A), StoryDocument(2, TRIAL)], places))
+    # the page of document 1 now carries the trial: not the earthquake's story any more
+    (a,) = store.add(feats([StoryDocument(3, TRIAL.replace("Jurors", "A jury"), previous_version=1)],
+                           places)).assignments
+    assert (a.method, a.story_id) == ("joined", store.story_of(2))
+
+
 def test_documents_with_no_text_or_no_analysable_language_get_a_story_of_their_own(places):
     docs = feats([StoryDocument(1, ""), StoryDocument(2, "\n \n"), StoryDocument(3, "地震造成多人受伤。" * 4),
                   StoryDocument(4, "\u0627\u0644\u0639\u0631\u0627\u0642 " * 10, language="ar"),
