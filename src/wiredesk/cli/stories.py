@@ -135,5 +135,5 @@ def cmd_stories_rebuild(args) -> int:
 
     summary = run_stories_rebuild(settings, progress=progress)
     print(f"stories rebuilt (run {summary.run_id}) in {summary.seconds:.1f}s: {summary.documents} document "
-          f"versions in {summary.stories} stories -> {summary.db_path}")
+          f"versions in {summary.stories} {'story' if summary.stories == 1 else 'stories'} -> {summary.db_path}")
     return 0
