@@ -2,6 +2,7 @@
 
     python bench/eval_stories.py [--part tuning|reporting|all] [--orders file,7,14,21] [--batch 25]
                                  [--ablations] [--baselines] [--events rules] [--tune] [--topics 1,2,3] [--json]
+                                 [--pipeline]
 
 Reads $WIREDESK_CORPUS/ecbplus (else ../shared/corpus/ecbplus beside the repository); exits 0 with a message
 when it is absent. Every ECB+ topic pairs two look-alike real-world happenings (two earthquakes, two
@@ -25,6 +26,11 @@ are the REPORTING part. The lead also measures on topics 36-45, which this corpu
 4. ``--tune``: a greedy search over weights, stem length, threshold and penalties, on the tuning part only.
 5. Checks: the two seed articles form one story; an empty document and one in an unanalysed script get a
    story of their own; one batch gives the same stories as many.
+6. ``--pipeline``: the same stream through the real pipeline, per order: the documents are written as one
+   JSONL file of records (body text, paragraphs separated by blank lines; no title, date or outlet) in the
+   order, ingested with ``wiredesk.pipeline.ingest.run_ingest`` into a new DuckDB file in batches of
+   ``--batch`` (cleaning, paragraph roles, exact and near duplicate links, then the story step in each
+   batch's transaction; events off), and the stories are read back from the ``document_stories`` view.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import math
 import random
 import re
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -123,6 +130,33 @@ def run_stories(docs: list[dict], order: list[int], settings: Settings, places, 
     for k in range(0, len(order), batch):
         store.add([feats[i] for i in order[k:k + batch]])
     return {a.document_id: a.story_id for a in store.assignments}
+
+
+def run_pipeline(docs: list[dict], order: list[int], batch: int, folder: Path) -> dict[int, int]:
+    """Stories of ``docs`` ingested in ``order`` through the real pipeline (module docstring, 6)."""
+    # late: only --pipeline needs the pipeline (trafilatura, DuckDB)
+    from wiredesk.domain.settings import EventsSettings, IngestSettings
+    from wiredesk.domain.settings import Settings as RunSettings
+    import wiredesk
+    from wiredesk.pipeline.ingest import run_ingest
+
+    by_id = {d["id"]: d for d in docs}
+    folder.mkdir(parents=True, exist_ok=True)
+    records = folder / "ecbplus.jsonl"
+    with records.open("w", encoding="utf-8") as f:
+        for i in order:
+            text = "\n\n".join(line for line in by_id[i]["text"].split("\n") if line.strip())
+            f.write(json.dumps({"url": f"https://ecbplus.example/{by_id[i]['name']}", "text": text}) + "\n")
+    db = folder / "stories.duckdb"
+    settings = RunSettings(db_path=str(db), ingest=IngestSettings(workers=1, batch_size=batch),
+                           events=EventsSettings(enabled=False))
+    summary = run_ingest([str(records)], settings)
+    assert summary.ok and summary.counts.documents_assigned == len(order), summary.failures[:3]
+    with wiredesk.connect(db) as con:  # the public view, as a user reads it
+        rows = con.execute("SELECT d.url, s.story_id FROM document_stories s JOIN documents d USING (document_id)"
+                           ).fetchall()
+    by_name = {d["name"]: d["id"] for d in docs}
+    return {by_name[url.rsplit("/", 1)[1]]: story for url, story in rows}
 
 
 def orders_for(docs: list[dict], spec: str) -> dict[str, list[int]]:
@@ -368,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--events", choices=("rules", "spacy", "auto"),
                     help="also run the event grouping with this extractor back-end (spacy: minutes)")
     ap.add_argument("--tune", action="store_true", help="grid search on the tuning part only")
+    ap.add_argument("--pipeline", action="store_true",
+                    help="also ingest the stream through the real pipeline into DuckDB and read the stories back")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not corpus_dir().is_dir():
@@ -386,6 +422,11 @@ def main(argv: list[str] | None = None) -> int:
               "split": {"tuning": "odd topic numbers", "reporting": "even topic numbers"},
               "stories": stream(docs, orders, settings, places, args.batch)}
     report["seconds_stories_one_order"] = round((time.perf_counter() - started) / len(orders), 2)
+    if args.pipeline:
+        with tempfile.TemporaryDirectory() as tmp:
+            runs = {name: score(run_pipeline(docs, ids, args.batch, Path(tmp) / f"order{k}"), docs)
+                    for k, (name, ids) in enumerate(orders.items())}
+        report["pipeline"] = {"mean": mean_scores(list(runs.values())), "orders": runs}
     if args.ablations:
         report["ablations"] = {name: stream(docs, orders, change(settings), places, args.batch)["mean"]
                                for name, change in ABLATIONS.items()}
@@ -421,6 +462,10 @@ def print_report(r: dict) -> None:
     print(_line("stories (mean over orders)", r["stories"]["mean"]))
     for name, m in r["stories"]["orders"].items():
         print(_line(f"  order: {name}", m))
+    if "pipeline" in r:
+        print(_line("pipeline: stories (mean)", r["pipeline"]["mean"]))
+        for name, m in r["pipeline"]["orders"].items():
+            print(_line(f"  order: {name}", m))
     for section in ("ablations", "baselines"):
         if section in r:
             print(f"{section}:")

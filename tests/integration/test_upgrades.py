@@ -125,6 +125,9 @@ def test_a_database_from_before_stories_gets_them_from_stories_rebuild(reference
     db = tmp_path / "old.duckdb"
     _old_database(db, before_stories, reference)
     Store.open(db).close()  # the upgrade: the stored documents have no story yet
+    main(["status", "--db", str(db)])
+    assert "2 current documents have no story (stored before stories existed): run `wiredesk stories-rebuild`" in \
+        capsys.readouterr().out
     assert main(["stories", "--db", str(db)]) == 0
     assert "2 current documents have no story yet" in capsys.readouterr().err
     assert main(["stories-rebuild", "-q", "--db", str(db)]) == 0

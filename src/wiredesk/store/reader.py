@@ -209,6 +209,10 @@ class Reader:
         return self._one("SELECT count(*) FROM documents d WHERE d.is_current AND NOT EXISTS "
                          "(SELECT 1 FROM story_assignments a WHERE a.document_id = d.document_id)")[0]
 
+    def story_versions(self) -> list[dict[str, Any]]:
+        """Assigned document versions per story code (``derived_by``), most first."""
+        return self._rows("SELECT derived_by, count(*) AS documents FROM story_assignments GROUP BY 1 ORDER BY 2 DESC")
+
     def stories(self, since: date | None = None, min_outlets: int = 1, limit: int | None = None
                 ) -> duckdb.DuckDBPyRelation:
         """Stories with a document seen on or after ``since`` (publication, else ingestion date) and at least

@@ -66,6 +66,18 @@ class _Overlay:
         return self.stories.get(story_id) or self.state.stories.get(story_id)
 
 
+class _Idf(dict):
+    """feature -> idf at this moment of the overlay, computed once per feature (a dict: lookups stay in C)."""
+
+    def __init__(self, overlay: _Overlay) -> None:
+        super().__init__()
+        self.overlay = overlay
+
+    def __missing__(self, feature: str) -> float:
+        v = self[feature] = self.overlay.idf(feature)
+        return v
+
+
 def term_weights(doc: DocFeatures, settings: Settings) -> dict[str, float]:
     """Type weight * (1 + log count) per feature: the part of tf-idf that does not change over time."""
     weights = settings.weights
@@ -199,18 +211,28 @@ def batch_candidates(batch: list[DocFeatures], n_documents: int, stored_postings
     return out
 
 
-def cosine(tw: Mapping[str, float], other: Mapping[str, float], idf) -> float:
-    """Cosine of two documents' tf-idf vectors (weights times ``idf``: feature -> weight)."""
-    na = nb = dot = 0.0
+def norm(tw: Mapping[str, float], idf: Mapping[str, float]) -> float:
+    """Squared length of a document's tf-idf vector (``idf``: feature -> weight)."""
+    na = 0.0
     for f, w in tw.items():
-        v = w * idf(f)
+        v = w * idf[f]
         na += v * v
+    return na
+
+
+def cosine(tw: Mapping[str, float], other: Mapping[str, float], idf: Mapping[str, float],
+           na: float | None = None) -> float:
+    """Cosine of two documents' tf-idf vectors (weights times ``idf``: feature -> weight); ``na``: the squared
+    length of ``tw``'s vector when the caller has it (it is the same for every candidate)."""
+    if na is None:
+        na = norm(tw, idf)
+    nb = dot = 0.0
     for f, w in other.items():
-        v = w * idf(f)
+        v = w * idf[f]
         nb += v * v
         o = tw.get(f)
         if o is not None:
-            dot += v * o * idf(f)
+            dot += v * o * idf[f]
     return dot / math.sqrt(na * nb) if dot > 0.0 else 0.0
 
 
@@ -222,7 +244,8 @@ def penalised(score: float, tw: Mapping[str, float], other: Mapping[str, float],
     return score
 
 
-def similarity(tw: Mapping[str, float], other: Mapping[str, float], idf, settings: Settings) -> float:
+def similarity(tw: Mapping[str, float], other: Mapping[str, float], idf: Mapping[str, float],
+               settings: Settings) -> float:
     """Cosine of two documents' tf-idf vectors, times the conflict penalties."""
     return penalised(cosine(tw, other, idf), tw, other, settings)
 
@@ -252,8 +275,8 @@ def _updated_story(story: StorySummary | None, story_id: int, doc: DocFeatures, 
     return StorySummary(story_id, story.n_documents + 1, story.first_seq, seq, first, last, profile)
 
 
-def _decide(doc: DocFeatures, tw: Mapping[str, float], seq: int, overlay: _Overlay, postings, idf,
-            settings: Settings) -> tuple[str, int | None, int | None, float]:
+def _decide(doc: DocFeatures, tw: Mapping[str, float], seq: int, overlay: _Overlay, postings,
+            idf: Mapping[str, float], settings: Settings) -> tuple[str, int | None, int | None, float]:
     """Steps 0-5 of the module docstring for one document: ``(method, story or None for a new one, the
     document that decided it, similarity)``."""
     previous = overlay.document(doc.previous_version) if doc.previous_version is not None else None
@@ -268,13 +291,14 @@ def _decide(doc: DocFeatures, tw: Mapping[str, float], seq: int, overlay: _Overl
         if stored is not None:
             return "copy", stored.story_id, copied, similarity(tw, stored.features, idf, settings)
     best, best_score = None, 0.0
+    na = norm(tw, idf)
     for candidate, _ in candidates_for(seq, doc.published_at, candidate_terms(tw, settings), postings, settings):
         loaded = overlay.document(candidate)
         if loaded is None:  # skipping it would make decisions depend on the store's batching
             raise ValueError(f"the state lacks candidate document {candidate}: a store must load "
                              "every document batch_candidates names")
         other = loaded.features
-        s = cosine(tw, other, idf)
+        s = cosine(tw, other, idf, na)
         # penalties only lower a score: one that cannot win or cannot join needs no conflict check
         if s > best_score and s >= settings.threshold:
             s = penalised(s, tw, other, settings)
@@ -299,14 +323,7 @@ def assign(features: Iterable[DocFeatures], state: StoryState, settings: Setting
     for doc in features:
         seq = overlay.n
         tw = term_weights(doc, settings)
-        idf_now: dict[str, float] = {}
-
-        def idf(f: str) -> float:  # the frequencies do not change while one document is decided
-            v = idf_now.get(f)
-            if v is None:
-                v = idf_now[f] = overlay.idf(f)
-            return v
-
+        idf = _Idf(overlay)  # the frequencies do not change while one document is decided
         kept = kept_features(tw, settings)
 
         def postings(f: str) -> Iterable[Posting]:  # latest first, read lazily
