@@ -319,7 +319,7 @@ def test_where_each_documents_language_came_from_is_stored_and_a_reprocess_fills
     stored = "SELECT regexp_extract(origin, '[^/]+$'), language, language_source FROM documents ORDER BY 1"
     assert query(db, stored) == [("declared.html", "de", "declared"), ("detected.txt", "de", "detected"),
                                  ("supplied.html", "de", "supplied")]
-    with duckdb.connect(db) as con:  # as stored before migration 0007
+    with duckdb.connect(db) as con:  # as stored before migration 0008
         con.execute("UPDATE documents SET language_source = NULL")
     assert main(["reprocess", "--db", db, "-q", "--config", str(config)]) == 0
     assert [r[2] for r in query(db, stored)] == ["declared", "detected", "supplied"]
