@@ -12,6 +12,7 @@ import pytest
 
 import wiredesk
 from wiredesk.cli import main
+from wiredesk.store.migrate import migrate
 from wiredesk.store.reader import query_terms
 
 from conftest import REPO
@@ -158,11 +159,17 @@ def test_searching_without_a_database_is_a_one_line_error(tmp_path, capsys):
 
 
 def test_a_database_from_before_the_index_is_indexed_by_its_next_run(tmp_path, db, capsys):
-    ingest(tmp_path, db, ARTICLES, capsys)
-    # make it look like a database written before migration 0006
+    reference = str(tmp_path / "reference.duckdb")
+    ingest(tmp_path, reference, ARTICLES, capsys)
+    # a database written before migration 0006 (the search index), holding what the reference run stored
     con = duckdb.connect(db)
-    con.execute("DROP TABLE search_postings; DROP TABLE search_documents; DROP TABLE search_index; "
-                "DELETE FROM schema_migrations WHERE version = 6")
+    migrate(con, upto=5)
+    con.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")  # test-only SQL; the path is tmp_path's
+    for table in ("runs", "raw_pages", "item_state", "documents", "paragraphs", "duplicates"):
+        cols = ", ".join(r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+            "AND table_name = ? ORDER BY ordinal_position", [table]).fetchall())
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM ref.{table}")
     con.close()
     assert main(["search", "zeppelin", "--db", db]) == 2
     assert "no search index yet" in capsys.readouterr().err

@@ -28,6 +28,7 @@ from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.versions import EXACT_DEDUP_VERSION, PARAGRAPHS_VERSION, PIPELINE_VERSION
 from wiredesk.events.model import Extraction
 from wiredesk.ops.faults import checkpoint
+from wiredesk.store.clusters import refresh_clusters
 from wiredesk.store.decide import CurrentVersion, VersionDecision, decide_versions
 from wiredesk.store.events import regroup_events, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
@@ -216,16 +217,19 @@ def _write_item_state(con: duckdb.DuckDBPyConnection, unchanged_origins: list[st
 
 def relink_exact(con: duckdb.DuckDBPyConnection, hashes: list[int], superseded: list[int], new_ids: set[int],
                  dedup: DedupSettings, run_id: int) -> int:
-    """Replace the exact links of the clusters with these match hashes; return links from new paragraphs."""
+    """Replace the exact links of the clusters with these match hashes; return links from new paragraphs.
+    The stored clusters of every paragraph whose exact link changed are refreshed (``store.clusters``)."""
+    touched: set[int] = set()
     if superseded:
         # paragraphs of superseded versions leave every exact cluster
-        con.execute(
+        touched.update(r[0] for r in con.execute(
             "DELETE FROM duplicates WHERE kind = 'exact' AND (paragraph_id IN (SELECT paragraph_id FROM paragraphs "
             "WHERE document_id IN (SELECT unnest(?::BIGINT[]))) OR duplicate_of IN (SELECT paragraph_id FROM "
-            "paragraphs WHERE document_id IN (SELECT unnest(?::BIGINT[]))))",
+            "paragraphs WHERE document_id IN (SELECT unnest(?::BIGINT[])))) RETURNING paragraph_id",
             [superseded, superseded],
-        )
+        ).fetchall())
     if not hashes:
+        refresh_clusters(con, touched)
         return 0
     rows = con.execute(
         "SELECT p.paragraph_id, p.match_hash, d.published_at, p.document_id, p.position, "
@@ -238,9 +242,11 @@ def relink_exact(con: duckdb.DuckDBPyConnection, hashes: list[int], superseded: 
     ).fetchall()
     refs = [ParagraphRef(*r) for r in rows]
     members = [r.paragraph_id for r in refs]
-    con.execute(
-        "DELETE FROM duplicates WHERE kind = 'exact' AND paragraph_id IN (SELECT unnest(?::BIGINT[]))", [members]
-    )
+    touched.update(members)
+    touched.update(r[0] for r in con.execute(
+        "DELETE FROM duplicates WHERE kind = 'exact' AND paragraph_id IN (SELECT unnest(?::BIGINT[])) "
+        "RETURNING paragraph_id", [members]
+    ).fetchall())
     links = exact_links(refs)
     insert_columns(con, "duplicates", {
         "paragraph_id": ("BIGINT", [lk.paragraph_id for lk in links]),
@@ -251,6 +257,7 @@ def relink_exact(con: duckdb.DuckDBPyConnection, hashes: list[int], superseded: 
         "run_id": ("BIGINT", [run_id] * len(links)),
         "dedup_settings": ("VARCHAR", [dedup.fingerprint] * len(links)),
     })
+    refresh_clusters(con, touched)
     return sum(1 for lk in links if lk.paragraph_id in new_ids)
 
 
