@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from wiredesk.store import clusters
 from wiredesk.store.migrate import available_migrations
 
 #: Each query counts rows that must not exist in any committed state of the database.
@@ -58,6 +59,8 @@ ORPHANS = {
     "paragraphs of current documents missing from the near index":
         "SELECT count(*) FROM paragraphs p JOIN documents d USING (document_id) WHERE d.is_current "
         "AND p.paragraph_id NOT IN (SELECT paragraph_id FROM dedup_paragraphs)",
+    "paragraphs whose stored duplicate clusters disagree with their links": clusters.OUT_OF_STEP,
+    "paragraphs whose duplicate clusters were never computed": clusters.NOT_COMPUTED,
     "feed entries pointing to a missing document":
         "SELECT count(*) FROM feed_entries WHERE doc_key NOT IN (SELECT doc_key FROM documents)",
     "item state pointing to a missing document":
