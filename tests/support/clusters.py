@@ -1,10 +1,12 @@
-"""The duplicate views as they were first defined: a recursive walk of every copy link at query time.
+"""The views that now read stored answers, as they were first defined: computed from the links and mentions
+at query time.
 
-The reference the stored answers are checked against (tests/integration/dedup/test_stored_clusters.py, the
-upgrade tests, the reliability invariants): ``paragraph_clusters`` as migrations 0002 and 0005 defined it, and
-``duplicate_clusters``, ``novel_paragraphs`` and ``document_novelty`` of migration 0002 on top of it. They are
-correct on any store without a cycle of copy links and with chains shorter than 32 links, and slow on a large
-one: what the stored answers replaced.
+The reference the stored answers are checked against (tests/integration/dedup/test_stored_clusters.py,
+test_cluster_refresh.py, tests/integration/test_stored_entities.py, the upgrade tests): ``paragraph_clusters``
+as migrations 0002 and 0005 defined it (a recursive walk of every copy link), ``duplicate_clusters``,
+``novel_paragraphs`` and ``document_novelty`` of migration 0002 on top of it, and ``entities`` of migration
+0003 (every mention counted). They are correct on any store without a cycle of copy links and with chains
+shorter than 32 links, and slow on a large one: what the stored answers replaced.
 """
 
 from __future__ import annotations
@@ -83,6 +85,16 @@ LEFT JOIN paragraphs p ON p.document_id = d.document_id AND p.role = 'body'
 LEFT JOIN novel_paragraphs n ON n.paragraph_id = p.paragraph_id
 GROUP BY ALL
 """
+REFERENCE["entities"] = """
+SELECT e.entity_id, e.name, e.label, e.kind, e.country,
+       count(*) AS num_mentions, count(DISTINCT em.document_id) AS num_documents,
+       count(DISTINCT d.source) AS num_sources, min(d.published_at) AS first_seen, max(d.published_at) AS last_seen
+FROM entity_rows e
+JOIN entity_mention_rows em USING (entity_id)
+JOIN documents d ON d.document_id = em.document_id
+WHERE d.is_current
+GROUP BY ALL
+"""
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
@@ -96,7 +108,7 @@ def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[str, str]]:
 
 
 def view_differences(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """One sentence per duplicate view whose columns or rows differ from the recursive definition (empty: equal)."""
+    """One sentence per view whose columns or rows differ from its first definition (empty: equal)."""
     out = []
     for view, sql in REFERENCE.items():
         if _columns(con, f"SELECT * FROM {view}") != _columns(con, sql):

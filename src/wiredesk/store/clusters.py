@@ -1,7 +1,7 @@
 """The stored answers of the duplicate views: each paragraph's copy link, cluster and novelty, and each
 cluster's counts, kept right in the transaction that changes the links (issue 23).
 
-Columns of ``paragraphs`` (the ``stored_clusters`` migration, docs/schema.md): ``copy_of`` (the earliest paragraph it copies through
+Columns of ``paragraphs`` (the ``stored_view_answers`` migration, docs/schema.md): ``copy_of`` (the earliest paragraph it copies through
 an exact or near link), ``cluster_id`` (the earliest copy reached by following ``copy_of``, itself when none),
 ``novel`` (false when that earliest copy is in another document), ``partial_of`` (its partial link to another
 document), and on a cluster's earliest copy, when others copy it, ``cluster_paragraphs``, ``cluster_documents``,
@@ -234,7 +234,7 @@ def _recount(con, clusters: Iterable[int]) -> None:
 
 def rebuild_clusters(con) -> ClusterRefresh:
     """Compute every paragraph's stored answers again from ``duplicates`` (in the caller's transaction): the
-    backfill of the ``stored_clusters`` migration and the end of ``wiredesk dedup-rebuild``."""
+    backfill of the ``stored_view_answers`` migration and the end of ``wiredesk dedup-rebuild``."""
     linked = [r[0] for r in con.execute("SELECT DISTINCT paragraph_id FROM duplicates").fetchall()]
     links = _links(con, linked)
     parents = {pid: copy_of for pid, (copy_of, _) in links.items() if copy_of is not None}

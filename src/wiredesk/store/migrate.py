@@ -26,7 +26,7 @@ _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 #: Migration name -> the code that fills what it added, run after its SQL in the same transaction.
 BACKFILLS: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
-    "stored_clusters": rebuild_clusters,  # the duplicate views' stored answers, from the links already stored
+    "stored_view_answers": rebuild_clusters,  # the duplicate views' stored answers, from the links already stored
 }
 
 

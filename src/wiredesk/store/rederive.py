@@ -31,7 +31,8 @@ from wiredesk.domain.versions import PARAGRAPHS_VERSION, PIPELINE_VERSION
 from wiredesk.events.model import Extraction
 from wiredesk.store import near_index as index
 from wiredesk.store.clusters import refresh_documents
-from wiredesk.store.events import MENTION_COLUMNS, mention_values, regroup_events, store_extractions
+from wiredesk.store.events import (MENTION_COLUMNS, count_entities, entities_of, mention_values, regroup_events,
+                                   store_extractions)
 from wiredesk.store.near_index import link_near
 from wiredesk.store.rederive_links import count_link_changes, link_region, links_touching, relink_documents
 from wiredesk.store.sql import Transaction, insert_columns
@@ -159,9 +160,11 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
     new_hashes = {match_hash(p.text) for r in results if r.article
                   for p in r.article.paragraphs + by_id[r.document_id].paragraphs}
 
-    # 1. the links around the batch before anything changes (to tell changed links from re-made ones)
+    # 1. the links around the batch before anything changes (to tell changed links from re-made ones), and the
+    #    entities its documents mention (their counts change when the mentions or the documents do)
     region = link_region(con, doc_ids, new_hashes) if relink_duplicates else []
     before = links_touching(con, region)
+    entities_before = entities_of(con, doc_ids)
 
     # 2. documents and paragraphs (clean stage): update in place, replace changed paragraphs
     removed: list[int] = []
@@ -190,10 +193,11 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
     if any(r.article is not None for r in results):  # dates and sources may have changed: clusters follow
         refresh_documents(con, [r.document_id for r in results if r.article is not None], [*removed, *orphans], shrunk)
 
-    # 4. event mentions (events stage): replaced where they differ, their events regrouped
+    # 4. event mentions (events stage): replaced where they differ, their events regrouped; entities recounted
     extractions = [(r.document_id, r.extraction) for r in results if r.extraction is not None]
     if extractions:
         counts.events_written = _replace_mentions(con, run_id, by_id, extractions, changes, window)
+    count_entities(con, doc_ids, sorted(entities_before))
 
     # 5. what changed, the failures, and the run's counters
     changed = {doc_id: ch for doc_id, ch in changes.items() if ch.changed}

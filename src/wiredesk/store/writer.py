@@ -30,7 +30,7 @@ from wiredesk.events.model import Extraction
 from wiredesk.ops.faults import checkpoint
 from wiredesk.store.clusters import refresh_clusters
 from wiredesk.store.decide import CurrentVersion, VersionDecision, decide_versions
-from wiredesk.store.events import regroup_events, store_extractions
+from wiredesk.store.events import count_entities, regroup_events, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
 from wiredesk.store.sql import insert_columns
@@ -131,6 +131,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     if batch.events or decision.superseded:
         counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), decision.superseded,
                                                events_window_days)
+        count_entities(con, [*new_doc_ids.values(), *decision.superseded])
     checkpoint("store:events")
 
     # 7. feed sources' state, entry keys and fetch log, with the documents they produced

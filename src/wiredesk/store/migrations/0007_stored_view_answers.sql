@@ -1,5 +1,6 @@
--- stored_clusters: the duplicate views read answers stored when a batch is written, instead of walking
--- every copy link of the store on every query (issue 23). Same names, same columns, same rows.
+-- stored_view_answers: the duplicate views and `entities` read answers stored when a batch is written, instead
+-- of walking every copy link, or counting every entity mention, of the store on every query (issue 23). Same
+-- names, same columns, same rows.
 -- The columns are filled for an existing database in this migration's transaction (wiredesk.store.migrate runs
 -- wiredesk.store.clusters.rebuild_clusters after this file) and kept right by every write that changes links
 -- (wiredesk.store.clusters.refresh_clusters). Shipped migrations are never edited; change the schema with a new file.
@@ -63,3 +64,23 @@ LEFT JOIN (
     WHERE role = 'body'
     GROUP BY document_id
 ) b ON b.document_id = d.document_id;
+
+-- Per entity: its counts over the current document versions, kept by wiredesk.store.events with every batch
+-- that adds, replaces or supersedes mentions (0 when no current document mentions it).
+ALTER TABLE entity_rows ADD COLUMN num_mentions BIGINT DEFAULT 0;
+ALTER TABLE entity_rows ADD COLUMN num_documents BIGINT DEFAULT 0;
+ALTER TABLE entity_rows ADD COLUMN num_sources BIGINT DEFAULT 0;
+ALTER TABLE entity_rows ADD COLUMN first_seen TIMESTAMPTZ;
+ALTER TABLE entity_rows ADD COLUMN last_seen TIMESTAMPTZ;
+UPDATE entity_rows SET num_mentions = a.num_mentions, num_documents = a.num_documents, num_sources = a.num_sources,
+                       first_seen = a.first_seen, last_seen = a.last_seen
+FROM (SELECT em.entity_id, count(*) AS num_mentions, count(DISTINCT em.document_id) AS num_documents,
+             count(DISTINCT d.source) AS num_sources, min(d.published_at) AS first_seen, max(d.published_at) AS last_seen
+      FROM entity_mention_rows em JOIN documents d ON d.document_id = em.document_id
+      WHERE d.is_current GROUP BY em.entity_id) a
+WHERE entity_rows.entity_id = a.entity_id;
+
+CREATE OR REPLACE VIEW entities AS
+SELECT entity_id, name, label, kind, country, num_mentions, num_documents, num_sources, first_seen, last_seen
+FROM entity_rows
+WHERE num_mentions > 0;
