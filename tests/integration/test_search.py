@@ -6,16 +6,18 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from pathlib import Path
 
 import duckdb
 import pytest
 
 import wiredesk
 from wiredesk.cli import main
-from wiredesk.store.migrate import migrate
+from wiredesk.store.migrate import available_migrations
 from wiredesk.store.reader import query_terms
 
 from conftest import REPO
+from support.old_database import old_database
 
 NO_EVENTS = "[events]\nenabled = false\n"
 
@@ -159,18 +161,11 @@ def test_searching_without_a_database_is_a_one_line_error(tmp_path, capsys):
 
 
 def test_a_database_from_before_the_index_is_indexed_by_its_next_run(tmp_path, db, capsys):
-    reference = str(tmp_path / "reference.duckdb")
-    ingest(tmp_path, reference, ARTICLES, capsys)
-    # a database written before migration 0006 (the search index), holding what the reference run stored
-    con = duckdb.connect(db)
-    migrate(con, upto=5)
-    con.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")  # test-only SQL; the path is tmp_path's
-    for table in ("runs", "raw_pages", "item_state", "documents", "paragraphs", "duplicates"):
-        cols = ", ".join(r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
-            "AND table_name = ? ORDER BY ordinal_position", [table]).fetchall())
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM ref.{table}")
-    con.close()
+    written = tmp_path / "written.duckdb"
+    ingest(tmp_path, str(written), ARTICLES, capsys)
+    # the same rows in a database as the wiredesk before migration 0006 left it
+    before_search = next(m.version for m in available_migrations() if m.name == "search") - 1
+    old_database(Path(db), before_search, written)
     assert main(["search", "zeppelin", "--db", db]) == 2
     assert "no search index yet" in capsys.readouterr().err
     ingest(tmp_path, db, {}, capsys)  # a run with nothing new

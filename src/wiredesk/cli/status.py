@@ -28,7 +28,8 @@ def add_status_parser(sub) -> None:  # noqa: ANN001
             "failing sources (failures in a row, last error), the database size and the health of the "
             "near-duplicate index (paragraphs not indexed, settings changed since it was built), of the "
             "duplicate views' stored clusters (out of step with the links, links to missing paragraphs, cycles "
-            "cut) and of the event tables. Read-only: safe while a run writes (waits for its batch commit)."
+            "cut), of stories (documents without one, older story code) and of the event tables. Read-only: "
+            "safe while a run writes (waits for its batch commit)."
         ),
         epilog="Exit status: 0 healthy, 1 something needs attention, 2 usage or database error.",
     )
@@ -83,6 +84,10 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
               f"links, {cl['dangling_links']} links to missing paragraphs, {len(cl['cycles_cut_at'])} cycles cut", file=out)
     for ex in ix.get("event_extractors", []):
         print(f"           events: {ex['mentions']} mentions by {ex['extractor']}", file=out)
+    for code in ix.get("story_code", []):
+        print(f"           stories: {code['documents']} document versions by {code['derived_by']}", file=out)
+    if ix.get("documents_without_story"):
+        print(f"           stories: {ix['documents_without_story']} current documents without one", file=out)
     problems = needs_attention(st)
     print("health     " + ("ok" if not problems else "; ".join(problems)), file=out)
 
