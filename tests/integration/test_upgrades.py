@@ -23,7 +23,8 @@ from wiredesk.domain.settings import Settings
 from wiredesk.store import Store
 from wiredesk.store.migrate import available_migrations
 
-from conftest import SEEDS
+from conftest import SEEDS, query
+from support.clusters import check_views
 from support.old_database import base_tables, old_database
 
 NEWEST = available_migrations()[-1].version
@@ -67,6 +68,20 @@ def test_an_older_database_upgrades_in_place_with_its_data_intact(version, refer
         assert base_tables(con) == base_tables(new)  # the upgraded schema is the schema of a new database
         for table, (cols, rows) in filled.items():
             assert con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY ALL").fetchall() == rows, table
+
+
+CLUSTER_COLUMNS = ("SELECT paragraph_id, copy_of, cluster_id, novel, partial_of, cluster_paragraphs, cluster_documents, "
+                   "cluster_sources, cluster_last_seen FROM paragraphs ORDER BY paragraph_id")
+
+
+@pytest.mark.parametrize("version", OLDER, ids=[f"from_v{v}" for v in OLDER])
+def test_an_upgraded_database_gets_the_stored_clusters_a_current_run_stores(version, reference, tmp_path):
+    db = tmp_path / "old.duckdb"
+    old_database(db, version, reference)
+    Store.open(db).close()  # the upgrade fills the duplicate views' stored answers from the links it holds
+    assert query(db, CLUSTER_COLUMNS) == query(reference, CLUSTER_COLUMNS)
+    assert query(db, "SELECT count(*) FROM paragraph_clusters WHERE is_copy") > [(0,)]
+    assert check_views(db) == []
 
 
 @pytest.mark.parametrize("version", OLDER, ids=[f"from_v{v}" for v in OLDER])

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from wiredesk.store import clusters
 from wiredesk.store.migrate import available_migrations
 
 #: Each query counts rows that must not exist in any committed state of the database.
@@ -58,6 +59,15 @@ ORPHANS = {
     "paragraphs of current documents missing from the near index":
         "SELECT count(*) FROM paragraphs p JOIN documents d USING (document_id) WHERE d.is_current "
         "AND p.paragraph_id NOT IN (SELECT paragraph_id FROM dedup_paragraphs)",
+    "paragraphs whose stored duplicate clusters disagree with their links": clusters.OUT_OF_STEP,
+    "paragraphs whose duplicate clusters were never computed": clusters.NOT_COMPUTED,
+    "entities whose stored counts disagree with their current mentions":
+        "SELECT count(*) FROM entity_rows e LEFT JOIN (SELECT em.entity_id, count(*) AS n, "
+        "count(DISTINCT em.document_id) AS nd, count(DISTINCT d.source) AS ns, min(d.published_at) AS f, "
+        "max(d.published_at) AS l FROM entity_mention_rows em JOIN documents d USING (document_id) "
+        "WHERE d.is_current GROUP BY 1) a USING (entity_id) WHERE e.num_mentions IS DISTINCT FROM coalesce(a.n, 0) "
+        "OR e.num_documents IS DISTINCT FROM coalesce(a.nd, 0) OR e.num_sources IS DISTINCT FROM coalesce(a.ns, 0) "
+        "OR e.first_seen IS DISTINCT FROM a.f OR e.last_seen IS DISTINCT FROM a.l",
     "feed entries pointing to a missing document":
         "SELECT count(*) FROM feed_entries WHERE doc_key NOT IN (SELECT doc_key FROM documents)",
     "item state pointing to a missing document":

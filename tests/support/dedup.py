@@ -47,7 +47,8 @@ def add_document(con, doc_key: str, paragraphs: list[str], *, published_at: date
     for pos, (para, role) in enumerate(zip(paragraphs, roles)):
         pid = first_paragraph_id + pos
         con.execute(
-            "INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, NULL, ?, ?, 'test', ?)",
+            "INSERT INTO paragraphs (paragraph_id, document_id, position, role, text, attached_to, match_hash, n_chars, "
+            "derived_by, run_id) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, 'test', ?)",
             [pid, document_id, pos, role, para, match_hash(para), len(para), run_id],
         )
         ids.append(pid)

@@ -26,9 +26,10 @@ def add_status_parser(sub) -> None:  # noqa: ANN001
         description=(
             "Show the last runs, whether a run is writing now (and which), the sources due now, the "
             "failing sources (failures in a row, last error), the database size and the health of the "
-            "near-duplicate index (paragraphs not indexed, settings changed since it was built), of stories "
-            "(documents without one, older story code) and of "
-            "the event tables. Read-only: safe while a run writes (waits for its batch commit)."
+            "near-duplicate index (paragraphs not indexed, settings changed since it was built), of the "
+            "duplicate views' stored clusters (out of step with the links, links to missing paragraphs, cycles "
+            "cut), of stories (documents without one, older story code) and of the event tables. Read-only: "
+            "safe while a run writes (waits for its batch commit)."
         ),
         epilog="Exit status: 0 healthy, 1 something needs attention, 2 usage or database error.",
     )
@@ -77,6 +78,10 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
     print(f"index      near-duplicates: {ix['near_index_rows']} paragraphs indexed ({ix['near_eligible_paragraphs']} current "
           f"eligible, {ix['near_not_indexed']} missing), {ix['near_index_keys']} keys, settings "
           f"{'match' if ix['near_signature_matches'] else 'CHANGED'}", file=out)
+    cl = ix.get("clusters")
+    if cl:
+        print(f"           duplicate clusters: {cl['not_computed'] + cl['out_of_step']} paragraphs out of step with their "
+              f"links, {cl['dangling_links']} links to missing paragraphs, {len(cl['cycles_cut_at'])} cycles cut", file=out)
     for ex in ix.get("event_extractors", []):
         print(f"           events: {ex['mentions']} mentions by {ex['extractor']}", file=out)
     for code in ix.get("story_code", []):

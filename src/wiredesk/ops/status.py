@@ -66,6 +66,7 @@ def index_health(reader: Reader, settings: Settings) -> dict[str, Any]:
     }
     if reader.has_table("event_mention_rows"):
         health["event_extractors"] = reader.extractor_versions()
+    health["clusters"] = reader.cluster_state()
     if reader.has_stories():
         health["documents_without_story"] = reader.documents_without_story()
         health["story_code"] = reader.story_versions()
@@ -81,6 +82,19 @@ def index_problems(health: dict[str, Any]) -> list[str]:
     if health["near_not_indexed"]:
         problems.append(f"{health['near_not_indexed']} current paragraphs missing from the near-duplicate index: "
                         "run `wiredesk dedup-rebuild`")
+    clusters = health.get("clusters") or {}
+    stale = clusters.get("not_computed", 0) + clusters.get("out_of_step", 0)
+    if stale:
+        problems.append(f"{stale} paragraphs' stored duplicate clusters disagree with their links (the store was "
+                        "edited past wiredesk): run `wiredesk dedup-rebuild`")
+    if clusters.get("dangling_links"):
+        problems.append(f"{clusters['dangling_links']} duplicate links point to a missing paragraph (the duplicate "
+                        "views ignore them)")
+    cut = clusters.get("cycles_cut_at", [])
+    if cut:
+        shown = ", ".join(map(str, cut[:5])) + (" ..." if len(cut) > 5 else "")
+        problems.append(f"{len(cut)} cycles of copy links, cut at paragraph {shown} (the duplicate views show "
+                        "it as its cluster's earliest copy)")
     versions = health.get("event_extractors", [])
     if len(versions) > 1:
         problems.append(f"event mentions come from {len(versions)} extractor versions (older documents were not re-extracted)")

@@ -1,7 +1,9 @@
 """Schema migrations: numbered SQL files applied in order, each in its own transaction.
 
 ``migrations/NNNN_name.sql`` files are the only way the schema changes; a shipped file is never edited.
-Applied versions are recorded in ``schema_migrations``. A database is refused, untouched
+Applied versions are recorded in ``schema_migrations``. A migration that adds stored answers computed by code
+(not SQL) names that code in ``BACKFILLS``, by the migration's name: it runs in the migration's transaction,
+so an upgraded database is never seen with the columns and without their values. A database is refused, untouched
 (``SchemaVersionError``), when its recorded version is newer than the newest file here (a newer
 wiredesk made it), or when a recorded migration is not the one shipped here under that number (a
 different branch or fork made it: applying ours on top would mix two schemas).
@@ -10,6 +12,7 @@ different branch or fork made it: applying ours on top would mix two schemas).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -17,8 +20,14 @@ import duckdb
 
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import SchemaVersionError, StoreError
+from wiredesk.store.clusters import rebuild_clusters
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+#: Migration name -> the code that fills what it added, run after its SQL in the same transaction.
+BACKFILLS: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
+    "stored_view_answers": rebuild_clusters,  # the duplicate views' stored answers, from the links already stored
+}
 
 
 @dataclass(frozen=True)
@@ -99,15 +108,19 @@ def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(m.sql)
+            if m.name in BACKFILLS:
+                BACKFILLS[m.name](con)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, utcnow()]
             )
             con.execute("COMMIT")
-        except duckdb.Error as exc:
+        except Exception as exc:  # a backfill's own error too: nothing of the migration may stay
             try:
                 con.execute("ROLLBACK")
             except duckdb.Error:
                 pass  # a failed COMMIT (e.g. a full disk) already ended the transaction
+            if not isinstance(exc, duckdb.Error):
+                raise
             raise StoreError(f"migration {m.version:04d}_{m.name} failed: {exc}") from exc
         applied.append(m)
     return applied

@@ -30,6 +30,7 @@ from wiredesk.dedup.near import IndexedParagraph, NearResult
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import StoreError
+from wiredesk.store.clusters import rebuild_clusters, refresh_clusters
 
 _INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "dense_anchor_tokens",
                  "seed", "min_tokens", "roles")
@@ -225,11 +226,13 @@ def all_paragraph_ids(con, after: int, limit: int) -> list[int]:
 
 class DuckDBParagraphIndex:
     """The ``ParagraphIndex`` of ``wiredesk.dedup.near`` on a DuckDB connection, in its open transaction.
-    ``now`` is recorded as the build time of a new index (default: the time it is built)."""
+    ``now`` is recorded as the build time of a new index (default: the time it is built). ``touched`` collects
+    the paragraphs whose links it wrote or dropped (their stored clusters are refreshed after the stage)."""
 
     def __init__(self, con, now: datetime | None = None):
         self._con = con
         self._now = now
+        self.touched: set[int] = set()
 
     def check_version(self, settings: DedupSettings, run_id: int | None) -> None:
         check_index_version(self._con, settings, run_id, self._now)
@@ -251,10 +254,14 @@ class DuckDBParagraphIndex:
 
     def write_links(self, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int,
                     dedup_settings: str | None) -> None:
+        self.touched.update(link.paragraph_id for link in (*new, *replaced))
         write_links(self._con, new, replaced, method, run_id, dedup_settings)
 
     def forget(self, ids: Sequence[int]) -> list[int]:
-        return forget_paragraphs(self._con, ids)
+        orphans = forget_paragraphs(self._con, ids)
+        self.touched.update(ids)
+        self.touched.update(orphans)
+        return orphans
 
     def paragraphs_of_documents(self, document_ids: Sequence[int]) -> list[int]:
         return paragraphs_of_documents(self._con, document_ids)
@@ -271,16 +278,27 @@ class DuckDBParagraphIndex:
 
 def link_near(con, paragraph_ids: Iterable[int], settings: DedupSettings, run_id: int, *,
               superseded_documents: Sequence[int] = (), now: datetime | None = None) -> NearResult:
-    """Index the given (already stored) paragraphs and write their near/partial links (``dedup.near.link_near``)."""
-    return near.link_near(DuckDBParagraphIndex(con, now), paragraph_ids, settings, run_id,
-                          superseded_documents=superseded_documents)
+    """Index the given (already stored) paragraphs and write their near/partial links (``dedup.near.link_near``),
+    then refresh the stored clusters of every paragraph whose links changed."""
+    paragraph_ids = list(paragraph_ids)
+    index = DuckDBParagraphIndex(con, now)
+    result = near.link_near(index, paragraph_ids, settings, run_id, superseded_documents=superseded_documents)
+    refresh_clusters(con, index.touched | set(paragraph_ids))
+    return result
 
 
 def relink(con, ids: Sequence[int], settings: DedupSettings, run_id: int) -> NearResult:
-    """Link already indexed paragraphs again (``dedup.near.relink``)."""
-    return near.relink(DuckDBParagraphIndex(con), ids, settings, run_id)
+    """Link already indexed paragraphs again (``dedup.near.relink``); refresh their stored clusters (their
+    links may have gone without a replacement)."""
+    index = DuckDBParagraphIndex(con)
+    result = near.relink(index, ids, settings, run_id)
+    refresh_clusters(con, index.touched | set(ids))
+    return result
 
 
 def rebuild_index(con, settings: DedupSettings, run_id: int, chunk: int = 20_000, now: datetime | None = None) -> NearResult:
-    """Recompute every key with ``settings`` and re-link, in the caller's transaction (``dedup.near.rebuild_index``)."""
-    return near.rebuild_index(DuckDBParagraphIndex(con, now), settings, run_id, chunk)
+    """Recompute every key with ``settings`` and re-link, in the caller's transaction (``dedup.near.rebuild_index``);
+    then every stored cluster is computed again from the links (a repair too: a damaged store's cycles are cut)."""
+    result = near.rebuild_index(DuckDBParagraphIndex(con, now), settings, run_id, chunk)
+    rebuild_clusters(con)
+    return result

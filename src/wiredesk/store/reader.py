@@ -19,7 +19,7 @@ from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.errors import SearchError, StoreError
 from wiredesk.fulltext import terms
 from wiredesk.fulltext.ranking import search_sql
-from wiredesk.store import exports
+from wiredesk.store import clusters, exports
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
 
 #: The columns of ``Reader.stories`` and ``Reader.story_documents`` (``wiredesk stories``, the Python API).
@@ -152,6 +152,22 @@ class Reader:
             "eligible": eligible,
             "not_indexed": not_indexed,
         }
+
+    def cluster_state(self) -> dict[str, Any]:
+        """The duplicate views' stored answers (``wiredesk.store.clusters``): paragraphs never computed or out
+        of step with their links, links to a missing paragraph, and where cycles of copy links were cut."""
+        if not self.has_column("paragraphs", "cluster_id"):
+            return {}
+        return {
+            "not_computed": self._one(clusters.NOT_COMPUTED)[0],
+            "out_of_step": self._one(clusters.OUT_OF_STEP)[0],
+            "dangling_links": self._one(clusters.DANGLING)[0],
+            "cycles_cut_at": [r["paragraph_id"] for r in self._rows(clusters.CUT)],
+        }
+
+    def has_column(self, table: str, column: str) -> bool:
+        return bool(self._one("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                              [table, column])[0])
 
     def extractor_versions(self) -> list[dict[str, Any]]:
         """Event mentions per extractor version, most first."""

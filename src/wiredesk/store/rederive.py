@@ -31,7 +31,9 @@ from wiredesk.domain.urls import host_of
 from wiredesk.domain.versions import PARAGRAPHS_VERSION, PIPELINE_VERSION
 from wiredesk.events.model import Extraction
 from wiredesk.store import near_index as index
-from wiredesk.store.events import MENTION_COLUMNS, mention_values, regroup_events, store_extractions
+from wiredesk.store.clusters import refresh_documents
+from wiredesk.store.events import (MENTION_COLUMNS, count_entities, entities_of, mention_values, regroup_events,
+                                   store_extractions)
 from wiredesk.store.near_index import link_near
 from wiredesk.store.rederive_links import count_link_changes, link_region, links_touching, relink_documents
 from wiredesk.store.sql import Transaction, insert_columns
@@ -163,18 +165,21 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
     new_hashes = {match_hash(p.text) for r in results if r.article
                   for p in r.article.paragraphs + by_id[r.document_id].paragraphs}
 
-    # 1. the links around the batch before anything changes (to tell changed links from re-made ones)
+    # 1. the links around the batch before anything changes (to tell changed links from re-made ones), and the
+    #    entities its documents mention (their counts change when the mentions or the documents do)
     region = link_region(con, doc_ids, new_hashes) if relink_duplicates else []
     before = links_touching(con, region)
+    entities_before = entities_of(con, doc_ids)
 
     # 2. documents and paragraphs (clean stage): update in place, replace changed paragraphs
     removed: list[int] = []
     added: list[int] = []
     orphans: list[int] = []
+    shrunk: set[int] = set()  # clusters that lost a removed paragraph
     for r in results:
         if r.article is not None:
             ch = changes.setdefault(r.document_id, _DocChange())
-            gone, new, lost_target = _replace_article(con, by_id[r.document_id], r.article, run_id, ch)
+            gone, new, lost_target = _replace_article(con, by_id[r.document_id], r.article, run_id, ch, shrunk)
             removed += gone
             added += new
             orphans += lost_target
@@ -190,11 +195,14 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
             changes.setdefault(doc_id, _DocChange()).links_removed += n
     elif added:  # new paragraphs still join the index and get links (no full re-derivation asked for)
         link_near(con, added, dedup, run_id)
+    if any(r.article is not None for r in results):  # dates and sources may have changed: clusters follow
+        refresh_documents(con, [r.document_id for r in results if r.article is not None], [*removed, *orphans], shrunk)
 
-    # 4. event mentions (events stage): replaced where they differ, their events regrouped
+    # 4. event mentions (events stage): replaced where they differ, their events regrouped; entities recounted
     extractions = [(r.document_id, r.extraction) for r in results if r.extraction is not None]
     if extractions:
         counts.events_written = _replace_mentions(con, run_id, by_id, extractions, changes, window)
+    count_entities(con, doc_ids, sorted(entities_before))
 
     # 5. what changed, the failures, and the run's counters
     changed = {doc_id: ch for doc_id, ch in changes.items() if ch.changed}
@@ -211,10 +219,11 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
     return counts
 
 
-def _replace_article(con, old: StoredDocument, article: Article, run_id: int,
-                     ch: _DocChange) -> tuple[list[int], list[int], list[int]]:
+def _replace_article(con, old: StoredDocument, article: Article, run_id: int, ch: _DocChange,
+                     shrunk: set[int]) -> tuple[list[int], list[int], list[int]]:
     """Update one document's row from its re-cleaned article; returns the removed and added paragraph ids,
-    and the paragraphs whose near link pointed to a removed one (to relink)."""
+    and the paragraphs whose near link pointed to a removed one (to relink). The clusters the removed
+    paragraphs were in are added to ``shrunk``."""
     text = article.text
     new_values = {"url": article.url, "title": article.title, "authors": tuple(article.authors),
                   "source": article.source, "published_at": article.published_at, "language": article.language,
@@ -260,7 +269,8 @@ def _replace_article(con, old: StoredDocument, article: Article, run_id: int,
         orphans = index.forget_paragraphs(con, gone)
         con.execute("DELETE FROM dedup_paragraphs WHERE paragraph_id IN (SELECT id FROM gone_ids)")
         con.execute("DELETE FROM duplicates WHERE paragraph_id IN (SELECT id FROM gone_ids) OR duplicate_of IN (SELECT id FROM gone_ids)")
-        con.execute("DELETE FROM paragraphs WHERE paragraph_id IN (SELECT id FROM gone_ids)")
+        shrunk.update(r[0] for r in con.execute(
+            "DELETE FROM paragraphs WHERE paragraph_id IN (SELECT id FROM gone_ids) RETURNING cluster_id").fetchall())
     next_par = con.execute("SELECT coalesce(max(paragraph_id), 0) + 1 FROM paragraphs").fetchone()[0]
     ids = list(range(next_par, next_par + len(added)))
     insert_columns(con, "paragraphs", {

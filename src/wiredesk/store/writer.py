@@ -29,8 +29,9 @@ from wiredesk.domain.urls import host_of
 from wiredesk.domain.versions import EXACT_DEDUP_VERSION, PARAGRAPHS_VERSION, PIPELINE_VERSION
 from wiredesk.events.model import Extraction
 from wiredesk.ops.faults import checkpoint
+from wiredesk.store.clusters import refresh_clusters
 from wiredesk.store.decide import CurrentVersion, VersionDecision, decide_versions
-from wiredesk.store.events import regroup_events, store_extractions
+from wiredesk.store.events import count_entities, regroup_events, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
 from wiredesk.store.sql import insert_columns
@@ -141,6 +142,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     if batch.events or decision.superseded:
         counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), decision.superseded,
                                                events_window_days)
+        count_entities(con, [*new_doc_ids.values(), *decision.superseded])
     checkpoint("store:events")
 
     # 8. feed sources' state, entry keys and fetch log, with the documents they produced
@@ -244,16 +246,19 @@ def _write_item_state(con: duckdb.DuckDBPyConnection, unchanged_origins: list[st
 
 def relink_exact(con: duckdb.DuckDBPyConnection, hashes: list[int], superseded: list[int], new_ids: set[int],
                  dedup: DedupSettings, run_id: int) -> int:
-    """Replace the exact links of the clusters with these match hashes; return links from new paragraphs."""
+    """Replace the exact links of the clusters with these match hashes; return links from new paragraphs.
+    The stored clusters of every paragraph whose exact link changed are refreshed (``store.clusters``)."""
+    touched: set[int] = set()
     if superseded:
         # paragraphs of superseded versions leave every exact cluster
-        con.execute(
+        touched.update(r[0] for r in con.execute(
             "DELETE FROM duplicates WHERE kind = 'exact' AND (paragraph_id IN (SELECT paragraph_id FROM paragraphs "
             "WHERE document_id IN (SELECT unnest(?::BIGINT[]))) OR duplicate_of IN (SELECT paragraph_id FROM "
-            "paragraphs WHERE document_id IN (SELECT unnest(?::BIGINT[]))))",
+            "paragraphs WHERE document_id IN (SELECT unnest(?::BIGINT[])))) RETURNING paragraph_id",
             [superseded, superseded],
-        )
+        ).fetchall())
     if not hashes:
+        refresh_clusters(con, touched)
         return 0
     rows = con.execute(
         "SELECT p.paragraph_id, p.match_hash, d.published_at, p.document_id, p.position, "
@@ -266,9 +271,11 @@ def relink_exact(con: duckdb.DuckDBPyConnection, hashes: list[int], superseded: 
     ).fetchall()
     refs = [ParagraphRef(*r) for r in rows]
     members = [r.paragraph_id for r in refs]
-    con.execute(
-        "DELETE FROM duplicates WHERE kind = 'exact' AND paragraph_id IN (SELECT unnest(?::BIGINT[]))", [members]
-    )
+    touched.update(members)
+    touched.update(r[0] for r in con.execute(
+        "DELETE FROM duplicates WHERE kind = 'exact' AND paragraph_id IN (SELECT unnest(?::BIGINT[])) "
+        "RETURNING paragraph_id", [members]
+    ).fetchall())
     links = exact_links(refs)
     insert_columns(con, "duplicates", {
         "paragraph_id": ("BIGINT", [lk.paragraph_id for lk in links]),
@@ -279,6 +286,7 @@ def relink_exact(con: duckdb.DuckDBPyConnection, hashes: list[int], superseded: 
         "run_id": ("BIGINT", [run_id] * len(links)),
         "dedup_settings": ("VARCHAR", [dedup.fingerprint] * len(links)),
     })
+    refresh_clusters(con, touched)
     return sum(1 for lk in links if lk.paragraph_id in new_ids)
 
 

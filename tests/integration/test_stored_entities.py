@@ -1,0 +1,65 @@
+"""The ``entities`` view reads counts stored with each batch (over current document versions); they must equal
+the view's first definition, which counted every mention at query time (``support.clusters.REFERENCE``), after
+an ingest, a new version of a document, a reprocess that replaces mentions and one that re-dates and re-sources
+a document. Real runs (rules-only events for speed), real DuckDB files."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timezone
+
+from wiredesk.clean.cleaner import clean_item
+from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings
+from wiredesk.pipeline.ingest import run_ingest
+from wiredesk.pipeline.reprocess import run_reprocess
+
+from conftest import query
+from support.clusters import check_views
+
+SUN = "the-sun-2019-12-31-baghdad-embassy.txt"
+EXTRA = ("Protesters marched in Baghdad on Friday, demanding that the United States withdraw its troops "
+         "from Iraq.\n\nPolice in Baghdad said the march was peaceful and that the protesters went home by night.\n")
+
+
+def settings(db: str) -> Settings:
+    return Settings(db_path=db, ingest=IngestSettings(workers=1), events=EventsSettings(backend="rules", workers=1))
+
+
+def redated(item):
+    """'New cleaner code' that finds a date and an outlet in the undated extra story."""
+    article = clean_item(item)
+    if item.origin.endswith("extra.txt"):
+        return dataclasses.replace(article, published_at=datetime(2020, 3, 1, tzinfo=timezone.utc),
+                                   source="Extra Wire", cleaner=article.cleaner + "-dated")
+    return article
+
+
+def rewritten(item):
+    """'New cleaner code' that drops The Sun's last body paragraphs (and the mentions in them)."""
+    article = clean_item(item)
+    if SUN in item.origin:
+        body = [p.position for p in article.paragraphs if p.role == "body"]
+        article = dataclasses.replace(article, paragraphs=tuple(p for p in article.paragraphs
+                                                                 if p.position not in body[-4:]),
+                                      cleaner=article.cleaner + "-cut")
+    return article
+
+
+def test_entity_counts_follow_ingests_new_versions_and_reprocesses(seeds, db):
+    (seeds / "extra.txt").write_text(EXTRA)
+    assert run_ingest([str(seeds)], settings(db)).ok
+    assert query(db, "SELECT count(*) FROM entities WHERE num_documents > 1")[0][0] > 0
+    assert check_views(db) == []
+
+    # a new version of The Sun's story: the old version's mentions stop counting
+    sun = seeds / SUN
+    sun.write_text(sun.read_text().replace("Baghdad", "the Iraqi capital", 3))
+    assert run_ingest([str(seeds)], settings(db)).counts.documents_updated == 1
+    assert check_views(db) == []
+
+    # a reprocess that cuts paragraphs (mentions replaced), then one that dates and sources the extra story
+    assert run_reprocess(settings(db), clean=rewritten).counts.mentions_removed > 0
+    assert check_views(db) == []
+    assert run_reprocess(settings(db), clean=redated).counts.metadata_changed == 1
+    assert query(db, "SELECT count(*) FROM entities WHERE last_seen = TIMESTAMPTZ '2020-03-01 00:00:00+00'")[0][0] > 0
+    assert check_views(db) == []
