@@ -19,7 +19,7 @@ from wiredesk.net.model import FetchRecord
 from wiredesk.sources.config import SourceConfig, default_name
 from wiredesk.sources.entries import ENTRIES_VERSION, EntryKeys, EntryRecord, KnownEntries
 from wiredesk.sources.schedule import SourceState
-from wiredesk.store.sql import insert_columns
+from wiredesk.store.sql import Transaction, insert_columns
 
 _STATE_COLUMNS = ("feed_url", "etag", "last_modified", "next_fetch_at", "last_fetch_at", "last_success_at",
                   "last_status", "consecutive_failures", "last_error", "disabled_reason")
@@ -87,8 +87,7 @@ def add_source(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, added_by: str,
     A source that exists with the same URL and was disabled (e.g. by a 410) is re-enabled with a fresh
     failure count; any other clash of name or URL is a ``ConfigError``.
     """
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with Transaction(con, what="source"):  # a failed COMMIT (a full disk) is a StoreError, never a second error
         existing = _find(con, cfg.name, cfg.url)
         if existing is None:
             result = (_insert(con, cfg, added_by, now), "added")
@@ -99,10 +98,6 @@ def add_source(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, added_by: str,
         else:
             clash = "URL" if existing.config.url == cfg.url else "name"
             raise ConfigError(f"a source with this {clash} already exists: {existing.config.name} ({existing.config.url})")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return result
 
 
@@ -119,8 +114,7 @@ def sync_sources(con: duckdb.DuckDBPyConnection, configs: Iterable[SourceConfig]
     """Make the stored sources match ``configs`` (by URL): insert new ones, update the configuration
     columns of known ones, keep their state. Returns their ids in order."""
     ids = []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with Transaction(con, what="sources"):
         for cfg in configs:
             existing = _find(con, None, cfg.url)
             if existing is None:
@@ -133,10 +127,6 @@ def sync_sources(con: duckdb.DuckDBPyConnection, configs: Iterable[SourceConfig]
                     con.execute(f"UPDATE sources SET {', '.join(c + ' = ?' for c in _CONFIG_COLUMNS)} WHERE source_id = ?",
                                 [*_config_values(cfg), existing.source_id])
                 ids.append(existing.source_id)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return ids
 
 
@@ -192,8 +182,7 @@ def register_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str], interval:
     """Ids of the sources for ``urls`` (given to ``wiredesk run URL``), adding unknown ones as feeds
     (``added_by = 'run'``) so that their state carries over to the next run. Known ones keep their settings."""
     ids = []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with Transaction(con, what="sources"):
         for url in urls:
             existing = _find(con, None, url)
             if existing is not None:
@@ -203,10 +192,6 @@ def register_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str], interval:
             if _find(con, name, None) is not None:
                 name = url
             ids.append(_insert(con, SourceConfig(name=name, url=url, interval=interval), "run", now))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return ids
 
 
