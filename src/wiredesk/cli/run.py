@@ -108,7 +108,7 @@ def _run(args, settings, log, err) -> int:
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         wait_longer_for_temporary_server()
         from wiredesk_flows.console import quiet_expected_errors  # lazy on purpose: Prefect takes seconds to import
-        from wiredesk_flows.ingest import ingest_flow
+        from wiredesk_flows.ingest import ingest_flow  # lazy on purpose: Prefect takes seconds to import
 
         if not args.verbose:  # an error wiredesk reports in one line is not also logged by Prefect with a traceback
             quiet_expected_errors()

@@ -72,7 +72,8 @@ class FetchError(ItemError):
     """One HTTP fetch failed. ``reason`` is short and machine-readable (see ``wiredesk.net.http``):
     ``timeout``, ``connect``, ``blocked_scheme``, ``blocked_address``, ``too_large``, ``too_large_decoded``,
     ``too_many_redirects``, ``content_type``, ``status``, ``robots``, ``decode``, ``protocol``, ``bad_url``,
-    ``unexpected``.
+    ``unexpected``; and ``deferred``: not fetched (or cut) because the caller's fetch budget ran out, or
+    the host timed out too often: not a failure of the page, which waits for the next run.
     """
 
     def __init__(self, reason: str, message: str, *, status: int | None = None):

@@ -25,7 +25,7 @@ from wiredesk.domain.models import Failure, InputItem
 from wiredesk.pipeline.run import Run
 from wiredesk.pipeline.scaleout import PendingItems, Processed, StageRunner, submit_items
 from wiredesk.pipeline.stages import (Plan, clean_batch, extract_events_batch, make_event_extractor, plan_batch,
-                                      store_batch)
+                                      retry_policy, store_batch)
 from wiredesk.store import Batch
 from wiredesk.store.feeds import FeedBatch
 
@@ -70,13 +70,14 @@ class BatchStep:
         self.runner_workers = runner_workers
         self._pending: deque[tuple[BatchInput, Plan, PendingItems | _Finished]] = deque()
         self._extractor = None
+        self.retry = retry_policy(self.settings)  # when failed items are tried again, with which code version
 
     def submit(self, batch: BatchInput, *, ahead: int = 0) -> None:
         """Plan ``batch`` and start its cleaning; store pending batches, oldest first, until at most ``ahead``
         wait (``ahead`` only counts with a runner: here, cleaning is done when ``submit`` returns)."""
         # planning reads what earlier batches stored; a batch still in flight cannot hold these origins
         # (each input is in one batch), and the writer re-checks stored hashes anyway
-        plan = self.wrap(plan_batch)(batch.items, self.settings)
+        plan = self.wrap(plan_batch)(batch.items, self.settings, batch.failures, self.retry)
         self._pending.append((batch, plan, self._process(plan.todo)))
         while len(self._pending) > (ahead if self.runner is not None else 0):
             self._store_next()
@@ -88,7 +89,7 @@ class BatchStep:
 
     def store_failures(self, failures: tuple[Failure, ...]) -> None:
         """Store failures found before any batch (paths that could not be used at all): step 3 and 4 only."""
-        self._store(Batch(failures=failures))
+        self._store(Batch(failures=failures, retry=self.retry))
 
     def _process(self, items: tuple[InputItem, ...]) -> PendingItems | _Finished:
         if self.runner is not None:
@@ -104,8 +105,9 @@ class BatchStep:
     def _store_next(self) -> None:
         batch, plan, work = self._pending.popleft()
         processed = work.result()
-        self._store(Batch(cleaned=processed.articles, unchanged=plan.unchanged,
-                          failures=batch.failures + processed.failures, feeds=batch.feeds, events=processed.events))
+        self._store(Batch(cleaned=processed.articles, unchanged=plan.unchanged, skipped=plan.skipped,
+                          failures=plan.failures + processed.failures, feeds=batch.feeds, events=processed.events,
+                          retry=self.retry))
         if self.progress is not None and batch.done is not None:
             self.progress(batch.done, self.total, self.run.summary.counts)
 

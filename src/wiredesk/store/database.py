@@ -23,6 +23,7 @@ from wiredesk.domain.counts import BatchCounts, ReprocessCounts
 from wiredesk.domain.errors import StoreError
 from wiredesk.domain.lineage import code_versions as current_code_versions
 from wiredesk.domain.models import Failure
+from wiredesk.domain.retry import FailureRecord
 from wiredesk.domain.settings import Settings
 from wiredesk.domain.versions import PIPELINE_VERSION
 from wiredesk.ops.faults import checkpoint
@@ -136,6 +137,10 @@ class Store:
     def known_raw_hashes(self, origins: Iterable[str]) -> dict[str, str]:
         """``origin -> raw_sha256`` last stored for each of ``origins`` that was seen before."""
         return writer.known_raw_hashes(self._con, origins)
+
+    def known_failures(self, origins: Iterable[str]) -> dict[str, FailureRecord]:
+        """The ``failures`` row of each of ``origins`` that is failing (``wiredesk.domain.retry``)."""
+        return writer.known_failures(self._con, origins)
 
     def known_entries(self, keys: Iterable[str]) -> KnownEntries:
         """What is stored for these feed entry keys (``EntryKeys.all`` strings)."""

@@ -43,6 +43,11 @@ class FeedBatch:
     states: tuple[tuple[int, SourceState], ...] = ()
     entries: tuple[tuple[int, EntryRecord], ...] = ()  # (source_id, record)
     fetches: tuple[tuple[int | None, FetchRecord], ...] = ()  # (source_id, record)
+    #: (source_id, page origin, record): entries whose page was fetched (or failed to be): remembered unless
+    #: the page is failing and will be tried again (``failures.retry_at`` set), so a later run plans it again
+    pending: tuple[tuple[int, str, EntryRecord], ...] = ()
+    #: feed URLs fetched and parsed now: a failure row they had is cleared (they are not failing any more)
+    recovered: tuple[str, ...] = ()
 
 
 def _config_values(cfg: SourceConfig) -> list:
@@ -141,14 +146,32 @@ def known_entries(con: duckdb.DuckDBPyConnection, keys: Iterable[str]) -> KnownE
     return KnownEntries({k: EntryRecord(doc, none, fp) for k, doc, fp in rows})
 
 
+def _retrying(con: duckdb.DuckDBPyConnection, origins: list[str]) -> set[str]:
+    if not origins:
+        return set()
+    return {r[0] for r in con.execute("SELECT origin FROM failures WHERE retry_at IS NOT NULL AND origin IN "
+                                      "(SELECT unnest(?::VARCHAR[]))", [origins]).fetchall()}
+
+
 def write_feed_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: FeedBatch) -> None:
-    """Write source states, entry keys and fetch records. Call inside the batch's transaction."""
+    """Write source states, entry keys and fetch records. Call inside the batch's transaction, after its
+    failures (a pending entry whose page is failing with a retry to come is not remembered)."""
     for source_id, st in batch.states:
         con.execute(f"UPDATE sources SET {', '.join(c + ' = ?' for c in _STATE_COLUMNS)}, last_run_id = ? "
                     "WHERE source_id = ?",
                     [*(getattr(st, c) for c in _STATE_COLUMNS), run_id, source_id])
+    if batch.recovered:
+        con.execute("DELETE FROM failures WHERE origin IN (SELECT unnest(?::VARCHAR[]))", [list(batch.recovered)])
+    retrying = _retrying(con, sorted({origin for _, origin, _ in batch.pending}))
+    waiting_sources = sorted({sid for sid, origin, _ in batch.pending if origin in retrying})
+    if waiting_sources:
+        # the feed must be fetched in full next time: with its validators an unchanged feed answers 304
+        # and the entry would never be planned again (state ahead of the data it describes)
+        con.execute("UPDATE sources SET etag = NULL, last_modified = NULL "
+                    "WHERE source_id IN (SELECT unnest(?::BIGINT[]))", [waiting_sources])
+    remembered = [*batch.entries, *((sid, rec) for sid, origin, rec in batch.pending if origin not in retrying)]
     rows: dict[str, tuple[str, str, int]] = {}
-    for source_id, rec in batch.entries:
+    for source_id, rec in remembered:
         for key in rec.keys.all:
             rows[key] = (rec.doc_key, rec.fingerprint, source_id)
     if rows:
