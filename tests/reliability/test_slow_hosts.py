@@ -160,10 +160,13 @@ def test_slow_pages_ahead_of_normal_ones_cost_a_run_its_budget_not_its_pages(ser
 
 @pytest.mark.slow
 def test_sixteen_slow_pages_then_eight_normal_ones_are_all_stored_by_the_third_run(server, tmp_path, capsys):
+    # a 20 s task timeout gives each group a 15 s budget; a dripping page costs its 2.5 s total time: two at
+    # a time until the host has timed out 4 times in a row, then one at a time. Run 1 and 2 each get
+    # through 8 of them; run 3 fetches the normal pages before the retries of the slow ones
     paths = slow_then_normal(server, 16, 8)
     url = server.route("/feed.xml", static(_feed(server, paths)))
     db = str(tmp_path / "slow.duckdb")
-    argv = ["run", "--no-prefect", "-q", "--db", db, "--config", _config(tmp_path, 20, 3.0), url]
+    argv = ["run", "--no-prefect", "-q", "--db", db, "--config", _config(tmp_path, 20, 2.5), url]
     stored = []
     for _ in range(3):
         main(argv)
@@ -183,7 +186,7 @@ def test_the_same_case_through_prefect_with_a_real_task_timeout(server, tmp_path
     paths = slow_then_normal(server, 16, 8)
     url = server.route("/feed.xml", static(_feed(server, paths)))
     db = str(tmp_path / "slow.duckdb")
-    cmd = [sys.executable, "-m", "wiredesk.cli", "run", "-q", "--db", db, "--config", _config(tmp_path, 20, 3.0), url]
+    cmd = [sys.executable, "-m", "wiredesk.cli", "run", "-q", "--db", db, "--config", _config(tmp_path, 20, 2.5), url]
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "WIREDESK_HOME": str(tmp_path / "home")}
     for _ in range(3):
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path, env=env)

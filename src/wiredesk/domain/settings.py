@@ -116,7 +116,7 @@ class HttpSettings:
     #: the longest robots.txt Crawl-delay honoured (it lengthens, never shortens, per_host_delay)
     max_crawl_delay: float = 30.0
     #: timeouts in a row after which a host gets one request at a time for the rest of the fetch
-    slow_host_timeouts: int = 2
+    slow_host_timeouts: int = 4
     #: timeouts in a row after which a host gets no more requests in this fetch (its pages wait for the next run)
     host_give_up_timeouts: int = 10
 
