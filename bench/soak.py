@@ -194,7 +194,7 @@ def main() -> int:
                 problems.append(f"run {run} exited {done.returncode}: {done.stderr[-1500:]}")
             con = duckdb.connect(str(db), read_only=True)
             stats = con.execute(
-                "SELECT count(*) FILTER (WHERE purpose = 'article' AND status = 200), "
+                "SELECT count(*) FILTER (WHERE purpose = 'article' AND status = 200 AND error IS NULL), "
                 "count(*) FILTER (WHERE purpose = 'article' AND error = 'deferred') FROM fetches WHERE run_id = ?",
                 [run]).fetchone()
             failures = con.execute("SELECT count(*) FROM failures WHERE run_id = ?", [run]).fetchone()[0]
@@ -202,9 +202,14 @@ def main() -> int:
             report["runs"].append({"run": run, "wall_seconds": round(wall, 1), "articles_downloaded": stats[0],
                                    "cut_by_budget": stats[1], "failures_recorded": failures,
                                    "exit": done.returncode})
-            print(f"run {run}: {wall:.1f}s, {stats[0]} articles downloaded, {failures} failures recorded, "
-                  f"exit {done.returncode}", flush=True)
+            print(f"run {run}: {wall:.1f}s, {stats[0]} articles downloaded, {stats[1]} cut by the budget, "
+                  f"{failures} failures recorded, exit {done.returncode}", flush=True)
         problems += check(db, feeds, pages, asked_in_run, budget, by_host)
+        con = duckdb.connect(str(db), read_only=True)
+        report["documents"] = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        report["failure_rows"] = dict(con.execute(
+            "SELECT reason || ' x' || attempts, count(*) FROM failures GROUP BY 1 ORDER BY 1").fetchall())
+        con.close()
     finally:
         for h in hosts:
             h.close()
