@@ -1,6 +1,6 @@
 """Soak test: 200 feeds on local hosts, some of them broken, five runs; what must hold, and what it costs.
 
-    python bench/soak.py [--feeds 200] [--hosts 40] [--pages 3] [--runs 5] [--task-timeout 60] [--json FILE]
+    python bench/soak.py [--feeds 200] [--hosts 40] [--pages 3] [--runs 5] [--task-timeout 60] [--json FILE] [--keep]
 
 ``--hosts`` HTTP servers on 127.0.0.1, each on its own port (so each is a host of its own for politeness),
 serve ``--feeds`` RSS feeds (feed i on host i mod hosts) of ``--pages`` article pages each, every page
@@ -20,7 +20,8 @@ Checked after the runs (exit status 1 if any fails):
    request to last byte, from the ``fetches`` log, plus one read timeout of slack).
 
 Printed (and with ``--json`` written): per run its wall time, pages downloaded, pages left for later,
-failures recorded. Times depend on the machine's load: BENCHMARKS.md marks them so.
+failures recorded. Times depend on the machine's load: BENCHMARKS.md marks them so. The database and its
+folder are removed at the end unless ``--keep`` (then the folder is printed).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -165,6 +167,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--task-timeout", type=float, default=60.0)
     ap.add_argument("--json", metavar="FILE")
+    ap.add_argument("--keep", action="store_true", help="keep the database and its folder")
     args = ap.parse_args()
 
     hosts, feeds, pages = build(args.feeds, args.hosts, args.pages)
@@ -213,6 +216,10 @@ def main() -> int:
     finally:
         for h in hosts:
             h.close()
+        if args.keep:
+            print(f"kept: {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     report["violations"] = problems
     report["normal_pages"] = sum(1 for k in pages.values() if k == "normal")
     print(json.dumps({k: v for k, v in report.items() if k != "runs"}, indent=1))
