@@ -161,8 +161,11 @@ def test_a_task_that_exceeds_its_timeout_fails_the_run_instead_of_hanging(prefec
                            for i in range(200_000)))
     cfg = tmp_path / "t.toml"
     cfg.write_text("[serve]\ntask_timeout_seconds = 1.0\n[events]\nenabled = false\n[ingest]\nworkers = 1\n")
-    with pytest.raises(TaskRunTimeoutError):
+    # the timeout lands in whichever task first passes 1 s: in Python code it is Prefect's TaskRunTimeoutError;
+    # inside a DuckDB query (plan or store of a batch, under load) DuckDB reports the interruption instead
+    with pytest.raises((TaskRunTimeoutError, RuntimeError)) as raised:
         ingest_flow(paths=[str(big.parent)], db=db, config=str(cfg))
+    assert raised.type is TaskRunTimeoutError or "interrupted" in str(raised.value)
     import duckdb
 
     con = duckdb.connect(db, read_only=True)
