@@ -1,4 +1,4 @@
--- 0007_failure_attempts: one row of failures per item, with its attempts, instead of one row per failed
+-- 0008_failure_attempts: one row of failures per item, with its attempts, instead of one row per failed
 -- attempt (a file that could never be extracted added a row on every run: 96 a day on a 15-minute
 -- schedule). The rule for trying an item again is wiredesk.domain.retry. Shipped migrations are never edited.
 
