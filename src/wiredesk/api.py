@@ -20,6 +20,7 @@ import duckdb
 
 from wiredesk.domain.settings import load_settings, replace
 from wiredesk.exports.tables import DEFAULT_TABLES, export_tables
+from wiredesk.ops.prefect_server import wait_longer_for_temporary_server
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
 from wiredesk.store.reader import Reader
 
@@ -53,6 +54,7 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
     if db is not None:
         settings = replace(settings, db_path=str(db))
     if prefect:
+        wait_longer_for_temporary_server()  # before Prefect loads its settings
         from wiredesk_flows.ingest import ingest_flow  # lazy on purpose: Prefect takes seconds to import
 
         return ingest_flow(paths=items, db=settings.db_path, config=str(config) if config else None)

@@ -25,7 +25,8 @@ from conftest import DATA, corpus_dir
 #: tables compared between runners; columns that name a run or a wall-clock time are left out
 _TABLES = ("documents", "paragraphs", "duplicates", "event_mention_rows", "event_rows", "entity_rows",
            "entity_mention_rows", "failures", "item_state", "raw_pages")
-_VOLATILE = {"run_id", "ingested_at", "stored_at", "failed_at", "last_seen_run", "last_changed_run"}
+_VOLATILE = {"run_id", "ingested_at", "stored_at", "failed_at", "first_failed_at", "retry_at", "last_seen_run",
+             "last_changed_run"}
 
 
 def snapshot(db: str) -> dict[str, list[tuple]]:

@@ -10,6 +10,7 @@ could ingest nothing exits 1. Tracebacks are for bugs only.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -51,10 +52,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `wiredesk` alone: the embedded default is a run of seeds/
         args = parser.parse_args(["run", *(argv or [])])
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # here, not at exit: a reader that closed the pipe is met inside this try
+        return code
     except WiredeskError as exc:
         print(f"wiredesk: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("wiredesk: interrupted; batches already committed are kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return closed_output()
+
+
+#: The exit status of a command whose reader went away (``| head``): what a shell reports for SIGPIPE.
+EXIT_CLOSED_PIPE = 128 + 13
+
+
+def closed_output() -> int:
+    """The reader of our output closed it (``wiredesk query ... | head``): stop quietly. Standard output
+    is pointed at /dev/null so that the interpreter's last flush does not raise again (Python's own advice,
+    docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_CLOSED_PIPE

@@ -14,6 +14,7 @@ from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
 from wiredesk.cli.output import format_rows, print_stats
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.store import open_readonly
+from wiredesk.store.dbfile import translate_error
 from wiredesk.store.reader import Reader
 
 
@@ -43,15 +44,20 @@ def cmd_query(args) -> int:
     con = open_readonly(settings.db_path, sandbox=True)  # read-only, no file/network access (docs/reliability.md)
     try:
         try:
-            if len(con.extract_statements(args.sql)) > 1:  # one statement: nothing can ride along after a SELECT
+            statements = len(con.extract_statements(args.sql))
+            if statements > 1:  # one statement: nothing can ride along after a SELECT
                 raise WiredeskError("query failed: give one SQL statement (found several separated by ';')")
+            if statements == 0:  # "" or only a comment: DuckDB runs nothing and returns no result
+                raise WiredeskError('query failed: no SQL statement given (e.g. wiredesk query "SELECT count(*) FROM documents")')
             cur = con.execute(args.sql)
-        except duckdb.Error as exc:
-            raise WiredeskError(f"query failed: {str(exc).splitlines()[0]}") from exc
-        if cur.description is None:
-            return 0
-        columns = [d[0] for d in cur.description]
-        format_rows(columns, cur.fetchall(), args.format, sys.stdout, max_width=args.max_width)
+            if cur.description is None:
+                return 0
+            columns = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        except duckdb.Error as exc:  # a damaged file is said as such; anything else is the query's own error
+            raise translate_error(exc, settings.db_path) or WiredeskError(
+                f"query failed: {str(exc).splitlines()[0]}") from exc
+        format_rows(columns, rows, args.format, sys.stdout, max_width=args.max_width)
     finally:
         con.close()
     return 0

@@ -13,7 +13,9 @@ import sys
 
 from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
 from wiredesk.cli.output import format_progress, print_summary
-from wiredesk.ops.prefect_server import running_server
+from wiredesk.domain.errors import WiredeskError
+from wiredesk.ops.prefect_server import TEMPORARY_SERVER_WAIT_ENV as _WAIT_ENV
+from wiredesk.ops.prefect_server import running_server, wait_longer_for_temporary_server
 from wiredesk.store.access import lock_is_held, locked_error
 
 
@@ -58,7 +60,8 @@ def _prefect_api(err):
     kept = running_server()
     if kept is not None:
         return temporary_settings(updates={PREFECT_API_URL: kept.url})
-    print("prefect: starting a temporary server for this run (`wiredesk server start` keeps one and makes runs faster)", file=err)
+    print(f"prefect: starting a temporary server for this run, waiting up to {os.environ.get(_WAIT_ENV)} s for it "
+          "(`wiredesk server start` keeps one and makes runs faster)", file=err)
     return contextlib.nullcontext()
 
 
@@ -103,10 +106,22 @@ def _run(args, settings, log, err) -> int:
         if not args.wait and lock_is_held(settings.db_path):
             raise locked_error(settings.db_path)
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        wait_longer_for_temporary_server()
+        from wiredesk_flows.console import quiet_expected_errors  # lazy on purpose: Prefect takes seconds to import
         from wiredesk_flows.ingest import ingest_flow  # lazy on purpose: Prefect takes seconds to import
 
+        if not args.verbose:  # an error wiredesk reports in one line is not also logged by Prefect with a traceback
+            quiet_expected_errors()
         with _prefect_api(err):
             flow = ingest_flow.with_options(timeout_seconds=settings.serve.flow_timeout_seconds)
-            summary = flow(paths=args.paths or None, db=settings.db_path, config=args.config, lock_wait=args.wait)
+            try:
+                summary = flow(paths=args.paths or None, db=settings.db_path, config=args.config, lock_wait=args.wait)
+            except RuntimeError as exc:
+                if "ephemeral Prefect API server" not in str(exc):
+                    raise
+                raise WiredeskError(
+                    f"Prefect's temporary server did not answer within {os.environ.get(_WAIT_ENV)} s (a busy "
+                    f"machine, or a full disk where Prefect keeps its database; raise {_WAIT_ENV} to wait longer); "
+                    "`wiredesk server start` keeps a server, or run with --no-prefect") from None
     print_summary(summary, sys.stdout)
     return 0 if summary.ok else 1

@@ -10,7 +10,9 @@ with its run history, so ``serve`` refuses to start without one.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import warnings
 from pathlib import Path
 
 from wiredesk.cli.args import add_db_args, settings_from_args
@@ -62,9 +64,30 @@ def cmd_serve(args) -> int:  # noqa: ANN001
             raise WiredeskError("wiredesk serve needs a Prefect server: run `wiredesk server start` "
                                 "(or set PREFECT_API_URL), see docs/operations.md")
         url = kept.url
-    print(f"serving {len(specs)} deployment(s) on {url.removesuffix('/api')} (Ctrl-C stops)", file=sys.stderr)
-    from wiredesk_flows.serve import serve_deployments  # lazy on purpose: Prefect takes seconds to import
+    print(f"serving {len(specs)} deployment(s) on {url.removesuffix('/api')} (Ctrl-C or SIGTERM stops)", file=sys.stderr)
+    # SIGTERM (systemd, docker stop, kill) stops serving as Ctrl-C does. Until Prefect's runner takes the
+    # signal over, ours ends the process at once: nothing is running yet, and an exception raised into
+    # Prefect's import or setup comes out wrapped in a traceback (pydantic's, seen). Once the runner has
+    # it, Prefect pauses the deployments and exits (SystemExit), which lands below.
+    signal.signal(signal.SIGTERM, _stop_during_setup)
+    try:
+        with warnings.catch_warnings():
+            # Prefect 3.8's SIGTERM handler calls its async stop() without awaiting it; the pause still happens
+            warnings.filterwarnings("ignore", message="coroutine 'Runner.astop' was never awaited",
+                                    category=RuntimeWarning)
+            from wiredesk_flows.serve import serve_deployments  # lazy on purpose: Prefect takes seconds to import
 
-    with temporary_settings(updates={PREFECT_API_URL: url}):
-        serve_deployments(specs, settings.serve.flow_timeout_seconds, limit=args.limit)
+            with temporary_settings(updates={PREFECT_API_URL: url}):
+                serve_deployments(specs, settings.serve.flow_timeout_seconds, limit=args.limit)
+    except (SystemExit, KeyboardInterrupt):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    print("wiredesk serve: stopped (the deployments are paused until the next `wiredesk serve`)", file=sys.stderr)
     return 0
+
+
+def _stop_during_setup(signum, frame) -> None:  # noqa: ANN001
+    print("wiredesk serve: stopped before serving (SIGTERM)", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(0)  # no run has started; nothing to clean up, and nothing to interrupt mid-import

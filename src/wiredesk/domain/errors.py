@@ -13,7 +13,11 @@
     ├── StoreError                  the database cannot be opened, migrated or written
     │   ├── SchemaVersionError      the database was made by a newer (or another) wiredesk
     │   ├── RunLockedError          another run holds the database's run lock (the message names it)
-    │   └── DatabaseBusyError       the file stayed held by another process too long
+    │   ├── DatabaseBusyError       the file stayed held by another process too long
+    │   ├── NotWiredeskDatabaseError  the file is not wiredesk's: SQLite, not DuckDB, another program's DuckDB
+    │   ├── DamagedDatabaseError    the file is cut short or corrupt (never repaired or deleted by wiredesk)
+    │   ├── DiskFullError           a write did not fit: the file system is full, or the file-size limit
+    │   └── UnwritableDatabaseError the database or its folder is read-only
     ├── ReprocessError              a reprocess cannot start (unknown stage, no database), or a document has no raw bytes
     ├── SearchError                 a search cannot run: no index in the database, or nothing to search for
     └── ExportError                 an export cannot run: unknown table or format, bad manifest, another database's folder
@@ -68,7 +72,8 @@ class FetchError(ItemError):
     """One HTTP fetch failed. ``reason`` is short and machine-readable (see ``wiredesk.net.http``):
     ``timeout``, ``connect``, ``blocked_scheme``, ``blocked_address``, ``too_large``, ``too_large_decoded``,
     ``too_many_redirects``, ``content_type``, ``status``, ``robots``, ``decode``, ``protocol``, ``bad_url``,
-    ``unexpected``.
+    ``unexpected``; and ``deferred``: not fetched (or cut) because the caller's fetch budget ran out, or
+    the host timed out too often: not a failure of the page, which waits for the next run.
     """
 
     def __init__(self, reason: str, message: str, *, status: int | None = None):
@@ -96,6 +101,23 @@ class RunLockedError(StoreError):
 
 class DatabaseBusyError(StoreError):
     """The database file stayed held by another process (a run's commit, or an open reader) too long."""
+
+
+class NotWiredeskDatabaseError(StoreError):
+    """The file given as the database is not wiredesk's; refused before anything is written in or beside it."""
+
+
+class DamagedDatabaseError(StoreError):
+    """The database file is cut short or corrupt; the message says what to do. wiredesk never rewrites it."""
+
+
+class DiskFullError(StoreError):
+    """A write did not fit (full file system, quota or file-size limit); the message names the file and
+    the file system. What was committed before stays."""
+
+
+class UnwritableDatabaseError(StoreError):
+    """The database, or the folder that must hold its write-ahead log and lock file, is read-only."""
 
 
 class ReprocessError(WiredeskError):

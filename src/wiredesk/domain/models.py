@@ -99,6 +99,12 @@ class Failure:
     """One item that could not be ingested, and why. Stored in ``failures``; the run goes on."""
 
     origin: str
-    stage: str  # "load" | "clean" | "store"
+    stage: str  # "load" | "clean" | "fetch" | "store"
     reason: str  # short machine-readable reason, e.g. "empty", "binary", "too_large", "no_text"
     message: str
+    #: what failed, to try again only when it changes: the bytes' SHA-256 (cleaning), a file's size and
+    #: times (loading); None when nothing was received (a fetch)
+    content: str | None = None
+    #: whether trying again with the same content may succeed (a timeout, a 5xx, a page whose text may
+    #: appear later): such failures are retried with backoff (``wiredesk.domain.retry``)
+    may_pass: bool = False

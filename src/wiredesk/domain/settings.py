@@ -43,6 +43,13 @@ class IngestSettings:
     max_record_bytes: int = 5_000_000
     #: encoding tried when a file is neither UTF-8 nor declares its charset (e.g. "cp1252"); "" refuses it
     fallback_encoding: str = ""
+    #: attempts at an item whose failure may pass (timeout, 5xx, unreadable file, page with no text yet)
+    #: before it waits for new content or new code (``wiredesk.domain.retry``); other failures wait at once
+    retry_attempts: int = 5
+    #: minutes before the third attempt (the second is the next run); doubles after each failure
+    retry_backoff_minutes: int = 15
+    #: the longest wait between two attempts at a failing item
+    retry_max_backoff_minutes: int = 1440
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,10 @@ class HttpSettings:
     max_retry_after: float = 30.0
     #: the longest robots.txt Crawl-delay honoured (it lengthens, never shortens, per_host_delay)
     max_crawl_delay: float = 30.0
+    #: timeouts in a row after which a host gets one request at a time for the rest of the fetch
+    slow_host_timeouts: int = 4
+    #: timeouts in a row after which a host gets no more requests in this fetch (its pages wait for the next run)
+    host_give_up_timeouts: int = 10
 
     @property
     def robots_token(self) -> str:
@@ -136,6 +147,10 @@ class FeedSettings:
     max_entries_per_feed: int = 1000
     #: child sitemaps fetched per run from one sitemap index (the first ones listed)
     max_child_sitemaps: int = 20
+    #: seconds a group of sources may spend fetching its feeds, and then its articles; what is not reached
+    #: waits for the next run (never failed). Capped at three quarters of serve.task_timeout_seconds, so a
+    #: slow group stores what it fetched instead of timing out with nothing
+    fetch_budget_seconds: float = 900.0
 
 
 # -- scale-out ------------------------------------------------------------------------------------------
@@ -201,6 +216,12 @@ class Settings:
     def clean_workers(self) -> int:
         return self.ingest.workers or (os.cpu_count() or 1)
 
+    @property
+    def fetch_budget(self) -> float:
+        """Seconds one feed group's fetch stage may take: ``feeds.fetch_budget_seconds``, at most three quarters
+        of ``serve.task_timeout_seconds`` (the stage then ends, and stores, before its task would time out)."""
+        return min(self.feeds.fetch_budget_seconds, 0.75 * self.serve.task_timeout_seconds)
+
 
 SECTIONS: dict[str, type] = {
     "ingest": IngestSettings, "clean": CleanSettings, "dedup": DedupSettings, "events": EventsSettings,
@@ -210,7 +231,9 @@ _POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars", "g
              "connect_timeout", "read_timeout", "total_timeout", "max_bytes", "max_decoded_bytes",
              "max_concurrency", "per_host_concurrency", "robots_max_bytes", "default_interval_minutes",
              "max_interval_minutes", "base_backoff_minutes", "max_backoff_minutes", "sources_per_group",
-             "max_entries_per_feed", "task_timeout_seconds", "flow_timeout_seconds"}
+             "max_entries_per_feed", "task_timeout_seconds", "flow_timeout_seconds", "retry_attempts",
+             "retry_backoff_minutes", "retry_max_backoff_minutes", "slow_host_timeouts", "host_give_up_timeouts",
+             "fetch_budget_seconds"}
 
 
 _NOT_NEGATIVE = {"max_redirects", "per_host_delay", "retries", "retry_backoff", "lock_wait_seconds", "max_retry_after",

@@ -3,8 +3,12 @@
 Links in feeds are untrusted: a feed can point an article link (or a redirect) at
 ``http://169.254.169.254/`` or at a service on the user's intranet. ``AddressPolicy`` refuses every
 address that is not globally routable (loopback, private, link-local, CGNAT, multicast, reserved,
-unspecified, IPv4-mapped forms of those, cloud metadata) unless it falls in an explicit allow-list
-(tests allow ``127.0.0.1/32``; intranet users allow their ranges).
+unspecified, cloud metadata) unless it falls in an explicit allow-list (tests allow ``127.0.0.1/32``;
+intranet users allow their ranges). An IPv6 address that carries an IPv4 address inside it (IPv4-mapped
+``::ffff:a.b.c.d``, IPv4-compatible ``::a.b.c.d``, NAT64 ``64:ff9b::/96``, 6to4 ``2002::/16``, Teredo
+``2001::/32``) is judged by the IPv4 address it carries: on a NAT64 or 6to4 network it reaches exactly that
+address, and Python 3.11's ``is_global`` calls most of these forms global. The local-use NAT64 prefix
+``64:ff9b:1::/48`` (RFC 8215) places the IPv4 address where its operator chooses, so it is refused whole.
 
 The check runs inside the HTTP client's network backend (``GuardedBackend``): the host is resolved
 once, every address is checked, and the socket connects to a checked address, never to a name that
@@ -31,8 +35,28 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # Not covered by ``is_global`` on every Python version, or worth naming: cloud metadata endpoints.
 _ALWAYS_BLOCKED = tuple(
     ipaddress.ip_network(n)
-    for n in ("169.254.0.0/16", "100.64.0.0/10", "fd00:ec2::254/128", "0.0.0.0/8", "224.0.0.0/4")
+    for n in ("169.254.0.0/16", "100.64.0.0/10", "fd00:ec2::254/128", "0.0.0.0/8", "224.0.0.0/4",
+              "64:ff9b:1::/48")
 )
+#: NAT64's well-known prefix (RFC 6052): the IPv4 address is the last 32 bits.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+#: IPv4-compatible addresses (RFC 4291, deprecated): ``::a.b.c.d``; ``::`` and ``::1`` are not among them.
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...]:
+    """The IPv4 addresses an IPv6 address carries and reaches: IPv4-mapped, IPv4-compatible, NAT64
+    (well-known prefix), 6to4, Teredo (its server and its client). Empty for a plain IPv6 address."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip in _NAT64 or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    return tuple(found)
 
 Resolver = Callable[[str, int], list[str]]
 
@@ -69,10 +93,12 @@ class AddressPolicy:
         ip: IPAddress = ipaddress.ip_address(address)
         if any(ip in net for net in self.allow if net.version == ip.version):
             return True
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            return self.is_allowed(str(ip.ipv4_mapped))
         if any(ip in net for net in _ALWAYS_BLOCKED if net.version == ip.version):
             return False
+        if isinstance(ip, ipaddress.IPv6Address):
+            carried = embedded_ipv4(ip)
+            if carried:  # the address reaches the IPv4 one inside it: that one decides, by the same rules
+                return all(self.is_allowed(str(v4)) for v4 in carried)
         return ip.is_global and not ip.is_multicast
 
 

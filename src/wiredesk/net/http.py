@@ -8,13 +8,17 @@ What it guarantees, each bounded by a setting in ``HttpSettings``:
 1. only http(s), on every hop; only public addresses unless allow-listed (``wiredesk.net.guard``);
 2. connect and read timeouts per exchange, and a total time per fetch, enforced on every socket
    operation (connect, headers, body; ``httplimits.FetchDeadline``) and between chunks, so a fetch
-   ends within ``total_timeout`` (plus scheduling slack) however slowly a server drips;
+   ends within ``total_timeout`` (plus scheduling slack) however slowly a server drips. The total time
+   starts when the first request is sent: waiting for the host's turn is not the fetch's time (pages
+   queued behind slow ones were charged timeouts for requests never made); a caller's ``stop_at`` (a
+   run's budget) cuts it shorter, and a fetch cut by it is ``deferred``, not failed;
 3. at most ``max_bytes`` on the wire (``Content-Length`` is checked first, then the stream is cut) and
    at most ``max_decoded_bytes`` after gzip/deflate decoding, decoded incrementally with a bounded
    output size so a compression bomb stops at the limit instead of filling memory;
 4. at most ``max_redirects`` hops; content types checked against what the purpose expects;
 5. at most ``per_host_concurrency`` requests in flight per host, started at least ``per_host_delay``
-   apart, and ``max_concurrency`` overall (``fetch_many``);
+   apart, and ``max_concurrency`` overall; ``fetch_many`` queues per host, so a slow host holds only its
+   own slots, and slows then leaves a host that keeps timing out (``wiredesk.net.dispatch``);
 6. robots.txt honoured for article pages (RFC 9309: 4xx means allowed, 5xx or unreachable means
    disallowed), cached per origin for the life of the ``Fetcher``; its ``Crawl-delay`` lengthens the
    host's delay (up to ``http.max_crawl_delay``).
@@ -30,7 +34,6 @@ import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -41,9 +44,11 @@ from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import FetchError
 from wiredesk.domain.settings import HttpSettings
 from wiredesk.domain.urls import host_of
+from wiredesk.net.dispatch import DispatchLimits, dispatch
 from wiredesk.net.guard import AddressPolicy, GuardedBackend, Resolver, system_resolver
-from wiredesk.net.limits import BoundedDecoder, FetchDeadline, HostGate
+from wiredesk.net.limits import BoundedDecoder, FetchClock, FetchDeadline, HostGate
 from wiredesk.net.model import FetchRecord, FetchRequest, FetchResult
+from wiredesk.net.retries import TRANSIENT_STATUSES, retry_delay
 
 log = logging.getLogger("wiredesk")
 
@@ -135,38 +140,36 @@ class Fetcher:
 
     # -- public -------------------------------------------------------------------------------
     def fetch(self, url: str, purpose: str = "feed", *, etag: str | None = None,
-              last_modified: str | None = None) -> FetchResult:
-        """Fetch ``url`` for ``purpose`` (conditional when ``etag``/``last_modified`` are given)."""
+              last_modified: str | None = None, stop_at: float | None = None) -> FetchResult:
+        """Fetch ``url`` for ``purpose`` (conditional when ``etag``/``last_modified`` are given). ``stop_at``
+        (this fetcher's clock): the fetch ends by then, ``deferred`` if it had not finished."""
         if purpose not in PURPOSES:
             raise ValueError(f"unknown purpose {purpose!r}")
         records: list[FetchRecord] = []
         if purpose == "article" and self.settings.respect_robots:
-            allowed, robot_records = self._robots_allow(url)
+            allowed, robot_records = self._robots_allow(url, stop_at)
             records.extend(robot_records)
+            if allowed is None:  # robots.txt itself was cut by the budget: the page waits with it
+                err = FetchError("deferred", "robots.txt not fetched within the fetch budget: fetched by the next run")
+                return FetchResult(url, purpose, url, None, error=err, records=tuple(records))
             if not allowed:
                 err = FetchError("robots", f"robots.txt disallows {url}")
                 records.append(FetchRecord(url, purpose, utcnow(), None, 0, 0.0, "robots", str(err)))
                 return FetchResult(url, purpose, url, None, error=err, records=tuple(records))
-        result = self._fetch_following(url, purpose, etag, last_modified)
+        result = self._fetch_following(url, purpose, etag, last_modified, stop_at=stop_at)
         return FetchResult(**{**result.__dict__, "records": tuple(records) + result.records})
 
-    def fetch_many(self, requests: Iterable[FetchRequest]) -> list[FetchResult]:
-        """Fetch all ``requests`` with at most ``max_concurrency`` in flight; results in input order."""
+    def fetch_many(self, requests: Iterable[FetchRequest], *, stop_at: float | None = None) -> list[FetchResult]:
+        """Fetch all ``requests``, queued per host (``wiredesk.net.dispatch``); results in input order.
+        ``stop_at`` (this fetcher's clock): the budget; what is not done by then is ``deferred``."""
         reqs = list(requests)
         if not reqs:
             return []
-        workers = max(1, min(self.settings.max_concurrency, len(reqs)))
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wiredesk-fetch")
-        try:
-            results = list(pool.map(lambda r: self.fetch(r.url, r.purpose, etag=r.etag,
-                                                         last_modified=r.last_modified), reqs))
-        except BaseException:
-            # interrupted (a task timeout, Ctrl-C): return now, drop queued fetches; those in flight end
-            # on their own timeouts instead of holding the caller until then
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown()
-        return results
+        s = self.settings
+        limits = DispatchLimits(s.max_concurrency, s.per_host_concurrency, s.slow_host_timeouts,
+                                s.host_give_up_timeouts)
+        return dispatch(reqs, lambda r: self.fetch(r.url, r.purpose, etag=r.etag, last_modified=r.last_modified,
+                                                   stop_at=stop_at), limits, stop_at=stop_at, clock=self._clock)
 
     # -- internals ----------------------------------------------------------------------------
     def _gate(self, url: str) -> HostGate:
@@ -178,11 +181,11 @@ class Fetcher:
             return gate
 
     def _fetch_following(self, url: str, purpose: str, etag: str | None, last_modified: str | None,
-                         max_bytes: int | None = None) -> FetchResult:
+                         max_bytes: int | None = None, stop_at: float | None = None) -> FetchResult:
         s = self.settings
         records: list[FetchRecord] = []
         current = url
-        deadline: float | None = None
+        deadline = FetchClock(s.total_timeout, stop_at)  # starts when the first request is sent
         for hop in range(s.max_redirects + 1):
             try:
                 scheme = urlsplit(current).scheme.lower()
@@ -199,8 +202,6 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if hop == 0 and last_modified:
                 headers["If-Modified-Since"] = last_modified
-            if deadline is None:
-                deadline = self._clock() + s.total_timeout
             outcome = self._exchange_retrying(current, purpose, headers, deadline, max_bytes or s.max_bytes, records)
             if outcome.location is not None:
                 current = outcome.record.redirect_to or current  # urljoin'ed (safely) in _exchange
@@ -210,21 +211,27 @@ class Fetcher:
         err = FetchError("too_many_redirects", f"more than {s.max_redirects} redirects from {url}")
         return FetchResult(url, purpose, current, None, error=err, records=tuple(records))
 
-    def _exchange_retrying(self, url: str, purpose: str, headers: dict[str, str], deadline: float,
+    def _exchange_retrying(self, url: str, purpose: str, headers: dict[str, str], deadline: FetchClock,
                            max_bytes: int, records: list[FetchRecord]) -> _Exchange:
         """One exchange, repeated after a transient failure (``is_transient``) up to ``http.retries``
         times with doubling delays, all within the fetch's total time. Every attempt is recorded, so the
-        fetch log shows the retries; the per-host gate is taken per attempt and never held while waiting."""
+        fetch log shows the retries; the per-host gate is taken per attempt and never held while waiting,
+        and the time spent waiting for it is not counted against the fetch (``FetchClock``)."""
         s = self.settings
         attempt = 0
         while True:
+            asked = self._clock()
             with self._gate(url).slot(self._clock, self._sleep):
-                outcome = self._exchange(url, purpose, headers, deadline, max_bytes)
+                now = self._clock()
+                deadline.begin(now, waited=now - asked)
+                outcome = self._exchange(url, purpose, headers, deadline.at, max_bytes)
+            if outcome.error is not None and outcome.error.reason == "timeout" and deadline.cut_short(self._clock()):
+                outcome = outcome.deferred()  # the caller's budget ended it, not the server's slowness
             records.append(outcome.record)
             if attempt >= s.retries or not is_transient(outcome):
                 return outcome
             delay = retry_delay(attempt, s.retry_backoff, outcome.headers.get("retry-after"), s.max_retry_after)
-            if self._clock() + delay >= deadline:  # no time left for another attempt
+            if self._clock() + delay >= deadline.at:  # no time left for another attempt
                 return outcome
             attempt += 1
             log.info("retrying %s in %.1fs (attempt %d of %d): %s", url, delay, attempt + 1, s.retries + 1,
@@ -299,7 +306,8 @@ class Fetcher:
             log.exception("unexpected error fetching %s", url)
             return done(FetchError("unexpected", f"{type(exc).__name__}: {exc}"))
 
-    def _robots_allow(self, url: str) -> tuple[bool, list[FetchRecord]]:
+    def _robots_allow(self, url: str, stop_at: float | None = None) -> tuple[bool | None, list[FetchRecord]]:
+        """Whether robots.txt allows ``url`` (None: robots.txt was cut by ``stop_at``, not known yet)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
         with self._lock:
@@ -308,8 +316,8 @@ class Fetcher:
         with origin_lock:  # one robots.txt request per origin, however many threads ask at once
             cached = self._robots.get(origin)
             if cached is None:
-                cached = self._fetch_robots(origin, records)
-        if isinstance(cached, bool):
+                cached = self._fetch_robots(origin, records, stop_at)
+        if cached is None or isinstance(cached, bool):
             return cached, records
         return cached.can_fetch(self.settings.robots_token, url), records
 
@@ -323,11 +331,15 @@ class Fetcher:
             gate = self._gate(origin)
             gate.delay = max(gate.delay, min(float(delay), self.settings.max_crawl_delay))
 
-    def _fetch_robots(self, origin: str, records: list[FetchRecord]) -> urllib.robotparser.RobotFileParser | bool:
-        """Fetch and parse ``origin``'s robots.txt; True/False mean allow/disallow everything."""
+    def _fetch_robots(self, origin: str, records: list[FetchRecord],
+                      stop_at: float | None = None) -> urllib.robotparser.RobotFileParser | bool | None:
+        """Fetch and parse ``origin``'s robots.txt; True/False mean allow/disallow everything; None: cut by
+        ``stop_at`` (not cached: the next fetch asks again)."""
         result = self._fetch_following(origin + "/robots.txt", "robots", None, None,
-                                       max_bytes=self.settings.robots_max_bytes)
+                                       max_bytes=self.settings.robots_max_bytes, stop_at=stop_at)
         records.extend(result.records)
+        if result.error is not None and result.error.reason == "deferred":
+            return None
         rules: urllib.robotparser.RobotFileParser | bool
         if result.ok and result.body is not None:
             rules = urllib.robotparser.RobotFileParser()
@@ -351,9 +363,11 @@ class _Exchange:
     error: FetchError | None
     location: str | None
 
-
-#: Statuses worth asking again: rate limited, or a server/gateway error that may pass (not 501).
-TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+    def deferred(self) -> _Exchange:
+        """This exchange, cut by the caller's budget: ``deferred`` in the result and in the fetch log."""
+        err = FetchError("deferred", "cut at the end of the fetch budget: fetched again by the next run")
+        record = FetchRecord(**{**self.record.__dict__, "error": err.reason, "message": str(err)})
+        return _Exchange(record, None, self.content_type, self.headers, err, None)
 
 
 def is_transient(outcome: _Exchange) -> bool:
@@ -365,13 +379,3 @@ def is_transient(outcome: _Exchange) -> bool:
     if err.reason == "connect" or (err.reason == "timeout" and "total time" not in str(err)):
         return True
     return err.reason == "status" and err.status in TRANSIENT_STATUSES
-
-
-def retry_delay(attempt: int, backoff: float, retry_after: str | None, max_retry_after: float = 30.0) -> float:
-    """Seconds before retry ``attempt + 1``: ``backoff * 2**attempt``, or ``Retry-After`` seconds when
-    the server says so (capped at ``max_retry_after``, ``http.max_retry_after``)."""
-    delay = backoff * (2 ** attempt)
-    if retry_after and retry_after.strip().isdigit():
-        delay = max(delay, min(float(retry_after.strip()), max_retry_after))
-    return delay
-

@@ -93,6 +93,39 @@ class HostGate:
             yield
 
 
+class FetchClock:
+    """When one fetch must end: ``total`` seconds after its first request is sent, plus the time it later
+    spends waiting for a host's turn (a redirect to a busy host, a retry), and never after ``stop_at``
+    (the caller's budget). Before the first request, nothing counts: a page queued behind slow pages of
+    its host is not charged for its wait."""
+
+    def __init__(self, total: float, stop_at: float | None = None):
+        self.total = total
+        self.stop_at = stop_at
+        self.started: float | None = None
+        self.waited = 0.0
+
+    def begin(self, now: float, waited: float) -> None:
+        """A request is sent at ``now`` after ``waited`` seconds for the host's turn."""
+        if self.started is None:
+            self.started = now
+        else:
+            self.waited += waited
+
+    @property
+    def own(self) -> float:
+        assert self.started is not None, "begin() first"
+        return self.started + self.total + self.waited
+
+    @property
+    def at(self) -> float:
+        return self.own if self.stop_at is None else min(self.own, self.stop_at)
+
+    def cut_short(self, now: float) -> bool:
+        """True when the caller's ``stop_at``, not the fetch's own time, has ended it."""
+        return self.stop_at is not None and self.stop_at < self.own and now >= self.stop_at - 0.05
+
+
 class FetchDeadline(threading.local):
     """The deadline of the fetch the current thread is doing (``None``: none), with the clock it uses.
 

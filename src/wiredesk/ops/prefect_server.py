@@ -26,6 +26,20 @@ from pathlib import Path
 from wiredesk.domain.errors import WiredeskError
 
 
+#: Seconds a run waits for Prefect's temporary server to answer. Prefect's own default (20) was too short
+#: on a loaded two-core machine: about one start in six failed. Set in the environment, Prefect's setting
+#: ``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS`` wins.
+TEMPORARY_SERVER_WAIT = 90
+TEMPORARY_SERVER_WAIT_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+
+
+def wait_longer_for_temporary_server() -> int:
+    """Make Prefect wait ``TEMPORARY_SERVER_WAIT`` seconds for a temporary server, unless the user set the
+    wait; return the wait in force. Call before Prefect loads its settings."""
+    os.environ.setdefault(TEMPORARY_SERVER_WAIT_ENV, str(TEMPORARY_SERVER_WAIT))
+    return int(float(os.environ[TEMPORARY_SERVER_WAIT_ENV]))
+
+
 def wiredesk_home() -> Path:
     """Where wiredesk keeps per-user state: ``$WIREDESK_HOME`` or ``~/.wiredesk``."""
     return Path(os.environ.get("WIREDESK_HOME") or Path.home() / ".wiredesk")

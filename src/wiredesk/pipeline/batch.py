@@ -27,7 +27,7 @@ from wiredesk.domain.models import Failure, InputItem
 from wiredesk.pipeline.run import Run
 from wiredesk.pipeline.scaleout import PendingItems, Processed, StageRunner, submit_items
 from wiredesk.pipeline.stages import (Plan, clean_batch, extract_events_batch, make_event_extractor, plan_batch,
-                                      store_batch, story_features_batch)
+                                      retry_policy, store_batch, story_features_batch)
 from wiredesk.store import Batch
 from wiredesk.store.feeds import FeedBatch
 from wiredesk.stories import PlaceIndex, load_place_index
@@ -73,6 +73,7 @@ class BatchStep:
         self.runner_workers = runner_workers
         self._pending: deque[tuple[BatchInput, Plan, PendingItems | _Finished]] = deque()
         self._extractor = None
+        self.retry = retry_policy(self.settings)  # when failed items are tried again, with which code version
         self._places: PlaceIndex | None = None
 
     def submit(self, batch: BatchInput, *, ahead: int = 0) -> None:
@@ -80,7 +81,7 @@ class BatchStep:
         wait (``ahead`` only counts with a runner: here, cleaning is done when ``submit`` returns)."""
         # planning reads what earlier batches stored; a batch still in flight cannot hold these origins
         # (each input is in one batch), and the writer re-checks stored hashes anyway
-        plan = self.wrap(plan_batch)(batch.items, self.settings, self.run.run_id)
+        plan = self.wrap(plan_batch)(batch.items, self.settings, batch.failures, self.retry, self.run.run_id)
         self._pending.append((batch, plan, self._process(plan.todo)))
         while len(self._pending) > (ahead if self.runner is not None else 0):
             self._store_next()
@@ -92,7 +93,7 @@ class BatchStep:
 
     def store_failures(self, failures: tuple[Failure, ...]) -> None:
         """Store failures found before any batch (paths that could not be used at all): step 3 and 4 only."""
-        self._store(Batch(failures=failures))
+        self._store(Batch(failures=failures, retry=self.retry))
 
     def _process(self, items: tuple[InputItem, ...]) -> PendingItems | _Finished:
         if self.runner is not None:
@@ -113,9 +114,9 @@ class BatchStep:
     def _store_next(self) -> None:
         batch, plan, work = self._pending.popleft()
         processed = work.result()
-        self._store(Batch(cleaned=processed.articles, unchanged=plan.unchanged,
-                          failures=batch.failures + processed.failures, feeds=batch.feeds, events=processed.events,
-                          stories=processed.stories))
+        self._store(Batch(cleaned=processed.articles, unchanged=plan.unchanged, skipped=plan.skipped,
+                          failures=plan.failures + processed.failures, feeds=batch.feeds, events=processed.events,
+                          stories=processed.stories, retry=self.retry))
         if self.progress is not None and batch.done is not None:
             self.progress(batch.done, self.total, self.run.summary.counts)
 

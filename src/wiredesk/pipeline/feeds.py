@@ -14,6 +14,7 @@ is that loop. Stages take the settings, never a connection.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,10 +25,10 @@ from wiredesk.domain.settings import FeedSettings, Settings
 from wiredesk.net.http import Fetcher
 from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.batch import BatchInput, BatchStep
-from wiredesk.pipeline.stages import open_store
+from wiredesk.pipeline.stages import open_store, retry_policy
 from wiredesk.sources.config import load_sources
 from wiredesk.sources.entries import entry_keys
-from wiredesk.sources.feeds.collect import SourceRun, fetch_articles, fetch_sources, plan_run
+from wiredesk.sources.feeds.collect import SourceRun, fetch_articles, fetch_sources, page_origin, plan_run
 from wiredesk.sources.schedule import ScheduleSettings, is_due
 from wiredesk.store.feeds import FeedBatch, SourceRow
 
@@ -63,26 +64,34 @@ def prepare_sources(urls: Sequence[str], settings: Settings, now: datetime) -> l
 
 
 def fetch_feed_group(rows: Sequence[SourceRow], settings: Settings, now: datetime) -> list[SourceRun]:
-    """Fetch and parse a group of sources (conditional GET; network only, no database)."""
+    """Fetch and parse a group of sources (conditional GET; network only, no database), within the fetch
+    budget (``Settings.fetch_budget``): a feed not reached by then stays due for the next run."""
+    stop_at = time.monotonic() + settings.fetch_budget
     with Fetcher(settings.http) as fetcher:
         runs = fetch_sources([(r.config, r.state) for r in rows], fetcher, now=now,
                              schedule=schedule_settings(settings.feeds),
-                             max_child_sitemaps=settings.feeds.max_child_sitemaps)
+                             max_child_sitemaps=settings.feeds.max_child_sitemaps, stop_at=stop_at)
     for row, run in zip(rows, runs, strict=True):
         run.source_id = row.source_id
     return runs
 
 
 def collect_group_items(runs: list[SourceRun], settings: Settings) -> list[SourceRun]:
-    """Plan every parsed feed's entries against the stored entry keys, then fetch the new articles."""
+    """Plan every parsed feed's entries against the stored entry keys, then fetch the new articles (new
+    pages first, then failed ones whose retry has come), within the fetch budget (``Settings.fetch_budget``,
+    counted from the start of this stage): what is not reached is left for the next run, and the stage ends
+    with what it fetched instead of running into its task's timeout."""
+    stop_at = time.monotonic() + settings.fetch_budget
     limit = settings.feeds.max_entries_per_feed
     keys = [k for run in runs if run.feed for e in run.feed.entries[:limit] for k in entry_keys(e, run.source.url).all]
     with open_store(settings) as store:
         known = store.known_entries(keys)
-    work = [(run, plan_run(run, known, limit)) for run in runs]
+        work = [(run, plan_run(run, known, limit)) for run in runs]
+        failing = store.known_failures(page_origin(p) for _, todo in work for p in todo)
     if any(todo for _, todo in work):
         with Fetcher(settings.http) as fetcher:
-            fetch_articles(work, fetcher)
+            fetch_articles(work, fetcher, failing=failing, now=utcnow(), code_version=retry_policy(settings).code_version,
+                           stop_at=stop_at)
     return runs
 
 
@@ -94,6 +103,9 @@ def feed_batches(runs: Sequence[SourceRun], batch_size: int) -> list[BatchInput]
         states=tuple((run.source_id, run.state) for run in runs if run.source_id is not None),
         entries=tuple((run.source_id, rec) for run in runs if run.source_id is not None for rec in run.remember),
         fetches=tuple((run.source_id, rec) for run in runs for rec in run.fetches),
+        pending=tuple((run.source_id, origin, rec) for run in runs if run.source_id is not None
+                      for origin, rec in run.pending),
+        recovered=tuple(run.feed_url for run in runs if run.feed is not None and run.feed_url),
     )
     failures = tuple(f for run in runs for f in run.failures)
     chunks = [items[i:i + batch_size] for i in range(0, len(items), batch_size)] or [[]]
@@ -110,6 +122,10 @@ class FeedRunResult:
     not_modified: int = 0
     articles: int = 0
     fetch_failures: int = 0
+    #: article pages left for a later run: the budget ran out, or they wait for their retry
+    pages_left: int = 0
+    #: feeds the budget did not reach (still due)
+    feeds_deferred: int = 0
 
 
 def ingest_feeds(step: BatchStep, urls: Sequence[str], *, source_tag: str | None = None) -> FeedRunResult:
@@ -131,10 +147,15 @@ def ingest_feeds(step: BatchStep, urls: Sequence[str], *, source_tag: str | None
         checkpoint("feeds:collected")
         result.not_modified += sum(1 for r in runs if r.not_modified)
         result.articles += sum(1 for r in runs for f in r.fetches if f.purpose == "article" and f.status == 200)
+        result.pages_left += sum(r.pages_left for r in runs)
+        result.feeds_deferred += sum(1 for r in runs if r.deferred)
         for batch in feed_batches(runs, settings.ingest.batch_size):
             result.fetch_failures += sum(1 for f in batch.failures if f.stage == "fetch")
             step.submit(batch)
     if rows:
         log.info("feeds: %d fetched (%d not modified), %d articles downloaded, %d fetch/parse failures",
-                 result.sources, result.not_modified, result.articles, result.fetch_failures)
+                 result.sources - result.feeds_deferred, result.not_modified, result.articles, result.fetch_failures)
+    if result.pages_left or result.feeds_deferred:
+        log.info("feeds: %d pages and %d feeds left for the next run (fetch budget of %.0fs, or waiting to be "
+                 "tried again)", result.pages_left, result.feeds_deferred, settings.fetch_budget)
     return result

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wiredesk.domain.counts import BatchCounts
+from wiredesk.domain.errors import StoreError
 from wiredesk.domain.models import Failure
 from wiredesk.domain.settings import Settings
 from wiredesk.pipeline.stages import finish_run, open_store, start_run
@@ -129,5 +130,8 @@ def running(settings: Settings, lock: RunLock, summary: Any, inputs: Sequence[st
         if not dry_run:
             try:
                 wrap(finish_run)(settings, run.run_id, summary.status, summary.error)
-            except Exception:  # the original error matters more; the run stays 'running' → 'abandoned' later
+            except StoreError as exc:  # e.g. the same full disk: the run's own error already says it, in one line
+                (log.debug if summary.status == "failed" else log.warning)(
+                    "could not record the end of run %s (%s); the next run marks it abandoned", run.run_id, exc)
+            except Exception:  # a bug: the run stays 'running' -> 'abandoned' later
                 log.exception("could not record the end of run %s", run.run_id)

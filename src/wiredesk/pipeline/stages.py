@@ -15,20 +15,26 @@ story a document joins is ``wiredesk.stories``; what is stored is ``wiredesk.sto
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 from wiredesk.clean.cleaner import HtmlCleaner, clean_item
 from wiredesk.domain.counts import BatchCounts
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import SURVIVABLE_ERRORS
+from wiredesk.domain.lineage import code_versions
 from wiredesk.domain.models import Article, Failure, InputItem
+from wiredesk.domain.retry import FailureRecord, RetryPolicy, may_try
 from wiredesk.domain.settings import CleanSettings, Settings
-from wiredesk.domain.urls import host_of
+from wiredesk.domain.urls import host_of, is_http_url
 from wiredesk.events.extract import DefaultEventExtractor
 from wiredesk.events.model import DocumentInput, Extraction
 from wiredesk.ops.faults import checkpoint
@@ -76,37 +82,67 @@ def load_batch(paths: Sequence[str], settings: Settings) -> files.Loaded:
 # -- plan -------------------------------------------------------------------------------------------
 
 
+@cache
+def _code_version(versions: str) -> str:
+    return hashlib.sha256(versions.encode()).hexdigest()[:16]
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """When failed items are tried again (``[ingest] retry_*``), and the version of the code and settings
+    their failures are recorded with: new code or settings make every failed item worth trying again."""
+    ing = settings.ingest
+    versions = json.dumps(code_versions(settings), sort_keys=True)
+    return RetryPolicy(ing.retry_attempts, timedelta(minutes=ing.retry_backoff_minutes),
+                       timedelta(minutes=ing.retry_max_backoff_minutes), _code_version(versions))
+
+
 @dataclass(frozen=True)
 class Plan:
-    """Which loaded items need cleaning and which are byte-for-byte what was stored before."""
+    """Which loaded items need cleaning, which are byte-for-byte what was stored before, which failed
+    before on these very bytes with this code and are not due to be tried again (``skipped``), and which
+    load failures are worth recording (the others are known already: no new attempt)."""
 
     todo: tuple[InputItem, ...]
     unchanged: tuple[InputItem, ...]
+    skipped: tuple[InputItem, ...] = ()
+    failures: tuple[Failure, ...] = ()
 
 
-def plan_items(items: Iterable[InputItem], known: dict[str, str]) -> Plan:
-    """Pure: an item whose bytes equal the last stored bytes of its origin is unchanged.
+def plan_items(items: Iterable[InputItem], known: dict[str, str], failing: dict[str, FailureRecord] | None = None,
+               failures: Iterable[Failure] = (), *, now: datetime | None = None, code_version: str = "") -> Plan:
+    """Pure: an item whose bytes equal the last stored bytes of its origin is unchanged; one that failed
+    before is tried again only as ``wiredesk.domain.retry.may_try`` says (new bytes, new code, or its
+    retry time has come); a load failure already recorded for the same file content is not recorded again.
 
     Within one batch, the first item of an origin wins (a JSONL file repeating a line twice is one item).
     """
-    todo, unchanged, seen = [], [], set()
+    failing = failing or {}
+    now = now or utcnow()
+    todo, unchanged, skipped, seen = [], [], [], set()
     for item in items:
         if known.get(item.origin) == item.raw_sha256 or item.origin in seen:
             unchanged.append(item)
+        elif not may_try(failing.get(item.origin), now, code_version, item.raw_sha256):
+            skipped.append(item)
         else:
             todo.append(item)
         seen.add(item.origin)
-    return Plan(tuple(todo), tuple(unchanged))
+    kept = tuple(f for f in failures if may_try(failing.get(f.origin), now, code_version, f.content))
+    return Plan(tuple(todo), tuple(unchanged), tuple(skipped), kept)
 
 
-def plan_batch(items: Sequence[InputItem], settings: Settings, run_id: int | None = None) -> Plan:
-    """Read the stored state of these items' origins and plan them; with ``run_id``, the items to clean carry
-    the site furniture earlier runs stored for their site (``with_site_furniture``)."""
+def plan_batch(items: Sequence[InputItem], settings: Settings, failures: Sequence[Failure] = (),
+               retry: RetryPolicy | None = None, run_id: int | None = None) -> Plan:
+    """Read the stored state and the failure rows of these items' origins and plan them; with ``run_id``, the
+    items to clean carry the site furniture earlier runs stored for their site (``with_site_furniture``)."""
+    retry = retry or retry_policy(settings)
     with open_store(settings) as store:
         known = store.known_raw_hashes(i.origin for i in items)
-        plan = plan_items(items, known)
+        failing = store.known_failures([*(i.origin for i in items), *(f.origin for f in failures)])
+        plan = plan_items(items, known, failing, failures, now=utcnow(), code_version=retry.code_version)
         if run_id is not None and plan.todo:
-            plan = Plan(with_site_furniture(plan.todo, [run_id] * len(plan.todo), store.site_lines), plan.unchanged)
+            plan = dataclasses.replace(
+                plan, todo=with_site_furniture(plan.todo, [run_id] * len(plan.todo), store.site_lines))
     checkpoint("plan:done")
     return plan
 
@@ -127,15 +163,18 @@ def with_site_furniture(items: Sequence[InputItem], runs: Sequence[int],
 
 
 def clean_one(item: InputItem, settings: CleanSettings) -> Article | Failure:
-    """Clean one item; a survivable error becomes a ``Failure`` instead of an exception."""
+    """Clean one item; a survivable error becomes a ``Failure`` (of these bytes) instead of an exception.
+    A web page that yields no article may yield one later (a consent wall, a page built by script): its
+    failure may pass; a file's will not until its bytes change."""
     try:
         cleaner = HtmlCleaner(favor_precision=settings.favor_precision, include_tables=settings.include_tables)
         return clean_item(item, cleaner)
     except SURVIVABLE_ERRORS as exc:
-        return Failure(item.origin, "clean", exc.reason, str(exc))
+        return Failure(item.origin, "clean", exc.reason, str(exc), content=item.raw_sha256,
+                       may_pass=is_http_url(item.origin))
     except Exception as exc:  # a bug or a hostile page must cost one item, not the run
         log.exception("unexpected error cleaning %s", item.origin)
-        return Failure(item.origin, "clean", "unexpected", f"{type(exc).__name__}: {exc}")
+        return Failure(item.origin, "clean", "unexpected", f"{type(exc).__name__}: {exc}", content=item.raw_sha256)
 
 
 @dataclass(frozen=True)

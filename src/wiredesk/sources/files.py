@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wiredesk.domain.dates import parse_published
@@ -318,17 +318,35 @@ def _iter_records(path: Path, settings: IngestSettings) -> Iterator[InputItem | 
             yield Failure(origin, "load", exc.reason, str(exc))
 
 
+def file_identity(path: Path) -> str | None:
+    """What a failure to load ``path`` is remembered by: its size and times (a later run tries the file again
+    only when one of them changes: new bytes, or a chmod that may make it readable). None if it cannot be read."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"file:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+#: Load failures that may pass with the file unchanged (a permission fixed, a network share back).
+_MAY_PASS = ("unreadable",)
+
+
 def load_files(paths: Iterable[Path], settings: IngestSettings) -> Loaded:
-    """Load files into items; a bad file or record becomes a failure and the rest load as usual."""
+    """Load files into items; a bad file or record becomes a failure (of the file as it is now: its
+    ``file_identity``) and the rest load as usual."""
     items: list[InputItem] = []
     failures: list[Failure] = []
     for path in paths:
+        found: list[Failure] = []
         try:
             if path.suffix.lower() in RECORD_SUFFIXES:
                 for out in _iter_records(path, settings):
-                    (failures if isinstance(out, Failure) else items).append(out)
+                    (found if isinstance(out, Failure) else items).append(out)
             else:
                 items.append(_load_document(path, settings))
         except BadInputError as exc:
-            failures.append(Failure(str(path), "load", exc.reason, str(exc)))
+            found.append(Failure(str(path), "load", exc.reason, str(exc)))
+        identity = file_identity(path) if found else None
+        failures += [replace(f, content=f.content or identity, may_pass=f.reason in _MAY_PASS) for f in found]
     return Loaded(tuple(items), tuple(failures))

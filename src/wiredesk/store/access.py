@@ -32,6 +32,7 @@ import duckdb
 
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import DatabaseBusyError, RunLockedError, StoreError
+from wiredesk.store.dbfile import NO_EXTENSIONS, check_database_file, first_line, refuse_by_content, translate_error
 
 #: How long readers wait for a batch commit to finish before giving up (seconds).
 READ_WAIT_SECONDS = 30.0
@@ -63,7 +64,7 @@ def connect_retrying(path: str, *, read_only: bool, wait: float, config: dict | 
             _let_waiting_readers_in(path, clock, sleep)
         while True:
             try:
-                return duckdb.connect(path, read_only=read_only, config=dict(config or {}))
+                return duckdb.connect(path, read_only=read_only, config={**NO_EXTENSIONS, **(config or {})})
             except duckdb.Error as exc:
                 if not is_lock_conflict(exc):
                     raise
@@ -105,7 +106,11 @@ def _let_waiting_readers_in(path: str, clock: Callable[[], float], sleep: Callab
     rp = _readers_path(path)
     if not rp.exists():
         return
-    with rp.open("a+") as f:
+    try:
+        f = rp.open("a+")
+    except OSError:  # a read-only folder: no reader could have announced itself there either
+        return
+    with f:
         until = clock() + WRITER_YIELD_SECONDS
         while clock() < until:
             try:
@@ -191,10 +196,14 @@ class RunLock:
     def acquire(self) -> RunLock:
         if self.db_path == ":memory:":
             return self
+        # before the lock file is made beside it: a file that is not ours, damaged, or read-only is refused
+        # with nothing written in or beside it
+        check_database_file(self.db_path)
         path = lock_path(self.db_path)
-        if not path.parent.is_dir():
-            raise StoreError(f"cannot create database {self.db_path}: folder {path.parent} does not exist")
-        f = path.open("a+", encoding="utf-8")
+        try:
+            f = path.open("a+", encoding="utf-8")
+        except OSError as exc:
+            raise translate_error(exc, path) or StoreError(f"cannot create the lock file {path}: {exc.strerror}") from exc
         # even "no wait" rides over the instant `wiredesk status` probes the lock (lock_is_held)
         deadline = self._clock() + max(_PROBE_GRACE, self.wait)
         while True:
@@ -220,10 +229,13 @@ class RunLock:
 
     def _write(self) -> None:
         f = self._file
-        f.seek(0)
-        f.truncate()
-        f.write(json.dumps(self._holder.__dict__))
-        f.flush()
+        try:
+            f.seek(0)
+            f.truncate()
+            f.write(json.dumps(self._holder.__dict__))
+            f.flush()
+        except OSError:  # a full disk: the lock holds all the same (flock), only its description is missing
+            pass
 
     def release(self) -> None:
         # The file stays (deleting it would race with a process that just opened it); the kernel
@@ -269,9 +281,10 @@ def open_readonly(path: str | Path, wait: float = READ_WAIT_SECONDS, *, sandbox:
     p = Path(path)
     if not p.is_file():
         raise StoreError(f"no database at {p} (run `wiredesk run` first, or pass --db)")
+    refuse_by_content(p, sizes=False)  # an SQLite or empty file: one line, before DuckDB sees it
     try:
         return connect_retrying(str(p), read_only=True, wait=wait, config=dict(SANDBOX_CONFIG) if sandbox else None)
     except DatabaseBusyError:
         raise
     except duckdb.Error as exc:
-        raise StoreError(f"cannot open {p} read-only: {exc}") from exc
+        raise translate_error(exc, p) or StoreError(f"cannot open {p} read-only: {first_line(exc)}") from exc

@@ -24,6 +24,7 @@ from wiredesk.domain.counts import BatchCounts, ReprocessCounts
 from wiredesk.domain.errors import StoreError
 from wiredesk.domain.lineage import code_versions as current_code_versions
 from wiredesk.domain.models import Failure
+from wiredesk.domain.retry import FailureRecord
 from wiredesk.domain.settings import Settings
 from wiredesk.domain.versions import PIPELINE_VERSION
 from wiredesk.ops.faults import checkpoint
@@ -31,6 +32,7 @@ from wiredesk.sources.config import SourceConfig
 from wiredesk.sources.entries import KnownEntries
 from wiredesk.store import feeds, rederive, search_index, site_lines, stories, writer
 from wiredesk.store.access import DatabaseBusyError, connect_retrying
+from wiredesk.store.dbfile import NO_EXTENSIONS, first_line, refuse_by_content, translate_error
 from wiredesk.store.migrate import migrate
 from wiredesk.store.near_index import rebuild_index
 from wiredesk.store.rederive import Rederived, StoredDocument
@@ -56,20 +58,24 @@ class Store:
             parent = Path(path).parent
             if not parent.exists():
                 raise StoreError(f"cannot create database {path}: folder {parent} does not exist")
-            created = not Path(path).exists()
+            created = refuse_by_content(path) == "missing"  # not ours, empty or cut: refused before opening
         try:
             # readers may hold the file for a moment: wait for them (bounded), as they wait for us
-            con = connect_retrying(path, read_only=False, wait=wait) if path != ":memory:" else duckdb.connect(path)
+            con = (connect_retrying(path, read_only=False, wait=wait) if path != ":memory:"
+                   else duckdb.connect(path, config=dict(NO_EXTENSIONS)))
         except DatabaseBusyError:
             raise
         except duckdb.Error as exc:
             if created:  # e.g. a full disk cut the new file's header: an unopenable file would block every rerun
                 _remove_new_database(path)
-            raise StoreError(f"cannot open database {path}: {exc}") from exc
+            raise translate_error(exc, path) or StoreError(f"cannot open database {path}: {first_line(exc)}") from exc
         try:
             migrate(con)
-        except Exception:
+        except Exception as exc:
             con.close()
+            translated = translate_error(exc, path)
+            if translated is not None:
+                raise translated from exc
             raise
         return cls(con, path)
 
@@ -79,8 +85,12 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
+        # the boundary of the store: a full disk, a read-only folder or a damaged file becomes one line
+        translated = translate_error(exc, self.path) if exc is not None else None
+        if translated is not None:
+            raise translated from exc
 
     # -- runs ---------------------------------------------------------------------------------------
 
@@ -91,6 +101,15 @@ class Store:
         ``kind`` is ``ingest``, ``reprocess`` or ``dedup-rebuild``; ``code_versions`` (default
         ``wiredesk.domain.lineage.code_versions()``) is stored as JSON in ``runs.code_versions``."""
         con = self._con
+        if self.path != ":memory:" and _has_pending_log(self.path):
+            # a run starts by folding a write-ahead log left by an earlier process into the database file (a
+            # full disk may have stopped that process's checkpoint): an index left half-applied by such a
+            # log refused later deletes ("Failed to delete all rows from index") until a manual CHECKPOINT
+            try:
+                con.execute("CHECKPOINT")
+            except duckdb.Error as exc:
+                raise translate_error(exc, self.path) or StoreError(
+                    f"cannot fold the write-ahead log into {self.path}: {first_line(exc)}") from exc
         with Transaction(con):
             con.execute(
                 "UPDATE runs SET status = 'abandoned', error = 'the process ended before the run finished' "
@@ -125,6 +144,10 @@ class Store:
         """``{(host, run_id): match hashes}`` of short lines earlier runs stored on enough pages of the host
         (``wiredesk.store.site_lines``)."""
         return site_lines.site_lines(self._con, wanted)
+
+    def known_failures(self, origins: Iterable[str]) -> dict[str, FailureRecord]:
+        """The ``failures`` row of each of ``origins`` that is failing (``wiredesk.domain.retry``)."""
+        return writer.known_failures(self._con, origins)
 
     def known_entries(self, keys: Iterable[str]) -> KnownEntries:
         """What is stored for these feed entry keys (``EntryKeys.all`` strings)."""
@@ -218,6 +241,13 @@ class Store:
         return rederive.write_rederived(self._con, run_id, docs, results, relink_duplicates=relink_duplicates,
                                         dedup=dedup, failures=failures, now=now,
                                         events_window_days=events_window_days, dry_run=dry_run)
+
+
+def _has_pending_log(path: str) -> bool:
+    try:
+        return Path(path + ".wal").stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _remove_new_database(path: str) -> None:

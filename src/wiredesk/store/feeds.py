@@ -19,7 +19,7 @@ from wiredesk.net.model import FetchRecord
 from wiredesk.sources.config import SourceConfig, default_name
 from wiredesk.sources.entries import ENTRIES_VERSION, EntryKeys, EntryRecord, KnownEntries
 from wiredesk.sources.schedule import SourceState
-from wiredesk.store.sql import insert_columns
+from wiredesk.store.sql import Transaction, insert_columns
 
 _STATE_COLUMNS = ("feed_url", "etag", "last_modified", "next_fetch_at", "last_fetch_at", "last_success_at",
                   "last_status", "consecutive_failures", "last_error", "disabled_reason")
@@ -43,6 +43,11 @@ class FeedBatch:
     states: tuple[tuple[int, SourceState], ...] = ()
     entries: tuple[tuple[int, EntryRecord], ...] = ()  # (source_id, record)
     fetches: tuple[tuple[int | None, FetchRecord], ...] = ()  # (source_id, record)
+    #: (source_id, page origin, record): entries whose page was fetched (or failed to be): remembered unless
+    #: the page is failing and will be tried again (``failures.retry_at`` set), so a later run plans it again
+    pending: tuple[tuple[int, str, EntryRecord], ...] = ()
+    #: feed URLs fetched and parsed now: a failure row they had is cleared (they are not failing any more)
+    recovered: tuple[str, ...] = ()
 
 
 def _config_values(cfg: SourceConfig) -> list:
@@ -87,8 +92,7 @@ def add_source(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, added_by: str,
     A source that exists with the same URL and was disabled (e.g. by a 410) is re-enabled with a fresh
     failure count; any other clash of name or URL is a ``ConfigError``.
     """
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with Transaction(con, what="source"):  # a failed COMMIT (a full disk) is a StoreError, never a second error
         existing = _find(con, cfg.name, cfg.url)
         if existing is None:
             result = (_insert(con, cfg, added_by, now), "added")
@@ -99,10 +103,6 @@ def add_source(con: duckdb.DuckDBPyConnection, cfg: SourceConfig, added_by: str,
         else:
             clash = "URL" if existing.config.url == cfg.url else "name"
             raise ConfigError(f"a source with this {clash} already exists: {existing.config.name} ({existing.config.url})")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return result
 
 
@@ -119,8 +119,7 @@ def sync_sources(con: duckdb.DuckDBPyConnection, configs: Iterable[SourceConfig]
     """Make the stored sources match ``configs`` (by URL): insert new ones, update the configuration
     columns of known ones, keep their state. Returns their ids in order."""
     ids = []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with Transaction(con, what="sources"):
         for cfg in configs:
             existing = _find(con, None, cfg.url)
             if existing is None:
@@ -133,10 +132,6 @@ def sync_sources(con: duckdb.DuckDBPyConnection, configs: Iterable[SourceConfig]
                     con.execute(f"UPDATE sources SET {', '.join(c + ' = ?' for c in _CONFIG_COLUMNS)} WHERE source_id = ?",
                                 [*_config_values(cfg), existing.source_id])
                 ids.append(existing.source_id)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return ids
 
 
@@ -151,14 +146,32 @@ def known_entries(con: duckdb.DuckDBPyConnection, keys: Iterable[str]) -> KnownE
     return KnownEntries({k: EntryRecord(doc, none, fp) for k, doc, fp in rows})
 
 
+def _retrying(con: duckdb.DuckDBPyConnection, origins: list[str]) -> set[str]:
+    if not origins:
+        return set()
+    return {r[0] for r in con.execute("SELECT origin FROM failures WHERE retry_at IS NOT NULL AND origin IN "
+                                      "(SELECT unnest(?::VARCHAR[]))", [origins]).fetchall()}
+
+
 def write_feed_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: FeedBatch) -> None:
-    """Write source states, entry keys and fetch records. Call inside the batch's transaction."""
+    """Write source states, entry keys and fetch records. Call inside the batch's transaction, after its
+    failures (a pending entry whose page is failing with a retry to come is not remembered)."""
     for source_id, st in batch.states:
         con.execute(f"UPDATE sources SET {', '.join(c + ' = ?' for c in _STATE_COLUMNS)}, last_run_id = ? "
                     "WHERE source_id = ?",
                     [*(getattr(st, c) for c in _STATE_COLUMNS), run_id, source_id])
+    if batch.recovered:
+        con.execute("DELETE FROM failures WHERE origin IN (SELECT unnest(?::VARCHAR[]))", [list(batch.recovered)])
+    retrying = _retrying(con, sorted({origin for _, origin, _ in batch.pending}))
+    waiting_sources = sorted({sid for sid, origin, _ in batch.pending if origin in retrying})
+    if waiting_sources:
+        # the feed must be fetched in full next time: with its validators an unchanged feed answers 304
+        # and the entry would never be planned again (state ahead of the data it describes)
+        con.execute("UPDATE sources SET etag = NULL, last_modified = NULL "
+                    "WHERE source_id IN (SELECT unnest(?::BIGINT[]))", [waiting_sources])
+    remembered = [*batch.entries, *((sid, rec) for sid, origin, rec in batch.pending if origin not in retrying)]
     rows: dict[str, tuple[str, str, int]] = {}
-    for source_id, rec in batch.entries:
+    for source_id, rec in remembered:
         for key in rec.keys.all:
             rows[key] = (rec.doc_key, rec.fingerprint, source_id)
     if rows:
@@ -192,8 +205,7 @@ def register_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str], interval:
     """Ids of the sources for ``urls`` (given to ``wiredesk run URL``), adding unknown ones as feeds
     (``added_by = 'run'``) so that their state carries over to the next run. Known ones keep their settings."""
     ids = []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with Transaction(con, what="sources"):
         for url in urls:
             existing = _find(con, None, url)
             if existing is not None:
@@ -203,10 +215,6 @@ def register_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str], interval:
             if _find(con, name, None) is not None:
                 name = url
             ids.append(_insert(con, SourceConfig(name=name, url=url, interval=interval), "run", now))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return ids
 
 

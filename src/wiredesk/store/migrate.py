@@ -5,8 +5,9 @@ Applied versions are recorded in ``schema_migrations``. A migration that adds st
 (not SQL) names that code in ``BACKFILLS``, by the migration's name: it runs in the migration's transaction,
 so an upgraded database is never seen with the columns and without their values. A database is refused, untouched
 (``SchemaVersionError``), when its recorded version is newer than the newest file here (a newer
-wiredesk made it), or when a recorded migration is not the one shipped here under that number (a
-different branch or fork made it: applying ours on top would mix two schemas).
+wiredesk made it), when a recorded migration is not the one shipped here under that number (a
+different branch or fork made it: applying ours on top would mix two schemas), and
+(``NotWiredeskDatabaseError``) when it holds tables but no ``schema_migrations`` (another program's).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import duckdb
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import SchemaVersionError, StoreError
 from wiredesk.store.clusters import rebuild_clusters
+from wiredesk.store.dbfile import foreign_error, has_foreign_tables
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -70,6 +72,9 @@ def check_compatible(con: duckdb.DuckDBPyConnection, available: list[Migration] 
     available = available_migrations() if available is None else available
     newest = available[-1].version if available else 0
     current = schema_version(con)
+    if current == 0 and has_foreign_tables(con):  # another program's database: nothing may be written in it
+        raise foreign_error(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = "
+                                        "current_database()").fetchone()[0] or "the database")
     if current > newest:
         raise SchemaVersionError(
             f"database schema is version {current}, but this wiredesk knows only up to {newest}: "

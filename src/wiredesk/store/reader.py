@@ -21,6 +21,12 @@ from wiredesk.fulltext import terms
 from wiredesk.fulltext.ranking import search_sql
 from wiredesk.store import clusters, exports
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
+from wiredesk.store.dbfile import foreign_error, translate_error
+
+
+def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' "
+                            "AND table_catalog = current_database()").fetchone()[0])
 
 #: The columns of ``Reader.stories`` and ``Reader.story_documents`` (``wiredesk stories``, the Python API).
 STORY_COLUMNS = ("story_id", "n_documents", "n_outlets", "first_seen", "last_seen", "first_outlet", "title",
@@ -32,14 +38,25 @@ STORY_DOCUMENT_COLUMNS = ("published_at", "outlet", "title", "novel_share", "met
 class Reader:
     """Read-only access to one database. ``Reader.open(path)`` as a context manager, or ``Reader.over(con)``."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, *, owned: bool):
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, owned: bool, path: str | Path | None = None):
         self._con = con
         self._owned = owned
+        self._path = path
 
     @classmethod
     def open(cls, path: str | Path, wait: float = READ_WAIT_SECONDS) -> Reader:
-        """Open the database at ``path`` read-only (``StoreError`` when there is none)."""
-        return cls(open_readonly(path, wait=wait), owned=True)
+        """Open the database at ``path`` read-only (``StoreError`` when there is none, or it is not wiredesk's)."""
+        con = open_readonly(path, wait=wait)
+        try:
+            if not _has_schema(con):
+                raise foreign_error(path)
+        except BaseException as exc:
+            con.close()
+            translated = translate_error(exc, path)
+            if translated is not None:
+                raise translated from exc
+            raise
+        return cls(con, owned=True, path=path)
 
     @classmethod
     def over(cls, con: duckdb.DuckDBPyConnection) -> Reader:
@@ -53,8 +70,12 @@ class Reader:
     def __enter__(self) -> Reader:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
+        # the boundary of the store: a damaged file met while reading becomes one line naming it
+        translated = translate_error(exc, self._path) if exc is not None and self._path is not None else None
+        if translated is not None:
+            raise translated from exc
 
     def _rows(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
         cur = self._con.execute(sql, params or [])

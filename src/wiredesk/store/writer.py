@@ -25,6 +25,7 @@ from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.counts import INGEST_RUN_COLUMNS, BatchCounts
 from wiredesk.domain.lineage import meta_to_json
 from wiredesk.domain.models import Article, Failure, InputItem
+from wiredesk.domain.retry import FailureRecord, RetryPolicy, next_attempts, retry_at
 from wiredesk.domain.urls import host_of
 from wiredesk.domain.versions import EXACT_DEDUP_VERSION, PARAGRAPHS_VERSION, PIPELINE_VERSION
 from wiredesk.events.model import Extraction
@@ -49,11 +50,15 @@ class Batch:
 
     cleaned: tuple[tuple[InputItem, Article], ...] = ()
     unchanged: tuple[InputItem, ...] = ()
+    #: items that failed before on these very bytes with this code, not tried again (counted as unchanged)
+    skipped: tuple[InputItem, ...] = ()
     failures: tuple[Failure, ...] = ()
     #: event extraction of the cleaned articles, by ``doc_key`` (``wiredesk.events``; empty when disabled)
     events: tuple[Extraction, ...] = ()
     #: feed sources' state, entry keys and fetch log produced with these items (committed with them)
     feeds: FeedBatch | None = None
+    #: when a failed item is tried again, and the code version its failure is recorded with
+    retry: RetryPolicy = RetryPolicy()
     #: story features of the cleaned articles, in the same order (``wiredesk.pipeline.stages.story_features_batch``)
     stories: tuple[DocFeatures, ...] = ()
 
@@ -115,7 +120,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     checkpoint("store:documents")
 
     # 3. per-item state, committed with the data it describes
-    counts.items_unchanged += len(batch.unchanged)
+    counts.items_unchanged += len(batch.unchanged) + len(batch.skipped)
     _write_item_state(con, [i.origin for i in batch.unchanged], decision.states, run_id)
     checkpoint("store:state")
 
@@ -145,15 +150,18 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
         count_entities(con, [*new_doc_ids.values(), *decision.superseded])
     checkpoint("store:events")
 
-    # 8. feed sources' state, entry keys and fetch log, with the documents they produced
+    # 8. failures: one row per item (attempts, when to try again); an item stored now fails no more
+    clear_failures(con, [item.origin for item, _ in batch.cleaned] + [item.origin for item in batch.unchanged])
+    insert_failures(con, run_id, batch.failures, now, batch.retry)
+
+    # 9. feed sources' state, entry keys and fetch log, with the documents (and failures) they describe
     if batch.feeds is not None:
         write_feed_batch(con, run_id, batch.feeds)
         checkpoint("store:feeds")
 
-    # 9. failures and the run's counters
-    insert_failures(con, run_id, batch.failures, now)
+    # 10. the run's counters
     add_run_counters(con, run_id, INGEST_RUN_COLUMNS, counts,
-                     items_seen=len(batch.cleaned) + len(batch.unchanged) + len(batch.failures))
+                     items_seen=len(batch.cleaned) + len(batch.unchanged) + len(batch.skipped) + len(batch.failures))
     checkpoint("store:counters")
     return counts
 
@@ -290,14 +298,49 @@ def relink_exact(con: duckdb.DuckDBPyConnection, hashes: list[int], superseded: 
     return sum(1 for lk in links if lk.paragraph_id in new_ids)
 
 
-def insert_failures(con: duckdb.DuckDBPyConnection, run_id: int, failures: Sequence[Failure], now: datetime) -> None:
+def known_failures(con: duckdb.DuckDBPyConnection, origins: Iterable[str]) -> dict[str, FailureRecord]:
+    """The ``failures`` row of each of ``origins`` that failed before."""
+    origins = sorted(set(origins))
+    if not origins:
+        return {}
+    rows = con.execute("SELECT origin, attempts, retry_at, content, code_version, first_failed_at FROM failures "
+                       "WHERE origin IN (SELECT unnest(?::VARCHAR[]))", [origins]).fetchall()
+    return {r[0]: FailureRecord(*r) for r in rows}
+
+
+def clear_failures(con: duckdb.DuckDBPyConnection, origins: Sequence[str]) -> None:
+    """Items stored now: their failure rows go (one row per item that is failing, not a history)."""
+    if origins:
+        con.execute("DELETE FROM failures WHERE origin IN (SELECT unnest(?::VARCHAR[]))", [list(origins)])
+
+
+def insert_failures(con: duckdb.DuckDBPyConnection, run_id: int, failures: Sequence[Failure], now: datetime,
+                    policy: RetryPolicy = RetryPolicy()) -> None:
+    """Record ``failures``, one row per item: a new row, or the item's row with one more attempt (a fresh
+    series when its content or the code changed) and when to try it again (``wiredesk.domain.retry``)."""
+    latest = {f.origin: f for f in failures}  # an item failing twice in one batch is one attempt
+    if not latest:
+        return
+    before = known_failures(con, latest)
+    rows = []
+    for origin, f in latest.items():
+        record = before.get(origin)
+        attempts = next_attempts(record, f, policy.code_version)
+        first = record.first_failed_at if record is not None and attempts > 1 else now
+        rows.append((f, attempts, retry_at(attempts, f, now, policy), first))
+    clear_failures(con, [origin for origin in latest if origin in before])
     insert_columns(con, "failures", {
-        "run_id": ("BIGINT", [run_id] * len(failures)),
-        "origin": ("VARCHAR", [f.origin for f in failures]),
-        "stage": ("VARCHAR", [f.stage for f in failures]),
-        "reason": ("VARCHAR", [f.reason for f in failures]),
-        "message": ("VARCHAR", [f.message for f in failures]),
-        "failed_at": ("TIMESTAMPTZ", [now] * len(failures)),
+        "run_id": ("BIGINT", [run_id] * len(rows)),
+        "origin": ("VARCHAR", [f.origin for f, *_ in rows]),
+        "stage": ("VARCHAR", [f.stage for f, *_ in rows]),
+        "reason": ("VARCHAR", [f.reason for f, *_ in rows]),
+        "message": ("VARCHAR", [f.message for f, *_ in rows]),
+        "failed_at": ("TIMESTAMPTZ", [now] * len(rows)),
+        "first_failed_at": ("TIMESTAMPTZ", [first for *_, first in rows]),
+        "attempts": ("INTEGER", [a for _, a, _, _ in rows]),
+        "retry_at": ("TIMESTAMPTZ", [r for _, _, r, _ in rows]),
+        "content": ("VARCHAR", [f.content for f, *_ in rows]),
+        "code_version": ("VARCHAR", [policy.code_version] * len(rows)),
     })
 
 

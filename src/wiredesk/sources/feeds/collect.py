@@ -8,7 +8,12 @@ The pipeline calls, in order (the store is consulted between 2 and 3 for ``Known
 3. ``plan_run`` — ``plan_entries`` against what is known (pure), then ``fetch_articles`` — the article
    pages of new and changed entries of many sources at once (or the feed's own content when the source
    trusts it) into ``InputItem``s. ``SourceRun.remember`` lists the entry records to store in the
-   same transaction as the documents.
+   same transaction as the documents; ``SourceRun.pending`` those remembered unless their page is
+   failing and will be tried again (the store decides, once it knows how cleaning went).
+
+Pages that failed before are fetched after the new ones, and only once their retry time has come
+(``wiredesk.domain.retry``): new entries never wait behind retries of old ones. A page the fetch budget
+did not reach (``deferred``) is neither failed nor remembered: the next run plans it again.
 
 One broken source costs its own ``Failure`` and state; it never raises out of here.
 """
@@ -18,13 +23,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import FeedError
 from wiredesk.domain.models import Failure, InputItem, ItemMeta
+from wiredesk.domain.retry import FailureRecord, is_waiting
 from wiredesk.net.http import Fetcher
+from wiredesk.net.retries import result_may_pass
 from wiredesk.net.model import FetchRecord, FetchRequest, FetchResult
 from wiredesk.sources.config import SourceConfig
 from wiredesk.sources.entries import EntryRecord, KnownEntries, PlannedEntry, plan_entries
@@ -50,8 +58,19 @@ class SourceRun:
     plans: list[PlannedEntry] = field(default_factory=list)
     items: list[InputItem] = field(default_factory=list)
     remember: list[EntryRecord] = field(default_factory=list)
+    #: (page origin, record): remembered unless that page is failing with a retry to come (the store decides)
+    pending: list[tuple[str, EntryRecord]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     fetches: list[FetchRecord] = field(default_factory=list)
+    #: the feed itself was not fetched within the budget: the source stays due, nothing failed
+    deferred: bool = False
+    #: article pages left for a later run: not reached in the budget, or failing and waiting for their retry
+    pages_left: int = 0
+
+    def remembered(self, retrying: Container[str] = frozenset()) -> list[EntryRecord]:
+        """The entry records stored with this run when the pages in ``retrying`` are failing and will be tried
+        again (the store knows which, from the failure rows; ``wiredesk.store.feeds.write_feed_batch``)."""
+        return self.remember + [rec for origin, rec in self.pending if origin not in retrying]
 
     def counts(self) -> dict[str, int]:
         out = {a: 0 for a in ("new", "changed", "unchanged", "skipped")}
@@ -71,7 +90,8 @@ def _outcome(result: FetchResult | None, feed: ParsedFeed | None, error: tuple[s
                         feed_ttl_minutes=feed.ttl if feed else None, entry_dates=dates)
 
 
-def _parse(source: SourceConfig, result: FetchResult, fetcher: Fetcher, run: SourceRun, max_children: int) -> ParsedFeed:
+def _parse(source: SourceConfig, result: FetchResult, fetcher: Fetcher, run: SourceRun, max_children: int,
+           stop_at: float | None = None) -> ParsedFeed:
     assert result.body is not None
     if source.kind != "sitemap":
         return parse_feed(result.body, result.final_url, result.content_type)
@@ -79,9 +99,11 @@ def _parse(source: SourceConfig, result: FetchResult, fetcher: Fetcher, run: Sou
     if isinstance(parsed, ParsedFeed):
         return parsed
     entries = []  # a sitemap index: fetch the children (unconditionally; they have no stored state)
-    children = fetcher.fetch_many(FetchRequest(u, "sitemap") for u in parsed.sitemaps[:max_children])
+    children = fetcher.fetch_many((FetchRequest(u, "sitemap") for u in parsed.sitemaps[:max_children]), stop_at=stop_at)
     for child in children:
         run.fetches.extend(child.records)
+        if child.error is not None and child.error.reason == "deferred":
+            continue  # not reached in the budget: the next run fetches the index again
         if child.ok and child.body is not None:
             try:
                 sub = parse_sitemap(child.body, child.final_url, max_decoded_bytes=fetcher.settings.max_decoded_bytes)
@@ -96,9 +118,11 @@ def _parse(source: SourceConfig, result: FetchResult, fetcher: Fetcher, run: Sou
 
 
 def fetch_sources(sources: Sequence[tuple[SourceConfig, SourceState]], fetcher: Fetcher, *, now: datetime,
-                  schedule: ScheduleSettings | None = None, max_child_sitemaps: int = 20) -> list[SourceRun]:
+                  schedule: ScheduleSettings | None = None, max_child_sitemaps: int = 20,
+                  stop_at: float | None = None) -> list[SourceRun]:
     """Fetch and parse every given source (conditionally); one ``SourceRun`` each, in order. Of a sitemap
-    index, the first ``max_child_sitemaps`` children are fetched (``feeds.max_child_sitemaps``)."""
+    index, the first ``max_child_sitemaps`` children are fetched (``feeds.max_child_sitemaps``). A feed not
+    fetched by ``stop_at`` (the fetcher's clock) is ``deferred``: its state stays as it was, still due."""
     runs = [SourceRun(src, st) for src, st in sources]
     # 1. sites without a known feed URL: autodiscover (its requests are logged with the source)
     for run in runs:
@@ -111,8 +135,8 @@ def fetch_sources(sources: Sequence[tuple[SourceConfig, SourceState]], fetcher: 
     todo = [r for r in runs if r.feed_url]
     purpose = {"sitemap": "sitemap"}
     results = fetcher.fetch_many(
-        FetchRequest(r.feed_url, purpose.get(r.source.kind, "feed"), r.state.etag, r.state.last_modified)  # type: ignore[arg-type]
-        for r in todo)
+        (FetchRequest(r.feed_url, purpose.get(r.source.kind, "feed"), r.state.etag, r.state.last_modified)  # type: ignore[arg-type]
+         for r in todo), stop_at=stop_at)
     by_run = dict(zip((id(r) for r in todo), results, strict=True))
     # 3. parse and schedule
     for run in runs:
@@ -122,13 +146,16 @@ def fetch_sources(sources: Sequence[tuple[SourceConfig, SourceState]], fetcher: 
             error = ("no_feed", f"no feed found at {run.source.url}")
         else:
             run.fetches.extend(result.records)
+            if result.error is not None and result.error.reason == "deferred":
+                run.deferred = True  # not reached in the budget: no failure, no new state; still due
+                continue
             if result.not_modified:
                 run.not_modified = True
             elif result.error is not None:
                 error = (result.error.reason, str(result.error))
             else:
                 try:
-                    run.feed = _parse(run.source, result, fetcher, run, max_child_sitemaps)
+                    run.feed = _parse(run.source, result, fetcher, run, max_child_sitemaps, stop_at)
                 except FeedError as exc:
                     error = (exc.reason, str(exc))
                 except Exception as exc:  # a parser bug on a hostile document costs this source only
@@ -221,22 +248,53 @@ def plan_run(run: SourceRun, known: KnownEntries, max_entries: int = 1000) -> li
     return to_fetch
 
 
-def fetch_articles(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], fetcher: Fetcher) -> None:
+def page_origin(plan: PlannedEntry) -> str:
+    """The origin an entry's page is stored and failed under: its canonical URL."""
+    return plan.url or plan.entry.link or (plan.record.doc_key if plan.record else "?")
+
+
+def order_pages(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], failing: dict[str, FailureRecord],
+                now: datetime, code_version: str) -> list[tuple[SourceRun, PlannedEntry]]:
+    """The pages to fetch now (pure): pages never tried first, in feed order, then pages whose retry has
+    come; a page still waiting for its retry is left out (and counted in its run's ``pages_left``)."""
+    fresh, retries = [], []
+    for run, plans in work:
+        for p in plans:
+            record = failing.get(page_origin(p))
+            if is_waiting(record, now, code_version):
+                run.pages_left += 1
+                run.state = replace(run.state, etag=None, last_modified=None)  # the feed is needed in full then
+            else:
+                (fresh if record is None else retries).append((run, p))
+    return fresh + retries
+
+
+def fetch_articles(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], fetcher: Fetcher, *,
+                   failing: dict[str, FailureRecord] | None = None, now: datetime | None = None,
+                   code_version: str = "", stop_at: float | None = None) -> None:
     """Fetch the article pages of planned entries of many sources at once (politeness per host is the
-    fetcher's); each page becomes an ``InputItem`` of its source, each failure a ``Failure``."""
-    flat = [(run, p) for run, plans in work for p in plans]
-    results = fetcher.fetch_many(FetchRequest(p.entry.link or p.url, "article") for _, p in flat)  # type: ignore[arg-type]
+    fetcher's), in ``order_pages`` order, until ``stop_at`` (the fetcher's clock); each page becomes an
+    ``InputItem`` of its source, each failure a ``Failure``. ``failing``: the failure rows of these pages."""
+    flat = order_pages(work, failing or {}, now or utcnow(), code_version)
+    results = fetcher.fetch_many((FetchRequest(p.entry.link or p.url, "article") for _, p in flat),  # type: ignore[arg-type]
+                                 stop_at=stop_at)
     for (run, p), res in zip(flat, results, strict=True):
         run.fetches.extend(res.records)
-        if not res.ok or res.body is None:
-            # Not remembered: the entry is tried again next run (its failure is recorded each time).
-            reason = res.error.reason if res.error else f"status_{res.status}"
-            run.failures.append(Failure(p.url or res.url, "fetch", reason, str(res.error or f"HTTP {res.status}")))
-            # ... which needs the feed itself next run: with its validators stored, an unchanged feed would
-            # answer 304 and the entry would never be planned again (state ahead of the data it describes)
+        origin = page_origin(p)
+        if res.error is not None and res.error.reason == "deferred":
+            # not reached in the budget (or its host was left): not failed, not remembered; the feed is
+            # needed in full next run, else an unchanged feed answers 304 and the entry is never planned again
+            run.pages_left += 1
             run.state = replace(run.state, etag=None, last_modified=None)
             continue
+        assert p.record is not None
+        run.pending.append((origin, p.record))
+        if not res.ok or res.body is None:
+            # remembered only if it will not be tried again (the store decides from its failure row)
+            reason = res.error.reason if res.error else f"status_{res.status}"
+            run.failures.append(Failure(origin, "fetch", reason, str(res.error or f"HTTP {res.status}"),
+                                        may_pass=result_may_pass(res)))
+            continue
         content = decode_html(res.body, res.content_type)
-        run.items.append(InputItem(origin=p.url or res.final_url, kind="html", content=content, raw=res.body,
+        run.items.append(InputItem(origin=origin, kind="html", content=content, raw=res.body,
                                    raw_sha256=hashlib.sha256(res.body).hexdigest(), meta=_meta(p, run)))
-        run.remember.append(p.record)  # type: ignore[arg-type]

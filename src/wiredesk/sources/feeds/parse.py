@@ -24,7 +24,7 @@ from wiredesk.domain.dates import from_struct_time
 from wiredesk.domain.errors import FeedError
 from wiredesk.sources.feeds.jsonfeed import looks_like_json, parse_json_feed
 from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed
-from wiredesk.sources.feeds.xmlsafe import refuse_entity_declarations
+from wiredesk.sources.feeds.xmlsafe import bom_encoding, refuse_entity_declarations
 
 FEEDPARSER_VERSION = f"feedparser/{feedparser.__version__}"
 
@@ -44,6 +44,7 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
     if looks_like_json(data, content_type):
         return parse_json_feed(data, url)
     refuse_entity_declarations(data)
+    data, content_type = honour_bom(data, content_type)
     try:
         result = feedparser.parse(
             data,
@@ -54,6 +55,29 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
     except Exception as exc:  # feedparser has no error contract of its own; nothing may escape
         raise FeedError("malformed", f"feedparser failed: {type(exc).__name__}: {exc}") from exc
     return _from_feedparser(result)
+
+
+_XML_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""")
+
+
+def honour_bom(data: bytes, content_type: str) -> tuple[bytes, str]:
+    """The document as UTF-8, with a content type that says so, when it starts with a byte-order mark.
+
+    RFC 7303 (section 3.3): a BOM is authoritative, over the ``charset`` parameter and the XML declaration.
+    feedparser instead reads ``text/xml`` without a charset as us-ascii (RFC 3023) and does not recover a
+    UTF-16 or UTF-32 feed from it. A document whose bytes do not decode as its BOM says is left as it is.
+    """
+    found = bom_encoding(data)
+    if found is None:
+        return data, content_type
+    encoding, skip = found
+    try:
+        text = data[skip:].decode(encoding)
+    except UnicodeDecodeError:
+        return data, content_type
+    text = _XML_DECL_ENCODING.sub(r"\1\2utf-8\2", text, count=1)
+    media = content_type.split(";", 1)[0].strip() or "application/xml"
+    return text.encode("utf-8"), f"{media}; charset=utf-8"
 
 
 # C0 controls other than tab/newline are illegal in XML 1.0; the loose parser lets them through.

@@ -25,6 +25,15 @@ _NO_BOM = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"
            (b"<\x00", "utf-16-le"))
 
 
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """``(encoding, length of the BOM)`` when ``data`` starts with a UTF-32, UTF-16 or UTF-8 byte-order
+    mark, else None. UTF-32 is tried first: the UTF-32-LE mark starts with the UTF-16-LE one."""
+    for prefix, encoding in (*_BOMS, (b"\xef\xbb\xbf", "utf-8")):
+        if data.startswith(prefix):
+            return encoding, len(prefix)
+    return None
+
+
 def _as_ascii_compatible(data: bytes) -> bytes:
     """``data`` re-encoded as UTF-8 when it is UTF-16/32 (BOM or XML's own detection), else as is.
 
