@@ -15,9 +15,9 @@ What it guarantees, each bounded by a setting in ``HttpSettings``:
 4. at most ``max_redirects`` hops; content types checked against what the purpose expects;
 5. at most ``per_host_concurrency`` requests in flight per host, started at least ``per_host_delay``
    apart, and ``max_concurrency`` overall (``fetch_many``);
-6. robots.txt honoured for article pages (RFC 9309: 4xx means allowed, 5xx or unreachable means
-   disallowed), cached per origin for the life of the ``Fetcher``; its ``Crawl-delay`` lengthens the
-   host's delay (up to ``http.max_crawl_delay``).
+6. robots.txt honoured for article pages as RFC 9309 reads it (``wiredesk.net.robots``: longest match wins,
+   ``*`` and ``$``; 4xx means allowed, 5xx or unreachable means disallowed), cached per origin for the life
+   of the ``Fetcher``; its ``Crawl-delay`` lengthens the host's delay (up to ``http.max_crawl_delay``).
 
 It holds no database connection and makes no decision about what to fetch; that is ``wiredesk.sources.entries``
 and ``wiredesk.sources.schedule``.
@@ -28,7 +28,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import urllib.robotparser
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from wiredesk.domain.urls import host_of
 from wiredesk.net.guard import AddressPolicy, GuardedBackend, Resolver, system_resolver
 from wiredesk.net.limits import BoundedDecoder, FetchDeadline, HostGate
 from wiredesk.net.model import FetchRecord, FetchRequest, FetchResult
+from wiredesk.net.robots import RobotsRules
 
 log = logging.getLogger("wiredesk")
 
@@ -120,7 +120,7 @@ class Fetcher:
             trust_env=False,
         )
         self._gates: dict[str, HostGate] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | bool] = {}
+        self._robots: dict[str, RobotsRules | bool] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -311,27 +311,23 @@ class Fetcher:
                 cached = self._fetch_robots(origin, records)
         if isinstance(cached, bool):
             return cached, records
-        return cached.can_fetch(self.settings.robots_token, url), records
+        return cached.allows(url, self.settings.robots_token), records
 
-    def _apply_crawl_delay(self, origin: str, rules: urllib.robotparser.RobotFileParser) -> None:
+    def _apply_crawl_delay(self, origin: str, rules: RobotsRules) -> None:
         """A robots.txt ``Crawl-delay`` lengthens (never shortens) the host's delay, up to ``http.max_crawl_delay``."""
-        try:
-            delay = rules.crawl_delay(self.settings.robots_token)
-        except (TypeError, ValueError):
-            return
+        delay = rules.crawl_delay(self.settings.robots_token)
         if delay:
             gate = self._gate(origin)
             gate.delay = max(gate.delay, min(float(delay), self.settings.max_crawl_delay))
 
-    def _fetch_robots(self, origin: str, records: list[FetchRecord]) -> urllib.robotparser.RobotFileParser | bool:
+    def _fetch_robots(self, origin: str, records: list[FetchRecord]) -> RobotsRules | bool:
         """Fetch and parse ``origin``'s robots.txt; True/False mean allow/disallow everything."""
         result = self._fetch_following(origin + "/robots.txt", "robots", None, None,
                                        max_bytes=self.settings.robots_max_bytes)
         records.extend(result.records)
-        rules: urllib.robotparser.RobotFileParser | bool
+        rules: RobotsRules | bool
         if result.ok and result.body is not None:
-            rules = urllib.robotparser.RobotFileParser()
-            rules.parse(result.body.decode("utf-8", "replace").splitlines())
+            rules = RobotsRules(result.body.decode("utf-8", "replace"), origin)  # RFC 9309 (net/robots.py)
             self._apply_crawl_delay(origin, rules)
         elif result.status is not None and 400 <= result.status < 500 and result.status != 429:
             rules = True  # RFC 9309 2.3.1.3: unavailable, crawl freely
