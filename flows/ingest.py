@@ -18,16 +18,15 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from wiredesk.cli.output import format_progress
 from wiredesk.cli.report import run_report_markdown
 from wiredesk.domain.settings import load_settings, replace
 from wiredesk.pipeline import feeds as feed_stage
 from wiredesk.pipeline import scaleout, stages
 from wiredesk.pipeline.ingest import run_ingest
+from wiredesk.pipeline.progress import progress_line
 from wiredesk.pipeline.run import RunSummary
 from wiredesk_flows.runners import stage_runner
 
-progress_log = logging.getLogger("wiredesk.progress")
 
 
 def _task(fn):
@@ -89,9 +88,8 @@ def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: s
         settings = replace(settings, db_path=db)
 
     def progress(done: int, total: int, counts) -> None:
-        line = format_progress(done, total, counts)
-        logger.info(line)  # the Prefect UI
-        progress_log.info("  %s", line)  # the terminal, through the CLI's handler
+        # the Prefect UI; the terminal hears from the pipeline itself (wiredesk.pipeline.progress)
+        logger.info(progress_line(done, total, counts))
 
     wrap = _timed_wrap(settings.serve.task_timeout_seconds)
     with stage_runner(settings.runner, wrap) as (runner, workers):  # [runner] kind: where cleaning and events run

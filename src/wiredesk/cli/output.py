@@ -18,14 +18,6 @@ from wiredesk.domain.models import ROLES
 _MAX_FAILURES_SHOWN = 10
 
 
-def format_progress(done: int, total: int, counts) -> str:
-    """One progress line, printed after each stored batch."""
-    return (
-        f"{done}/{total} items: {counts.documents_new} new, {counts.documents_updated} updated, "
-        f"{counts.items_unchanged} unchanged, {counts.items_failed} failed"
-    )
-
-
 def print_summary(summary, out: TextIO) -> None:
     """The end-of-run summary: documents, paragraphs by role, duplicates, failures, time."""
     c = summary.counts

@@ -6,12 +6,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import duckdb
 
 from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
 from wiredesk.cli.output import format_rows, print_stats
+from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.store import open_readonly
 from wiredesk.store.reader import Reader
@@ -38,7 +37,7 @@ def add_stats_parser(sub) -> None:
     stats.set_defaults(func=cmd_stats)
 
 
-def cmd_query(args) -> int:
+def cmd_query(args, screen: Screen) -> int:
     settings = settings_from_args(args)
     con = open_readonly(settings.db_path, sandbox=True)  # read-only, no file/network access (docs/reliability.md)
     try:
@@ -51,15 +50,15 @@ def cmd_query(args) -> int:
         if cur.description is None:
             return 0
         columns = [d[0] for d in cur.description]
-        format_rows(columns, cur.fetchall(), args.format, sys.stdout, max_width=args.max_width)
+        format_rows(columns, cur.fetchall(), args.format, screen.out, max_width=args.max_width)
     finally:
         con.close()
     return 0
 
 
-def cmd_stats(args) -> int:
+def cmd_stats(args, screen: Screen) -> int:
     settings = settings_from_args(args)
     with Reader.open(settings.db_path) as reader:
         stats = reader.stats()
-    print_stats(stats, settings.db_path, sys.stdout)
+    print_stats(stats, settings.db_path, screen.out)
     return 0

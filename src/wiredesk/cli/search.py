@@ -6,11 +6,11 @@ Formatting and argument handling only; the ranking is ``wiredesk.fulltext.rankin
 
 from __future__ import annotations
 
-import sys
 import textwrap
 
 from wiredesk.cli.args import add_db_args, settings_from_args
 from wiredesk.cli.output import format_rows
+from wiredesk.cli.screen import Screen
 from wiredesk.fulltext.ranking import COLUMNS
 from wiredesk.store.reader import Reader
 
@@ -35,30 +35,29 @@ def add_search_parser(sub) -> None:
     p.set_defaults(func=cmd_search)
 
 
-def cmd_search(args) -> int:
+def cmd_search(args, screen: Screen) -> int:
     settings = settings_from_args(args)
     with Reader.open(settings.db_path) as reader:
         rows = reader.search(args.query, args.limit).fetchall()
         behind = reader.unindexed_documents()
         total = reader.indexed_documents()
     if behind:
-        print(f"wiredesk: note: {behind} current documents are not indexed yet (a run did not finish); "
-              "the next `wiredesk run` indexes them", file=sys.stderr)
+        screen.note(f"wiredesk: note: {behind} current documents are not indexed yet (a run did not finish); "
+                    "the next `wiredesk run` indexes them")
     if args.format != "table":
-        format_rows(COLUMNS, rows, args.format, sys.stdout)
+        format_rows(COLUMNS, rows, args.format, screen.out)
         return 0
-    out = sys.stdout
     if not total:
-        print("no documents to search yet: ingest some with `wiredesk run`", file=out)
+        screen.print("no documents to search yet: ingest some with `wiredesk run`")
         return 0
     if not rows:
-        print(f"no documents match {args.query!r} ({total} searched)", file=out)
+        screen.print(f"no documents match {args.query!r} ({total} searched)")
         return 0
     for rank, score, title, source, published, snippet, document_id, url in rows:
         when = published.date().isoformat() if published else "undated"
-        print(f"{rank:>2}. {title or '(no title)'}  [{score:.3f}]", file=out)
-        print(f"    {source or '(unknown source)'}, {when}, document {document_id}" + (f", {url}" if url else ""), file=out)
+        screen.print(f"{rank:>2}. {title or '(no title)'}  [{score:.3f}]")
+        screen.print(f"    {source or '(unknown source)'}, {when}, document {document_id}" + (f", {url}" if url else ""))
         if snippet:
-            print(textwrap.fill(" ".join(snippet.split()), width=100, initial_indent="    ", subsequent_indent="    "), file=out)
-    print(f"({len(rows)} best of {total} documents searched)", file=out)
+            screen.print(textwrap.fill(" ".join(snippet.split()), width=100, initial_indent="    ", subsequent_indent="    "))
+    screen.print(f"({len(rows)} best of {total} documents searched)")
     return 0

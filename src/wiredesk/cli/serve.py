@@ -10,10 +10,10 @@ with its run history, so ``serve`` refuses to start without one.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.ops.deployments import deployment_specs
 from wiredesk.ops.prefect_server import running_server
@@ -39,13 +39,13 @@ def add_serve_parser(sub) -> None:  # noqa: ANN001
     serve.set_defaults(func=cmd_serve)
 
 
-def cmd_serve(args) -> int:  # noqa: ANN001
+def cmd_serve(args, screen: Screen) -> int:  # noqa: ANN001
     settings = settings_from_args(args)
     config = str(Path(args.config).resolve()) if args.config else (
         str(Path("wiredesk.toml").resolve()) if Path("wiredesk.toml").is_file() else None)
     specs = deployment_specs(settings, db=str(Path(settings.db_path).resolve()), config=config)
     for spec in specs:
-        print(f"wiredesk-ingest/{spec.name}: {spec.schedule.describe()} ({spec.timezone}) - {spec.description}")
+        screen.print(f"wiredesk-ingest/{spec.name}: {spec.schedule.describe()} ({spec.timezone}) - {spec.description}")
     if args.list:
         return 0
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -62,7 +62,7 @@ def cmd_serve(args) -> int:  # noqa: ANN001
             raise WiredeskError("wiredesk serve needs a Prefect server: run `wiredesk server start` "
                                 "(or set PREFECT_API_URL), see docs/operations.md")
         url = kept.url
-    print(f"serving {len(specs)} deployment(s) on {url.removesuffix('/api')} (Ctrl-C stops)", file=sys.stderr)
+    screen.note(f"serving {len(specs)} deployment(s) on {url.removesuffix('/api')} (Ctrl-C stops)")
     from wiredesk_flows.serve import serve_deployments  # lazy on purpose: Prefect takes seconds to import
 
     with temporary_settings(updates={PREFECT_API_URL: url}):

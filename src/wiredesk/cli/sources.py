@@ -6,11 +6,11 @@ Each action is one function of the parsed arguments returning an exit code; it r
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from wiredesk.cli.args import add_db_args, settings_from_args
 from wiredesk.cli.output import format_rows
+from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import ConfigError
 from wiredesk.sources.config import KINDS, format_duration, make_source
@@ -74,7 +74,7 @@ def _open(args) -> Store:  # noqa: ANN001
 
 
 
-def cmd_sources_add(args) -> int:  # noqa: ANN001
+def cmd_sources_add(args, screen: Screen) -> int:  # noqa: ANN001
 
     raw = {"url": args.url, "kind": args.kind, "interval": args.interval, "tags": args.tags,
            "enabled": not args.disabled, "full_articles": not args.feed_content}
@@ -83,11 +83,11 @@ def cmd_sources_add(args) -> int:  # noqa: ANN001
     cfg = make_source(raw, "sources add")
     with _open(args) as store:
         source_id, what = store.add_source(cfg, "cli", utcnow())
-    print(f"{what} source {source_id}: {cfg.name} ({cfg.kind}, every {args.interval}) {cfg.url}")
+    screen.print(f"{what} source {source_id}: {cfg.name} ({cfg.kind}, every {args.interval}) {cfg.url}")
     return 0
 
 
-def cmd_sources_list(args) -> int:  # noqa: ANN001
+def cmd_sources_list(args, screen: Screen) -> int:  # noqa: ANN001
     with _open(args) as store:
         rows = store.list_sources()
     columns = ["name", "kind", "health", "failures", "last_status", "last_error", "next_fetch_at", "interval",
@@ -96,21 +96,21 @@ def cmd_sources_list(args) -> int:  # noqa: ANN001
               r.state.consecutive_failures, r.state.last_status, r.state.disabled_reason or r.state.last_error,
               r.state.next_fetch_at, format_duration(r.config.interval), ",".join(r.config.tags), r.config.url)
              for r in rows]
-    format_rows(columns, table, args.format, sys.stdout, max_width=60)
+    format_rows(columns, table, args.format, screen.out, max_width=60)
     return 0
 
 
-def cmd_sources_remove(args) -> int:  # noqa: ANN001
+def cmd_sources_remove(args, screen: Screen) -> int:  # noqa: ANN001
 
     with _open(args) as store:
         row = store.remove_source(args.source)
     if row is None:
         raise ConfigError(f"no source named or with URL {args.source!r} (see `wiredesk sources list`)")
-    print(f"removed source {row.source_id}: {row.config.name} ({row.config.url}); its documents are kept")
+    screen.print(f"removed source {row.source_id}: {row.config.name} ({row.config.url}); its documents are kept")
     return 0
 
 
-def cmd_sources_import(args) -> int:  # noqa: ANN001
+def cmd_sources_import(args, screen: Screen) -> int:  # noqa: ANN001
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -136,21 +136,21 @@ def cmd_sources_import(args) -> int:  # noqa: ANN001
             known.add(cfg.url)
             names.add(cfg.name)
         store.sync_sources(added, "opml", utcnow())
-    print(f"imported {len(added)} sources from {path} ({skipped} already known, {len(bad)} refused)")
+    screen.print(f"imported {len(added)} sources from {path} ({skipped} already known, {len(bad)} refused)")
     for line in bad:
-        print(f"  refused: {line}", file=sys.stderr)
+        screen.note(f"  refused: {line}")
     return 0
 
 
-def cmd_sources_export(args) -> int:  # noqa: ANN001
+def cmd_sources_export(args, screen: Screen) -> int:  # noqa: ANN001
     with _open(args) as store:
         rows = store.list_sources()
     subs = [Subscription(r.config.url, r.config.name, None, r.config.tags) for r in rows if r.config.kind != "sitemap"]
     data = export_opml(subs, now=utcnow())
     if args.output:
         Path(args.output).write_bytes(data)
-        print(f"wrote {len(subs)} sources to {args.output}", file=sys.stderr)
+        screen.note(f"wrote {len(subs)} sources to {args.output}")
     else:
-        sys.stdout.write(data.decode("utf-8"))
+        screen.write(data.decode("utf-8"))
     return 0
 

@@ -8,12 +8,12 @@ attention (a failing source, the last run failed, an index problem), 2 for a usa
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime
 from typing import Any, TextIO
 
 from wiredesk.cli.args import add_db_args, settings_from_args
 from wiredesk.cli.output import jsonable
+from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 from wiredesk.ops.status import collect_status, needs_attention
 from wiredesk.store.reader import Reader
@@ -82,13 +82,13 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
     print("health     " + ("ok" if not problems else "; ".join(problems)), file=out)
 
 
-def cmd_status(args) -> int:  # noqa: ANN001
+def cmd_status(args, screen: Screen) -> int:  # noqa: ANN001
     settings = settings_from_args(args)
     with Reader.open(settings.db_path) as reader:
         st = collect_status(reader, settings, utcnow())
     if args.json:
-        json.dump(jsonable({**st, "problems": needs_attention(st)}), sys.stdout, indent=2)
-        print()
+        json.dump(jsonable({**st, "problems": needs_attention(st)}), screen.out, indent=2)
+        screen.print()
     else:
-        print_status(st, sys.stdout)
+        print_status(st, screen.out)
     return 1 if needs_attention(st) else 0

@@ -24,6 +24,7 @@ from wiredesk.domain.settings import FeedSettings, Settings
 from wiredesk.net.http import Fetcher
 from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.batch import BatchInput, BatchStep
+from wiredesk.pipeline.progress import report_stage
 from wiredesk.pipeline.stages import open_store
 from wiredesk.sources.config import load_sources
 from wiredesk.sources.entries import entry_keys
@@ -80,6 +81,7 @@ def collect_group_items(runs: list[SourceRun], settings: Settings) -> list[Sourc
     with open_store(settings) as store:
         known = store.known_entries(keys)
     work = [(run, plan_run(run, known, limit)) for run in runs]
+    report_stage("articles", 0, sum(len(todo) for _, todo in work), "pages")
     if any(todo for _, todo in work):
         with Fetcher(settings.http) as fetcher:
             fetch_articles(work, fetcher)
@@ -118,6 +120,7 @@ def ingest_feeds(step: BatchStep, urls: Sequence[str], *, source_tag: str | None
     ``source_tag``: only the due sources carrying this tag (a source group's scheduled run)."""
     settings, wrap = step.settings, step.wrap
     result = FeedRunResult()
+    report_stage("sources", 0, None, "sources")
     rows = wrap(prepare_sources)(list(urls), settings, utcnow())
     checkpoint("feeds:prepared")
     if source_tag:  # a source group's scheduled run takes only its own sources
@@ -125,6 +128,7 @@ def ingest_feeds(step: BatchStep, urls: Sequence[str], *, source_tag: str | None
     result.sources = len(rows)
     size = settings.feeds.sources_per_group
     for start in range(0, len(rows), size):
+        report_stage("feeds", start, len(rows), "sources")
         runs = wrap(fetch_feed_group)(rows[start:start + size], settings, utcnow())
         checkpoint("feeds:fetched")
         runs = wrap(collect_group_items)(runs, settings)
