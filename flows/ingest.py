@@ -12,6 +12,7 @@ Entrypoints: ``wiredesk run`` (CLI), ``flows/ingest.py:ingest_flow`` (``prefect 
 from __future__ import annotations
 
 import logging
+import warnings
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -27,6 +28,15 @@ from wiredesk.pipeline.progress import progress_line
 from wiredesk.pipeline.run import RunSummary
 from wiredesk_flows.runners import stage_runner
 
+# Two known lines of noise on the terminal of a run through Prefect, which configures the root logger and
+# brings its own exit hooks into every process it forks; neither says anything the run does not say better:
+# 1. spaCy's W127 "Not all Language.pipe worker processes completed successfully": its worker processes are
+#    forked from this one and inherit Prefect's at-exit hook, which fails in them after they have sent every
+#    parsed document back (exit code 1). A worker that really dies fails the pipe with an error instead.
+# 2. trafilatura's WARNING "discarding data: None" for a page it finds no text in: the page is already a
+#    `failures` row (reason no_text), and Prefect's root handler prints it. Its errors still print.
+warnings.filterwarnings("ignore", message=r"\[W127\]", category=UserWarning)
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 def _task(fn):

@@ -10,6 +10,7 @@ connections, which turn into pandas (``.df()``), polars (``.pl()``) or Arrow (``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import date
 from os import PathLike
@@ -52,6 +53,9 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
     if db is not None:
         settings = replace(settings, db_path=str(db))
     if prefect:
+        # as `wiredesk run` does: a temporary Prefect server would otherwise try to send telemetry, and log an
+        # ERROR for it where there is no network (the variable is read when the server process starts)
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         from wiredesk_flows.ingest import ingest_flow  # lazy on purpose: Prefect takes seconds to import
 
         return ingest_flow(paths=items, db=settings.db_path, config=str(config) if config else None)

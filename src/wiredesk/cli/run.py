@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 
 from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
 from wiredesk.cli.live import progress_display
@@ -74,13 +75,15 @@ def _prefect_api(screen: Screen):
 
 
 def cmd_run(args, screen: Screen) -> int:
+    started = time.perf_counter()
     settings = settings_from_args(args)
     with progress_display(screen, quiet=args.quiet, every=args.progress_every) as display:
         if args.no_prefect:
             summary = _run_here(args, settings)
         else:
             summary = _run_flow(args, settings, screen, display)
-    print_summary(summary, screen.out)
+    # the whole command's time too when Prefect's start made it longer than the run itself
+    print_summary(summary, screen.out, wall_seconds=None if args.no_prefect else time.perf_counter() - started)
     return 0 if summary.ok else 1
 
 
