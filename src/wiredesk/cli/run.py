@@ -15,6 +15,7 @@ from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
 from wiredesk.cli.live import progress_display
 from wiredesk.cli.output import print_summary
 from wiredesk.cli.screen import Screen
+from wiredesk.domain.dates import utcnow
 from wiredesk.ops.prefect_server import running_server
 from wiredesk.pipeline.progress import StageProgress
 from wiredesk.store.access import lock_is_held, locked_error
@@ -25,21 +26,22 @@ log = logging.getLogger("wiredesk")
 def add_run_parser(sub) -> None:
     run = sub.add_parser(
         "run",
-        help="ingest files and folders (default: seeds/) through the Prefect flow",
+        help="ingest files, folders and feeds (default: seeds/ and every due source) through the Prefect flow",
         description=(
             "Ingest article files (.html .htm .txt .md .json .jsonl; folders recursively) into the database. "
             "Only new or changed items are stored; a bad file is recorded in the failures table and the run "
             "goes on. An http(s) URL is a feed: it is fetched (conditionally) with the articles it links to, and "
-            "remembered as a source. With no PATH, ingests seeds/ and every due source (see `wiredesk sources`). "
-            "Runs as the Prefect flow 'wiredesk-ingest' against PREFECT_API_URL, else the server started by `wiredesk server start`, "
+            "remembered as a source. With no PATH: seeds/ when the working folder has one, and every due source "
+            "(see `wiredesk sources`); when there is nothing to do, it says so and exits 0. Runs as the Prefect "
+            "flow 'wiredesk-ingest' against PREFECT_API_URL, else the server started by `wiredesk server start`, "
             "else a temporary Prefect server. While it works it shows its progress on standard error: live on a "
             "terminal (stage, items done, rate, ETA), else a line every 10 s."
         ),
-        epilog="Exit status: 0 ok, 1 nothing could be ingested, 2 usage/config/database error. "
+        epilog="Exit status: 0 ok (also: nothing to do), 1 nothing could be ingested, 2 usage/config/database error. "
                + EPILOG,
     )
     run.add_argument("paths", nargs="*", metavar="PATH",
-                     help="files or folders to ingest, or feed URLs to fetch (default: seeds/ and every due source)")
+                     help="files or folders to ingest, or feed URLs to fetch (default: seeds/ if present, and every due source)")
     add_db_args(run)
     run.add_argument("--no-prefect", action="store_true", help="run the same stages directly, without Prefect (no UI, no run history in Prefect)")
     run.add_argument("-q", "--quiet", action="store_true", help="print only the summary (and warnings), no progress")
@@ -77,6 +79,15 @@ def _prefect_api(screen: Screen):
 def cmd_run(args, screen: Screen) -> int:
     started = time.perf_counter()
     settings = settings_from_args(args)
+    if not args.paths:
+        # lazy on purpose: the pipeline loads trafilatura and spaCy
+        from wiredesk.pipeline.ingest import idle_reason
+
+        idle = idle_reason(settings, utcnow())
+        if idle is not None:
+            screen.print(f"wiredesk run: nothing to do: {idle}. Give files, folders or feed URLs "
+                         "(`wiredesk run PATH...`), or follow a feed with `wiredesk sources add URL`.")
+            return 0
     with progress_display(screen, quiet=args.quiet, every=args.progress_every) as display:
         if args.no_prefect:
             summary = _run_here(args, settings)

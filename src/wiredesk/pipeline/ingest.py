@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
+
+import duckdb
 
 from wiredesk.domain.settings import Settings
 from wiredesk.domain.urls import is_http_url
@@ -21,16 +24,25 @@ from wiredesk.pipeline.progress import report_stage, report_stored
 from wiredesk.pipeline.run import RunSummary, Wrap, identity, locked, running
 from wiredesk.pipeline.scaleout import StageRunner
 from wiredesk.pipeline.stages import MIN_ITEMS_FOR_POOL, discover_inputs, load_batch, refresh_search
+from wiredesk.sources.schedule import is_due
+from wiredesk.store.access import lock_is_held
+from wiredesk.store.reader import Reader
 
-#: The embedded default: what ``wiredesk run`` ingests when given no paths.
+#: The embedded default: what ``wiredesk run`` ingests from disk when given no paths, where it exists.
 SEEDS_DIR = "seeds"
+
+
+def default_inputs() -> tuple[str, ...]:
+    """The files a run given no paths ingests: ``seeds/`` when the working folder has one, else none (the
+    run then fetches the due sources only)."""
+    return (SEEDS_DIR,) if Path(SEEDS_DIR).is_dir() else ()
 
 
 def split_feed_urls(paths: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """``(feed URLs, file paths, whether feeds run)``: http(s) URLs are feeds; with no paths at all, seeds/
-    and every due source."""
+    (where there is one) and every due source."""
     if not paths:
-        return (), (SEEDS_DIR,), True
+        return (), default_inputs(), True
     urls = tuple(p for p in paths if is_http_url(p))
     return urls, tuple(p for p in paths if not is_http_url(p)), bool(urls)
 
@@ -60,8 +72,8 @@ def run_ingest(
     ``lock_wait`` seconds, then raises ``RunLockedError`` naming that run (nothing is written).
     ``source_tag`` (scheduled runs of one source group): only due sources with this tag, and no files.
     """
-    inputs = tuple(paths) if paths else (SEEDS_DIR,)
     feed_urls, file_inputs, run_feeds = split_feed_urls(paths)
+    inputs = tuple(paths) if paths else (file_inputs or ("due sources",))
     if source_tag:  # a source group's scheduled run: its due sources only
         feed_urls, file_inputs, run_feeds = (), (), True
         inputs = (f"sources tagged {source_tag}",)

@@ -21,6 +21,7 @@ from wiredesk.fulltext.ranking import search_sql
 from wiredesk.fulltext.terms import terms_sql
 from wiredesk.store import exports
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
+from wiredesk.store.feeds import SourceRow, list_sources
 
 
 class Reader:
@@ -122,6 +123,10 @@ class Reader:
                    last_success_at, next_fetch_at, disabled_reason IS NOT NULL AS disabled
             FROM sources WHERE consecutive_failures > 0 OR disabled_reason IS NOT NULL
             ORDER BY consecutive_failures DESC, name""")
+
+    def sources(self) -> list[SourceRow]:
+        """Every followed source with its configuration and state, by name."""
+        return list_sources(self._con)
 
     def sources_total(self) -> int:
         return self._one("SELECT count(*) FROM sources")[0]
