@@ -37,9 +37,11 @@ def seeded(tmp_path_factory) -> str:
 
 @pytest.mark.parametrize("argv", [
     ["query", "SELECT range AS n, 'row ' || range AS text FROM range(200000)"],
+    ["query", "SELECT range AS n FROM range(200000)", "--format", "jsonl"],
+    ["tables"],
     ["search", "embassy"],
     ["--help"],
-], ids=["query-table", "search", "help"])
+], ids=["query-table", "query-jsonl", "tables", "search", "help"])
 def test_output_into_a_pipe_closed_early_ends_quietly(argv, seeded):
     """`wiredesk ... | head -1`: the first line, then a quiet end (no traceback, no 'Exception ignored')."""
     cmd = [sys.executable, "-m", "wiredesk.cli", *argv] + (["--db", seeded] if argv[0] != "--help" else [])
@@ -56,7 +58,7 @@ def test_output_into_a_pipe_closed_early_ends_quietly(argv, seeded):
 def test_wiredesk_alone_prints_help_and_starts_no_run(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = _cli(capsys)
-    assert code == 0 and out.startswith("usage: wiredesk") and "run " in out
+    assert code == 0 and out.startswith("usage: wiredesk") and "run " in out and "tables" in out
     assert list(tmp_path.iterdir()) == []  # no database, no lock file
 
 
@@ -103,4 +105,99 @@ def test_run_with_no_seeds_folder_runs_the_due_sources_only(capsys, tmp_path, mo
     assert code == 0 and "completed" in out
     assert query(db, "SELECT inputs FROM runs") == [(["due sources"],)]
     assert query(db, "SELECT last_status FROM sources") == [(200,)]
+
+
+# -- tables and schema ------------------------------------------------------------------------------------
+
+
+def test_tables_lists_every_table_and_view_with_its_rows(capsys, seeded):
+    code, out, _ = _cli(capsys, "tables", "--db", seeded, "--format", "jsonl")
+    assert code == 0
+    listed = {r["name"]: r for r in map(json.loads, out.splitlines())}
+    catalog = query(seeded, "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main'")
+    assert set(listed) == {name for name, _ in catalog}
+    assert {r["kind"] for r in listed.values()} == {"table", "view"}
+    for name in ("documents", "paragraphs", "events"):
+        assert listed[name]["rows"] == query(seeded, f"SELECT count(*) FROM {name}")[0][0]
+    assert listed["documents"]["columns"] == len(query(seeded, "DESCRIBE documents"))
+
+
+def test_schema_of_one_table_prints_its_create_statement_one_column_a_line(capsys, seeded):
+    code, out, _ = _cli(capsys, "schema", "sources", "--db", seeded)
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "CREATE TABLE sources (" and lines[-1] == ");"
+    assert "    source_id BIGINT PRIMARY KEY," in lines
+    assert len(lines) == 2 + len(query(seeded, "DESCRIBE sources"))
+
+
+def test_schema_of_everything_includes_views_and_indexes(capsys, seeded):
+    code, out, _ = _cli(capsys, "schema", "--db", seeded)
+    assert code == 0 and "CREATE VIEW events AS SELECT" in out and "CREATE INDEX fetches_by_run ON fetches" in out
+
+
+def test_schema_of_an_unknown_table_is_one_line_naming_the_known_ones(capsys, seeded):
+    code, out, err = _cli(capsys, "schema", "documnets", "--db", seeded)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("wiredesk: error: no table or view named 'documnets' (there are: ") and "documents" in err
+
+
+# -- query parameters, formats, widths ---------------------------------------------------------------------
+
+
+def test_query_binds_named_parameters_as_strings(capsys, seeded):
+    sql = "SELECT document_id, source FROM documents WHERE source = $outlet AND document_id >= $min::INT"
+    code, out, _ = _cli(capsys, "query", sql, "-p", "outlet", "The Sun", "-p", "min", "1", "--db", seeded,
+                        "--format", "csv")
+    assert code == 0 and out.splitlines() == ["document_id,source", "2,The Sun"]
+    # a value is data, never SQL
+    code, out, _ = _cli(capsys, "query", "SELECT count(*) AS n FROM documents WHERE source = $s", "-p", "s",
+                        "x' OR '1'='1", "--db", seeded, "--format", "csv")
+    assert code == 0 and out.splitlines() == ["n", "0"]
+
+
+def test_a_missing_parameter_is_one_line(capsys, seeded):
+    code, _, err = _cli(capsys, "query", "SELECT $nope AS x", "--db", seeded)
+    assert code == 2 and err.startswith("wiredesk: error: query failed: ") and "nope" in err and err.count("\n") == 1
+
+
+def test_jsonl_is_one_object_a_line(capsys, seeded):
+    code, out, _ = _cli(capsys, "query", "SELECT role, count(*) AS n FROM paragraphs GROUP BY role ORDER BY role::VARCHAR",
+                        "--db", seeded, "--format", "jsonl")
+    assert code == 0 and [json.loads(line) for line in out.splitlines()] == [
+        {"role": "body", "n": 32}, {"role": "boilerplate", "n": 1}, {"role": "caption", "n": 12},
+        {"role": "credit", "n": 12}]
+
+
+@pytest.mark.parametrize("argv", [
+    ["query", "SELECT text FROM paragraphs ORDER BY paragraph_id LIMIT 3"],
+    ["tables"],
+    ["sources", "list"],
+    ["search", "embassy"],
+], ids=["query", "tables", "sources-list", "search"])
+def test_every_listing_takes_the_same_format_and_width_options(argv, capsys, seeded, tmp_path):
+    db = seeded
+    if argv[0] == "sources":  # a source with a long URL to cut
+        db = str(tmp_path / "copy.duckdb")
+        shutil.copy(seeded, db)
+        assert main(["sources", "add", "https://example.org/" + "long-path/" * 10 + "feed.xml", "--db", db]) == 0
+        capsys.readouterr()
+    for fmt in ("csv", "json", "jsonl"):
+        code, out, _ = _cli(capsys, *argv, "--db", db, "--format", fmt, "--max-width", "12")
+        assert code == 0 and out.strip(), fmt
+    code, out, _ = _cli(capsys, *argv, "--db", db, "--max-width", "12")
+    assert code == 0
+    if argv[0] == "search":  # a readable list: titles and snippets are cut
+        snippets = [line.strip() for line in out.splitlines() if line.startswith("    ") and ", document " not in line]
+        assert snippets and all(len(s) <= 12 for s in snippets) and all(s.endswith("…") for s in snippets)
+        return
+    rows = [line for line in out.splitlines()[2:] if not re.match(r"\(\d+ rows?\)", line)]
+    cells = [c for line in rows for c in re.split(r"\s{2,}", line.strip())]
+    assert rows and all(len(c) <= 12 for c in cells)
+    assert argv[0] == "tables" or any(c.endswith("…") for c in cells)
+
+
+def test_a_width_too_small_to_read_is_refused(capsys, seeded):
+    with pytest.raises(SystemExit) as exit_:
+        main(["tables", "--db", seeded, "--max-width", "2"])
+    assert exit_.value.code == 2 and "at least 4 characters" in capsys.readouterr().err
 

@@ -1,7 +1,8 @@
 """The ``wiredesk`` command line: the parser of every command, and ``main``.
 
 Each command lives in its own module of this package (``run``, ``query`` and ``stats``, ``dedup``,
-``server``, ``sources``, ``reprocess``, ``serve``, ``status``, ``search``, ``export``), as one ``add_*_parser(sub)`` and one ``cmd_*(args, screen)`` returning an exit code; everything
+``server``, ``sources``, ``reprocess``, ``serve``, ``status``, ``search``, ``export``, ``tables`` and
+``schema``), as one ``add_*_parser(sub)`` and one ``cmd_*(args, screen)`` returning an exit code; everything
 a command prints goes through its ``Screen`` (``wiredesk.cli.screen``: closed-pipe safe, notes and progress on
 standard error). Errors that are the user's to fix (a missing path, a bad config, no database) print one line
 ``wiredesk: error: ...`` and exit 2; a run that could ingest nothing exits 1. Tracebacks are for bugs only.
@@ -31,6 +32,7 @@ from wiredesk.cli.serve import add_serve_parser
 from wiredesk.cli.server import add_server_parser
 from wiredesk.cli.sources import add_sources_parser
 from wiredesk.cli.status import add_status_parser
+from wiredesk.cli.tables import add_schema_parser, add_tables_parser
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.domain.versions import __version__
 
@@ -45,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (add_run_parser, add_query_parser, add_stats_parser, add_dedup_rebuild_parser, add_server_parser,
                 add_sources_parser, add_reprocess_parser, add_serve_parser, add_status_parser, add_search_parser,
-                add_export_parser):
+                add_export_parser, add_tables_parser, add_schema_parser):
         add(sub)
     return parser
 

@@ -1,4 +1,4 @@
-"""What the CLI prints: run summaries, query results (table, CSV, JSON) and database statistics.
+"""What the CLI prints: run summaries, rows (table, CSV, JSON, JSON Lines) and database statistics.
 
 Formatting only, no SQL: the numbers come from a ``RunSummary``, a query's rows or ``Reader.stats``.
 """
@@ -62,14 +62,17 @@ def _cell(value, max_width: int) -> str:
         text = f"<{len(value)} bytes>"
     else:
         text = str(value)
-    text = " ".join(text.split())
-    if max_width and len(text) > max_width:
-        text = text[: max_width - 1] + "…"
-    return text
+    return cut(" ".join(text.split()), max_width)
+
+
+def cut(text: str, max_width: int) -> str:
+    """``text`` cut to ``max_width`` characters with an ellipsis (0: never cut)."""
+    return text[: max_width - 1] + "…" if max_width and len(text) > max_width else text
 
 
 def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str, out: TextIO, max_width: int = 60) -> None:
-    """Print query results as an aligned text table, CSV (with header) or a JSON array of objects."""
+    """Print rows as an aligned text table (cells cut at ``max_width``, 0: never), CSV (with header), a JSON
+    array of objects or JSON Lines (one object a line)."""
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(columns)
@@ -79,6 +82,10 @@ def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str, out: Te
     if fmt == "json":
         json.dump([dict(zip(columns, (jsonable(v) for v in row))) for row in rows], out, ensure_ascii=False, indent=1)
         out.write("\n")
+        return
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(dict(zip(columns, (jsonable(v) for v in row))), ensure_ascii=False) + "\n")
         return
     cells = [[_cell(v, max_width) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]

@@ -1,14 +1,15 @@
 """``wiredesk query`` and ``wiredesk stats``: read-only SQL and a summary of the database.
 
 ``query`` runs the user's own SQL on the sandboxed read-only connection of ``wiredesk.store.open_readonly``
-(no file or network access, one statement); ``stats`` prints what the store reads for it.
+(no file or network access, one statement; ``-p NAME VALUE`` binds ``$NAME``); ``stats`` prints what the store
+reads for it.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
+from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_from_args
 from wiredesk.cli.output import format_rows, print_stats
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import WiredeskError
@@ -26,8 +27,11 @@ def add_query_parser(sub) -> None:
     )
     query.add_argument("sql", metavar="SQL", help='SQL text, e.g. "SELECT role, count(*) FROM paragraphs GROUP BY role"')
     add_db_args(query)
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
-    query.add_argument("--max-width", type=int, default=60, metavar="N", help="table format: cut cells at N characters (0: never)")
+    query.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                       help="a value for $NAME in the SQL (quote the SQL with '...' so that the shell leaves $NAME "
+                            "alone), bound, never pasted into the text, as a string: cast it in SQL for another "
+                            "type ($n::INT); repeatable")
+    add_listing_args(query)
     query.set_defaults(func=cmd_query)
 
 
@@ -44,7 +48,7 @@ def cmd_query(args, screen: Screen) -> int:
         try:
             if len(con.extract_statements(args.sql)) > 1:  # one statement: nothing can ride along after a SELECT
                 raise WiredeskError("query failed: give one SQL statement (found several separated by ';')")
-            cur = con.execute(args.sql)
+            cur = con.execute(args.sql, dict(args.param)) if args.param else con.execute(args.sql)
         except duckdb.Error as exc:
             raise WiredeskError(f"query failed: {str(exc).splitlines()[0]}") from exc
         if cur.description is None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import textwrap
 
-from wiredesk.cli.args import add_db_args, settings_from_args
-from wiredesk.cli.output import format_rows
+from wiredesk.cli.args import add_db_args, add_listing_args, settings_from_args
+from wiredesk.cli.output import cut, format_rows
 from wiredesk.cli.screen import Screen
 from wiredesk.fulltext.ranking import COLUMNS
 from wiredesk.store.reader import Reader
@@ -30,8 +30,8 @@ def add_search_parser(sub) -> None:
     p.add_argument("query", metavar="QUERY", help='words to look for, e.g. "embassy protest Baghdad"')
     add_db_args(p)
     p.add_argument("-n", "--limit", type=int, default=10, metavar="N", help="show the N best documents (default: 10)")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                   help="table (default: readable list), csv or json (all columns, as `wiredesk query`)")
+    add_listing_args(p, table_help="a readable list; the others have all columns, as `wiredesk query`",
+                     default_width=0)
     p.set_defaults(func=cmd_search)
 
 
@@ -45,7 +45,7 @@ def cmd_search(args, screen: Screen) -> int:
         screen.note(f"wiredesk: note: {behind} current documents are not indexed yet (a run did not finish); "
                     "the next `wiredesk run` indexes them")
     if args.format != "table":
-        format_rows(COLUMNS, rows, args.format, screen.out)
+        format_rows(COLUMNS, rows, args.format, screen.out, max_width=args.max_width)
         return 0
     if not total:
         screen.print("no documents to search yet: ingest some with `wiredesk run`")
@@ -55,9 +55,10 @@ def cmd_search(args, screen: Screen) -> int:
         return 0
     for rank, score, title, source, published, snippet, document_id, url in rows:
         when = published.date().isoformat() if published else "undated"
-        screen.print(f"{rank:>2}. {title or '(no title)'}  [{score:.3f}]")
+        screen.print(f"{rank:>2}. {cut(title or '(no title)', args.max_width)}  [{score:.3f}]")
         screen.print(f"    {source or '(unknown source)'}, {when}, document {document_id}" + (f", {url}" if url else ""))
         if snippet:
-            screen.print(textwrap.fill(" ".join(snippet.split()), width=100, initial_indent="    ", subsequent_indent="    "))
+            screen.print(textwrap.fill(cut(" ".join(snippet.split()), args.max_width), width=100,
+                                       initial_indent="    ", subsequent_indent="    "))
     screen.print(f"({len(rows)} best of {total} documents searched)")
     return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.args import add_db_args, add_listing_args, settings_from_args
 from wiredesk.cli.output import format_rows
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
@@ -46,7 +46,7 @@ def add_sources_parser(sub) -> None:  # noqa: ANN001
     add.set_defaults(func=cmd_sources_add)
 
     ls = actions.add_parser("list", help="list sources with their health", description="List sources: health (new, ok, failing, disabled), failures in a row, last status and error, next fetch.", epilog=SOURCES_EPILOG)
-    ls.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    add_listing_args(ls)
     add_db_args(ls)
     ls.set_defaults(func=cmd_sources_list)
 
@@ -96,7 +96,7 @@ def cmd_sources_list(args, screen: Screen) -> int:  # noqa: ANN001
               r.state.consecutive_failures, r.state.last_status, r.state.disabled_reason or r.state.last_error,
               r.state.next_fetch_at, format_duration(r.config.interval), ",".join(r.config.tags), r.config.url)
              for r in rows]
-    format_rows(columns, table, args.format, screen.out, max_width=60)
+    format_rows(columns, table, args.format, screen.out, max_width=args.max_width)
     return 0
 
 

@@ -24,6 +24,20 @@ from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
 from wiredesk.store.feeds import SourceRow, list_sources
 
 
+#: The user's tables and views of the open database (not DuckDB's own), tables first; ``$1``: one name or NULL.
+_CATALOG_SQL = """
+SELECT name, kind, columns, sql FROM (
+    SELECT table_name AS name, 'table' AS kind, column_count AS columns, sql FROM duckdb_tables()
+    WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
+    UNION ALL
+    SELECT view_name, 'view', column_count, sql FROM duckdb_views()
+    WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
+) WHERE $1::VARCHAR IS NULL OR name = $1
+ORDER BY kind, name"""
+_INDEXES_SQL = ("SELECT table_name, sql FROM duckdb_indexes() WHERE database_name = current_database() "
+                "AND schema_name = 'main' ORDER BY index_name")
+
+
 class Reader:
     """Read-only access to one database. ``Reader.open(path)`` as a context manager, or ``Reader.over(con)``."""
 
@@ -61,6 +75,21 @@ class Reader:
 
     def has_table(self, name: str) -> bool:
         return bool(self._one("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0])
+
+    # -- the catalog: tables and views ------------------------------------------------------------------
+
+    def catalog(self, name: str | None = None) -> list[dict[str, Any]]:
+        """The tables and views of the database (or the one called ``name``), tables first, by name:
+        ``name``, ``kind`` (table or view), ``columns``, ``rows`` (counted) and ``sql`` (its CREATE statement,
+        as DuckDB keeps it) with ``indexes`` (their CREATE statements)."""
+        rows = self._rows(_CATALOG_SQL, [name])
+        indexes: dict[str, list[str]] = {}
+        for index in self._rows(_INDEXES_SQL):
+            indexes.setdefault(index["table_name"], []).append(index["sql"])
+        for r in rows:
+            r["rows"] = self._one("SELECT count(*) FROM query_table(?)", [r["name"]])[0]  # the name is bound
+            r["indexes"] = indexes.get(r["name"], [])
+        return rows
 
     # -- stats --------------------------------------------------------------------------------------
 
