@@ -104,7 +104,7 @@ def test_run_with_no_seeds_folder_runs_the_due_sources_only(capsys, tmp_path, mo
     code, out, _ = _cli(capsys, "run", "--db", db, "--config", str(cfg), "--no-prefect")
     assert code == 0 and "completed" in out
     assert query(db, "SELECT inputs FROM runs") == [(["due sources"],)]
-    assert query(db, "SELECT last_status FROM sources") == [(200,)]
+    assert query(db, "SELECT last_status, title FROM sources") == [(200, "Local news")]
 
 
 # -- tables and schema ------------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def test_schema_of_one_table_prints_its_create_statement_one_column_a_line(capsy
     code, out, _ = _cli(capsys, "schema", "sources", "--db", seeded)
     lines = out.splitlines()
     assert code == 0 and lines[0] == "CREATE TABLE sources (" and lines[-1] == ");"
-    assert "    source_id BIGINT PRIMARY KEY," in lines
+    assert "    source_id BIGINT PRIMARY KEY," in lines and "    title VARCHAR," in lines
     assert len(lines) == 2 + len(query(seeded, "DESCRIBE sources"))
 
 

@@ -13,7 +13,9 @@ from wiredesk.cli.output import format_rows
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import ConfigError
+from wiredesk.domain.urls import is_http_url
 from wiredesk.sources.config import KINDS, format_duration, make_source
+from wiredesk.sources.feeds.collect import MAX_TITLE_CHARS
 from wiredesk.sources.feeds.opml import Subscription, export_opml, parse_opml
 from wiredesk.sources.schedule import health
 from wiredesk.store import Store
@@ -45,7 +47,7 @@ def add_sources_parser(sub) -> None:  # noqa: ANN001
     add_db_args(add)
     add.set_defaults(func=cmd_sources_add)
 
-    ls = actions.add_parser("list", help="list sources with their health", description="List sources: health (new, ok, failing, disabled), failures in a row, last status and error, next fetch.", epilog=SOURCES_EPILOG)
+    ls = actions.add_parser("list", help="list sources with their title and health", description="List sources: name, the feed's own title, health (new, ok, failing, disabled), failures in a row, last status and error, next fetch, interval, tags, the feed URL and the site it belongs to (title and site are what the feed said at its last fetch, or its OPML outline).", epilog=SOURCES_EPILOG)
     add_listing_args(ls)
     add_db_args(ls)
     ls.set_defaults(func=cmd_sources_list)
@@ -90,11 +92,12 @@ def cmd_sources_add(args, screen: Screen) -> int:  # noqa: ANN001
 def cmd_sources_list(args, screen: Screen) -> int:  # noqa: ANN001
     with _open(args) as store:
         rows = store.list_sources()
-    columns = ["name", "kind", "health", "failures", "last_status", "last_error", "next_fetch_at", "interval",
-               "tags", "url"]
-    table = [(r.config.name, r.config.kind, health(r.state) if r.config.enabled else "off",
+    columns = ["name", "title", "kind", "health", "failures", "last_status", "last_error", "next_fetch_at", "interval",
+               "tags", "url", "site_url"]
+    table = [(r.config.name, r.state.title, r.config.kind, health(r.state) if r.config.enabled else "off",
               r.state.consecutive_failures, r.state.last_status, r.state.disabled_reason or r.state.last_error,
-              r.state.next_fetch_at, format_duration(r.config.interval), ",".join(r.config.tags), r.config.url)
+              r.state.next_fetch_at, format_duration(r.config.interval), ",".join(r.config.tags), r.config.url,
+              r.state.site_url)
              for r in rows]
     format_rows(columns, table, args.format, screen.out, max_width=args.max_width)
     return 0
@@ -136,6 +139,9 @@ def cmd_sources_import(args, screen: Screen) -> int:  # noqa: ANN001
             known.add(cfg.url)
             names.add(cfg.name)
         store.sync_sources(added, "opml", utcnow())
+        # the outlines' titles and sites, until the feeds' own say otherwise (http(s) sites only: they are exported)
+        store.describe_sources([(s.url, (s.title or "")[:MAX_TITLE_CHARS] or None,
+                                 s.html_url if s.html_url and is_http_url(s.html_url) else None) for s in subs])
     screen.print(f"imported {len(added)} sources from {path} ({skipped} already known, {len(bad)} refused)")
     for line in bad:
         screen.note(f"  refused: {line}")
@@ -145,7 +151,9 @@ def cmd_sources_import(args, screen: Screen) -> int:  # noqa: ANN001
 def cmd_sources_export(args, screen: Screen) -> int:  # noqa: ANN001
     with _open(args) as store:
         rows = store.list_sources()
-    subs = [Subscription(r.config.url, r.config.name, None, r.config.tags) for r in rows if r.config.kind != "sitemap"]
+    # the feed's own title when known (what a feed reader shows), else the name given here; the site it belongs to
+    subs = [Subscription(r.config.url, r.state.title or r.config.name, r.state.site_url, r.config.tags)
+            for r in rows if r.config.kind != "sitemap"]
     data = export_opml(subs, now=utcnow())
     if args.output:
         Path(args.output).write_bytes(data)
