@@ -79,3 +79,8 @@ def test_every_setting_is_a_row_of_a_table_in_the_configuration_doc():
     missing = sorted(settings - keys)
     assert not missing, f"settings not in a table row of docs/configuration.md (a table lost its header?): {missing}"
     assert not sorted(keys - settings), "docs/configuration.md has rows for settings that do not exist"
+
+
+def test_gitignore_covers_the_files_a_run_leaves_beside_its_database():
+    ignored = (REPO / ".gitignore").read_text().split()
+    assert {"*.duckdb", "*.duckdb.wal", "*.duckdb.lock", "*.duckdb.readers"} <= set(ignored)
