@@ -201,3 +201,14 @@ def test_a_width_too_small_to_read_is_refused(capsys, seeded):
         main(["tables", "--db", seeded, "--max-width", "2"])
     assert exit_.value.code == 2 and "at least 4 characters" in capsys.readouterr().err
 
+
+# -- sizes ------------------------------------------------------------------------------------------------------------
+
+
+def test_sizes_are_in_one_unit_family(capsys, seeded):
+    _, stats, _ = _cli(capsys, "stats", "--db", seeded)
+    _, status, _ = _cli(capsys, "status", "--db", seeded)
+    sizes = re.findall(r"\d+(?:\.\d+)? ([KMGk]i?B)\b", stats + status)
+    assert sizes and set(sizes) <= {"KiB", "MiB", "GiB"}
+    assert " MB" not in stats + status
+

@@ -1,4 +1,4 @@
-"""What the CLI prints: run summaries, rows (table, CSV, JSON, JSON Lines) and database statistics.
+"""What the CLI prints: run summaries, rows (table, CSV, JSON, JSON Lines), sizes and database statistics.
 
 Formatting only, no SQL: the numbers come from a ``RunSummary``, a query's rows or ``Reader.stats``.
 """
@@ -16,6 +16,15 @@ from typing import TextIO
 from wiredesk.domain.models import ROLES
 
 _MAX_FAILURES_SHOWN = 10
+
+
+def format_size(n: float) -> str:
+    """A size in bytes as people read it, in one unit family everywhere (B, KiB, MiB, GiB: powers of 1024)."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
 
 
 def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> None:
@@ -104,7 +113,7 @@ def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str, out: Te
 def print_stats(stats: dict, db_path: str, out: TextIO) -> None:
     """Summarize a database from what ``Reader.stats`` read of its public tables."""
     size = Path(db_path).stat().st_size if Path(db_path).is_file() else 0
-    print(f"{db_path}: {size / 1e6:.1f} MB, schema version {stats['schema_version']}", file=out)
+    print(f"{db_path}: {format_size(size)}, schema version {stats['schema_version']}", file=out)
     print(f"  documents   {stats['documents_current']} current ({stats['documents']} versions) from {stats['sources']} sources",
           file=out)
     roles = stats["paragraphs_by_role"]

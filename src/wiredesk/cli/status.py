@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from wiredesk.cli.args import add_db_args, settings_from_args
-from wiredesk.cli.output import jsonable
+from wiredesk.cli.output import format_size, jsonable
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 from wiredesk.ops.status import collect_status, needs_attention
@@ -36,22 +36,14 @@ def add_status_parser(sub) -> None:  # noqa: ANN001
     status.set_defaults(func=cmd_status)
 
 
-def _size(n: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
-
-
 def _when(value) -> str:  # noqa: ANN001
     return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else ("-" if value is None else str(value))
 
 
 def print_status(st: dict[str, Any], out: TextIO) -> None:
     c = st["counts"]
-    print(f"database   {st['database']}: {_size(st['database_bytes'])}"
-          + (f" (+{_size(st['wal_bytes'])} write-ahead log)" if st["wal_bytes"] else ""), file=out)
+    print(f"database   {st['database']}: {format_size(st['database_bytes'])}"
+          + (f" (+{format_size(st['wal_bytes'])} write-ahead log)" if st["wal_bytes"] else ""), file=out)
     print(f"           {c['documents_current']} current documents, {c['paragraphs']} paragraphs, "
           f"{c['duplicate_links']} duplicate links, {c['failures']} failures recorded", file=out)
     print(f"writing    {st['run_in_progress'] or 'no run in progress'}", file=out)
