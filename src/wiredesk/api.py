@@ -66,7 +66,7 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
 
 def search(db: duckdb.DuckDBPyConnection | StrPath, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:
     """Current documents matching ``query``, best first (BM25), as a relation with the columns ``rank,
-    score, title, source, published_at, snippet, document_id, url``. ``db``: a connection or a path."""
+    score, title, source, published_at, snippet, document_id, url, origin``. ``db``: a connection or a path."""
     con = db if isinstance(db, duckdb.DuckDBPyConnection) else connect(db)
     return Reader.over(con).search(query, limit)
 

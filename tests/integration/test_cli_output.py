@@ -202,7 +202,7 @@ def test_a_width_too_small_to_read_is_refused(capsys, seeded):
     assert exit_.value.code == 2 and "at least 4 characters" in capsys.readouterr().err
 
 
-# -- sizes ------------------------------------------------------------------------------------------------------------
+# -- sizes, search ------------------------------------------------------------------------------------------
 
 
 def test_sizes_are_in_one_unit_family(capsys, seeded):
@@ -211,4 +211,10 @@ def test_sizes_are_in_one_unit_family(capsys, seeded):
     sizes = re.findall(r"\d+(?:\.\d+)? ([KMGk]i?B)\b", stats + status)
     assert sizes and set(sizes) <= {"KiB", "MiB", "GiB"}
     assert " MB" not in stats + status
+
+
+def test_a_search_hit_without_a_title_is_named_by_its_file(capsys, seeded):
+    code, out, _ = _cli(capsys, "search", "embassy protesters", "--db", seeded)
+    assert code == 0 and "(no title)" not in out
+    assert re.search(r"^ 1\. \(untitled\) (ap-yahoo|the-sun)-2019-12-31-baghdad-embassy\.txt  \[", out, re.M)
 

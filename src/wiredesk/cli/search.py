@@ -7,10 +7,12 @@ Formatting and argument handling only; the ranking is ``wiredesk.fulltext.rankin
 from __future__ import annotations
 
 import textwrap
+from pathlib import PurePath
 
 from wiredesk.cli.args import add_db_args, add_listing_args, settings_from_args
 from wiredesk.cli.output import cut, format_rows
 from wiredesk.cli.screen import Screen
+from wiredesk.domain.urls import is_http_url
 from wiredesk.fulltext.ranking import COLUMNS
 from wiredesk.store.reader import Reader
 
@@ -35,6 +37,17 @@ def add_search_parser(sub) -> None:
     p.set_defaults(func=cmd_search)
 
 
+def headline(title: str | None, origin: str | None) -> str:
+    """What names a hit: its title, else where it came from (a file's name, a URL), marked as untitled."""
+    if title and title.strip():
+        return " ".join(title.split())
+    if not origin:
+        return "(untitled)"
+    where = origin if is_http_url(origin) else PurePath(origin.split("#", 1)[0]).name + (
+        "#" + origin.split("#", 1)[1] if "#" in origin else "")
+    return f"(untitled) {where}"
+
+
 def cmd_search(args, screen: Screen) -> int:
     settings = settings_from_args(args)
     with Reader.open(settings.db_path) as reader:
@@ -53,9 +66,9 @@ def cmd_search(args, screen: Screen) -> int:
     if not rows:
         screen.print(f"no documents match {args.query!r} ({total} searched)")
         return 0
-    for rank, score, title, source, published, snippet, document_id, url in rows:
+    for rank, score, title, source, published, snippet, document_id, url, origin in rows:
         when = published.date().isoformat() if published else "undated"
-        screen.print(f"{rank:>2}. {cut(title or '(no title)', args.max_width)}  [{score:.3f}]")
+        screen.print(f"{rank:>2}. {cut(headline(title, url or origin), args.max_width)}  [{score:.3f}]")
         screen.print(f"    {source or '(unknown source)'}, {when}, document {document_id}" + (f", {url}" if url else ""))
         if snippet:
             screen.print(textwrap.fill(cut(" ".join(snippet.split()), args.max_width), width=100,
