@@ -202,7 +202,7 @@ def test_a_width_too_small_to_read_is_refused(capsys, seeded):
     assert exit_.value.code == 2 and "at least 4 characters" in capsys.readouterr().err
 
 
-# -- sizes, search ------------------------------------------------------------------------------------------
+# -- sizes, search, reprocess --------------------------------------------------------------------------------
 
 
 def test_sizes_are_in_one_unit_family(capsys, seeded):
@@ -218,3 +218,23 @@ def test_a_search_hit_without_a_title_is_named_by_its_file(capsys, seeded):
     assert code == 0 and "(no title)" not in out
     assert re.search(r"^ 1\. \(untitled\) (ap-yahoo|the-sun)-2019-12-31-baghdad-embassy\.txt  \[", out, re.M)
 
+
+def test_a_dry_run_reprocess_lists_the_documents_it_would_change(capsys, seeded, tmp_path):
+    db = str(tmp_path / "copy.duckdb")
+    shutil.copy(seeded, db)
+    stricter = tmp_path / "stricter.toml"  # partial overlaps need the whole shorter paragraph: one link goes
+    stricter.write_text("[dedup]\npartial_min_containment = 1.0\n")
+    code, out, _ = _cli(capsys, "reprocess", "--stage", "dedup", "--dry-run", "--db", db, "--config", str(stricter),
+                        "-q")
+    assert code == 0 and "would change (dry run, nothing written)" in out
+    listing = out.split("documents that would change:\n", 1)[1].splitlines()
+    assert listing[0].split() == ["document_id", "origin", "title", "text", "metadata", "paragraphs", "links",
+                                  "mentions"]
+    rows = [line for line in listing[2:] if not line.startswith("(")]
+    assert rows and all("-1" in line for line in rows) and any("baghdad-embassy.txt" in line for line in rows)
+    code, out, _ = _cli(capsys, "reprocess", "--stage", "dedup", "--dry-run", "--db", db, "--config", str(stricter),
+                        "-q", "--format", "jsonl")
+    changes = [json.loads(line) for line in out.splitlines()]
+    assert changes and {c["links"] for c in changes} == {"+0/-1"}
+    assert query(db, "SELECT count(*) FROM reprocess_changes") == [(0,)]  # a dry run writes nothing
+    assert Path(db).is_file()

@@ -9,8 +9,9 @@ import argparse
 from datetime import datetime, timezone
 from typing import TextIO
 
-from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
+from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_from_args
 from wiredesk.cli.live import progress_display
+from wiredesk.cli.output import format_rows
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import ConfigError
 from wiredesk.pipeline.progress import RunProgress
@@ -44,12 +45,15 @@ def add_reprocess_parser(sub) -> None:
     p.add_argument("--stage", choices=("clean", "dedup", "events"), default="clean",
                    help="first stage to re-derive; later stages follow (clean: everything, the default; "
                         "dedup: duplicate links and near index, then events; events: event mentions only)")
-    p.add_argument("--dry-run", action="store_true", help="do the work and report what would change, then roll it back")
+    p.add_argument("--dry-run", action="store_true",
+                   help="do the work, then roll it back: report what would change and list the documents it would "
+                        "change (as --format says)")
     p.add_argument("--batch-size", type=int, metavar="N", help="documents per transaction (default: ingest.batch_size)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary (and warnings), no progress")
     p.add_argument("--progress-every", type=float, metavar="SECONDS",
                    help="a progress line every SECONDS instead of the live display (the default when standard "
                         "error is not a terminal, every 10 s)")
+    add_listing_args(p, table_help="aligned columns, after the summary")
     add_db_args(p)
     p.set_defaults(func=cmd_reprocess)
 
@@ -69,8 +73,29 @@ def cmd_reprocess(args, screen: Screen) -> int:
 
         summary = run_reprocess(settings, since=args.since, stage=args.stage, dry_run=args.dry_run,
                                 progress=progress, batch_size=args.batch_size)
+    if summary.dry_run and args.format != "table":  # machine-readable: the documents only
+        format_rows(CHANGE_COLUMNS, change_rows(summary.counts.changes), args.format, screen.out)
+        return 1 if summary.counts.failed else 0
     print_reprocess_summary(summary, screen.out)
+    if summary.dry_run and summary.counts.changes:
+        screen.print("  documents that would change:")
+        format_rows(CHANGE_COLUMNS, change_rows(summary.counts.changes), "table", screen.out,
+                    max_width=args.max_width)
     return 1 if summary.counts.failed else 0
+
+
+#: The columns of a dry run's list of documents (those of ``reprocess_changes`` a person reads first).
+CHANGE_COLUMNS = ("document_id", "origin", "title", "text", "metadata", "paragraphs", "links", "mentions")
+
+
+def change_rows(changes) -> list[tuple]:  # noqa: ANN001 (wiredesk.domain.counts.DocumentChange)
+    """One row per document a dry run would change: what would change in it (+added/-removed)."""
+    def delta(added: int, removed: int) -> str:
+        return f"+{added}/-{removed}" if added or removed else ""
+
+    return [(c.document_id, c.origin, c.title, "changed" if c.text_changed else "", ",".join(c.metadata_changed),
+             delta(c.paragraphs_added, c.paragraphs_removed), delta(c.links_added, c.links_removed),
+             delta(c.mentions_added, c.mentions_removed)) for c in changes]
 
 
 def print_reprocess_summary(summary, out: TextIO) -> None:
