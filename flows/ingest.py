@@ -12,22 +12,31 @@ Entrypoints: ``wiredesk run`` (CLI), ``flows/ingest.py:ingest_flow`` (``prefect 
 from __future__ import annotations
 
 import logging
+import warnings
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from wiredesk.cli.output import format_progress
 from wiredesk.cli.report import run_report_markdown
 from wiredesk.domain.settings import load_settings, replace
 from wiredesk.pipeline import feeds as feed_stage
 from wiredesk.pipeline import scaleout, stages
 from wiredesk.pipeline.ingest import run_ingest
+from wiredesk.pipeline.progress import progress_line
 from wiredesk.pipeline.run import RunSummary
 from wiredesk_flows.runners import stage_runner
 
-progress_log = logging.getLogger("wiredesk.progress")
+# Two known lines of noise on the terminal of a run through Prefect, which configures the root logger and
+# brings its own exit hooks into every process it forks; neither says anything the run does not say better:
+# 1. spaCy's W127 "Not all Language.pipe worker processes completed successfully": its worker processes are
+#    forked from this one and inherit Prefect's at-exit hook, which fails in them after they have sent every
+#    parsed document back (exit code 1). A worker that really dies fails the pipe with an error instead.
+# 2. trafilatura's WARNING "discarding data: None" for a page it finds no text in: the page is already a
+#    `failures` row (reason no_text), and Prefect's root handler prints it. Its errors still print.
+warnings.filterwarnings("ignore", message=r"\[W127\]", category=UserWarning)
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 def _task(fn):
@@ -90,9 +99,8 @@ def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: s
         settings = replace(settings, db_path=db)
 
     def progress(done: int, total: int, counts) -> None:
-        line = format_progress(done, total, counts)
-        logger.info(line)  # the Prefect UI
-        progress_log.info("  %s", line)  # the terminal, through the CLI's handler
+        # the Prefect UI; the terminal hears from the pipeline itself (wiredesk.pipeline.progress)
+        logger.info(progress_line(done, total, counts))
 
     wrap = _timed_wrap(settings.serve.task_timeout_seconds)
     with stage_runner(settings.runner, wrap) as (runner, workers):  # [runner] kind: where cleaning and events run

@@ -11,6 +11,7 @@ connections, which turn into pandas (``.df()``), polars (``.pl()``) or Arrow (``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import date
 from os import PathLike
@@ -55,6 +56,9 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
         settings = replace(settings, db_path=str(db))
     if prefect:
         wait_longer_for_temporary_server()  # before Prefect loads its settings
+        # as `wiredesk run` does: a temporary Prefect server would otherwise try to send telemetry, and log an
+        # ERROR for it where there is no network (the variable is read when the server process starts)
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         from wiredesk_flows.ingest import ingest_flow  # lazy on purpose: Prefect takes seconds to import
 
         return ingest_flow(paths=items, db=settings.db_path, config=str(config) if config else None)
@@ -65,7 +69,7 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
 
 def search(db: duckdb.DuckDBPyConnection | StrPath, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:
     """Current documents matching ``query``, best first (BM25), as a relation with the columns ``rank,
-    score, title, source, published_at, snippet, document_id, url``. ``db``: a connection or a path."""
+    score, title, source, published_at, snippet, document_id, url, origin``. ``db``: a connection or a path."""
     con = db if isinstance(db, duckdb.DuckDBPyConnection) else connect(db)
     return Reader.over(con).search(query, limit)
 

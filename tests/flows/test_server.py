@@ -20,13 +20,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_kept_server_is_started_used_by_run_and_stopped(capsys, seeds, db, tmp_path, monkeypatch):
+def test_kept_server_is_started_on_its_port_used_by_run_and_stopped(capsys, seeds, db, tmp_path, monkeypatch):
     monkeypatch.setenv("WIREDESK_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     port = _free_port()
     try:
         assert main(["server", "start", "--port", str(port)]) == 0
         assert f"http://127.0.0.1:{port}/api" in capsys.readouterr().out
+        # the UI finds its API on this port, not on Prefect's default 4200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ui-settings", timeout=10) as resp:
+            assert json.load(resp)["api_url"] == f"http://127.0.0.1:{port}/api"
         assert main(["server", "status"]) == 0
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         done = subprocess.run(

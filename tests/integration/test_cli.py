@@ -11,7 +11,7 @@ import pytest
 from wiredesk.cli import build_parser, main
 
 COMMANDS = ["run", "query", "stats", "server", "dedup-rebuild", "sources", "reprocess", "serve", "status", "search", "export",
-            "stories", "stories-rebuild"]
+            "stories", "stories-rebuild", "tables", "schema"]
 
 
 def _cli(capsys, *argv):
@@ -53,9 +53,9 @@ def test_run_through_the_prefect_flow_records_the_flow_run(prefect_harness, caps
     assert flow_run.state.is_completed()
 
 
-def test_default_run_ingests_seeds_into_wiredesk_duckdb_in_the_working_directory(prefect_harness, capsys, seeds, monkeypatch):
+def test_run_without_paths_ingests_seeds_into_wiredesk_duckdb_in_the_working_directory(prefect_harness, capsys, seeds, monkeypatch):
     monkeypatch.chdir(seeds.parent)
-    code, out, _ = _cli(capsys)  # `wiredesk` with no arguments
+    code, out, _ = _cli(capsys, "run")  # `wiredesk run` with no paths
     assert code == 0 and "-> wiredesk.duckdb" in out
     assert duckdb.connect("wiredesk.duckdb", read_only=True).execute("SELECT count(*) FROM documents").fetchone() == (2,)
 

@@ -47,3 +47,40 @@ def test_readme_and_docs_mention_every_command_and_setting():
     for section in ("ingest", "clean", "dedup"):
         for key in vars(getattr(defaults, section)):
             assert f"{section}.{key}" in config_doc, f"docs/configuration.md does not describe {section}.{key}"
+
+
+def _table_rows(markdown: str) -> list[list[str]]:
+    """The body rows of every table of a Markdown text as a Markdown viewer renders it (GFM tables): a line
+    that lost its table (a missing header) is a paragraph, not a row."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    rows, row, in_body = [], None, False
+    for tok in tokens:
+        if tok.type == "tbody_open":
+            in_body = True
+        elif tok.type == "tbody_close":
+            in_body = False
+        elif in_body and tok.type == "tr_open":
+            row = []
+        elif in_body and tok.type == "tr_close":
+            rows.append(row)
+        elif in_body and tok.type == "inline" and row is not None:
+            row.append(tok.content)
+    return rows
+
+
+def test_every_setting_is_a_row_of_a_table_in_the_configuration_doc():
+    from wiredesk.domain.settings import SECTIONS
+
+    keys = {row[0].strip("`") for row in _table_rows((REPO / "docs" / "configuration.md").read_text())}
+    settings = {"database.path", "database.write_wait_seconds"} | {
+        f"{section}.{f}" for section, cls in SECTIONS.items() for f in cls.__dataclass_fields__}
+    missing = sorted(settings - keys)
+    assert not missing, f"settings not in a table row of docs/configuration.md (a table lost its header?): {missing}"
+    assert not sorted(keys - settings), "docs/configuration.md has rows for settings that do not exist"
+
+
+def test_gitignore_covers_the_files_a_run_leaves_beside_its_database():
+    ignored = (REPO / ".gitignore").read_text().split()
+    assert {"*.duckdb", "*.duckdb.wal", "*.duckdb.lock", "*.duckdb.readers"} <= set(ignored)

@@ -131,7 +131,7 @@ def test_csv_output_has_a_header_and_one_line_per_hit(tmp_path, db, capsys):
     ingest(tmp_path, db, ARTICLES, capsys)
     assert main(["search", "zeppelin", "--db", db, "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "rank,score,title,source,published_at,snippet,document_id,url"
+    assert lines[0] == "rank,score,title,source,published_at,snippet,document_id,url,origin"
     assert len(lines) == 3
 
 

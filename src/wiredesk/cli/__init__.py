@@ -1,5 +1,6 @@
 """The ``wiredesk`` command line: one module per command, the shared arguments (``args``), what is printed
-(``output``: formatting only, no SQL) and the run report of the Prefect flow (``report``).
+(``output``: formatting only, no SQL), where it goes (``screen``: one closed-pipe-safe layer for everything a
+person reads), the progress display of a run (``live``) and the run report of the Prefect flow (``report``).
 
 ``main`` and ``build_parser`` (``wiredesk.cli.app``) are re-exported here on first use, not at import: the
 flow imports ``output`` and ``report`` and should not build the whole command line to do so.

@@ -1,16 +1,22 @@
 """The ``wiredesk`` command line: the parser of every command, and ``main``.
 
 Each command lives in its own module of this package (``run``, ``query`` and ``stats``, ``dedup``,
-``server``, ``sources``, ``reprocess``, ``serve``, ``status``, ``search``, ``export``, ``stories``), as one
-``add_*_parser(sub)`` and one ``cmd_*(args)`` returning an exit code. Errors that are the user's to fix (a
-missing path, a bad config, no database) print one line ``wiredesk: error: ...`` and exit 2; a run that
-could ingest nothing exits 1. Tracebacks are for bugs only.
+``server``, ``sources``, ``reprocess``, ``serve``, ``status``, ``search``, ``export``, ``stories``, ``tables``
+and ``schema``), as one ``add_*_parser(sub)`` and one ``cmd_*(args, screen)`` returning an exit code; everything
+a command prints goes through its ``Screen`` (``wiredesk.cli.screen``: closed-pipe safe, notes and progress on
+standard error). Errors that are the user's to fix (a missing path, a bad config, no database) print one line
+``wiredesk: error: ...`` and exit 2; a run that could ingest nothing exits 1. Tracebacks are for bugs only.
+``wiredesk`` alone prints the help.
+
+Why argparse (and not click or typer, both installed with Prefect): the commands are plain functions of a
+namespace, tested through ``main``; argparse needs no dependency of ours, its help and errors already go
+through the screen, and nothing a user asked for (parameters, formats, widths) needs more than it has.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -20,12 +26,14 @@ from wiredesk.cli.export import add_export_parser
 from wiredesk.cli.query import add_query_parser, add_stats_parser
 from wiredesk.cli.reprocess import add_reprocess_parser
 from wiredesk.cli.run import add_run_parser
+from wiredesk.cli.screen import Screen
 from wiredesk.cli.search import add_search_parser
 from wiredesk.cli.serve import add_serve_parser
 from wiredesk.cli.server import add_server_parser
 from wiredesk.cli.sources import add_sources_parser
 from wiredesk.cli.status import add_status_parser
 from wiredesk.cli.stories import add_stories_parser, add_stories_rebuild_parser
+from wiredesk.cli.tables import add_schema_parser, add_tables_parser
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.domain.versions import __version__
 
@@ -40,40 +48,34 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (add_run_parser, add_query_parser, add_stats_parser, add_dedup_rebuild_parser, add_server_parser,
                 add_sources_parser, add_reprocess_parser, add_serve_parser, add_status_parser, add_search_parser,
-                add_export_parser, add_stories_parser, add_stories_rebuild_parser):
+                add_export_parser, add_stories_parser, add_stories_rebuild_parser, add_tables_parser, add_schema_parser):
         add(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    screen = Screen()
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        # `wiredesk` alone: the embedded default is a run of seeds/
-        args = parser.parse_args(["run", *(argv or [])])
+    if not argv:  # `wiredesk` alone: what it can do, not a run (`wiredesk run` ingests seeds/)
+        parser.print_help(screen.out)
+        screen.close()
+        return 0
+    # argparse prints help, usage and its errors itself: through the screen too (closed-pipe safe)
+    with contextlib.redirect_stdout(screen.out), contextlib.redirect_stderr(screen.err):
+        args = parser.parse_args(argv)
+    if not getattr(args, "func", None):  # options but no command
+        parser.print_usage(screen.err)
+        screen.note("wiredesk: error: name a command (wiredesk --help lists them)")
+        return 2
     try:
-        code = args.func(args)
-        sys.stdout.flush()  # here, not at exit: a reader that closed the pipe is met inside this try
-        return code
+        with screen.listening():
+            return args.func(args, screen)
     except WiredeskError as exc:
-        print(f"wiredesk: error: {exc}", file=sys.stderr)
+        screen.note(f"wiredesk: error: {exc}")
         return 2
     except KeyboardInterrupt:
-        print("wiredesk: interrupted; batches already committed are kept", file=sys.stderr)
+        screen.note("wiredesk: interrupted; batches already committed are kept")
         return 130
-    except BrokenPipeError:
-        return closed_output()
-
-
-#: The exit status of a command whose reader went away (``| head``): what a shell reports for SIGPIPE.
-EXIT_CLOSED_PIPE = 128 + 13
-
-
-def closed_output() -> int:
-    """The reader of our output closed it (``wiredesk query ... | head``): stop quietly. Standard output
-    is pointed at /dev/null so that the interpreter's last flush does not raise again (Python's own advice,
-    docs.python.org/3/library/signal.html#note-on-sigpipe)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-    return EXIT_CLOSED_PIPE
+    finally:
+        screen.close()

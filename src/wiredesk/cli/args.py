@@ -1,4 +1,5 @@
-"""What every command shares: the ``--db``/``--config`` arguments, the settings they select, the epilog.
+"""What every command shares: the ``--db``/``--config`` arguments, the settings they select, the options of
+every listing (``--format``, ``--max-width``), the epilog.
 
 Formatting and argument handling only; no SQL, no pipeline.
 """
@@ -22,3 +23,28 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     """The settings of ``--config`` (default ``./wiredesk.toml`` when present) with ``--db`` applied."""
     settings = load_settings(args.config)
     return replace(settings, db_path=args.db) if args.db else settings
+
+
+#: The formats of every listing: an aligned table for people, CSV, a JSON array, JSON Lines (one object a line).
+FORMATS = ("table", "csv", "json", "jsonl")
+#: Cells of a table are cut at this many characters unless ``--max-width`` says otherwise.
+DEFAULT_MAX_WIDTH = 60
+
+
+def add_listing_args(p: argparse.ArgumentParser, *, table_help: str = "aligned columns",
+                     default_width: int = DEFAULT_MAX_WIDTH) -> None:
+    """``--format`` and ``--max-width``, the same on every command that prints rows."""
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help=f"table ({table_help}; the default), csv, json (one array) or jsonl (one object a line)")
+    p.add_argument("--max-width", type=_width, default=default_width, metavar="N",
+                   help=f"table format: cut cells at N characters (default {default_width or 'never'}; 0: never)")
+
+
+def _width(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of characters: {text!r}") from None
+    if n < 0 or 0 < n < 4:
+        raise argparse.ArgumentTypeError(f"give 0 (never cut) or at least 4 characters, not {n}")
+    return n

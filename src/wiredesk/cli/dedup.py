@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
+from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 
 
@@ -23,7 +24,7 @@ def add_dedup_rebuild_parser(sub) -> None:
     rebuild.set_defaults(func=cmd_dedup_rebuild)
 
 
-def cmd_dedup_rebuild(args) -> int:
+def cmd_dedup_rebuild(args, screen: Screen) -> int:
     # lazy on purpose: the pipeline loads trafilatura and spaCy, which only the commands that run it need
     from wiredesk.pipeline.run import locked, running
     from wiredesk.pipeline.stages import open_store
@@ -35,7 +36,7 @@ def cmd_dedup_rebuild(args) -> int:
                                                            kind="dedup-rebuild") as run:
         with open_store(settings) as store:
             result = store.rebuild_near_index(settings.dedup, run.run_id, utcnow())
-    print(
+    screen.print(
         f"near-duplicate index rebuilt ({settings.dedup.signature_version}): {result.indexed} paragraphs, "
         f"{result.keys} keys, {result.links_new} links added or moved"
     )

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.exports.tables import DEFAULT_TABLES, FORMATS, TABLES, export_tables
 from wiredesk.store.reader import Reader
@@ -47,7 +48,7 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def cmd_export(args) -> int:
+def cmd_export(args, screen: Screen) -> int:
     settings = settings_from_args(args)
     dest = Path(args.output)
     if dest.exists() and not dest.is_dir():
@@ -55,12 +56,12 @@ def cmd_export(args) -> int:
     with Reader.open(settings.db_path) as reader:
         results = export_tables(reader, dest, database=str(Path(settings.db_path).resolve()),
                                 tables=args.table or DEFAULT_TABLES, fmt=args.format, since=args.since, full=args.full)
-    print(f"wiredesk export -> {dest} ({args.format})")
+    screen.print(f"wiredesk export -> {dest} ({args.format})")
     for r in results:
         if r.mode == "append":
             done = f"{r.rows} new rows in {len(r.files)} files" if r.rows else "nothing new"
-            print(f"  {r.table:<15} {done} (exported up to id {r.high_water})")
+            screen.print(f"  {r.table:<15} {done} (exported up to id {r.high_water})")
         else:
-            print(f"  {r.table:<15} " + (f"snapshot of {r.rows} rows in {len(r.files)} files" if r.files
+            screen.print(f"  {r.table:<15} " + (f"snapshot of {r.rows} rows in {len(r.files)} files" if r.files
                                          else "unchanged since the last export" if not r.rows else "empty"))
     return 0

@@ -1,4 +1,4 @@
-"""What the CLI prints: run summaries, query results (table, CSV, JSON) and database statistics.
+"""What the CLI prints: run summaries, rows (table, CSV, JSON, JSON Lines), sizes and database statistics.
 
 Formatting only, no SQL: the numbers come from a ``RunSummary``, a query's rows or ``Reader.stats``.
 """
@@ -18,19 +18,24 @@ from wiredesk.domain.models import ROLES
 _MAX_FAILURES_SHOWN = 10
 
 
-def format_progress(done: int, total: int, counts) -> str:
-    """One progress line, printed after each stored batch."""
-    return (
-        f"{done}/{total} items: {counts.documents_new} new, {counts.documents_updated} updated, "
-        f"{counts.items_unchanged} unchanged, {counts.items_failed} failed"
-    )
+def format_size(n: float) -> str:
+    """A size in bytes as people read it, in one unit family everywhere (B, KiB, MiB, GiB: powers of 1024)."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
 
 
-def print_summary(summary, out: TextIO) -> None:
-    """The end-of-run summary: documents, paragraphs by role, duplicates, failures, time."""
+def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> None:
+    """The end-of-run summary: documents, paragraphs by role, duplicates, failures, time. ``wall_seconds``:
+    the whole command, when it took noticeably longer than the run (Prefect starting a server and the flow)."""
     c = summary.counts
     roles = ", ".join(f"{c.paragraphs_by_role.get(r, 0)} {r}" for r in ROLES)
-    print(f"wiredesk run {summary.run_id} {summary.status} in {summary.seconds:.1f}s -> {summary.db_path}", file=out)
+    took = f"{summary.seconds:.1f}s"
+    if wall_seconds is not None and wall_seconds - summary.seconds >= 1.0:
+        took = f"{wall_seconds:.1f}s ({summary.seconds:.1f}s ingesting, {wall_seconds - summary.seconds:.1f}s starting Prefect)"
+    print(f"wiredesk run {summary.run_id} {summary.status} in {took} -> {summary.db_path}", file=out)
     print(f"  documents   {c.documents_new} new, {c.documents_updated} updated, {c.items_unchanged} unchanged, {c.items_failed} failed", file=out)
     print(f"  paragraphs  {c.paragraphs_new} new ({roles})", file=out)
     print(f"  duplicates  {c.duplicates_new} new paragraph links", file=out)
@@ -68,14 +73,17 @@ def _cell(value, max_width: int) -> str:
         text = f"<{len(value)} bytes>"
     else:
         text = str(value)
-    text = " ".join(text.split())
-    if max_width and len(text) > max_width:
-        text = text[: max_width - 1] + "…"
-    return text
+    return cut(" ".join(text.split()), max_width)
+
+
+def cut(text: str, max_width: int) -> str:
+    """``text`` cut to ``max_width`` characters with an ellipsis (0: never cut)."""
+    return text[: max_width - 1] + "…" if max_width and len(text) > max_width else text
 
 
 def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str, out: TextIO, max_width: int = 60) -> None:
-    """Print query results as an aligned text table, CSV (with header) or a JSON array of objects."""
+    """Print rows as an aligned text table (cells cut at ``max_width``, 0: never), CSV (with header), a JSON
+    array of objects or JSON Lines (one object a line)."""
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(columns)
@@ -85,6 +93,10 @@ def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str, out: Te
     if fmt == "json":
         json.dump([dict(zip(columns, (jsonable(v) for v in row))) for row in rows], out, ensure_ascii=False, indent=1)
         out.write("\n")
+        return
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(dict(zip(columns, (jsonable(v) for v in row))), ensure_ascii=False) + "\n")
         return
     cells = [[_cell(v, max_width) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
@@ -103,7 +115,7 @@ def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str, out: Te
 def print_stats(stats: dict, db_path: str, out: TextIO) -> None:
     """Summarize a database from what ``Reader.stats`` read of its public tables."""
     size = Path(db_path).stat().st_size if Path(db_path).is_file() else 0
-    print(f"{db_path}: {size / 1e6:.1f} MB, schema version {stats['schema_version']}", file=out)
+    print(f"{db_path}: {format_size(size)}, schema version {stats['schema_version']}", file=out)
     print(f"  documents   {stats['documents_current']} current ({stats['documents']} versions) from {stats['sources']} sources",
           file=out)
     roles = stats["paragraphs_by_role"]

@@ -6,13 +6,15 @@ Parser registration and the command; the work is ``wiredesk.pipeline.reprocess.r
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 from datetime import datetime, timezone
 from typing import TextIO
 
-from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
+from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_from_args
+from wiredesk.cli.live import progress_display
+from wiredesk.cli.output import format_rows
+from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import ConfigError
+from wiredesk.pipeline.progress import RunProgress
 
 
 def _since(value: str) -> datetime:
@@ -43,14 +45,20 @@ def add_reprocess_parser(sub) -> None:
     p.add_argument("--stage", choices=("clean", "dedup", "events"), default="clean",
                    help="first stage to re-derive; later stages follow (clean: everything, the default; "
                         "dedup: duplicate links and near index, then events; events: event mentions only)")
-    p.add_argument("--dry-run", action="store_true", help="do the work and report what would change, then roll it back")
+    p.add_argument("--dry-run", action="store_true",
+                   help="do the work, then roll it back: report what would change and list the documents it would "
+                        "change (as --format says)")
     p.add_argument("--batch-size", type=int, metavar="N", help="documents per transaction (default: ingest.batch_size)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary, no progress")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary (and warnings), no progress")
+    p.add_argument("--progress-every", type=float, metavar="SECONDS",
+                   help="a progress line every SECONDS instead of the live display (the default when standard "
+                        "error is not a terminal, every 10 s)")
+    add_listing_args(p, table_help="aligned columns, after the summary")
     add_db_args(p)
     p.set_defaults(func=cmd_reprocess)
 
 
-def cmd_reprocess(args) -> int:
+def cmd_reprocess(args, screen: Screen) -> int:
     from wiredesk.pipeline.reprocess import run_reprocess  # lazy on purpose: the pipeline loads trafilatura and spaCy
 
     settings = settings_from_args(args)
@@ -58,17 +66,36 @@ def cmd_reprocess(args) -> int:
         raise ConfigError(f"--batch-size must be at least 1, got {args.batch_size}")
     if args.stage == "events" and not settings.events.enabled:
         raise ConfigError("--stage events needs events.enabled = true")
-    logging.getLogger("wiredesk").addHandler(logging.NullHandler())
+    with progress_display(screen, quiet=args.quiet, every=args.progress_every) as display:
+        def progress(done: int, total: int, c) -> None:
+            display.stored(RunProgress(done, total, f"{c.documents_changed} changed ({c.text_changed} text), "
+                                                    f"{c.failed} failed"))
 
-    def progress(done: int, total: int, c) -> None:
-        if not args.quiet:
-            print(f"  {done}/{total} documents: {c.documents_changed} changed ({c.text_changed} text), "
-                  f"{c.failed} failed", file=sys.stderr, flush=True)
-
-    summary = run_reprocess(settings, since=args.since, stage=args.stage, dry_run=args.dry_run,
-                            progress=progress, batch_size=args.batch_size)
-    print_reprocess_summary(summary, sys.stdout)
+        summary = run_reprocess(settings, since=args.since, stage=args.stage, dry_run=args.dry_run,
+                                progress=progress, batch_size=args.batch_size)
+    if summary.dry_run and args.format != "table":  # machine-readable: the documents only
+        format_rows(CHANGE_COLUMNS, change_rows(summary.counts.changes), args.format, screen.out)
+        return 1 if summary.counts.failed else 0
+    print_reprocess_summary(summary, screen.out)
+    if summary.dry_run and summary.counts.changes:
+        screen.print("  documents that would change:")
+        format_rows(CHANGE_COLUMNS, change_rows(summary.counts.changes), "table", screen.out,
+                    max_width=args.max_width)
     return 1 if summary.counts.failed else 0
+
+
+#: The columns of a dry run's list of documents (those of ``reprocess_changes`` a person reads first).
+CHANGE_COLUMNS = ("document_id", "origin", "title", "text", "metadata", "paragraphs", "links", "mentions")
+
+
+def change_rows(changes) -> list[tuple]:  # noqa: ANN001 (wiredesk.domain.counts.DocumentChange)
+    """One row per document a dry run would change: what would change in it (+added/-removed)."""
+    def delta(added: int, removed: int) -> str:
+        return f"+{added}/-{removed}" if added or removed else ""
+
+    return [(c.document_id, c.origin, c.title, "changed" if c.text_changed else "", ",".join(c.metadata_changed),
+             delta(c.paragraphs_added, c.paragraphs_removed), delta(c.links_added, c.links_removed),
+             delta(c.mentions_added, c.mentions_removed)) for c in changes]
 
 
 def print_reprocess_summary(summary, out: TextIO) -> None:

@@ -1,7 +1,7 @@
 """``wiredesk run``: ingest files, folders and feeds, through the Prefect flow or (``--no-prefect``) directly.
 
-Argument handling, the choice of Prefect API, and the printed summary; the run itself is
-``wiredesk.pipeline.ingest.run_ingest`` (directly, or inside the flow ``wiredesk_flows.ingest``).
+Argument handling, the choice of Prefect API, the progress display and the printed summary; the run itself
+is ``wiredesk.pipeline.ingest.run_ingest`` (directly, or inside the flow ``wiredesk_flows.ingest``).
 """
 
 from __future__ import annotations
@@ -9,40 +9,54 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import sys
+import time
 
 from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
-from wiredesk.cli.output import format_progress, print_summary
+from wiredesk.cli.live import progress_display
+from wiredesk.cli.output import print_summary
+from wiredesk.cli.screen import Screen
+from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.ops.prefect_server import TEMPORARY_SERVER_WAIT_ENV as _WAIT_ENV
 from wiredesk.ops.prefect_server import running_server, wait_longer_for_temporary_server
+from wiredesk.pipeline.progress import StageProgress
 from wiredesk.store.access import lock_is_held, locked_error
+
+log = logging.getLogger("wiredesk")
 
 
 def add_run_parser(sub) -> None:
     run = sub.add_parser(
         "run",
-        help="ingest files and folders (default: seeds/) through the Prefect flow",
+        help="ingest files, folders and feeds (default: seeds/ and every due source) through the Prefect flow",
         description=(
             "Ingest article files (.html .htm .txt .md .json .jsonl; folders recursively) into the database. "
             "Only new or changed items are stored; a bad file is recorded in the failures table and the run "
             "goes on. An http(s) URL is a feed: it is fetched (conditionally) with the articles it links to, and "
-            "remembered as a source. With no PATH, ingests seeds/ and every due source (see `wiredesk sources`). Runs as the Prefect flow 'wiredesk-ingest' against "
-            "PREFECT_API_URL, else the server started by `wiredesk server start`, else a temporary Prefect server."
+            "remembered as a source. With no PATH: seeds/ when the working folder has one, and every due source "
+            "(see `wiredesk sources`); when there is nothing to do, it says so and exits 0. Runs as the Prefect "
+            "flow 'wiredesk-ingest' against PREFECT_API_URL, else the server started by `wiredesk server start`, "
+            "else a temporary Prefect server. While it works it shows its progress on standard error: live on a "
+            "terminal (stage, items done, rate, ETA), else a line every 10 s."
         ),
-        epilog="Exit status: 0 ok, 1 nothing could be ingested, 2 usage/config/database error. " + EPILOG,
+        epilog="Exit status: 0 ok (also: nothing to do), 1 nothing could be ingested, 2 usage/config/database error. "
+               + EPILOG,
     )
-    run.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to ingest, or feed URLs to fetch (default: seeds/ and every due source)")
+    run.add_argument("paths", nargs="*", metavar="PATH",
+                     help="files or folders to ingest, or feed URLs to fetch (default: seeds/ if present, and every due source)")
     add_db_args(run)
     run.add_argument("--no-prefect", action="store_true", help="run the same stages directly, without Prefect (no UI, no run history in Prefect)")
-    run.add_argument("-q", "--quiet", action="store_true", help="print only the summary, no progress")
+    run.add_argument("-q", "--quiet", action="store_true", help="print only the summary (and warnings), no progress")
+    run.add_argument("--progress-every", type=float, metavar="SECONDS",
+                     help="a progress line every SECONDS instead of the live display (the default when standard "
+                          "error is not a terminal, every 10 s)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own log lines too")
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="when another run is writing the same database, wait up to SECONDS for it (default: exit at once with a message naming it)")
     run.set_defaults(func=cmd_run)
 
 
-def _prefect_api(err):
+def _prefect_api(screen: Screen):
     """The Prefect API a run uses: PREFECT_API_URL (environment or active profile) as set, else the
     kept server, else a temporary one. Returns a context manager to run the flow in.
 
@@ -60,68 +74,72 @@ def _prefect_api(err):
     kept = running_server()
     if kept is not None:
         return temporary_settings(updates={PREFECT_API_URL: kept.url})
-    print(f"prefect: starting a temporary server for this run, waiting up to {os.environ.get(_WAIT_ENV)} s for it "
-          "(`wiredesk server start` keeps one and makes runs faster)", file=err)
+    screen.message(f"prefect: starting a temporary server for this run, waiting up to {os.environ.get(_WAIT_ENV)} s "
+                   "for it (`wiredesk server start` keeps one and makes runs faster)")
     return contextlib.nullcontext()
 
 
-def cmd_run(args) -> int:
+def cmd_run(args, screen: Screen) -> int:
+    started = time.perf_counter()
     settings = settings_from_args(args)
-    err = sys.stderr
-    log = logging.getLogger("wiredesk")
-    handler = logging.StreamHandler(err)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    handler.setLevel(logging.WARNING if args.quiet else logging.INFO)
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    try:
-        return _run(args, settings, log, err)
-    finally:
-        log.removeHandler(handler)
-
-
-def _run(args, settings, log, err) -> int:
-    def progress(done: int, total: int, counts) -> None:
-        log.getChild("progress").info("  %s", format_progress(done, total, counts))
-
-    if args.no_prefect:
-        from wiredesk.pipeline.ingest import run_ingest  # lazy on purpose: the pipeline loads trafilatura and spaCy
-
-        if settings.runner.kind != "default":  # [runner] picks a Prefect task runner: without Prefect there is none
-            log.warning("note: runner.kind = %r applies to Prefect runs; --no-prefect works in this process",
-                        settings.runner.kind)
-        summary = run_ingest(args.paths, settings, progress=progress, lock_wait=args.wait)
-    else:
-        if not args.verbose:
-            # Prefect's per-task console lines drown the summary; they still reach the Prefect API/UI.
-            os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
-        # validate paths before Prefect starts, so a typo costs one line, not a flow run (URLs are feeds)
+    if not args.paths:
         # lazy on purpose: the pipeline loads trafilatura and spaCy
-        from wiredesk.pipeline.ingest import split_feed_urls
-        from wiredesk.pipeline.stages import discover_inputs
+        from wiredesk.pipeline.ingest import idle_reason
 
-        discover_inputs(split_feed_urls(args.paths)[1])
-        # ...and a database another run holds costs one line too, not a failed flow run with a
-        # traceback (the flow takes the lock itself; this is only the early, friendly answer)
-        if not args.wait and lock_is_held(settings.db_path):
-            raise locked_error(settings.db_path)
-        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-        wait_longer_for_temporary_server()
-        from wiredesk_flows.console import quiet_expected_errors  # lazy on purpose: Prefect takes seconds to import
-        from wiredesk_flows.ingest import ingest_flow  # lazy on purpose: Prefect takes seconds to import
-
-        if not args.verbose:  # an error wiredesk reports in one line is not also logged by Prefect with a traceback
-            quiet_expected_errors()
-        with _prefect_api(err):
-            flow = ingest_flow.with_options(timeout_seconds=settings.serve.flow_timeout_seconds)
-            try:
-                summary = flow(paths=args.paths or None, db=settings.db_path, config=args.config, lock_wait=args.wait)
-            except RuntimeError as exc:
-                if "ephemeral Prefect API server" not in str(exc):
-                    raise
-                raise WiredeskError(
-                    f"Prefect's temporary server did not answer within {os.environ.get(_WAIT_ENV)} s (a busy "
-                    f"machine, or a full disk where Prefect keeps its database; raise {_WAIT_ENV} to wait longer); "
-                    "`wiredesk server start` keeps a server, or run with --no-prefect") from None
-    print_summary(summary, sys.stdout)
+        idle = idle_reason(settings, utcnow())
+        if idle is not None:
+            screen.print(f"wiredesk run: nothing to do: {idle}. Give files, folders or feed URLs "
+                         "(`wiredesk run PATH...`), or follow a feed with `wiredesk sources add URL`.")
+            return 0
+    with progress_display(screen, quiet=args.quiet, every=args.progress_every) as display:
+        if args.no_prefect:
+            summary = _run_here(args, settings)
+        else:
+            summary = _run_flow(args, settings, screen, display)
+    # the whole command's time too when Prefect's start made it longer than the run itself
+    print_summary(summary, screen.out, wall_seconds=None if args.no_prefect else time.perf_counter() - started)
     return 0 if summary.ok else 1
+
+
+def _run_here(args, settings):
+    from wiredesk.pipeline.ingest import run_ingest  # lazy on purpose: the pipeline loads trafilatura and spaCy
+
+    if settings.runner.kind != "default":  # [runner] picks a Prefect task runner: without Prefect there is none
+        log.warning("note: runner.kind = %r applies to Prefect runs; --no-prefect works in this process",
+                    settings.runner.kind)
+    return run_ingest(args.paths, settings, lock_wait=args.wait)
+
+
+def _run_flow(args, settings, screen: Screen, display):
+    if not args.verbose:
+        # Prefect's per-task console lines drown the summary; they still reach the Prefect API/UI.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    # validate paths before Prefect starts, so a typo costs one line, not a flow run (URLs are feeds)
+    # lazy on purpose: the pipeline loads trafilatura and spaCy
+    from wiredesk.pipeline.ingest import split_feed_urls
+    from wiredesk.pipeline.stages import discover_inputs
+
+    discover_inputs(split_feed_urls(args.paths)[1])
+    # ...and a database another run holds costs one line too, not a failed flow run with a
+    # traceback (the flow takes the lock itself; this is only the early, friendly answer)
+    if not args.wait and lock_is_held(settings.db_path):
+        raise locked_error(settings.db_path)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    wait_longer_for_temporary_server()
+    display.stage(StageProgress("prefect", 0, None, ""))
+    from wiredesk_flows.console import quiet_expected_errors  # lazy on purpose: Prefect takes seconds to import
+    from wiredesk_flows.ingest import ingest_flow  # lazy on purpose: Prefect takes seconds to import
+
+    if not args.verbose:  # an error wiredesk reports in one line is not also logged by Prefect with a traceback
+        quiet_expected_errors()
+    with _prefect_api(screen):
+        flow = ingest_flow.with_options(timeout_seconds=settings.serve.flow_timeout_seconds)
+        try:
+            return flow(paths=args.paths or None, db=settings.db_path, config=args.config, lock_wait=args.wait)
+        except RuntimeError as exc:
+            if "ephemeral Prefect API server" not in str(exc):
+                raise
+            raise WiredeskError(
+                f"Prefect's temporary server did not answer within {os.environ.get(_WAIT_ENV)} s (a busy "
+                f"machine, or a full disk where Prefect keeps its database; raise {_WAIT_ENV} to wait longer); "
+                "`wiredesk server start` keeps a server, or run with --no-prefect") from None

@@ -6,11 +6,13 @@ Formatting and argument handling only; the ranking is ``wiredesk.fulltext.rankin
 
 from __future__ import annotations
 
-import sys
 import textwrap
+from pathlib import PurePath
 
-from wiredesk.cli.args import add_db_args, settings_from_args
-from wiredesk.cli.output import format_rows
+from wiredesk.cli.args import add_db_args, add_listing_args, settings_from_args
+from wiredesk.cli.output import cut, format_rows
+from wiredesk.cli.screen import Screen
+from wiredesk.domain.urls import is_http_url
 from wiredesk.fulltext.ranking import COLUMNS
 from wiredesk.store.reader import Reader
 
@@ -30,35 +32,46 @@ def add_search_parser(sub) -> None:
     p.add_argument("query", metavar="QUERY", help='words to look for, e.g. "embassy protest Baghdad"')
     add_db_args(p)
     p.add_argument("-n", "--limit", type=int, default=10, metavar="N", help="show the N best documents (default: 10)")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                   help="table (default: readable list), csv or json (all columns, as `wiredesk query`)")
+    add_listing_args(p, table_help="a readable list; the others have all columns, as `wiredesk query`",
+                     default_width=0)
     p.set_defaults(func=cmd_search)
 
 
-def cmd_search(args) -> int:
+def headline(title: str | None, origin: str | None) -> str:
+    """What names a hit: its title, else where it came from (a file's name, a URL), marked as untitled."""
+    if title and title.strip():
+        return " ".join(title.split())
+    if not origin:
+        return "(untitled)"
+    where = origin if is_http_url(origin) else PurePath(origin.split("#", 1)[0]).name + (
+        "#" + origin.split("#", 1)[1] if "#" in origin else "")
+    return f"(untitled) {where}"
+
+
+def cmd_search(args, screen: Screen) -> int:
     settings = settings_from_args(args)
     with Reader.open(settings.db_path) as reader:
         rows = reader.search(args.query, args.limit).fetchall()
         behind = reader.unindexed_documents()
         total = reader.indexed_documents()
     if behind:
-        print(f"wiredesk: note: {behind} current documents are not indexed yet (a run did not finish); "
-              "the next `wiredesk run` indexes them", file=sys.stderr)
+        screen.note(f"wiredesk: note: {behind} current documents are not indexed yet (a run did not finish); "
+                    "the next `wiredesk run` indexes them")
     if args.format != "table":
-        format_rows(COLUMNS, rows, args.format, sys.stdout)
+        format_rows(COLUMNS, rows, args.format, screen.out, max_width=args.max_width)
         return 0
-    out = sys.stdout
     if not total:
-        print("no documents to search yet: ingest some with `wiredesk run`", file=out)
+        screen.print("no documents to search yet: ingest some with `wiredesk run`")
         return 0
     if not rows:
-        print(f"no documents match {args.query!r} ({total} searched)", file=out)
+        screen.print(f"no documents match {args.query!r} ({total} searched)")
         return 0
-    for rank, score, title, source, published, snippet, document_id, url in rows:
+    for rank, score, title, source, published, snippet, document_id, url, origin in rows:
         when = published.date().isoformat() if published else "undated"
-        print(f"{rank:>2}. {title or '(no title)'}  [{score:.3f}]", file=out)
-        print(f"    {source or '(unknown source)'}, {when}, document {document_id}" + (f", {url}" if url else ""), file=out)
+        screen.print(f"{rank:>2}. {cut(headline(title, url or origin), args.max_width)}  [{score:.3f}]")
+        screen.print(f"    {source or '(unknown source)'}, {when}, document {document_id}" + (f", {url}" if url else ""))
         if snippet:
-            print(textwrap.fill(" ".join(snippet.split()), width=100, initial_indent="    ", subsequent_indent="    "), file=out)
-    print(f"({len(rows)} best of {total} documents searched)", file=out)
+            screen.print(textwrap.fill(cut(" ".join(snippet.split()), args.max_width), width=100,
+                                       initial_indent="    ", subsequent_indent="    "))
+    screen.print(f"({len(rows)} best of {total} documents searched)")
     return 0

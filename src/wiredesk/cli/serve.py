@@ -16,6 +16,7 @@ import warnings
 from pathlib import Path
 
 from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.ops.deployments import deployment_specs
 from wiredesk.ops.prefect_server import running_server
@@ -41,13 +42,13 @@ def add_serve_parser(sub) -> None:  # noqa: ANN001
     serve.set_defaults(func=cmd_serve)
 
 
-def cmd_serve(args) -> int:  # noqa: ANN001
+def cmd_serve(args, screen: Screen) -> int:  # noqa: ANN001
     settings = settings_from_args(args)
     config = str(Path(args.config).resolve()) if args.config else (
         str(Path("wiredesk.toml").resolve()) if Path("wiredesk.toml").is_file() else None)
     specs = deployment_specs(settings, db=str(Path(settings.db_path).resolve()), config=config)
     for spec in specs:
-        print(f"wiredesk-ingest/{spec.name}: {spec.schedule.describe()} ({spec.timezone}) - {spec.description}")
+        screen.print(f"wiredesk-ingest/{spec.name}: {spec.schedule.describe()} ({spec.timezone}) - {spec.description}")
     if args.list:
         return 0
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -64,7 +65,7 @@ def cmd_serve(args) -> int:  # noqa: ANN001
             raise WiredeskError("wiredesk serve needs a Prefect server: run `wiredesk server start` "
                                 "(or set PREFECT_API_URL), see docs/operations.md")
         url = kept.url
-    print(f"serving {len(specs)} deployment(s) on {url.removesuffix('/api')} (Ctrl-C or SIGTERM stops)", file=sys.stderr)
+    screen.note(f"serving {len(specs)} deployment(s) on {url.removesuffix('/api')} (Ctrl-C or SIGTERM stops)")
     # SIGTERM (systemd, docker stop, kill) stops serving as Ctrl-C does. Until Prefect's runner takes the
     # signal over, ours ends the process at once: nothing is running yet, and an exception raised into
     # Prefect's import or setup comes out wrapped in a traceback (pydantic's, seen). Once the runner has
@@ -83,7 +84,7 @@ def cmd_serve(args) -> int:  # noqa: ANN001
         pass
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    print("wiredesk serve: stopped (the deployments are paused until the next `wiredesk serve`)", file=sys.stderr)
+    screen.note("wiredesk serve: stopped (the deployments are paused until the next `wiredesk serve`)")
     return 0
 
 

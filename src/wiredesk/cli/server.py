@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
 from wiredesk.cli.args import EPILOG
+from wiredesk.cli.screen import Screen
 from wiredesk.ops import prefect_server
 
 
@@ -23,15 +22,15 @@ def add_server_parser(sub) -> None:
     server.set_defaults(func=cmd_server)
 
 
-def cmd_server(args) -> int:
+def cmd_server(args, screen: Screen) -> int:
     if args.action == "start":
-        print("starting the local Prefect server (first start migrates its database; can take ~20 s)...", file=sys.stderr)
+        screen.note("starting the local Prefect server (first start migrates its database; can take ~20 s)...")
         info = prefect_server.start_server(args.port)
-        print(f"prefect server running: API {info.url}, UI {info.ui_url} (pid {info.pid})")
+        screen.print(f"prefect server running: API {info.url}, UI {info.ui_url} (pid {info.pid})")
     elif args.action == "stop":
-        print("stopped" if prefect_server.stop_server() else "no kept server was running")
+        screen.print("stopped" if prefect_server.stop_server() else "no kept server was running")
     else:
         info = prefect_server.running_server()
-        print(f"running: API {info.url}, UI {info.ui_url} (pid {info.pid})" if info else "not running")
+        screen.print(f"running: API {info.url}, UI {info.ui_url} (pid {info.pid})" if info else "not running")
         return 0 if info else 1
     return 0

@@ -6,14 +6,16 @@ Each action is one function of the parsed arguments returning an exit code; it r
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.args import add_db_args, add_listing_args, settings_from_args
 from wiredesk.cli.output import format_rows
+from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import ConfigError
+from wiredesk.domain.urls import is_http_url
 from wiredesk.sources.config import KINDS, format_duration, make_source
+from wiredesk.sources.feeds.collect import MAX_TITLE_CHARS
 from wiredesk.sources.feeds.opml import Subscription, export_opml, parse_opml
 from wiredesk.sources.schedule import health
 from wiredesk.store import Store
@@ -45,8 +47,8 @@ def add_sources_parser(sub) -> None:  # noqa: ANN001
     add_db_args(add)
     add.set_defaults(func=cmd_sources_add)
 
-    ls = actions.add_parser("list", help="list sources with their health", description="List sources: health (new, ok, failing, disabled), failures in a row, last status and error, next fetch.", epilog=SOURCES_EPILOG)
-    ls.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    ls = actions.add_parser("list", help="list sources with their title and health", description="List sources: name, the feed's own title, health (new, ok, failing, disabled), failures in a row, last status and error, next fetch, interval, tags, the feed URL and the site it belongs to (title and site are what the feed said at its last fetch, or its OPML outline).", epilog=SOURCES_EPILOG)
+    add_listing_args(ls)
     add_db_args(ls)
     ls.set_defaults(func=cmd_sources_list)
 
@@ -74,7 +76,7 @@ def _open(args) -> Store:  # noqa: ANN001
 
 
 
-def cmd_sources_add(args) -> int:  # noqa: ANN001
+def cmd_sources_add(args, screen: Screen) -> int:  # noqa: ANN001
 
     raw = {"url": args.url, "kind": args.kind, "interval": args.interval, "tags": args.tags,
            "enabled": not args.disabled, "full_articles": not args.feed_content}
@@ -83,34 +85,35 @@ def cmd_sources_add(args) -> int:  # noqa: ANN001
     cfg = make_source(raw, "sources add")
     with _open(args) as store:
         source_id, what = store.add_source(cfg, "cli", utcnow())
-    print(f"{what} source {source_id}: {cfg.name} ({cfg.kind}, every {args.interval}) {cfg.url}")
+    screen.print(f"{what} source {source_id}: {cfg.name} ({cfg.kind}, every {args.interval}) {cfg.url}")
     return 0
 
 
-def cmd_sources_list(args) -> int:  # noqa: ANN001
+def cmd_sources_list(args, screen: Screen) -> int:  # noqa: ANN001
     with _open(args) as store:
         rows = store.list_sources()
-    columns = ["name", "kind", "health", "failures", "last_status", "last_error", "next_fetch_at", "interval",
-               "tags", "url"]
-    table = [(r.config.name, r.config.kind, health(r.state) if r.config.enabled else "off",
+    columns = ["name", "title", "kind", "health", "failures", "last_status", "last_error", "next_fetch_at", "interval",
+               "tags", "url", "site_url"]
+    table = [(r.config.name, r.state.title, r.config.kind, health(r.state) if r.config.enabled else "off",
               r.state.consecutive_failures, r.state.last_status, r.state.disabled_reason or r.state.last_error,
-              r.state.next_fetch_at, format_duration(r.config.interval), ",".join(r.config.tags), r.config.url)
+              r.state.next_fetch_at, format_duration(r.config.interval), ",".join(r.config.tags), r.config.url,
+              r.state.site_url)
              for r in rows]
-    format_rows(columns, table, args.format, sys.stdout, max_width=60)
+    format_rows(columns, table, args.format, screen.out, max_width=args.max_width)
     return 0
 
 
-def cmd_sources_remove(args) -> int:  # noqa: ANN001
+def cmd_sources_remove(args, screen: Screen) -> int:  # noqa: ANN001
 
     with _open(args) as store:
         row = store.remove_source(args.source)
     if row is None:
         raise ConfigError(f"no source named or with URL {args.source!r} (see `wiredesk sources list`)")
-    print(f"removed source {row.source_id}: {row.config.name} ({row.config.url}); its documents are kept")
+    screen.print(f"removed source {row.source_id}: {row.config.name} ({row.config.url}); its documents are kept")
     return 0
 
 
-def cmd_sources_import(args) -> int:  # noqa: ANN001
+def cmd_sources_import(args, screen: Screen) -> int:  # noqa: ANN001
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -136,21 +139,26 @@ def cmd_sources_import(args) -> int:  # noqa: ANN001
             known.add(cfg.url)
             names.add(cfg.name)
         store.sync_sources(added, "opml", utcnow())
-    print(f"imported {len(added)} sources from {path} ({skipped} already known, {len(bad)} refused)")
+        # the outlines' titles and sites, until the feeds' own say otherwise (http(s) sites only: they are exported)
+        store.describe_sources([(s.url, (s.title or "")[:MAX_TITLE_CHARS] or None,
+                                 s.html_url if s.html_url and is_http_url(s.html_url) else None) for s in subs])
+    screen.print(f"imported {len(added)} sources from {path} ({skipped} already known, {len(bad)} refused)")
     for line in bad:
-        print(f"  refused: {line}", file=sys.stderr)
+        screen.note(f"  refused: {line}")
     return 0
 
 
-def cmd_sources_export(args) -> int:  # noqa: ANN001
+def cmd_sources_export(args, screen: Screen) -> int:  # noqa: ANN001
     with _open(args) as store:
         rows = store.list_sources()
-    subs = [Subscription(r.config.url, r.config.name, None, r.config.tags) for r in rows if r.config.kind != "sitemap"]
+    # the feed's own title when known (what a feed reader shows), else the name given here; the site it belongs to
+    subs = [Subscription(r.config.url, r.state.title or r.config.name, r.state.site_url, r.config.tags)
+            for r in rows if r.config.kind != "sitemap"]
     data = export_opml(subs, now=utcnow())
     if args.output:
         Path(args.output).write_bytes(data)
-        print(f"wrote {len(subs)} sources to {args.output}", file=sys.stderr)
+        screen.note(f"wrote {len(subs)} sources to {args.output}")
     else:
-        sys.stdout.write(data.decode("utf-8"))
+        screen.write(data.decode("utf-8"))
     return 0
 

@@ -8,12 +8,12 @@ attention (a failing source, the last run failed, an index problem), 2 for a usa
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime
 from typing import Any, TextIO
 
 from wiredesk.cli.args import add_db_args, settings_from_args
-from wiredesk.cli.output import jsonable
+from wiredesk.cli.output import format_size, jsonable
+from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 from wiredesk.ops.status import collect_status, needs_attention
 from wiredesk.store.reader import Reader
@@ -38,22 +38,14 @@ def add_status_parser(sub) -> None:  # noqa: ANN001
     status.set_defaults(func=cmd_status)
 
 
-def _size(n: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
-
-
 def _when(value) -> str:  # noqa: ANN001
     return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else ("-" if value is None else str(value))
 
 
 def print_status(st: dict[str, Any], out: TextIO) -> None:
     c = st["counts"]
-    print(f"database   {st['database']}: {_size(st['database_bytes'])}"
-          + (f" (+{_size(st['wal_bytes'])} write-ahead log)" if st["wal_bytes"] else ""), file=out)
+    print(f"database   {st['database']}: {format_size(st['database_bytes'])}"
+          + (f" (+{format_size(st['wal_bytes'])} write-ahead log)" if st["wal_bytes"] else ""), file=out)
     print(f"           {c['documents_current']} current documents, {c['paragraphs']} paragraphs, "
           f"{c['duplicate_links']} duplicate links, {c['failures']} failures recorded", file=out)
     print(f"writing    {st['run_in_progress'] or 'no run in progress'}", file=out)
@@ -92,13 +84,13 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
     print("health     " + ("ok" if not problems else "; ".join(problems)), file=out)
 
 
-def cmd_status(args) -> int:  # noqa: ANN001
+def cmd_status(args, screen: Screen) -> int:  # noqa: ANN001
     settings = settings_from_args(args)
     with Reader.open(settings.db_path) as reader:
         st = collect_status(reader, settings, utcnow())
     if args.json:
-        json.dump(jsonable({**st, "problems": needs_attention(st)}), sys.stdout, indent=2)
-        print()
+        json.dump(jsonable({**st, "problems": needs_attention(st)}), screen.out, indent=2)
+        screen.print()
     else:
-        print_status(st, sys.stdout)
+        print_status(st, screen.out)
     return 1 if needs_attention(st) else 0

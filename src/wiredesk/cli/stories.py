@@ -7,12 +7,12 @@ Formatting and argument handling only: the reads are ``wiredesk.store.reader.Rea
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 from typing import TextIO
 
-from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
+from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_from_args
 from wiredesk.cli.output import format_rows
+from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import ConfigError
 from wiredesk.store.reader import STORY_COLUMNS, STORY_DOCUMENT_COLUMNS, Reader
 
@@ -44,7 +44,7 @@ def add_stories_parser(sub) -> None:
                    help="only stories with a document seen on or after DATE (published, else ingested; YYYY-MM-DD)")
     p.add_argument("--min-outlets", type=int, default=1, metavar="N", help="only stories told by at least N outlets")
     p.add_argument("-n", "--limit", type=int, default=20, metavar="N", help="list the N biggest (default: 20; 0: all)")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    add_listing_args(p)
     add_db_args(p)
     p.set_defaults(func=cmd_stories)
 
@@ -66,7 +66,7 @@ def add_stories_rebuild_parser(sub) -> None:
     p.set_defaults(func=cmd_stories_rebuild)
 
 
-def cmd_stories(args) -> int:
+def cmd_stories(args, screen: Screen) -> int:
     settings = settings_from_args(args)
     if args.action == "show" and args.story_id is None:
         raise ConfigError("`wiredesk stories show` needs a story ID (see `wiredesk stories`)")
@@ -83,20 +83,20 @@ def cmd_stories(args) -> int:
             rows = reader.stories(args.since, args.min_outlets, args.limit or None).fetchall()
             missing = reader.documents_without_story()
     if missing:
-        print(f"wiredesk: note: {missing} current documents have no story yet (stored before stories existed); "
-              "`wiredesk stories-rebuild` assigns them", file=sys.stderr)
+        screen.note(f"wiredesk: note: {missing} current documents have no story yet (stored before stories existed); "
+                    "`wiredesk stories-rebuild` assigns them")
     if args.action == "show":
         if args.format != "table":
-            format_rows(STORY_DOCUMENT_COLUMNS, rows, args.format, sys.stdout)
+            format_rows(STORY_DOCUMENT_COLUMNS, rows, args.format, screen.out, max_width=args.max_width)
         else:
-            print_story(story, rows, sys.stdout)
+            print_story(story, rows, screen.out)
         return 0
     if args.format != "table":
-        format_rows(STORY_COLUMNS, rows, args.format, sys.stdout)
+        format_rows(STORY_COLUMNS, rows, args.format, screen.out, max_width=args.max_width)
     elif not rows:
-        print("no stories match", file=sys.stdout)
+        screen.print("no stories match")
     else:
-        print_stories(rows, sys.stdout)
+        print_stories(rows, screen.out)
     return 0
 
 
@@ -124,16 +124,16 @@ def print_story(story: dict, rows, out: TextIO) -> None:
     format_rows(("published", "outlet", "title", "novel", "joined by", "document"), table, "table", out)
 
 
-def cmd_stories_rebuild(args) -> int:
+def cmd_stories_rebuild(args, screen: Screen) -> int:
     from wiredesk.pipeline.stories import run_stories_rebuild  # lazy on purpose: the pipeline loads trafilatura and spaCy
 
     settings = settings_from_args(args)
 
     def progress(done: int, total: int) -> None:
         if not args.quiet:
-            print(f"  {done}/{total} document versions", file=sys.stderr, flush=True)
+            screen.note(f"  {done}/{total} document versions")
 
     summary = run_stories_rebuild(settings, progress=progress)
-    print(f"stories rebuilt (run {summary.run_id}) in {summary.seconds:.1f}s: {summary.documents} document "
+    screen.print(f"stories rebuilt (run {summary.run_id}) in {summary.seconds:.1f}s: {summary.documents} document "
           f"versions in {summary.stories} {'story' if summary.stories == 1 else 'stories'} -> {summary.db_path}")
     return 0

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, fields
 
 
 class _Adds:
-    """``add`` sums every int field and every ``Counter`` field of another instance into this one."""
+    """``add`` sums every int field and every ``Counter`` field of another instance into this one, and appends
+    its lists to this one's."""
 
     def add(self, other: _Adds) -> None:
         for f in fields(self):  # type: ignore[arg-type]
@@ -48,9 +49,28 @@ INGEST_RUN_COLUMNS = {name: name for name in (
     "event_mentions_new", "events_written", "documents_assigned", "stories_new")}
 
 
+@dataclass(frozen=True)
+class DocumentChange:
+    """What re-deriving changed in one document: what its ``reprocess_changes`` row says, for a dry run, which
+    writes no row, to list."""
+
+    document_id: int
+    origin: str
+    title: str | None
+    text_changed: bool
+    metadata_changed: tuple[str, ...]
+    paragraphs_added: int
+    paragraphs_removed: int
+    links_added: int
+    links_removed: int
+    mentions_added: int
+    mentions_removed: int
+
+
 @dataclass
 class ReprocessCounts(_Adds):
-    """What re-deriving one batch changed (added up over batches into the reprocess summary)."""
+    """What re-deriving one batch changed (added up over batches into the reprocess summary). ``changes``:
+    document by document, kept by a dry run only (a real one writes them to ``reprocess_changes``)."""
 
     documents_seen: int = 0
     documents_changed: int = 0
@@ -65,6 +85,7 @@ class ReprocessCounts(_Adds):
     events_written: int = 0
     failed: int = 0
     fields_changed: Counter = field(default_factory=Counter)
+    changes: list[DocumentChange] = field(default_factory=list)
 
 
 #: ``runs`` column -> the ``ReprocessCounts`` field a re-derived batch adds to it.

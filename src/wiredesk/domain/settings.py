@@ -38,9 +38,9 @@ class IngestSettings:
     #: processes used for cleaning; 0 means one per CPU core, 1 cleans in the main process
     workers: int = 0
     #: a file larger than this is refused (reason ``too_large``); JSONL files are read record by record
-    max_file_bytes: int = 25_000_000
+    max_file_bytes: int = 25 * 1024 * 1024
     #: one JSON/JSONL record larger than this is refused
-    max_record_bytes: int = 5_000_000
+    max_record_bytes: int = 5 * 1024 * 1024
     #: encoding tried when a file is neither UTF-8 nor declares its charset (e.g. "cp1252"); "" refuses it
     fallback_encoding: str = ""
     #: attempts at an item whose failure may pass (timeout, 5xx, unreadable file, page with no text yet)

@@ -16,7 +16,7 @@ K1 = 1.2
 B = 0.75
 SNIPPET_CHARS = 200
 
-COLUMNS = ("rank", "score", "title", "source", "published_at", "snippet", "document_id", "url")
+COLUMNS = ("rank", "score", "title", "source", "published_at", "snippet", "document_id", "url", "origin")
 
 
 def search_sql() -> str:
@@ -51,7 +51,7 @@ best AS (
 SELECT row_number() OVER (ORDER BY sc.score DESC, sc.document_id) AS rank,
        round(sc.score, 3) AS score, d.title, d.source, d.published_at,
        CASE WHEN length(b.text) > {SNIPPET_CHARS} THEN left(b.text, {SNIPPET_CHARS - 1}) || '…' ELSE b.text END AS snippet,
-       sc.document_id, d.url
+       sc.document_id, d.url, d.origin
 FROM scored sc JOIN documents d USING (document_id) LEFT JOIN best b USING (document_id)
 ORDER BY rank
 """

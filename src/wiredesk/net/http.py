@@ -19,9 +19,9 @@ What it guarantees, each bounded by a setting in ``HttpSettings``:
 5. at most ``per_host_concurrency`` requests in flight per host, started at least ``per_host_delay``
    apart, and ``max_concurrency`` overall; ``fetch_many`` queues per host, so a slow host holds only its
    own slots, and slows then leaves a host that keeps timing out (``wiredesk.net.dispatch``);
-6. robots.txt honoured for article pages (RFC 9309: 4xx means allowed, 5xx or unreachable means
-   disallowed), cached per origin for the life of the ``Fetcher``; its ``Crawl-delay`` lengthens the
-   host's delay (up to ``http.max_crawl_delay``).
+6. robots.txt honoured for article pages as RFC 9309 reads it (``wiredesk.net.robots``: longest match wins,
+   ``*`` and ``$``; 4xx means allowed, 5xx or unreachable means disallowed), cached per origin for the life
+   of the ``Fetcher``; its ``Crawl-delay`` lengthens the host's delay (up to ``http.max_crawl_delay``).
 
 It holds no database connection and makes no decision about what to fetch; that is ``wiredesk.sources.entries``
 and ``wiredesk.sources.schedule``.
@@ -32,7 +32,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import urllib.robotparser
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -49,6 +48,7 @@ from wiredesk.net.guard import AddressPolicy, GuardedBackend, Resolver, system_r
 from wiredesk.net.limits import BoundedDecoder, FetchClock, FetchDeadline, HostGate
 from wiredesk.net.model import FetchRecord, FetchRequest, FetchResult
 from wiredesk.net.retries import TRANSIENT_STATUSES, retry_delay
+from wiredesk.net.robots import RobotsRules
 
 log = logging.getLogger("wiredesk")
 
@@ -125,7 +125,7 @@ class Fetcher:
             trust_env=False,
         )
         self._gates: dict[str, HostGate] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | bool] = {}
+        self._robots: dict[str, RobotsRules | bool] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -319,20 +319,17 @@ class Fetcher:
                 cached = self._fetch_robots(origin, records, stop_at)
         if cached is None or isinstance(cached, bool):
             return cached, records
-        return cached.can_fetch(self.settings.robots_token, url), records
+        return cached.allows(url, self.settings.robots_token), records
 
-    def _apply_crawl_delay(self, origin: str, rules: urllib.robotparser.RobotFileParser) -> None:
+    def _apply_crawl_delay(self, origin: str, rules: RobotsRules) -> None:
         """A robots.txt ``Crawl-delay`` lengthens (never shortens) the host's delay, up to ``http.max_crawl_delay``."""
-        try:
-            delay = rules.crawl_delay(self.settings.robots_token)
-        except (TypeError, ValueError):
-            return
+        delay = rules.crawl_delay(self.settings.robots_token)
         if delay:
             gate = self._gate(origin)
             gate.delay = max(gate.delay, min(float(delay), self.settings.max_crawl_delay))
 
     def _fetch_robots(self, origin: str, records: list[FetchRecord],
-                      stop_at: float | None = None) -> urllib.robotparser.RobotFileParser | bool | None:
+                      stop_at: float | None = None) -> RobotsRules | bool | None:
         """Fetch and parse ``origin``'s robots.txt; True/False mean allow/disallow everything; None: cut by
         ``stop_at`` (not cached: the next fetch asks again)."""
         result = self._fetch_following(origin + "/robots.txt", "robots", None, None,
@@ -340,10 +337,9 @@ class Fetcher:
         records.extend(result.records)
         if result.error is not None and result.error.reason == "deferred":
             return None
-        rules: urllib.robotparser.RobotFileParser | bool
+        rules: RobotsRules | bool
         if result.ok and result.body is not None:
-            rules = urllib.robotparser.RobotFileParser()
-            rules.parse(result.body.decode("utf-8", "replace").splitlines())
+            rules = RobotsRules(result.body.decode("utf-8", "replace"), origin)  # RFC 9309 (net/robots.py)
             self._apply_crawl_delay(origin, rules)
         elif result.status is not None and 400 <= result.status < 500 and result.status != 429:
             rules = True  # RFC 9309 2.3.1.3: unavailable, crawl freely

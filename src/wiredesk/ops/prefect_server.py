@@ -93,11 +93,16 @@ def start_server(port: int = 4200, timeout: float = 90.0) -> ServerInfo:
         raise WiredeskError(f"port {port} on 127.0.0.1 is in use; choose another with --port")
     home = wiredesk_home() / "prefect"
     home.mkdir(parents=True, exist_ok=True)
+    api = f"http://127.0.0.1:{port}/api"
     env = {
         **os.environ,
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # no network here, and no telemetry by default
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        # the UI asks the server where its API is (/ui-settings): Prefect derives that from these settings,
+        # not from `--port`, so without them a UI on another port looks for its API on 4200 and shows no runs
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_UI_API_URL": api,
     }
     env.pop("PREFECT_API_URL", None)
     log = (home / "server.log").open("ab")
@@ -105,7 +110,7 @@ def start_server(port: int = 4200, timeout: float = 90.0) -> ServerInfo:
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True,
     )
-    info = ServerInfo(proc.pid, f"http://127.0.0.1:{port}/api")
+    info = ServerInfo(proc.pid, api)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

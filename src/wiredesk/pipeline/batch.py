@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from wiredesk.domain.counts import BatchCounts
 from wiredesk.domain.models import Failure, InputItem
+from wiredesk.pipeline.progress import report_stage, report_stored
 from wiredesk.pipeline.run import Run
 from wiredesk.pipeline.scaleout import PendingItems, Processed, StageRunner, submit_items
 from wiredesk.pipeline.stages import (Plan, clean_batch, extract_events_batch, make_event_extractor, plan_batch,
@@ -75,12 +76,14 @@ class BatchStep:
         self._extractor = None
         self.retry = retry_policy(self.settings)  # when failed items are tried again, with which code version
         self._places: PlaceIndex | None = None
+        self._stored = 0  # inputs stored so far (feed batches, which carry no ``done``, count their items)
 
     def submit(self, batch: BatchInput, *, ahead: int = 0) -> None:
         """Plan ``batch`` and start its cleaning; store pending batches, oldest first, until at most ``ahead``
         wait (``ahead`` only counts with a runner: here, cleaning is done when ``submit`` returns)."""
         # planning reads what earlier batches stored; a batch still in flight cannot hold these origins
         # (each input is in one batch), and the writer re-checks stored hashes anyway
+        report_stage("plan", 0, len(batch.items))
         plan = self.wrap(plan_batch)(batch.items, self.settings, batch.failures, self.retry, self.run.run_id)
         self._pending.append((batch, plan, self._process(plan.todo)))
         while len(self._pending) > (ahead if self.runner is not None else 0):
@@ -97,6 +100,7 @@ class BatchStep:
 
     def _process(self, items: tuple[InputItem, ...]) -> PendingItems | _Finished:
         if self.runner is not None:
+            report_stage("clean", 0, len(items))  # the workers' own progress stays on the workers
             return submit_items(self.runner, items, self.settings, self.runner_workers)
         cleaned = self.wrap(clean_batch)(items, self.settings, self.run.executor)
         events: tuple = ()
@@ -114,11 +118,19 @@ class BatchStep:
     def _store_next(self) -> None:
         batch, plan, work = self._pending.popleft()
         processed = work.result()
+        report_stage("store", 0, len(batch.items))
         self._store(Batch(cleaned=processed.articles, unchanged=plan.unchanged, skipped=plan.skipped,
                           failures=plan.failures + processed.failures, feeds=batch.feeds, events=processed.events,
                           stories=processed.stories, retry=self.retry))
-        if self.progress is not None and batch.done is not None:
-            self.progress(batch.done, self.total, self.run.summary.counts)
+        counts = self.run.summary.counts
+        if batch.done is not None:  # a batch of files: done of the run's total inputs
+            self._stored = batch.done
+            report_stored(batch.done, self.total, counts)
+            if self.progress is not None:
+                self.progress(batch.done, self.total, counts)
+        elif batch.items:  # a batch of feed articles: how many there will be is not known in advance
+            self._stored += len(batch.items)
+            report_stored(self._stored, None, counts)
 
     def _store(self, batch: Batch) -> None:
         summary = self.run.summary

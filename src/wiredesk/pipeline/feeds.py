@@ -25,6 +25,7 @@ from wiredesk.domain.settings import FeedSettings, Settings
 from wiredesk.net.http import Fetcher
 from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.batch import BatchInput, BatchStep
+from wiredesk.pipeline.progress import report_stage
 from wiredesk.pipeline.stages import open_store, retry_policy
 from wiredesk.sources.config import load_sources
 from wiredesk.sources.entries import entry_keys
@@ -88,6 +89,7 @@ def collect_group_items(runs: list[SourceRun], settings: Settings) -> list[Sourc
         known = store.known_entries(keys)
         work = [(run, plan_run(run, known, limit)) for run in runs]
         failing = store.known_failures(page_origin(p) for _, todo in work for p in todo)
+    report_stage("articles", 0, sum(len(todo) for _, todo in work), "pages")
     if any(todo for _, todo in work):
         with Fetcher(settings.http) as fetcher:
             fetch_articles(work, fetcher, failing=failing, now=utcnow(), code_version=retry_policy(settings).code_version,
@@ -134,6 +136,7 @@ def ingest_feeds(step: BatchStep, urls: Sequence[str], *, source_tag: str | None
     ``source_tag``: only the due sources carrying this tag (a source group's scheduled run)."""
     settings, wrap = step.settings, step.wrap
     result = FeedRunResult()
+    report_stage("sources", 0, None, "sources")
     rows = wrap(prepare_sources)(list(urls), settings, utcnow())
     checkpoint("feeds:prepared")
     if source_tag:  # a source group's scheduled run takes only its own sources
@@ -141,6 +144,7 @@ def ingest_feeds(step: BatchStep, urls: Sequence[str], *, source_tag: str | None
     result.sources = len(rows)
     size = settings.feeds.sources_per_group
     for start in range(0, len(rows), size):
+        report_stage("feeds", start, len(rows), "sources")
         runs = wrap(fetch_feed_group)(rows[start:start + size], settings, utcnow())
         checkpoint("feeds:fetched")
         runs = wrap(collect_group_items)(runs, settings)

@@ -10,26 +10,39 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
+
+import duckdb
 
 from wiredesk.domain.settings import Settings
 from wiredesk.domain.urls import is_http_url
 from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.batch import BatchInput, BatchStep, Progress
 from wiredesk.pipeline.feeds import ingest_feeds
+from wiredesk.pipeline.progress import report_stage, report_stored
 from wiredesk.pipeline.run import RunSummary, Wrap, identity, locked, running
 from wiredesk.pipeline.scaleout import StageRunner
 from wiredesk.pipeline.stages import MIN_ITEMS_FOR_POOL, discover_inputs, load_batch, refresh_search
+from wiredesk.sources.schedule import is_due
+from wiredesk.store.access import lock_is_held
+from wiredesk.store.reader import Reader
 
-#: The embedded default: what ``wiredesk run`` ingests when given no paths.
+#: The embedded default: what ``wiredesk run`` ingests from disk when given no paths, where it exists.
 SEEDS_DIR = "seeds"
+
+
+def default_inputs() -> tuple[str, ...]:
+    """The files a run given no paths ingests: ``seeds/`` when the working folder has one, else none (the
+    run then fetches the due sources only)."""
+    return (SEEDS_DIR,) if Path(SEEDS_DIR).is_dir() else ()
 
 
 def split_feed_urls(paths: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """``(feed URLs, file paths, whether feeds run)``: http(s) URLs are feeds; with no paths at all, seeds/
-    and every due source."""
+    (where there is one) and every due source."""
     if not paths:
-        return (), (SEEDS_DIR,), True
+        return (), default_inputs(), True
     urls = tuple(p for p in paths if is_http_url(p))
     return urls, tuple(p for p in paths if not is_http_url(p)), bool(urls)
 
@@ -59,13 +72,14 @@ def run_ingest(
     ``lock_wait`` seconds, then raises ``RunLockedError`` naming that run (nothing is written).
     ``source_tag`` (scheduled runs of one source group): only due sources with this tag, and no files.
     """
-    inputs = tuple(paths) if paths else (SEEDS_DIR,)
     feed_urls, file_inputs, run_feeds = split_feed_urls(paths)
+    inputs = tuple(paths) if paths else (file_inputs or ("due sources",))
     if source_tag:  # a source group's scheduled run: its due sources only
         feed_urls, file_inputs, run_feeds = (), (), True
         inputs = (f"sources tagged {source_tag}",)
     with locked(settings, _command_name(paths, source_tag), lock_wait=lock_wait) as lock:
         started = time.perf_counter()
+        report_stage("discover", 0, None, "files")
         discovery = wrap(discover_inputs)(file_inputs)
         checkpoint("run:discovered")
         html_files = sum(1 for f in discovery.files if Path(f).suffix.lower() in (".html", ".htm", ".json", ".jsonl"))
@@ -77,6 +91,8 @@ def run_ingest(
             checkpoint("run:started")
             step = BatchStep(run, progress=progress, total=len(discovery.files), runner=runner,
                              runner_workers=runner_workers)
+            if discovery.files:  # how many there are, before the first batch is stored
+                report_stored(0, len(discovery.files), summary.counts)
             if discovery.failures:
                 step.store_failures(discovery.failures)
             ahead = settings.runner.batches_ahead
@@ -85,6 +101,7 @@ def run_ingest(
             step.drain()
             if run_feeds:
                 ingest_feeds(step, feed_urls, source_tag=source_tag)
+            report_stage("index", 0, None, "documents")
             wrap(refresh_search)(settings, run.run_id)  # the search index is current after every run
             checkpoint("run:finishing")
     return summary
@@ -94,8 +111,37 @@ def _file_batches(paths: Sequence[str], settings: Settings, wrap: Wrap) -> Itera
     """The files in batches of ``ingest.batch_size``, each loaded when the step asks for it."""
     size, total = settings.ingest.batch_size, len(paths)
     for start in range(0, total, size):
+        report_stage("load", start, total, "files")
         loaded = wrap(load_batch)(paths[start:start + size], settings)
         yield BatchInput(loaded.items, loaded.failures, done=min(start + size, total))
+
+
+def idle_reason(settings: Settings, now: datetime) -> str | None:
+    """Why a run given no paths would have nothing to do, or None when it has something: no ``seeds/`` here,
+    no sources file to sync, and no followed source due. Reads the database without writing to it; while
+    another run writes it, the run is left to say so itself."""
+    if default_inputs() or Path(settings.feeds.sources_file).is_file():
+        return None
+    here = f"no {SEEDS_DIR}/ folder in {Path.cwd()}"
+    if not Path(settings.db_path).is_file():
+        return f"{here}, and no database at {settings.db_path} yet, so no followed sources"
+    if lock_is_held(settings.db_path):
+        return None
+    try:
+        with Reader.open(settings.db_path) as reader:
+            rows = reader.sources() if reader.has_table("sources") else []
+    except duckdb.Error:  # a database from an older wiredesk: the run migrates it first, then knows
+        return None
+    active = [r for r in rows if r.config.enabled and not r.state.disabled]
+    if any(is_due(r.state, now) for r in active):
+        return None
+    if not active:
+        return f"{here}, and no source to fetch ({len(rows)} followed, none enabled)" if rows else \
+            f"{here}, and no sources followed in {settings.db_path}"
+    soonest = min(active, key=lambda r: r.state.next_fetch_at or now)
+    when = soonest.state.next_fetch_at.strftime("%Y-%m-%d %H:%M:%S UTC") if soonest.state.next_fetch_at else "now"
+    return (f"{here}, and none of the {len(active)} followed sources is due "
+            f"(next: {soonest.config.name} at {when})")
 
 
 def _command_name(paths: Sequence[str] | None, source_tag: str | None) -> str:

@@ -38,6 +38,7 @@ from wiredesk.domain.urls import host_of, is_http_url
 from wiredesk.events.extract import DefaultEventExtractor
 from wiredesk.events.model import DocumentInput, Extraction
 from wiredesk.ops.faults import checkpoint
+from wiredesk.pipeline.progress import report_stage
 from wiredesk.sources import files
 from wiredesk.store import Batch, Store
 from wiredesk.store.search_index import RefreshResult
@@ -186,16 +187,23 @@ class Cleaned:
 def clean_batch(items: Sequence[InputItem], settings: Settings, executor: Executor | None = None) -> Cleaned:
     """Clean items, in ``executor``'s worker processes when given, else here. Order is kept."""
     results: list[Article | Failure] | None = None
+    total = len(items)
+    report_stage("clean", 0, total)
     if executor is not None and sum(1 for i in items if i.kind == "html") >= MIN_ITEMS_FOR_POOL:
         try:
-            results = list(executor.map(clean_one, items, [settings.clean] * len(items), chunksize=4))
+            results = []
+            for result in executor.map(clean_one, items, [settings.clean] * total, chunksize=4):
+                results.append(result)
+                report_stage("clean", len(results), total)
         except BrokenExecutor as exc:  # a worker died (out of memory, killed): finish the batch here
             log.warning("cleaning pool broke (%s); cleaning this batch in the main process", exc)
+            results = None
     if results is None:
         results = []
         for item in items:
             checkpoint("clean:item")
             results.append(clean_one(item, settings.clean))
+            report_stage("clean", len(results), total)
     checkpoint("clean:done")
     articles = tuple((item, r) for item, r in zip(items, results) if isinstance(r, Article))
     failures = tuple(r for r in results if isinstance(r, Failure))
@@ -214,12 +222,23 @@ def make_event_extractor(settings: Settings) -> DefaultEventExtractor | None:
     return DefaultEventExtractor(ev.backend, model=ev.model or None, n_process=ev.workers or (os.cpu_count() or 1))
 
 
+#: Documents handed to the extractor at once: each hand-over is one ``nlp.pipe`` pass (with its worker
+#: processes when it has 64 paragraphs or more), and between two the run reports how far it got; an article
+#: is read alone, so the hand-over size changes no result.
+EVENTS_CHUNK_DOCUMENTS = 32
+
+
 def extract_events_batch(cleaned: Cleaned, extractor: DefaultEventExtractor) -> tuple[Extraction, ...]:
-    """Event and entity mentions of each cleaned article (body paragraphs only), in one ``nlp.pipe`` pass."""
+    """Event and entity mentions of each cleaned article (body paragraphs only), ``EVENTS_CHUNK_DOCUMENTS``
+    articles per ``nlp.pipe`` pass."""
     docs = [DocumentInput.from_article(article) for _, article in cleaned.articles]
-    extractions = tuple(extractor.extract_many(docs)) if docs else ()
+    extractions: list[Extraction] = []
+    report_stage("events", 0, len(docs), "documents")
+    for start in range(0, len(docs), EVENTS_CHUNK_DOCUMENTS):
+        extractions.extend(extractor.extract_many(docs[start:start + EVENTS_CHUNK_DOCUMENTS]))
+        report_stage("events", len(extractions), len(docs), "documents")
     checkpoint("events:done")
-    return extractions
+    return tuple(extractions)
 
 
 # -- story features ---------------------------------------------------------------------------------

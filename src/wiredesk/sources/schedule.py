@@ -49,6 +49,8 @@ class SourceState:
     last_error: str | None = None
     disabled_reason: str | None = None  # set: never fetched until re-enabled
     feed_url: str | None = None  # where to fetch: found by autodiscovery (site), or after a 301/308
+    title: str | None = None  # the feed's own title, as of its last successful parse (or its OPML outline)
+    site_url: str | None = None  # the site the feed belongs to: RSS channel link, Atom alternate, JSON Feed home
 
     @property
     def disabled(self) -> bool:

@@ -14,6 +14,10 @@ wiredesk lives with that in two ways:
    (``open_readonly``: ``wiredesk query``, ``stats``, ``status``, ``wiredesk.connect``) and the writer
    retry opening while the other side holds the file, for a bounded time, then fail with a clear error.
 
+A wait that lasts is said, never silent: an INFO record on the ``wiredesk`` logger names what is waited for
+(the run holding the lock, with its pid and command; or the pid holding the file) and for how long at most,
+and another says how long it took. The command line prints both.
+
 Not here: what is written (``writer``), schema (``migrate``). Linux/macOS only (``fcntl``).
 """
 
@@ -21,7 +25,9 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -33,6 +39,8 @@ import duckdb
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import DatabaseBusyError, RunLockedError, StoreError
 from wiredesk.store.dbfile import NO_EXTENSIONS, check_database_file, first_line, refuse_by_content, translate_error
+
+log = logging.getLogger("wiredesk")
 
 #: How long readers wait for a batch commit to finish before giving up (seconds).
 READ_WAIT_SECONDS = 30.0
@@ -57,19 +65,30 @@ def connect_retrying(path: str, *, read_only: bool, wait: float, config: dict | 
     ``<db>.readers``, which a writer about to open checks: while readers wait, the writer lets them
     go first (for at most ``WRITER_YIELD_SECONDS``). Other DuckDB errors are raised at once.
     """
-    deadline = clock() + max(0.0, wait)
+    start = clock()
+    deadline = start + max(0.0, wait)
     turnstile = None
+    waiting: str | None = None  # who we said we wait for, once the wait is long enough to mention
     try:
         if not read_only and path != ":memory:":
             _let_waiting_readers_in(path, clock, sleep)
         while True:
             try:
-                return duckdb.connect(path, read_only=read_only, config={**NO_EXTENSIONS, **(config or {})})
+                con = duckdb.connect(path, read_only=read_only, config={**NO_EXTENSIONS, **(config or {})})
+                if waiting is not None:
+                    log.info("waited %.1f s for %s; %s is open", clock() - start, waiting, path)
+                return con
             except duckdb.Error as exc:
                 if not is_lock_conflict(exc):
                     raise
+                holder = str(exc).split("Conflicting lock is held in", 1)[-1].split(". See")[0].strip()
+                if waiting is None and clock() - start >= NOTE_WAIT_AFTER_SECONDS and clock() < deadline:
+                    waiting = _holder_pid(holder)
+                    log.info("waiting up to %.0f s for %s to %s %s (%s)", wait, waiting,
+                             "finish writing" if read_only else "close", path,
+                             "a run commits a batch" if read_only else
+                             "a reader holds it open: a wiredesk query or status, a wiredesk.connect notebook")
                 if clock() >= deadline:
-                    holder = str(exc).split("Conflicting lock is held in", 1)[-1].split(". See")[0].strip()
                     side = "reading" if read_only else "writing"
                     raise DatabaseBusyError(
                         f"{path} stayed busy for {wait:.0f}s (held by {holder}); not opened for {side}. "
@@ -81,6 +100,17 @@ def connect_retrying(path: str, *, read_only: bool, wait: float, config: dict | 
     finally:
         if turnstile is not None:
             turnstile.close()  # drops the shared flock
+
+
+#: A wait for the database file is mentioned (on the command line: who holds it, for how long at most) once
+#: it has lasted this long; shorter ones (a batch commit, a status probe) are the normal case.
+NOTE_WAIT_AFTER_SECONDS = 1.0
+
+
+def _holder_pid(holder: str) -> str:
+    """``pid 1234 (/usr/bin/python3)`` from DuckDB's ``/usr/bin/python3 (PID 1234) by user ...``."""
+    m = re.search(r"^(.*?)\s*\(PID (\d+)\)", holder)
+    return f"pid {m.group(2)} ({m.group(1)})" if m else (holder or "another process")
 
 
 #: The longest a writer lets waiting readers go first before it opens the database anyway.
@@ -205,7 +235,9 @@ class RunLock:
         except OSError as exc:
             raise translate_error(exc, path) or StoreError(f"cannot create the lock file {path}: {exc.strerror}") from exc
         # even "no wait" rides over the instant `wiredesk status` probes the lock (lock_is_held)
-        deadline = self._clock() + max(_PROBE_GRACE, self.wait)
+        start = self._clock()
+        deadline = start + max(_PROBE_GRACE, self.wait)
+        waiting: str | None = None
         while True:
             try:
                 fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -214,7 +246,14 @@ class RunLock:
                 if self._clock() >= deadline:
                     f.close()
                     raise locked_error(self.db_path, self.wait) from None
+                if waiting is None and self._clock() - start >= _PROBE_GRACE:  # a real wait: say for whom
+                    holder = read_holder(self.db_path)
+                    waiting = holder.describe() if holder else "another process"
+                    log.info("waiting up to %.0f s for another run to finish writing %s (%s)", self.wait,
+                             self.db_path, waiting)
                 self._sleep(min(0.1, max(0.0, deadline - self._clock())))
+        if waiting is not None:
+            log.info("waited %.1f s for %s; this run goes on", self._clock() - start, waiting)
         self._file = f
         self._holder = LockHolder(os.getpid(), self.command, utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"),
                                   socket.gethostname())

@@ -210,6 +210,10 @@ class Store:
         """Make the stored sources match ``configs`` (by URL); returns their ids in order."""
         return feeds.sync_sources(self._con, configs, added_by, now)
 
+    def describe_sources(self, details: Sequence[tuple[str, str | None, str | None]]) -> None:
+        """Fill missing titles and site URLs of sources by URL (an OPML import's ``(url, title, html_url)``)."""
+        return feeds.describe_sources(self._con, details)
+
     def prune_config_sources(self, keep_urls: Iterable[str]) -> list[str]:
         """Delete sources that came from the sources file but are no longer in it; returns their names."""
         return feeds.prune_config_sources(self._con, keep_urls)

@@ -22,7 +22,7 @@ from wiredesk.sources.schedule import SourceState
 from wiredesk.store.sql import Transaction, insert_columns
 
 _STATE_COLUMNS = ("feed_url", "etag", "last_modified", "next_fetch_at", "last_fetch_at", "last_success_at",
-                  "last_status", "consecutive_failures", "last_error", "disabled_reason")
+                  "last_status", "consecutive_failures", "last_error", "disabled_reason", "title", "site_url")
 _CONFIG_COLUMNS = ("name", "url", "kind", "interval_seconds", "tags", "enabled", "full_articles")
 
 
@@ -216,6 +216,14 @@ def register_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str], interval:
                 name = url
             ids.append(_insert(con, SourceConfig(name=name, url=url, interval=interval), "run", now))
     return ids
+
+
+def describe_sources(con: duckdb.DuckDBPyConnection, details: Sequence[tuple[str, str | None, str | None]]) -> None:
+    """Fill the title and site URL of the sources with these URLs (``(url, title, site_url)``, from an OPML
+    list) where none is known yet: what the feed itself says, once fetched, wins."""
+    for url, title, site_url in details:
+        con.execute("UPDATE sources SET title = coalesce(title, ?), site_url = coalesce(site_url, ?) WHERE url = ?",
+                    [title, site_url, url])
 
 
 def prune_config_sources(con: duckdb.DuckDBPyConnection, keep_urls: Iterable[str]) -> list[str]:

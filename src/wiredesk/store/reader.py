@@ -22,6 +22,7 @@ from wiredesk.fulltext.ranking import search_sql
 from wiredesk.store import clusters, exports
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
 from wiredesk.store.dbfile import foreign_error, translate_error
+from wiredesk.store.feeds import SourceRow, list_sources
 
 
 def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -33,6 +34,19 @@ STORY_COLUMNS = ("story_id", "n_documents", "n_outlets", "first_seen", "last_see
                  "top_names")
 STORY_DOCUMENT_COLUMNS = ("published_at", "outlet", "title", "novel_share", "method", "similarity", "document_id",
                           "url")
+
+#: The user's tables and views of the open database (not DuckDB's own), tables first; ``$1``: one name or NULL.
+_CATALOG_SQL = """
+SELECT name, kind, columns, sql FROM (
+    SELECT table_name AS name, 'table' AS kind, column_count AS columns, sql FROM duckdb_tables()
+    WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
+    UNION ALL
+    SELECT view_name, 'view', column_count, sql FROM duckdb_views()
+    WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
+) WHERE $1::VARCHAR IS NULL OR name = $1
+ORDER BY kind, name"""
+_INDEXES_SQL = ("SELECT table_name, sql FROM duckdb_indexes() WHERE database_name = current_database() "
+                "AND schema_name = 'main' ORDER BY index_name")
 
 
 class Reader:
@@ -89,6 +103,21 @@ class Reader:
 
     def has_table(self, name: str) -> bool:
         return bool(self._one("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0])
+
+    # -- the catalog: tables and views ------------------------------------------------------------------
+
+    def catalog(self, name: str | None = None) -> list[dict[str, Any]]:
+        """The tables and views of the database (or the one called ``name``), tables first, by name:
+        ``name``, ``kind`` (table or view), ``columns``, ``rows`` (counted) and ``sql`` (its CREATE statement,
+        as DuckDB keeps it) with ``indexes`` (their CREATE statements)."""
+        rows = self._rows(_CATALOG_SQL, [name])
+        indexes: dict[str, list[str]] = {}
+        for index in self._rows(_INDEXES_SQL):
+            indexes.setdefault(index["table_name"], []).append(index["sql"])
+        for r in rows:
+            r["rows"] = self._one("SELECT count(*) FROM query_table(?)", [r["name"]])[0]  # the name is bound
+            r["indexes"] = indexes.get(r["name"], [])
+        return rows
 
     # -- stats --------------------------------------------------------------------------------------
 
@@ -151,6 +180,10 @@ class Reader:
                    last_success_at, next_fetch_at, disabled_reason IS NOT NULL AS disabled
             FROM sources WHERE consecutive_failures > 0 OR disabled_reason IS NOT NULL
             ORDER BY consecutive_failures DESC, name""")
+
+    def sources(self) -> list[SourceRow]:
+        """Every followed source with its configuration and state, by name."""
+        return list_sources(self._con)
 
     def sources_total(self) -> int:
         return self._one("SELECT count(*) FROM sources")[0]

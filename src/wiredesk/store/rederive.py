@@ -24,7 +24,7 @@ import duckdb
 import numpy as np
 
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.domain.counts import REPROCESS_RUN_COLUMNS, ReprocessCounts
+from wiredesk.domain.counts import REPROCESS_RUN_COLUMNS, DocumentChange, ReprocessCounts
 from wiredesk.domain.models import Article, Failure, Paragraph
 from wiredesk.domain.normalize import content_hash, match_hash
 from wiredesk.domain.urls import host_of
@@ -216,7 +216,22 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
             setattr(counts, name, getattr(counts, name) + getattr(ch, name))
     if record:
         _record(con, run_id, changed, counts, failures, now)
+    else:  # a dry run rolls back: what would have been recorded is returned instead
+        counts.changes = _changes(con, by_id, changed)
     return counts
+
+
+def _changes(con, by_id: dict[int, StoredDocument], changed: dict[int, _DocChange]) -> list[DocumentChange]:
+    # a changed link or event can touch a document outside the batch: its origin and title are read here
+    names = {d.document_id: (d.origin, d.title) for d in by_id.values()}
+    others = sorted(set(changed) - set(names))
+    if others:
+        names.update({i: (o, t) for i, o, t in con.execute(
+            "SELECT document_id, origin, title FROM documents WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
+            [others]).fetchall()})
+    return [DocumentChange(i, *names.get(i, ("", None)), ch.text_changed, tuple(ch.metadata_changed),
+                           ch.paragraphs_added, ch.paragraphs_removed, ch.links_added, ch.links_removed,
+                           ch.mentions_added, ch.mentions_removed) for i, ch in sorted(changed.items())]
 
 
 def _replace_article(con, old: StoredDocument, article: Article, run_id: int, ch: _DocChange,

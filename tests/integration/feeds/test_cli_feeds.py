@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from xml.etree import ElementTree
+
 import pytest
 
 from wiredesk.cli import main
@@ -82,8 +85,8 @@ def test_a_broken_feed_costs_one_failure_and_shows_in_sources_list(capsys, news,
     assert q(db, "SELECT stage, reason FROM failures") == [("fetch", "status")]
     code, out, _ = cli(capsys, "sources", "list", "--db", db, "--format", "csv")
     lines = sorted(out.strip().splitlines()[1:])
-    assert lines[0].startswith("127.0.0.1/broken,feed,failing,1,500,")
-    assert lines[1].startswith("127.0.0.1/feed,feed,ok,0,200,")
+    assert lines[0].startswith("127.0.0.1/broken,,feed,failing,1,500,")
+    assert lines[1].startswith("127.0.0.1/feed,Local,feed,ok,0,200,")  # with the feed's own title
 
 
 def test_refused_address_is_logged_with_its_reason(capsys, news, db, tmp_path):
@@ -176,3 +179,49 @@ def test_feed_articles_get_their_events_extracted(capsys, server, db, config):
     code, out, err = cli(capsys, "run", server.url("/feed"), "--db", db, "--config", config, "--no-prefect")
     assert code == 0 and "1 new" in out, err
     assert q(db, "SELECT count(*) > 0 FROM event_mentions") == [(True,)]
+
+
+def _channel(title: str, link: str, items: bytes = b"") -> bytes:
+    return (f"<rss version='2.0'><channel><title>{title}</title><link>{link}</link>".encode() + items
+            + b"</channel></rss>")
+
+
+def test_sources_keep_the_feeds_title_and_site_and_follow_their_changes(capsys, server, db, config):
+    server.route("/feed", static(_channel("Harbour Gazette", "https://gazette.example/")))
+    url = server.url("/feed")
+    assert cli(capsys, "run", url, "--db", db, "--config", config, "--no-prefect")[0] == 0
+    code, out, _ = cli(capsys, "sources", "list", "--db", db, "--format", "jsonl")
+    (row,) = map(json.loads, out.splitlines())
+    assert code == 0 and (row["title"], row["site_url"], row["url"]) == ("Harbour Gazette", "https://gazette.example/", url)
+    # the feed is renamed and moves its site: the next fetch follows; a feed that drops them keeps what was known
+    server.route("/feed", static(_channel("The Harbour Gazette", "https://harbour-gazette.example/news")))
+    cli(capsys, "run", url, "--db", db, "--config", config, "--no-prefect")
+    assert q(db, "SELECT title, site_url FROM sources") == [("The Harbour Gazette", "https://harbour-gazette.example/news")]
+    server.route("/feed", static(b"<rss version='2.0'><channel></channel></rss>", etag='"x"'))
+    cli(capsys, "run", url, "--db", db, "--config", config, "--no-prefect")
+    assert q(db, "SELECT title, site_url FROM sources") == [("The Harbour Gazette", "https://harbour-gazette.example/news")]
+    # a site that is not an http(s) address is not kept (it would be written into OPML exports)
+    server.route("/feed", static(_channel("Gazette", "javascript:alert(1)"), etag='"y"'))
+    cli(capsys, "run", url, "--db", db, "--config", config, "--no-prefect")
+    assert q(db, "SELECT title, site_url FROM sources") == [("Gazette", "https://harbour-gazette.example/news")]
+    code, out, _ = cli(capsys, "sources", "list", "--db", db)
+    assert code == 0 and out.splitlines()[0].split()[:2] == ["name", "title"] and "Gazette" in out
+
+
+def test_opml_export_writes_the_feeds_title_and_site_and_import_keeps_them(capsys, server, db, config, tmp_path):
+    server.route("/feed", static(_channel("Harbour Gazette", "https://gazette.example/")))
+    cli(capsys, "run", server.url("/feed"), "--db", db, "--config", config, "--no-prefect")
+    opml = tmp_path / "subs.opml"
+    assert cli(capsys, "sources", "export-opml", "-o", str(opml), "--db", db)[0] == 0
+    (outline,) = [o for o in ElementTree.parse(opml).iter("outline") if o.get("xmlUrl")]
+    assert (outline.get("title"), outline.get("htmlUrl"), outline.get("xmlUrl")) == (
+        "Harbour Gazette", "https://gazette.example/", server.url("/feed"))
+    # into a fresh database: known before any fetch, and out again the same
+    fresh = str(tmp_path / "fresh.duckdb")
+    assert cli(capsys, "sources", "import-opml", str(opml), "--db", fresh)[0] == 0
+    assert q(fresh, "SELECT name, title, site_url FROM sources") == [
+        ("Harbour Gazette", "Harbour Gazette", "https://gazette.example/")]
+    again = tmp_path / "again.opml"
+    assert cli(capsys, "sources", "export-opml", "-o", str(again), "--db", fresh)[0] == 0
+    (outline2,) = [o for o in ElementTree.parse(again).iter("outline") if o.get("xmlUrl")]
+    assert outline2.attrib == outline.attrib

@@ -156,6 +156,27 @@ def test_robots_is_not_consulted_for_feeds(server, local_settings):
     assert server.hits("/robots.txt") == []
 
 
+ROBOTS_9309 = (b"User-agent: *\nDisallow: /\nAllow: /news/\nDisallow: /news/*.pdf$\nAllow: /*/public\n\n"
+               b"User-agent: otherbot\nAllow: /\n")
+
+
+@pytest.mark.parametrize("path,allowed", [
+    ("/news/a", True),            # Allow: /news/ is longer than Disallow: / (RFC 9309 2.2.2: the longest match wins)
+    ("/other/a", False),          # only Disallow: / matches
+    ("/news/report.pdf", False),  # `*` and `$`: the longer Disallow wins over Allow: /news/
+    ("/news/report.pdf?page=2", True),  # `$` anchors the end: this one does not match the Disallow
+    ("/blog/x/public", True),     # `*` in the middle of a pattern
+], ids=["allow-longer", "disallow", "star-dollar", "dollar-anchors", "star-middle"])
+def test_robots_rules_are_read_as_rfc_9309_says(server, local_settings, path, allowed):
+    server.route("/robots.txt", static(ROBOTS_9309, "text/plain"))
+    server.route(path.split("?", 1)[0], static(b"<html><p>hello</p></html>", "text/html"))
+    with Fetcher(local_settings()) as f:
+        res = f.fetch(server.url(path), "article")
+    assert res.ok is allowed
+    assert (res.error is not None and res.error.reason == "robots") is (not allowed)
+    assert bool(server.hits(path.split("?", 1)[0]) or server.hits(path)) is allowed  # a refused page is never asked for
+
+
 @pytest.mark.parametrize("status,allowed", [(404, True), (500, False)])
 def test_missing_robots_allows_and_unreachable_robots_disallows(server, local_settings, status, allowed):
     server.route("/robots.txt", static(b"", "text/plain", status=status))

@@ -26,11 +26,13 @@ import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from urllib.parse import urljoin
 
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import FeedError
 from wiredesk.domain.models import Failure, InputItem, ItemMeta
 from wiredesk.domain.retry import FailureRecord, is_waiting
+from wiredesk.domain.urls import is_http_url
 from wiredesk.net.http import Fetcher
 from wiredesk.net.retries import result_may_pass
 from wiredesk.net.model import FetchRecord, FetchRequest, FetchResult
@@ -44,6 +46,23 @@ from wiredesk.sources.files import usable_charset
 from wiredesk.sources.schedule import FetchOutcome, ScheduleSettings, SourceState, after_fetch
 
 log = logging.getLogger("wiredesk")
+
+#: The longest feed title and site URL a source keeps: a hostile feed cannot park megabytes in ``sources``.
+MAX_TITLE_CHARS = 300
+MAX_SITE_URL_CHARS = 2000
+
+
+def described(state: SourceState, feed: ParsedFeed | None, feed_url: str) -> SourceState:
+    """``state`` with the title and site URL ``feed`` gives (pure). A feed that leaves one out keeps what was
+    known; sitemaps name no site; only an http(s) site URL is kept (it is written into OPML exports)."""
+    if feed is None or feed.format == "sitemap":
+        return state
+    title = " ".join((feed.title or "").split())[:MAX_TITLE_CHARS] or None
+    link = urljoin(feed_url, feed.link.strip()) if feed.link and feed.link.strip() else None
+    if link is not None and (not is_http_url(link) or len(link) > MAX_SITE_URL_CHARS):
+        link = None
+    return replace(state, title=title or state.title, site_url=link or state.site_url)
+
 
 @dataclass
 class SourceRun:
@@ -165,6 +184,8 @@ def fetch_sources(sources: Sequence[tuple[SourceConfig, SourceState]], fetcher: 
             run.failures.append(Failure(run.feed_url or run.source.url, "fetch", error[0], error[1]))
         new_state = after_fetch(run.state, _outcome(result, run.feed, error), now=now,
                                 interval=run.source.interval, seed_key=run.source.url, settings=schedule)
+        if not error and result is not None:  # the feed's title and site, as it says them now
+            new_state = described(new_state, run.feed, result.final_url)
         if run.source.kind == "site" and run.feed_url and not error:
             new_state = replace(new_state, feed_url=run.feed_url)
         if result is not None and not error and result.moved_permanently_to:
