@@ -141,7 +141,9 @@ def test_a_database_cut_on_a_block_boundary_is_named_as_damaged_when_read(wirede
     data = wiredesk_db.read_bytes()
     block = 262144
     cut = tmp_path / "cut.duckdb"
-    cut.write_bytes(data[:3 * 4096 + block * (((len(data) - 3 * 4096) // block) // 2)])
+    # keep the headers and the first block only: where a table's rows sit depends on the schema, and a cut
+    # halfway let a whole table (paragraphs) survive once later migrations added tables
+    cut.write_bytes(data[:3 * 4096 + block])
     for argv in (["stats", "--db", str(cut)], ["query", "SELECT sum(length(text)) FROM paragraphs", "--db", str(cut)]):
         line = _one_line(capsys, main(argv))
         assert f"{cut} is damaged" in line, line
