@@ -70,7 +70,7 @@ def read_doc(path: Path) -> EcbDoc:
         if anchors:
             markables.append(Markable(m.tag, m.get("m_id"), tuple(spans[a][:2] for a in anchors), spans[anchors[0]][2]))
     doc = DocumentInput(doc_key=f"ecbplus/{topic}/{name}", published_at=None, source=name,
-                        paragraphs=tuple(paragraphs))
+                        paragraphs=tuple(paragraphs), language="en")  # ECB+ is English news
     return EcbDoc(topic, subtopic, name, doc, tuple(markables), tuple(sent_spans))
 
 

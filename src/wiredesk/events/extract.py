@@ -1,40 +1,50 @@
-"""Sentence → event mentions: trigger, class, actor, target, place, date, numbers, negation, modality.
+"""Documents → event mentions: the document loop of the built-in extractor, per language.
 
-``DefaultEventExtractor`` is the built-in ``EventExtractor``: it parses the body paragraphs of a batch of
-documents with one ``nlp.pipe`` call (``nlp.py``), then for every sentence
+``DefaultEventExtractor`` is the built-in ``EventExtractor``. For a batch of documents it
 
-1. finds triggers in the lexicon (longest lemma sequence first, part of speech and disambiguation words
-   checked),
-2. reads each trigger's arguments (``arguments.py``) from the same sentence, resolving "the group" / "they"
-   to a named actor of the same document,
-3. folds casualty verbs into the attack they report ("airstrikes that killed 25" is one mention with
-   killed=25, not two), and merges same-class triggers of one sentence ("broke into ..., smashing ... and
-   setting fire ...") unless their actors or targets disagree,
-4. scores a confidence.
+1. reads each document only in a language it has both a trigger lexicon and an NLP back-end for (the
+   document's ``language``, its base code: "en-GB" reads as "en"); any other document, and one without a
+   language, is skipped and says so (``Extraction.skipped``), never read with another language's model;
+2. splits the body paragraphs into sentences by rule (``segment.py``) and parses, in one ``parse_many``
+   call per language, only the sentences that could hold a trigger (judged from their surface words) and,
+   for those that hold a reference ("they", "the group"), the sentences before them that it may point back
+   to (``References``' window); every distinct sentence text is parsed once per batch;
+3. for every parsed sentence, in document order, finds triggers, reads their arguments and merges them
+   (``sentence.py``), resolving "the group" / "they" to a named actor of the same document; and records
+   the named entities of the sentence.
 
-Nothing is read from captions, credits or boilerplate. Pure apart from the NLP back-end it is given.
+Nothing is read from captions, credits or boilerplate. Pure apart from the NLP back-ends it is given.
 """
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Protocol, Sequence
 
+from wiredesk.errors import ConfigError
 from wiredesk.events.arguments import _CONTAINERS, ArgumentReader, References
-from wiredesk.events.lexicon import Lexicon
-from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction
-from wiredesk.events.nlp import NlpBackend, ParsedDoc, Sentence, make_backend
+from wiredesk.events.lexicon import Lexicon, lexicon_languages
+from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction, base_language
+from wiredesk.events.nlp import ModelNotAvailableError, NlpBackend, ParsedDoc, Sentence, choose_model, make_backend
 from wiredesk.events.places import Gazetteer
+from wiredesk.events.segment import TriggerWords, split_sentences, words_of
 from wiredesk.events.sentence import SentenceReader
 
 #: Version of the extraction code; bump when its output changes for the same input and lexicon.
-EXTRACTION_VERSION = "events/1"
+EXTRACTION_VERSION = "events/2"
 
+#: Words that make a sentence look back for an antecedent (``References``): then the sentences before it
+#: inside the reference window are parsed too.
+_REFERENCE_WORDS = frozenset({"they", "them", "their", "it", "its", "he", "she", "him", "her", "his", "hers",
+                              "group", "militia", "organization",
+                              "organisation", "movement", "faction", "ils", "elles", "leur", "leurs", "groupe"})
 
 
 class EventExtractor(Protocol):
     """Documents → extractions (event and entity mentions). ``name`` and ``version`` are recorded with
     every derived row; ``describe()`` names back-end, model and lexicon. Raises ``ConfigError`` at
-    construction when a requested back-end is unavailable, never per document."""
+    construction when a requested back-end is unavailable, never per document; a document in a language
+    it does not read comes back empty with ``skipped`` set."""
 
     name: str
     version: str
@@ -44,62 +54,165 @@ class EventExtractor(Protocol):
     def extract_many(self, docs: Sequence[DocumentInput]) -> list[Extraction]: ...
 
 
+@dataclass
+class _Language:
+    """Everything needed to read one language; the spaCy model is loaded on the first document in it."""
+
+    code: str
+    lexicon: Lexicon
+    kind: str
+    model: str | None
+    n_process: int
+    gazetteer: Gazetteer
+    backend: NlpBackend | None = None
+    words: TriggerWords | None = field(default=None, repr=False)
+    sentences: SentenceReader | None = field(default=None, repr=False)
+
+    def load(self) -> "_Language":
+        if self.backend is None:
+            self.backend = make_backend(self.kind, model=self.model, lexicon=self.lexicon, gazetteer=self.gazetteer,
+                                        n_process=self.n_process, language=self.code)
+        if self.sentences is None:
+            self.sentences = SentenceReader(self.lexicon, self.gazetteer)
+            forms = self.backend.surface_forms()
+            inflect = self.code == "en"  # English inflection rules; other languages need the model's forms
+            self.words = TriggerWords(self.lexicon, forms, inflect=inflect) if inflect or forms else None
+        return self
+
+
 class DefaultEventExtractor:
-    """The built-in extractor: spaCy (or rules-only) parse + curated lexicons + offline gazetteer."""
+    """The built-in extractor: spaCy (or rules-only) parse + curated lexicons + offline gazetteer.
+
+    ``backend`` is ``auto``, ``spacy`` or ``rules`` (or an ``NlpBackend`` for English). ``models`` maps a
+    language to a spaCy model package (``{"fr": "fr_core_news_md"}``; ``model`` is the English one); a
+    language with a lexicon and no model named is read when one of ``PREFERRED_MODELS[language]`` is
+    installed. A model named for a language without a lexicon, or named and not installed, is a
+    ``ConfigError``. ``parse_all`` parses every sentence instead of only those that could hold a trigger
+    (same mentions, more entities, several times slower)."""
 
     name = "wiredesk-events"
     version = EXTRACTION_VERSION
 
     def __init__(self, backend: str | NlpBackend = "auto", *, model: str | None = None,
-                 lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None, n_process: int = 2):
-        self.lexicon = lexicon or Lexicon()
+                 models: Mapping[str, str] | None = None, lexicon: Lexicon | None = None,
+                 gazetteer: Gazetteer | None = None, n_process: int = 2, parse_all: bool = False):
         self.gazetteer = gazetteer or Gazetteer()
-        self.lexicon.add_country_names(self.gazetteer.country_names(), self.gazetteer.country_titles())
-        if isinstance(backend, str):
-            backend = make_backend(backend, model=model, lexicon=self.lexicon, gazetteer=self.gazetteer,
-                                   n_process=n_process)
-        self.backend = backend
-        self.sentences = SentenceReader(self.lexicon, self.gazetteer)
+        self.parse_all = parse_all
+        named = {base_language(k): v for k, v in (models or {}).items() if v}
+        if model:
+            named.setdefault("en", model)
+        have = lexicon_languages()
+        unknown = sorted(set(named) - set(have))
+        if unknown:
+            raise ConfigError(f"no trigger lexicon for language(s) {', '.join(unknown)} (events read: "
+                              f"{', '.join(have)}); see docs/events.md, Languages")
+        self._languages: dict[str, _Language] = {}
+        for code in have:
+            lex = lexicon if lexicon is not None and lexicon.language == code else Lexicon(code)
+            lex.add_country_names(self.gazetteer.country_names(), self.gazetteer.country_titles())
+            lang = _Language(code, lex, backend if isinstance(backend, str) else "given", named.get(code),
+                             n_process, self.gazetteer)
+            if code == "en":
+                if not isinstance(backend, str):
+                    lang.backend = backend
+                lang.load()  # English is always read (spaCy, or rules): a missing model fails now
+            elif not self._can_read(lang, explicit=code in named):
+                continue
+            self._languages[code] = lang
+        en = self._languages["en"]
+        self.lexicon, self.backend, self.sentences = en.lexicon, en.backend, en.sentences
 
-    def describe(self) -> str:
-        b = self.backend
+    @staticmethod
+    def _can_read(lang: _Language, explicit: bool) -> bool:
+        """Whether a language other than English has a model; a model named and missing is an error."""
+        if lang.kind == "rules" and not explicit:
+            return False
+        try:
+            if lang.kind == "rules":
+                raise ModelNotAvailableError(f"the rules-only back-end reads English only, not {lang.code!r}")
+            choose_model(lang.model, lang.code)
+        except ModelNotAvailableError:
+            if explicit:
+                raise
+            return False
+        return True
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The base language codes this extractor reads; documents in any other are skipped."""
+        return tuple(self._languages)
+
+    def describe(self, language: str = "en") -> str:
+        lang = self._languages[language].load()
+        b = lang.backend
         engine = f"spacy/{getattr(b, 'spacy_version', '?')}" if b.name == "spacy" else b.name
-        return f"{self.version} {engine} model={b.model} {self.lexicon.version} {self.gazetteer.version}"
+        return f"{self.version} {engine} model={b.model} {lang.lexicon.version} {self.gazetteer.version}"
 
     def extract_many(self, docs: Sequence[DocumentInput]) -> list[Extraction]:
-        # 1. one nlp.pipe over every body paragraph of the batch (paragraphs never share a sentence)
-        units: list[tuple[int, int, int]] = []  # (doc index, paragraph position, offset in body text)
-        texts: list[str] = []
-        for d, doc in enumerate(docs):
-            for position, offset, text in _body_units(doc):
-                units.append((d, position, offset))
-                texts.append(text)
-        parsed = self.backend.parse_many(texts)
-        per_doc: list[list[tuple[ParsedDoc, int, int]]] = [[] for _ in docs]
-        for (d, position, offset), pd in zip(units, parsed):
-            per_doc[d].append((pd, offset, position))
-        describe = self.describe()
-        return [self._extract_doc(doc, per_doc[d], describe) for d, doc in enumerate(docs)]
+        out: list[Extraction | None] = [None] * len(docs)
+        by_language: dict[str, list[int]] = {}
+        for i, doc in enumerate(docs):
+            code = base_language(doc.language)
+            if code in self._languages:
+                by_language.setdefault(code, []).append(i)
+            else:
+                out[i] = Extraction(doc.doc_key, (), (), f"{self.version} not read: language {code}", code,
+                                    skipped="language")
+        for code, idx in by_language.items():
+            for i, x in zip(idx, self._extract_language(self._languages[code].load(), [docs[i] for i in idx])):
+                out[i] = x
+        return out  # type: ignore[return-value]
 
     def extract(self, doc: DocumentInput) -> Extraction:
         return self.extract_many([doc])[0]
 
+    def _extract_language(self, lang: _Language, docs: Sequence[DocumentInput]) -> list[Extraction]:
+        # 1. sentences by rule; which to parse: trigger candidates, and the reference window before them
+        plans = [self._plan(lang, doc) for doc in docs]
+        # 2. one parse_many over every sentence to parse in the batch
+        texts = [text for plan in plans for _, _, _, text, parse in plan if parse]
+        parsed = iter(lang.backend.parse_many(texts))
+        describe = self.describe(lang.code)
+        out = []
+        for doc, plan in zip(docs, plans):
+            units = [(sidx, next(parsed), offset, position) for sidx, position, offset, _, parse in plan if parse]
+            out.append(self._extract_doc(lang, doc, units, describe))
+        return out
+
+    def _plan(self, lang: _Language, doc: DocumentInput) -> list[tuple[int, int, int, str, bool]]:
+        """(sentence index, paragraph position, offset in the body text, text, whether to parse) of each
+        sentence of the body."""
+        sents = [(position, offset + a, text[a:b]) for position, offset, text in _body_units(doc)
+                 for a, b in split_sentences(text)]
+        if self.parse_all or lang.words is None:
+            return [(k, p, o, t, True) for k, (p, o, t) in enumerate(sents)]
+        parse = [False] * len(sents)
+        window = References().window
+        for k, (_, _, text) in enumerate(sents):
+            if lang.words.possible(text):
+                parse[k] = True
+                if words_of(text) & _REFERENCE_WORDS or _has_definite_actor(text, lang.lexicon):
+                    for j in range(max(0, k - window), k):
+                        parse[j] = True
+        return [(k, p, o, t, parse[k]) for k, (p, o, t) in enumerate(sents)]
+
     # --- one document ------------------------------------------------------------------------------------
 
-    def _extract_doc(self, doc: DocumentInput, units, describe: str) -> Extraction:
+    def _extract_doc(self, lang: _Language, doc: DocumentInput, units, describe: str) -> Extraction:
         refs = References()
         mentions: list[EventMention] = []
         entities: list[EntityMention] = []
-        sidx = 0
-        for pd, offset, position in units:
-            reader = ArgumentReader(pd, self.lexicon, offset, refs)
-            for sent in pd.sentences:
-                entities.extend(self._entities(doc, pd, reader, sent))
-                self._collect_antecedents(pd, reader, sent, sidx)
-                found = self.sentences.mentions(doc, pd, reader, sent, sidx, offset, position)
-                mentions.extend(found)
-                sidx += 1
-        return Extraction(doc.doc_key, tuple(mentions), tuple(entities), describe)
+        for sidx, pd, offset, position in units:
+            if not pd.tokens:
+                continue
+            # the rule-split sentence is the sentence, whatever the parser thinks of its boundaries
+            pd = replace(pd, sentences=[Sentence(0, 0, len(pd.tokens), 0, len(pd.text))])
+            reader = ArgumentReader(pd, lang.lexicon, offset, refs)
+            sent = pd.sentences[0]
+            entities.extend(self._entities(doc, pd, reader, sent))
+            self._collect_antecedents(lang, pd, reader, sent, sidx)
+            mentions.extend(lang.sentences.mentions(doc, pd, reader, sent, sidx, offset, position))
+        return Extraction(doc.doc_key, tuple(mentions), tuple(entities), describe, lang.code)
 
     def _entities(self, doc, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence) -> list[EntityMention]:
         out = []
@@ -119,7 +232,8 @@ class DefaultEventExtractor:
                                      country, reader.offset + e.start_char, reader.offset + e.end_char))
         return out
 
-    def _collect_antecedents(self, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence, sidx: int) -> None:
+    def _collect_antecedents(self, lang: _Language, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence,
+                             sidx: int) -> None:
         """Record every actor-like phrase of the sentence, in order, for reference resolution."""
         refs = reader.refs
         if pd.has_parse:
@@ -148,7 +262,7 @@ class DefaultEventExtractor:
                         refs.add(sidx, reader.offset + t.start, actor, actor.kind, e.text.lower(), False)
                     k = e.end
                     continue
-                if self.lexicon.actor_entry((t.lemma,)):
+                if lang.lexicon.actor_entry((t.lemma,)):
                     actor = reader.actor_from_tokens([k])
                     refs.add(sidx, reader.offset + t.start, actor, actor.kind if actor else None, t.lemma, False)
                 k += 1
@@ -171,6 +285,17 @@ def _body_units(doc: DocumentInput):
                 yield k, offset, part
             offset += len(part) + 2
 
+
+
+_DETERMINERS = frozenset({"the", "this", "these", "those", "le", "la", "les", "l'", "ce", "cette", "ces"})
+
+
+def _has_definite_actor(text: str, lexicon: Lexicon) -> bool:
+    """Whether "the <actor word>" ("the militia", "the police") occurs: a definite description that
+    ``ArgumentReader`` may resolve to a named actor of an earlier sentence."""
+    low = [w.strip(".,;:!?\"'()\u201c\u201d\u2019") for w in text.lower().split()]
+    dets = [k for k, w in enumerate(low) if w in _DETERMINERS]
+    return any(lexicon.is_actor_word(w) for k in dets for w in low[k + 1:k + 4])
 
 
 def _strip_the(name: str) -> str:
