@@ -30,6 +30,8 @@ _BOUNDARY = {",", ";", ":", "(", ")", "\u2014", "\u2013", "\"", "\u201c", "\u201
 _DEFAULT_KIND = {"ASSAULT": "military", "COERCE": "military", "MOBILIZE": "military", "RETREAT": "military",
                  "PROTEST": "protesters"}
 _SKIP_ENTS = {"PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODUCT"}
+#: CAMEO codes of attacks that say nothing of the weapon: by a crowd they are a violent protest
+_GENERIC_ATTACK = {"190", "182"}
 
 
 class SentenceReader:
@@ -78,6 +80,10 @@ class SentenceReader:
                     continue
                 if ok_n and head.dep == "compound" and n == 1:
                     continue
+                root = next((t for t in toks[k:k + n] if not k <= t.head < k + n or t.head == t.i), head)
+                if ok_n and root.dep in ("compound", "amod", "nmod") and toks[root.head].pos == "NOUN" and (
+                        self.lexicon.trigger_entries((toks[root.head].lemma,))):
+                    continue  # "a hit-and-run crash": the noun it modifies names the event
                 if ok_v and head.dep == "amod":  # "state-sanctioned", "Iran-backed": modifiers, not actions
                     continue
             else:
@@ -88,6 +94,8 @@ class SentenceReader:
                     continue
             if e.requires and not (e.requires & context):
                 continue
+            if e.not_after and k > 0 and {toks[k - 1].lemma, toks[k - 1].text.lower()} & e.not_after:
+                continue  # "opened fire", "under fire": not a blaze
             if best is None or e.weight > best.weight:
                 best = e
         return best
@@ -118,6 +126,7 @@ class SentenceReader:
                         target[key] = slots[key]
                 if slots.get("victims") is not None:
                     target["target"] = slots["victims"]  # the dead are whom the attack hit
+                target.setdefault("merged", []).append((slots["a"], slots["b"]))
                 del built[h]
         order = sorted(built)
         mentions = [self._mention(doc, pd, sent, sidx, offset, position, h, built[h]) for h in order]
@@ -420,15 +429,20 @@ class SentenceReader:
         if slots["modality"]:
             conf *= 0.8
         conf = round(min(0.99, max(0.05, conf)), 3)
+        cls, cameo = entry.event_class, entry.cameo
+        if cls == "ASSAULT" and cameo in _GENERIC_ATTACK and slots["actor"] is not None and (
+                slots["actor"].kind == "protesters"):
+            cls, cameo = "PROTEST", "145"  # a mob or crowd attacking: violent protest (CAMEO 145), not war
         return EventMention(
             doc_key=doc.doc_key, source=doc.source, published_at=doc.published_at, sentence_index=sidx,
             sentence=pd.text[sent.start_char:sent.end_char], sentence_start=offset + sent.start_char,
             sentence_end=offset + sent.end_char, trigger=pd.text[toks[a].start:toks[b - 1].end],
             trigger_start=offset + toks[a].start, trigger_end=offset + toks[b - 1].end,
-            event_class=entry.event_class, cameo=entry.cameo, actor=slots["actor"], target=slots["target"],
+            event_class=cls, cameo=cameo, actor=slots["actor"], target=slots["target"],
             place=slots["place"], date=slots["date"], killed=slots["killed"], wounded=slots["wounded"],
             crowd=slots["crowd"], negated=slots["negated"], modality=slots["modality"], confidence=conf,
-            paragraph_position=position, trigger_lemma=entry.lemma)
+            paragraph_position=position, trigger_lemma=entry.lemma,
+            merged_triggers=tuple((offset + toks[x].start, offset + toks[y - 1].end) for x, y in slots.get("merged", ())))
 
 
 
