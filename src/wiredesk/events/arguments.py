@@ -16,19 +16,25 @@ from wiredesk.events.model import Actor
 from wiredesk.events.nlp import ParsedDoc, Token
 
 QUANTITIES = {"dozen": 12, "dozens": 24, "score": 20, "scores": 40, "hundred": 100, "hundreds": 200,
-              "thousand": 1000, "thousands": 2000, "million": 1_000_000, "millions": 2_000_000}
+              "thousand": 1000, "thousands": 2000, "million": 1_000_000, "millions": 2_000_000,
+              # French (no English word is spelled the same)
+              "dizaine": 10, "dizaines": 24, "douzaine": 12, "douzaines": 24, "centaine": 100, "centaines": 200,
+              "millier": 1000, "milliers": 2000}
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-                 "thirty": 30, "forty": 40, "fifty": 50}
+                 "thirty": 30, "forty": 40, "fifty": 50,
+                 "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "huit": 8, "neuf": 9, "dix": 10, "vingt": 20}
 _DESCEND_OF = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "score", "scores", "some",
                "many", "most", "all", "group", "number", "one", "two", "three", "several", "million", "site",
-               "member", "head", "part", "half", "majority", "few", "mob", "crowd"}
+               "member", "head", "part", "half", "majority", "few", "mob", "crowd",
+               "dizaine", "douzaine", "centaine", "millier", "groupe", "foule"}
 _BACKING = {"backed", "sponsored", "sanctioned", "allied", "supported", "aligned", "funded", "led", "linked",
             "affiliated", "inspired", "trained", "armed", "based"}
 _PRONOUNS = {"they", "them", "it", "he", "she", "him", "her"}
 _REFERRING = {"group", "militia", "organization", "organisation", "movement", "faction", "force", "government",
               "protester", "mob", "crowd", "demonstrator", "fighter", "militant", "rebel", "military", "army"}
-_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within"}
+_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within",
+                "à", "au", "aux", "dans", "en", "près", "devant"}  # French after "au": no English word is spelled so
 _PLACE_NOUNS = {"neighbourhood", "neighborhood", "district", "province", "suburb", "street", "area", "region",
                 "town", "village", "city", "capital"}
 _TITLES = {"president", "minister", "secretary", "ambassador", "commander", "general", "chief", "leader",
@@ -62,12 +68,21 @@ class References:
     - "it"/"its": the same, skipping people and crowds (an organization is "it");
     - "the militia" / "the embassy": the nearest named phrase of the same kind whose words include the
       same head word (or, for armed groups, "group"/"militia").
-    Only the same sentence (before the reference) and the ``window`` sentences before it are searched.
+    Only the same sentence (before the reference) and the ``window`` sentences before it are searched, and
+    never past a sentence that was not parsed (``skipped``): an actor phrase there could have blocked the
+    resolution, so the search stops rather than guess.
     """
 
     def __init__(self, window: int = 3) -> None:
         self.window = window
         self.items: list[Antecedent] = []
+        self.skipped: set[int] = set()
+        #: sentences where a slot asked for an antecedent (the extractor may parse the sentence before)
+        self.asked: set[int] = set()
+
+    def skip(self, sentence: int) -> None:
+        """Record that ``sentence`` was not read: references after it do not look past it."""
+        self.skipped.add(sentence)
 
     def add(self, sentence: int, start: int, actor: Actor | None, kind: str | None, head: str,
             subject: bool) -> None:
@@ -77,14 +92,23 @@ class References:
         self.items.append(Antecedent(sentence, start, actor if named else None, kind, head, subject))
 
     def _candidates(self, sentence: int, before: int):
+        floor = sentence - self.window
+        for k in range(sentence - 1, floor - 1, -1):
+            if k in self.skipped:
+                floor = k + 1
+                break
         for ante in reversed(self.items):
-            if ante.sentence < sentence - self.window:
+            if ante.sentence < floor:
                 return
             if ante.start >= before:
                 continue
             yield ante
 
-    def resolve_pronoun(self, word: str, sentence: int, before: int) -> Actor | None:
+    def resolve_pronoun(self, word: str, sentence: int, before: int, ask: bool = True) -> Actor | None:
+        """The named actor "they"/"it" (at ``before``) refers to, or None. ``ask`` false: only noting what
+        the pronoun refers to, for later references, not filling a slot."""
+        if ask:
+            self.asked.add(sentence)
         singular = word in ("it", "its")
         for ante in self._candidates(sentence, before):
             if singular and ante.kind in _PERSONAL_KINDS:
@@ -95,6 +119,7 @@ class References:
         return None
 
     def resolve_definite(self, kind: str | None, head: str, sentence: int, before: int) -> Actor | None:
+        self.asked.add(sentence)
         for ante in self._candidates(sentence, before):
             a = ante.actor
             if a is None or (a.kind != kind and not (kind is None and a.kind in ("armed_group", "organization"))):
@@ -153,7 +178,7 @@ class ArgumentReader:
                 break
             nxt = None
             for c in self.doc.children(head):
-                if self.doc.tokens[c].dep == "prep" and self.doc.tokens[c].lemma == "of":
+                if self.doc.tokens[c].dep == "prep" and self.doc.tokens[c].lemma in ("of", "de"):
                     pobj = [g for g in self.doc.children(c) if self.doc.tokens[g].dep == "pobj"]
                     nxt = pobj[0] if pobj else None
             if nxt is None:
@@ -192,6 +217,13 @@ class ArgumentReader:
                                 return owner
         if actor is None:
             return None
+        if actor.country is None and self.lex.language != "en":  # "l'ambassade américaine": adjectives follow
+            for c in kids:
+                country = self.lex.country_of(self.doc.tokens[c].text) if self.doc.tokens[c].dep == "amod" else None
+                if country and c > head:
+                    actor = Actor(actor.text, actor.name, actor.kind, country, actor.start, actor.end,
+                                  named=actor.named)
+                    break
         # "its fighters": whose fighters
         poss = [c for c in kids if self.doc.tokens[c].dep == "poss" and self.doc.tokens[c].text.lower() in (
             "its", "their")]

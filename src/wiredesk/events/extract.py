@@ -6,9 +6,11 @@
    document's ``language``, its base code: "en-GB" reads as "en"); any other document, and one without a
    language, is skipped and says so (``Extraction.skipped``), never read with another language's model;
 2. splits the body paragraphs into sentences by rule (``segment.py``) and parses, in one ``parse_many``
-   call per language, only the sentences that could hold a trigger (judged from their surface words) and,
-   for those that hold a reference ("they", "the group"), the sentences before them that it may point back
-   to (``References``' window); every distinct sentence text is parsed once per batch;
+   call per language, only the sentences that could hold a trigger (judged from their surface words); every
+   distinct sentence text is parsed once per batch. A slot that is a reference ("they", "the group") and
+   asked for an antecedent gets the sentence before it parsed in a second, small call, and its document
+   is read again; a reference never resolves past a sentence that was not parsed (``References.skip``):
+   what that sentence said could have blocked it;
 3. for every parsed sentence, in document order, finds triggers, reads their arguments and merges them
    (``sentence.py``), resolving "the group" / "they" to a named actor of the same document; and records
    the named entities of the sentence.
@@ -27,17 +29,11 @@ from wiredesk.events.lexicon import Lexicon, lexicon_languages
 from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction, base_language
 from wiredesk.events.nlp import ModelNotAvailableError, NlpBackend, ParsedDoc, Sentence, choose_model, make_backend
 from wiredesk.events.places import Gazetteer
-from wiredesk.events.segment import TriggerWords, split_sentences, words_of
+from wiredesk.events.segment import TriggerWords, split_sentences
 from wiredesk.events.sentence import SentenceReader
 
 #: Version of the extraction code; bump when its output changes for the same input and lexicon.
 EXTRACTION_VERSION = "events/2"
-
-#: Words that make a sentence look back for an antecedent (``References``): then the sentences before it
-#: inside the reference window are parsed too.
-_REFERENCE_WORDS = frozenset({"they", "them", "their", "it", "its", "he", "she", "him", "her", "his", "hers",
-                              "group", "militia", "organization",
-                              "organisation", "movement", "faction", "ils", "elles", "leur", "leurs", "groupe"})
 
 
 class EventExtractor(Protocol):
@@ -167,52 +163,58 @@ class DefaultEventExtractor:
         return self.extract_many([doc])[0]
 
     def _extract_language(self, lang: _Language, docs: Sequence[DocumentInput]) -> list[Extraction]:
-        # 1. sentences by rule; which to parse: trigger candidates, and the reference window before them
+        # 1. sentences by rule; the ones that could hold a trigger are parsed, in one parse_many call
         plans = [self._plan(lang, doc) for doc in docs]
-        # 2. one parse_many over every sentence to parse in the batch
-        texts = [text for plan in plans for _, _, _, text, parse in plan if parse]
-        parsed = iter(lang.backend.parse_many(texts))
+        parsed: list[dict[int, ParsedDoc]] = [{} for _ in docs]
+        self._parse(lang, [(d, k, plan[k][2]) for d, plan in enumerate(plans) for k in range(len(plan))
+                           if plan[k][3]], parsed)
         describe = self.describe(lang.code)
-        out = []
-        for doc, plan in zip(docs, plans):
-            units = [(sidx, next(parsed), offset, position) for sidx, position, offset, _, parse in plan if parse]
-            out.append(self._extract_doc(lang, doc, units, describe))
+        out, asked = [], []
+        for d, doc in enumerate(docs):
+            x, refs = self._extract_doc(lang, doc, plans[d], parsed[d], describe)
+            out.append(x)
+            asked.append(refs.asked)
+        # 2. a slot that asked for an antecedent ("they", "the group") gets the sentence before it parsed
+        #    too, and its document is read again (the search never looks past a sentence not parsed)
+        more = sorted({(d, k - 1) for d, ks in enumerate(asked) for k in ks if k > 0 and k - 1 not in parsed[d]})
+        if more:
+            self._parse(lang, [(d, k, plans[d][k][2]) for d, k in more], parsed)
+            for d in sorted({d for d, _ in more}):
+                out[d] = self._extract_doc(lang, docs[d], plans[d], parsed[d], describe)[0]
         return out
 
-    def _plan(self, lang: _Language, doc: DocumentInput) -> list[tuple[int, int, int, str, bool]]:
-        """(sentence index, paragraph position, offset in the body text, text, whether to parse) of each
-        sentence of the body."""
+    @staticmethod
+    def _parse(lang: _Language, wanted: list[tuple[int, int, str]], parsed: list[dict[int, ParsedDoc]]) -> None:
+        for (d, k, _), pd in zip(wanted, lang.backend.parse_many([text for _, _, text in wanted])):
+            # the rule-split sentence is the sentence, whatever the parser thinks of its boundaries
+            parsed[d][k] = replace(pd, sentences=[Sentence(0, 0, len(pd.tokens), 0, len(pd.text))])
+
+    def _plan(self, lang: _Language, doc: DocumentInput) -> list[tuple[int, int, str, bool]]:
+        """(paragraph position, offset in the body text, text, whether to parse) of each sentence of the
+        body, in order (the list index is the sentence index)."""
         sents = [(position, offset + a, text[a:b]) for position, offset, text in _body_units(doc)
                  for a, b in split_sentences(text)]
-        if self.parse_all or lang.words is None:
-            return [(k, p, o, t, True) for k, (p, o, t) in enumerate(sents)]
-        parse = [False] * len(sents)
-        window = References().window
-        for k, (_, _, text) in enumerate(sents):
-            if lang.words.possible(text):
-                parse[k] = True
-                if words_of(text) & _REFERENCE_WORDS or _has_definite_actor(text, lang.lexicon):
-                    for j in range(max(0, k - window), k):
-                        parse[j] = True
-        return [(k, p, o, t, parse[k]) for k, (p, o, t) in enumerate(sents)]
+        every = self.parse_all or lang.words is None
+        return [(p, o, t, every or lang.words.possible(t)) for p, o, t in sents]
 
     # --- one document ------------------------------------------------------------------------------------
 
-    def _extract_doc(self, lang: _Language, doc: DocumentInput, units, describe: str) -> Extraction:
+    def _extract_doc(self, lang: _Language, doc: DocumentInput, plan, parsed: dict[int, ParsedDoc],
+                     describe: str) -> tuple[Extraction, References]:
         refs = References()
         mentions: list[EventMention] = []
         entities: list[EntityMention] = []
-        for sidx, pd, offset, position in units:
-            if not pd.tokens:
+        for sidx, (position, offset, _, _) in enumerate(plan):
+            pd = parsed.get(sidx)
+            if pd is None or not pd.tokens:
+                refs.skip(sidx)
                 continue
-            # the rule-split sentence is the sentence, whatever the parser thinks of its boundaries
-            pd = replace(pd, sentences=[Sentence(0, 0, len(pd.tokens), 0, len(pd.text))])
             reader = ArgumentReader(pd, lang.lexicon, offset, refs)
             sent = pd.sentences[0]
             entities.extend(self._entities(doc, pd, reader, sent))
             self._collect_antecedents(lang, pd, reader, sent, sidx)
             mentions.extend(lang.sentences.mentions(doc, pd, reader, sent, sidx, offset, position))
-        return Extraction(doc.doc_key, tuple(mentions), tuple(entities), describe, lang.code)
+        return Extraction(doc.doc_key, tuple(mentions), tuple(entities), describe, lang.code), refs
 
     def _entities(self, doc, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence) -> list[EntityMention]:
         out = []
@@ -245,7 +247,7 @@ class DefaultEventExtractor:
                 subject = t.dep in ("nsubj", "nsubjpass")
                 start = reader.offset + t.start
                 if t.pos == "PRON" and t.text.lower() in ("it", "they", "them"):
-                    res = refs.resolve_pronoun(t.text.lower(), sidx, start)
+                    res = refs.resolve_pronoun(t.text.lower(), sidx, start, ask=False)
                     refs.add(sidx, start, res, res.kind if res else None, t.lemma, subject)
                 elif t.pos in ("NOUN", "PROPN") and t.lemma not in _CONTAINERS:
                     actor = reader.actor_from_tokens(reader.np_tokens(t.i))
@@ -285,17 +287,6 @@ def _body_units(doc: DocumentInput):
                 yield k, offset, part
             offset += len(part) + 2
 
-
-
-_DETERMINERS = frozenset({"the", "this", "these", "those", "le", "la", "les", "l'", "ce", "cette", "ces"})
-
-
-def _has_definite_actor(text: str, lexicon: Lexicon) -> bool:
-    """Whether "the <actor word>" ("the militia", "the police") occurs: a definite description that
-    ``ArgumentReader`` may resolve to a named actor of an earlier sentence."""
-    low = [w.strip(".,;:!?\"'()\u201c\u201d\u2019") for w in text.lower().split()]
-    dets = [k for k, w in enumerate(low) if w in _DETERMINERS]
-    return any(lexicon.is_actor_word(w) for k in dets for w in low[k + 1:k + 4])
 
 
 def _strip_the(name: str) -> str:

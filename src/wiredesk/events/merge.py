@@ -39,8 +39,9 @@ def _compatible_codes(a: str | None, b: str | None) -> bool:
 def linked(pd: ParsedDoc, a: int, b: int) -> bool:
     """Whether two triggers are one action told in several words: coordinated or participial clauses
     ("broke into ..., smashing ... and setting fire ..."), a gerund after "after"/"by" ("pushed into the
-    compound after smashing the gate"), or a clause under the aspectual verb whose subject names the action
-    ("the protest began ..., after which they marched ..."); without a parse, adjacent in the sentence."""
+    compound after smashing the gate"), a clause under the aspectual verb whose subject names the action
+    ("the protest began ..., after which they marched ..."), or a noun trigger that is the object of a verb
+    trigger ("clinched the win"); without a parse, adjacent in the sentence."""
     if not pd.has_parse:
         return abs(a - b) <= 6
     toks = pd.tokens
@@ -58,6 +59,8 @@ def linked(pd: ParsedDoc, a: int, b: int) -> bool:
             if j == y:
                 return True
         if toks[y].dep == "nsubj" and toks[toks[y].head].lemma in _ASPECTUAL and _under(pd, x, toks[y].head):
+            return True
+        if toks[y].dep == "dobj" and toks[y].head == x:  # "clinched the win", "signed the agreement"
             return True
     return False
 

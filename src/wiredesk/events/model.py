@@ -31,7 +31,7 @@ def base_language(code: str | None) -> str:
     """The base ISO 639 code of a language tag, lower case: "en-GB" → "en", "fr_FR" → "fr"; a missing or
     undetermined tag (None, "", "und") → ``UNKNOWN_LANGUAGE``."""
     base = (code or "").strip().replace("_", "-").split("-")[0].lower()
-    return base if base.isalpha() and base != "und" else UNKNOWN_LANGUAGE
+    return base if base.isalpha() and len(base) in (2, 3) and base != "und" else UNKNOWN_LANGUAGE
 
 
 @dataclass(frozen=True)

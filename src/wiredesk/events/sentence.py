@@ -18,7 +18,7 @@ from wiredesk.events.nlp import ParsedDoc, Sentence
 from wiredesk.events.merge import linked, merge_same_class
 from wiredesk.events.places import Gazetteer
 
-_CASUALTY = {"kill": "killed", "wound": "wounded", "injure": "wounded"}
+_CASUALTY = {"kill": "killed", "wound": "wounded", "injure": "wounded", "tuer": "killed", "blesser": "wounded"}
 _ATTEMPT = {"try": "attempted", "attempt": "attempted", "seek": "attempted", "vow": "intended",
             "pledge": "intended", "promise": "intended", "threaten": "intended", "plan": "intended",
             "intend": "intended", "want": "intended", "prepare": "intended", "urge": "demanded",
