@@ -159,7 +159,8 @@ def make_event_extractor(settings: Settings):
     from wiredesk.events import DefaultEventExtractor
 
     ev = settings.events
-    return DefaultEventExtractor(ev.backend, model=ev.model or None, n_process=ev.workers or (os.cpu_count() or 1))
+    return DefaultEventExtractor(ev.backend, model=ev.model or None, models=dict(m.split("=", 1) for m in ev.models),
+                                 n_process=ev.workers or (os.cpu_count() or 1))
 
 
 def extract_events_batch(cleaned: Cleaned, extractor) -> tuple:

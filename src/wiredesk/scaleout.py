@@ -84,7 +84,8 @@ def worker_extractor(events: EventsSettings):
     """
     from wiredesk.events import DefaultEventExtractor
 
-    return DefaultEventExtractor(events.backend, model=events.model or None, n_process=1)
+    return DefaultEventExtractor(events.backend, model=events.model or None,
+                                 models=dict(m.split("=", 1) for m in events.models), n_process=1)
 
 
 def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult:
