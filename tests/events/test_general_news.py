@@ -31,7 +31,7 @@ def _classes(extractor, doc, text):
     ("Voters elected a new president in Chile.", ("elected", "ELECT", "W51")),
     # sports, health, crime
     ("The Colts beat the Jaguars 31-24 to clinch a playoff berth.", ("beat", "CONTEST", "W71")),
-    ("Lindsay Lohan checked into the Betty Ford Center on Thursday.", ("checked into", "HEALTH", "W80")),
+    ("Lindsay Lohan checked into the Betty Ford Center on Thursday.", ("checked into", "LIFE", "W80")),
     ("He was arrested on suspicion of drunk driving.", ("drunk driving", "CRIME", "W91")),
 ])
 def test_general_news_actions_get_their_class_and_code(extractor, doc, text, expected):
@@ -82,3 +82,13 @@ def test_two_results_of_one_sentence_stay_two_mentions(extractor, doc):
     ms = extractor.extract(doc(text)).mentions
     assert [(m.trigger, m.cameo) for m in ms] == [("scored", "W72"), ("clinch", "W71")]
     assert text[slice(*ms[1].merged_triggers[0])] == "win"  # "clinch the win" is one result
+
+
+def test_headlines_and_shouted_lines_are_read_in_sentence_case_and_reported_as_written(extractor, doc):
+    text = "Colts Clinch Playoff Berth With Victory Over Jaguars"
+    ms = extractor.extract(doc(text)).mentions
+    assert ("Clinch", "CONTEST", "W71") in [(m.trigger, m.event_class, m.cameo) for m in ms]
+    text = "GRANDMOTHER KILLED BY DRUNK DRIVER IN QUEENS"
+    ms = extractor.extract(doc(text)).mentions
+    assert [(m.trigger, m.event_class) for m in ms] == [("KILLED", "ASSAULT")]
+    assert ms[0].sentence == text

@@ -20,6 +20,7 @@ Nothing is read from captions, credits or boilerplate. Pure apart from the NLP b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Protocol, Sequence
 
@@ -185,7 +186,11 @@ class DefaultEventExtractor:
 
     @staticmethod
     def _parse(lang: _Language, wanted: list[tuple[int, int, str]], parsed: list[dict[int, ParsedDoc]]) -> None:
-        for (d, k, _), pd in zip(wanted, lang.backend.parse_many([text for _, _, text in wanted])):
+        texts = [_sentence_case(text) for _, _, text in wanted]
+        for (d, k, text), shown, pd in zip(wanted, texts, lang.backend.parse_many(texts)):
+            if shown != text:  # parsed in sentence case; the words stay as written
+                pd = replace(pd, text=text, tokens=[replace(t, text=text[t.start:t.end]) for t in pd.tokens],
+                             entities=[replace(e, text=text[e.start_char:e.end_char]) for e in pd.entities])
             # the rule-split sentence is the sentence, whatever the parser thinks of its boundaries
             parsed[d][k] = replace(pd, sentences=[Sentence(0, 0, len(pd.tokens), 0, len(pd.text))])
 
@@ -287,6 +292,20 @@ def _body_units(doc: DocumentInput):
                 yield k, offset, part
             offset += len(part) + 2
 
+
+
+def _sentence_case(text: str) -> str:
+    """A headline or shouted line ("Colts Clinch Playoff Berth", "GRANDMOTHER KILLED BY DRUNK DRIVER") in
+    sentence case, for the tagger and parser, which read capitals as names; other text unchanged. Offsets
+    stay valid: only the case changes (a text whose length would change is left as it is)."""
+    words = [w for w in _LONG_WORD.findall(text)]
+    if len(words) < 3 or sum(w[0].isupper() for w in words) < 0.7 * len(words):
+        return text
+    lowered = text[:1] + text[1:].lower()
+    return lowered if len(lowered) == len(text) else text
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def _strip_the(name: str) -> str:

@@ -81,7 +81,7 @@ class SentenceReader:
                 if ok_n and head.dep == "compound" and n == 1:
                     continue
                 root = next((t for t in toks[k:k + n] if not k <= t.head < k + n or t.head == t.i), head)
-                if ok_n and root.dep in ("compound", "amod", "nmod") and toks[root.head].pos == "NOUN" and (
+                if root.dep in ("compound", "amod", "nmod") and toks[root.head].pos == "NOUN" and (
                         self.lexicon.trigger_entries((toks[root.head].lemma,))):
                     continue  # "a hit-and-run crash": the noun it modifies names the event
                 if ok_v and head.dep == "amod":  # "state-sanctioned", "Iran-backed": modifiers, not actions
