@@ -16,7 +16,7 @@
    - ``wiredesk.pipeline.run_ingest`` into a fresh database with the default settings (2 cleaning workers,
      events on), every stage timed through the pipeline's ``wrap`` hook: clean seconds, events seconds
      (``extract_events_batch``), the events share of the run, and pages/s against the baseline;
-   - the same with ``events.enabled = false``.
+   - the same with one spaCy process (``events.workers = 1``) and with ``events.enabled = false``.
 The machine it ran on is printed with the figures; on a shared machine the speeds are lower bounds.
 """
 
@@ -123,7 +123,10 @@ def end_to_end(limit: int) -> dict:
         bare = time.perf_counter() - t0
         results["bare trafilatura with metadata, 2 processes"] = {"seconds": round(bare, 2),
                                                                   "pages_per_second": round(len(files) / bare, 1)}
-        for label, enabled in (("wiredesk defaults (events on)", True), ("wiredesk, events off", False)):
+        for label, events in (("wiredesk defaults (events on)", EventsSettings()),
+                               ("wiredesk, events on, events.workers = 1", EventsSettings(workers=1)),
+                               ("wiredesk, events off", EventsSettings(enabled=False))):
+            enabled = events.enabled
             timings: dict[str, float] = defaultdict(float)
 
             def wrap(fn):
@@ -135,8 +138,8 @@ def end_to_end(limit: int) -> dict:
                         timings[fn.__name__] += time.perf_counter() - t
                 return timed
 
-            db = str(Path(tmp) / f"{enabled}.duckdb")
-            settings = replace(Settings(db_path=db), events=EventsSettings(enabled=enabled))
+            db = str(Path(tmp) / f"{len(results)}.duckdb")
+            settings = replace(Settings(db_path=db), events=events)
             t0 = time.perf_counter()
             summary = run_ingest([str(src)], settings, wrap=wrap)
             total = time.perf_counter() - t0

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping, Protocol, Sequence
 
 from wiredesk.errors import ConfigError
-from wiredesk.events.arguments import _CONTAINERS, ArgumentReader, References
+from wiredesk.events.arguments import _CONTAINERS, ArgumentReader
+from wiredesk.events.references import References
 from wiredesk.events.lexicon import Lexicon, lexicon_languages
 from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction, base_language
 from wiredesk.events.nlp import ModelNotAvailableError, NlpBackend, ParsedDoc, Sentence, choose_model, make_backend

@@ -1,7 +1,7 @@
 """One sentence → event mentions: triggers, their arguments, casualty folding, merging, confidence.
 
 ``SentenceReader`` is the per-sentence half of ``DefaultEventExtractor`` (``extract.py`` holds the
-document loop): it finds triggers in the lexicon, reads each trigger's slots with ``ArgumentReader``
+document loop): it finds triggers (``triggers.py``), reads each trigger's slots with ``ArgumentReader``
 (from the parse, or from word windows without one), folds casualty verbs into the attack they report,
 merges linked same-class triggers and scores a confidence. Pure: a parsed sentence in, mentions out.
 """
@@ -16,20 +16,15 @@ from wiredesk.events.lexicon import Lexicon, TriggerEntry
 from wiredesk.events.model import UNKNOWN_DATE, DateRef, DocumentInput, EventMention, Place
 from wiredesk.events.nlp import ParsedDoc, Sentence
 from wiredesk.events.merge import linked, merge_same_class
+from wiredesk.events.modality import FUTURE, modality, negated
 from wiredesk.events.places import Gazetteer
+from wiredesk.events.triggers import TriggerMatcher
 
 _CASUALTY = {"kill": "killed", "wound": "wounded", "injure": "wounded", "tuer": "killed", "blesser": "wounded"}
-_ATTEMPT = {"try": "attempted", "attempt": "attempted", "seek": "attempted", "vow": "intended",
-            "pledge": "intended", "promise": "intended", "threaten": "intended", "plan": "intended",
-            "intend": "intended", "want": "intended", "prepare": "intended", "urge": "demanded",
-            "call": "demanded", "demand": "demanded", "ask": "demanded", "deny": "denied", "fail": "failed"}
-_FUTURE = {"will": "future", "'ll": "future", "shall": "future", "would": "possible", "could": "possible",
-           "may": "possible", "might": "possible"}
 _BOUNDARY = {",", ";", ":", "(", ")", "\u2014", "\u2013", "\"", "\u201c", "\u201d", "that", "which", "who",
              "after", "before", "when", "while", "because", "as", "but", "amid", "following", "since"}
 _DEFAULT_KIND = {"ASSAULT": "military", "COERCE": "military", "MOBILIZE": "military", "RETREAT": "military",
                  "PROTEST": "protesters"}
-_SKIP_ENTS = {"PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODUCT"}
 #: CAMEO codes of attacks that say nothing of the weapon: by a crowd they are a violent protest
 _GENERIC_ATTACK = {"190", "182"}
 
@@ -40,69 +35,11 @@ class SentenceReader:
     def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer) -> None:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
-    def _triggers(self, pd: ParsedDoc, sent: Sentence) -> list[tuple[int, int, TriggerEntry]]:
-        """(first token, end token, entry) of each trigger, longest match first, no overlaps."""
-        toks = pd.tokens
-        context = {t.lemma for t in toks[sent.start:sent.end]} | {
-            t.text.lower() for t in toks[sent.start:sent.end]}
-        out = []
-        k = sent.start
-        while k < sent.end:
-            matched = None
-            for n in range(min(self.lexicon.max_trigger_len, sent.end - k), 0, -1):
-                lemmas = tuple(t.lemma for t in toks[k:k + n])
-                entries = self.lexicon.trigger_entries(lemmas)
-                if not entries:
-                    continue
-                entry = self._pick(pd, k, n, entries, context)
-                if entry:
-                    matched = (k, k + n, entry)
-                    break
-            if matched:
-                out.append(matched)
-                k = matched[1]
-            else:
-                k += 1
-        return out
-
-    def _pick(self, pd: ParsedDoc, k: int, n: int, entries: list[TriggerEntry], context: set[str]):
-        toks = pd.tokens
-        best = None
-        for e in entries:
-            head = toks[k] if e.pos == "V" else toks[k + n - 1]
-            if head.ent in _SKIP_ENTS or any(t.ent in _SKIP_ENTS for t in toks[k:k + n]):
-                continue
-            if pd.has_parse:
-                pos = head.pos
-                ok_v = pos in ("VERB",) and "V" in e.pos
-                ok_n = pos in ("NOUN", "PROPN") and "N" in e.pos
-                if not (ok_v or ok_n) and not (n > 1 and "V" in e.pos and toks[k].pos == "VERB"):
-                    continue
-                if ok_n and head.dep == "compound" and n == 1:
-                    continue
-                root = next((t for t in toks[k:k + n] if not k <= t.head < k + n or t.head == t.i), head)
-                if root.dep in ("compound", "amod", "nmod") and toks[root.head].pos == "NOUN" and (
-                        self.lexicon.trigger_entries((toks[root.head].lemma,))):
-                    continue  # "a hit-and-run crash": the noun it modifies names the event
-                if ok_v and head.dep == "amod":  # "state-sanctioned", "Iran-backed": modifiers, not actions
-                    continue
-            else:
-                prev = toks[k - 1].text.lower() if k else ""
-                if e.pos == "N" and prev == "to":
-                    continue
-                if e.pos == "V" and prev in ("the", "a", "an"):
-                    continue
-            if e.requires and not (e.requires & context):
-                continue
-            if e.not_after and k > 0 and {toks[k - 1].lemma, toks[k - 1].text.lower()} & e.not_after:
-                continue  # "opened fire", "under fire": not a blaze
-            if best is None or e.weight > best.weight:
-                best = e
-        return best
+        self.triggers = TriggerMatcher(lexicon)
 
     def mentions(self, doc: DocumentInput, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence,
-                           sidx: int, offset: int, position: int) -> list[EventMention]:
-        triggers = self._triggers(pd, sent)
+                 sidx: int, offset: int, position: int) -> list[EventMention]:
+        triggers = self.triggers.find(pd, sent)
         if not triggers:
             return []
         heads = {}
@@ -266,8 +203,8 @@ class SentenceReader:
             if not is_verb and toks[h].lemma in ("killing", "murder", "assassination") and slots["killed"] is None and (
                     target_head is not None):
                 slots["killed"] = count_of_victims(pd, target_head)
-            slots["negated"] = self._negated(pd, h, kids)
-            slots["modality"] = self._modality(pd, h, kids)
+            slots["negated"] = negated(pd, h, kids)
+            slots["modality"] = modality(pd, h, kids)
         else:
             owner_ok = self._window_args(pd, reader, sent, sidx, h, a, b, slots, default_kind, heads)
         slots["date"] = self._date(doc, pd, sent, owner_ok, slots["modality"], heads)
@@ -306,32 +243,6 @@ class SentenceReader:
         if owner is not None and heads[owner][2].event_class == "ASSAULT":
             slots["owner"] = owner
 
-    def _negated(self, pd: ParsedDoc, h: int, kids) -> bool:
-        toks = pd.tokens
-        if kids(h, "neg"):
-            return True
-        if any(toks[c].lemma == "no" for c in kids(h, "det")):
-            return True
-        if toks[h].dep == "xcomp" and kids(toks[h].head, "neg"):
-            return True
-        return False
-
-    def _modality(self, pd: ParsedDoc, h: int, kids) -> str | None:
-        toks = pd.tokens
-        for c in kids(h, "aux"):
-            if toks[c].text.lower() in _FUTURE:
-                return _FUTURE[toks[c].text.lower()]
-        j = h
-        for _ in range(2):
-            if toks[j].dep in ("xcomp", "ccomp") and toks[toks[j].head].lemma in _ATTEMPT:
-                return _ATTEMPT[toks[toks[j].head].lemma]
-            if toks[j].dep != "xcomp":
-                break
-            j = toks[j].head
-        if any(toks[c].lemma == "if" for c in kids(h, "mark")):
-            return "conditional"
-        return None
-
     def _window_args(self, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence, sidx: int, h: int, a: int,
                      b: int, slots: dict, default_kind: str, heads: dict):
         """Arguments without a parse: nearest actor phrase left and right inside the clause."""
@@ -349,8 +260,8 @@ class SentenceReader:
         left = [x.text.lower() for x in toks[max(lo, a - 3):a]]
         slots["negated"] = bool({"not", "no", "never", "n't"} & set(left))
         for w in left:
-            if w in _FUTURE:
-                slots["modality"] = _FUTURE[w]
+            if w in FUTURE:
+                slots["modality"] = FUTURE[w]
             if w in ("tried", "attempted", "sought"):
                 slots["modality"] = "attempted"
             if w in ("vowed", "pledged", "promised", "threatened", "planned"):

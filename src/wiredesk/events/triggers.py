@@ -1,0 +1,83 @@
+"""Trigger words in a parsed sentence: the longest lemma sequence of the lexicon, checked against the parse.
+
+``TriggerMatcher.find`` walks a sentence left to right and takes at each token the longest lemma sequence
+with a lexicon entry whose part of speech, context words and neighbours fit (a verb entry does not fire on
+a noun; "strike" needs "air", "missile", ...; "fire" does not fire after "opened"; a word inside a
+person's or organization's name, a participle used as an adjective and a noun that only modifies another
+trigger noun are not triggers). Pure: a parsed sentence in, (start, end, entry) out; it knows nothing of
+arguments.
+"""
+
+from __future__ import annotations
+
+from wiredesk.events.lexicon import Lexicon, TriggerEntry
+from wiredesk.events.nlp import ParsedDoc, Sentence
+
+_SKIP_ENTS = {"PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODUCT"}
+
+
+class TriggerMatcher:
+    """Finds the triggers of one sentence; one per language (holds only the lexicon)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def find(self, pd: ParsedDoc, sent: Sentence) -> list[tuple[int, int, TriggerEntry]]:
+        """(first token, end token, entry) of each trigger, longest match first, no overlaps."""
+        toks = pd.tokens
+        context = {t.lemma for t in toks[sent.start:sent.end]} | {
+            t.text.lower() for t in toks[sent.start:sent.end]}
+        out = []
+        k = sent.start
+        while k < sent.end:
+            matched = None
+            for n in range(min(self.lexicon.max_trigger_len, sent.end - k), 0, -1):
+                lemmas = tuple(t.lemma for t in toks[k:k + n])
+                entries = self.lexicon.trigger_entries(lemmas)
+                if not entries:
+                    continue
+                entry = self._pick(pd, k, n, entries, context)
+                if entry:
+                    matched = (k, k + n, entry)
+                    break
+            if matched:
+                out.append(matched)
+                k = matched[1]
+            else:
+                k += 1
+        return out
+
+    def _pick(self, pd: ParsedDoc, k: int, n: int, entries: list[TriggerEntry], context: set[str]):
+        toks = pd.tokens
+        best = None
+        for e in entries:
+            head = toks[k] if e.pos == "V" else toks[k + n - 1]
+            if head.ent in _SKIP_ENTS or any(t.ent in _SKIP_ENTS for t in toks[k:k + n]):
+                continue
+            if pd.has_parse:
+                pos = head.pos
+                ok_v = pos in ("VERB",) and "V" in e.pos
+                ok_n = pos in ("NOUN", "PROPN") and "N" in e.pos
+                if not (ok_v or ok_n) and not (n > 1 and "V" in e.pos and toks[k].pos == "VERB"):
+                    continue
+                if ok_n and head.dep == "compound" and n == 1:
+                    continue
+                root = next((t for t in toks[k:k + n] if not k <= t.head < k + n or t.head == t.i), head)
+                if root.dep in ("compound", "amod", "nmod") and toks[root.head].pos == "NOUN" and (
+                        self.lexicon.trigger_entries((toks[root.head].lemma,))):
+                    continue  # "a hit-and-run crash": the noun it modifies names the event
+                if ok_v and head.dep == "amod":  # "state-sanctioned", "Iran-backed": modifiers, not actions
+                    continue
+            else:
+                prev = toks[k - 1].text.lower() if k else ""
+                if e.pos == "N" and prev == "to":
+                    continue
+                if e.pos == "V" and prev in ("the", "a", "an"):
+                    continue
+            if e.requires and not (e.requires & context):
+                continue
+            if e.not_after and k > 0 and {toks[k - 1].lemma, toks[k - 1].text.lower()} & e.not_after:
+                continue  # "opened fire", "under fire": not a blaze
+            if best is None or e.weight > best.weight:
+                best = e
+        return best
