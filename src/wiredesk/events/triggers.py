@@ -22,6 +22,17 @@ class TriggerMatcher:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
 
+    @staticmethod
+    def _in_name(pd: ParsedDoc, k: int, n: int) -> bool:
+        """Whether the words k..k+n are part of a longer name ("Riot Games", "Operation Desert Storm") or a
+        person's name; a name that is just the trigger word ("suspicion of DUI" tagged ORG) is a tagging
+        slip, not a name."""
+        for i in range(k, k + n):
+            e = pd.entity_at(i)
+            if e is not None and e.label in _SKIP_ENTS and (e.label == "PERSON" or e.start < k or e.end > k + n):
+                return True
+        return False
+
     def find(self, pd: ParsedDoc, sent: Sentence) -> list[tuple[int, int, TriggerEntry]]:
         """(first token, end token, entry) of each trigger, longest match first, no overlaps."""
         toks = pd.tokens
@@ -52,7 +63,7 @@ class TriggerMatcher:
         best = None
         for e in entries:
             head = toks[k] if e.pos == "V" else toks[k + n - 1]
-            if head.ent in _SKIP_ENTS or any(t.ent in _SKIP_ENTS for t in toks[k:k + n]):
+            if any(t.ent in _SKIP_ENTS for t in toks[k:k + n]) and self._in_name(pd, k, n):
                 continue
             if pd.has_parse:
                 pos = head.pos
