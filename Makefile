@@ -8,10 +8,11 @@ test:
 
 reliability:
 	PREFECT_SERVER_ANALYTICS_ENABLED=false WIREDESK_RELIABILITY_REPORT=hostile-report.json \
-	  python -m pytest -q -m "slow or not slow" tests/feeds/test_hostile_servers.py tests/fuzz/test_atheris.py
+	  python -m pytest -q -m "slow or not slow" tests/reliability/test_hostile_servers.py tests/reliability/fuzz/test_atheris.py
 	PREFECT_SERVER_ANALYTICS_ENABLED=false WIREDESK_RELIABILITY_REPORT=crash-report.jsonl \
-	  python -m pytest -q -m slow tests/reliability
+	  python -m pytest -q -m slow tests/reliability --ignore=tests/reliability/fuzz \
+	    --ignore=tests/reliability/test_hostile_servers.py
 	$(MAKE) fuzz
 
 fuzz:
-	WIREDESK_FUZZ_PROFILE=slow python -m pytest -q tests/fuzz/test_fuzz_stages.py --hypothesis-show-statistics
+	WIREDESK_FUZZ_PROFILE=slow python -m pytest -q tests/reliability/fuzz/test_fuzz_stages.py --hypothesis-show-statistics

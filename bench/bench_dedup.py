@@ -16,7 +16,7 @@ nothing is copied into the repository):
   cycle: copies of a story appear within days of it, so clusters of copies stay news-sized as the store grows).
 
 Documents of 20 paragraphs are inserted with plain SQL (not timed) and then linked by the real stage,
-``wiredesk.store.near_links.link_near``, one transaction per batch, as ``Store.write_batch`` does. At 100k and at
+``wiredesk.store.near_index.link_near``, one transaction per batch, as ``Store.write_batch`` does. At 100k and at
 1M stored paragraphs, three extra probe batches are linked and rolled back: their median is the cost of a
 10k-paragraph batch at that size.
 """
@@ -44,9 +44,9 @@ sys.path.insert(0, str(HERE))
 from make_dedup_pairs import make_near, make_partial, sentences  # noqa: E402
 
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
-from wiredesk.normalize import match_hash  # noqa: E402
+from wiredesk.domain.normalize import match_hash  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
-from wiredesk.store.near_links import link_near  # noqa: E402
+from wiredesk.store.near_index import link_near  # noqa: E402
 
 PER_DOC = 20
 EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)

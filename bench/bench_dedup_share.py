@@ -3,7 +3,7 @@
     python bench/bench_dedup_share.py [--repeats 3] [--copies 2]
 
 Runs the real pipeline (``run_ingest``, workers=1 so every stage runs in this process) into a fresh DuckDB
-file and times, inside it, the exact-duplicate stage (``Store._relink_exact``) and the near-duplicate stage
+file and times, inside it, the exact-duplicate stage (``store.writer.relink_exact``) and the near-duplicate stage
 (``link_near``) by wrapping them (benchmark instrumentation only). ``--copies N`` ingests each page N times
 under different names (N outlets republishing the same story) so the stages have copies to link. Reports
 medians and the share of the run each stage takes. The cost of the near stage against a large store is in
@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import aeb_pages, machine, write_pages  # noqa: E402
 
 import wiredesk.store.writer as writer  # noqa: E402
-from wiredesk.pipeline import run_ingest  # noqa: E402
-from wiredesk.settings import IngestSettings, Settings  # noqa: E402
+from wiredesk.pipeline.ingest import run_ingest  # noqa: E402
+from wiredesk.domain.settings import IngestSettings, Settings  # noqa: E402
 
 
 def main() -> None:
@@ -45,7 +45,7 @@ def main() -> None:
         return wrapped
 
     writer.link_near = timing("near", writer.link_near)
-    writer.Store._relink_exact = timing("exact", writer.Store._relink_exact)
+    writer.relink_exact = timing("exact", writer.relink_exact)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for copy in range(args.copies):

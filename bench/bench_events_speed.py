@@ -13,7 +13,7 @@
 2. End to end on the AEB HTML pages (../shared/corpus/aeb/html), one after the other on the same files:
    - bare trafilatura with metadata, ``trafilatura.extract(html, with_metadata=True)``, on a pool of
      2 processes (the baseline of the issue's target);
-   - ``wiredesk.pipeline.run_ingest`` into a fresh database with the default settings (2 cleaning workers,
+   - ``wiredesk.pipeline.ingest.run_ingest`` into a fresh database with the default settings (2 cleaning workers,
      events on), every stage timed through the pipeline's ``wrap`` hook: clean seconds, events seconds
      (``extract_events_batch``), the events share of the run, and pages/s against the baseline;
    - the same with one spaCy process (``events.workers = 1``) and with ``events.enabled = false``.
@@ -55,10 +55,10 @@ def _aeb_html() -> Path:
 
 def aeb_documents() -> list[DocumentInput]:
     """The AEB pages cleaned by wiredesk's own cleaner, the English ones only (what events read)."""
-    from wiredesk.clean import clean_item
-    from wiredesk.files import load_files
-    from wiredesk.models import Article
-    from wiredesk.settings import IngestSettings
+    from wiredesk.clean.cleaner import clean_item
+    from wiredesk.sources.files import load_files
+    from wiredesk.domain.models import Article
+    from wiredesk.domain.settings import IngestSettings
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
@@ -103,8 +103,8 @@ def _bare(paths: list[str]) -> int:
 
 
 def end_to_end(limit: int) -> dict:
-    from wiredesk.pipeline import run_ingest
-    from wiredesk.settings import EventsSettings, Settings, replace
+    from wiredesk.pipeline.ingest import run_ingest
+    from wiredesk.domain.settings import EventsSettings, Settings, replace
 
     html = _aeb_html()
     if not html.is_dir():

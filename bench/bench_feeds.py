@@ -7,7 +7,7 @@ A threaded HTTP server on 127.0.0.1 serves ``--feeds`` RSS feeds of ``--entries`
 links to its own URL whose page is one of the real article pages of ``<corpus>/aeb/html`` (repeated
 round-robin, each copy made unique by an HTML comment so its bytes differ). Measured in one process:
 
-1. first run: ``wiredesk.pipeline.run_ingest`` on the feed URLs into a fresh DuckDB (fetch feeds, fetch
+1. first run: ``wiredesk.pipeline.ingest.run_ingest`` on the feed URLs into a fresh DuckDB (fetch feeds, fetch
    every article, clean, dedup, store) → documents per second end to end;
 2. second run, nothing changed: expected one 304 per feed and no article download;
 3. a run after ``--new-fraction`` of the entries were added (spread over the feeds; those feeds change);
@@ -36,8 +36,8 @@ from pathlib import Path
 
 import duckdb
 
-from wiredesk.pipeline import run_ingest
-from wiredesk.settings import HttpSettings, IngestSettings, Settings
+from wiredesk.pipeline.ingest import run_ingest
+from wiredesk.domain.settings import HttpSettings, IngestSettings, Settings
 
 
 from corpus_path import corpus_dir  # noqa: E402

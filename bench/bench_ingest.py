@@ -27,8 +27,8 @@ import trafilatura
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import aeb_pages, machine, write_pages  # noqa: E402
 
-from wiredesk.pipeline import run_ingest  # noqa: E402
-from wiredesk.settings import EventsSettings, IngestSettings, Settings  # noqa: E402
+from wiredesk.pipeline.ingest import run_ingest  # noqa: E402
+from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings  # noqa: E402
 
 
 def timed(fn) -> float:

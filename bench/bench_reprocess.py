@@ -23,9 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import aeb_pages, machine, write_pages  # noqa: E402
 
-from wiredesk.pipeline import run_ingest  # noqa: E402
-from wiredesk.reprocess import run_reprocess  # noqa: E402
-from wiredesk.settings import CleanSettings, EventsSettings, IngestSettings, Settings  # noqa: E402
+from wiredesk.pipeline.ingest import run_ingest  # noqa: E402
+from wiredesk.pipeline.reprocess import run_reprocess  # noqa: E402
+from wiredesk.domain.settings import CleanSettings, EventsSettings, IngestSettings, Settings  # noqa: E402
 
 
 def main() -> None:

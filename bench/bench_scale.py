@@ -84,8 +84,8 @@ def throughput(args, pages_dir: Path, tmp: Path, n_pages: int) -> None:
 
 
 def writer_share(args, pages_dir: Path, tmp: Path, n_pages: int) -> None:
-    from wiredesk.pipeline import run_ingest
-    from wiredesk.settings import EventsSettings, IngestSettings, Settings
+    from wiredesk.pipeline.ingest import run_ingest
+    from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings
 
     for events in args.events:
         wall_s: dict[str, list[float]] = defaultdict(list)

@@ -1,4 +1,4 @@
-"""Full-text search index (issue 6): build and per-run refresh time, query latency, and a retrieval
+"""Full-text search index: build and per-run refresh time, query latency, and a retrieval
 sanity check, on the AEB pages and on the same pages copied to larger databases.
 
     python bench/bench_search.py [--repeats 5] [--scales 1,10,50]
@@ -30,7 +30,7 @@ from aeb import REPO, aeb_pages, machine, write_pages  # noqa: E402
 
 import duckdb  # noqa: E402
 
-from wiredesk.fulltext import search  # noqa: E402
+from wiredesk.store.reader import search  # noqa: E402
 from wiredesk.store import Store  # noqa: E402
 
 

@@ -28,7 +28,7 @@ from wiredesk.dedup.keys import compute_keys  # noqa: E402
 from wiredesk.dedup.minhash import BAND_TAG  # noqa: E402
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
 from wiredesk.dedup.verify import MatchText, compare  # noqa: E402
-from wiredesk.normalize import match_hash  # noqa: E402
+from wiredesk.domain.normalize import match_hash  # noqa: E402
 
 KINDS = ("exact", "near", "partial", "different")
 

@@ -21,8 +21,8 @@ import trafilatura
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import aeb_metric, aeb_pages, aeb_truth, machine, write_pages  # noqa: E402
 
-from wiredesk.pipeline import run_ingest  # noqa: E402
-from wiredesk.settings import EventsSettings, IngestSettings, Settings  # noqa: E402
+from wiredesk.pipeline.ingest import run_ingest  # noqa: E402
+from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings  # noqa: E402
 
 
 def wiredesk_texts(pages: dict[str, bytes], workdir: Path) -> dict[str, str]:

@@ -35,9 +35,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from wiredesk.errors import FeedError
-from wiredesk.feeds import parse_feed
-from wiredesk.feeds.model import FeedEntry, ParsedFeed, parse_date
+from wiredesk.domain.errors import FeedError
+from wiredesk.sources.feeds import parse_feed
+from wiredesk.domain.dates import parse_published as parse_date
+from wiredesk.sources.feeds.model import FeedEntry, ParsedFeed
 
 FEED_URL = "http://example.org/feed"  # gofeed's tests resolve nothing; a neutral base
 VERSIONS = {  # our format → gofeed version string

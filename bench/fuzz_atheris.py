@@ -1,6 +1,6 @@
 """Coverage-guided fuzzing of wiredesk's input stages with atheris (libFuzzer for Python).
 
-Complements the Hypothesis tests in tests/fuzz/ (which mutate real documents by rules): atheris
+Complements the Hypothesis tests in tests/reliability/fuzz/ (which mutate real documents by rules): atheris
 instruments the Python code and evolves inputs toward new branches. One target per run:
 
     python bench/fuzz_atheris.py feed     -atheris_runs=20000   # parse_feed (RSS/Atom/RDF/JSON Feed)
@@ -11,9 +11,9 @@ instruments the Python code and evolves inputs toward new branches. One target p
 
 The property is the stages' contract: a result, or the documented per-item error (``FeedError``,
 ``CleanError``, ``BadInputError``); anything else is a crash and libFuzzer stops with the input saved as
-``crash-*``. Seeds: the built-in documents of tests/fuzz/strategies.py. Needs the ``fuzz`` extra
+``crash-*``. Seeds: the built-in documents of tests/reliability/fuzz/strategies.py. Needs the ``fuzz`` extra
 (``pip install -c constraints.txt -e ".[fuzz]"``); run by ``make reliability`` and by
-tests/fuzz/test_atheris.py under ``pytest -m slow``. Prints the run count on exit.
+tests/reliability/fuzz/test_atheris.py under ``pytest -m slow``. Prints the run count on exit.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 with atheris.instrument_imports():
-    from wiredesk.clean import HtmlCleaner
-    from wiredesk.errors import BadInputError, CleanError, FeedError
-    from wiredesk.feeds.collect import decode_html
-    from wiredesk.feeds.opml import parse_opml
-    from wiredesk.feeds.parse import parse_feed
-    from wiredesk.feeds.sitemap import parse_sitemap
-    from wiredesk.files import decode, record_to_item, split_front_matter
-    from wiredesk.models import InputItem, ItemMeta
+    from wiredesk.clean.cleaner import HtmlCleaner
+    from wiredesk.domain.errors import BadInputError, CleanError, FeedError
+    from wiredesk.sources.feeds.collect import decode_html
+    from wiredesk.sources.feeds.opml import parse_opml
+    from wiredesk.sources.feeds.parse import parse_feed
+    from wiredesk.sources.feeds.sitemap import parse_sitemap
+    from wiredesk.sources.files import decode, record_to_item, split_front_matter
+    from wiredesk.domain.models import InputItem, ItemMeta
 
 from fuzz.strategies import FEEDS, HTML, OPML, SITEMAP, SITEMAP_INDEX  # noqa: E402
 

@@ -1,7 +1,7 @@
 """The two seed articles as ``DocumentInput``s, loaded and cleaned by the pipeline's own stages.
 
 ``seeds/*.txt`` with their ``.meta.json`` sidecars (source, publication date 2019-12-31) go through
-``wiredesk.files.load_files`` and ``wiredesk.clean.clean_item``, so paragraph roles (body / caption / credit /
+``wiredesk.sources.files.load_files`` and ``wiredesk.clean.cleaner.clean_item``, so paragraph roles (body / caption / credit /
 boilerplate) are exactly what a ``wiredesk run`` stores.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wiredesk.clean import clean_item
+from wiredesk.clean.cleaner import clean_item
 from wiredesk.events.model import DocumentInput
-from wiredesk.files import load_files
-from wiredesk.settings import IngestSettings
+from wiredesk.sources.files import load_files
+from wiredesk.domain.settings import IngestSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 #: short name used by the gold file → file name in seeds/

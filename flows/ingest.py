@@ -1,8 +1,9 @@
-"""The ingestion flow: ``wiredesk.pipeline.run_ingest`` with each stage run as a Prefect task.
+"""The ingestion flow: ``wiredesk.pipeline.ingest.run_ingest`` with each stage run as a Prefect task.
 
 Thin on purpose: no SQL, no HTTP, no data decisions. The stages are the plain functions of
-``wiredesk.pipeline``; this module only gives them Prefect's task semantics (state, logs and timing
-per stage and batch in the UI) and reports progress to the run logger.
+``wiredesk.pipeline.stages`` (and the feed stages of ``wiredesk.pipeline.feeds``); this module only gives
+them Prefect's task semantics (state, logs and timing per stage and batch in the UI) and reports progress
+to the run logger.
 
 Entrypoints: ``wiredesk run`` (CLI), ``flows/ingest.py:ingest_flow`` (``prefect deploy`` from a clone),
 ``from wiredesk_flows.ingest import ingest_flow`` (Python).
@@ -17,13 +18,14 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from wiredesk import pipeline, scaleout
-from wiredesk.feeds import stage as feed_stage
-from wiredesk.output import format_progress
-from wiredesk.report import run_report_markdown
-from wiredesk.settings import load_settings, replace
+from wiredesk.cli.output import format_progress
+from wiredesk.cli.report import run_report_markdown
+from wiredesk.domain.settings import load_settings, replace
+from wiredesk.pipeline import feeds as feed_stage
+from wiredesk.pipeline import scaleout, stages
+from wiredesk.pipeline.ingest import run_ingest
+from wiredesk.pipeline.run import RunSummary
 from wiredesk_flows.runners import stage_runner
-
 
 progress_log = logging.getLogger("wiredesk.progress")
 
@@ -38,18 +40,18 @@ def _task(fn):
 STAGE_TASKS = {
     fn: _task(fn)
     for fn in (
-        pipeline.discover_inputs,
-        pipeline.start_run,
-        pipeline.load_batch,
-        pipeline.plan_batch,
-        pipeline.clean_batch,
-        pipeline.extract_events_batch,
-        pipeline.store_batch,
-        pipeline.finish_run,
-        pipeline.refresh_search,  # issue 6
-        # issue 6: the CPU-heavy chunk of a batch, run on the configured task runner (flows/runners.py)
+        stages.discover_inputs,
+        stages.start_run,
+        stages.load_batch,
+        stages.plan_batch,
+        stages.clean_batch,
+        stages.extract_events_batch,
+        stages.store_batch,
+        stages.finish_run,
+        stages.refresh_search,
+        # the CPU-heavy chunk of a batch, run on the configured task runner (flows/runners.py)
         scaleout.process_items,
-        # issue 3: the feed stages
+        # the feed stages
         feed_stage.prepare_sources,
         feed_stage.fetch_feed_group,
         feed_stage.collect_group_items,
@@ -71,7 +73,7 @@ def _timed_wrap(timeout_seconds: float):
 
 @flow(name="wiredesk-ingest", persist_result=False)
 def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: str | None = None,
-                source_tag: str | None = None, lock_wait: float = 0.0) -> pipeline.RunSummary:
+                source_tag: str | None = None, lock_wait: float = 0.0) -> RunSummary:
     """Ingest files and folders (default: ``seeds/``) and due feed sources into a wiredesk DuckDB file.
 
     Args:
@@ -92,8 +94,8 @@ def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: s
         progress_log.info("  %s", line)  # the terminal, through the CLI's handler
 
     wrap = _timed_wrap(settings.serve.task_timeout_seconds)
-    with stage_runner(settings.runner, wrap) as (runner, workers):  # issue 6: [runner] kind
-        summary = pipeline.run_ingest(paths, settings, wrap=wrap, progress=progress, flow_run_id=str(flow_run.id),
+    with stage_runner(settings.runner, wrap) as (runner, workers):  # [runner] kind: where cleaning and events run
+        summary = run_ingest(paths, settings, wrap=wrap, progress=progress, flow_run_id=str(flow_run.id),
                                       lock_wait=lock_wait, source_tag=source_tag, runner=runner, runner_workers=workers)
     logger.info(
         "run %d %s in %.1fs: %d new, %d updated, %d unchanged, %d failed documents; %d paragraphs, %d duplicates",

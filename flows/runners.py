@@ -1,7 +1,7 @@
-"""The task runner a run's CPU-heavy stages use, chosen by ``[runner]`` in the settings (issue 6).
+"""The task runner a run's CPU-heavy stages use, chosen by ``[runner]`` in the settings.
 
 Thin on purpose: it builds a Prefect task runner from settings and adapts it to the ``StageRunner`` seam of
-``wiredesk.scaleout`` (``submit(fn, *args)`` → a future), so ``wiredesk.pipeline`` stays free of Prefect.
+``wiredesk.pipeline.scaleout`` (``submit(fn, *args)`` → a future), so ``wiredesk.pipeline.ingest`` stays free of Prefect.
 Each submitted stage runs as a Prefect task on that runner: with ``kind = "dask"``, on Dask worker
 processes, visible in the Prefect UI like every other stage. See docs/scaling.md.
 """
@@ -14,8 +14,8 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from wiredesk.errors import ConfigError
-from wiredesk.settings import RunnerSettings
+from wiredesk.domain.errors import ConfigError
+from wiredesk.domain.settings import RunnerSettings
 
 
 class TaskRunnerStages:

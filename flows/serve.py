@@ -1,6 +1,6 @@
-"""Prefect deployments of the ingestion flow, one per source group, from ``wiredesk.deployments`` specs.
+"""Prefect deployments of the ingestion flow, one per source group, from ``wiredesk.ops.deployments`` specs.
 
-Thin on purpose: which groups, schedules and parameters is decided by ``wiredesk.deployments``
+Thin on purpose: which groups, schedules and parameters is decided by ``wiredesk.ops.deployments``
 (pure, tested without Prefect); this module only turns each spec into Prefect's ``RunnerDeployment``
 (``flow.to_deployment``) and serves them (``prefect.serve``: a long-lived process that polls the
 Prefect API for scheduled runs of its deployments and runs each in a subprocess).
@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from prefect.client.schemas.schedules import CronSchedule, IntervalSchedule
 
-from wiredesk.deployments import DeploymentSpec
+from wiredesk.ops.deployments import DeploymentSpec
 from wiredesk_flows.ingest import ingest_flow
 
 

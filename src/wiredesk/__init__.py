@@ -1,12 +1,27 @@
 """wiredesk: incremental news ingestion into DuckDB.
 
-The library is usable without Prefect: ``wiredesk.pipeline`` holds the stages as plain functions and
-``wiredesk.store`` the only code that writes SQL. ``flows/`` (importable as ``wiredesk_flows``) wraps
-them in a Prefect flow; ``wiredesk.cli`` is the command line. The Python API (``connect``, ``ingest``,
-``search``, ``export``) is ``wiredesk.api``: docs/python-api.md.
+The Python API (``connect``, ``ingest``, ``search``, ``export``; ``wiredesk.api``, docs/python-api.md) is
+re-exported here on first use, so ``import wiredesk`` (and any of its light modules, e.g.
+``wiredesk.domain.normalize``) loads none of duckdb, Prefect, spaCy or trafilatura. The library is usable
+without Prefect: ``wiredesk.pipeline`` puts the stages together, ``wiredesk.store`` holds all SQL,
+``flows/`` (importable as ``wiredesk_flows``) wraps the pipeline in a Prefect flow, ``wiredesk.cli`` is
+the command line. The layout: docs/architecture.md.
 """
 
-from wiredesk.version import __version__, PIPELINE_VERSION
-from wiredesk.api import connect, export, ingest, search
+from wiredesk.domain.versions import PIPELINE_VERSION, __version__
 
 __all__ = ["__version__", "PIPELINE_VERSION", "connect", "export", "ingest", "search"]
+
+_API = ("connect", "export", "ingest", "search")
+
+
+def __getattr__(name: str):
+    if name in _API:
+        from wiredesk import api  # lazy on purpose: the API loads duckdb (and, running, the pipeline)
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

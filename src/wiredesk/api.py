@@ -1,7 +1,7 @@
-"""The Python API: open a database for reading, run the pipeline, search and export from code (issue 6).
+"""The Python API: open a database for reading, run the pipeline, search and export from code.
 
-What it is: small functions over the same code the CLI runs (``wiredesk.pipeline``, ``wiredesk.fulltext``,
-``wiredesk.export_tables``), re-exported as ``wiredesk.connect``, ``wiredesk.ingest``, ``wiredesk.search`` and
+What it is: small functions over the same code the CLI runs (``wiredesk.pipeline.ingest``, ``wiredesk.fulltext.ranking``,
+``wiredesk.exports.tables``), re-exported as ``wiredesk.connect``, ``wiredesk.ingest``, ``wiredesk.search`` and
 ``wiredesk.export``. Examples for pandas and polars: docs/python-api.md (every one is run by the tests).
 
 What it is not: a second implementation of anything, nor an ORM: results are DuckDB relations and
@@ -17,7 +17,10 @@ from pathlib import Path
 
 import duckdb
 
-from wiredesk.store.access import READ_WAIT_SECONDS
+from wiredesk.domain.settings import load_settings, replace
+from wiredesk.exports.tables import DEFAULT_TABLES, export_tables
+from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
+from wiredesk.store.reader import Reader
 
 StrPath = str | PathLike
 
@@ -30,8 +33,6 @@ def connect(path: StrPath = "wiredesk.duckdb", wait: float = READ_WAIT_SECONDS) 
     open a run cannot write (DuckDB's file lock): use ``with wiredesk.connect(...) as con:`` or close it
     (docs/operations.md, Concurrency). Raises ``StoreError`` when there is no database at ``path``.
     """
-    from wiredesk.store import open_readonly
-
     return open_readonly(path, wait=wait)
 
 
@@ -44,8 +45,6 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
     ``prefect=False`` runs the stages directly, like ``wiredesk run --no-prefect``; ``prefect=True`` runs
     the Prefect flow (needs a Prefect API: ``PREFECT_API_URL``, or Prefect starts a temporary server).
     """
-    from wiredesk.settings import load_settings, replace
-
     if isinstance(paths, (str, PathLike)):  # one path, not a sequence of one-letter paths
         paths = [paths]
     items = [str(p) for p in paths] if paths else None
@@ -53,10 +52,10 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
     if db is not None:
         settings = replace(settings, db_path=str(db))
     if prefect:
-        from wiredesk_flows.ingest import ingest_flow
+        from wiredesk_flows.ingest import ingest_flow  # lazy on purpose: Prefect takes seconds to import
 
         return ingest_flow(paths=items, db=settings.db_path, config=str(config) if config else None)
-    from wiredesk.pipeline import run_ingest
+    from wiredesk.pipeline.ingest import run_ingest  # lazy on purpose: the pipeline loads trafilatura and spaCy
 
     return run_ingest(items, settings, progress=progress)
 
@@ -64,21 +63,14 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
 def search(db: duckdb.DuckDBPyConnection | StrPath, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:
     """Current documents matching ``query``, best first (BM25), as a relation with the columns ``rank,
     score, title, source, published_at, snippet, document_id, url``. ``db``: a connection or a path."""
-    from wiredesk.fulltext import search as _search
-
     con = db if isinstance(db, duckdb.DuckDBPyConnection) else connect(db)
-    return _search(con, query, limit)
+    return Reader.over(con).search(query, limit)
 
 
 def export(db: StrPath, dest: StrPath, *, tables: Sequence[str] | None = None, format: str = "parquet",
            since: date | None = None, full: bool = False):
     """Export tables to ``dest`` like ``wiredesk export`` (incremental; see docs/export.md) and return
     one ``TableExport`` per table (rows and files written)."""
-    from wiredesk.export_tables import DEFAULT_TABLES, export_tables
-
-    con = connect(db)
-    try:
-        return export_tables(con, dest, database=str(Path(db).resolve()), tables=tables or DEFAULT_TABLES,
+    with Reader.open(db) as reader:
+        return export_tables(reader, dest, database=str(Path(db).resolve()), tables=tables or DEFAULT_TABLES,
                              fmt=format, since=since, full=full)
-    finally:
-        con.close()

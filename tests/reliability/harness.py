@@ -1,5 +1,5 @@
 """Runs real ``wiredesk run --no-prefect`` processes over the workload and breaks them: SIGKILL at a
-named checkpoint (``wiredesk.faults``) or after a random delay, an exception injected at a checkpoint,
+named checkpoint (``wiredesk.ops.faults``) or after a random delay, an exception injected at a checkpoint,
 or a file-size limit that makes every write past it fail (a full disk). Then it runs again to
 completion and checks the database (``invariants``) after every step.
 
@@ -208,7 +208,7 @@ def checkpoint_faults(reference: Reference, kind: str = "kill", *, every_hit: bo
     """A fault for every (checkpoint, hit) the clean run reached: every point of every batch; with
     ``every_hit=False`` only the first, middle and last hit of each point (the first batch, one with
     committed batches before it, the last one)."""
-    from wiredesk.faults import POINTS
+    from wiredesk.ops.faults import POINTS
 
     out = []
     for point in POINTS:

@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from wiredesk.faults import POINTS
+from wiredesk.ops.faults import POINTS
 
 from .harness import Fault, checkpoint_faults, crash_cycle, sample_faults, timed_faults
 from .invariants import check_database

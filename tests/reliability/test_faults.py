@@ -1,4 +1,4 @@
-"""The fault-injection seam itself (``wiredesk.faults``): inert unless asked, precise when asked."""
+"""The fault-injection seam itself (``wiredesk.ops.faults``): inert unless asked, precise when asked."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from wiredesk import faults
-from wiredesk.faults import POINTS, InjectedFault, checkpoint, injected, parse_fault
+import wiredesk
+from wiredesk.ops.faults import POINTS, InjectedFault, checkpoint, injected, parse_fault
 
-SRC = Path(faults.__file__).resolve().parent
+SRC = Path(wiredesk.__file__).resolve().parent
 
 
 def test_every_listed_checkpoint_is_in_the_code_and_every_checkpoint_in_the_code_is_listed():

@@ -1,7 +1,7 @@
 """Injected exceptions: a stage that raises (a bug) at every checkpoint of a run ends the run with its
 error recorded and leaves the database consistent; the next run completes it to what a clean run stores.
 
-In CI one checkpoint of each stage is tried in-process (``wiredesk.faults.injected`` around
+In CI one checkpoint of each stage is tried in-process (``wiredesk.ops.faults.injected`` around
 ``wiredesk.cli.main``: no process start per case); ``pytest -m slow`` tries every other checkpoint the
 same way, then the middle hit of every checkpoint (every hit with ``WIREDESK_RELIABILITY_ALL=1``)
 through a real ``wiredesk run`` subprocess.
@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from wiredesk import cli
-from wiredesk.faults import POINTS, InjectedFault, injected
+from wiredesk.ops.faults import POINTS, InjectedFault, injected
 
 from .harness import Cycle, Fault, checkpoint_faults, crash_cycle
 from .invariants import check_database, diff_snapshots, snapshot

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from wiredesk.urls import canonical_url
+from wiredesk.domain.urls import canonical_url
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"

@@ -3,6 +3,6 @@
 ``exact`` links clusters of equal normalized text. Near and partial duplicates: ``matchtext`` (the words
 compared), ``shingles`` and ``minhash`` (hashes), ``keys`` (the index keys of a batch), ``verify`` (the kind
 and similarity of a candidate pair), ``links`` (direction to the earliest copy), ``settings`` (``[dedup]``).
-The index itself lives in DuckDB and is read and written by ``wiredesk.store.near_index`` and
-``wiredesk.store.near_links``. See docs/dedup.md.
+The near-duplicate stage itself is ``near`` (decisions only); the index it decides over lives in DuckDB and
+is read and written by ``wiredesk.store.near_index``. See docs/dedup.md.
 """

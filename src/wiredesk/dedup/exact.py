@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from wiredesk.version import EXACT_DEDUP_VERSION
+from wiredesk.dedup.links import Link, earliest_rank
 
 
 @dataclass(frozen=True)
@@ -31,23 +31,6 @@ class ParagraphRef:
     position: int
     #: ``document_id`` of the first version of its document (ties on ``published_at`` are broken on it)
     first_document_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Link:
-    """``paragraph_id`` repeats ``duplicate_of`` (the earliest copy)."""
-
-    paragraph_id: int
-    duplicate_of: int
-    kind: str
-    similarity: float
-    method: str
-
-
-def earliest_rank(published_at: datetime | None, document_id: int, position: int) -> tuple:
-    """Sort key of the earliest-copy order shared by exact and near links: published (unknown last),
-    then ingested (``document_id``: pass the first version's, so new versions keep their place), then position."""
-    return (published_at is None, published_at.timestamp() if published_at else 0.0, document_id, position)
 
 
 def earliest_key(p: ParagraphRef) -> tuple:
@@ -66,7 +49,7 @@ def exact_links(paragraphs: Iterable[ParagraphRef]) -> list[Link]:
         members.sort(key=earliest_key)
         first = members[0]
         links.extend(
-            Link(m.paragraph_id, first.paragraph_id, "exact", 1.0, EXACT_DEDUP_VERSION) for m in members[1:]
+            Link(m.paragraph_id, first.paragraph_id, "exact", 1.0) for m in members[1:]
         )
     links.sort(key=lambda link: link.paragraph_id)
     return links

@@ -17,8 +17,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from wiredesk.dedup.exact import earliest_rank
 from wiredesk.dedup.verify import Verdict
+
+
+def earliest_rank(published_at: datetime | None, document_id: int, position: int) -> tuple:
+    """Sort key of the earliest-copy order shared by exact and near links: published (unknown last),
+    then ingested (``document_id``: pass the first version's, so new versions keep their place), then position."""
+    return (published_at is None, published_at.timestamp() if published_at else 0.0, document_id, position)
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -36,7 +42,10 @@ class Placement:
 
 @dataclass(frozen=True)
 class Link:
-    """``paragraph_id`` repeats the earlier ``duplicate_of``."""
+    """``paragraph_id`` repeats the earlier ``duplicate_of``; ``kind`` is ``exact``, ``near`` or ``partial``.
+
+    The one link type of every duplicate decision (``exact_links`` and ``decide_links``); the code version
+    that made it is the kind's (``EXACT_DEDUP_VERSION``, ``NEAR_DEDUP_VERSION``), written by the store."""
 
     paragraph_id: int
     duplicate_of: int

@@ -6,7 +6,7 @@ and dashes, ``U.S.``/``US``, a photo credit glued to the end of a caption ("... 
 the paragraph as a tuple of lowercase word tokens; shingling, MinHash signatures and verification all start
 from it.
 
-This module is not exact matching (that is ``wiredesk.normalize.normalize_for_match``, which keeps
+This module is not exact matching (that is ``wiredesk.domain.normalize.normalize_for_match``, which keeps
 punctuation) and it never changes the text users see. Pure functions, no state.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from wiredesk.normalize import _FOLD_TABLE, _INVISIBLE
+from wiredesk.domain.normalize import FOLD_TABLE, INVISIBLE
 
 # 1. Credits. A credit glued to a caption by the page layout ("... dozens moreCredit: Reuters",
 #    "... compoundCredit: Getty – Contributor") or after a space, only at the end of a paragraph and only when
@@ -44,7 +44,7 @@ def _cased_tokens(text: str) -> list[str]:
     """Word tokens in their original case: credits stripped, NFKC, quotes/dashes folded, U.S. -> US,
     apostrophes inside words and digit-group separators dropped."""
     text = unicodedata.normalize("NFKC", strip_credits(text))
-    text = _INVISIBLE.sub("", text).translate(_FOLD_TABLE)
+    text = INVISIBLE.sub("", text).translate(FOLD_TABLE)
     text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
     text = _DIGIT_SEP.sub("", _APOSTROPHE.sub("", text))
     return [t for t in _NON_WORD.split(text) if t]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from rensa import RMinHash
 
 from wiredesk.dedup.shingles import mix64
 
@@ -28,8 +29,6 @@ ANCHOR_TAG = 0x02
 def signatures_flat(flat: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     """MinHash signatures with rensa of rows ``flat[offsets[i]:offsets[i+1]]`` (uint64 shingle hashes; rows must
     not be empty): uint32 matrix ``(len(offsets) - 1, num_perm)``."""
-    from rensa import RMinHash
-
     rows = len(offsets) - 1
     if rows <= 0:
         return np.empty((0, num_perm), dtype=np.uint32)
@@ -48,7 +47,7 @@ def signatures(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int) -> 
 
 def signatures_datasketch(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int) -> np.ndarray:
     """The same signatures computed with datasketch (kept for the benchmark that compares the two)."""
-    from datasketch import MinHash
+    from datasketch import MinHash  # lazy on purpose: only the benchmark comparing the two installs it
 
     out = np.empty((len(shingle_sets), num_perm), dtype=np.uint32)
     for i, hashes in enumerate(shingle_sets):

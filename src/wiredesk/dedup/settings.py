@@ -1,6 +1,6 @@
 """Duplicate-linking settings (the ``[dedup]`` table): one frozen dataclass with measured defaults.
 
-``wiredesk.settings`` maps the ``[dedup]`` TOML table onto ``DedupSettings`` field by field (docs/dedup.md
+``wiredesk.domain.settings`` maps the ``[dedup]`` TOML table onto ``DedupSettings`` field by field (docs/dedup.md
 has the measurements behind each default). Fields split in three: *eligibility* (``min_chars``, ``roles``)
 applies to exact and near links; *index* parameters change the stored keys, so ``signature_version`` changes
 with them and the index must be rebuilt (``wiredesk dedup-rebuild``); *decision* parameters only change which
@@ -9,9 +9,11 @@ verified candidates become links and apply to batches ingested afterwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 
-from wiredesk.errors import ConfigError
+from wiredesk.domain.errors import ConfigError
 
 #: Bump when the code that turns text into keys changes (match_tokens, shingling, hashing, banding).
 KEYS_CODE_VERSION = 2
@@ -97,9 +99,5 @@ class DedupSettings:
     def fingerprint(self) -> str:
         """Short hash of every field (index and decision parameters), stored on each duplicate link
         (``duplicates.dedup_settings``) so links made under other settings can be told apart."""
-        import hashlib
-        import json
-        from dataclasses import asdict
-
         text = json.dumps(asdict(self), sort_keys=True, default=list)
         return "dedup-settings/" + hashlib.sha256(text.encode()).hexdigest()[:12]

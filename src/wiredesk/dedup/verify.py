@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from difflib import SequenceMatcher
+from functools import cached_property
 
+from wiredesk.dedup.matchtext import match_tokens_and_salience
 from wiredesk.dedup.settings import DedupSettings
 
 KINDS = ("exact", "near", "partial")
@@ -66,8 +67,6 @@ class MatchText:
 
     @classmethod
     def of(cls, text: str) -> "MatchText":
-        from wiredesk.dedup.matchtext import match_tokens_and_salience
-
         return cls(*match_tokens_and_salience(text))
 
 

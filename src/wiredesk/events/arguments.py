@@ -37,11 +37,11 @@ _PLACE_NOUNS = {"neighbourhood", "neighborhood", "district", "province", "suburb
                 "town", "village", "city", "capital"}
 _TITLES = {"president", "minister", "secretary", "ambassador", "commander", "general", "chief", "leader",
            "spokesman", "spokeswoman", "governor", "mayor", "senator", "official", "king", "prince", "head"}
-_CONTAINERS = {"compound", "building", "headquarters", "office", "residence", "convoy", "mission", "wall",
-               "gate", "consulate", "camp", "facility", "station", "post", "checkpoint", "site", "base"}
+CONTAINERS = {"compound", "building", "headquarters", "office", "residence", "convoy", "mission", "wall",
+              "gate", "consulate", "camp", "facility", "station", "post", "checkpoint", "site", "base"}
 _MILITARY_TITLES = {"commander", "general", "colonel", "chief"}
-_LIGHT_VERBS = {"carry", "conduct", "launch", "stage", "hold", "mount", "begin", "start", "lead", "commit",
-                "perpetrate", "order", "claim", "follow", "continue", "unleash", "execute", "fire", "use", "make"}
+LIGHT_VERBS = {"carry", "conduct", "launch", "stage", "hold", "mount", "begin", "start", "lead", "commit",
+               "perpetrate", "order", "claim", "follow", "continue", "unleash", "execute", "fire", "use", "make"}
 
 
 class ArgumentReader:
@@ -194,7 +194,7 @@ class ArgumentReader:
                     entry = self.lex.actor_entry(tuple(seq[a:a + n]))
                     if entry and entry.name and named_mod is None:
                         named_mod = entry
-        if best and best[0][0] + best[0][2] < len(words) and lemmas[-1] not in _CONTAINERS:
+        if best and best[0][0] + best[0][2] < len(words) and lemmas[-1] not in CONTAINERS:
             best = None  # "military base": the phrase must name the head, not modify it
         if best:
             entry = best[1]
@@ -391,3 +391,4 @@ def count_of_victims(doc: ParsedDoc, i: int) -> int | None:
     if n is None and doc.tokens[i].tag in ("NN", "NNP") and doc.tokens[i].pos in ("NOUN", "PROPN"):
         return 1
     return n
+

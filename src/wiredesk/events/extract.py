@@ -24,12 +24,12 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Protocol, Sequence
 
-from wiredesk.errors import ConfigError
-from wiredesk.events.arguments import _CONTAINERS, ArgumentReader
+from wiredesk.domain.errors import ConfigError, ModelNotAvailableError
+from wiredesk.events.arguments import CONTAINERS, ArgumentReader
 from wiredesk.events.references import References
 from wiredesk.events.lexicon import Lexicon, lexicon_languages
 from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction, base_language
-from wiredesk.events.nlp import ModelNotAvailableError, NlpBackend, ParsedDoc, Sentence, choose_model, make_backend
+from wiredesk.events.nlp import NlpBackend, ParsedDoc, Sentence, choose_model, make_backend
 from wiredesk.events.places import Gazetteer
 from wiredesk.events.segment import TriggerWords, split_sentences
 from wiredesk.events.sentence import SentenceReader
@@ -256,7 +256,7 @@ class DefaultEventExtractor:
                 if t.pos == "PRON" and t.text.lower() in ("it", "they", "them"):
                     res = refs.resolve_pronoun(t.text.lower(), sidx, start, ask=False)
                     refs.add(sidx, start, res, res.kind if res else None, t.lemma, subject)
-                elif t.pos in ("NOUN", "PROPN") and t.lemma not in _CONTAINERS:
+                elif t.pos in ("NOUN", "PROPN") and t.lemma not in CONTAINERS:
                     actor = reader.actor_from_tokens(reader.np_tokens(t.i))
                     if actor:
                         refs.add(sidx, start, actor, actor.kind, t.lemma, subject)

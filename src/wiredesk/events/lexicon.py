@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from importlib import resources
 
-from wiredesk.errors import ConfigError
+from wiredesk.domain.errors import ConfigError
 
 #: Bump when the meaning of the lexicon files changes; the digest catches edits that forget to.
 LEXICON_VERSION = "2"

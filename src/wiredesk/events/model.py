@@ -40,7 +40,7 @@ class DocumentInput:
 
     ``paragraphs`` with roles are preferred: only ``body`` paragraphs are read. Without them ``text`` is the
     body. ``text`` is always the body text the offsets refer to: body paragraphs joined by blank lines
-    (``wiredesk.models.Article.text``). ``language`` is the document's language tag (``Article.language``);
+    (``wiredesk.domain.models.Article.text``). ``language`` is the document's language tag (``Article.language``);
     a document is read only in a language the extractor reads, and never when it is missing.
     """
 
@@ -53,7 +53,7 @@ class DocumentInput:
 
     @classmethod
     def from_article(cls, article) -> "DocumentInput":
-        """The extraction input for a cleaned ``wiredesk.models.Article`` (its ``text`` is the same body)."""
+        """The extraction input for a cleaned ``wiredesk.domain.models.Article`` (its ``text`` is the same body)."""
         return cls(doc_key=article.doc_key, published_at=article.published_at, source=article.source,
                    paragraphs=tuple(InputParagraph(p.position, p.role, p.text) for p in article.paragraphs),
                    language=article.language)

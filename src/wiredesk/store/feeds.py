@@ -1,4 +1,4 @@
-"""Storage of feed sources, their state, the fetch log and entry identity (migration 0004, issue 3).
+"""Storage of feed sources, their state, the fetch log and entry identity (tables of migration 0004).
 
 The only SQL for feeds. Source management (``add_source``, ``remove_source``, ``sync_sources``,
 ``register_urls``) writes in its own small transaction: it is configuration. The state a run produces
@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from wiredesk.entries import ENTRIES_VERSION, EntryKeys, EntryRecord, KnownEntries
-from wiredesk.errors import ConfigError
-from wiredesk.http import FetchRecord
-from wiredesk.schedule import SourceState
-from wiredesk.sources import SourceConfig
+from wiredesk.domain.errors import ConfigError
+from wiredesk.net.model import FetchRecord
+from wiredesk.sources.config import SourceConfig, default_name
+from wiredesk.sources.entries import ENTRIES_VERSION, EntryKeys, EntryRecord, KnownEntries
+from wiredesk.sources.schedule import SourceState
+from wiredesk.store.sql import insert_columns
 
 _STATE_COLUMNS = ("feed_url", "etag", "last_modified", "next_fetch_at", "last_fetch_at", "last_success_at",
                   "last_status", "consecutive_failures", "last_error", "disabled_reason")
@@ -170,8 +171,6 @@ def write_feed_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: FeedBat
             [keys, [rows[k][0] for k in keys], [rows[k][1] for k in keys], [rows[k][2] for k in keys], run_id,
              ENTRIES_VERSION])
     if batch.fetches:
-        from wiredesk.store.writer import insert_columns
-
         recs = [r for _, r in batch.fetches]
         insert_columns(con, "fetches", {
             "run_id": ("BIGINT", [run_id] * len(recs)),
@@ -192,8 +191,6 @@ def register_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str], interval:
                   now: datetime) -> list[int]:
     """Ids of the sources for ``urls`` (given to ``wiredesk run URL``), adding unknown ones as feeds
     (``added_by = 'run'``) so that their state carries over to the next run. Known ones keep their settings."""
-    from wiredesk.sources import default_name
-
     ids = []
     con.execute("BEGIN TRANSACTION")
     try:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from importlib import resources
 
 import duckdb
 
-from wiredesk.errors import SchemaVersionError, StoreError
+from wiredesk.domain.dates import utcnow
+from wiredesk.domain.errors import SchemaVersionError, StoreError
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -100,7 +100,7 @@ def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[
         try:
             con.execute(m.sql)
             con.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, datetime.now(timezone.utc)]
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, utcnow()]
             )
             con.execute("COMMIT")
         except duckdb.Error as exc:

@@ -1,6 +1,8 @@
 """The near-duplicate index in DuckDB: keys in, candidate pairs out, near/partial links written.
 
-All of the near-duplicate stage's SQL (the stage itself is ``wiredesk.store.near_links``).
+All of the near-duplicate stage's SQL, as ``DuckDBParagraphIndex`` (the ``ParagraphIndex`` the stage,
+``wiredesk.dedup.near``, decides over), and ``link_near``/``relink``/``rebuild_index`` that run the stage on
+a connection.
 
 The index is two tables (migration 0002): ``dedup_keys(key, paragraph_id)`` and ``dedup_paragraphs``. A batch
 is matched against everything stored with one hash join of the batch's keys (held in memory, a few hundred
@@ -15,43 +17,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from dataclasses import asdict
+from datetime import datetime
 
 import numpy as np
 
+from wiredesk.dedup import near
 from wiredesk.dedup.keys import BatchKeys
-from wiredesk.dedup.links import Link, Placement
+from wiredesk.dedup.links import Link
 from wiredesk.dedup.minhash import BAND_TAG
+from wiredesk.dedup.near import IndexedParagraph, NearResult
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.errors import StoreError
+from wiredesk.domain.dates import utcnow
+from wiredesk.domain.errors import StoreError
 
 _INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "seed", "min_tokens", "roles")
-
-
-@dataclass(frozen=True)
-class StoredParagraph:
-    paragraph_id: int
-    document_id: int
-    doc_key: str
-    is_current: bool
-    position: int
-    published_at: datetime | None
-    role: str
-    text: str
-    match_hash: int
-    first_document_id: int  # of the document's first version: ties are broken on it, so new versions keep their place
-
-    @property
-    def placement(self) -> Placement:
-        return Placement(self.paragraph_id, self.first_document_id, self.position, self.published_at)
 
 
 def _ids_table(ids: Iterable[int]) -> dict[str, np.ndarray]:
     return {"id": np.unique(np.fromiter(ids, dtype=np.int64))}
 
 
-def load_paragraphs(con, ids: Iterable[int]) -> dict[int, StoredParagraph]:
+def load_paragraphs(con, ids: Iterable[int]) -> dict[int, IndexedParagraph]:
     """The rows verification and ordering need, for the given paragraph ids."""
     wanted = _ids_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
     rows = con.execute(
@@ -63,7 +50,7 @@ def load_paragraphs(con, ids: Iterable[int]) -> dict[int, StoredParagraph]:
         WHERE p.paragraph_id IN (SELECT id FROM wanted)
         """
     ).fetchall()
-    return {r[0]: StoredParagraph(*r) for r in rows}
+    return {r[0]: IndexedParagraph(*r) for r in rows}
 
 
 def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
@@ -195,7 +182,7 @@ def stored_signature_version(con) -> str | None:
     return row[0] if row else None
 
 
-def check_index_version(con, settings: DedupSettings, run_id: int | None = None) -> None:
+def check_index_version(con, settings: DedupSettings, run_id: int | None = None, now: datetime | None = None) -> None:
     """Record the signature version on a fresh index; refuse to mix keys of two versions.
 
     Raises ``StoreError`` naming the fix (``rebuild_index``) when the stored keys were made with other
@@ -205,7 +192,7 @@ def check_index_version(con, settings: DedupSettings, run_id: int | None = None)
     if stored is None:
         con.execute(
             "INSERT INTO dedup_index VALUES (?, ?, ?, ?)",
-            [settings.signature_version, index_settings_json(settings), datetime.now(timezone.utc), run_id],
+            [settings.signature_version, index_settings_json(settings), now or utcnow(), run_id],
         )
     elif stored != settings.signature_version:
         raise StoreError(
@@ -215,12 +202,12 @@ def check_index_version(con, settings: DedupSettings, run_id: int | None = None)
         )
 
 
-def clear_index(con, settings: DedupSettings, run_id: int | None = None) -> None:
+def clear_index(con, settings: DedupSettings, run_id: int | None = None, now: datetime | None = None) -> None:
     """Drop every key and start a fresh index at the current signature version (links are kept)."""
     con.execute("DELETE FROM dedup_keys")
     con.execute("DELETE FROM dedup_paragraphs")
     con.execute("DELETE FROM dedup_index")
-    check_index_version(con, settings, run_id)
+    check_index_version(con, settings, run_id, now)
 
 
 def all_paragraph_ids(con, after: int, limit: int) -> list[int]:
@@ -233,3 +220,66 @@ def all_paragraph_ids(con, after: int, limit: int) -> list[int]:
         [after, limit],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+class DuckDBParagraphIndex:
+    """The ``ParagraphIndex`` of ``wiredesk.dedup.near`` on a DuckDB connection, in its open transaction.
+    ``now`` is recorded as the build time of a new index (default: the time it is built)."""
+
+    def __init__(self, con, now: datetime | None = None):
+        self._con = con
+        self._now = now
+
+    def check_version(self, settings: DedupSettings, run_id: int | None) -> None:
+        check_index_version(self._con, settings, run_id, self._now)
+
+    def paragraphs(self, ids: Iterable[int]) -> dict[int, IndexedParagraph]:
+        return load_paragraphs(self._con, ids)
+
+    def not_yet_indexed(self, ids: Iterable[int]) -> list[int]:
+        return not_yet_indexed(self._con, ids)
+
+    def insert_keys(self, ids: Sequence[int], keys: BatchKeys, n_tokens: Sequence[int], run_id: int) -> int:
+        return insert_keys(self._con, ids, keys, n_tokens, run_id)
+
+    def candidates(self, ids: Sequence[int], keys: BatchKeys, settings: DedupSettings) -> set[tuple[int, int]]:
+        return find_candidates(self._con, ids, keys, settings)
+
+    def current_links(self, ids: Iterable[int]) -> dict[tuple[int, str], Link]:
+        return load_current_links(self._con, ids)
+
+    def write_links(self, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int,
+                    dedup_settings: str | None) -> None:
+        write_links(self._con, new, replaced, method, run_id, dedup_settings)
+
+    def forget(self, ids: Sequence[int]) -> list[int]:
+        return forget_paragraphs(self._con, ids)
+
+    def paragraphs_of_documents(self, document_ids: Sequence[int]) -> list[int]:
+        return paragraphs_of_documents(self._con, document_ids)
+
+    def clear(self, settings: DedupSettings, run_id: int | None) -> None:
+        clear_index(self._con, settings, run_id, self._now)
+
+    def paragraph_ids_after(self, after: int, limit: int) -> list[int]:
+        return all_paragraph_ids(self._con, after, limit)
+
+
+# -- the stage on a connection (the writer, reprocess and the tests call these) -----------------------------
+
+
+def link_near(con, paragraph_ids: Iterable[int], settings: DedupSettings, run_id: int, *,
+              superseded_documents: Sequence[int] = (), now: datetime | None = None) -> NearResult:
+    """Index the given (already stored) paragraphs and write their near/partial links (``dedup.near.link_near``)."""
+    return near.link_near(DuckDBParagraphIndex(con, now), paragraph_ids, settings, run_id,
+                          superseded_documents=superseded_documents)
+
+
+def relink(con, ids: Sequence[int], settings: DedupSettings, run_id: int) -> NearResult:
+    """Link already indexed paragraphs again (``dedup.near.relink``)."""
+    return near.relink(DuckDBParagraphIndex(con), ids, settings, run_id)
+
+
+def rebuild_index(con, settings: DedupSettings, run_id: int, chunk: int = 20_000, now: datetime | None = None) -> NearResult:
+    """Recompute every key with ``settings`` and re-link, in the caller's transaction (``dedup.near.rebuild_index``)."""
+    return near.rebuild_index(DuckDBParagraphIndex(con, now), settings, run_id, chunk)

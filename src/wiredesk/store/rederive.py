@@ -1,6 +1,6 @@
 """Reprocess storage: read stored documents back, and replace one batch's derived rows in one transaction.
 
-``wiredesk.reprocess`` decides what to re-derive and runs the current code (cleaner, extractor) on the stored
+``wiredesk.pipeline.reprocess`` decides what to re-derive and runs the current code (cleaner, extractor) on the stored
 raw bytes; this module reads what it needs (``select_documents``, ``load_documents``) and writes the result
 (``write_rederived``): documents updated in place (same ``document_id`` and ``version``: a re-derivation is
 not a new version of the article), changed paragraphs replaced, duplicate links of the batch's paragraphs
@@ -10,13 +10,12 @@ the batch either as it was or fully re-derived. Rows that come out identical kee
 so reprocessing an unchanged database changes nothing.
 
 Duplicate links are re-derived by ``wiredesk.store.rederive_links`` inside the same transaction. Not here:
-cleaning, extraction, or the decision which documents to take (``wiredesk.reprocess``).
+cleaning, extraction, or the decision which documents to take (``wiredesk.pipeline.reprocess``).
 """
 
 from __future__ import annotations
 
 import zlib
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,20 +24,21 @@ import duckdb
 import numpy as np
 
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.errors import StoreError
+from wiredesk.domain.counts import REPROCESS_RUN_COLUMNS, ReprocessCounts
+from wiredesk.domain.models import Article, Failure, Paragraph
+from wiredesk.domain.normalize import content_hash, match_hash
+from wiredesk.domain.versions import PARAGRAPHS_VERSION, PIPELINE_VERSION
 from wiredesk.events.model import Extraction
-from wiredesk.models import Article, Failure, Paragraph
-from wiredesk.normalize import content_hash, match_hash
 from wiredesk.store import near_index as index
-from wiredesk.store.events import _MENTION_COLUMNS, _mention_values, regroup_events, store_extractions
-from wiredesk.store.near_links import link_near
+from wiredesk.store.events import MENTION_COLUMNS, mention_values, regroup_events, store_extractions
+from wiredesk.store.near_index import link_near
 from wiredesk.store.rederive_links import count_link_changes, link_region, links_touching, relink_documents
-from wiredesk.store.writer import Store, insert_columns
-from wiredesk.version import PARAGRAPHS_VERSION, PIPELINE_VERSION
+from wiredesk.store.sql import Transaction, insert_columns
+from wiredesk.store.writer import add_run_counters, insert_failures
 
 #: documents columns a re-clean may change (besides text, content_hash and the version columns)
 METADATA_COLUMNS = ("url", "title", "authors", "source", "published_at", "language")
-_COMPARED_MENTION_COLUMNS = [c for c in _MENTION_COLUMNS if c not in ("mention_id", "document_id", "event_id", "extractor", "run_id")]
+_COMPARED_MENTION_COLUMNS = [c for c in MENTION_COLUMNS if c not in ("mention_id", "document_id", "event_id", "extractor", "run_id")]
 
 
 @dataclass(frozen=True)
@@ -72,32 +72,6 @@ class Rederived:
     document_id: int
     article: Article | None = None
     extraction: Extraction | None = None
-
-
-@dataclass
-class ReprocessCounts:
-    """What re-deriving one batch changed (added up over batches into the reprocess summary)."""
-
-    documents_seen: int = 0
-    documents_changed: int = 0
-    text_changed: int = 0
-    metadata_changed: int = 0
-    paragraphs_added: int = 0
-    paragraphs_removed: int = 0
-    links_added: int = 0
-    links_removed: int = 0
-    mentions_added: int = 0
-    mentions_removed: int = 0
-    events_written: int = 0
-    failed: int = 0
-    fields_changed: Counter = field(default_factory=Counter)
-
-    def add(self, other: "ReprocessCounts") -> None:
-        for name in ("documents_seen", "documents_changed", "text_changed", "metadata_changed", "paragraphs_added",
-                     "paragraphs_removed", "links_added", "links_removed", "mentions_added", "mentions_removed",
-                     "events_written", "failed"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.fields_changed.update(other.fields_changed)
 
 
 # -- reads --------------------------------------------------------------------------------------------
@@ -139,26 +113,15 @@ def load_documents(con, ids: Sequence[int], *, with_raw: bool) -> list[StoredDoc
 # -- the batch write ------------------------------------------------------------------------------------
 
 
-def write_rederived(store: Store, run_id: int, docs: Sequence[StoredDocument], results: Sequence[Rederived], *,
-                    relink_duplicates: bool, dedup: DedupSettings, failures: Sequence[Failure], now: datetime,
-                    events_window_days: int = 30, dry_run: bool = False) -> ReprocessCounts:
+def write_rederived(con: duckdb.DuckDBPyConnection, run_id: int, docs: Sequence[StoredDocument],
+                    results: Sequence[Rederived], *, relink_duplicates: bool, dedup: DedupSettings,
+                    failures: Sequence[Failure], now: datetime, events_window_days: int = 30,
+                    dry_run: bool = False) -> ReprocessCounts:
     """Replace the derived rows of one batch in one transaction and return what changed. ``dry_run``: do all of
     it, count, then roll back (nothing is written)."""
-    con = store.con
-    con.execute("BEGIN TRANSACTION")
-    try:
-        counts = _write(store, run_id, docs, results, relink_duplicates, dedup, failures, now, events_window_days,
-                        record=not dry_run)
-    except BaseException as exc:
-        con.execute("ROLLBACK")
-        if isinstance(exc, duckdb.Error):
-            raise StoreError(f"database write failed, reprocess batch rolled back: {exc}") from exc
-        raise
-    try:
-        con.execute("ROLLBACK" if dry_run else "COMMIT")
-    except duckdb.Error as exc:
-        raise StoreError(f"commit failed: {exc}") from exc
-    return counts
+    with Transaction(con, rollback=dry_run, what="reprocess batch"):
+        return _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, events_window_days,
+                      record=not dry_run)
 
 
 @dataclass
@@ -186,8 +149,7 @@ class _DocChange:
                     or self.versions_changed)
 
 
-def _write(store, run_id, docs, results, relink_duplicates, dedup, failures, now, window, record) -> ReprocessCounts:
-    con = store.con
+def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, window, record) -> ReprocessCounts:
     by_id = {d.document_id: d for d in docs}
     changes: dict[int, _DocChange] = {}
     counts = ReprocessCounts(documents_seen=len(docs), failed=len(failures))
@@ -214,7 +176,7 @@ def _write(store, run_id, docs, results, relink_duplicates, dedup, failures, now
 
     # 3. duplicate links of every paragraph of the batch, re-derived (index keys too)
     if relink_duplicates:
-        orphans = relink_documents(store, run_id, doc_ids, removed, orphans, new_hashes, dedup)
+        orphans = relink_documents(con, run_id, doc_ids, removed, orphans, new_hashes, dedup)
         after = links_touching(con, sorted(set(link_region(con, doc_ids, new_hashes)) | set(orphans)))
         added_by_doc, removed_by_doc = count_link_changes(con, before, after)
         for doc_id, n in added_by_doc.items():
@@ -240,7 +202,7 @@ def _write(store, run_id, docs, results, relink_duplicates, dedup, failures, now
                      "mentions_removed"):
             setattr(counts, name, getattr(counts, name) + getattr(ch, name))
     if record:
-        _record(store, run_id, changed, counts, failures, now)
+        _record(con, run_id, changed, counts, failures, now)
     return counts
 
 
@@ -324,7 +286,7 @@ def _replace_mentions(con, run_id, by_id, extractions: Sequence[tuple[int, Extra
         extractor_of.setdefault(row[0], row[1])
     changed: list[int] = []
     for doc_id, x in extractions:
-        new = [tuple(_mention_values(m)[c] for c in _COMPARED_MENTION_COLUMNS) for m in x.mentions]
+        new = [tuple(mention_values(m)[c] for c in _COMPARED_MENTION_COLUMNS) for m in x.mentions]
         new_ents = sorted((e.label, e.name, e.country or "", e.text, e.start, e.end) for e in x.entities)
         old = stored.get(doc_id, [])
         had = bool(old or ents.get(doc_id))
@@ -354,8 +316,7 @@ def _replace_mentions(con, run_id, by_id, extractions: Sequence[tuple[int, Extra
     return regroup_events(con, run_id, sorted(set(changed) | set(others)), [], window)
 
 
-def _record(store, run_id, changed: dict[int, _DocChange], counts: ReprocessCounts, failures, now) -> None:
-    con = store.con
+def _record(con, run_id, changed: dict[int, _DocChange], counts: ReprocessCounts, failures, now) -> None:
     ids = sorted(changed)
     cols = {
         "run_id": ("BIGINT", [run_id] * len(ids)), "document_id": ("BIGINT", ids),
@@ -368,12 +329,5 @@ def _record(store, run_id, changed: dict[int, _DocChange], counts: ReprocessCoun
                       ("mentions_removed", "INTEGER"), ("extractor_before", "VARCHAR"), ("extractor_after", "VARCHAR")):
         cols[name] = (typ, [getattr(changed[i], name) for i in ids])
     insert_columns(con, "reprocess_changes", cols)
-    store._insert_failures(run_id, list(failures), now)
-    con.execute(
-        "UPDATE runs SET items_seen = items_seen + ?, items_failed = items_failed + ?, documents_changed = documents_changed + ?, "
-        "paragraphs_new = paragraphs_new + ?, paragraphs_removed = paragraphs_removed + ?, duplicates_new = duplicates_new + ?, "
-        "duplicates_removed = duplicates_removed + ?, event_mentions_new = event_mentions_new + ?, "
-        "event_mentions_removed = event_mentions_removed + ?, events_written = events_written + ? WHERE run_id = ?",
-        [counts.documents_seen, counts.failed, counts.documents_changed, counts.paragraphs_added, counts.paragraphs_removed,
-         counts.links_added, counts.links_removed, counts.mentions_added, counts.mentions_removed, counts.events_written,
-         run_id])
+    insert_failures(con, run_id, failures, now)
+    add_run_counters(con, run_id, REPROCESS_RUN_COLUMNS, counts)

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from wiredesk.store import near_index as index
-from wiredesk.store.near_links import link_near, relink
+from wiredesk.store.near_index import link_near, relink
+from wiredesk.store.writer import relink_exact
 
 
 def link_region(con, doc_ids: Sequence[int], hashes: set[int]) -> list[int]:
@@ -40,17 +41,16 @@ def links_touching(con, ids: Sequence[int]) -> dict[tuple, tuple]:
     return {r[:3]: (round(r[3], 9), r[4], r[5], r[6], r[7]) for r in rows}
 
 
-def relink_documents(store, run_id, doc_ids, removed, orphans, new_hashes, dedup) -> list[int]:
+def relink_documents(con, run_id, doc_ids, removed, orphans, new_hashes, dedup) -> list[int]:
     """Re-derive exact and near links of every paragraph of ``doc_ids``; returns the paragraphs relinked
     because their target was re-derived (outside the batch)."""
-    con = store.con
     par_ids = [r[0] for r in con.execute(
         "SELECT paragraph_id FROM paragraphs WHERE document_id IN (SELECT unnest(?::BIGINT[])) ORDER BY 1", [list(doc_ids)]
     ).fetchall()]
     hashes = sorted(new_hashes | {r[0] for r in con.execute(
         "SELECT DISTINCT match_hash FROM paragraphs WHERE paragraph_id IN (SELECT unnest(?::BIGINT[]))", [par_ids]).fetchall()})
     # exact: the clusters of the batch's (old and new) texts, recomputed whole
-    store._relink_exact(hashes, [], set(), dedup, run_id)
+    relink_exact(con, hashes, [], set(), dedup, run_id)
     # near: the batch's paragraphs leave the index and come back with keys and links made by this code
     ids = {"id": np.asarray(par_ids, dtype=np.int64)}  # noqa: F841
     orphans = set(orphans) | set(index.forget_paragraphs(con, par_ids))

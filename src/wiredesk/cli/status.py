@@ -1,0 +1,94 @@
+"""``wiredesk status``: last runs, run in progress, sources due and failing, database size, index health.
+
+Reads through ``wiredesk.store.reader.Reader`` (waits for a batch commit to end, never writes); the data
+and what needs attention come from ``wiredesk.ops.status``; this module prints them. Exit status 0 when healthy, 1 when something needs
+attention (a failing source, the last run failed, an index problem), 2 for a usage or database error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from typing import Any, TextIO
+
+from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.output import jsonable
+from wiredesk.domain.dates import utcnow
+from wiredesk.ops.status import collect_status, needs_attention
+from wiredesk.store.reader import Reader
+
+
+def add_status_parser(sub) -> None:  # noqa: ANN001
+    status = sub.add_parser(
+        "status",
+        help="health: last runs, run in progress, sources due and failing, database size, index health",
+        description=(
+            "Show the last runs, whether a run is writing now (and which), the sources due now, the "
+            "failing sources (failures in a row, last error), the database size and the health of the "
+            "near-duplicate index (paragraphs not indexed, settings changed since it was built) and of "
+            "the event tables. Read-only: safe while a run writes (waits for its batch commit)."
+        ),
+        epilog="Exit status: 0 healthy, 1 something needs attention, 2 usage or database error.",
+    )
+    add_db_args(status)
+    status.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
+    status.set_defaults(func=cmd_status)
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def _when(value) -> str:  # noqa: ANN001
+    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else ("-" if value is None else str(value))
+
+
+def print_status(st: dict[str, Any], out: TextIO) -> None:
+    c = st["counts"]
+    print(f"database   {st['database']}: {_size(st['database_bytes'])}"
+          + (f" (+{_size(st['wal_bytes'])} write-ahead log)" if st["wal_bytes"] else ""), file=out)
+    print(f"           {c['documents_current']} current documents, {c['paragraphs']} paragraphs, "
+          f"{c['duplicate_links']} duplicate links, {c['failures']} failures recorded", file=out)
+    print(f"writing    {st['run_in_progress'] or 'no run in progress'}", file=out)
+    print("last runs", file=out)
+    if not st["last_runs"]:
+        print("  (none)", file=out)
+    for r in st["last_runs"]:
+        secs = f"{r['seconds']:.1f}s" if r["seconds"] is not None else "-"
+        line = (f"  {r['run_id']:>5}  {r['status']:<9}  {_when(r['started_at'])}  {secs:>8}  "
+                f"{r['documents_new']} new, {r['documents_updated']} updated, {r['items_failed']} failed, "
+                f"{r['duplicates_new']} duplicates")
+        print(line + (f"  error: {r['error']}" if r["error"] else ""), file=out)
+    if "sources_due" in st:
+        due = st["sources_due"]
+        print(f"sources    {st['sources_total']} followed, {len(due)} due now"
+              + (": " + ", ".join(s["name"] for s in due[:10]) + (" ..." if len(due) > 10 else "") if due else ""), file=out)
+        for s in st["sources_failing"]:
+            state = "disabled" if s["disabled"] else f"{s['consecutive_failures']} failures in a row"
+            print(f"  failing  {s['name']}: {state}, last error: {s['last_error']}; last success {_when(s['last_success_at'])}, "
+                  f"next try {_when(s['next_fetch_at'])}", file=out)
+    ix = st["index"]
+    print(f"index      near-duplicates: {ix['near_index_rows']} paragraphs indexed ({ix['near_eligible_paragraphs']} current "
+          f"eligible, {ix['near_not_indexed']} missing), {ix['near_index_keys']} keys, settings "
+          f"{'match' if ix['near_signature_matches'] else 'CHANGED'}", file=out)
+    for ex in ix.get("event_extractors", []):
+        print(f"           events: {ex['mentions']} mentions by {ex['extractor']}", file=out)
+    problems = needs_attention(st)
+    print("health     " + ("ok" if not problems else "; ".join(problems)), file=out)
+
+
+def cmd_status(args) -> int:  # noqa: ANN001
+    settings = settings_from_args(args)
+    with Reader.open(settings.db_path) as reader:
+        st = collect_status(reader, settings, utcnow())
+    if args.json:
+        json.dump(jsonable({**st, "problems": needs_attention(st)}), sys.stdout, indent=2)
+        print()
+    else:
+        print_status(st, sys.stdout)
+    return 1 if needs_attention(st) else 0

@@ -1,0 +1,205 @@
+"""The near-duplicate stage: index a batch of stored paragraphs and link them to their earliest copies.
+
+``link_near`` runs inside the batch's transaction (``Store.write_batch``), after the batch's documents and
+paragraphs are inserted and after exact links, against a ``ParagraphIndex`` (the store's implementation is
+``wiredesk.store.near_index.DuckDBParagraphIndex``; this module holds the decisions and no SQL):
+
+1. index: match tokens and keys of the batch's paragraphs not indexed yet (``wiredesk.dedup.keys``), stored
+   in the index;
+2. candidates: every stored paragraph sharing enough keys with a batch paragraph (``ParagraphIndex.candidates``);
+3. verify: each candidate pair on its words (``wiredesk.dedup.verify``): near, partial or nothing (pairs of
+   equal normalized text are the exact stage's);
+4. direct: link each paragraph to the earliest paragraph it matches, moving stored links when the batch
+   brings an earlier copy (``wiredesk.dedup.links``), and write the links.
+
+Paragraphs of a superseded document version leave the index; paragraphs that linked to them are relinked
+(step 2-4 again, for them). Idempotent: already indexed paragraphs are skipped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from wiredesk.dedup.keys import BatchKeys, compute_keys
+from wiredesk.dedup.links import Link, Match, Placement, decide_links
+from wiredesk.dedup.settings import DedupSettings
+from wiredesk.dedup.verify import MatchText, compare
+from wiredesk.domain.versions import NEAR_DEDUP_VERSION
+
+
+@dataclass(frozen=True)
+class IndexedParagraph:
+    """What verification and ordering need of one stored paragraph."""
+
+    paragraph_id: int
+    document_id: int
+    doc_key: str
+    is_current: bool
+    position: int
+    published_at: datetime | None
+    role: str
+    text: str
+    match_hash: int
+    first_document_id: int  # of the document's first version: ties are broken on it, so new versions keep their place
+
+    @property
+    def placement(self) -> Placement:
+        return Placement(self.paragraph_id, self.first_document_id, self.position, self.published_at)
+
+
+class ParagraphIndex(Protocol):
+    """The persistent near-duplicate index and the stored paragraphs and links it decides over.
+
+    Every call works in the caller's transaction and never commits: links land with the batch that caused
+    them. ``check_version`` raises ``StoreError`` when the stored keys were made with other index settings.
+    """
+
+    def check_version(self, settings: DedupSettings, run_id: int | None) -> None: ...
+    def paragraphs(self, ids: Iterable[int]) -> dict[int, IndexedParagraph]: ...
+    def not_yet_indexed(self, ids: Iterable[int]) -> list[int]: ...
+    def insert_keys(self, ids: Sequence[int], keys: BatchKeys, n_tokens: Sequence[int], run_id: int) -> int: ...
+    def candidates(self, ids: Sequence[int], keys: BatchKeys, settings: DedupSettings) -> set[tuple[int, int]]: ...
+    def current_links(self, ids: Iterable[int]) -> Mapping[tuple[int, str], Link]: ...
+    def write_links(self, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int,
+                    dedup_settings: str | None) -> None: ...
+    def forget(self, ids: Sequence[int]) -> list[int]: ...
+    def paragraphs_of_documents(self, document_ids: Sequence[int]) -> list[int]: ...
+    def clear(self, settings: DedupSettings, run_id: int | None) -> None: ...
+    def paragraph_ids_after(self, after: int, limit: int) -> list[int]: ...
+
+
+@dataclass
+class NearResult:
+    """Counts and timings of one call (seconds per step, for benchmarks and run statistics)."""
+
+    indexed: int = 0
+    keys: int = 0
+    candidates: int = 0
+    links_new: int = 0
+    links_replaced: int = 0
+    new_links: list[Link] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def add(self, other: "NearResult") -> None:
+        for name in ("indexed", "keys", "candidates", "links_new", "links_replaced"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.new_links += other.new_links
+        for k, v in other.timings.items():
+            self.timings[k] = self.timings.get(k, 0.0) + v
+
+
+def _eligible(row, settings: DedupSettings) -> bool:
+    return row.is_current and row.role in settings.roles and len(row.text) >= settings.min_chars
+
+
+def link_near(
+    index: ParagraphIndex,
+    paragraph_ids: Iterable[int],
+    settings: DedupSettings,
+    run_id: int,
+    *,
+    superseded_documents: Sequence[int] = (),
+) -> NearResult:
+    """Index the given (already stored) paragraphs and write their near/partial links."""
+    index.check_version(settings, run_id)
+    result = NearResult()
+    orphans: list[int] = []
+    if superseded_documents:
+        orphans = index.forget(index.paragraphs_of_documents(superseded_documents))
+    result.add(_link(index, index.not_yet_indexed(paragraph_ids), settings, run_id, fresh=True))
+    if orphans:
+        result.add(_link(index, orphans, settings, run_id, fresh=False))
+    return result
+
+
+def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, run_id: int, *, fresh: bool) -> NearResult:
+    """Steps 1-4 for ``ids``: newly stored paragraphs (``fresh``: index them), or indexed ones to relink."""
+    result = NearResult()
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.timings[name] = result.timings.get(name, 0.0) + now - clock
+        clock = now
+
+    rows = index.paragraphs(ids)
+    ids = [pid for pid in ids if pid in rows]
+    lap("load")
+
+    # 1. index
+    texts: dict[int, MatchText] = {}
+    token_lists = []
+    for pid in ids:
+        if _eligible(rows[pid], settings):
+            texts[pid] = MatchText.of(rows[pid].text)
+            token_lists.append(texts[pid].tokens)
+        else:
+            token_lists.append(())
+    keys = compute_keys(token_lists, settings)
+    lap("keys")
+    if fresh:
+        result.indexed = len(ids)
+        result.keys = index.insert_keys(ids, keys, [len(t) for t in token_lists], run_id)
+    lap("insert_keys")
+
+    # 2. candidates
+    pairs = index.candidates(ids, keys, settings)
+    result.candidates = len(pairs)
+    lap("candidates")
+    rows.update(index.paragraphs({pid for pair in pairs for pid in pair} - rows.keys()))
+    lap("load_candidates")
+
+    # 3. verify
+    matches = []
+    for a, b in sorted(pairs):
+        ra, rb = rows.get(a), rows.get(b)
+        if ra is None or rb is None or not (_eligible(ra, settings) and _eligible(rb, settings)):
+            continue
+        if ra.match_hash == rb.match_hash:
+            continue  # equal normalized text: an exact link, made by the exact stage
+        if ra.doc_key == rb.doc_key and ra.document_id != rb.document_id:
+            continue  # another version of the same document is not a copy
+        for pid, row in ((a, ra), (b, rb)):
+            if pid not in texts:
+                texts[pid] = MatchText.of(row.text)
+        verdict = compare(texts[a], texts[b], settings)
+        if verdict is not None:
+            matches.append(Match(a, b, verdict))
+    lap("verify")
+
+    # 4. direct and write
+    involved = {pid for m in matches for pid in (m.a, m.b)}
+    current = index.current_links(involved)
+    rows.update(index.paragraphs({link.duplicate_of for link in current.values()} - rows.keys()))
+    placements = {pid: row.placement for pid, row in rows.items()}
+    new, replaced = decide_links(matches, placements, current)
+    index.write_links(new, replaced, NEAR_DEDUP_VERSION, run_id, settings.fingerprint)
+    result.links_new, result.links_replaced = len(new), len(replaced)
+    result.new_links = new
+    lap("links")
+    return result
+
+
+def relink(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, run_id: int) -> NearResult:
+    """Link already indexed paragraphs again (steps 2-4), e.g. those whose target was re-derived by a reprocess."""
+    return _link(index, list(ids), settings, run_id, fresh=False) if ids else NearResult()
+
+
+def rebuild_index(index: ParagraphIndex, settings: DedupSettings, run_id: int, chunk: int = 20_000) -> NearResult:
+    """Recompute every key with ``settings`` (after an index parameter changed) and re-link in id order.
+
+    Existing links are kept and only ever move to earlier copies, so a rebuild never loses a link; pairs the
+    new parameters find are added. Runs in the caller's transaction.
+    """
+    index.clear(settings, run_id)
+    total = NearResult()
+    after = -(2**63)
+    while ids := index.paragraph_ids_after(after, chunk):
+        total.add(_link(index, ids, settings, run_id, fresh=True))
+        after = ids[-1]
+    return total

@@ -1,0 +1,74 @@
+"""What a batch did: the counters a run adds up, prints and stores in its ``runs`` row. Values only.
+
+The names are kept once, here: ``BatchCounts`` (an ingest batch) and ``ReprocessCounts`` (a re-derived batch)
+add up field by field, and ``INGEST_RUN_COLUMNS`` / ``REPROCESS_RUN_COLUMNS`` say which ``runs`` column each
+counter adds to (the store builds its ``UPDATE runs`` from them).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, fields
+
+
+class _Adds:
+    """``add`` sums every int field and every ``Counter`` field of another instance into this one."""
+
+    def add(self, other: _Adds) -> None:
+        for f in fields(self):  # type: ignore[arg-type]
+            mine = getattr(self, f.name)
+            if isinstance(mine, Counter):
+                mine.update(getattr(other, f.name))
+            else:
+                setattr(self, f.name, mine + getattr(other, f.name))
+
+
+@dataclass
+class BatchCounts(_Adds):
+    """What storing one batch did. Added up over batches into the run's summary."""
+
+    documents_new: int = 0
+    documents_updated: int = 0
+    items_unchanged: int = 0
+    items_failed: int = 0
+    paragraphs_new: int = 0
+    duplicates_new: int = 0
+    event_mentions_new: int = 0
+    events_written: int = 0
+    paragraphs_by_role: Counter = field(default_factory=Counter)
+
+
+#: ``runs`` column -> the ``BatchCounts`` field added to it by each stored batch (``items_seen`` is the batch's
+#: size, counted by the store).
+INGEST_RUN_COLUMNS = {name: name for name in (
+    "documents_new", "documents_updated", "items_unchanged", "items_failed", "paragraphs_new", "duplicates_new",
+    "event_mentions_new", "events_written")}
+
+
+@dataclass
+class ReprocessCounts(_Adds):
+    """What re-deriving one batch changed (added up over batches into the reprocess summary)."""
+
+    documents_seen: int = 0
+    documents_changed: int = 0
+    text_changed: int = 0
+    metadata_changed: int = 0
+    paragraphs_added: int = 0
+    paragraphs_removed: int = 0
+    links_added: int = 0
+    links_removed: int = 0
+    mentions_added: int = 0
+    mentions_removed: int = 0
+    events_written: int = 0
+    failed: int = 0
+    fields_changed: Counter = field(default_factory=Counter)
+
+
+#: ``runs`` column -> the ``ReprocessCounts`` field a re-derived batch adds to it.
+REPROCESS_RUN_COLUMNS = {
+    "items_seen": "documents_seen", "items_failed": "failed", "documents_changed": "documents_changed",
+    "paragraphs_new": "paragraphs_added", "paragraphs_removed": "paragraphs_removed",
+    "duplicates_new": "links_added", "duplicates_removed": "links_removed",
+    "event_mentions_new": "mentions_added", "event_mentions_removed": "mentions_removed",
+    "events_written": "events_written",
+}

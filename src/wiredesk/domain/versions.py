@@ -1,0 +1,23 @@
+"""Versions of the code that derives data. Bump a component's version when its output changes.
+
+Every derived row records the version that made it, so users can tell rows made by different code apart
+and ``reprocess`` (a later issue) can find what is stale.
+"""
+
+__version__ = "0.1.0"
+
+#: Version of the pipeline as a whole, recorded on every run and document.
+PIPELINE_VERSION = f"wiredesk/{__version__}"
+
+#: Paragraph splitting and role classification (``wiredesk.clean.paragraphs``).
+PARAGRAPHS_VERSION = "paragraphs/1"
+
+#: Text normalization used for exact-duplicate hashing (``wiredesk.domain.normalize``).
+NORMALIZE_VERSION = "normalize/1"
+
+#: Exact-duplicate linking (``wiredesk.dedup``).
+EXACT_DEDUP_VERSION = "exact/1"
+
+#: Near and partial duplicate linking (``wiredesk.dedup.near``); the index keys carry their own
+#: ``DedupSettings.signature_version``.
+NEAR_DEDUP_VERSION = "near/1"

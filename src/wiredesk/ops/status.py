@@ -1,0 +1,95 @@
+"""The health of one wiredesk database: what ``wiredesk status`` shows, and what needs attention.
+
+``collect_status`` puts together, as plain data (a dict ready for JSON), what the store reads
+(``wiredesk.store.reader.Reader``: the last runs, the sources due and failing, the near-duplicate index and
+event tables), the file's size and its run lock; ``index_problems`` and ``needs_attention`` decide what is
+wrong. It writes nothing and sends no SQL; ``wiredesk.cli.status`` prints it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from wiredesk.domain.settings import Settings
+from wiredesk.store.access import lock_is_held, read_holder
+from wiredesk.store.reader import Reader
+
+#: Last runs shown.
+LAST_RUNS = 5
+
+
+def file_sizes(db_path: str) -> dict[str, int]:
+    """Bytes of the database file and of its write-ahead log (present while a write is unfinished)."""
+    sizes = {}
+    for label, path in (("database_bytes", Path(db_path)), ("wal_bytes", Path(f"{db_path}.wal"))):
+        try:
+            sizes[label] = os.path.getsize(path)
+        except OSError:
+            sizes[label] = 0
+    return sizes
+
+
+def collect_status(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any]:
+    """Everything ``wiredesk status`` shows, for the database at ``settings.db_path`` read by ``reader``."""
+    db = settings.db_path
+    held = lock_is_held(db)
+    holder = read_holder(db) if held else None
+    status: dict[str, Any] = {
+        "database": str(db),
+        **file_sizes(db),
+        "run_in_progress": holder.describe() if holder else ("yes (holder unknown)" if held else None),
+        "last_runs": reader.last_runs(LAST_RUNS),
+        "counts": reader.table_counts(),
+    }
+    if reader.has_table("sources"):
+        status["sources_due"] = reader.sources_due(now)
+        status["sources_failing"] = reader.sources_failing()
+        status["sources_total"] = reader.sources_total()
+    status["index"] = index_health(reader, settings)
+    return status
+
+
+def index_health(reader: Reader, settings: Settings) -> dict[str, Any]:
+    """Near-duplicate index and event tables: is anything missing or built with other settings?"""
+    dedup = settings.dedup
+    near = reader.near_index_state(dedup)
+    health: dict[str, Any] = {
+        "near_index_rows": near["rows"],
+        "near_index_keys": near["keys"],
+        "near_eligible_paragraphs": near["eligible"],
+        "near_not_indexed": near["not_indexed"],
+        "near_signature_matches": near["signature_version"] in (None, dedup.signature_version),
+    }
+    if reader.has_table("event_mention_rows"):
+        health["event_extractors"] = reader.extractor_versions()
+    health["problems"] = index_problems(health)
+    return health
+
+
+def index_problems(health: dict[str, Any]) -> list[str]:
+    """One line per problem of the index and event tables."""
+    problems = []
+    if not health["near_signature_matches"]:
+        problems.append("near-duplicate index built with other [dedup] settings: run `wiredesk dedup-rebuild`")
+    if health["near_not_indexed"]:
+        problems.append(f"{health['near_not_indexed']} current paragraphs missing from the near-duplicate index: "
+                        "run `wiredesk dedup-rebuild`")
+    versions = health.get("event_extractors", [])
+    if len(versions) > 1:
+        problems.append(f"event mentions come from {len(versions)} extractor versions (older documents were not re-extracted)")
+    return problems
+
+
+def needs_attention(st: dict[str, Any]) -> list[str]:
+    """One line per problem, for the exit status and the report's end."""
+    out = list(st["index"]["problems"])
+    failing = st.get("sources_failing", [])
+    if failing:
+        out.append(f"{len(failing)} failing source(s)")
+    runs = st["last_runs"]
+    if runs and runs[0]["status"] in ("failed", "abandoned"):
+        out.append(f"the last run ({runs[0]['run_id']}) {runs[0]['status']}")
+    return out

@@ -1,0 +1,148 @@
+"""Scale-out: the CPU-heavy part of a batch as one function that can run in another process or machine.
+
+What this is:
+
+- ``process_items``: clean a chunk of items and extract their events. A plain function of picklable
+  data (items and settings in, articles, failures and extractions out), so a Dask worker, a process pool
+  or the caller's own process can run it. It touches no database.
+- ``StageRunner``: the seam through which a run's batches (``wiredesk.pipeline.batch``) hand that work out. Anything with
+  ``submit(fn, *args)`` returning an object with ``result()`` fits: a ``concurrent.futures`` executor,
+  ``InlineRunner`` below, or the flow's adapter of a Prefect task runner (``flows/ingest.py``).
+- ``submit_items``: cut a batch's items into contiguous chunks, submit each, and put the results back
+  together in the original order, so a batch stores exactly what the in-process path would store.
+
+What this is not: Prefect or Dask code (``flows/`` adapts those), or storage. Results come back to the
+caller, which alone writes them, one transaction per batch (``wiredesk.store``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from wiredesk.domain.models import Article, Failure, InputItem
+from wiredesk.domain.settings import EventsSettings, Settings
+from wiredesk.events.extract import DefaultEventExtractor
+from wiredesk.events.model import DocumentInput
+from wiredesk.pipeline.stages import clean_one
+
+
+class StageFuture(Protocol):
+    def result(self) -> Any: ...
+
+
+class StageRunner(Protocol):
+    """Runs a stage function somewhere, maybe concurrently. ``submit`` must not block on the work; the
+    returned future's ``result()`` returns the value or raises the stage's exception."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> StageFuture: ...
+
+
+class _Done:
+    def __init__(self, value: Any):
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+class InlineRunner:
+    """A ``StageRunner`` that runs each stage at once in this process (no concurrency). Useful to run the
+    scaled-out code path without a cluster, and as the reference it must agree with."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> StageFuture:
+        return _Done(fn(*args))
+
+
+@dataclass(frozen=True)
+class Processed:
+    """The CPU-heavy results of some items, in the items' order."""
+
+    articles: tuple[tuple[InputItem, Article], ...] = ()
+    failures: tuple[Failure, ...] = ()
+    #: event extractions of ``articles`` (empty when events are disabled)
+    events: tuple = ()
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, and the events of
+    the articles. Not the items: the caller still holds them (raw bytes included), so they never travel back."""
+
+    outcomes: tuple[Article | Failure, ...]
+    events: tuple = ()
+
+
+@functools.lru_cache(maxsize=2)
+def worker_extractor(events: EventsSettings):
+    """The event extractor of this process, made once per process and settings, not per task.
+
+    A process-wide cache on purpose: loading the spaCy model costs 1-2 s, a task a fraction of that. It
+    uses one spaCy process (``n_process=1``): here the workers are the parallelism, and a Dask worker is a
+    daemon process that may not start processes of its own.
+    """
+    return DefaultEventExtractor(events.backend, model=events.model or None,
+                                 models=dict(m.split("=", 1) for m in events.models), n_process=1)
+
+
+def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult:
+    """Clean ``items`` (one by one, in this process) and extract the events of the articles found."""
+    outcomes = tuple(clean_one(item, settings.clean) for item in items)
+    events: tuple = ()
+    articles = [o for o in outcomes if isinstance(o, Article)]
+    if settings.events.enabled and articles:
+        events = tuple(worker_extractor(settings.events).extract_many([DocumentInput.from_article(a) for a in articles]))
+    return ChunkResult(outcomes, events)
+
+
+def without_raw(item: InputItem) -> InputItem:
+    """The item as a worker needs it: cleaning reads ``content``, never the raw bytes (which can double
+    what crosses the network); the writer stores the raw bytes from the caller's copy."""
+    return dataclasses.replace(item, raw=b"")
+
+
+def split_items(items: Sequence[InputItem], parts: int) -> list[tuple[InputItem, ...]]:
+    """``items`` cut into at most ``parts`` contiguous chunks of nearly equal size (none empty)."""
+    if not items:
+        return []
+    size = math.ceil(len(items) / max(1, parts))
+    return [tuple(items[i:i + size]) for i in range(0, len(items), size)]
+
+
+class PendingItems:
+    """The submitted chunks of one batch; ``result()`` waits for all and joins them in order, each
+    outcome paired with the caller's own item."""
+
+    def __init__(self, chunks: list[tuple[InputItem, ...]], futures: list[StageFuture]):
+        self.chunks = chunks
+        self.futures = futures
+
+    def result(self) -> Processed:
+        articles: list[tuple[InputItem, Article]] = []
+        failures: list[Failure] = []
+        events: list = []
+        for chunk, future in zip(self.chunks, self.futures):
+            done: ChunkResult = future.result()
+            for item, outcome in zip(chunk, done.outcomes, strict=True):
+                if isinstance(outcome, Article):
+                    articles.append((item, outcome))
+                else:
+                    failures.append(outcome)
+            events.extend(done.events)
+        return Processed(tuple(articles), tuple(failures), tuple(events))
+
+
+#: Chunks per worker and batch: pages differ a lot in cleaning and parsing time, and with one chunk each a
+#: worker that finishes early would wait for the slowest; more chunks cost a task and a pickle each.
+CHUNKS_PER_WORKER = 2
+
+
+def submit_items(runner: StageRunner, items: Sequence[InputItem], settings: Settings, workers: int) -> PendingItems:
+    """Submit ``process_items`` for ``items`` in ``CHUNKS_PER_WORKER`` chunks per worker; returns at once."""
+    chunks = split_items(items, CHUNKS_PER_WORKER * max(1, workers))
+    futures = [runner.submit(process_items, tuple(without_raw(i) for i in chunk), settings) for chunk in chunks]
+    return PendingItems(chunks, futures)

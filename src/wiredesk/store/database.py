@@ -1,0 +1,205 @@
+"""``Store``: a read-write wiredesk database, and the only way the rest of wiredesk writes (or reads for
+writing) it.
+
+Every query the pipeline needs is a method here; the SQL lives in this package's modules (``writer`` for a
+batch, ``feeds`` for sources, ``rederive`` for reprocess, ``search_index``, ``near_index``), each given the
+connection by ``Store`` and never handing it on. Open with ``Store.open(path)`` (creates and migrates the
+database) and close it when the stage is done: between stages the file is free for readers
+(``wiredesk.store.access``). Read-only access is ``wiredesk.store.reader.Reader``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from wiredesk.dedup.near import NearResult
+from wiredesk.dedup.settings import DedupSettings
+from wiredesk.domain.counts import BatchCounts, ReprocessCounts
+from wiredesk.domain.errors import StoreError
+from wiredesk.domain.lineage import code_versions as current_code_versions
+from wiredesk.domain.models import Failure
+from wiredesk.domain.settings import Settings
+from wiredesk.domain.versions import PIPELINE_VERSION
+from wiredesk.ops.faults import checkpoint
+from wiredesk.sources.config import SourceConfig
+from wiredesk.sources.entries import KnownEntries
+from wiredesk.store import feeds, rederive, search_index, writer
+from wiredesk.store.access import DatabaseBusyError, connect_retrying
+from wiredesk.store.migrate import migrate
+from wiredesk.store.near_index import rebuild_index
+from wiredesk.store.rederive import Rederived, StoredDocument
+from wiredesk.store.search_index import RefreshResult
+from wiredesk.store.sql import Transaction
+
+
+class Store:
+    """A read-write wiredesk database. Open with ``Store.open(path)``; use as a context manager."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str):
+        self._con = con
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, *, wait: float = Settings.db_write_wait_seconds) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``; while readers hold the file, wait
+        up to ``wait`` seconds for them (``[database] write_wait_seconds``)."""
+        path = str(path)
+        created = False
+        if path != ":memory:":
+            parent = Path(path).parent
+            if not parent.exists():
+                raise StoreError(f"cannot create database {path}: folder {parent} does not exist")
+            created = not Path(path).exists()
+        try:
+            # readers may hold the file for a moment: wait for them (bounded), as they wait for us
+            con = connect_retrying(path, read_only=False, wait=wait) if path != ":memory:" else duckdb.connect(path)
+        except DatabaseBusyError:
+            raise
+        except duckdb.Error as exc:
+            if created:  # e.g. a full disk cut the new file's header: an unopenable file would block every rerun
+                _remove_new_database(path)
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+        try:
+            migrate(con)
+        except Exception:
+            con.close()
+            raise
+        return cls(con, path)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- runs ---------------------------------------------------------------------------------------
+
+    def start_run(self, inputs: Sequence[str], now: datetime, flow_run_id: str | None = None, *,
+                  kind: str = "ingest", code_versions: dict | None = None) -> int:
+        """Record a new run as ``running`` (and any run a crash left ``running`` as ``abandoned``).
+
+        ``kind`` is ``ingest``, ``reprocess`` or ``dedup-rebuild``; ``code_versions`` (default
+        ``wiredesk.domain.lineage.code_versions()``) is stored as JSON in ``runs.code_versions``."""
+        con = self._con
+        with Transaction(con):
+            con.execute(
+                "UPDATE runs SET status = 'abandoned', error = 'the process ended before the run finished' "
+                "WHERE status = 'running'"
+            )
+            run_id = self.next_run_id()
+            con.execute(
+                "INSERT INTO runs (run_id, started_at, status, pipeline_version, inputs, flow_run_id, kind, code_versions) "
+                "VALUES (?, ?, 'running', ?, ?, ?, ?, ?)",
+                [run_id, now, PIPELINE_VERSION, list(inputs), flow_run_id, kind,
+                 json.dumps(code_versions or current_code_versions(), sort_keys=True)],
+            )
+        return run_id
+
+    def next_run_id(self) -> int:
+        """The id the next run will get (a dry run names its rows with it and records nothing)."""
+        return self._con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
+
+    def finish_run(self, run_id: int, now: datetime, status: str = "completed", error: str | None = None) -> None:
+        with Transaction(self._con):
+            self._con.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, error = ? WHERE run_id = ?", [now, status, error, run_id]
+            )
+
+    # -- planning reads -----------------------------------------------------------------------------
+
+    def known_raw_hashes(self, origins: Iterable[str]) -> dict[str, str]:
+        """``origin -> raw_sha256`` last stored for each of ``origins`` that was seen before."""
+        return writer.known_raw_hashes(self._con, origins)
+
+    def known_entries(self, keys: Iterable[str]) -> KnownEntries:
+        """What is stored for these feed entry keys (``EntryKeys.all`` strings)."""
+        return feeds.known_entries(self._con, keys)
+
+    # -- writes -------------------------------------------------------------------------------------
+
+    def write_batch(self, run_id: int, batch: writer.Batch, dedup: DedupSettings, now: datetime,
+                    events_window_days: int = 30) -> BatchCounts:
+        """Store one batch in one transaction and return what it did. Raises ``StoreError``; then
+        nothing of the batch is stored."""
+        with Transaction(self._con):
+            counts = writer.write_batch(self._con, run_id, batch, dedup, now, events_window_days)
+        checkpoint("store:committed")
+        return counts
+
+    def refresh_search_index(self, now: datetime, run_id: int | None = None) -> RefreshResult:
+        """Bring the full-text index up to date with the current documents, in one transaction
+        (``wiredesk.store.search_index``)."""
+        with Transaction(self._con):
+            return search_index.refresh_search_index(self._con, now, run_id)
+
+    def rebuild_near_index(self, dedup: DedupSettings, run_id: int, now: datetime) -> NearResult:
+        """Rebuild the near-duplicate index with ``dedup``'s index settings, in one transaction, as run ``run_id``."""
+        with Transaction(self._con):
+            return rebuild_index(self._con, dedup, run_id, now=now)
+
+    # -- sources (configuration: each call is its own small transaction) --------------------------------
+
+    def list_sources(self, *, ids: Sequence[int] | None = None) -> list[feeds.SourceRow]:
+        """All sources (or those with ``ids``), by name."""
+        return feeds.list_sources(self._con, ids=ids)
+
+    def add_source(self, cfg: SourceConfig, added_by: str, now: datetime) -> tuple[int, str]:
+        """Add a source (or re-enable a disabled one); returns (id, ``added`` | ``re-enabled``)."""
+        return feeds.add_source(self._con, cfg, added_by, now)
+
+    def remove_source(self, name_or_url: str) -> feeds.SourceRow | None:
+        """Delete a source (its documents and entry keys stay); returns what was removed."""
+        return feeds.remove_source(self._con, name_or_url)
+
+    def sync_sources(self, configs: Iterable[SourceConfig], added_by: str, now: datetime) -> list[int]:
+        """Make the stored sources match ``configs`` (by URL); returns their ids in order."""
+        return feeds.sync_sources(self._con, configs, added_by, now)
+
+    def prune_config_sources(self, keep_urls: Iterable[str]) -> list[str]:
+        """Delete sources that came from the sources file but are no longer in it; returns their names."""
+        return feeds.prune_config_sources(self._con, keep_urls)
+
+    def register_urls(self, urls: Sequence[str], interval: timedelta, now: datetime) -> list[int]:
+        """Ids of the sources for ``urls`` given to ``wiredesk run URL``, adding unknown ones as feeds."""
+        return feeds.register_urls(self._con, urls, interval, now)
+
+    # -- reprocess ----------------------------------------------------------------------------------
+
+    def count_current_documents(self, since: datetime | None) -> int:
+        """Current document versions ingested at or after ``since`` (all when ``None``)."""
+        return self._con.execute(
+            "SELECT count(*) FROM documents WHERE is_current AND (? IS NULL OR ingested_at >= ?)", [since, since]
+        ).fetchone()[0]
+
+    def select_documents(self, since: datetime | None, after: int, limit: int) -> list[int]:
+        """Ids of current document versions above ``after`` (ascending), ingested at or after ``since``."""
+        return rederive.select_documents(self._con, since, after, limit)
+
+    def load_documents(self, ids: Sequence[int], *, with_raw: bool) -> list[StoredDocument]:
+        """The stored documents ``ids`` with their paragraphs (and raw bytes, if ``with_raw``)."""
+        return rederive.load_documents(self._con, ids, with_raw=with_raw)
+
+    def write_rederived(self, run_id: int, docs: Sequence[StoredDocument], results: Sequence[Rederived], *,
+                        relink_duplicates: bool, dedup: DedupSettings, failures: Sequence[Failure], now: datetime,
+                        events_window_days: int = 30, dry_run: bool = False) -> ReprocessCounts:
+        """Replace the derived rows of one re-derived batch in one transaction (rolled back when ``dry_run``)."""
+        return rederive.write_rederived(self._con, run_id, docs, results, relink_duplicates=relink_duplicates,
+                                        dedup=dedup, failures=failures, now=now,
+                                        events_window_days=events_window_days, dry_run=dry_run)
+
+
+def _remove_new_database(path: str) -> None:
+    """Remove a database file this process just tried to create, and its WAL (nothing was stored in it)."""
+    for leftover in (Path(path), Path(path + ".wal")):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass

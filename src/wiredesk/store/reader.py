@@ -1,0 +1,222 @@
+"""``Reader``: a read-only wiredesk database, and every read the commands make of it.
+
+What ``wiredesk stats``, ``status``, ``search`` and ``export`` show comes from the methods here (the
+export's ``COPY`` is ``wiredesk.store.exports``'s); the callers format and decide, they send no SQL. A
+``Reader`` opens its own connection with ``open_readonly`` (which waits for a run's batch commit to end) and
+keeps it to itself; ``Reader.over(con)`` reads through a connection the caller owns (the user's connection
+of ``wiredesk.connect``, for ``wiredesk.search``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from wiredesk.dedup.settings import DedupSettings
+from wiredesk.domain.errors import SearchError, StoreError
+from wiredesk.fulltext.ranking import search_sql
+from wiredesk.fulltext.terms import terms_sql
+from wiredesk.store import exports
+from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
+
+
+class Reader:
+    """Read-only access to one database. ``Reader.open(path)`` as a context manager, or ``Reader.over(con)``."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, owned: bool):
+        self._con = con
+        self._owned = owned
+
+    @classmethod
+    def open(cls, path: str | Path, wait: float = READ_WAIT_SECONDS) -> Reader:
+        """Open the database at ``path`` read-only (``StoreError`` when there is none)."""
+        return cls(open_readonly(path, wait=wait), owned=True)
+
+    @classmethod
+    def over(cls, con: duckdb.DuckDBPyConnection) -> Reader:
+        """Read through ``con``, a read-only connection the caller keeps and closes."""
+        return cls(con, owned=False)
+
+    def close(self) -> None:
+        if self._owned:
+            self._con.close()
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
+        cur = self._con.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def _one(self, sql: str, params: list | None = None) -> tuple:
+        return self._con.execute(sql, params or []).fetchone()
+
+    def has_table(self, name: str) -> bool:
+        return bool(self._one("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0])
+
+    # -- stats --------------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """What ``wiredesk stats`` prints: documents, paragraphs by role, links by kind, events, sources,
+        the last runs and the failures, from the public tables."""
+        out: dict[str, Any] = {"schema_version": self._one("SELECT max(version) FROM schema_migrations")[0]}
+        out["documents"], out["documents_current"], out["sources"] = self._one(
+            "SELECT count(*), count(*) FILTER (WHERE is_current), count(DISTINCT source) FROM documents")
+        out["paragraphs_by_role"] = dict(self._con.execute("SELECT role, count(*) FROM paragraphs GROUP BY role").fetchall())
+        out["duplicates_by_kind"] = self._con.execute(
+            "SELECT kind, count(*) FROM duplicates GROUP BY kind ORDER BY kind").fetchall()
+        out["events"] = self._one("SELECT count(*) FROM events")[0]
+        out["event_mentions"] = self._one("SELECT count(*) FROM event_mentions")[0]
+        out["entities"] = self._one("SELECT count(*) FROM entities")[0]
+        out["sources_followed"], out["sources_failing"], out["sources_disabled"] = self._one(
+            "SELECT count(*), count(*) FILTER (WHERE consecutive_failures > 0 AND disabled_reason IS NULL), "
+            "count(*) FILTER (WHERE disabled_reason IS NOT NULL OR NOT enabled) FROM sources")
+        out["top_sources"] = self._con.execute(
+            "SELECT coalesce(source, '(unknown)'), count(*) n FROM documents WHERE is_current GROUP BY 1 "
+            "ORDER BY n DESC, 1 LIMIT 5").fetchall()
+        out["runs"] = self._one("SELECT count(*) FROM runs")[0]
+        out["latest_runs"] = self._con.execute(
+            "SELECT run_id, status, started_at, documents_new, items_unchanged, items_failed FROM runs "
+            "ORDER BY run_id DESC LIMIT 5").fetchall()
+        out["failures"] = self._one("SELECT count(*) FROM failures")[0]
+        out["failure_reasons"] = self._con.execute(
+            "SELECT reason, count(*) n FROM failures GROUP BY 1 ORDER BY n DESC LIMIT 5").fetchall()
+        return out
+
+    # -- status -------------------------------------------------------------------------------------
+
+    def last_runs(self, limit: int) -> list[dict[str, Any]]:
+        """The newest runs, newest first, with their length in seconds."""
+        return self._rows("""
+            SELECT run_id, status, started_at, finished_at,
+                   round(epoch(finished_at) - epoch(started_at), 1) AS seconds,
+                   documents_new, documents_updated, items_failed, duplicates_new, error
+            FROM runs ORDER BY run_id DESC LIMIT ?""", [limit])
+
+    def table_counts(self) -> dict[str, Any]:
+        """Current documents, paragraphs, duplicate links and recorded failures."""
+        return self._rows("""
+            SELECT (SELECT count(*) FROM documents WHERE is_current) AS documents_current,
+                   (SELECT count(*) FROM paragraphs) AS paragraphs,
+                   (SELECT count(*) FROM duplicates) AS duplicate_links,
+                   (SELECT count(*) FROM failures) AS failures""")[0]
+
+    def sources_due(self, now: datetime) -> list[dict[str, Any]]:
+        """Enabled sources whose next fetch time has come by ``now``."""
+        return self._rows("""
+            SELECT name, kind, next_fetch_at, consecutive_failures FROM sources
+            WHERE enabled AND disabled_reason IS NULL AND (next_fetch_at IS NULL OR next_fetch_at <= ?)
+            ORDER BY next_fetch_at NULLS FIRST, name""", [now])
+
+    def sources_failing(self) -> list[dict[str, Any]]:
+        """Sources with failures in a row, or disabled, most failures first."""
+        return self._rows("""
+            SELECT name, consecutive_failures, last_status, coalesce(disabled_reason, last_error) AS last_error,
+                   last_success_at, next_fetch_at, disabled_reason IS NOT NULL AS disabled
+            FROM sources WHERE consecutive_failures > 0 OR disabled_reason IS NOT NULL
+            ORDER BY consecutive_failures DESC, name""")
+
+    def sources_total(self) -> int:
+        return self._one("SELECT count(*) FROM sources")[0]
+
+    def near_index_state(self, dedup: DedupSettings) -> dict[str, Any]:
+        """The near-duplicate index: its stored signature version, rows and keys, and the current paragraphs
+        ``dedup`` makes eligible that it lacks."""
+        stored = self._one("SELECT signature_version FROM dedup_index") if self.has_table("dedup_index") else None
+        eligible, not_indexed = self._one(
+            """
+            SELECT count(*), count(*) FILTER (WHERE dp.paragraph_id IS NULL)
+            FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
+            LEFT JOIN dedup_paragraphs dp ON dp.paragraph_id = p.paragraph_id
+            WHERE d.is_current AND p.role IN (SELECT unnest(?::VARCHAR[])) AND length(p.text) >= ?
+            """, [list(dedup.roles), dedup.min_chars])
+        return {
+            "signature_version": stored[0] if stored else None,
+            "rows": self._one("SELECT count(*) FROM dedup_paragraphs")[0],
+            "keys": self._one("SELECT count(*) FROM dedup_keys")[0],
+            "eligible": eligible,
+            "not_indexed": not_indexed,
+        }
+
+    def extractor_versions(self) -> list[dict[str, Any]]:
+        """Event mentions per extractor version, most first."""
+        return self._rows("SELECT extractor, count(*) AS mentions FROM event_mention_rows GROUP BY 1 ORDER BY 2 DESC")
+
+    # -- search -------------------------------------------------------------------------------------
+
+    def has_search_index(self) -> bool:
+        """Whether this database has the search tables (made by wiredesk 0.1 with migration 0006 or later)."""
+        return self.has_table("search_postings")
+
+    def indexed_documents(self) -> int:
+        """Document versions in the search index."""
+        return self._one("SELECT count(*) FROM search_documents")[0]
+
+    def unindexed_documents(self) -> int:
+        """Current documents the index does not have yet (stored by a run that did not finish)."""
+        return self._one(
+            "SELECT count(*) FROM documents d WHERE d.is_current AND NOT EXISTS "
+            "(SELECT 1 FROM search_documents s WHERE s.document_id = d.document_id)"
+        )[0]
+
+    def query_terms(self, query: str) -> list[str]:
+        """The index terms of ``query``, as the index sees them (lower case, stemmed, no stopwords)."""
+        return self._con.execute(f"SELECT {terms_sql('?')}", [query]).fetchall()[0][0]
+
+    def search(self, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:
+        """Documents matching ``query``, best first, as a relation with ``wiredesk.fulltext.ranking.COLUMNS``.
+
+        Raises ``SearchError`` when the database has no index or nothing in the query can be searched for
+        (only stopwords or punctuation). The relation reads when consumed: consume it before closing.
+        """
+        if limit < 1:
+            raise SearchError(f"limit must be at least 1, not {limit}")
+        if not self.has_search_index():
+            raise SearchError(
+                "this database has no search index yet (made by an older wiredesk): the next `wiredesk run` builds it"
+            )
+        if not self.query_terms(query):
+            raise SearchError(f"nothing to search for in {query!r}: use content words (stopwords and punctuation are ignored)")
+        sql = search_sql()
+        try:
+            return self._con.sql(sql, params={"query": query, "limit": limit})
+        except duckdb.Error as exc:
+            raise StoreError(f"search failed: {str(exc).splitlines()[0]}") from exc
+
+    # -- exports (wiredesk.exports.tables decides what; wiredesk.store.exports has the SQL) -----------------
+
+    def export_prepare(self) -> None:
+        exports.use_utc(self._con)
+
+    def export_last_run(self) -> int:
+        return exports.last_run(self._con)
+
+    def export_max_key(self, table: exports.ExportTable) -> int:
+        return exports.max_key(self._con, table)
+
+    def export_reprocessed_since(self, run: int) -> int | None:
+        return exports.reprocessed_since(self._con, run)
+
+    def export_fingerprint(self, table: exports.ExportTable, since: date | None) -> tuple[int, int | None]:
+        return exports.fingerprint(self._con, table, since)
+
+    def export_copy(self, dest: Path, table: exports.ExportTable, fmt: str, stem: str, *, since: date | None = None,
+                    ids: tuple[int, int] | None = None) -> tuple[int, tuple[str, ...]]:
+        return exports.copy_rows(self._con, dest, table, fmt, stem, since=since, ids=ids)
+
+
+def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:
+    """``Reader.search`` through ``con``, a read-only connection the caller keeps (``wiredesk.search``)."""
+    return Reader.over(con).search(query, limit)
+
+
+def query_terms(con: duckdb.DuckDBPyConnection, query: str) -> list[str]:
+    """``Reader.query_terms`` through ``con``: the index terms of ``query``."""
+    return Reader.over(con).query_terms(query)

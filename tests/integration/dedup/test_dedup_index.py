@@ -1,0 +1,140 @@
+"""The near-duplicate stage against a real DuckDB file: seeds, direction, idempotence, incrementality."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+from support.dedup import add_document, con, links, open_db, seed_paragraphs  # noqa: F401 (con is a fixture)
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from wiredesk.store.near_index import link_near as dedup_batch, rebuild_index
+from wiredesk.dedup.settings import DedupSettings
+from wiredesk.domain.errors import StoreError
+
+S = DedupSettings()
+AP = "ap-yahoo-2019-12-31-baghdad-embassy.txt"
+SUN = "the-sun-2019-12-31-baghdad-embassy.txt"
+DAY = datetime(2019, 12, 31, tzinfo=timezone.utc)
+
+
+def find(paragraphs: list[str], start: str) -> int:
+    (index,) = [i for i, p in enumerate(paragraphs) if p.startswith(start)]
+    return index
+
+
+def test_the_seed_pairs_are_found_with_the_right_kind_and_direction(con):
+    ap, sun = seed_paragraphs(AP), seed_paragraphs(SUN)
+    ap_ids = add_document(con, "ap", ap, published_at=DAY, source="AP")
+    sun_ids = add_document(con, "sun", sun, published_at=DAY, source="The Sun")
+    dedup_batch(con, ap_ids + sun_ids, S, run_id=1)
+    found = {(p, q): kind for p, q, kind, _ in links(con)}
+
+    # Same publication day: the earliest ingested (AP, lower document_id) is the earliest copy.
+    ap_lead = ap_ids[find(ap, "Dozens of Iraqi Shiite militiamen")]
+    sun_caption = sun_ids[find(sun, "Dozens of angry Iraqi Shiite")]
+    assert found[(sun_caption, ap_lead)] == "near"
+    # Within The Sun, the caption comes first (lower position), so the body paragraph links to it.
+    caption = sun_ids[find(sun, "The Iranian-backed Iraqi militia had vowed to retaliate")]
+    body = sun_ids[find(sun, "The Iranian-backed Iraqi militia had vowed on Monday")]
+    assert found[(body, caption)] == "near"
+    # A long run ("last week's killing of an American contractor in a rocket attack on an Iraqi military base")
+    # inside a longer AP paragraph.
+    ap_long = ap_ids[find(ap, "There were no reports of casualties")]
+    sun_strikes = sun_ids[find(sun, "The US military carried out strikes on Sunday")]
+    assert found[(sun_strikes, ap_long)] == "partial"
+
+
+def test_an_earlier_published_copy_becomes_canonical_even_when_ingested_later(con):
+    ap, sun = seed_paragraphs(AP), seed_paragraphs(SUN)
+    sun_ids = add_document(con, "sun", sun, published_at=DAY.replace(hour=20), source="The Sun")
+    dedup_batch(con, sun_ids, S, run_id=1)
+    ap_ids = add_document(con, "ap", ap, published_at=DAY.replace(hour=9), source="AP")
+    dedup_batch(con, ap_ids, S, run_id=2)
+    found = {(p, q): kind for p, q, kind, _ in links(con)}
+    sun_caption = sun_ids[find(sun, "Dozens of angry Iraqi Shiite")]
+    assert found[(sun_caption, ap_ids[find(ap, "Dozens of Iraqi Shiite militiamen")])] == "near"
+    assert all(q not in sun_ids or p in sun_ids for p, q in found)  # nothing of AP points to The Sun
+
+
+def test_dedup_of_the_same_batch_twice_adds_nothing(con):
+    ids = add_document(con, "ap", seed_paragraphs(AP)) + add_document(con, "sun", seed_paragraphs(SUN))
+    first = dedup_batch(con, ids, S, run_id=1)
+    before = links(con), con.execute("SELECT count(*) FROM dedup_keys").fetchone()
+    second = dedup_batch(con, ids, S, run_id=2)
+    assert first.links_new > 0 and (second.indexed, second.links_new) == (0, 0)
+    assert (links(con), con.execute("SELECT count(*) FROM dedup_keys").fetchone()) == before
+
+
+def test_changed_index_settings_are_refused_until_the_index_is_rebuilt(con):
+    ids = add_document(con, "ap", seed_paragraphs(AP)) + add_document(con, "sun", seed_paragraphs(SUN))
+    dedup_batch(con, ids, S, run_id=1)
+    before = links(con)
+    other = replace(S, num_perm=128, bands=32)
+    more = add_document(con, "copy", ["Firefighters battled a blaze at a chemical warehouse outside Rotterdam."])
+    with pytest.raises(StoreError, match="rebuild"):
+        dedup_batch(con, more, other, run_id=2)
+    rebuild_index(con, other, run_id=3)
+    assert con.execute("SELECT signature_version FROM dedup_index").fetchone()[0] == other.signature_version
+    assert set(before) <= set(links(con))
+
+
+# -- incremental runs and property tests -------------------------------------------------------------------
+
+POOL = seed_paragraphs(AP) + seed_paragraphs(SUN) + [
+    "The central bank raised its benchmark interest rate by a quarter of a percentage point to 4.5 percent on Thursday, its ninth increase in a row.",
+    "The central bank on Thursday raised its benchmark interest rate by a quarter of a percentage point to 4.5%, its ninth consecutive increase.",
+    "Analysts said the central bank raised its benchmark interest rate by a quarter of a percentage point to 4.5 percent on Thursday. Markets had expected a pause.",
+]
+
+
+docs_strategy = st.lists(
+    st.tuples(
+        st.one_of(st.none(), st.integers(0, 3).map(lambda h: DAY.replace(hour=h))),
+        st.lists(st.integers(0, len(POOL) - 1), min_size=1, max_size=5),
+    ),
+    min_size=2,
+    max_size=6,
+)
+
+
+def ingest(con, docs, batches):
+    """Store and dedup ``docs`` batch by batch (ids fixed by each doc's index, as ingestion order would)."""
+    for run, batch in enumerate(batches, start=1):
+        ids = []
+        for n in batch:
+            published, paras = docs[n]
+            ids += add_document(con, f"doc{n}", [POOL[i] for i in paras], published_at=published,
+                                document_id=n + 1, first_paragraph_id=100 * (n + 1))
+        dedup_batch(con, ids, S, run_id=run)
+    return links(con)
+
+
+@hsettings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(docs=docs_strategy, data=st.data())
+def test_incremental_runs_give_the_same_links_as_one_big_run(tmp_path_factory, docs, data):
+    one = open_db(tmp_path_factory.mktemp("one") / "w.duckdb")
+    inc = open_db(tmp_path_factory.mktemp("inc") / "w.duckdb")
+    cut = sorted(data.draw(st.sets(st.integers(1, len(docs) - 1), max_size=3)))
+    batches = [list(range(a, b)) for a, b in zip([0, *cut], [*cut, len(docs)])]
+    assert ingest(one, docs, [list(range(len(docs)))]) == ingest(inc, docs, batches)
+
+
+@hsettings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(docs=docs_strategy, data=st.data())
+def test_the_order_of_paragraphs_within_a_batch_does_not_change_the_canonical_copy(tmp_path_factory, docs, data):
+    a = open_db(tmp_path_factory.mktemp("a") / "w.duckdb")
+    b = open_db(tmp_path_factory.mktemp("b") / "w.duckdb")
+    order = data.draw(st.permutations(range(len(docs))))
+    assert ingest(a, docs, [list(range(len(docs)))]) == ingest(b, docs, [list(order)])
+
+
+@hsettings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(docs=docs_strategy)
+def test_dedup_twice_equals_dedup_once(tmp_path_factory, docs):
+    con = open_db(tmp_path_factory.mktemp("t") / "w.duckdb")
+    once = ingest(con, docs, [list(range(len(docs)))])
+    ids = [r[0] for r in con.execute("SELECT paragraph_id FROM paragraphs").fetchall()]
+    dedup_batch(con, ids, S, run_id=99)
+    assert links(con) == once
