@@ -16,12 +16,20 @@ for reporting. Every figure is given per split.
    clustered by main event and scored with B-cubed against the gold split (``N_Mecb`` vs ``N_Mecbplus``),
    averaged over documents. Baselines: one cluster per topic, one cluster per document, and one cluster per
    event class. Documents where nothing is extracted stay alone.
-2. Trigger recall: annotated ACTION_OCCURRENCE mentions in the sentences ECB+ marks as completely annotated
-   (``ECBplus_coreference_sentences.csv``) that overlap a trigger we extract (any class). Trigger precision,
-   in those sentences only: extracted triggers overlapping any annotated action mention (ACTION_* or
-   NEG_ACTION_*, i.e. an occurrence, a reporting, a state, a perception, ...); and, stricter, overlapping an
-   ACTION_OCCURRENCE / NEG_ACTION_OCCURRENCE.
+2. Trigger recall: annotated action mentions in the sentences ECB+ marks as completely annotated
+   (``ECBplus_coreference_sentences.csv``) that overlap a trigger we extract (any class; a trigger merged
+   into a mention counts). Reported for ACTION_OCCURRENCE (what happened: the issue's measure) and for all
+   annotated actions (every ACTION_* and NEG_ACTION_* class: occurrences, and reporting "said", states
+   "is the leader", aspectual "began", perception, causative, generic), and per class. Trigger precision,
+   in those sentences only: extracted triggers overlapping any annotated action mention; and, stricter,
+   overlapping an ACTION_OCCURRENCE / NEG_ACTION_OCCURRENCE.
 3. Documents with no event: documents where extraction gives no mention that is not negated.
+4. Mention-level cross-document coreference, per topic: the annotated action mentions (complete sentences)
+   that one of our triggers overlaps, clustered by our events (``group_mentions`` over the topic) against
+   ECB+'s coreference instances (a mention in no relation is a singleton); MUC, B-cubed, CEAF-e and their
+   mean, CoNLL F1, pooled over the topics' mentions (each topic scored alone, the sums weighted by its
+   mentions). Baseline on the same mentions: "same trigger words within the topic" (our trigger's lemma).
+   Also ACTION_OCCURRENCE mentions only. Negated mentions belong to no event: each is a singleton.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from coref_scores import conll_f1  # noqa: E402
 from ecbplus import complete_sentences, corpus_dir, read_topics  # noqa: E402
 
 from wiredesk.events import DefaultEventExtractor, group_mentions  # noqa: E402
@@ -78,6 +87,8 @@ def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=N
     totals = defaultdict(lambda: [0.0, 0.0, 0.0])
     n_docs = n_with_main = n_without_event = 0
     hit = n_gold = n_pred = n_pred_ok = n_pred_occ = 0
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # annotated class -> [found, gold]
+    coref = {"all": defaultdict(list), "occurrence": defaultdict(list)}  # -> label -> [(scores, n)]
     words = 0
     started = time.perf_counter()
     per_topic = {}
@@ -88,6 +99,7 @@ def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=N
         events = group_mentions(mentions, entities=[e for x in extractions for e in x.entities])
         event_of = {m.key: e.event_id for e in events for m in e.mentions}
         gold, pred, by_class, one, single = {}, {}, {}, {}, {}
+        gold_of, ours_of, lemma_of, occurrence_keys = {}, {}, {}, []
         for d, x in zip(docs, extractions):
             gold[d.name] = d.subtopic
             main = main_mention(x.mentions)
@@ -104,9 +116,22 @@ def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=N
             stem = d.name[:-4]
             text = d.doc.text
             for mk in d.markables:
-                if mk.kind == "ACTION_OCCURRENCE" and (stem, mk.sentence) in complete:
+                if "ACTION" not in mk.kind or (stem, mk.sentence) not in complete:
+                    continue
+                found = next((m for m in x.mentions for s, e in _trigger_spans(m) for a, b in mk.spans
+                              if a < e and s < b), None)
+                by_kind[mk.kind][0] += found is not None
+                by_kind[mk.kind][1] += 1
+                if found is not None:
+                    key = (d.name, mk.m_id)
+                    gold_of[key] = mk.instance or f"{d.name}/{mk.m_id}"
+                    ours_of[key] = event_of.get(found.key, f"negated/{found.key}")
+                    lemma_of[key] = _lemma(found)
+                    if mk.kind == "ACTION_OCCURRENCE":
+                        occurrence_keys.append(key)
+                if mk.kind == "ACTION_OCCURRENCE":
                     n_gold += 1
-                    if any(a < e and s < b for m in x.mentions for s, e in _trigger_spans(m) for a, b in mk.spans):
+                    if found is not None:
                         hit += 1
                     elif errors is not None:
                         words_of = " ".join(text[a:b] for a, b in mk.spans).lower()
@@ -131,6 +156,11 @@ def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=N
             totals[label][1] += r * k
             totals[label][2] += f * k
         per_topic[topic] = round(bcubed(pred, gold)[2], 3)
+        for name, keys in (("all", list(gold_of)), ("occurrence", occurrence_keys)):
+            if keys:
+                key = {k: gold_of[k] for k in keys}
+                coref[name]["wiredesk"].append((conll_f1(key, {k: ours_of[k] for k in keys}), len(keys)))
+                coref[name]["same_trigger_lemma"].append((conll_f1(key, {k: lemma_of[k] for k in keys}), len(keys)))
     seconds = time.perf_counter() - started
     grouping = {label: {"precision": round(v[0] / n_docs, 3), "recall": round(v[1] / n_docs, 3),
                         "f1": round(v[2] / n_docs, 3)} for label, v in totals.items()}
@@ -143,11 +173,27 @@ def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=N
         "per_topic_f1": per_topic,
         "action_occurrence_recall": round(hit / n_gold, 3) if n_gold else None,
         "action_occurrence": {"gold": n_gold, "found": hit},
+        "all_actions_recall": round(sum(v[0] for v in by_kind.values()) / max(1, sum(v[1] for v in by_kind.values())), 3),
+        "recall_by_annotated_class": {k: {"found": v[0], "gold": v[1], "recall": round(v[0] / v[1], 3)}
+                                      for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1][1])},
+        "mention_coreference": {name: {label: _pooled(rows) for label, rows in labels.items()}
+                                for name, labels in coref.items()},
         "trigger_precision_vs_any_action": round(n_pred_ok / n_pred, 3) if n_pred else None,
         "trigger_precision_vs_occurrence": round(n_pred_occ / n_pred, 3) if n_pred else None,
         "triggers_in_annotated_sentences": n_pred,
         "seconds": round(seconds, 1), "words": words,
     }
+
+
+def _pooled(rows: list[tuple[dict, int]]) -> dict:
+    n = sum(k for _, k in rows)
+    out = {metric: round(sum(sc[metric] * k for sc, k in rows) / n, 3) for metric in ("muc", "b3", "ceafe", "conll")}
+    out["mentions"] = n
+    return out
+
+
+def _lemma(m) -> str:
+    return m.trigger_lemma or m.trigger.lower()
 
 
 def _trigger_spans(m) -> list[tuple[int, int]]:
@@ -220,9 +266,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label:<18} {v['precision']:.3f} / {v['recall']:.3f} / {v['f1']:.3f}")
         a = r["action_occurrence"]
         print(f"ACTION_OCCURRENCE recall by triggers: {r['action_occurrence_recall']} ({a['found']} of {a['gold']})")
+        print(f"all annotated actions (ACTION_* and NEG_ACTION_*) recall: {r['all_actions_recall']}")
+        print("  " + ", ".join(f"{k} {v['recall']} ({v['found']}/{v['gold']})"
+                               for k, v in r["recall_by_annotated_class"].items()))
         print(f"trigger precision ({r['triggers_in_annotated_sentences']} triggers in annotated sentences): "
               f"{r['trigger_precision_vs_any_action']} vs any annotated action, "
               f"{r['trigger_precision_vs_occurrence']} vs occurrences only")
+        for name, labels in r["mention_coreference"].items():
+            print(f"mention coreference ({name} annotated actions found), CoNLL F1 (MUC / B3 / CEAF-e):")
+            for label, v in labels.items():
+                print(f"  {label:<18} {v['conll']:.3f} ({v['muc']:.3f} / {v['b3']:.3f} / {v['ceafe']:.3f}), "
+                      f"{v['mentions']} mentions")
     return 0
 
 
