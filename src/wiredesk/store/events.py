@@ -13,6 +13,7 @@ grouped again and their events rewritten. Event ids derive from an event's earli
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import duckdb
@@ -94,6 +95,14 @@ def store_extractions(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: dict
     _insert(con, "event_mention_rows", MENTION_COLUMNS, rows)
     _store_entities(con, run_id, doc_ids, wanted)
     return len(rows["mention_id"])
+
+
+def skipped_languages(doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> Counter:
+    """How many of the documents just stored (``doc_key → document_id``) were not read for events, by
+    base language ("de", "unknown"): the run's ``event_documents_skipped``. The same one extraction per
+    stored document as ``store_extractions``."""
+    wanted = {x.doc_key: x for x in extractions if x.doc_key in doc_ids}.values()
+    return Counter(x.language or "unknown" for x in wanted if x.skipped)
 
 
 def _store_entities(con, run_id: int, doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> None:

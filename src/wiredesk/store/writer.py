@@ -29,7 +29,7 @@ from wiredesk.domain.versions import EXACT_DEDUP_VERSION, PARAGRAPHS_VERSION, PI
 from wiredesk.events.model import Extraction
 from wiredesk.ops.faults import checkpoint
 from wiredesk.store.decide import CurrentVersion, VersionDecision, decide_versions
-from wiredesk.store.events import regroup_events, store_extractions
+from wiredesk.store.events import regroup_events, skipped_languages, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
 from wiredesk.store.sql import insert_columns
@@ -127,6 +127,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     # 6. event mentions of the new versions, then their events regrouped (wiredesk.store.events)
     new_doc_ids = {v.article.doc_key: v.document_id for v in decision.versions}
     counts.event_mentions_new = store_extractions(con, run_id, new_doc_ids, batch.events)
+    counts.event_skipped_languages = skipped_languages(new_doc_ids, batch.events)
+    counts.event_documents_skipped = sum(counts.event_skipped_languages.values())
     if batch.events or decision.superseded:
         counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), decision.superseded,
                                                events_window_days)
@@ -283,7 +285,7 @@ def add_run_counters(con: duckdb.DuckDBPyConnection, run_id: int, columns: dict[
 _RUN_COUNTER_COLUMNS = (
     "items_seen", "items_failed", "documents_new", "documents_updated", "items_unchanged", "documents_changed",
     "paragraphs_new", "paragraphs_removed", "duplicates_new", "duplicates_removed", "event_mentions_new",
-    "event_mentions_removed", "events_written",
+    "event_mentions_removed", "events_written", "event_documents_skipped",
 )
 
 _DOCUMENT_COLUMNS = {
