@@ -31,11 +31,11 @@ from wiredesk.events.lexicon import Lexicon, lexicon_languages
 from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction, base_language
 from wiredesk.events.nlp import NlpBackend, ParsedDoc, Sentence, choose_model, make_backend
 from wiredesk.events.places import Gazetteer
-from wiredesk.events.segment import TriggerWords, split_sentences
+from wiredesk.events.segment import TriggerWords, split_sentences, words_of
 from wiredesk.events.sentence import SentenceReader
 
 #: Version of the extraction code; bump when its output changes for the same input and lexicon.
-EXTRACTION_VERSION = "events/2"
+EXTRACTION_VERSION = "events/3"
 
 
 class EventExtractor(Protocol):
@@ -167,14 +167,15 @@ class DefaultEventExtractor:
 
     def _extract_language(self, lang: _Language, docs: Sequence[DocumentInput]) -> list[Extraction]:
         # 1. sentences by rule; the ones that could hold a trigger are parsed, in one parse_many call
-        plans = [self._plan(lang, doc) for doc in docs]
+        contexts = [self._context(lang, doc) for doc in docs]
+        plans = [self._plan(lang, doc, ctx) for doc, ctx in zip(docs, contexts)]
         parsed: list[dict[int, ParsedDoc]] = [{} for _ in docs]
         self._parse(lang, [(d, k, plan[k][2]) for d, plan in enumerate(plans) for k in range(len(plan))
                            if plan[k][3]], parsed)
         describe = self.describe(lang.code)
         out, asked = [], []
         for d, doc in enumerate(docs):
-            x, refs = self._extract_doc(lang, doc, plans[d], parsed[d], describe)
+            x, refs = self._extract_doc(lang, doc, plans[d], parsed[d], describe, contexts[d])
             out.append(x)
             asked.append(refs.asked)
         # 2. a slot that asked for an antecedent ("they", "the group") gets the sentence before it parsed
@@ -183,7 +184,7 @@ class DefaultEventExtractor:
         if more:
             self._parse(lang, [(d, k, plans[d][k][2]) for d, k in more], parsed)
             for d in sorted({d for d, _ in more}):
-                out[d] = self._extract_doc(lang, docs[d], plans[d], parsed[d], describe)[0]
+                out[d] = self._extract_doc(lang, docs[d], plans[d], parsed[d], describe, contexts[d])[0]
         return out
 
     @staticmethod
@@ -196,18 +197,27 @@ class DefaultEventExtractor:
             # the rule-split sentence is the sentence, whatever the parser thinks of its boundaries
             parsed[d][k] = replace(pd, sentences=[Sentence(0, 0, len(pd.tokens), 0, len(pd.text))])
 
-    def _plan(self, lang: _Language, doc: DocumentInput) -> list[tuple[int, int, str, bool]]:
+    @staticmethod
+    def _context(lang: _Language, doc: DocumentInput) -> frozenset[str]:
+        """The disambiguation words of the lexicon found anywhere in the document's body: an ambiguous
+        trigger takes its sense from the article when its own sentence does not tell ("won" in a match
+        report, "charged" in a court story)."""
+        if lang.words is None:
+            return frozenset()
+        return lang.words.document_context(words_of("\n".join(text for _, _, text in _body_units(doc))))
+
+    def _plan(self, lang: _Language, doc: DocumentInput, context: frozenset[str]) -> list[tuple[int, int, str, bool]]:
         """(paragraph position, offset in the body text, text, whether to parse) of each sentence of the
         body, in order (the list index is the sentence index)."""
         sents = [(position, offset + a, text[a:b]) for position, offset, text in _body_units(doc)
                  for a, b in split_sentences(text)]
         every = self.parse_all or lang.words is None
-        return [(p, o, t, every or lang.words.possible(t)) for p, o, t in sents]
+        return [(p, o, t, every or lang.words.possible(t, context)) for p, o, t in sents]
 
     # --- one document ------------------------------------------------------------------------------------
 
     def _extract_doc(self, lang: _Language, doc: DocumentInput, plan, parsed: dict[int, ParsedDoc],
-                     describe: str) -> tuple[Extraction, References]:
+                     describe: str, context: frozenset[str]) -> tuple[Extraction, References]:
         refs = References()
         mentions: list[EventMention] = []
         entities: list[EntityMention] = []
@@ -220,7 +230,7 @@ class DefaultEventExtractor:
             sent = pd.sentences[0]
             entities.extend(self._entities(doc, pd, reader, sent))
             self._collect_antecedents(lang, pd, reader, sent, sidx)
-            mentions.extend(lang.sentences.mentions(doc, pd, reader, sent, sidx, offset, position))
+            mentions.extend(lang.sentences.mentions(doc, pd, reader, sent, sidx, offset, position, context))
         return Extraction(doc.doc_key, tuple(mentions), tuple(entities), describe, lang.code), refs
 
     def _entities(self, doc, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence) -> list[EntityMention]:

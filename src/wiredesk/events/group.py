@@ -21,7 +21,9 @@ each joins the best-scoring existing event of its class or starts a new one.
 3. **Documents that share two or more events report the same story**: in a second pass, the only event of
    a class in one of them and the only event of that class in the other are merged unless they conflict.
 
-Negated mentions ("made no effort to stop") are never grouped: nothing happened to group.
+Negated mentions ("made no effort to stop") are never grouped: nothing happened to group. Nor are
+statements (``UNGROUPED``: "Pompeo said ..."): each outlet quotes its own way, and a story's many
+statements would tie its documents together as if they reported the same events.
 """
 
 from __future__ import annotations
@@ -37,9 +39,11 @@ from wiredesk.events.dates import overlaps
 from wiredesk.events.model import UNKNOWN_DATE, Actor, DateRef, EntityMention, Event, EventMention, Place
 
 #: Version of the grouping rules; bump when events change for the same mentions.
-GROUPING_VERSION = "group/1"
+GROUPING_VERSION = "group/2"
 
 _VIOLENT = {"ASSAULT", "COERCE"}
+#: Classes whose mentions stay mentions: no event is made of them (see the module docstring).
+UNGROUPED = frozenset({"STATEMENT"})
 _STOP = set("""a an the of to in on at for and or but by with from as is was were are be been has had have that
 which who it its their they he she his her this these those after before over into than then there said says
 say also not no more most some many one two three""".split())
@@ -193,7 +197,7 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
             names.setdefault(e.doc_key, set()).add(e.name.lower())
     doc_names = {k: frozenset(v) for k, v in names.items()}
     # informative mentions first: bare re-mentions ("the attack") then join the events they re-mention
-    ordered = sorted((m for m in mentions if not m.negated),
+    ordered = sorted((m for m in mentions if not m.negated and m.event_class not in UNGROUPED),
                      key=lambda m: (not informative(m), _published(m), m.doc_key, m.trigger_start, m.event_class))
     clusters: list[_Cluster] = []
     index: dict[tuple, list[int]] = defaultdict(list)  # blocking key → clusters holding a mention with it

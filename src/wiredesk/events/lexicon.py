@@ -18,7 +18,7 @@ from importlib import resources
 from wiredesk.domain.errors import ConfigError
 
 #: Bump when the meaning of the lexicon files changes; the digest catches edits that forget to.
-LEXICON_VERSION = "2"
+LEXICON_VERSION = "3"
 
 # Irregular verb forms the rules-only backend needs to see past tenses ("broke into", "shot").
 _IRREGULAR = {
@@ -40,6 +40,8 @@ class TriggerEntry:
     weight: float
     requires: frozenset[str]
     not_after: frozenset[str] = frozenset()  # lemmas or words that must not come right before the trigger
+    #: ``requires`` must be met in the trigger's own sentence (lexicon "=word,..."), not elsewhere in the document
+    sentence_only: bool = False
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -126,10 +128,11 @@ class Lexicon:
 
         self.triggers: dict[tuple[str, ...], list[TriggerEntry]] = {}
         for lemma, pos, cls, cameo, weight, requires in trig_rows:
-            words = [] if requires == "-" else requires.split(",")
+            sentence_only = requires.startswith("=")
+            words = [] if requires == "-" else requires.lstrip("=").split(",")
             entry = TriggerEntry(lemma, pos, cls, None if cameo == "-" else cameo, float(weight),
                                  frozenset(w for w in words if not w.startswith("!")),
-                                 frozenset(w[1:] for w in words if w.startswith("!")))
+                                 frozenset(w[1:] for w in words if w.startswith("!")), sentence_only)
             self.triggers.setdefault(entry.words, []).append(entry)
         self.max_trigger_len = max(len(k) for k in self.triggers)
         # Surface form → lemma, for backends without a lemmatizer (the rules-only backend).

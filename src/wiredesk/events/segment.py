@@ -15,6 +15,11 @@ from typing import Iterable, Mapping
 
 from wiredesk.events.lexicon import Lexicon, noun_forms, verb_forms
 
+#: Disambiguation words that say nothing of a sense outside their own sentence ("charged *with*").
+FUNCTION_WORDS = frozenset({"with", "on", "in", "at", "for", "by", "of", "to", "from", "into", "off", "out", "up",
+                            "down", "over", "after", "as", "the", "a", "an", "be", "have", "run", "make", "take",
+                            "give", "get", "set", "put", "stand", "face", "bring", "drop", "hold", "open"})
+
 #: Lower-case words (without their final period) after which a period does not end a sentence.
 ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "maj", "cmdr", "adm", "rep", "sen",
@@ -125,19 +130,32 @@ class TriggerWords:
                 cache[lemma] = frozenset(f)
             return cache[lemma]
 
-        self._by_form: dict[str, list[tuple[tuple[frozenset[str], ...], frozenset[str]]]] = {}
+        self._by_form: dict[str, list[tuple[tuple[frozenset[str], ...], frozenset[str], bool]]] = {}
+        #: a surface form of a content word some entry asks for → the lemmas it may be (document context)
+        self._requires_of: dict[str, set[str]] = {}
         for words, entries in lexicon.triggers.items():
             rest = tuple(forms(w) for w in words[1:])
             for e in entries:
                 need = frozenset().union(*(forms(r) for r in e.requires)) if e.requires else frozenset()
                 for f in forms(words[0]):
-                    self._by_form.setdefault(f, []).append((rest, need))
+                    self._by_form.setdefault(f, []).append((rest, need, e.sentence_only))
+                for r in (frozenset() if e.sentence_only else e.requires - FUNCTION_WORDS):
+                    for f in forms(r):
+                        self._requires_of.setdefault(f, set()).add(r)
 
-    def possible(self, text: str) -> bool:
-        """Whether some trigger entry could fire in ``text`` (one sentence)."""
+    def document_context(self, words: set[str]) -> frozenset[str]:
+        """The disambiguation lemmas of the lexicon whose forms are among a document's ``words`` (its body's
+        ``words_of``), function words ("with", "on") left out: what tells the sense of an ambiguous trigger
+        from anywhere in the document ("won" in an article about a game)."""
+        return frozenset(r for w in words for r in self._requires_of.get(w, ()))
+
+    def possible(self, text: str, context: frozenset[str] = frozenset()) -> bool:
+        """Whether some trigger entry could fire in ``text`` (one sentence); ``context`` is the document's
+        (``document_context``): a disambiguation word there counts as if it were in the sentence."""
         words = words_of(text)
+        around = words | context
         for w in words:
-            for rest, need in self._by_form.get(w, ()):
-                if all(f & words for f in rest) and (not need or need & words):
+            for rest, need, only in self._by_form.get(w, ()):
+                if all(f & words for f in rest) and (not need or need & (words if only else around)):
                     return True
         return False

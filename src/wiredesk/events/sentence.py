@@ -21,10 +21,12 @@ from wiredesk.events.places import Gazetteer
 from wiredesk.events.triggers import TriggerMatcher
 
 _CASUALTY = {"kill": "killed", "wound": "wounded", "injure": "wounded", "tuer": "killed", "blesser": "wounded"}
+#: Classes whose mentions need a named actor (the speaker of a statement).
+SPEAKER_REQUIRED = frozenset({"STATEMENT"})
 _BOUNDARY = {",", ";", ":", "(", ")", "\u2014", "\u2013", "\"", "\u201c", "\u201d", "that", "which", "who",
              "after", "before", "when", "while", "because", "as", "but", "amid", "following", "since"}
 _DEFAULT_KIND = {"ASSAULT": "military", "COERCE": "military", "MOBILIZE": "military", "RETREAT": "military",
-                 "PROTEST": "protesters"}
+                 "PROTEST": "protesters", "STATEMENT": None}
 #: CAMEO codes of attacks that say nothing of the weapon: by a crowd they are a violent protest
 _GENERIC_ATTACK = {"190", "182"}
 
@@ -38,8 +40,10 @@ class SentenceReader:
         self.triggers = TriggerMatcher(lexicon)
 
     def mentions(self, doc: DocumentInput, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence,
-                 sidx: int, offset: int, position: int) -> list[EventMention]:
-        triggers = self.triggers.find(pd, sent)
+                 sidx: int, offset: int, position: int, context: frozenset[str] = frozenset()) -> list[EventMention]:
+        """The mentions of one parsed sentence; ``context``: the document's disambiguation words
+        (``TriggerWords.document_context``)."""
+        triggers, modifiers = self.triggers.fold_modifiers(pd, self.triggers.find(pd, sent, context))
         if not triggers:
             return []
         heads = {}
@@ -49,6 +53,8 @@ class SentenceReader:
         built: dict[int, dict] = {}
         for h, (a, b, e) in heads.items():
             built[h] = self._arguments(doc, pd, reader, sent, sidx, h, a, b, e, heads)
+            if h in modifiers:  # "the DUI charge": the modifier's words belong to this mention
+                built[h].setdefault("merged", []).extend(modifiers[h])
         # 3. casualty verbs fold into the attack they report; "killing ... in a rocket attack" into the attack
         for h in list(built):
             slots = built[h]
@@ -64,6 +70,11 @@ class SentenceReader:
                 if slots.get("victims") is not None:
                     target["target"] = slots["victims"]  # the dead are whom the attack hit
                 target.setdefault("merged", []).append((slots["a"], slots["b"]))
+                del built[h]
+        # 4. a statement counts only with a named speaker ("Pompeo said", "the Pentagon said", "Iraqi
+        #    officials said"; not "he said", "officials said"): who said it is all that makes "said" news
+        for h in [h for h, slots in built.items() if slots["entry"].event_class in SPEAKER_REQUIRED]:
+            if _speaker_unnamed(built[h]):
                 del built[h]
         order = sorted(built)
         mentions = [self._mention(doc, pd, sent, sidx, offset, position, h, built[h]) for h in order]
@@ -355,6 +366,13 @@ class SentenceReader:
             paragraph_position=position, trigger_lemma=entry.lemma,
             merged_triggers=tuple((offset + toks[x].start, offset + toks[y - 1].end) for x, y in slots.get("merged", ())))
 
+
+
+def _speaker_unnamed(slots: dict) -> bool:
+    """Whether a statement's speaker is unknown: not a proper name ("Pompeo", "the Pentagon") nor a
+    country's institution ("the U.S. military", "Iraqi officials")."""
+    actor = slots.get("actor")
+    return actor is None or not (actor.named or (actor.country and actor.kind in ("government", "military", "police")))
 
 
 def _inherits_subject(pd: ParsedDoc, j: int) -> bool:

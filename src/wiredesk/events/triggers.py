@@ -10,10 +10,16 @@ arguments.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from wiredesk.events.lexicon import Lexicon, TriggerEntry
 from wiredesk.events.nlp import ParsedDoc, Sentence
 
 _SKIP_ENTS = {"PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODUCT"}
+#: Dependencies of an adjective used as a predicate ("she is dead", "left a woman dead").
+_PREDICATIVE = {"acomp", "oprd", "xcomp", "ccomp", "ROOT", "conj", "attr", "advcl"}
+#: Confidence taken off an ambiguous trigger whose sense only the rest of the document tells.
+DOCUMENT_SENSE_PENALTY = 0.1
 
 
 class TriggerMatcher:
@@ -33,8 +39,11 @@ class TriggerMatcher:
                 return True
         return False
 
-    def find(self, pd: ParsedDoc, sent: Sentence) -> list[tuple[int, int, TriggerEntry]]:
-        """(first token, end token, entry) of each trigger, longest match first, no overlaps."""
+    def find(self, pd: ParsedDoc, sent: Sentence,
+             document: frozenset[str] = frozenset()) -> list[tuple[int, int, TriggerEntry]]:
+        """(first token, end token, entry) of each trigger, longest match first, no overlaps. ``document``:
+        disambiguation lemmas found elsewhere in the document (``TriggerWords.document_context``); an entry
+        fired by one of them alone has its weight lowered by ``DOCUMENT_SENSE_PENALTY``."""
         toks = pd.tokens
         context = {t.lemma for t in toks[sent.start:sent.end]} | {
             t.text.lower() for t in toks[sent.start:sent.end]}
@@ -47,7 +56,7 @@ class TriggerMatcher:
                 entries = self.lexicon.trigger_entries(lemmas)
                 if not entries:
                     continue
-                entry = self._pick(pd, k, n, entries, context)
+                entry = self._pick(pd, k, n, entries, context, document)
                 if entry:
                     matched = (k, k + n, entry)
                     break
@@ -58,7 +67,28 @@ class TriggerMatcher:
                 k += 1
         return out
 
-    def _pick(self, pd: ParsedDoc, k: int, n: int, entries: list[TriggerEntry], context: set[str]):
+    @staticmethod
+    def fold_modifiers(pd: ParsedDoc, found: list[tuple[int, int, TriggerEntry]]):
+        """Triggers that only modify the noun of another trigger ("a *hit-and-run* crash", "the *DUI*
+        charge", "a *murder* charge") are no mentions of their own: they are returned apart, as
+        ``{token of the modified trigger's noun: [(start, end) token spans]}``, to be merged into its
+        mention. A modifier of a noun that is no trigger ("*playoff* contention", "the *accident* scene")
+        stays a trigger. Needs a parse; without one nothing is folded."""
+        if not pd.has_parse:
+            return found, {}
+        toks = pd.tokens
+        noun_heads = {b - 1 for a, b, e in found if toks[b - 1].pos in ("NOUN", "PROPN")}
+        kept, folded = [], {}
+        for a, b, e in found:
+            root = next((t for t in toks[a:b] if not a <= t.head < b or t.head == t.i), toks[b - 1])
+            if root.dep in ("compound", "amod", "nmod") and root.head != root.i and root.head in noun_heads:
+                folded.setdefault(root.head, []).append((a, b))
+            else:
+                kept.append((a, b, e))
+        return kept, folded
+
+    def _pick(self, pd: ParsedDoc, k: int, n: int, entries: list[TriggerEntry], context: set[str],
+              document: frozenset[str]):
         toks = pd.tokens
         best = None
         for e in entries:
@@ -69,14 +99,10 @@ class TriggerMatcher:
                 pos = head.pos
                 ok_v = pos in ("VERB",) and "V" in e.pos
                 ok_n = pos in ("NOUN", "PROPN") and "N" in e.pos
-                if not (ok_v or ok_n) and not (n > 1 and "V" in e.pos and toks[k].pos == "VERB"):
+                # an adjective entry ("dead") fires only as a predicate: "is dead", "left her dead"
+                ok_a = pos == "ADJ" and "A" in e.pos and head.dep in _PREDICATIVE
+                if not (ok_v or ok_n or ok_a) and not (n > 1 and "V" in e.pos and toks[k].pos == "VERB"):
                     continue
-                if ok_n and head.dep == "compound" and n == 1:
-                    continue
-                root = next((t for t in toks[k:k + n] if not k <= t.head < k + n or t.head == t.i), head)
-                if root.dep in ("compound", "amod", "nmod") and toks[root.head].pos == "NOUN" and (
-                        self.lexicon.trigger_entries((toks[root.head].lemma,))):
-                    continue  # "a hit-and-run crash": the noun it modifies names the event
                 if ok_v and head.dep == "amod":  # "state-sanctioned", "Iran-backed": modifiers, not actions
                     continue
             else:
@@ -86,7 +112,9 @@ class TriggerMatcher:
                 if e.pos == "V" and prev in ("the", "a", "an"):
                     continue
             if e.requires and not (e.requires & context):
-                continue
+                if e.sentence_only or not (e.requires & document):
+                    continue
+                e = replace(e, weight=round(e.weight - DOCUMENT_SENSE_PENALTY, 3))
             if e.not_after and k > 0 and {toks[k - 1].lemma, toks[k - 1].text.lower()} & e.not_after:
                 continue  # "opened fire", "under fire": not a blaze
             if best is None or e.weight > best.weight:

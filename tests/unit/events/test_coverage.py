@@ -1,0 +1,69 @@
+"""Coverage of lexicon 3: an ambiguous word takes its sense from its document, modifiers join the mention of
+the noun they modify, predicative adjectives, and statements with a named speaker that make no events."""
+
+from wiredesk.events import DocumentInput, InputParagraph, group_mentions
+
+
+def _article(*paragraphs: str, key: str = "a") -> DocumentInput:
+    return DocumentInput(key, None, key, tuple(InputParagraph(i, "body", p) for i, p in enumerate(paragraphs)),
+                         language="en")
+
+
+def _found(extractor, d: DocumentInput) -> list[tuple[str, str, str]]:
+    return [(m.trigger, m.event_class, m.cameo) for m in extractor.extract(d).mentions]
+
+
+def test_an_ambiguous_word_takes_its_sense_from_the_rest_of_the_article(extractor):
+    # "won" alone says nothing of a game; the article around it does
+    match = _article("The Colts played their last game of the season in Jacksonville on Thursday night.",
+                     "They won without receiver Marvin Harrison.")
+    won = [m for m in extractor.extract(match).mentions if m.trigger == "won"]
+    assert [(m.event_class, m.cameo) for m in won] == [("CONTEST", "W71")]
+    alone = extractor.extract(_article("They won without receiver Marvin Harrison.")).mentions
+    assert not [m for m in alone if m.trigger == "won"]
+    # its confidence is lower than that of the same word with its sense in its own sentence
+    told = extractor.extract(_article("They won the game without receiver Marvin Harrison.")).mentions
+    assert won[0].confidence < next(m for m in told if m.trigger == "won").confidence
+
+
+def test_a_generic_verb_needs_its_sense_in_its_own_sentence(extractor):
+    # "joined" is an appointment with a team in the sentence, not because a team is named elsewhere
+    d = _article("The coach joined the team in March.", "Some commanders joined the protest on Tuesday.")
+    joined = [(m.sentence_index, m.event_class) for m in extractor.extract(d).mentions if m.trigger == "joined"]
+    assert joined == [(0, "APPOINT")]
+
+
+def test_a_modifier_that_names_an_event_joins_the_mention_of_the_noun_it_modifies(extractor):
+    d = _article("San Diego Chargers tackle Jamal Williams faces DUI charges after his arrest on Sunday.")
+    [charge] = [m for m in extractor.extract(d).mentions if m.trigger == "charges"]
+    assert charge.event_class == "JUSTICE" and [d.text[a:b] for a, b in charge.merged_triggers] == ["DUI"]
+    # a modifier of a noun that names no event is a trigger of its own ("playoff contention")
+    d = _article("The Saints were eliminated from playoff contention over the weekend.")
+    words = {d.text[a:b] for m in extractor.extract(d).mentions
+             for a, b in ((m.trigger_start, m.trigger_end), *m.merged_triggers)}
+    assert "playoff" in words
+
+
+def test_a_predicative_adjective_can_report_a_death(extractor):
+    assert ("dead", "DIE", "W10") in _found(extractor, _article("A climber is dead after falling 150 metres."))
+    # used as a modifier it reports nothing
+    assert not [t for t in _found(extractor, _article("The road came to a dead end.")) if t[0] == "dead"]
+
+
+def test_a_statement_needs_a_named_speaker_and_makes_no_event(extractor):
+    d = _article("Secretary of State Mike Pompeo said the strikes sent a clear message.",
+                 "He said more could follow.", "Officials said the embassy was safe.",
+                 "The Iraqi government said it would review the agreement.")
+    statements = [m for m in extractor.extract(d).mentions if m.event_class == "STATEMENT"]
+    # "He said": the speaker is the named one it refers to; "Officials said": no one in particular
+    assert [(m.sentence_index, m.cameo) for m in statements] == [(0, "010"), (1, "010"), (3, "010")]
+    assert statements[0].actor.name.endswith("Pompeo") and statements[1].actor.resolved_from is not None
+    assert statements[2].actor.country == "IRQ"
+    events = group_mentions(statements)
+    assert events == []
+
+
+def test_checking_into_rehab_is_one_mention_with_both_words(extractor):
+    d = _article("Tara Reid has entered a rehab program in Los Angeles.")
+    [m] = [m for m in extractor.extract(d).mentions if m.event_class == "LIFE"]
+    assert m.trigger == "entered" and [d.text[a:b] for a, b in m.merged_triggers] == ["rehab"]
