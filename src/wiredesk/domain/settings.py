@@ -69,7 +69,8 @@ class EventsSettings:
     #: spaCy model per other language, "language=package" (e.g. "fr=fr_core_news_md"); a language with a
     #: lexicon and no entry is read when its default model is installed (docs/events.md, Languages)
     models: tuple[str, ...] = ()
-    #: processes for spaCy on large batches (64+ paragraphs); 0 means one per CPU core
+    #: processes for spaCy (64+ sentences) where events are read in the main process: runs without a pool and
+    #: reprocess; a run's pool reads events in its own workers. 0 means one per CPU core
     workers: int = 2
     #: events are regrouped from the mentions of documents published within this many days of a batch
     group_window_days: int = 30

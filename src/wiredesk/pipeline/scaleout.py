@@ -4,7 +4,11 @@ What this is:
 
 - ``process_items``: clean a chunk of items and extract their events. A plain function of picklable
   data (items and settings in, articles, failures and extractions out), so a Dask worker, a process pool
-  or the caller's own process can run it. It touches no database.
+  or the caller's own process can run it. It touches no database. Each process keeps its own event
+  extractor (its spaCy model) across chunks and batches (``worker_extractor``).
+- The run's own cleaning pool (``ingest.workers`` processes) is such a runner too
+  (``wiredesk.pipeline.batch``): cleaning and event extraction side by side in the same workers, one
+  pool, no second one for spaCy.
 - ``StageRunner``: the seam through which a run's batches (``wiredesk.pipeline.batch``) hand that work out. Anything with
   ``submit(fn, *args)`` returning an object with ``result()`` fits: a ``concurrent.futures`` executor,
   ``InlineRunner`` below, or the flow's adapter of a Prefect task runner (``flows/ingest.py``).
@@ -20,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -60,21 +65,27 @@ class InlineRunner:
 
 @dataclass(frozen=True)
 class Processed:
-    """The CPU-heavy results of some items, in the items' order."""
+    """The CPU-heavy results of some items, in the items' order, and the CPU seconds the workers spent
+    cleaning and extracting events (summed over workers; on a busy machine wall time is longer)."""
 
     articles: tuple[tuple[InputItem, Article], ...] = ()
     failures: tuple[Failure, ...] = ()
     #: event extractions of ``articles`` (empty when events are disabled)
     events: tuple = ()
+    clean_seconds: float = 0.0
+    events_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, and the events of
-    the articles. Not the items: the caller still holds them (raw bytes included), so they never travel back."""
+    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, the events of the
+    articles and the CPU seconds each took. Not the items: the caller still holds them (raw bytes included), so
+    they never travel back."""
 
     outcomes: tuple[Article | Failure, ...]
     events: tuple = ()
+    clean_seconds: float = 0.0
+    events_seconds: float = 0.0
 
 
 @functools.lru_cache(maxsize=2)
@@ -91,12 +102,14 @@ def worker_extractor(events: EventsSettings):
 
 def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult:
     """Clean ``items`` (one by one, in this process) and extract the events of the articles found."""
+    started = time.process_time()
     outcomes = tuple(clean_one(item, settings.clean) for item in items)
+    cleaned = time.process_time()
     events: tuple = ()
     articles = [o for o in outcomes if isinstance(o, Article)]
     if settings.events.enabled and articles:
         events = tuple(worker_extractor(settings.events).extract_many([DocumentInput.from_article(a) for a in articles]))
-    return ChunkResult(outcomes, events)
+    return ChunkResult(outcomes, events, cleaned - started, time.process_time() - cleaned)
 
 
 def without_raw(item: InputItem) -> InputItem:
@@ -125,6 +138,7 @@ class PendingItems:
         articles: list[tuple[InputItem, Article]] = []
         failures: list[Failure] = []
         events: list = []
+        clean = extract = 0.0
         for chunk, future in zip(self.chunks, self.futures):
             done: ChunkResult = future.result()
             for item, outcome in zip(chunk, done.outcomes, strict=True):
@@ -133,7 +147,9 @@ class PendingItems:
                 else:
                     failures.append(outcome)
             events.extend(done.events)
-        return Processed(tuple(articles), tuple(failures), tuple(events))
+            clean += done.clean_seconds
+            extract += done.events_seconds
+        return Processed(tuple(articles), tuple(failures), tuple(events), clean, extract)
 
 
 #: Chunks per worker and batch: pages differ a lot in cleaning and parsing time, and with one chunk each a
