@@ -64,6 +64,24 @@ def linked(pd: ParsedDoc, a: int, b: int) -> bool:
             return True
         if _object_of(pd, y, x):  # "clinched the win", "checked into rehab", "entered a rehab program"
             return True
+        if renames(pd, x, y):  # "the breach was one of the worst attacks"
+            return True
+    return False
+
+
+def renames(pd: ParsedDoc, subject: int, attribute: int) -> bool:
+    """Whether the noun trigger ``attribute`` names again what the trigger ``subject`` is, through a copula:
+    "the breach was one of the worst attacks" (one action, whatever the classes of the two words)."""
+    toks = pd.tokens
+    if toks[subject].dep != "nsubj" or toks[toks[subject].head].lemma != "be":
+        return False
+    j, steps = attribute, 0
+    while steps < 3 and toks[j].head != j:
+        if toks[j].dep == "attr" and toks[j].head == toks[subject].head:
+            return True
+        if toks[j].dep not in ("pobj", "prep"):  # "one of the worst attacks"
+            return False
+        j, steps = toks[j].head, steps + 1
     return False
 
 
@@ -103,18 +121,25 @@ def _under(pd: ParsedDoc, x: int, top: int) -> bool:
     return False
 
 
-def merge_same_class(mentions: list[EventMention], linked: list[list[bool]]) -> list[EventMention]:
-    """Same-class, linked triggers of one sentence whose slots agree report one action; else both stay."""
+def merge_same_class(mentions: list[EventMention], linked: list[list[bool]],
+                     renamed: list[list[bool]] | None = None) -> list[EventMention]:
+    """Same-class, linked triggers of one sentence whose slots agree report one action; else both stay.
+    ``renamed[i][j]``: a copula makes the two one thing, whatever their classes (the first one's class
+    stays)."""
+    renamed = renamed or [[False] * len(mentions) for _ in mentions]
     out: list[EventMention] = []
     index: list[int] = []
     for i, m in enumerate(mentions):
         for k, prev in enumerate(out):
             if not linked[index[k]][i]:
                 continue
-            if prev.event_class != m.event_class or prev.negated != m.negated:
+            if prev.negated != m.negated:
                 continue
-            if not _compatible_codes(prev.cameo, m.cameo):
-                continue  # "scored 17 points to clinch the win": two results, W72 and W71
+            if prev.event_class != m.event_class or not _compatible_codes(prev.cameo, m.cameo):
+                # "scored 17 points to clinch the win": two results, W72 and W71; other classes only when a
+                # copula says they are one thing ("the breach was one of the worst attacks")
+                if not renamed[index[k]][i]:
+                    continue
             if not (_same_actor(prev.actor, m.actor) and _same_actor(prev.target, m.target)):
                 continue
             if prev.killed and m.killed and prev.killed != m.killed:

@@ -1,6 +1,6 @@
 """Whether an action is told as happened: negation ("did not attack", "no ...") and modality ("tried to
 storm" attempted, "vowed to" intended, "urged to" demanded, "will" future, "could" possible, "if"
-conditional), read off the parse around the trigger. Pure.
+conditional, "memories of" recalled), read off the parse around the trigger. Pure.
 """
 
 from __future__ import annotations
@@ -33,9 +33,17 @@ def negated(pd: ParsedDoc, h: int, kids) -> bool:
     return False
 
 
+#: Nouns whose "of" names an earlier event, not today's news: "memories of the murder", "the anniversary of".
+RECALLING = {"memory", "reminder", "anniversary", "echo", "legacy", "repeat", "repetition", "recollection"}
+
+
 def modality(pd: ParsedDoc, h: int, kids) -> str | None:
-    """The modality of the action at ``h``, or None when it is told as happened."""
+    """The modality of the action at ``h``, or None when it is told as happened ("recalled": an earlier
+    event this one brings to mind, "raised memories of the murder ...")."""
     toks = pd.tokens
+    if toks[h].dep == "pobj" and toks[toks[h].head].lemma == "of" and toks[toks[h].head].dep == "prep" and (
+            toks[toks[toks[h].head].head].lemma in RECALLING):
+        return "recalled"
     for c in kids(h, "aux"):
         if toks[c].text.lower() in FUTURE:
             return FUTURE[toks[c].text.lower()]

@@ -15,7 +15,7 @@ from wiredesk.events.dates import resolve_date
 from wiredesk.events.lexicon import Lexicon, TriggerEntry
 from wiredesk.events.model import UNKNOWN_DATE, DateRef, DocumentInput, EventMention, Place
 from wiredesk.events.nlp import ParsedDoc, Sentence
-from wiredesk.events.merge import linked, merge_same_class
+from wiredesk.events.merge import linked, merge_same_class, renames
 from wiredesk.events.modality import FUTURE, modality, negated
 from wiredesk.events.places import Gazetteer
 from wiredesk.events.triggers import TriggerMatcher
@@ -79,7 +79,9 @@ class SentenceReader:
         order = sorted(built)
         mentions = [self._mention(doc, pd, sent, sidx, offset, position, h, built[h]) for h in order]
         links = [[linked(pd, order[i], order[j]) for j in range(len(order))] for i in range(len(order))]
-        return merge_same_class(mentions, links)
+        renamed = [[pd.has_parse and (renames(pd, order[i], order[j]) or renames(pd, order[j], order[i]))
+                    for j in range(len(order))] for i in range(len(order))]
+        return merge_same_class(mentions, links, renamed)
 
     def _arguments(self, doc, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence, sidx: int, h: int, a: int,
                    b: int, entry: TriggerEntry, heads: dict) -> dict:

@@ -67,3 +67,11 @@ def test_checking_into_rehab_is_one_mention_with_both_words(extractor):
     d = _article("Tara Reid has entered a rehab program in Los Angeles.")
     [m] = [m for m in extractor.extract(d).mentions if m.event_class == "LIFE"]
     assert m.trigger == "entered" and [d.text[a:b] for a, b in m.merged_triggers] == ["rehab"]
+
+
+def test_a_copula_makes_two_words_one_mention(extractor):
+    d = _article("There were no reports of casualties, but the unprecedented breach was one of the worst attacks "
+                 "on the embassy in recent memory.")
+    [m] = extractor.extract(d).mentions
+    assert (m.trigger, m.event_class) == ("breach", "PROTEST")
+    assert [d.text[a:b] for a, b in m.merged_triggers] == ["attacks"]
