@@ -1,7 +1,11 @@
 """Coverage of lexicon 3: an ambiguous word takes its sense from its document, modifiers join the mention of
 the noun they modify, predicative adjectives, and statements with a named speaker that make no events."""
 
+from datetime import datetime, timezone
+
 from wiredesk.events import DocumentInput, InputParagraph, group_mentions
+
+PUBLISHED = datetime(2019, 12, 31, tzinfo=timezone.utc)
 
 
 def _article(*paragraphs: str, key: str = "a") -> DocumentInput:
@@ -75,3 +79,25 @@ def test_a_copula_makes_two_words_one_mention(extractor):
     [m] = extractor.extract(d).mentions
     assert (m.trigger, m.event_class) == ("breach", "PROTEST")
     assert [d.text[a:b] for a, b in m.merged_triggers] == ["attacks"]
+
+
+def test_an_earlier_event_brought_to_mind_joins_its_dated_siege_not_this_weeks_attack(extractor):
+    d = _article("Last week an American contractor was killed in a rocket attack on an Iraqi military base.",
+                 "The attack raised painful memories of the murder of the US ambassador to Libya after the Benghazi "
+                 "embassy siege by Islamist terrorists in 2012.")
+    d = DocumentInput(d.doc_key, PUBLISHED, d.source, d.paragraphs, language="en")
+    x = extractor.extract(d)
+    murder = next(m for m in x.mentions if m.trigger == "murder")
+    assert murder.modality == "recalled"
+    event_of = {m.trigger: e.event_id for e in group_mentions(x.mentions) for m in e.mentions}
+    assert event_of["murder"] == event_of["siege"] != event_of["rocket attack"]
+
+
+def test_two_reports_name_one_person_fully_and_by_surname_and_are_one_event(extractor):
+    a = _article("Tara Reid checked herself into Promises Treatment Center in Malibu.", key="people")
+    b = _article("Reid checked into rehab at Promises on Tuesday, her publicist said.", key="us-weekly")
+    xs = extractor.extract_many([a, b])
+    rehab = [m for x in xs for m in x.mentions if m.event_class == "LIFE"]
+    assert {m.doc_key for m in rehab} == {"people", "us-weekly"}
+    events = group_mentions(rehab, entities=[e for x in xs for e in x.entities])
+    assert len(events) == 1 and events[0].num_documents == 2
