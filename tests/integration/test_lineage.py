@@ -12,6 +12,7 @@ from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings
 from wiredesk.store import Store
 from wiredesk.store.migrate import available_migrations
 from conftest import query as rows
+from wiredesk.domain.versions import PARAGRAPHS_VERSION
 
 AP = "ap-yahoo-2019-12-31-baghdad-embassy.txt"
 
@@ -45,12 +46,12 @@ def test_links_keep_their_direction_when_the_earlier_document_gets_a_new_version
 
 def test_every_derived_row_names_its_run_and_code(seeds, db):
     run_ingest([str(seeds)], settings(db))
-    assert rows(db, "SELECT DISTINCT derived_run_id, cleaner FROM documents") == [(1, "text/1+paragraphs/1")]
-    assert rows(db, "SELECT DISTINCT run_id, derived_by FROM paragraphs") == [(1, "paragraphs/1")]
+    assert rows(db, "SELECT DISTINCT derived_run_id, cleaner FROM documents") == [(1, f"text/1+{PARAGRAPHS_VERSION}")]
+    assert rows(db, "SELECT DISTINCT run_id, derived_by FROM paragraphs") == [(1, PARAGRAPHS_VERSION)]
     fingerprint = Settings().dedup.fingerprint
     assert rows(db, "SELECT DISTINCT run_id, dedup_settings FROM duplicates") == [(1, fingerprint)]
     kind, versions = rows(db, "SELECT kind, code_versions FROM runs")[0]
-    assert kind == "ingest" and json.loads(versions)["paragraphs"] == "paragraphs/1"
+    assert kind == "ingest" and json.loads(versions)["paragraphs"] == PARAGRAPHS_VERSION
     meta = json.loads(rows(db, "SELECT supplied_meta FROM documents WHERE source = 'The Sun'")[0][0])
     assert meta["source"] == "The Sun" and meta["published_at"].startswith("2019-12-31")
 

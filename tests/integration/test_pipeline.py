@@ -6,6 +6,7 @@ from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.pipeline.stages import plan_items
 from wiredesk.domain.models import InputItem
 from wiredesk.domain.settings import IngestSettings, Settings
+from wiredesk.domain.versions import PARAGRAPHS_VERSION
 
 from conftest import DATA
 from conftest import query as _q
@@ -40,7 +41,7 @@ def test_every_derived_row_records_the_code_that_made_it(seeds, db):
     cleaners = {r[0].split("+")[0].split("/")[0] for r in _q(db, "SELECT DISTINCT cleaner FROM documents")}
     assert cleaners == {"text", "trafilatura"}
     assert _q(db, "SELECT count(*) FROM documents WHERE pipeline_version NOT LIKE 'wiredesk/%'") == [(0,)]
-    assert _q(db, "SELECT DISTINCT derived_by FROM paragraphs") == [("paragraphs/1",)]
+    assert _q(db, "SELECT DISTINCT derived_by FROM paragraphs") == [(PARAGRAPHS_VERSION,)]
 
 
 def test_html_article_keeps_metadata_and_its_figure_caption(db):

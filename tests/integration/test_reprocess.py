@@ -22,6 +22,7 @@ from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.pipeline.stages import make_event_extractor
 from wiredesk.pipeline.reprocess import run_reprocess
 from wiredesk.domain.settings import CleanSettings, DedupSettings, EventsSettings, IngestSettings, Settings
+from wiredesk.domain.versions import PARAGRAPHS_VERSION
 
 from conftest import SEEDS, corpus_dir
 from support.localserver import LocalServer, static
@@ -98,7 +99,7 @@ def test_a_new_cleaner_rederives_the_changed_document_and_records_what_changed(s
     rows = query(db, "SELECT document_id, text_changed, cleaner_before, cleaner_after, paragraphs_added, paragraphs_removed, "
                      "links_removed, position('Dozens of Iraqi Shiite' IN text_before) > 0 FROM reprocess_changes "
                      "WHERE run_id = ? ORDER BY document_id", [summary.run_id])
-    assert rows[0][:7] == (1, True, "text/1+paragraphs/1", "text/2-test+paragraphs/1", 1, 1, 0) and rows[0][7]
+    assert rows[0][:7] == (1, True, f"text/1+{PARAGRAPHS_VERSION}", "text/2-test+paragraphs/1", 1, 1, 0) and rows[0][7]
     assert rows[1][:2] == (2, False) and rows[1][6] == 1  # The Sun: its link is what changed
     assert query(db, "SELECT documents_changed, paragraphs_new, paragraphs_removed, duplicates_removed FROM runs "
                      "WHERE run_id = ?", [summary.run_id]) == [(2, 1, 1, 1)]
@@ -153,7 +154,7 @@ def test_since_limits_reprocess_to_documents_ingested_from_that_date(seeds, tmp_
 
     assert summary.counts.documents_seen == 1
     assert query(db, "SELECT document_id, cleaner FROM documents ORDER BY 1") == [
-        (1, "text/1+paragraphs/1"), (2, "text/2-test+paragraphs/1")]
+        (1, f"text/1+{PARAGRAPHS_VERSION}"), (2, "text/2-test+paragraphs/1")]
     assert summary.counts.text_changed == 0  # The Sun's text is unchanged by this cleaner
 
 

@@ -120,6 +120,24 @@ def test_a_run_on_an_upgraded_database_skips_what_it_holds_and_adds_what_is_new(
         assert con.execute("SELECT count(*) FROM documents WHERE is_current").fetchone() == (3,)
 
 
+def test_a_database_from_before_stories_gets_them_from_stories_rebuild(reference, tmp_path, capsys):
+    before_stories = next(m.version for m in available_migrations() if m.name == "stories") - 1
+    db = tmp_path / "old.duckdb"
+    _old_database(db, before_stories, reference)
+    Store.open(db).close()  # the upgrade: the stored documents have no story yet
+    main(["status", "--db", str(db)])
+    assert "2 current documents have no story (stored before stories existed): run `wiredesk stories-rebuild`" in \
+        capsys.readouterr().out
+    assert main(["stories", "--db", str(db)]) == 0
+    assert "2 current documents have no story yet" in capsys.readouterr().err
+    assert main(["stories-rebuild", "-q", "--db", str(db)]) == 0
+    assert "2 document versions in 1 story" in capsys.readouterr().out
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT story_id) FROM document_stories").fetchone() == (2, 1)
+        assert con.execute("SELECT count(*) FROM documents d WHERE is_current AND document_id NOT IN "
+                           "(SELECT document_id FROM document_stories)").fetchone() == (0,)
+
+
 def _from_the_future(db: Path, reference: Path, rows: list[tuple[int, str]]) -> None:
     shutil.copy(reference, db)
     with duckdb.connect(str(db)) as con:

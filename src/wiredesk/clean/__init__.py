@@ -1,5 +1,8 @@
 """Cleaning: an input item (HTML, text, Markdown) becomes an ``Article`` of paragraphs with roles.
 
-``cleaner`` runs trafilatura on HTML and the same normalization on text; ``paragraphs`` splits text into
-paragraphs and gives each its role (body, caption, credit, boilerplate). No database access.
+``cleaner`` runs trafilatura on HTML and the same normalization on text; ``textblocks`` reads
+trafilatura's output tree and puts figure captions back in place; ``paragraphs`` splits text into
+paragraphs and gives each its role (body, caption, credit, boilerplate), with the multilingual phrase
+list and site repetition of ``furniture`` (``data/furniture.tsv``); ``language`` gives every document a
+language. No database access.
 """

@@ -2,11 +2,13 @@
 
 Two cleaners sit behind one small protocol:
 
-- ``HtmlCleaner`` runs trafilatura (main text and metadata: title, authors, date, site name; language
-  from the page's own declaration), then hands trafilatura's text blocks to ``wiredesk.clean.paragraphs``.
+- ``HtmlCleaner`` runs trafilatura (main text and metadata: title, authors, date, site name), reads its
+  whole output tree into text blocks and puts figure captions back in place (``wiredesk.clean.textblocks``),
+  then hands the blocks to ``wiredesk.clean.paragraphs`` for roles.
 - ``TextCleaner`` handles plain text and Markdown: same paragraph roles, same normalization.
 
-Metadata supplied with the item (sidecar, front matter, JSON fields) wins over what the page says.
+Metadata supplied with the item (sidecar, front matter, JSON fields) wins over what the page says. Every
+document gets a language (``wiredesk.clean.language``): supplied, else declared by the page, else detected.
 Cleaners are pure functions of the item: no database, no network, no global state (trafilatura's own
 deduplication cache is left off; see its issue #778).
 """
@@ -18,14 +20,15 @@ import re
 from typing import Protocol
 
 import trafilatura
-from lxml import etree
 from trafilatura.utils import load_html
 
+from wiredesk.clean.language import document_language
+from wiredesk.clean.paragraphs import assign_roles, paragraphs_from_text
+from wiredesk.clean.textblocks import figure_anchors, link_texts, mark_links, place_captions, tree_blocks
 from wiredesk.domain.dates import parse_published
 from wiredesk.domain.errors import CleanError
 from wiredesk.domain.models import Article, InputItem, Paragraph
 from wiredesk.domain.normalize import normalize_for_match, scrub_surrogates
-from wiredesk.clean.paragraphs import assign_roles, paragraphs_from_text
 from wiredesk.domain.versions import PARAGRAPHS_VERSION
 
 
@@ -46,6 +49,8 @@ def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, *
     if not any(p.role == "body" for p in paragraphs):
         raise CleanError("no_text", "no body text found")
     meta = item.meta
+    body = "\n\n".join(p.text for p in paragraphs if p.role == "body")
+    language = document_language(body, supplied=meta.language, declared=found.get("language"))
     return Article(
         origin=item.origin,
         doc_key=item.doc_key,
@@ -56,7 +61,7 @@ def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, *
         authors=meta.authors or tuple(found.get("authors") or ()),
         source=meta.source or found.get("source"),
         published_at=meta.published_at or found.get("published_at"),
-        language=meta.language or found.get("language"),
+        language=language.code,
         paragraphs=paragraphs,
         cleaner=cleaner,
     )
@@ -64,8 +69,6 @@ def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, *
 
 # The original publication date with its time when the page gives one (htmldate's default is date only).
 _DATE_PARAMS = {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
-# Block elements of trafilatura's output tree that carry text, in reading order.
-_BLOCK_TAGS = {"p", "head", "quote", "item", "row", "code"}
 _LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
 _META_LANG = re.compile(
     r"""<meta\b[^>]*?(?:http-equiv\s*=\s*["']content-language["']|property\s*=\s*["']og:locale["'])"""
@@ -81,49 +84,6 @@ def page_language(html: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def figure_captions(tree) -> dict[str, str]:
-    """``image src -> caption`` for every ``<figure>`` with an image and a ``<figcaption>``.
-
-    trafilatura keeps an image's place in the text (``<graphic src>``) but drops its caption, and
-    captions matter here: they are news text that often repeats the body.
-    """
-    captions = {}
-    for fig in tree.iter("figure"):
-        img = next(fig.iter("img"), None)
-        cap = next(fig.iter("figcaption"), None)
-        if img is not None and cap is not None and img.get("src"):
-            text = " ".join("".join(cap.itertext()).split())
-            if text:
-                captions[img.get("src")] = text
-    return captions
-
-
-def _blocks(body: etree._Element, captions: dict[str, str]) -> tuple[list[str], list[bool]]:
-    """Text blocks of trafilatura's body tree in reading order, and whether each is a figure caption."""
-    texts: list[str] = []
-    is_caption: list[bool] = []
-    for el in body.iter():
-        if el.tag == "graphic":
-            caption = captions.get(el.get("src") or "")
-            if caption:
-                texts.append(caption)
-                is_caption.append(True)
-            continue
-        if el.tag not in _BLOCK_TAGS:
-            continue
-        # a <p> inside a list item or quote is reached through its parent block
-        if el.getparent() is not None and el.getparent().tag in _BLOCK_TAGS:
-            continue
-        if el.tag == "row":  # a table row reads as one line, cells separated as trafilatura's txt does
-            text = " | ".join(" ".join("".join(c.itertext()).split()) for c in el)
-        else:
-            text = " ".join("".join(el.itertext()).split())
-        if text.strip(" |"):
-            texts.append(text)
-            is_caption.append(False)
-    return texts, is_caption
-
-
 class HtmlCleaner:
     """trafilatura-based cleaner for HTML pages."""
 
@@ -137,14 +97,17 @@ class HtmlCleaner:
             tree = load_html(item.content)
             if tree is None:
                 raise CleanError("not_html", "the page could not be parsed as HTML")
-            captions = figure_captions(tree)  # before trafilatura prunes the tree
+            anchors = figure_anchors(tree)  # before trafilatura prunes the tree
+            links = link_texts(tree)
             doc = trafilatura.bare_extraction(
                 tree,
                 url=item.meta.url,
                 with_metadata=True,
                 output_format="python",
                 include_comments=False,
-                include_images=True,  # keeps each image's place, so its caption lands in reading order
+                # images off: with them on, trafilatura takes teaser lists into the body; captions come
+                # back from the original page (wiredesk.clean.textblocks)
+                include_images=False,
                 include_tables=self.include_tables,
                 favor_precision=self.favor_precision,
                 deduplicate=False,
@@ -156,11 +119,11 @@ class HtmlCleaner:
             raise CleanError("extract_failed", f"{type(exc).__name__}: {exc}") from exc
         if doc is None or doc.body is None:
             raise CleanError("no_text", "trafilatura found no article text")
-        texts, is_caption = _blocks(doc.body, captions)
+        blocks = place_captions(mark_links(tree_blocks(doc.body), links), anchors)
         # the headline is metadata; trafilatura also returns it as the first heading block
-        if texts and doc.title and normalize_for_match(texts[0]) == normalize_for_match(doc.title):
-            texts, is_caption = texts[1:], is_caption[1:]
-        paragraphs = assign_roles(texts, is_caption)
+        if blocks and doc.title and normalize_for_match(blocks[0].text) == normalize_for_match(doc.title):
+            blocks = blocks[1:]
+        paragraphs = assign_roles(blocks)
         authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
         return _article(
             item,

@@ -19,29 +19,44 @@ It is not a general boilerplate remover; trafilatura does that for HTML before w
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 
+from wiredesk.clean.furniture import RULES
 from wiredesk.domain.models import Paragraph
-from wiredesk.domain.normalize import tidy_text
+from wiredesk.domain.normalize import normalize_for_match, tidy_text
 
-# Words that introduce a picture credit. "Photograph:" (Guardian), "Picture:" (UK tabloids),
-# "Image:"/"Photo:" (US), "Credit:" (The Sun), "Source:" is deliberately absent: it introduces data.
-_CREDIT_WORD = r"(?:Credit|Credits|Photo|Photos|Photograph|Photographs|Picture|Pictures|Image|Images|Pic)"
+# Words that introduce a picture credit. English ones may be glued to the caption's last word
+# ("...reception areaCredit: Getty"); "Source:" is deliberately absent everywhere: it introduces data.
+_CREDIT_WORD_EN = r"(?:Credit|Credits|Photo|Photos|Photograph|Photographs|Picture|Pictures|Image|Images|Pic)"
+# Every language's credit words (data/furniture.tsv): "Foto:", "Bild:", "Crédit :", "写真：".
+_CREDIT_WORD = "(?:" + "|".join(
+    re.escape(w) for w in sorted({*RULES.credit_words, "Credits", "Photographs", "Pictures", "Images", "Pic"},
+                                 key=len, reverse=True)) + ")"
+_COLON = r"\s*[:：]\s*"
+# an agency or outlet before "Photo/" or "Foto/": "AP Photo/Edgar H. Clemente", "dpa Foto/..."
+_AGENCY_PHOTO = r"(?:[A-Z][\w.&-]*\s+)?(?:Photo|Foto)\s*/\s*[^()/]"
 
-# "(Photo: Khalid Mohammed/AP)" or "(AP Photo/Hadi Mizban)" at the end, optionally followed by "More".
+# "(Photo: Khalid Mohammed/AP)", "(Bildquelle: Neumann)" or "(AP Photo/Hadi Mizban)" at the end,
+# optionally followed by "More".
 _PAREN_CREDIT = re.compile(
-    rf"^(?P<caption>.*?)\s*\((?P<credit>(?:{_CREDIT_WORD}\s*(?:by\s+)?:?\s*[^()]{{2,120}})"
-    r"|(?:[A-Z][\w.&-]*\s+Photo/[^()]{2,80}))\)\s*(?:More)?\s*$",
-    re.S,
+    rf"^(?P<caption>.*?)\s*\((?P<credit>(?:{_CREDIT_WORD}\s*(?:by\s+)?[:：]?\s*[^()]{{2,120}})"
+    rf"|(?:{_AGENCY_PHOTO}[^()]{{1,80}}))\)\s*(?:More)?\s*$",
+    re.S | re.I,
 )
-# "...reception areaCredit: Getty – Contributor": the credit word may be glued to the caption's last word.
-# The credit itself must look like one (``_plausible_credit``), which keeps ordinary sentences out.
+# "...reception areaCredit: Getty – Contributor": an English credit word may be glued to the caption's
+# last word. The credit itself must look like one (``_plausible_credit``), which keeps ordinary sentences out.
 _GLUED_CREDIT = re.compile(
-    rf"^(?P<caption>.*?\S)\s*{_CREDIT_WORD}\s*:\s*(?P<credit>[^!?:]{{2,80}}?)\s*(?:More)?\s*$",
+    rf"^(?P<caption>.*?\S)\s*{_CREDIT_WORD_EN}\s*:\s*(?P<credit>[^!?:]{{2,80}}?)\s*(?:More)?\s*$",
     re.S,
 )
-# A paragraph that is only a credit: "Credit: Reuters", "Photo: AP".
-_ALONE_CREDIT = re.compile(rf"^{_CREDIT_WORD}\s*:\s*(?P<credit>[^!?:]{{2,80}})$")
+# "Radfahrer auf der Brücke. Foto: Dan Bashakov/AP": any language's credit word after a sentence ends
+# (or after a separator such as " | ").
+_AFTER_SENTENCE_CREDIT = re.compile(
+    rf"^(?P<caption>.*?[.!?…)”\"»|–—])\s*(?P<credit>{_CREDIT_WORD}{_COLON}[^!?:：]{{2,80}}?)\s*$", re.S)
+# A paragraph that is only a credit: "Credit: Reuters", "Foto: AP", "AP Photo/Edgar H. Clemente", "写真：共同".
+_ALONE_CREDIT = re.compile(rf"^(?:{_CREDIT_WORD}{_COLON}(?P<credit>[^!?:：]{{2,80}})|(?P<whole>{_AGENCY_PHOTO}.{{1,80}}))$",
+                           re.I)
 # "J. Berg" and "A.P." are credits; "it was tightening. Analysts expect" is a sentence.
 _SENTENCE_BREAK = re.compile(r"\.\s+[a-z]|\.\s+\w+\s+\w+\s+\w+")
 
@@ -68,13 +83,16 @@ _BOILERPLATE = [
         r"^(?:we use cookies|this site uses cookies)\b.{0,300}$",
     )
 ]
+#: A paragraph longer than this with a credit glued to its end stays body (the credit is split off).
+MAX_CAPTION_WORDS = 60
 _TERMINAL = re.compile(r"""[.!?:;…"'”’)\]]$""")
 _MAX_UNPUNCTUATED_CAPTION = 200
 
 
 def is_boilerplate(text: str) -> bool:
-    """True for page furniture such as "Read more ... >>>", "Advertisement" or a copyright line."""
-    return any(p.match(text) for p in _BOILERPLATE)
+    """True for page furniture such as "Read more ... >>>", "Advertisement", a copyright line, or a phrase
+    of the multilingual furniture list ("Ähnliche Artikel", "Lire aussi : ...", "関連記事")."""
+    return any(p.match(text) for p in _BOILERPLATE) or RULES.reason(text) is not None
 
 
 def split_credit(text: str) -> tuple[str, str] | None:
@@ -85,18 +103,21 @@ def split_credit(text: str) -> tuple[str, str] | None:
     >>> split_credit("Gunfire was heard as security forces to keep the mob at bayCredit: Reuters")
     ('Gunfire was heard as security forces to keep the mob at bay', 'Reuters')
     """
-    for pattern in (_PAREN_CREDIT, _GLUED_CREDIT):
+    for pattern in (_PAREN_CREDIT, _GLUED_CREDIT, _AFTER_SENTENCE_CREDIT):
         m = pattern.match(text)
-        if m and m.group("caption").strip():
-            credit = re.sub(rf"^{_CREDIT_WORD}\s*(?:by\s+)?:?\s*", "", m.group("credit").strip()).strip()
+        if m and m.group("caption").strip(" |–—"):
+            credit = re.sub(rf"^{_CREDIT_WORD}\s*(?:by\s+)?[:：]?\s*", "", m.group("credit").strip(), flags=re.I).strip()
             if _plausible_credit(credit):
-                return m.group("caption").strip(), credit
+                return m.group("caption").strip().rstrip(" |–—"), credit
     return None
 
 
 def _credit_alone(text: str) -> str | None:
     m = _ALONE_CREDIT.match(text)
-    return m.group("credit").strip() if m and _plausible_credit(m.group("credit").strip()) else None
+    if not m:
+        return text if RULES.is_agency_credit(text) else None
+    credit = (m.group("credit") or m.group("whole")).strip()
+    return credit if _plausible_credit(credit) else None
 
 
 def _looks_like_caption(text: str) -> bool:
@@ -113,17 +134,64 @@ def split_blocks(text: str) -> list[str]:
     return [b for b in (tidy_text(b) for b in blocks) if b]
 
 
-def assign_roles(blocks: Iterable[str], caption_hints: Sequence[bool] | None = None) -> tuple[Paragraph, ...]:
+@dataclass(frozen=True)
+class Block:
+    """A text block with what its source knows about it: a figure caption, how much of it is link text."""
+
+    text: str
+    caption: bool = False
+    link_share: float = 0.0  # share of its characters inside links, 0..1
+
+
+#: A block at least this much link text, and short, is a link list entry ("Most read", related articles):
+#: article paragraphs link a few words, teasers are links through and through.
+LINK_LIST_SHARE = 0.8
+LINK_LIST_MAX_WORDS = 30
+
+
+_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+
+
+def _is_link_list(block: Block, text: str) -> bool:
+    """Short and (nearly) all link text; a bare URL is a reference the article gives, not a teaser."""
+    return (block.link_share >= LINK_LIST_SHARE and len(text.split()) <= LINK_LIST_MAX_WORDS
+            and not block.caption and not _URL.match(text))
+
+
+# "Lea: <headline>", "VEA TAMBIÉN: <headline>", "PUEDES VER: <headline>": a short label, then a link.
+_LINK_LABEL = re.compile(r"^\W{0,3}\w+(?:\s+\w+){0,3}\s*[:：|»›>–—]")
+
+
+def _in_link_run(blocks: Sequence[Block], i: int) -> bool:
+    """A link line next to another link line or to furniture: a list of teasers; or a link behind a short
+    label: a cross-link in any language. A lone linked line in the article (a linked subheading, a source)
+    stays body."""
+    if blocks[i].link_share < 1.0 and _LINK_LABEL.match(tidy_text(blocks[i].text)):
+        return True
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(blocks):
+            neighbour = tidy_text(blocks[j].text)
+            if _is_link_list(blocks[j], neighbour) or is_boilerplate(neighbour):
+                return True
+    return False
+
+
+def assign_roles(blocks: Iterable[str | Block], caption_hints: Sequence[bool] | None = None, *,
+                 site_furniture: Collection[str] = frozenset()) -> tuple[Paragraph, ...]:
     """Turn text blocks (in reading order) into paragraphs with roles, splitting credits off captions.
 
-    ``caption_hints[i]`` marks a block the source already knows is a caption (an HTML figcaption).
+    ``caption_hints[i]`` (or ``Block.caption``) marks a block the source already knows is a caption (an
+    HTML figcaption). ``site_furniture`` holds ``normalize_for_match`` keys of lines repeated across the
+    site's pages (``wiredesk.clean.furniture.site_furniture``): such a line is boilerplate.
     Positions are dense and in reading order; a split credit follows its caption.
     """
-    tidy = [tidy_text(b) for b in blocks]
-    hints = list(caption_hints) if caption_hints is not None else [False] * len(tidy)
+    given = [b if isinstance(b, Block) else Block(b) for b in blocks]
+    if caption_hints is not None:
+        given = [Block(b.text, b.caption or bool(h), b.link_share) for b, h in zip(given, caption_hints)]
     # 1. first pass: each block on its own -> (role, text, credit or None)
     staged: list[tuple[str, str, str | None]] = []
-    for text, hinted in zip(tidy, hints):
+    for index, block in enumerate(given):
+        text, hinted = tidy_text(block.text), block.caption
         if not text:
             continue
         alone = _credit_alone(text)
@@ -133,8 +201,12 @@ def assign_roles(blocks: Iterable[str], caption_hints: Sequence[bool] | None = N
         split = split_credit(text)
         if split is not None:
             caption, credit = split
-            staged.append(("caption", caption, credit))
-        elif is_boilerplate(text):
+            # a long paragraph with a stray credit at its end is article text that sat beside a picture
+            long_text = not hinted and len(caption.split()) > MAX_CAPTION_WORDS
+            staged.append(("body" if long_text else "caption", caption, credit))
+        elif is_boilerplate(text) or (site_furniture and normalize_for_match(text) in site_furniture):
+            staged.append(("boilerplate", text, None))
+        elif _is_link_list(block, text) and _in_link_run(given, index):
             staged.append(("boilerplate", text, None))
         else:
             staged.append(("caption" if hinted else "body", _TRAILING_MORE.sub("", text) if hinted else text, None))

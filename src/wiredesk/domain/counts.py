@@ -37,6 +37,9 @@ class BatchCounts(_Adds):
     events_written: int = 0
     #: stored documents whose events were not extracted: a language the extractor does not read, or none
     event_documents_skipped: int = 0
+    #: document versions given a story, and the stories they started (wiredesk.store.stories)
+    documents_assigned: int = 0
+    stories_new: int = 0
     paragraphs_by_role: Counter = field(default_factory=Counter)
     #: ``event_documents_skipped`` by base language code ("de", "unknown"); printed, not stored
     event_skipped_languages: Counter = field(default_factory=Counter)
@@ -46,7 +49,7 @@ class BatchCounts(_Adds):
 #: size, counted by the store).
 INGEST_RUN_COLUMNS = {name: name for name in (
     "documents_new", "documents_updated", "items_unchanged", "items_failed", "paragraphs_new", "duplicates_new",
-    "event_mentions_new", "events_written", "event_documents_skipped")}
+    "event_mentions_new", "events_written", "event_documents_skipped", "documents_assigned", "stories_new")}
 
 
 @dataclass

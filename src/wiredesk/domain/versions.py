@@ -9,8 +9,10 @@ __version__ = "0.1.0"
 #: Version of the pipeline as a whole, recorded on every run and document.
 PIPELINE_VERSION = f"wiredesk/{__version__}"
 
-#: Paragraph splitting and role classification (``wiredesk.clean.paragraphs``).
-PARAGRAPHS_VERSION = "paragraphs/1"
+#: Paragraph splitting and role classification (``wiredesk.clean``: paragraphs, textblocks, furniture and
+#: its data file). 2: the whole trafilatura tree is read, captions come from the page's figures,
+#: multilingual credits and furniture, link lists; documents get a detected language.
+PARAGRAPHS_VERSION = "paragraphs/2"
 
 #: Text normalization used for exact-duplicate hashing (``wiredesk.domain.normalize``).
 NORMALIZE_VERSION = "normalize/1"

@@ -2,13 +2,14 @@
 
 What this is:
 
-- ``process_items``: clean a chunk of items and extract their events. A plain function of picklable
-  data (items and settings in, articles, failures and extractions out), so a Dask worker, a process pool
-  or the caller's own process can run it. It touches no database. Each process keeps its own event
-  extractor (its spaCy model) across chunks and batches (``worker_extractor``).
+- ``process_items``: clean a chunk of items and extract their events and story features. A plain function
+  of picklable data (items and settings in, articles, failures, extractions and features out), so a Dask
+  worker, a process pool or the caller's own process can run it. It touches no database. Each process
+  keeps its own event extractor (its spaCy model) and place index across chunks and batches
+  (``worker_extractor``, ``worker_places``).
 - The run's own cleaning pool (``ingest.workers`` processes) is such a runner too
-  (``wiredesk.pipeline.batch``): cleaning and event extraction side by side in the same workers, one
-  pool, no second one for spaCy.
+  (``wiredesk.pipeline.batch``): cleaning, event extraction and story features side by side in the same
+  workers, one pool, no second one for spaCy.
 - ``StageRunner``: the seam through which a run's batches (``wiredesk.pipeline.batch``) hand that work out. Anything with
   ``submit(fn, *args)`` returning an object with ``result()`` fits: a ``concurrent.futures`` executor,
   ``InlineRunner`` below, or the flow's adapter of a Prefect task runner (``flows/ingest.py``).
@@ -33,7 +34,9 @@ from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.settings import EventsSettings, Settings
 from wiredesk.events.extract import DefaultEventExtractor
 from wiredesk.events.model import DocumentInput
-from wiredesk.pipeline.stages import clean_one
+from wiredesk.pipeline.stages import clean_one, story_document
+from wiredesk.stories import PlaceIndex, extract_features, load_place_index
+from wiredesk.stories import Settings as StorySettings
 
 
 class StageFuture(Protocol):
@@ -72,20 +75,25 @@ class Processed:
     failures: tuple[Failure, ...] = ()
     #: event extractions of ``articles`` (empty when events are disabled)
     events: tuple = ()
+    #: story features of ``articles``, in their order
+    stories: tuple = ()
     clean_seconds: float = 0.0
     events_seconds: float = 0.0
+    stories_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, the events of the
-    articles and the CPU seconds each took. Not the items: the caller still holds them (raw bytes included), so
-    they never travel back."""
+    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, the events and story
+    features of the articles and the CPU seconds each took. Not the items: the caller still holds them (raw
+    bytes included), so they never travel back."""
 
     outcomes: tuple[Article | Failure, ...]
     events: tuple = ()
+    stories: tuple = ()
     clean_seconds: float = 0.0
     events_seconds: float = 0.0
+    stories_seconds: float = 0.0
 
 
 @functools.lru_cache(maxsize=2)
@@ -100,8 +108,15 @@ def worker_extractor(events: EventsSettings):
                                  models=dict(m.split("=", 1) for m in events.models), n_process=1)
 
 
+@functools.lru_cache(maxsize=1)
+def worker_places() -> PlaceIndex:
+    """The story layer's place index of this process, loaded once (about 1 s), as ``worker_extractor``."""
+    return load_place_index()
+
+
 def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult:
-    """Clean ``items`` (one by one, in this process) and extract the events of the articles found."""
+    """Clean ``items`` (one by one, in this process), then extract the events and story features of the
+    articles found."""
     started = time.process_time()
     outcomes = tuple(clean_one(item, settings.clean) for item in items)
     cleaned = time.process_time()
@@ -109,7 +124,10 @@ def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult
     articles = [o for o in outcomes if isinstance(o, Article)]
     if settings.events.enabled and articles:
         events = tuple(worker_extractor(settings.events).extract_many([DocumentInput.from_article(a) for a in articles]))
-    return ChunkResult(outcomes, events, cleaned - started, time.process_time() - cleaned)
+    events_done = time.process_time()
+    stories = tuple(extract_features(story_document(a), StorySettings(), worker_places()) for a in articles)
+    return ChunkResult(outcomes, events, stories, cleaned - started, events_done - cleaned,
+                       time.process_time() - events_done)
 
 
 def without_raw(item: InputItem) -> InputItem:
@@ -138,7 +156,8 @@ class PendingItems:
         articles: list[tuple[InputItem, Article]] = []
         failures: list[Failure] = []
         events: list = []
-        clean = extract = 0.0
+        clean = extract = story = 0.0
+        stories: list = []
         for chunk, future in zip(self.chunks, self.futures):
             done: ChunkResult = future.result()
             for item, outcome in zip(chunk, done.outcomes, strict=True):
@@ -147,9 +166,11 @@ class PendingItems:
                 else:
                     failures.append(outcome)
             events.extend(done.events)
+            stories.extend(done.stories)
             clean += done.clean_seconds
             extract += done.events_seconds
-        return Processed(tuple(articles), tuple(failures), tuple(events), clean, extract)
+            story += done.stories_seconds
+        return Processed(tuple(articles), tuple(failures), tuple(events), tuple(stories), clean, extract, story)
 
 
 #: Chunks per worker and batch: pages differ a lot in cleaning and parsing time, and with one chunk each a

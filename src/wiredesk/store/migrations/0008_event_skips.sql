@@ -1,4 +1,4 @@
--- 0007_event_skips: documents whose events were not extracted because the extractor does not read their
+-- 0008_event_skips: documents whose events were not extracted because the extractor does not read their
 -- language (or they have none): counted per run, never guessed (docs/events.md, Languages).
 -- Shipped migrations are never edited; change the schema with a new numbered file.
 
