@@ -49,6 +49,8 @@ from ecbplus import complete_sentences, corpus_dir, read_topics  # noqa: E402
 
 from wiredesk.events import DefaultEventExtractor, group_mentions  # noqa: E402
 from wiredesk.events.group import UNGROUPED  # noqa: E402
+from wiredesk.stories import MemoryStoryStore, StoryDocument, extract_features, load_place_index  # noqa: E402
+from wiredesk.stories import Settings as StorySettings  # noqa: E402
 
 #: Topics tuned on (lexicon, rules, error analysis): the odd ids of 1-35. The even ids are for reporting.
 TUNING_TOPICS = tuple(range(1, 36, 2))
@@ -79,6 +81,19 @@ def main_mention(mentions):
     return max(early, key=lambda m: (m.confidence, -m.sentence_index, -m.trigger_start))
 
 
+def stories_of(data: dict) -> dict[str, int]:
+    """doc_key -> story id: every document of ``data`` through the story layer as one stream (topics and files
+    in order, batches of 25), as a run would decide them."""
+    settings, places = StorySettings(), load_place_index()
+    keys = [d.doc.doc_key for docs in data.values() for d in docs]
+    texts = [d.doc.text for docs in data.values() for d in docs]
+    features = [extract_features(StoryDocument(i, t), settings, places) for i, t in enumerate(texts)]
+    store = MemoryStoryStore(settings)
+    for k in range(0, len(features), 25):
+        store.add(features[k:k + 25])
+    return {keys[a.document_id]: a.story_id for a in store.assignments}
+
+
 def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=None,
              errors: dict | None = None) -> dict:
     """Figures over ``topics`` (default: all). ``errors``, when given, collects missed actions and triggers
@@ -94,14 +109,17 @@ def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=N
     words = 0
     started = time.perf_counter()
     per_topic = {}
+    story_of = stories_of(data)
     for topic, docs in data.items():
         extractions = extractor.extract_many([d.doc for d in docs])
         words += sum(len(d.doc.text.split()) for d in docs)
         mentions = [m for x in extractions for m in x.mentions]
-        events = group_mentions(mentions, entities=[e for x in extractions for e in x.entities])
+        entities = [e for x in extractions for e in x.entities]
+        events = group_mentions(mentions, entities=entities, stories=story_of)
         event_of = {m.key: e.event_id for e in events for m in e.mentions}
+        plain_of = {m.key: e.event_id for e in group_mentions(mentions, entities=entities) for m in e.mentions}
         gold, pred, by_class, one, single = {}, {}, {}, {}, {}
-        gold_of, ours_of, lemma_of, occurrence_keys = {}, {}, {}, []
+        gold_of, ours_of, plain, lemma_of, occurrence_keys = {}, {}, {}, {}, []
         for d, x in zip(docs, extractions):
             gold[d.name] = d.subtopic
             main = main_mention(x.mentions)
@@ -128,6 +146,7 @@ def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=N
                     key = (d.name, mk.m_id)
                     gold_of[key] = mk.instance or f"{d.name}/{mk.m_id}"
                     ours_of[key] = event_of.get(found.key, f"alone/{found.key}")  # negated or a statement
+                    plain[key] = plain_of.get(found.key, f"alone/{found.key}")
                     lemma_of[key] = _lemma(found)
                     if mk.kind == "ACTION_OCCURRENCE":
                         occurrence_keys.append(key)
@@ -162,6 +181,8 @@ def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=N
             if keys:
                 key = {k: gold_of[k] for k in keys}
                 coref[name]["wiredesk"].append((conll_f1(key, {k: ours_of[k] for k in keys}), len(keys)))
+                coref[name]["wiredesk_without_stories"].append((conll_f1(key, {k: plain[k] for k in keys}),
+                                                                  len(keys)))
                 coref[name]["same_trigger_lemma"].append((conll_f1(key, {k: lemma_of[k] for k in keys}), len(keys)))
     seconds = time.perf_counter() - started
     grouping = {label: {"precision": round(v[0] / n_docs, 3), "recall": round(v[1] / n_docs, 3),
@@ -277,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, labels in r["mention_coreference"].items():
             print(f"mention coreference ({name} annotated actions found), CoNLL F1 (MUC / B3 / CEAF-e):")
             for label, v in labels.items():
-                print(f"  {label:<18} {v['conll']:.3f} ({v['muc']:.3f} / {v['b3']:.3f} / {v['ceafe']:.3f}), "
+                print(f"  {label:<24} {v['conll']:.3f} ({v['muc']:.3f} / {v['b3']:.3f} / {v['ceafe']:.3f}), "
                       f"{v['mentions']} mentions")
     return 0
 

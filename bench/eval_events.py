@@ -32,6 +32,8 @@ from seed_docs import seed_documents, short_name  # noqa: E402
 
 from wiredesk.events import DefaultEventExtractor, group_mentions  # noqa: E402
 from wiredesk.events.group import UNGROUPED  # noqa: E402
+from wiredesk.stories import MemoryStoryStore, StoryDocument, extract_features, load_place_index  # noqa: E402
+from wiredesk.stories import Settings as StorySettings  # noqa: E402
 
 GOLD = Path(__file__).resolve().parent / "gold" / "seed_events.json"
 SLOTS = ("class", "actor", "actor_country", "target", "target_country", "place", "date", "killed", "wounded",
@@ -91,7 +93,13 @@ def evaluate(backend: str = "auto") -> dict:
     extractor = DefaultEventExtractor(backend)
     extractions = extractor.extract_many(docs)
     mentions = [m for x in extractions for m in x.mentions]
-    events = group_mentions(mentions, entities=[e for x in extractions for e in x.entities])
+    # the articles' stories, as a run decides them before grouping (the two seeds are one story)
+    settings, places = StorySettings(), load_place_index()
+    store = MemoryStoryStore(settings)
+    store.add([extract_features(StoryDocument(i, d.text, language=d.language, published_at=d.published_at, outlet=d.source), settings, places)
+               for i, d in enumerate(docs)])
+    stories = {docs[a.document_id].doc_key: a.story_id for a in store.assignments}
+    events = group_mentions(mentions, entities=[e for x in extractions for e in x.entities], stories=stories)
     event_of = {m.key: ev for ev in events for m in ev.mentions}
 
     gold_mentions = [(e["id"], gm["doc"], _norm(gm["text"]), gm.get("class", e["class"]))

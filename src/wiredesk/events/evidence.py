@@ -6,6 +6,7 @@ and how strongly they say they do (``pair_score``). The rules and weights are de
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -34,6 +35,11 @@ class GroupingSettings:
     #: two documents whose named entities overlap this much (Jaccard) report one story: the same trigger
     #: (or the same specific code) in both is the same event unless something conflicts
     same_story: float = 0.2
+    #: two mentions of documents of one story (the story layer's decision) with the same trigger or the same
+    #: specific code: this much more (the same action told in two reports of one happening)
+    story_same_action: float = 2.5
+    #: two mentions of documents of different stories: this much less (look-alike happenings)
+    other_story: float = 1.0
 
 
 def sentence_words(text: str) -> frozenset[str]:
@@ -170,8 +176,10 @@ def informative(m: EventMention) -> bool:
 
 def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozenset[str],
                near: set[frozenset], settings: GroupingSettings = GroupingSettings(),
-               doc_names: dict[str, frozenset[str]] | None = None) -> float:
-    """Evidence that two non-conflicting mentions report the same event (see the module docstring)."""
+               doc_names: dict[str, frozenset[str]] | None = None, stories: Mapping[str, object] | None = None,
+               ) -> float:
+    """Evidence that two non-conflicting mentions report the same event (see the module docstring).
+    ``stories``: the story of each document (``doc_key`` -> story id), when the story layer decided them."""
     score = _date_score(m.date, x.date, settings.date_slack_days)
     score += _place_score(m.place, x.place)
     score += _actor_score(m.actor, x.actor) + _actor_score(m.target, x.target)
@@ -189,6 +197,14 @@ def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozens
             score += 3.0 * alike
             if alike >= settings.same_story and (trigger_lemma(m) == trigger_lemma(x) or same_code(m, x)):
                 score += 2.0  # two reports of one story naming the same action: the same event
+        s1 = stories.get(m.doc_key) if stories else None
+        s2 = stories.get(x.doc_key) if stories else None
+        if s1 is not None and s2 is not None:
+            if s1 == s2:
+                if trigger_lemma(m) == trigger_lemma(x) or same_code(m, x):
+                    score += settings.story_same_action
+            else:
+                score -= settings.other_story
     if near and frozenset(((m.doc_key, m.paragraph_position), (x.doc_key, x.paragraph_position))) in near:
         score += 3.0
     if trigger_lemma(m) == trigger_lemma(x):

@@ -22,7 +22,10 @@ of its class or starts a new one.
    of the two sentences (Jaccard × 3); for mentions in different documents, each capitalised name both
    sentences contain (+1, at most +2) and how alike the two documents' named entities are (Jaccard × 3),
    and +2 more when they are alike enough to report one story (``same_story``, Jaccard 0.2) and the two
-   mentions have the same trigger or the same specific code. A mention joins when the score reaches ``threshold`` (2.5).
+   mentions have the same trigger or the same specific code; with the story layer's decisions
+   (``stories``), documents of one story +``story_same_action`` (2.5) when the two mentions have the same
+   trigger or the same specific code, of two stories -``other_story`` (1). A mention joins when the score
+   reaches ``threshold`` (2.5).
 3. **Documents that share two or more events report the same story**: in a second pass, the only event of
    a class in one of them and the only event of that class in the other are merged unless they conflict.
 
@@ -36,7 +39,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from datetime import timedelta
-from typing import Iterable
+from collections.abc import Iterable, Mapping
 
 from wiredesk.events.evidence import (GroupingSettings, conflict, informative, name_words, named, pair_score,
                                       published, same_code, sentence_words, trigger_lemma)
@@ -59,11 +62,12 @@ class _Cluster:
 
 
 def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tuple] = (),
-                   entities: Iterable[EntityMention] = (),
+                   entities: Iterable[EntityMention] = (), stories: Mapping[str, object] | None = None,
                    settings: GroupingSettings = GroupingSettings()) -> list[Event]:
     """Group mentions into events. ``near_links`` are pairs ``((doc_key, paragraph_position), (doc_key,
     paragraph_position))`` of near-identical paragraphs (from deduplication); ``entities`` are the
-    documents' entity mentions (how alike two articles' casts of names are). Deterministic: the same
+    documents' entity mentions (how alike two articles' casts of names are); ``stories`` each document's story
+    (``doc_key`` -> story id, from the story layer). Deterministic: the same
     mentions in any order give the same events with the same ids."""
     near = {frozenset(pair) for pair in near_links}
     names: dict[str, set[str]] = {}
@@ -85,7 +89,7 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
         mw = sentence_words(m.sentence)
         best, best_score = None, settings.threshold
         bare = not informative(m)
-        own_keys = _block_keys(m, mw)
+        own_keys = _block_keys(m, mw, stories.get(m.doc_key) if stories else None)
         lookup = own_keys | _extra_lookup_keys(m, partners)
         candidates = sorted({i for k in lookup for i in index.get(k, ())})
         in_doc = [i for i in index.get(("doc", m.event_class, m.doc_key), ())]
@@ -95,7 +99,7 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
                 continue
             if any(conflict(m, x, settings) for x, _ in c.members):
                 continue
-            s = max(pair_score(m, mw, x, xw, near, settings, doc_names) for x, xw in c.members)
+            s = max(pair_score(m, mw, x, xw, near, settings, doc_names, stories) for x, xw in c.members)
             if bare and i in in_doc and (len(in_doc) == 1 or any(
                     trigger_lemma(x) == trigger_lemma(m) or same_code(x, m) for x, _ in c.members)):
                 s += 1.0  # "the airstrikes", "the calls for revenge": a bare re-mention of an event of this document
@@ -115,11 +119,12 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
     return [_event(c) for c in clusters]
 
 
-def _block_keys(m: EventMention, words: frozenset[str]) -> set[tuple]:
+def _block_keys(m: EventMention, words: frozenset[str], story: object = None) -> set[tuple]:
     """Keys a mention is filed under. Two mentions are only compared when they share one (blocking keeps
     grouping near-linear): same document, place, day (or year for coarse dates), named actor or target,
-    death toll, capitalised name in the sentence, or trigger on the same publication day. Evidence that
-    no key carries (same country only, similar wording alone, similar documents alone) is not searched."""
+    death toll, capitalised name in the sentence, trigger on the same publication day, or trigger or specific
+    code in the same story. Evidence that no key carries (same country only, similar wording alone, similar
+    documents alone) is not searched."""
     c = m.event_class
     keys = {("doc", c, m.doc_key), ("para", m.doc_key, m.paragraph_position)}
     if m.place is not None:
@@ -139,6 +144,10 @@ def _block_keys(m: EventMention, words: frozenset[str]) -> set[tuple]:
         keys.add(("killed", c, m.killed))
     keys.update(("name", c, w) for w in words if w.startswith("@"))
     keys.add(("lemma", c, trigger_lemma(m), published(m).date()))
+    if story is not None:  # the same action in another report of the same story
+        keys.add(("story", c, story, trigger_lemma(m)))
+        if m.cameo and not m.cameo.endswith("0"):
+            keys.add(("story", c, story, m.cameo))
     return keys
 
 

@@ -22,6 +22,7 @@ from wiredesk.events.group import GROUPING_VERSION
 from wiredesk.events.model import Actor, DateRef, EntityMention, EventMention, Extraction, Place
 from wiredesk.events.regroup import regroup, regroup_window
 from wiredesk.store.sql import insert_columns
+from wiredesk.store.stories import stories_of
 
 MENTION_COLUMNS = {
     "mention_id": "BIGINT", "document_id": "BIGINT", "paragraph_position": "INTEGER", "sentence_index": "INTEGER",
@@ -222,9 +223,12 @@ def regroup_events(con: duckdb.DuckDBPyConnection, run_id: int, document_ids: Se
         "SELECT DISTINCT d.doc_key, e.name, e.label FROM entity_mention_rows em JOIN entity_rows e USING (entity_id) "
         "JOIN documents d ON d.document_id = em.document_id WHERE em.document_id IN (SELECT unnest(?::BIGINT[]))",
         [docs]).fetchall()]
+    # ... and the documents' stories (the story step of this batch ran before this one)
+    story_of = stories_of(con, docs)
+    stories = {r[1]: story_of[r[45]] for r in rows if r[45] in story_of}
     # 4. group (pure) and rewrite
     grouped = regroup(mention_of, near_links=[((a, b), (c, e)) for a, b, c, e in links], entities=entities,
-                      window_days=window_days)
+                      stories=stories, window_days=window_days)
     events = grouped.events
     new_ids = sorted(e.event_id for e in events)
     con.execute("DELETE FROM event_rows WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",

@@ -101,3 +101,15 @@ def test_two_reports_name_one_person_fully_and_by_surname_and_are_one_event(extr
     assert {m.doc_key for m in rehab} == {"people", "us-weekly"}
     events = group_mentions(rehab, entities=[e for x in xs for e in x.entities])
     assert len(events) == 1 and events[0].num_documents == 2
+
+
+def test_two_reports_of_one_story_naming_the_same_action_are_one_event_and_of_two_stories_two(extractor):
+    a = _article("A powerful earthquake shook the island, officials said.", key="wire")
+    b = _article("The earthquake damaged hundreds of homes near the coast.", key="paper")
+    xs = extractor.extract_many([a, b])
+    quakes = [m for x in xs for m in x.mentions if m.trigger_lemma == "earthquake"]
+    assert {m.doc_key for m in quakes} == {"wire", "paper"}
+    assert len(group_mentions(quakes)) == 2  # nothing but the word in common
+    [one] = group_mentions(quakes, stories={"wire": 7, "paper": 7})
+    assert one.num_documents == 2
+    assert len(group_mentions(quakes, stories={"wire": 7, "paper": 8})) == 2
