@@ -96,8 +96,8 @@ def evaluate(backend: str = "auto") -> dict:
     # the articles' stories, as a run decides them before grouping (the two seeds are one story)
     settings, places = StorySettings(), load_place_index()
     store = MemoryStoryStore(settings)
-    store.add([extract_features(StoryDocument(i, d.text, language=d.language, published_at=d.published_at, outlet=d.source), settings, places)
-               for i, d in enumerate(docs)])
+    store.add([extract_features(StoryDocument(i, d.text, language=d.language, published_at=d.published_at,
+                                              outlet=d.source), settings, places) for i, d in enumerate(docs)])
     stories = {docs[a.document_id].doc_key: a.story_id for a in store.assignments}
     events = group_mentions(mentions, entities=[e for x in extractions for e in x.entities], stories=stories)
     event_of = {m.key: ev for ev in events for m in ev.mentions}
