@@ -17,7 +17,6 @@ from corpus_path import corpus_dir as shared_corpus
 from wiredesk.events.model import DocumentInput, InputParagraph
 
 
-
 def corpus_dir() -> Path:
     """The ECB+ folder of the shared corpus."""
     return shared_corpus() / "ecbplus"
@@ -29,6 +28,9 @@ class Markable:
     m_id: str
     spans: tuple[tuple[int, int], ...]  # character spans of its tokens in the document body
     sentence: int
+    #: the real-world instance it refers to (the ``note`` of its CROSS_DOC_COREF / INTRA_DOC_COREF relation,
+    #: e.g. "ACT16268623996458050"); None for a mention in no coreference relation (a singleton)
+    instance: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,21 @@ def read_doc(path: Path) -> EcbDoc:
         paragraphs.append(InputParagraph(k, "body", text))
         sent_spans.append((offset, offset + len(text), s))
         offset += len(text) + 2
+    instance_of: dict[str, str] = {}
+    relations = root.find("Relations")
+    for rel in relations if relations is not None else ():
+        if rel.tag in ("CROSS_DOC_COREF", "INTRA_DOC_COREF"):
+            note = rel.get("note") or f"{name}/{rel.get('r_id')}"
+            for src in rel.findall("source"):
+                instance_of[src.get("m_id")] = note
     markables = []
     for m in root.find("Markables") if root.find("Markables") is not None else ():
         anchors = [a.get("t_id") for a in m.findall("token_anchor") if a.get("t_id") in spans]
         if anchors:
-            markables.append(Markable(m.tag, m.get("m_id"), tuple(spans[a][:2] for a in anchors), spans[anchors[0]][2]))
+            markables.append(Markable(m.tag, m.get("m_id"), tuple(spans[a][:2] for a in anchors), spans[anchors[0]][2],
+                                      instance_of.get(m.get("m_id"))))
     doc = DocumentInput(doc_key=f"ecbplus/{topic}/{name}", published_at=None, source=name,
-                        paragraphs=tuple(paragraphs))
+                        paragraphs=tuple(paragraphs), language="en")  # ECB+ is English news
     return EcbDoc(topic, subtopic, name, doc, tuple(markables), tuple(sent_spans))
 
 

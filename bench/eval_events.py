@@ -3,6 +3,8 @@
     python bench/eval_events.py [--backend auto|spacy|rules] [--json]
 
 What is measured (definitions also in docs/events.md):
+- statements (class STATEMENT) are mentions that never make events, and the gold lists events: they are
+  left out of every figure below and listed with their speakers.
 - mentions: a predicted (non-negated) mention is correct when it lies in the sentence of a gold mention of
   the same document and has the gold mention's class; each gold mention counts once.
 - events: each predicted event maps to the gold event most of its correct mentions belong to. Event
@@ -29,6 +31,9 @@ from eval_ecbplus import bcubed  # noqa: E402
 from seed_docs import seed_documents, short_name  # noqa: E402
 
 from wiredesk.events import DefaultEventExtractor, group_mentions  # noqa: E402
+from wiredesk.events.group import UNGROUPED  # noqa: E402
+from wiredesk.stories import MemoryStoryStore, StoryDocument, extract_features, load_place_index  # noqa: E402
+from wiredesk.stories import Settings as StorySettings  # noqa: E402
 
 GOLD = Path(__file__).resolve().parent / "gold" / "seed_events.json"
 SLOTS = ("class", "actor", "actor_country", "target", "target_country", "place", "date", "killed", "wounded",
@@ -88,14 +93,23 @@ def evaluate(backend: str = "auto") -> dict:
     extractor = DefaultEventExtractor(backend)
     extractions = extractor.extract_many(docs)
     mentions = [m for x in extractions for m in x.mentions]
-    events = group_mentions(mentions, entities=[e for x in extractions for e in x.entities])
+    # the articles' stories, as a run decides them before grouping (the two seeds are one story)
+    settings, places = StorySettings(), load_place_index()
+    store = MemoryStoryStore(settings)
+    store.add([extract_features(StoryDocument(i, d.text, language=d.language, published_at=d.published_at,
+                                              outlet=d.source), settings, places) for i, d in enumerate(docs)])
+    stories = {docs[a.document_id].doc_key: a.story_id for a in store.assignments}
+    events = group_mentions(mentions, entities=[e for x in extractions for e in x.entities], stories=stories)
     event_of = {m.key: ev for ev in events for m in ev.mentions}
 
     gold_mentions = [(e["id"], gm["doc"], _norm(gm["text"]), gm.get("class", e["class"]))
                      for e in gold["events"] for gm in e["mentions"]]
     used: set[int] = set()
     correct: dict = {}  # mention key → gold event id
-    predicted = [m for m in mentions if not m.negated]
+    predicted = [m for m in mentions if not m.negated and m.event_class not in UNGROUPED]
+    # statements are mentions without events (the gold lists events): counted apart, each with its speaker
+    statements = [(short_name(m.doc_key), m.actor.name if m.actor else None, m.trigger) for m in mentions
+                  if m.event_class in UNGROUPED and not m.negated]
     for m in predicted:
         for i, (gid, doc, text, cls) in enumerate(gold_mentions):
             if i in used or short_name(m.doc_key) != doc or cls != m.event_class:
@@ -158,6 +172,7 @@ def evaluate(backend: str = "auto") -> dict:
                    "precision": round(event_p, 3), "recall": round(event_r, 3), "split": split,
                    "cross_outlet_grouped": f"{cross}/{len(both)}"},
         "grouping_bcubed": {"precision": round(bp, 3), "recall": round(br, 3), "f1": round(bf, 3)},
+        "statements": statements,
         "slots": slots,
         "per_event": per_event,
     }
@@ -179,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"events    P {e['precision']:.3f}  R {e['recall']:.3f}  ({e['found']} of {e['gold']} gold, "
           f"{e['predicted']} predicted; split {e['split']}; both outlets grouped {e['cross_outlet_grouped']})")
     print(f"grouping  B-cubed P {b['precision']:.3f}  R {b['recall']:.3f}  F1 {b['f1']:.3f}")
+    print(f"statements {len(r['statements'])} (mentions only, no events): "
+          + "; ".join(f"{doc}: {speaker} {verb}" for doc, speaker, verb in r["statements"]))
     print("slot            P      R    (predicted/gold/correct)")
     for s, v in r["slots"].items():
         p = "  -  " if v["precision"] is None else f"{v['precision']:.3f}"

@@ -153,3 +153,21 @@ def test_flow_on_dask_stores_the_same_database_for_real_news_pages(prefect_harne
     a = snapshot(plain)
     assert len(a["duplicates"]) > 10 and a["event_rows"]
     assert a == snapshot(scaled)
+
+
+def test_the_runs_own_pool_cleans_and_reads_events_in_its_workers_with_the_same_rows(seeds, tmp_path):
+    """ingest.workers = 2: each worker cleans its chunk and reads it for events with the model it keeps, batches
+    are cleaned ahead of the one being stored; the database is the one a single process writes."""
+    pages = tmp_path / "pages"
+    shutil.copytree(seeds, pages)
+    html = (DATA / "article.html").read_text(encoding="utf-8")
+    for i in range(8):  # enough files for the pool, in several batches
+        (pages / f"p{i}.html").write_text(html.replace("48 million", f"{40 + i} million"), encoding="utf-8")
+    one, two = str(tmp_path / "one.duckdb"), str(tmp_path / "two.duckdb")
+    run_ingest([str(pages)], _settings(one, batch_size=3))
+    summary = run_ingest([str(pages)], _settings(two, batch_size=3, workers=2))
+    assert summary.status == "completed" and summary.counts.documents_new == 10
+    assert summary.cpu_seconds["events"] > 0 and summary.cpu_seconds["clean"] > 0
+    a, b = snapshot(one), snapshot(two)
+    assert a["event_rows"] and a["duplicates"]
+    assert a == b

@@ -57,12 +57,14 @@ def seed_extractions(extractor, seed_docs):
     return extractor.extract_many(seed_docs)
 
 
-def _doc(text: str, key: str = "doc", published: datetime | None = PUBLISHED, source: str | None = None) -> DocumentInput:
+def _doc(text: str, key: str = "doc", published: datetime | None = PUBLISHED, source: str | None = None,
+         language: str | None = "en") -> DocumentInput:
     return DocumentInput(doc_key=key, published_at=published, source=source or key,
-                         paragraphs=(InputParagraph(0, "body", text),))
+                         paragraphs=(InputParagraph(0, "body", text),), language=language)
 
 
 @pytest.fixture(scope="session")
 def doc():
-    """Make a one-paragraph document published on Tuesday 31 Dec 2019: ``doc(text, key, source=...)``."""
+    """Make a one-paragraph English document published on Tuesday 31 Dec 2019: ``doc(text, key, source=...,
+    language=...)``."""
     return _doc

@@ -39,7 +39,8 @@ def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> No
     print(f"  documents   {c.documents_new} new, {c.documents_updated} updated, {c.items_unchanged} unchanged, {c.items_failed} failed", file=out)
     print(f"  paragraphs  {c.paragraphs_new} new ({roles})", file=out)
     print(f"  duplicates  {c.duplicates_new} new paragraph links", file=out)
-    print(f"  events      {c.event_mentions_new} new event mentions, {c.events_written} events written", file=out)
+    print(f"  events      {c.event_mentions_new} new event mentions, {c.events_written} events written"
+          + skipped_note(c.event_documents_skipped, c.event_skipped_languages), file=out)
     print(f"  stories     {c.documents_assigned} documents assigned, {c.stories_new} new "
           f"{'story' if c.stories_new == 1 else 'stories'}", file=out)
     if summary.failures:
@@ -48,6 +49,14 @@ def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> No
             print(f"    {f.origin}: {f.reason}: {f.message}", file=out)
         if len(summary.failures) > _MAX_FAILURES_SHOWN:
             print(f"    ... and {len(summary.failures) - _MAX_FAILURES_SHOWN} more: wiredesk query \"SELECT * FROM failures WHERE run_id = {summary.run_id}\"", file=out)
+
+
+def skipped_note(n: int, languages) -> str:
+    """", 3 documents not read (language: 2 de, 1 unknown)" for a run that skipped documents; else ""."""
+    if not n:
+        return ""
+    langs = ", ".join(f"{k} {lang}" for lang, k in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"; {n} document{'s' if n != 1 else ''} not read (language{': ' + langs if langs else ''})"
 
 
 def jsonable(value):
@@ -131,8 +140,9 @@ def print_stats(stats: dict, db_path: str, out: TextIO) -> None:
     if stats["top_sources"]:
         print("  top sources " + "; ".join(f"{s} ({n})" for s, n in stats["top_sources"]), file=out)
     print(f"  runs        {stats['runs']} (latest first):", file=out)
-    for run_id, status, started, new, unchanged, failed in stats["latest_runs"]:
-        print(f"    #{run_id} {status:<9} {started:%Y-%m-%d %H:%M} {new} new, {unchanged} unchanged, {failed} failed", file=out)
+    for run_id, status, started, new, unchanged, failed, skipped in stats["latest_runs"]:
+        print(f"    #{run_id} {status:<9} {started:%Y-%m-%d %H:%M} {new} new, {unchanged} unchanged, {failed} failed"
+              + (f", {skipped} not read for events (language)" if skipped else ""), file=out)
     if stats["failures"]:
         reasons = stats["failure_reasons"]
         print(f"  failures    {stats['failures']} recorded ({', '.join(f'{n} {r}' for r, n in reasons)})", file=out)

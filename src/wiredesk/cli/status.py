@@ -56,7 +56,8 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
         secs = f"{r['seconds']:.1f}s" if r["seconds"] is not None else "-"
         line = (f"  {r['run_id']:>5}  {r['status']:<9}  {_when(r['started_at'])}  {secs:>8}  "
                 f"{r['documents_new']} new, {r['documents_updated']} updated, {r['items_failed']} failed, "
-                f"{r['duplicates_new']} duplicates")
+                f"{r['duplicates_new']} duplicates"
+                + (f", {r['event_documents_skipped']} not read for events (language)" if r["event_documents_skipped"] else ""))
         print(line + (f"  error: {r['error']}" if r["error"] else ""), file=out)
     if "sources_due" in st:
         due = st["sources_due"]

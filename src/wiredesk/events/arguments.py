@@ -1,110 +1,47 @@
-"""Who, to whom, where and when for one trigger: noun phrases to actors, place and date spans, references.
+"""Who, to whom, where and when for one trigger: noun phrases to actors, place and date spans.
 
 Works on a ``ParsedDoc``. With a parse, arguments are read off dependency relations of the trigger (and of
 the light verb it is the object of: "carried out strikes"); without one, off word windows that never cross a
 clause boundary. Either way every slot comes from the trigger's own sentence, except that "the group",
 "the militia", "they" and "it" are resolved to a named actor from the same or the three preceding sentences
-of the same document (``References``). Precision over recall: a slot that cannot be read safely stays empty.
+of the same document (``references.References``). Precision over recall: a slot that cannot be read safely
+stays empty.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from wiredesk.events.lexicon import Lexicon
 from wiredesk.events.model import Actor
 from wiredesk.events.nlp import ParsedDoc, Token
+from wiredesk.events.references import References
 
 QUANTITIES = {"dozen": 12, "dozens": 24, "score": 20, "scores": 40, "hundred": 100, "hundreds": 200,
-              "thousand": 1000, "thousands": 2000, "million": 1_000_000, "millions": 2_000_000}
+              "thousand": 1000, "thousands": 2000, "million": 1_000_000, "millions": 2_000_000,
+              # French (no English word is spelled the same)
+              "dizaine": 10, "dizaines": 24, "douzaine": 12, "douzaines": 24, "centaine": 100, "centaines": 200,
+              "millier": 1000, "milliers": 2000}
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-                 "thirty": 30, "forty": 40, "fifty": 50}
+                 "thirty": 30, "forty": 40, "fifty": 50,
+                 "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "huit": 8, "neuf": 9, "dix": 10, "vingt": 20}
 _DESCEND_OF = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "score", "scores", "some",
                "many", "most", "all", "group", "number", "one", "two", "three", "several", "million", "site",
-               "member", "head", "part", "half", "majority", "few", "mob", "crowd"}
+               "member", "head", "part", "half", "majority", "few", "mob", "crowd",
+               "dizaine", "douzaine", "centaine", "millier", "groupe", "foule"}
 _BACKING = {"backed", "sponsored", "sanctioned", "allied", "supported", "aligned", "funded", "led", "linked",
             "affiliated", "inspired", "trained", "armed", "based"}
 _PRONOUNS = {"they", "them", "it", "he", "she", "him", "her"}
-_REFERRING = {"group", "militia", "organization", "organisation", "movement", "faction", "force", "government",
-              "protester", "mob", "crowd", "demonstrator", "fighter", "militant", "rebel", "military", "army"}
-_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within"}
+_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within",
+                "à", "au", "aux", "dans", "en", "près", "devant"}  # French after "au": no English word is spelled so
 _PLACE_NOUNS = {"neighbourhood", "neighborhood", "district", "province", "suburb", "street", "area", "region",
                 "town", "village", "city", "capital"}
 _TITLES = {"president", "minister", "secretary", "ambassador", "commander", "general", "chief", "leader",
            "spokesman", "spokeswoman", "governor", "mayor", "senator", "official", "king", "prince", "head"}
-_CONTAINERS = {"compound", "building", "headquarters", "office", "residence", "convoy", "mission", "wall",
-               "gate", "consulate", "camp", "facility", "station", "post", "checkpoint", "site", "base"}
+CONTAINERS = {"compound", "building", "headquarters", "office", "residence", "convoy", "mission", "wall",
+              "gate", "consulate", "camp", "facility", "station", "post", "checkpoint", "site", "base"}
 _MILITARY_TITLES = {"commander", "general", "colonel", "chief"}
-_LIGHT_VERBS = {"carry", "conduct", "launch", "stage", "hold", "mount", "begin", "start", "lead", "commit",
-                "perpetrate", "order", "claim", "follow", "continue", "unleash", "execute", "fire", "use", "make"}
-
-
-@dataclass(frozen=True)
-class Antecedent:
-    sentence: int
-    start: int  # offset in the body text
-    actor: Actor | None  # None: an actor-like phrase that names no one ("the protesters")
-    kind: str | None
-    head: str  # head word, lower case
-    subject: bool
-
-
-_PERSONAL_KINDS = {"civilians", "protesters", "person", "media"}
-
-
-class References:
-    """Actor phrases seen so far in one document, for resolving "the group" / "they" / "it".
-
-    Conservative on purpose (GDELT's failure is gluing the wrong actor to an action):
-    - "they"/"them": the nearest preceding actor phrase must be a *named subject*; anything else nearer wins
-      and blocks resolution;
-    - "it"/"its": the same, skipping people and crowds (an organization is "it");
-    - "the militia" / "the embassy": the nearest named phrase of the same kind whose words include the
-      same head word (or, for armed groups, "group"/"militia").
-    Only the same sentence (before the reference) and the ``window`` sentences before it are searched.
-    """
-
-    def __init__(self, window: int = 3) -> None:
-        self.window = window
-        self.items: list[Antecedent] = []
-
-    def add(self, sentence: int, start: int, actor: Actor | None, kind: str | None, head: str,
-            subject: bool) -> None:
-        named = actor is not None and (
-            actor.country is not None or actor.named or actor.kind in ("armed_group", "organization")
-        ) and actor.name.lower() not in _REFERRING
-        self.items.append(Antecedent(sentence, start, actor if named else None, kind, head, subject))
-
-    def _candidates(self, sentence: int, before: int):
-        for ante in reversed(self.items):
-            if ante.sentence < sentence - self.window:
-                return
-            if ante.start >= before:
-                continue
-            yield ante
-
-    def resolve_pronoun(self, word: str, sentence: int, before: int) -> Actor | None:
-        singular = word in ("it", "its")
-        for ante in self._candidates(sentence, before):
-            if singular and ante.kind in _PERSONAL_KINDS:
-                continue
-            if ante.actor is not None and (ante.subject or singular):
-                return ante.actor
-            return None
-        return None
-
-    def resolve_definite(self, kind: str | None, head: str, sentence: int, before: int) -> Actor | None:
-        for ante in self._candidates(sentence, before):
-            a = ante.actor
-            if a is None or (a.kind != kind and not (kind is None and a.kind in ("armed_group", "organization"))):
-                continue
-            words = a.text.lower() + " " + a.name.lower()
-            if head in words or head.rstrip("s") in words or (
-                    a.kind in ("armed_group", "organization") and head in ("group", "militia", "faction",
-                                                                       "organization", "organisation", "movement")):
-                return a
-        return None
+LIGHT_VERBS = {"carry", "conduct", "launch", "stage", "hold", "mount", "begin", "start", "lead", "commit",
+               "perpetrate", "order", "claim", "follow", "continue", "unleash", "execute", "fire", "use", "make"}
 
 
 class ArgumentReader:
@@ -153,7 +90,7 @@ class ArgumentReader:
                 break
             nxt = None
             for c in self.doc.children(head):
-                if self.doc.tokens[c].dep == "prep" and self.doc.tokens[c].lemma == "of":
+                if self.doc.tokens[c].dep == "prep" and self.doc.tokens[c].lemma in ("of", "de"):
                     pobj = [g for g in self.doc.children(c) if self.doc.tokens[g].dep == "pobj"]
                     nxt = pobj[0] if pobj else None
             if nxt is None:
@@ -192,6 +129,13 @@ class ArgumentReader:
                                 return owner
         if actor is None:
             return None
+        if actor.country is None and self.lex.language != "en":  # "l'ambassade américaine": adjectives follow
+            for c in kids:
+                country = self.lex.country_of(self.doc.tokens[c].text) if self.doc.tokens[c].dep == "amod" else None
+                if country and c > head:
+                    actor = Actor(actor.text, actor.name, actor.kind, country, actor.start, actor.end,
+                                  named=actor.named)
+                    break
         # "its fighters": whose fighters
         poss = [c for c in kids if self.doc.tokens[c].dep == "poss" and self.doc.tokens[c].text.lower() in (
             "its", "their")]
@@ -250,7 +194,7 @@ class ArgumentReader:
                     entry = self.lex.actor_entry(tuple(seq[a:a + n]))
                     if entry and entry.name and named_mod is None:
                         named_mod = entry
-        if best and best[0][0] + best[0][2] < len(words) and lemmas[-1] not in _CONTAINERS:
+        if best and best[0][0] + best[0][2] < len(words) and lemmas[-1] not in CONTAINERS:
             best = None  # "military base": the phrase must name the head, not modify it
         if best:
             entry = best[1]
@@ -448,7 +392,3 @@ def count_of_victims(doc: ParsedDoc, i: int) -> int | None:
         return 1
     return n
 
-
-#: The word lists ``extract`` and ``sentence`` read too, by their public names.
-CONTAINERS = _CONTAINERS
-LIGHT_VERBS = _LIGHT_VERBS

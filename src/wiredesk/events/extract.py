@@ -1,40 +1,48 @@
-"""Sentence → event mentions: trigger, class, actor, target, place, date, numbers, negation, modality.
+"""Documents → event mentions: the document loop of the built-in extractor, per language.
 
-``DefaultEventExtractor`` is the built-in ``EventExtractor``: it parses the body paragraphs of a batch of
-documents with one ``nlp.pipe`` call (``nlp.py``), then for every sentence
+``DefaultEventExtractor`` is the built-in ``EventExtractor``. For a batch of documents it
 
-1. finds triggers in the lexicon (longest lemma sequence first, part of speech and disambiguation words
-   checked),
-2. reads each trigger's arguments (``arguments.py``) from the same sentence, resolving "the group" / "they"
-   to a named actor of the same document,
-3. folds casualty verbs into the attack they report ("airstrikes that killed 25" is one mention with
-   killed=25, not two), and merges same-class triggers of one sentence ("broke into ..., smashing ... and
-   setting fire ...") unless their actors or targets disagree,
-4. scores a confidence.
+1. reads each document only in a language it has both a trigger lexicon and an NLP back-end for (the
+   document's ``language``, its base code: "en-GB" reads as "en"); any other document, and one without a
+   language, is skipped and says so (``Extraction.skipped``), never read with another language's model;
+2. splits the body paragraphs into sentences by rule (``segment.py``) and parses, in one ``parse_many``
+   call per language, only the sentences that could hold a trigger (judged from their surface words); every
+   distinct sentence text is parsed once per batch. A slot that is a reference ("they", "the group") and
+   asked for an antecedent gets the sentence before it parsed in a second, small call, and its document
+   is read again; a reference never resolves past a sentence that was not parsed (``References.skip``):
+   what that sentence said could have blocked it;
+3. for every parsed sentence, in document order, finds triggers, reads their arguments and merges them
+   (``sentence.py``), resolving "the group" / "they" to a named actor of the same document; and records
+   the named entities of the sentence.
 
-Nothing is read from captions, credits or boilerplate. Pure apart from the NLP back-end it is given.
+Nothing is read from captions, credits or boilerplate. Pure apart from the NLP back-ends it is given.
 """
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+import re
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Protocol, Sequence
 
-from wiredesk.events.arguments import CONTAINERS, ArgumentReader, References
-from wiredesk.events.lexicon import Lexicon
-from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction
-from wiredesk.events.nlp import NlpBackend, ParsedDoc, Sentence, make_backend
+from wiredesk.domain.errors import ConfigError, ModelNotAvailableError
+from wiredesk.events.arguments import CONTAINERS, ArgumentReader
+from wiredesk.events.references import References
+from wiredesk.events.lexicon import Lexicon, lexicon_languages
+from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction, base_language
+from wiredesk.events.nlp import NlpBackend, ParsedDoc, Sentence, choose_model, make_backend
 from wiredesk.events.places import Gazetteer
+from wiredesk.events.segment import TriggerWords, split_sentences, words_of
 from wiredesk.events.sentence import SentenceReader
 
 #: Version of the extraction code; bump when its output changes for the same input and lexicon.
-EXTRACTION_VERSION = "events/1"
-
+EXTRACTION_VERSION = "events/3"
 
 
 class EventExtractor(Protocol):
     """Documents → extractions (event and entity mentions). ``name`` and ``version`` are recorded with
     every derived row; ``describe()`` names back-end, model and lexicon. Raises ``ConfigError`` at
-    construction when a requested back-end is unavailable, never per document."""
+    construction when a requested back-end is unavailable, never per document; a document in a language
+    it does not read comes back empty with ``skipped`` set."""
 
     name: str
     version: str
@@ -44,62 +52,186 @@ class EventExtractor(Protocol):
     def extract_many(self, docs: Sequence[DocumentInput]) -> list[Extraction]: ...
 
 
+@dataclass
+class _Language:
+    """Everything needed to read one language; the spaCy model is loaded on the first document in it."""
+
+    code: str
+    lexicon: Lexicon
+    kind: str
+    model: str | None
+    n_process: int
+    gazetteer: Gazetteer
+    backend: NlpBackend | None = None
+    words: TriggerWords | None = field(default=None, repr=False)
+    sentences: SentenceReader | None = field(default=None, repr=False)
+
+    def load(self) -> "_Language":
+        if self.backend is None:
+            self.backend = make_backend(self.kind, model=self.model, lexicon=self.lexicon, gazetteer=self.gazetteer,
+                                        n_process=self.n_process, language=self.code)
+        if self.sentences is None:
+            self.sentences = SentenceReader(self.lexicon, self.gazetteer)
+            forms = self.backend.surface_forms()
+            inflect = self.code == "en"  # English inflection rules; other languages need the model's forms
+            self.words = TriggerWords(self.lexicon, forms, inflect=inflect) if inflect or forms else None
+        return self
+
+
 class DefaultEventExtractor:
-    """The built-in extractor: spaCy (or rules-only) parse + curated lexicons + offline gazetteer."""
+    """The built-in extractor: spaCy (or rules-only) parse + curated lexicons + offline gazetteer.
+
+    ``backend`` is ``auto``, ``spacy`` or ``rules`` (or an ``NlpBackend`` for English). ``models`` maps a
+    language to a spaCy model package (``{"fr": "fr_core_news_md"}``; ``model`` is the English one); a
+    language with a lexicon and no model named is read when one of ``PREFERRED_MODELS[language]`` is
+    installed. A model named for a language without a lexicon, or named and not installed, is a
+    ``ConfigError``. ``parse_all`` parses every sentence instead of only those that could hold a trigger
+    (same mentions, more entities, several times slower)."""
 
     name = "wiredesk-events"
     version = EXTRACTION_VERSION
 
     def __init__(self, backend: str | NlpBackend = "auto", *, model: str | None = None,
-                 lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None, n_process: int = 2):
-        self.lexicon = lexicon or Lexicon()
+                 models: Mapping[str, str] | None = None, lexicon: Lexicon | None = None,
+                 gazetteer: Gazetteer | None = None, n_process: int = 2, parse_all: bool = False):
         self.gazetteer = gazetteer or Gazetteer()
-        self.lexicon.add_country_names(self.gazetteer.country_names(), self.gazetteer.country_titles())
-        if isinstance(backend, str):
-            backend = make_backend(backend, model=model, lexicon=self.lexicon, gazetteer=self.gazetteer,
-                                   n_process=n_process)
-        self.backend = backend
-        self.sentences = SentenceReader(self.lexicon, self.gazetteer)
+        self.parse_all = parse_all
+        named = {base_language(k): v for k, v in (models or {}).items() if v}
+        if model:
+            named.setdefault("en", model)
+        have = lexicon_languages()
+        unknown = sorted(set(named) - set(have))
+        if unknown:
+            raise ConfigError(f"no trigger lexicon for language(s) {', '.join(unknown)} (events read: "
+                              f"{', '.join(have)}); see docs/events.md, Languages")
+        self._languages: dict[str, _Language] = {}
+        for code in have:
+            lex = lexicon if lexicon is not None and lexicon.language == code else Lexicon(code)
+            lex.add_country_names(self.gazetteer.country_names(), self.gazetteer.country_titles())
+            # a back-end object is English's; other languages get spaCy models as with "auto"
+            lang = _Language(code, lex, backend if isinstance(backend, str) else "auto", named.get(code),
+                             n_process, self.gazetteer)
+            if code == "en":
+                if not isinstance(backend, str):
+                    lang.backend = backend
+                lang.load()  # English is always read (spaCy, or rules): a missing model fails now
+            elif not self._can_read(lang, explicit=code in named):
+                continue
+            self._languages[code] = lang
+        en = self._languages["en"]
+        self.lexicon, self.backend, self.sentences = en.lexicon, en.backend, en.sentences
 
-    def describe(self) -> str:
-        b = self.backend
+    @staticmethod
+    def _can_read(lang: _Language, explicit: bool) -> bool:
+        """Whether a language other than English has a model; a model named and missing is an error."""
+        if lang.kind == "rules" and not explicit:
+            return False
+        try:
+            if lang.kind == "rules":
+                raise ModelNotAvailableError(f"the rules-only back-end reads English only, not {lang.code!r}")
+            choose_model(lang.model, lang.code)
+        except ModelNotAvailableError:
+            if explicit:
+                raise
+            return False
+        return True
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The base language codes this extractor reads; documents in any other are skipped."""
+        return tuple(self._languages)
+
+    def describe(self, language: str = "en") -> str:
+        lang = self._languages[language].load()
+        b = lang.backend
         engine = f"spacy/{getattr(b, 'spacy_version', '?')}" if b.name == "spacy" else b.name
-        return f"{self.version} {engine} model={b.model} {self.lexicon.version} {self.gazetteer.version}"
+        return f"{self.version} {engine} model={b.model} {lang.lexicon.version} {self.gazetteer.version}"
 
     def extract_many(self, docs: Sequence[DocumentInput]) -> list[Extraction]:
-        # 1. one nlp.pipe over every body paragraph of the batch (paragraphs never share a sentence)
-        units: list[tuple[int, int, int]] = []  # (doc index, paragraph position, offset in body text)
-        texts: list[str] = []
-        for d, doc in enumerate(docs):
-            for position, offset, text in _body_units(doc):
-                units.append((d, position, offset))
-                texts.append(text)
-        parsed = self.backend.parse_many(texts)
-        per_doc: list[list[tuple[ParsedDoc, int, int]]] = [[] for _ in docs]
-        for (d, position, offset), pd in zip(units, parsed):
-            per_doc[d].append((pd, offset, position))
-        describe = self.describe()
-        return [self._extract_doc(doc, per_doc[d], describe) for d, doc in enumerate(docs)]
+        out: list[Extraction | None] = [None] * len(docs)
+        by_language: dict[str, list[int]] = {}
+        for i, doc in enumerate(docs):
+            code = base_language(doc.language)
+            if code in self._languages:
+                by_language.setdefault(code, []).append(i)
+            else:
+                out[i] = Extraction(doc.doc_key, (), (), f"{self.version} not read: language {code}", code,
+                                    skipped="language")
+        for code, idx in by_language.items():
+            for i, x in zip(idx, self._extract_language(self._languages[code].load(), [docs[i] for i in idx])):
+                out[i] = x
+        return out  # type: ignore[return-value]
 
     def extract(self, doc: DocumentInput) -> Extraction:
         return self.extract_many([doc])[0]
 
+    def _extract_language(self, lang: _Language, docs: Sequence[DocumentInput]) -> list[Extraction]:
+        # 1. sentences by rule; the ones that could hold a trigger are parsed, in one parse_many call
+        contexts = [self._context(lang, doc) for doc in docs]
+        plans = [self._plan(lang, doc, ctx) for doc, ctx in zip(docs, contexts)]
+        parsed: list[dict[int, ParsedDoc]] = [{} for _ in docs]
+        self._parse(lang, [(d, k, plan[k][2]) for d, plan in enumerate(plans) for k in range(len(plan))
+                           if plan[k][3]], parsed)
+        describe = self.describe(lang.code)
+        out, asked = [], []
+        for d, doc in enumerate(docs):
+            x, refs = self._extract_doc(lang, doc, plans[d], parsed[d], describe, contexts[d])
+            out.append(x)
+            asked.append(refs.asked)
+        # 2. a slot that asked for an antecedent ("they", "the group") gets the sentence before it parsed
+        #    too, and its document is read again (the search never looks past a sentence not parsed)
+        more = sorted({(d, k - 1) for d, ks in enumerate(asked) for k in ks if k > 0 and k - 1 not in parsed[d]})
+        if more:
+            self._parse(lang, [(d, k, plans[d][k][2]) for d, k in more], parsed)
+            for d in sorted({d for d, _ in more}):
+                out[d] = self._extract_doc(lang, docs[d], plans[d], parsed[d], describe, contexts[d])[0]
+        return out
+
+    @staticmethod
+    def _parse(lang: _Language, wanted: list[tuple[int, int, str]], parsed: list[dict[int, ParsedDoc]]) -> None:
+        texts = [_sentence_case(text) for _, _, text in wanted]
+        for (d, k, text), shown, pd in zip(wanted, texts, lang.backend.parse_many(texts)):
+            if shown != text:  # parsed in sentence case; the words stay as written
+                pd = replace(pd, text=text, tokens=[replace(t, text=text[t.start:t.end]) for t in pd.tokens],
+                             entities=[replace(e, text=text[e.start_char:e.end_char]) for e in pd.entities])
+            # the rule-split sentence is the sentence, whatever the parser thinks of its boundaries
+            parsed[d][k] = replace(pd, sentences=[Sentence(0, 0, len(pd.tokens), 0, len(pd.text))])
+
+    @staticmethod
+    def _context(lang: _Language, doc: DocumentInput) -> frozenset[str]:
+        """The disambiguation words of the lexicon found anywhere in the document's body: an ambiguous
+        trigger takes its sense from the article when its own sentence does not tell ("won" in a match
+        report, "charged" in a court story)."""
+        if lang.words is None:
+            return frozenset()
+        return lang.words.document_context(words_of("\n".join(text for _, _, text in _body_units(doc))))
+
+    def _plan(self, lang: _Language, doc: DocumentInput, context: frozenset[str]) -> list[tuple[int, int, str, bool]]:
+        """(paragraph position, offset in the body text, text, whether to parse) of each sentence of the
+        body, in order (the list index is the sentence index)."""
+        sents = [(position, offset + a, text[a:b]) for position, offset, text in _body_units(doc)
+                 for a, b in split_sentences(text)]
+        every = self.parse_all or lang.words is None
+        return [(p, o, t, every or lang.words.possible(t, context)) for p, o, t in sents]
+
     # --- one document ------------------------------------------------------------------------------------
 
-    def _extract_doc(self, doc: DocumentInput, units, describe: str) -> Extraction:
+    def _extract_doc(self, lang: _Language, doc: DocumentInput, plan, parsed: dict[int, ParsedDoc],
+                     describe: str, context: frozenset[str]) -> tuple[Extraction, References]:
         refs = References()
         mentions: list[EventMention] = []
         entities: list[EntityMention] = []
-        sidx = 0
-        for pd, offset, position in units:
-            reader = ArgumentReader(pd, self.lexicon, offset, refs)
-            for sent in pd.sentences:
-                entities.extend(self._entities(doc, pd, reader, sent))
-                self._collect_antecedents(pd, reader, sent, sidx)
-                found = self.sentences.mentions(doc, pd, reader, sent, sidx, offset, position)
-                mentions.extend(found)
-                sidx += 1
-        return Extraction(doc.doc_key, tuple(mentions), tuple(entities), describe)
+        for sidx, (position, offset, _, _) in enumerate(plan):
+            pd = parsed.get(sidx)
+            if pd is None or not pd.tokens:
+                refs.skip(sidx)
+                continue
+            reader = ArgumentReader(pd, lang.lexicon, offset, refs)
+            sent = pd.sentences[0]
+            entities.extend(self._entities(doc, pd, reader, sent))
+            self._collect_antecedents(lang, pd, reader, sent, sidx)
+            mentions.extend(lang.sentences.mentions(doc, pd, reader, sent, sidx, offset, position, context))
+        return Extraction(doc.doc_key, tuple(mentions), tuple(entities), describe, lang.code), refs
 
     def _entities(self, doc, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence) -> list[EntityMention]:
         out = []
@@ -119,7 +251,8 @@ class DefaultEventExtractor:
                                      country, reader.offset + e.start_char, reader.offset + e.end_char))
         return out
 
-    def _collect_antecedents(self, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence, sidx: int) -> None:
+    def _collect_antecedents(self, lang: _Language, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence,
+                             sidx: int) -> None:
         """Record every actor-like phrase of the sentence, in order, for reference resolution."""
         refs = reader.refs
         if pd.has_parse:
@@ -131,7 +264,7 @@ class DefaultEventExtractor:
                 subject = t.dep in ("nsubj", "nsubjpass")
                 start = reader.offset + t.start
                 if t.pos == "PRON" and t.text.lower() in ("it", "they", "them"):
-                    res = refs.resolve_pronoun(t.text.lower(), sidx, start)
+                    res = refs.resolve_pronoun(t.text.lower(), sidx, start, ask=False)
                     refs.add(sidx, start, res, res.kind if res else None, t.lemma, subject)
                 elif t.pos in ("NOUN", "PROPN") and t.lemma not in CONTAINERS:
                     actor = reader.actor_from_tokens(reader.np_tokens(t.i))
@@ -148,7 +281,7 @@ class DefaultEventExtractor:
                         refs.add(sidx, reader.offset + t.start, actor, actor.kind, e.text.lower(), False)
                     k = e.end
                     continue
-                if self.lexicon.actor_entry((t.lemma,)):
+                if lang.lexicon.actor_entry((t.lemma,)):
                     actor = reader.actor_from_tokens([k])
                     refs.add(sidx, reader.offset + t.start, actor, actor.kind if actor else None, t.lemma, False)
                 k += 1
@@ -171,6 +304,20 @@ def _body_units(doc: DocumentInput):
                 yield k, offset, part
             offset += len(part) + 2
 
+
+
+def _sentence_case(text: str) -> str:
+    """A headline or shouted line ("Colts Clinch Playoff Berth", "GRANDMOTHER KILLED BY DRUNK DRIVER") in
+    sentence case, for the tagger and parser, which read capitals as names; other text unchanged. Offsets
+    stay valid: only the case changes (a text whose length would change is left as it is)."""
+    words = [w for w in _LONG_WORD.findall(text)]
+    if len(words) < 3 or sum(w[0].isupper() for w in words) < 0.7 * len(words):
+        return text
+    lowered = text[:1] + text[1:].lower()
+    return lowered if len(lowered) == len(text) else text
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def _strip_the(name: str) -> str:

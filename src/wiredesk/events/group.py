@@ -1,121 +1,58 @@
 """Mentions → events: one row per real-world event, within and across documents and outlets.
 
-Greedy, deterministic clustering. Mentions are visited in a fixed order (publication time, document, offset);
-each joins the best-scoring existing event of its class or starts a new one.
+Greedy, deterministic clustering (the pairwise evidence is ``wiredesk.events.evidence``). Mentions are
+visited in a fixed order (publication time, document, offset); each joins the best-scoring existing event
+of its class or starts a new one.
 
 1. **Hard conflicts keep look-alikes apart** (checked against *every* mention already in the event):
    different class; different specific CAMEO code for violent classes (air strike 195 vs rocket attack 194);
    known dates whose windows (day / week / month / year) do not overlap;
    places that cannot be the same (two different cities, a city outside the other's country); actors or
-   targets of different countries or different names; different death tolls; two mentions of one sentence;
-   publication dates more than ``max_gap_days`` apart.
+   targets of different countries or names that cannot be one ("Reid" and "Tara Reid" can); different death
+   tolls; two mentions of one sentence (unless one is a bare re-mention, "called the attack a violation",
+   or a recalled action of the dated earlier event beside it); publication dates more than
+   ``max_gap_days`` apart; an earlier event brought to mind ("memories of the murder", modality
+   ``recalled``) and an event of the days around the article.
 2. **Evidence joins** (the best single member counts): same day (+2) or overlapping window (+1); same city
    (+2) or same country (+1); same named actor / target (+2) or same country and kind (+1); same death toll
    (+2); same document (+1.5, and +1 more when the joining mention names nothing but its class and the
-   event is the only one of its class in that document so far or has the same trigger lemma: "the
-   airstrikes" re-mentions an event of its own article; such bare mentions are placed last); near-duplicate paragraphs (+3, from the dedup
-   stage's links); the same trigger lemma (+0.5); word overlap of the two sentences (Jaccard × 3); for
-   mentions in different documents, each capitalised name both sentences contain (+1, at most +2) and how
-   alike the two documents' named entities are (Jaccard × 3). A
-   mention joins when the score reaches ``threshold`` (2.5).
+   event is the only one of its class in that document so far or has the same trigger lemma or specific
+   code: "the airstrikes" re-mentions an event of its own article; such bare mentions are placed last);
+   near-duplicate paragraphs (+3, from the dedup stage's links); the same trigger lemma (+0.5); word overlap
+   of the two sentences (Jaccard × 3); for mentions in different documents, each capitalised name both
+   sentences contain (+1, at most +2) and how alike the two documents' named entities are (Jaccard × 3),
+   and +2 more when they are alike enough to report one story (``same_story``, Jaccard 0.2) and the two
+   mentions have the same trigger or the same specific code; with the story layer's decisions
+   (``stories``), documents of one story +``story_same_action`` (2.5) when the two mentions have the same
+   trigger or the same specific code, of two stories -``other_story`` (1). A mention joins when the score
+   reaches ``threshold`` (2.5).
 3. **Documents that share two or more events report the same story**: in a second pass, the only event of
    a class in one of them and the only event of that class in the other are merged unless they conflict.
 
-Negated mentions ("made no effort to stop") are never grouped: nothing happened to group.
+Negated mentions ("made no effort to stop") are never grouped: nothing happened to group. Nor are
+statements (``UNGROUPED``: "Pompeo said ..."): each outlet quotes its own way, and a story's many
+statements would tie its documents together as if they reported the same events.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from datetime import timedelta
+from collections.abc import Iterable, Mapping
 
-from wiredesk.events.dates import overlaps
-from wiredesk.events.model import UNKNOWN_DATE, Actor, DateRef, EntityMention, Event, EventMention, Place
+from wiredesk.events.evidence import (GroupingSettings, conflict, informative, name_words, named, pair_score,
+                                      published, same_code, sentence_words, trigger_lemma)
+from wiredesk.events.model import UNKNOWN_DATE, EntityMention, Event, EventMention
+
+__all__ = ["GROUPING_VERSION", "UNGROUPED", "GroupingSettings", "conflict", "group_mentions", "informative",
+           "pair_score"]
 
 #: Version of the grouping rules; bump when events change for the same mentions.
-GROUPING_VERSION = "group/1"
+GROUPING_VERSION = "group/3"
 
-_VIOLENT = {"ASSAULT", "COERCE"}
-_STOP = set("""a an the of to in on at for and or but by with from as is was were are be been has had have that
-which who it its their they he she his her this these those after before over into than then there said says
-say also not no more most some many one two three""".split())
-_WORD = re.compile(r"[a-z][a-z'-]+")
-# capitalised words not at the start of a sentence: names ("Woodburn", "Kimani", "Lohan")
-_NAME = re.compile(r"(?<=[a-z0-9,;:)\"\u201d] )[A-Z][a-z][A-Za-z'-]+")
-_MIN_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-@dataclass(frozen=True)
-class GroupingSettings:
-    threshold: float = 2.5
-    max_gap_days: int = 30
-    date_slack_days: int = 0
-
-
-def _words(text: str) -> frozenset[str]:
-    words = {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
-    return frozenset(words | {"@" + n.lower() for n in _NAME.findall(text)})
-
-
-def _lemma(m: EventMention) -> str:
-    return m.trigger_lemma or m.trigger.lower().rstrip("s")
-
-
-def _named(a: Actor) -> bool:
-    return a.named
-
-
-def _actor_conflict(a: Actor | None, b: Actor | None) -> bool:
-    if a is None or b is None:
-        return False
-    if a.country and b.country and a.country != b.country:
-        return True
-    return _named(a) and _named(b) and a.name.lower() != b.name.lower()
-
-
-def _actor_score(a: Actor | None, b: Actor | None) -> float:
-    if a is None or b is None:
-        return 0.0
-    if _named(a) and _named(b) and a.name.lower() == b.name.lower():
-        return 2.0
-    if a.country and a.country == b.country and a.kind == b.kind:
-        return 1.0
-    return 0.0
-
-
-def _place_conflict(a: Place | None, b: Place | None) -> bool:
-    if a is None or b is None or a.name.lower() == b.name.lower():
-        return False
-    if a.feature == "unresolved" or b.feature == "unresolved":
-        return False
-    if a.feature == "country" or b.feature == "country":
-        return a.country != b.country
-    return True  # two different cities or states
-
-
-def _place_score(a: Place | None, b: Place | None) -> float:
-    if a is None or b is None:
-        return 0.0
-    if a.name.lower() == b.name.lower():
-        return 2.0 if a.feature != "country" else 1.0
-    if a.country and a.country == b.country:
-        return 1.0
-    return 0.0
-
-
-def _date_score(a: DateRef, b: DateRef, slack: int) -> float:
-    if not (a.known and b.known) or not overlaps(a, b, slack):
-        return 0.0
-    return 2.0 if a.precision == b.precision == "day" else 1.0
-
-
-def _published(m: EventMention) -> datetime:
-    p = m.published_at or _MIN_TIME
-    return p if p.tzinfo else p.replace(tzinfo=timezone.utc)
+#: Classes whose mentions stay mentions: no event is made of them (see the module docstring).
+UNGROUPED = frozenset({"STATEMENT"})
 
 
 class _Cluster:
@@ -124,67 +61,13 @@ class _Cluster:
         self.event_class = first.event_class
 
 
-def conflict(m: EventMention, x: EventMention, settings: GroupingSettings = GroupingSettings()) -> bool:
-    """Whether two mentions cannot report the same real-world event."""
-    if m.event_class != x.event_class:
-        return True
-    if m.event_class in _VIOLENT and m.cameo and x.cameo and m.cameo != x.cameo and not (
-            m.cameo.endswith("0") or x.cameo.endswith("0")):
-        return True
-    if m.date.known and x.date.known and not overlaps(m.date, x.date, settings.date_slack_days):
-        return True
-    if _place_conflict(m.place, x.place):
-        return True
-    if _actor_conflict(m.actor, x.actor) or _actor_conflict(m.target, x.target):
-        return True
-    if m.killed is not None and x.killed is not None and m.killed != x.killed:
-        return True
-    if m.doc_key == x.doc_key and m.sentence_index == x.sentence_index:
-        return True
-    if m.published_at and x.published_at and abs((_published(m) - _published(x)).days) > settings.max_gap_days:
-        return True
-    return False
-
-
-def informative(m: EventMention) -> bool:
-    """Whether a mention says anything that identifies its event beyond its class."""
-    return bool((m.actor and (_named(m.actor) or m.actor.country)) or (m.target and (
-        _named(m.target) or m.target.country)) or m.place or m.date.known or m.killed is not None)
-
-
-def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozenset[str],
-               near: set[frozenset], settings: GroupingSettings = GroupingSettings(),
-               doc_names: dict[str, frozenset[str]] | None = None) -> float:
-    """Evidence that two non-conflicting mentions report the same event (see the module docstring)."""
-    score = _date_score(m.date, x.date, settings.date_slack_days)
-    score += _place_score(m.place, x.place)
-    score += _actor_score(m.actor, x.actor) + _actor_score(m.target, x.target)
-    if m.killed is not None and m.killed == x.killed:
-        score += 2.0
-    if m.doc_key == x.doc_key:
-        score += 1.5
-    else:
-        # different articles: the same names in both sentences, and the same cast of names overall
-        score += min(2.0, 1.0 * sum(1 for w in mw & xw if w.startswith("@")))
-        a = doc_names.get(m.doc_key, frozenset()) if doc_names else frozenset()
-        b = doc_names.get(x.doc_key, frozenset()) if doc_names else frozenset()
-        if a and b:
-            score += 3.0 * len(a & b) / len(a | b)
-    if near and frozenset(((m.doc_key, m.paragraph_position), (x.doc_key, x.paragraph_position))) in near:
-        score += 3.0
-    if _lemma(m) == _lemma(x):
-        score += 0.5
-    if mw and xw:
-        score += 3.0 * len(mw & xw) / len(mw | xw)
-    return score
-
-
 def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tuple] = (),
-                   entities: Iterable[EntityMention] = (),
+                   entities: Iterable[EntityMention] = (), stories: Mapping[str, object] | None = None,
                    settings: GroupingSettings = GroupingSettings()) -> list[Event]:
     """Group mentions into events. ``near_links`` are pairs ``((doc_key, paragraph_position), (doc_key,
     paragraph_position))`` of near-identical paragraphs (from deduplication); ``entities`` are the
-    documents' entity mentions (how alike two articles' casts of names are). Deterministic: the same
+    documents' entity mentions (how alike two articles' casts of names are); ``stories`` each document's story
+    (``doc_key`` -> story id, from the story layer). Deterministic: the same
     mentions in any order give the same events with the same ids."""
     near = {frozenset(pair) for pair in near_links}
     names: dict[str, set[str]] = {}
@@ -193,8 +76,8 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
             names.setdefault(e.doc_key, set()).add(e.name.lower())
     doc_names = {k: frozenset(v) for k, v in names.items()}
     # informative mentions first: bare re-mentions ("the attack") then join the events they re-mention
-    ordered = sorted((m for m in mentions if not m.negated),
-                     key=lambda m: (not informative(m), _published(m), m.doc_key, m.trigger_start, m.event_class))
+    ordered = sorted((m for m in mentions if not m.negated and m.event_class not in UNGROUPED),
+                     key=lambda m: (not informative(m), published(m), m.doc_key, m.trigger_start, m.event_class))
     clusters: list[_Cluster] = []
     index: dict[tuple, list[int]] = defaultdict(list)  # blocking key → clusters holding a mention with it
     partners: dict[tuple, list[tuple]] = defaultdict(list)
@@ -203,10 +86,10 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
         partners[a].append(b)
         partners[b].append(a)
     for m in ordered:
-        mw = _words(m.sentence)
+        mw = sentence_words(m.sentence)
         best, best_score = None, settings.threshold
         bare = not informative(m)
-        own_keys = _block_keys(m, mw)
+        own_keys = _block_keys(m, mw, stories.get(m.doc_key) if stories else None)
         lookup = own_keys | _extra_lookup_keys(m, partners)
         candidates = sorted({i for k in lookup for i in index.get(k, ())})
         in_doc = [i for i in index.get(("doc", m.event_class, m.doc_key), ())]
@@ -216,9 +99,10 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
                 continue
             if any(conflict(m, x, settings) for x, _ in c.members):
                 continue
-            s = max(pair_score(m, mw, x, xw, near, settings, doc_names) for x, xw in c.members)
-            if bare and i in in_doc and (len(in_doc) == 1 or any(_lemma(x) == _lemma(m) for x, _ in c.members)):
-                s += 1.0  # "the airstrikes", "the tear gas": a bare re-mention of an event of this document
+            s = max(pair_score(m, mw, x, xw, near, settings, doc_names, stories) for x, xw in c.members)
+            if bare and i in in_doc and (len(in_doc) == 1 or any(
+                    trigger_lemma(x) == trigger_lemma(m) or same_code(x, m) for x, _ in c.members)):
+                s += 1.0  # "the airstrikes", "the calls for revenge": a bare re-mention of an event of this document
             if s >= best_score + (1e-9 if best is not None else 0):
                 best, best_score = i, s
         if best is None:
@@ -235,11 +119,12 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
     return [_event(c) for c in clusters]
 
 
-def _block_keys(m: EventMention, words: frozenset[str]) -> set[tuple]:
+def _block_keys(m: EventMention, words: frozenset[str], story: object = None) -> set[tuple]:
     """Keys a mention is filed under. Two mentions are only compared when they share one (blocking keeps
     grouping near-linear): same document, place, day (or year for coarse dates), named actor or target,
-    death toll, capitalised name in the sentence, or trigger on the same publication day. Evidence that
-    no key carries (same country only, similar wording alone, similar documents alone) is not searched."""
+    death toll, capitalised name in the sentence, trigger on the same publication day, or trigger or specific
+    code in the same story. Evidence that no key carries (same country only, similar wording alone, similar
+    documents alone) is not searched."""
     c = m.event_class
     keys = {("doc", c, m.doc_key), ("para", m.doc_key, m.paragraph_position)}
     if m.place is not None:
@@ -253,12 +138,16 @@ def _block_keys(m: EventMention, words: frozenset[str]) -> set[tuple]:
         else:
             keys.add(("coarse", c, m.date.start.year))
     for a in (m.actor, m.target):
-        if a is not None and a.named:
-            keys.add(("who", c, a.name.lower()))
+        if a is not None and a.named:  # every word of the name: "Reid" meets "Tara Reid"
+            keys.update(("who", c, w) for w in name_words(a.name) or {a.name.lower()})
     if m.killed is not None:
         keys.add(("killed", c, m.killed))
     keys.update(("name", c, w) for w in words if w.startswith("@"))
-    keys.add(("lemma", c, _lemma(m), _published(m).date()))
+    keys.add(("lemma", c, trigger_lemma(m), published(m).date()))
+    if story is not None:  # the same action in another report of the same story
+        keys.add(("story", c, story, trigger_lemma(m)))
+        if m.cameo and not m.cameo.endswith("0"):
+            keys.add(("story", c, story, m.cameo))
     return keys
 
 
@@ -321,7 +210,7 @@ def _merge_by_affinity(clusters: list[_Cluster], settings: GroupingSettings) -> 
             break
         i, j = found
         clusters[i].members.extend(clusters[j].members)
-        clusters[i].members.sort(key=lambda mw: (_published(mw[0]), mw[0].doc_key, mw[0].trigger_start))
+        clusters[i].members.sort(key=lambda mw: (published(mw[0]), mw[0].doc_key, mw[0].trigger_start))
         del clusters[j]
     return clusters
 
@@ -342,9 +231,9 @@ def _event(c: _Cluster) -> Event:
     first = ms[0]
     event_id = "ev_" + hashlib.sha1(f"{first.doc_key}\x00{first.trigger_start}".encode()).hexdigest()[:16]
     actors = [m.actor for m in ms if m.actor is not None]
-    named_actors = [a for a in actors if _named(a)] or actors
+    named_actors = [a for a in actors if named(a)] or actors
     targets = [m.target for m in ms if m.target is not None]
-    named_targets = [a for a in targets if _named(a)] or targets
+    named_targets = [a for a in targets if named(a)] or targets
     place_counts = Counter(m.place.name for m in ms if m.place is not None)
     places = sorted((m.place for m in ms if m.place is not None),
                     key=lambda p: (-place_counts[p.name],

@@ -1,9 +1,12 @@
 """The curated lexicons: trigger words to event classes, actor words to kinds, demonyms to countries.
 
-The data lives in ``wiredesk/events/data/*.tsv`` (documented in their headers and in docs/events.md). This
-module loads them once per ``Lexicon`` object (no module-level cache: callers keep the object) and answers
-look-ups. ``Lexicon.version`` names the curated version and a digest of the files, so two extractions with
-different lexicon files never claim the same version.
+The data lives in ``wiredesk/events/data/*.tsv`` (documented in their headers and in docs/events.md), one
+set of three files per language: ``triggers.tsv``, ``actors.tsv`` and ``countries.tsv`` for English,
+``triggers.fr.tsv``, ... for French. A language is read only where its trigger file exists
+(``lexicon_languages``). This module loads them once per ``Lexicon`` object (no module-level cache: callers
+keep the object) and answers look-ups. ``Lexicon.version`` names the curated version, the language (other
+than English) and a digest of the files, so two extractions with different lexicon files never claim the
+same version.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import hashlib
 from dataclasses import dataclass
 from importlib import resources
 
+from wiredesk.domain.errors import ConfigError
+
 #: Bump when the meaning of the lexicon files changes; the digest catches edits that forget to.
-LEXICON_VERSION = "1"
+LEXICON_VERSION = "3"
 
 # Irregular verb forms the rules-only backend needs to see past tenses ("broke into", "shot").
 _IRREGULAR = {
@@ -34,6 +39,9 @@ class TriggerEntry:
     cameo: str | None
     weight: float
     requires: frozenset[str]
+    not_after: frozenset[str] = frozenset()  # lemmas or words that must not come right before the trigger
+    #: ``requires`` must be met in the trigger's own sentence (lexicon "=word,..."), not elsewhere in the document
+    sentence_only: bool = False
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -48,8 +56,23 @@ class ActorEntry:
     name: str | None
 
 
+def _data_dir():
+    return resources.files("wiredesk.events").joinpath("data")
+
+
+def lexicon_languages() -> tuple[str, ...]:
+    """Languages with a trigger lexicon (base ISO 639-1 codes), English first."""
+    found = {p.name[len("triggers."):-len(".tsv")] for p in _data_dir().iterdir()
+             if p.name.startswith("triggers.") and p.name.endswith(".tsv") and p.name.count(".") == 2}
+    return ("en",) + tuple(sorted(found - {"en"}))
+
+
+def _file(kind: str, language: str) -> str:
+    return f"{kind}.tsv" if language == "en" else f"{kind}.{language}.tsv"
+
+
 def _rows(name: str) -> tuple[list[list[str]], bytes]:
-    raw = resources.files("wiredesk.events").joinpath("data").joinpath(name).read_bytes()
+    raw = _data_dir().joinpath(name).read_bytes()
     rows = []
     header_seen = False
     for line in raw.decode("utf-8").splitlines():
@@ -62,7 +85,8 @@ def _rows(name: str) -> tuple[list[list[str]], bytes]:
     return rows, raw
 
 
-def _verb_forms(lemma: str) -> set[str]:
+def verb_forms(lemma: str) -> set[str]:
+    """English inflections of a verb lemma (regular rules and the irregular table); a superset is harmless."""
     forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "ing"}
     if lemma.endswith("e"):
         forms |= {lemma + "d", lemma[:-1] + "ing"}
@@ -74,7 +98,8 @@ def _verb_forms(lemma: str) -> set[str]:
     return forms
 
 
-def _noun_forms(lemma: str) -> set[str]:
+def noun_forms(lemma: str) -> set[str]:
+    """English plural forms of a noun lemma."""
     forms = {lemma, lemma + "s", lemma + "es"}
     if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
         forms.add(lemma[:-1] + "ies")
@@ -90,17 +115,24 @@ def _noun_forms(lemma: str) -> set[str]:
 class Lexicon:
     """The loaded lexicons. Construct once and pass around; look-ups are dictionary reads."""
 
-    def __init__(self) -> None:
-        trig_rows, trig_raw = _rows("triggers.tsv")
-        actor_rows, actor_raw = _rows("actors.tsv")
-        country_rows, country_raw = _rows("countries.tsv")
+    def __init__(self, language: str = "en") -> None:
+        if language not in lexicon_languages():
+            raise ConfigError(f"no trigger lexicon for language {language!r} (have: {', '.join(lexicon_languages())})")
+        self.language = language
+        trig_rows, trig_raw = _rows(_file("triggers", language))
+        actor_rows, actor_raw = _rows(_file("actors", language))
+        country_rows, country_raw = _rows(_file("countries", language))
         digest = hashlib.sha256(trig_raw + actor_raw + country_raw).hexdigest()[:8]
-        self.version = f"lexicon/{LEXICON_VERSION}+{digest}"
+        name = "lexicon" if language == "en" else f"lexicon.{language}"
+        self.version = f"{name}/{LEXICON_VERSION}+{digest}"
 
         self.triggers: dict[tuple[str, ...], list[TriggerEntry]] = {}
         for lemma, pos, cls, cameo, weight, requires in trig_rows:
+            sentence_only = requires.startswith("=")
+            words = [] if requires == "-" else requires.lstrip("=").split(",")
             entry = TriggerEntry(lemma, pos, cls, None if cameo == "-" else cameo, float(weight),
-                                 frozenset() if requires == "-" else frozenset(requires.split(",")))
+                                 frozenset(w for w in words if not w.startswith("!")),
+                                 frozenset(w[1:] for w in words if w.startswith("!")), sentence_only)
             self.triggers.setdefault(entry.words, []).append(entry)
         self.max_trigger_len = max(len(k) for k in self.triggers)
         # Surface form → lemma, for backends without a lemmatizer (the rules-only backend).
@@ -110,9 +142,9 @@ class Lexicon:
                 pos = "".join(sorted({e.pos for e in entries}))
                 forms = set()
                 if "V" in pos and i == 0:
-                    forms |= _verb_forms(word)
+                    forms |= verb_forms(word)
                 if "N" in pos and i == len(words) - 1:
-                    forms |= _noun_forms(word)
+                    forms |= noun_forms(word)
                 forms.add(word)
                 for form in forms:
                     self.surface_lemmas.setdefault(form, set()).add(word)
@@ -122,9 +154,12 @@ class Lexicon:
             self.actors[tuple(phrase.split(" "))] = ActorEntry(
                 phrase, kind, None if country == "-" else country, None if name == "-" else name)
         self.max_actor_len = max(len(k) for k in self.actors)
+        #: the head words of actor phrases, in every noun form ("militia", "militias", "police")
+        self.actor_words: set[str] = set()
         for words, entry in list(self.actors.items()):
-            for form in _noun_forms(words[-1]):
+            for form in noun_forms(words[-1]):
                 self.surface_lemmas.setdefault(form, set()).add(words[-1])
+                self.actor_words.add(form)
 
         self.country_titles: dict[str, str] = {}
         self.countries: dict[str, str | None] = {}
@@ -146,6 +181,10 @@ class Lexicon:
 
     def actor_entry(self, lemmas: tuple[str, ...]) -> ActorEntry | None:
         return self.actors.get(lemmas)
+
+    def is_actor_word(self, word: str) -> bool:
+        """Whether a lower-case surface word is the head word of an actor phrase of the lexicon."""
+        return word in self.actor_words
 
     def country_of(self, word: str) -> str | None:
         """ISO3 of a country name or demonym ("Iraqi" → IRQ; "Iran-backed" → None: backing is not origin)."""

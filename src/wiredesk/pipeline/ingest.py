@@ -83,8 +83,10 @@ def run_ingest(
         discovery = wrap(discover_inputs)(file_inputs)
         checkpoint("run:discovered")
         html_files = sum(1 for f in discovery.files if Path(f).suffix.lower() in (".html", ".htm", ".json", ".jsonl"))
-        # feeds bring HTML pages too (the pool starts on first use); a runner cleans elsewhere
-        use_pool = runner is None and (html_files >= MIN_ITEMS_FOR_POOL or run_feeds)
+        # feeds bring HTML pages too (the pool starts on first use); with events on, every file is worth a
+        # worker (parsing costs more than cleaning); a runner cleans elsewhere
+        pooled = len(discovery.files) if settings.events.enabled else html_files
+        use_pool = runner is None and (pooled >= MIN_ITEMS_FOR_POOL or run_feeds)
         summary = RunSummary(run_id=-1, db_path=settings.db_path, inputs=inputs)
         with running(settings, lock, summary, inputs, wrap=wrap, flow_run_id=flow_run_id, use_pool=use_pool,
                      started=started) as run:

@@ -134,7 +134,8 @@ def _document_input(doc: StoredDocument, article: Article | None) -> DocumentInp
     if article is not None:
         return DocumentInput.from_article(article)
     return DocumentInput(doc_key=doc.doc_key, published_at=doc.published_at, source=doc.source,
-                         paragraphs=tuple(InputParagraph(p.position, p.role, p.text) for p in doc.paragraphs))
+                         paragraphs=tuple(InputParagraph(p.position, p.role, p.text) for p in doc.paragraphs),
+                         language=doc.language)
 
 
 # -- the reprocess ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -51,6 +52,9 @@ class RunSummary:
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
+    #: CPU seconds spent cleaning ("clean") and reading events ("events"), in this process or summed over
+    #: the workers that did it: where the run's work went (benchmarks), not printed
+    cpu_seconds: Counter = field(default_factory=Counter)
 
     @property
     def ok(self) -> bool:

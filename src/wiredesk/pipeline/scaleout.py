@@ -4,7 +4,12 @@ What this is:
 
 - ``process_items``: clean a chunk of items and extract their events and story features. A plain function
   of picklable data (items and settings in, articles, failures, extractions and features out), so a Dask
-  worker, a process pool or the caller's own process can run it. It touches no database.
+  worker, a process pool or the caller's own process can run it. It touches no database. Each process
+  keeps its own event extractor (its spaCy model) and place index across chunks and batches
+  (``worker_extractor``, ``worker_places``).
+- The run's own cleaning pool (``ingest.workers`` processes) is such a runner too
+  (``wiredesk.pipeline.batch``): cleaning, event extraction and story features side by side in the same
+  workers, one pool, no second one for spaCy.
 - ``StageRunner``: the seam through which a run's batches (``wiredesk.pipeline.batch``) hand that work out. Anything with
   ``submit(fn, *args)`` returning an object with ``result()`` fits: a ``concurrent.futures`` executor,
   ``InlineRunner`` below, or the flow's adapter of a Prefect task runner (``flows/ingest.py``).
@@ -20,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -62,7 +68,8 @@ class InlineRunner:
 
 @dataclass(frozen=True)
 class Processed:
-    """The CPU-heavy results of some items, in the items' order."""
+    """The CPU-heavy results of some items, in the items' order, and the CPU seconds the workers spent
+    cleaning and extracting events (summed over workers; on a busy machine wall time is longer)."""
 
     articles: tuple[tuple[InputItem, Article], ...] = ()
     failures: tuple[Failure, ...] = ()
@@ -70,17 +77,23 @@ class Processed:
     events: tuple = ()
     #: story features of ``articles``, in their order
     stories: tuple = ()
+    clean_seconds: float = 0.0
+    events_seconds: float = 0.0
+    stories_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, and the events and
-    story features of the articles. Not the items: the caller still holds them (raw bytes included), so they
-    never travel back."""
+    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, the events and story
+    features of the articles and the CPU seconds each took. Not the items: the caller still holds them (raw
+    bytes included), so they never travel back."""
 
     outcomes: tuple[Article | Failure, ...]
     events: tuple = ()
     stories: tuple = ()
+    clean_seconds: float = 0.0
+    events_seconds: float = 0.0
+    stories_seconds: float = 0.0
 
 
 @functools.lru_cache(maxsize=2)
@@ -91,7 +104,8 @@ def worker_extractor(events: EventsSettings):
     uses one spaCy process (``n_process=1``): here the workers are the parallelism, and a Dask worker is a
     daemon process that may not start processes of its own.
     """
-    return DefaultEventExtractor(events.backend, model=events.model or None, n_process=1)
+    return DefaultEventExtractor(events.backend, model=events.model or None,
+                                 models=dict(m.split("=", 1) for m in events.models), n_process=1)
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,13 +117,17 @@ def worker_places() -> PlaceIndex:
 def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult:
     """Clean ``items`` (one by one, in this process), then extract the events and story features of the
     articles found."""
+    started = time.process_time()
     outcomes = tuple(clean_one(item, settings.clean) for item in items)
+    cleaned = time.process_time()
     events: tuple = ()
     articles = [o for o in outcomes if isinstance(o, Article)]
     if settings.events.enabled and articles:
         events = tuple(worker_extractor(settings.events).extract_many([DocumentInput.from_article(a) for a in articles]))
+    events_done = time.process_time()
     stories = tuple(extract_features(story_document(a), StorySettings(), worker_places()) for a in articles)
-    return ChunkResult(outcomes, events, stories)
+    return ChunkResult(outcomes, events, stories, cleaned - started, events_done - cleaned,
+                       time.process_time() - events_done)
 
 
 def without_raw(item: InputItem) -> InputItem:
@@ -138,6 +156,7 @@ class PendingItems:
         articles: list[tuple[InputItem, Article]] = []
         failures: list[Failure] = []
         events: list = []
+        clean = extract = story = 0.0
         stories: list = []
         for chunk, future in zip(self.chunks, self.futures):
             done: ChunkResult = future.result()
@@ -148,7 +167,10 @@ class PendingItems:
                     failures.append(outcome)
             events.extend(done.events)
             stories.extend(done.stories)
-        return Processed(tuple(articles), tuple(failures), tuple(events), tuple(stories))
+            clean += done.clean_seconds
+            extract += done.events_seconds
+            story += done.stories_seconds
+        return Processed(tuple(articles), tuple(failures), tuple(events), tuple(stories), clean, extract, story)
 
 
 #: Chunks per worker and batch: pages differ a lot in cleaning and parsing time, and with one chunk each a

@@ -219,7 +219,8 @@ def make_event_extractor(settings: Settings) -> DefaultEventExtractor | None:
     if not settings.events.enabled:
         return None
     ev = settings.events
-    return DefaultEventExtractor(ev.backend, model=ev.model or None, n_process=ev.workers or (os.cpu_count() or 1))
+    return DefaultEventExtractor(ev.backend, model=ev.model or None, models=dict(m.split("=", 1) for m in ev.models),
+                                 n_process=ev.workers or (os.cpu_count() or 1))
 
 
 #: Documents handed to the extractor at once: each hand-over is one ``nlp.pipe`` pass (with its worker

@@ -13,6 +13,7 @@ grouped again and their events rewritten. Event ids derive from an event's earli
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import duckdb
@@ -21,6 +22,7 @@ from wiredesk.events.group import GROUPING_VERSION
 from wiredesk.events.model import Actor, DateRef, EntityMention, EventMention, Extraction, Place
 from wiredesk.events.regroup import regroup, regroup_window
 from wiredesk.store.sql import insert_columns
+from wiredesk.store.stories import stories_of
 
 MENTION_COLUMNS = {
     "mention_id": "BIGINT", "document_id": "BIGINT", "paragraph_position": "INTEGER", "sentence_index": "INTEGER",
@@ -94,6 +96,14 @@ def store_extractions(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: dict
     _insert(con, "event_mention_rows", MENTION_COLUMNS, rows)
     _store_entities(con, run_id, doc_ids, wanted)
     return len(rows["mention_id"])
+
+
+def skipped_languages(doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> Counter:
+    """How many of the documents just stored (``doc_key → document_id``) were not read for events, by
+    base language ("de", "unknown"): the run's ``event_documents_skipped``. The same one extraction per
+    stored document as ``store_extractions``."""
+    wanted = {x.doc_key: x for x in extractions if x.doc_key in doc_ids}.values()
+    return Counter(x.language or "unknown" for x in wanted if x.skipped)
 
 
 def _store_entities(con, run_id: int, doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> None:
@@ -242,9 +252,12 @@ def regroup_events(con: duckdb.DuckDBPyConnection, run_id: int, document_ids: Se
         "SELECT DISTINCT d.doc_key, e.name, e.label FROM entity_mention_rows em JOIN entity_rows e USING (entity_id) "
         "JOIN documents d ON d.document_id = em.document_id WHERE em.document_id IN (SELECT unnest(?::BIGINT[]))",
         [docs]).fetchall()]
+    # ... and the documents' stories (the story step of this batch ran before this one)
+    story_of = stories_of(con, docs)
+    stories = {r[1]: story_of[r[45]] for r in rows if r[45] in story_of}
     # 4. group (pure) and rewrite
     grouped = regroup(mention_of, near_links=[((a, b), (c, e)) for a, b, c, e in links], entities=entities,
-                      window_days=window_days)
+                      stories=stories, window_days=window_days)
     events = grouped.events
     new_ids = sorted(e.event_id for e in events)
     con.execute("DELETE FROM event_rows WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",

@@ -141,8 +141,8 @@ class Reader:
             "ORDER BY n DESC, 1 LIMIT 5").fetchall()
         out["runs"] = self._one("SELECT count(*) FROM runs")[0]
         out["latest_runs"] = self._con.execute(
-            "SELECT run_id, status, started_at, documents_new, items_unchanged, items_failed FROM runs "
-            "ORDER BY run_id DESC LIMIT 5").fetchall()
+            "SELECT run_id, status, started_at, documents_new, items_unchanged, items_failed, event_documents_skipped "
+            "FROM runs ORDER BY run_id DESC LIMIT 5").fetchall()
         out["failures"] = self._one("SELECT count(*) FROM failures")[0]
         out["failure_reasons"] = self._con.execute(
             "SELECT reason, count(*) n FROM failures GROUP BY 1 ORDER BY n DESC LIMIT 5").fetchall()
@@ -155,7 +155,7 @@ class Reader:
         return self._rows("""
             SELECT run_id, status, started_at, finished_at,
                    round(epoch(finished_at) - epoch(started_at), 1) AS seconds,
-                   documents_new, documents_updated, items_failed, duplicates_new, error
+                   documents_new, documents_updated, items_failed, duplicates_new, event_documents_skipped, error
             FROM runs ORDER BY run_id DESC LIMIT ?""", [limit])
 
     def table_counts(self) -> dict[str, Any]:

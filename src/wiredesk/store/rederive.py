@@ -202,6 +202,7 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
     extractions = [(r.document_id, r.extraction) for r in results if r.extraction is not None]
     if extractions:
         counts.events_written = _replace_mentions(con, run_id, by_id, extractions, changes, window)
+        counts.event_documents_skipped = sum(1 for _, x in extractions if x.skipped)
     count_entities(con, doc_ids, sorted(entities_before))
 
     # 5. what changed, the failures, and the run's counters

@@ -32,7 +32,7 @@ from wiredesk.events.model import Extraction
 from wiredesk.ops.faults import checkpoint
 from wiredesk.store.clusters import refresh_clusters
 from wiredesk.store.decide import CurrentVersion, VersionDecision, decide_versions
-from wiredesk.store.events import count_entities, regroup_events, store_extractions
+from wiredesk.store.events import count_entities, regroup_events, skipped_languages, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
 from wiredesk.store.sql import insert_columns
@@ -144,6 +144,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     # 7. event mentions of the new versions, then their events regrouped (wiredesk.store.events)
     new_doc_ids = {v.article.doc_key: v.document_id for v in decision.versions}
     counts.event_mentions_new = store_extractions(con, run_id, new_doc_ids, batch.events)
+    counts.event_skipped_languages = skipped_languages(new_doc_ids, batch.events)
+    counts.event_documents_skipped = sum(counts.event_skipped_languages.values())
     if batch.events or decision.superseded:
         counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), decision.superseded,
                                                events_window_days)
@@ -362,7 +364,7 @@ def add_run_counters(con: duckdb.DuckDBPyConnection, run_id: int, columns: dict[
 _RUN_COUNTER_COLUMNS = (
     "items_seen", "items_failed", "documents_new", "documents_updated", "items_unchanged", "documents_changed",
     "paragraphs_new", "paragraphs_removed", "duplicates_new", "duplicates_removed", "event_mentions_new",
-    "event_mentions_removed", "events_written", "documents_assigned", "stories_new",
+    "event_mentions_removed", "events_written", "event_documents_skipped", "documents_assigned", "stories_new",
 )
 
 _DOCUMENT_COLUMNS = {

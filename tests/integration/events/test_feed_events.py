@@ -17,7 +17,7 @@ def feed_server():
     paras = "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
     pages = {
         "/robots.txt": (b"User-agent: *\nAllow: /\n", "text/plain"),
-        "/a/1": (f"<html><head><title>Embassy stormed</title></head><body><article><h1>Embassy stormed</h1>"
+        "/a/1": (f"<html lang=\"en\"><head><title>Embassy stormed</title></head><body><article><h1>Embassy stormed</h1>"
                  f"{paras}</article></body></html>".encode(), "text/html; charset=utf-8"),
     }
 

@@ -172,7 +172,7 @@ def test_feed_articles_get_their_events_extracted(capsys, server, db, config):
     seed = (SEEDS / "ap-yahoo-2019-12-31-baghdad-embassy.txt").read_text()
     paras = "".join(f"<p>{p}</p>" for p in seed.split("\n\n") if p.strip() and not p.startswith("---"))
     server.route("/robots.txt", static(b"", "text/plain", status=404))
-    server.route("/ap", static(f"<html><body><article>{paras}</article></body></html>".encode(), "text/html"))
+    server.route("/ap", static(f"<html lang=\"en\"><body><article>{paras}</article></body></html>".encode(), "text/html"))
     feed = (f"<rss version='2.0'><channel><item><title>Embassy</title><link>{server.url('/ap')}</link>"
             "<pubDate>Tue, 31 Dec 2019 12:00:00 GMT</pubDate></item></channel></rss>")
     server.route("/feed", static(feed.encode()))

@@ -72,7 +72,7 @@ def test_ambiguous_pronoun_stays_unresolved(extractor, doc):
 def test_captions_credits_and_boilerplate_are_not_read(extractor):
     d = DocumentInput("d", None, "s", (InputParagraph(0, "caption", "Police arrested 12 protesters in Basra."),
                                        InputParagraph(1, "credit", "Reuters"),
-                                       InputParagraph(2, "body", "The weather was fine.")))
+                                       InputParagraph(2, "body", "The weather was fine.")), language="en")
     assert extractor.extract(d).mentions == ()
 
 

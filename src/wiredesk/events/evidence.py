@@ -1,0 +1,219 @@
+"""Evidence between two event mentions: whether they cannot report the same real-world event (``conflict``)
+and how strongly they say they do (``pair_score``). The rules and weights are described in
+``wiredesk.events.group``, which clusters with them. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from wiredesk.events.dates import overlaps
+from wiredesk.events.model import Actor, DateRef, EventMention, Place
+
+_VIOLENT = {"ASSAULT", "COERCE"}
+_STOP = set("""a an the of to in on at for and or but by with from as is was were are be been has had have that
+which who it its their they he she his her this these those after before over into than then there said says
+say also not no more most some many one two three""".split())
+_WORD = re.compile(r"[a-z][a-z'-]+")
+# capitalised words not at the start of a sentence: names ("Woodburn", "Kimani", "Lohan")
+_NAME = re.compile(r"(?<=[a-z0-9,;:)\"\u201d] )[A-Z][a-z][A-Za-z'-]+")
+_MIN_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NAME_WORD = re.compile(r"[a-z0-9]+")
+#: Words of a name that do not tell one name from another ("the", "Center" of "Betty Ford Center").
+_NAME_FILLER = frozenset("""the of and de al s jr sr mr mrs ms dr center centre clinic hospital department ministry
+inc corp co ltd company group party""".split())
+
+
+@dataclass(frozen=True)
+class GroupingSettings:
+    threshold: float = 2.5
+    max_gap_days: int = 30
+    date_slack_days: int = 0
+    #: two documents whose named entities overlap this much (Jaccard) report one story: the same trigger
+    #: (or the same specific code) in both is the same event unless something conflicts
+    same_story: float = 0.2
+    #: two mentions of documents of one story (the story layer's decision) with the same trigger or the same
+    #: specific code: this much more (the same action told in two reports of one happening)
+    story_same_action: float = 2.5
+    #: two mentions of documents of different stories: this much less (look-alike happenings)
+    other_story: float = 1.0
+
+
+def sentence_words(text: str) -> frozenset[str]:
+    """The content words of a sentence, and its capitalised names marked with "@" (word-overlap evidence)."""
+    words = {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+    return frozenset(words | {"@" + n.lower() for n in _NAME.findall(text)})
+
+
+def trigger_lemma(m: EventMention) -> str:
+    """The trigger's lemma (its lower-case words without a plural "s" when the back-end gives none)."""
+    return m.trigger_lemma or m.trigger.lower().rstrip("s")
+
+
+def named(a: Actor) -> bool:
+    """Whether an actor has a name of its own ("Kataeb Hezbollah"), not only a kind ("protesters")."""
+    return a.named
+
+
+def name_words(name: str) -> frozenset[str]:
+    """The words of a name that tell it apart ("Betty Ford Center" → betty, ford), for comparing names."""
+    return frozenset(w for w in _NAME_WORD.findall(name.lower()) if w not in _NAME_FILLER)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names can name the same one: equal, one's words within the other's ("Reid", "Tara
+    Reid"), or two words in common ("Betty Ford Center", "Betty Ford Clinic")."""
+    if a.lower() == b.lower():
+        return True
+    wa, wb = name_words(a), name_words(b)
+    return bool(wa and wb) and (wa <= wb or wb <= wa or len(wa & wb) >= 2)
+
+
+def _actor_conflict(a: Actor | None, b: Actor | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.country and b.country and a.country != b.country:
+        return True
+    return named(a) and named(b) and not same_name(a.name, b.name)
+
+
+def _actor_score(a: Actor | None, b: Actor | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    if named(a) and named(b) and same_name(a.name, b.name):
+        return 2.0
+    if a.country and a.country == b.country and a.kind == b.kind:
+        return 1.0
+    return 0.0
+
+
+def _place_conflict(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None or a.name.lower() == b.name.lower():
+        return False
+    if a.feature == "unresolved" or b.feature == "unresolved":
+        return False
+    if a.feature == "country" or b.feature == "country":
+        return a.country != b.country
+    return True  # two different cities or states
+
+
+def _place_score(a: Place | None, b: Place | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    if a.name.lower() == b.name.lower():
+        return 2.0 if a.feature != "country" else 1.0
+    if a.country and a.country == b.country:
+        return 1.0
+    return 0.0
+
+
+def _date_score(a: DateRef, b: DateRef, slack: int) -> float:
+    if not (a.known and b.known) or not overlaps(a, b, slack):
+        return 0.0
+    return 2.0 if a.precision == b.precision == "day" else 1.0
+
+
+def published(m: EventMention) -> datetime:
+    """The mention's publication time, timezone-aware (the epoch when unknown), for ordering and gaps."""
+    p = m.published_at or _MIN_TIME
+    return p if p.tzinfo else p.replace(tzinfo=timezone.utc)
+
+
+def conflict(m: EventMention, x: EventMention, settings: GroupingSettings = GroupingSettings()) -> bool:
+    """Whether two mentions cannot report the same real-world event."""
+    if m.event_class != x.event_class:
+        return True
+    if m.event_class in _VIOLENT and m.cameo and x.cameo and m.cameo != x.cameo and not (
+            m.cameo.endswith("0") or x.cameo.endswith("0")):
+        return True
+    if m.date.known and x.date.known and not overlaps(m.date, x.date, settings.date_slack_days):
+        return True
+    if _place_conflict(m.place, x.place):
+        return True
+    if _actor_conflict(m.actor, x.actor) or _actor_conflict(m.target, x.target):
+        return True
+    if m.killed is not None and x.killed is not None and m.killed != x.killed:
+        return True
+    if m.doc_key == x.doc_key and m.sentence_index == x.sentence_index and not _one_in_a_sentence(m, x, settings):
+        return True
+    if m.published_at and x.published_at and abs((published(m) - published(x)).days) > settings.max_gap_days:
+        return True
+    if _recalled_apart(m, x, settings) or _recalled_apart(x, m, settings):
+        return True
+    return False
+
+
+def _one_in_a_sentence(m: EventMention, x: EventMention, settings: GroupingSettings) -> bool:
+    """Two mentions of one sentence the extraction kept apart may still be one event: a bare re-mention
+    ("the air strikes outraged ... which called *the attack* a violation"), or a recalled action and the
+    dated earlier event it is part of ("memories of the murder ... after the Benghazi siege in 2012")."""
+    if not informative(m) or not informative(x):
+        return True
+    for a, b in ((m, x), (x, m)):
+        if a.modality == "recalled" and not a.date.known and b.date.known and not _recalled_apart(a, b, settings):
+            return True
+    return False
+
+
+def _recalled_apart(m: EventMention, x: EventMention, settings: GroupingSettings) -> bool:
+    """An earlier event brought to mind ("memories of the murder ...") is not today's news: it joins only
+    a recalled mention or one dated before the grouping window of its own publication."""
+    if m.modality != "recalled" or x.modality == "recalled" or m.date.known:
+        return False
+    if not x.date.known:
+        return True
+    return (published(m).date() - x.date.end).days <= settings.max_gap_days
+
+
+def informative(m: EventMention) -> bool:
+    """Whether a mention says anything that identifies its event beyond its class."""
+    return bool((m.actor and (named(m.actor) or m.actor.country)) or (m.target and (
+        named(m.target) or m.target.country)) or m.place or m.date.known or m.killed is not None)
+
+
+def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozenset[str],
+               near: set[frozenset], settings: GroupingSettings = GroupingSettings(),
+               doc_names: dict[str, frozenset[str]] | None = None, stories: Mapping[str, object] | None = None,
+               ) -> float:
+    """Evidence that two non-conflicting mentions report the same event (see the module docstring).
+    ``stories``: the story of each document (``doc_key`` -> story id), when the story layer decided them."""
+    score = _date_score(m.date, x.date, settings.date_slack_days)
+    score += _place_score(m.place, x.place)
+    score += _actor_score(m.actor, x.actor) + _actor_score(m.target, x.target)
+    if m.killed is not None and m.killed == x.killed:
+        score += 2.0
+    if m.doc_key == x.doc_key:
+        score += 1.5
+    else:
+        # different articles: the same names in both sentences, and the same cast of names overall
+        score += min(2.0, 1.0 * sum(1 for w in mw & xw if w.startswith("@")))
+        a = doc_names.get(m.doc_key, frozenset()) if doc_names else frozenset()
+        b = doc_names.get(x.doc_key, frozenset()) if doc_names else frozenset()
+        if a and b:
+            alike = len(a & b) / len(a | b)
+            score += 3.0 * alike
+            if alike >= settings.same_story and (trigger_lemma(m) == trigger_lemma(x) or same_code(m, x)):
+                score += 2.0  # two reports of one story naming the same action: the same event
+        s1 = stories.get(m.doc_key) if stories else None
+        s2 = stories.get(x.doc_key) if stories else None
+        if s1 is not None and s2 is not None:
+            if s1 == s2:
+                if trigger_lemma(m) == trigger_lemma(x) or same_code(m, x):
+                    score += settings.story_same_action
+            else:
+                score -= settings.other_story
+    if near and frozenset(((m.doc_key, m.paragraph_position), (x.doc_key, x.paragraph_position))) in near:
+        score += 3.0
+    if trigger_lemma(m) == trigger_lemma(x):
+        score += 0.5
+    if mw and xw:
+        score += 3.0 * len(mw & xw) / len(mw | xw)
+    return score
+
+
+def same_code(a: EventMention, b: EventMention) -> bool:
+    """The same specific code ("vowed" and "calls for revenge": 138); a generic one (ending in 0) says little."""
+    return bool(a.cameo) and a.cameo == b.cameo and not a.cameo.endswith("0")
