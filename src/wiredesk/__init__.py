@@ -1,6 +1,6 @@
 """wiredesk: incremental news ingestion into DuckDB.
 
-The Python API (``connect``, ``ingest``, ``search``, ``export``; ``wiredesk.api``, docs/python-api.md) is
+The Python API (``connect``, ``ingest``, ``search``, ``export``, ``write_report``; ``wiredesk.api``, docs/python-api.md) is
 re-exported here on first use, so ``import wiredesk`` (and any of its light modules, e.g.
 ``wiredesk.domain.normalize``) loads none of duckdb, Prefect, spaCy or trafilatura. The library is usable
 without Prefect: ``wiredesk.pipeline`` puts the stages together, ``wiredesk.store`` holds all SQL,
@@ -10,9 +10,9 @@ the command line. The layout: docs/architecture.md.
 
 from wiredesk.domain.versions import PIPELINE_VERSION, __version__
 
-__all__ = ["__version__", "PIPELINE_VERSION", "connect", "export", "ingest", "search"]
+__all__ = ["__version__", "PIPELINE_VERSION", "connect", "export", "ingest", "search", "write_report"]
 
-_API = ("connect", "export", "ingest", "search")
+_API = ("connect", "export", "ingest", "search", "write_report")
 
 
 def __getattr__(name: str):

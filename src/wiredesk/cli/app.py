@@ -1,7 +1,7 @@
 """The ``wiredesk`` command line: the parser of every command, and ``main``.
 
 Each command lives in its own module of this package (``run``, ``query`` and ``stats``, ``dedup``,
-``server``, ``sources``, ``reprocess``, ``serve``, ``status``, ``search``, ``export``), as one
+``server``, ``sources``, ``reprocess``, ``serve``, ``status``, ``search``, ``export``, ``html_report``), as one
 ``add_*_parser(sub)`` and one ``cmd_*(args)`` returning an exit code. Errors that are the user's to fix (a
 missing path, a bad config, no database) print one line ``wiredesk: error: ...`` and exit 2; a run that
 could ingest nothing exits 1. Tracebacks are for bugs only.
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from wiredesk.cli.args import EPILOG
 from wiredesk.cli.dedup import add_dedup_rebuild_parser
 from wiredesk.cli.export import add_export_parser
+from wiredesk.cli.html_report import add_report_parser
 from wiredesk.cli.query import add_query_parser, add_stats_parser
 from wiredesk.cli.reprocess import add_reprocess_parser
 from wiredesk.cli.run import add_run_parser
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (add_run_parser, add_query_parser, add_stats_parser, add_dedup_rebuild_parser, add_server_parser,
                 add_sources_parser, add_reprocess_parser, add_serve_parser, add_status_parser, add_search_parser,
-                add_export_parser):
+                add_export_parser, add_report_parser):
         add(sub)
     return parser
 
