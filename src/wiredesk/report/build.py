@@ -50,12 +50,13 @@ def render_report(rows: dict[str, Any], *, since: date | None, until: date | Non
         f"{t['documents']} documents from {t['outlets']} outlets"
         + (f" published {t['first_day']} to {t['last_day']}" if t["first_day"] else "")
         + f"; {t['events']} events; {t['runs']} runs."])
-    if t["documents"] == 0 and t["runs"] == 0 and t["events"] == 0:
-        if t["documents_in_database"] == 0:
-            msg = "This database has no documents yet: run `wiredesk run` to ingest some, then draw the report again."
-        else:
-            msg = (f"Nothing was published, found or run {window_text(since, until)}: the database holds "
-                   f"{t['documents_in_database']} current documents outside this window. Widen --since/--until.")
+    msg = None
+    if t["documents_in_database"] == 0:
+        msg = "This database has no documents yet: run `wiredesk run` to ingest some, then draw the report again."
+    elif t["documents"] == 0 and t["runs"] == 0 and t["events"] == 0:
+        msg = (f"Nothing was published, found or run {window_text(since, until)}: the database holds "
+               f"{t['documents_in_database']} current documents outside this window. Widen --since/--until.")
+    if msg:
         page.banner = f'<p class="empty">{escape(msg)}</p>'
     _stories(page, rows)
     _copies(page, rows)

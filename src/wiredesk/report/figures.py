@@ -180,7 +180,8 @@ def event_map(events: list[dict]) -> Figure | None:
         geo={"scope": "world", "resolution": 110, "projection": {"type": "natural earth"}, "showland": True,
              "landcolor": "#e8e8e0", "showcountries": True, "countrycolor": "#999", "countrywidth": 0.6,
              "showcoastlines": False, "showocean": False, "bgcolor": "#f2f6fa", "showlakes": False,
-             "showrivers": False, "showsubunits": False, "showframe": False})}
+             "showrivers": False, "showsubunits": False, "showframe": False, "fitbounds": False,
+             "lataxis": {"range": [-58, 84]}, "lonaxis": {"range": [-180, 180]}})}
 
 
 def feed_activity(rows: list[dict]) -> Figure | None:
