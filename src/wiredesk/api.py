@@ -91,7 +91,8 @@ def write_report(db: StrPath, output: StrPath = "report.html", *, since: date | 
     limits = limits or Limits()
     with Reader.open(db) as reader:
         rows = reader.report_rows(since, until, stories=limits.stories, events=limits.events,
-                                  mentions_per_event=limits.mentions_per_event, runs=limits.runs)
+                                  mentions_per_event=limits.mentions_per_event, runs=limits.runs,
+                                  places=limits.places)
     html = render_report(rows, since=since, until=until, database=Path(db).name, now=utcnow(), plotly_js=get_plotlyjs)
     out = Path(output)
     try:

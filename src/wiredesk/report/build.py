@@ -21,13 +21,14 @@ from wiredesk.report.page import Page, col, note, table, text
 
 @dataclass(frozen=True)
 class Limits:
-    """How much the report shows at most: stories in the timeline, events in the table and map, sentences
-    per event, runs. Bounded so the file stays small whatever the database holds."""
+    """How much the report shows at most: stories in the timeline, events in the table, sentences per event,
+    runs, and (class, place) points on the map. Bounded so the file stays small whatever the database holds."""
 
     stories: int = 15
     events: int = 300
     mentions_per_event: int = 5
     runs: int = 200
+    places: int = 2000
 
 
 def window_text(since: date | None, until: date | None) -> str:
@@ -101,10 +102,11 @@ def _events(page: Page, rows: dict[str, Any]) -> None:
     for m in rows["event_mentions"]:
         mentions[m["event_id"]].append(m)
     unlocated = sum(1 for e in events if e["place_latitude"] is None)
-    parts = [page.chart("events-map", figures.event_map(events), "No event in this window has a geocoded city.")]
+    parts = [page.chart("events-map", figures.event_map(rows["event_places"]),
+                        "No event in this window has a geocoded city.")]
     if events and unlocated:
-        parts.append(note(f"{unlocated} of these {len(events)} events have no coordinates (a country, or a place "
-                          f"not in the gazetteer): they are in the table, not on the map."))
+        parts.append(note(f"{unlocated} of the {len(events)} events in the table have no coordinates (a country, or "
+                          f"a place not in the gazetteer): they are not on the map."))
     if events:
         def place(e: dict) -> str:
             return text(", ".join(p for p in (e["place_name"], e["place_country"]) if p))

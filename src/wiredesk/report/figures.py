@@ -158,23 +158,26 @@ def novelty_bars(rows: list[dict]) -> Figure | None:
                               xaxis={"range": [0, 1], "tickformat": ".0%"}, yaxis={"automargin": True, "type": "category"})}
 
 
-def event_map(events: list[dict]) -> Figure | None:
-    """Geocoded events on country outlines, one trace per event class (click the legend to filter),
-    bubbles sized by the outlets reporting them."""
-    located = [e for e in events if e["place_latitude"] is not None and e["place_longitude"] is not None]
-    if not located:
+def event_map(places: list[dict]) -> Figure | None:
+    """Geocoded events on country outlines: a bubble per class and place, as big as its events, one trace
+    per event class (click the legend to filter)."""
+    if not places:
         return None
     by_class: dict[str, list[dict]] = defaultdict(list)
-    for e in located:
-        by_class[e["event_class"]].append(e)
-    data = [{"type": "scattergeo", "mode": "markers", "name": cls, "lat": [e["place_latitude"] for e in es],
-             "lon": [e["place_longitude"] for e in es],
-             "marker": {"size": [8 + 5 * math.sqrt(e["num_sources"] or 1) for e in es], "opacity": 0.75,
-                        "line": {"width": 0.5, "color": "white"}},
-             "text": [f"<b>{cls}</b> {e['actor_name'] or '?'} → {e['target_name'] or '?'}<br>{e['place_name']}, "
-                      f"{e['date_start'] or 'date unknown'}<br>{e['num_sources']} outlets, {e['num_mentions']} mentions"
-                      for e in es], "hoverinfo": "text"}
-            for cls, es in sorted(by_class.items())]
+    for p in places:
+        by_class[p["event_class"]].append(p)
+    biggest = max(p["events"] for p in places)
+
+    def hover(cls: str, p: dict) -> str:
+        days = str(p["first_day"] or "date unknown") + (f" – {p['last_day']}" if p["last_day"] != p["first_day"] else "")
+        return (f"<b>{p['events']} {cls}</b> in {p['place_name']}, {p['place_country'] or '?'}<br>{days}<br>"
+                f"{p['mentions']} mentions, up to {p['max_sources']} outlets")
+
+    data = [{"type": "scattergeo", "mode": "markers", "name": cls, "lat": [p["place_latitude"] for p in ps],
+             "lon": [p["place_longitude"] for p in ps], "text": [hover(cls, p) for p in ps], "hoverinfo": "text",
+             "marker": {"size": [7 + 22 * math.sqrt(p["events"] / biggest) for p in ps], "opacity": 0.75,
+                        "line": {"width": 0.5, "color": "white"}}}
+            for cls, ps in sorted(by_class.items())]
     return {"data": data, "layout": _layout(
         "Where the events happened", height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0},
         geo={"scope": "world", "resolution": 110, "projection": {"type": "natural earth"}, "showland": True,

@@ -25,5 +25,6 @@ def countries_topojson() -> str:
 
 def preload_script() -> str:
     """JavaScript that hands plotly.js the outlines, so it never fetches them. Run before plotly.js."""
+    outlines = countries_topojson().replace("</", "<\\/")  # JSON that cannot close its <script>
     return (f"window.PlotlyGeoAssets = window.PlotlyGeoAssets || {{topojson: {{}}}};\n"
-            f"window.PlotlyGeoAssets.topojson[{TOPOJSON_NAME!r}] = {countries_topojson()};")
+            f"window.PlotlyGeoAssets.topojson[{TOPOJSON_NAME!r}] = {outlines};")

@@ -29,7 +29,7 @@ h2{margin:18px 0 6px}p.lead{color:#555;margin:4px 0 12px}.chart{width:100%;min-h
 .note{background:#fff8e1;border-left:4px solid #f0b400;padding:10px 14px;margin:10px 0}
 .empty{background:#eef4fb;border-left:4px solid #2e86c1;padding:14px;margin:18px 0;font-size:16px}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0}th,td{padding:4px 8px;
-border-bottom:1px solid #eee;text-align:left;vertical-align:top}th{background:#f7f7f9;position:sticky;top:38px}
+border-bottom:1px solid #eee;text-align:left;vertical-align:top}th{background:#f7f7f9;position:sticky;top:0}
 td.n{text-align:right;font-variant-numeric:tabular-nums}.state-ok{color:#1e8449}.state-failing{color:#c0392b;
 font-weight:600}.state-disabled{color:#888}input.filter{padding:5px 8px;width:320px;margin:6px 0}
 .mentions li{margin:4px 0}.mentions h4{margin:12px 0 4px}mark{background:#ffe58f}.scroll{max-height:560px;overflow:auto}
@@ -56,7 +56,7 @@ def script_json(value: Any) -> str:
             return v.isoformat()
         return str(v)
 
-    return json.dumps(value, default=default, separators=(",", ":")).replace("</", "<\\/").replace("<!--", "<\\!--")
+    return json.dumps(value, default=default, separators=(",", ":")).replace("</", "<\\/").replace("<!--", "\\u003c!--")
 
 
 def text(value: Any) -> str:

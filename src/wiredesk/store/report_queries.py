@@ -110,6 +110,18 @@ def events(con: duckdb.DuckDBPyConnection, since: date | None, until: date | Non
                  [*_window(since, until), limit])
 
 
+def event_places(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None, limit: int) -> Rows:
+    """The map's points: events in the window with coordinates, per class and place (at most ``limit``
+    places, those with most events first), with how many events, mentions and outlets at most, and their days."""
+    return _rows(con, """
+        SELECT e.event_class, e.place_name, e.place_country, e.place_latitude, e.place_longitude, count(*) AS events,
+               sum(e.num_mentions) AS mentions, max(e.num_sources) AS max_sources,
+               min(e.date_start) AS first_day, max(e.date_end) AS last_day
+        FROM events e WHERE e.place_latitude IS NOT NULL AND e.place_longitude IS NOT NULL AND """
+                 + _IN_WINDOW.format(day=_EVENT_DAY) + """
+        GROUP BY ALL ORDER BY events DESC, mentions DESC, 1, 2 LIMIT ?""", [*_window(since, until), limit])
+
+
 def event_mentions(con: duckdb.DuckDBPyConnection, event_ids: list[str], per_event: int) -> Rows:
     """Up to ``per_event`` mentions of each event: the sentence, its trigger and document, earliest first."""
     if not event_ids:
@@ -171,3 +183,26 @@ def failure_reasons(con: duckdb.DuckDBPyConnection, since: date | None, until: d
         SELECT stage, reason, count(*) AS failures, any_value(message) AS example
         FROM failures WHERE """ + _IN_WINDOW.format(day="CAST(failed_at AS DATE)") + """
         GROUP BY ALL ORDER BY failures DESC, stage, reason""", _window(since, until))
+
+
+def run_additions(con: duckdb.DuckDBPyConnection, run_id: int, limit: int) -> dict[str, Rows]:
+    """What one run added: documents per outlet (new and updated versions), the events it wrote (most outlets
+    first) and the copies its documents made of earlier paragraphs, per pair of outlets; ``limit`` rows each."""
+    return {
+        "outlets": _rows(con, """
+            SELECT coalesce(source, '(unknown)') AS source, count(*) FILTER (WHERE version = 1) AS new,
+                   count(*) FILTER (WHERE version > 1) AS updated
+            FROM documents WHERE run_id = ? GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ?""", [run_id, limit]),
+        "events": _rows(con, """
+            SELECT event_class, actor_name, target_name, place_name, place_country, date_start, num_sources, num_mentions
+            FROM events WHERE run_id = ?
+            ORDER BY num_sources DESC, num_mentions DESC, date_start DESC NULLS LAST, event_id LIMIT ?""", [run_id, limit]),
+        "copies": _rows(con, """
+            SELECT coalesce(od.source, '(unknown)') AS from_source, coalesce(cd.source, '(unknown)') AS to_source,
+                   count(*) AS paragraphs
+            FROM duplicates l
+            JOIN paragraphs cp ON cp.paragraph_id = l.paragraph_id JOIN documents cd ON cd.document_id = cp.document_id
+            JOIN paragraphs op ON op.paragraph_id = l.duplicate_of JOIN documents od ON od.document_id = op.document_id
+            WHERE l.run_id = ? AND l.kind IN ('exact', 'near') AND od.document_id <> cd.document_id
+            GROUP BY ALL ORDER BY paragraphs DESC, 1, 2 LIMIT ?""", [run_id, limit]),
+    }
