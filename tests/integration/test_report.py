@@ -116,6 +116,17 @@ def test_the_seeds_report_has_every_section_their_outlets_events_and_sentences(s
         assert f'id="{chart}"' in html
 
 
+def test_stories_are_a_timeline_when_the_database_has_the_story_layer(seeds_db, tmp_path):
+    html = report(seeds_db, tmp_path / "r.html")
+    has_stories = q(seeds_db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'stories'")[0][0]
+    if has_stories:
+        (title,) = q(seeds_db, "SELECT title FROM stories ORDER BY n_documents DESC, story_id LIMIT 1")[0]
+        assert 'id="chart-stories"' in html and title[:40] in html and "no story layer" not in html
+    else:  # a database from before the story layer: documents per outlet and day, and a note saying why
+        assert 'id="chart-stories"' not in html and "This database has no story layer yet" in html
+    assert 'id="chart-documents"' in html
+
+
 def test_the_report_refers_to_nothing_outside_the_file(seeds_db, tmp_path):
     html = report(seeds_db, tmp_path / "r.html")
     page = parse(html)

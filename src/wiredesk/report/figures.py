@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from datetime import date, timedelta
 from typing import Any
 
 Figure = dict[str, Any]
@@ -21,6 +22,8 @@ MAX_GRAPH_OUTLETS = 24
 OTHER = "other outlets"
 #: Red (all copied) to green (all novel) for the share of novel text.
 NOVELTY_SCALE = [[0, "#c0392b"], [0.5, "#f1c40f"], [1, "#27ae60"]]
+#: A day in milliseconds: plotly.js's unit on a date axis (the width of a day's bar, a tick a day).
+DAY_MS = 86_400_000
 _FONT = {"family": "system-ui, -apple-system, 'Segoe UI', sans-serif", "size": 12}
 
 
@@ -28,6 +31,15 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
     return {"title": {"text": title, "x": 0, "xanchor": "left"}, "font": _FONT,
             "paper_bgcolor": "white", "plot_bgcolor": "#fafafa", "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
             "hovermode": "closest", **extra}
+
+
+def _day_axis(days: list[str], **extra: Any) -> dict[str, Any]:
+    """A date axis over ``days`` (ISO text) with a day of room each side, so one day is a day wide, not a
+    millisecond."""
+    first, last = date.fromisoformat(min(days)), date.fromisoformat(max(days))
+    axis = {"type": "date", "range": [str(first - timedelta(days=1)), str(last + timedelta(days=1))],
+            "tickformat": "%b %-d, %Y" if (last - first).days < 60 else "%b %Y", **extra}
+    return {**axis, "dtick": DAY_MS} if (last - first).days <= 14 else axis
 
 
 def _top(rows: list[dict], key: str, weight: str, n: int) -> list[str]:
@@ -50,14 +62,14 @@ def documents_per_day(rows: list[dict]) -> Figure | None:
         per[r["source"] if r["source"] in top else OTHER][day] += r["documents"]
         outlets[day].add(r["source"])
     days = sorted(outlets)
-    data = [{"type": "bar", "name": name, "x": days, "y": [per[name].get(d, 0) for d in days],
+    data = [{"type": "bar", "name": name, "x": days, "y": [per[name].get(d, 0) for d in days], "width": 0.8 * DAY_MS,
              "hovertemplate": "%{x}<br>" + name.replace("%", "%%") + ": %{y} documents<extra></extra>"}
             for name in [*sorted(top), *([OTHER] if OTHER in per else [])]]
     data.append({"type": "scatter", "mode": "lines+markers", "name": "outlets publishing", "x": days,
                  "y": [len(outlets[d]) for d in days], "yaxis": "y2", "line": {"color": "black", "width": 1.5},
                  "hovertemplate": "%{x}: %{y} outlets<extra></extra>"})
     return {"data": data, "layout": _layout(
-        "Documents per day by outlet", barmode="stack", xaxis={"type": "date", "title": {"text": "day"}},
+        "Documents per day by outlet", barmode="stack", xaxis=_day_axis(days, title={"text": "day"}),
         yaxis={"title": {"text": "documents"}},
         yaxis2={"title": {"text": "outlets"}, "overlaying": "y", "side": "right", "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.2})}
@@ -84,7 +96,7 @@ def story_timeline(rows: list[dict]) -> Figure | None:
                              "<extra>%{y}</extra>"})
     return {"data": data, "layout": _layout(
         "The biggest stories, day by day", showlegend=False, height=max(300, 60 + 36 * len(stories)),
-        xaxis={"type": "date", "title": {"text": "day"}},
+        xaxis=_day_axis([str(r["day"]) for r in rows], title={"text": "day"}),
         yaxis={"autorange": "reversed", "automargin": True, "type": "category"})}
 
 
@@ -199,14 +211,14 @@ def feed_activity(rows: list[dict]) -> Figure | None:
         per[r["source"] if r["source"] in top else OTHER][day] += r["new_items"]
         failed[day] += r["failed"]
     days = sorted(failed)
-    data = [{"type": "bar", "name": name, "x": days, "y": [per[name].get(d, 0) for d in days],
+    data = [{"type": "bar", "name": name, "x": days, "y": [per[name].get(d, 0) for d in days], "width": 0.8 * DAY_MS,
              "hovertemplate": "%{x}<br>" + name.replace("%", "%%") + ": %{y} new items<extra></extra>"}
             for name in [*sorted(top), *([OTHER] if OTHER in per else [])]]
     data.append({"type": "scatter", "mode": "lines+markers", "name": "failed requests", "x": days,
                  "y": [failed[d] for d in days], "line": {"color": "#c0392b"}, "yaxis": "y2",
                  "hovertemplate": "%{x}: %{y} failed requests<extra></extra>"})
     return {"data": data, "layout": _layout(
-        "New items per day by source", barmode="stack", xaxis={"type": "date"}, yaxis={"title": {"text": "new items"}},
+        "New items per day by source", barmode="stack", xaxis=_day_axis(days), yaxis={"title": {"text": "new items"}},
         yaxis2={"title": {"text": "failed requests"}, "overlaying": "y", "side": "right", "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.2})}
 
