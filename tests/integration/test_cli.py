@@ -10,7 +10,8 @@ import pytest
 
 from wiredesk.cli import build_parser, main
 
-COMMANDS = ["run", "query", "stats", "server", "dedup-rebuild", "sources", "reprocess", "serve", "status", "search", "export"]
+COMMANDS = ["run", "query", "stats", "server", "dedup-rebuild", "sources", "reprocess", "serve", "status", "search", "export",
+            "report"]
 
 
 def _cli(capsys, *argv):
