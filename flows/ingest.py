@@ -50,6 +50,7 @@ STAGE_TASKS = {
         stages.plan_batch,
         stages.clean_batch,
         stages.extract_events_batch,
+        stages.story_features_batch,
         stages.store_batch,
         stages.finish_run,
         stages.refresh_search,

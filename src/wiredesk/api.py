@@ -1,8 +1,10 @@
 """The Python API: open a database for reading, run the pipeline, search and export from code.
 
 What it is: small functions over the same code the CLI runs (``wiredesk.pipeline.ingest``, ``wiredesk.fulltext.ranking``,
-``wiredesk.exports.tables``), re-exported as ``wiredesk.connect``, ``wiredesk.ingest``, ``wiredesk.search``,
-``wiredesk.export`` and ``wiredesk.write_report``. Examples for pandas and polars: docs/python-api.md (every one is run by the tests).
+``wiredesk.exports.tables``, the story reads of ``wiredesk.store.reader``), re-exported as ``wiredesk.connect``,
+``wiredesk.ingest``, ``wiredesk.search``, ``wiredesk.export``, ``wiredesk.list_stories``,
+``wiredesk.story_documents`` (not ``wiredesk.stories``: that is the story package) and ``wiredesk.write_report``
+(not ``wiredesk.report``: that is the report package). Examples for pandas and polars: docs/python-api.md (every one is run by the tests).
 
 What it is not: a second implementation of anything, nor an ORM: results are DuckDB relations and
 connections, which turn into pandas (``.df()``), polars (``.pl()``) or Arrow (``.arrow()``) as you like.
@@ -67,6 +69,23 @@ def search(db: duckdb.DuckDBPyConnection | StrPath, query: str, limit: int = 10)
     score, title, source, published_at, snippet, document_id, url``. ``db``: a connection or a path."""
     con = db if isinstance(db, duckdb.DuckDBPyConnection) else connect(db)
     return Reader.over(con).search(query, limit)
+
+
+def list_stories(db: duckdb.DuckDBPyConnection | StrPath, *, since: date | None = None, min_outlets: int = 1,
+                 limit: int | None = None) -> duckdb.DuckDBPyRelation:
+    """Stories, biggest first, like ``wiredesk stories``: a relation with the columns ``story_id, n_documents,
+    n_outlets, first_seen, last_seen, first_outlet, title, top_names``. ``since``: only stories with a
+    document seen on or after that date; ``min_outlets``: told by at least that many outlets.
+    ``db``: a connection or a path."""
+    con = db if isinstance(db, duckdb.DuckDBPyConnection) else connect(db)
+    return Reader.over(con).stories(since, min_outlets, limit)
+
+
+def story_documents(db: duckdb.DuckDBPyConnection | StrPath, story_id: int) -> duckdb.DuckDBPyRelation:
+    """One story's current documents in time order, like ``wiredesk stories show ID``: a relation with the
+    columns ``published_at, outlet, title, novel_share, method, similarity, document_id, url``."""
+    con = db if isinstance(db, duckdb.DuckDBPyConnection) else connect(db)
+    return Reader.over(con).story_documents(story_id)
 
 
 def export(db: StrPath, dest: StrPath, *, tables: Sequence[str] | None = None, format: str = "parquet",

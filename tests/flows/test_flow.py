@@ -17,7 +17,7 @@ def test_flow_runs_each_stage_as_a_task_and_returns_the_summary(prefect_harness,
         flow_run = client.read_flow_run(flow_run_id)
     names = sorted({t.name.rsplit("-", 1)[0] for t in task_runs})
     assert names == sorted(["discover-inputs", "start-run", "load-batch", "plan-batch", "clean-batch", "extract-events-batch",
-                            "store-batch", "refresh-search", "finish-run"])
+                            "story-features-batch", "store-batch", "refresh-search", "finish-run"])
     assert all(t.state.is_completed() for t in task_runs)
     assert flow_run.name and flow_run.parameters["db"] == db
 

@@ -33,6 +33,9 @@ def test_every_python_api_example_runs_and_gives_what_it_promises(in_a_folder_wi
     assert ns["per_source"]["documents"].tolist() == [1, 1]
     assert dict(zip(ns["by_role"]["role"], ns["by_role"]["paragraphs"])) == {"body": 32, "caption": 12, "credit": 12, "boilerplate": 1}
     assert len(ns["hits"]) == 2 and ns["hits"]["rank"].tolist() == [1, 2]
+    assert ns["big"]["n_documents"].tolist() == [2] and ns["big"]["n_outlets"].tolist() == [2]
+    assert ns["coverage"]["method"].tolist() == ["new", "copy"]  # the Sun's article copies AP's paragraphs
+    assert ns["outlets"].height == 2 and ns["outlets"]["is_first"].sum() == 1
     assert [(r.table, r.rows) for r in ns["results"]] == [("documents", 2), ("paragraphs", 57)]
     assert len(ns["exported"]) == 2 and "published_date" in ns["exported"].columns
     assert ns["latest"].height == 2

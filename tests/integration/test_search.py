@@ -6,15 +6,18 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from pathlib import Path
 
 import duckdb
 import pytest
 
 import wiredesk
 from wiredesk.cli import main
+from wiredesk.store.migrate import available_migrations
 from wiredesk.store.reader import query_terms
 
 from conftest import REPO
+from support.old_database import old_database
 
 NO_EVENTS = "[events]\nenabled = false\n"
 
@@ -158,12 +161,11 @@ def test_searching_without_a_database_is_a_one_line_error(tmp_path, capsys):
 
 
 def test_a_database_from_before_the_index_is_indexed_by_its_next_run(tmp_path, db, capsys):
-    ingest(tmp_path, db, ARTICLES, capsys)
-    # make it look like a database written before migration 0006
-    con = duckdb.connect(db)
-    con.execute("DROP TABLE search_postings; DROP TABLE search_documents; DROP TABLE search_index; "
-                "DELETE FROM schema_migrations WHERE version = 6")
-    con.close()
+    written = tmp_path / "written.duckdb"
+    ingest(tmp_path, str(written), ARTICLES, capsys)
+    # the same rows in a database as the wiredesk before migration 0006 left it
+    before_search = next(m.version for m in available_migrations() if m.name == "search") - 1
+    old_database(Path(db), before_search, written)
     assert main(["search", "zeppelin", "--db", db]) == 2
     assert "no search index yet" in capsys.readouterr().err
     ingest(tmp_path, db, {}, capsys)  # a run with nothing new

@@ -21,9 +21,10 @@ from wiredesk.domain.errors import SchemaVersionError
 from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.domain.settings import Settings
 from wiredesk.store import Store
-from wiredesk.store.migrate import available_migrations, migrate, schema_version
+from wiredesk.store.migrate import available_migrations
 
 from conftest import SEEDS
+from support.old_database import base_tables, old_database
 
 NEWEST = available_migrations()[-1].version
 OLDER = list(range(1, NEWEST))
@@ -42,42 +43,6 @@ def reference(tmp_path_factory) -> Path:
     return db
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    rows = con.execute("SELECT c.table_name, c.column_name FROM information_schema.columns c "
-                       "JOIN information_schema.tables t USING (table_catalog, table_schema, table_name) "
-                       "WHERE c.table_catalog = current_database() AND c.table_schema = 'main' "
-                       "AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position").fetchall()
-    out: dict[str, list[str]] = {}
-    for table, column in rows:
-        out.setdefault(table, []).append(column)
-    return out
-
-
-def _old_database(path: Path, version: int, reference: Path) -> dict[str, tuple[list[str], list[tuple]]]:
-    """Create ``path`` at schema ``version``, filled from ``reference``; return table -> (columns, rows put in)."""
-    con = duckdb.connect(str(path))
-    try:
-        migrate(con, upto=version)
-        assert schema_version(con) == version
-        con.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")  # test-only SQL; the path is tmp_path's
-        ref_cols: dict[str, set[str]] = {}
-        for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns "
-                                "WHERE table_catalog = 'ref'").fetchall():
-            ref_cols.setdefault(t, set()).add(c)
-        filled = {}
-        for table, columns in _tables(con).items():
-            if table == "schema_migrations" or table not in ref_cols:
-                continue
-            cols = [c for c in columns if c in ref_cols[table]]
-            names = ", ".join(cols)
-            con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM ref.{table}")
-            filled[table] = (cols, con.execute(f"SELECT {names} FROM {table} ORDER BY ALL").fetchall())
-        con.execute("DETACH ref")
-        return filled
-    finally:
-        con.close()
-
-
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -89,7 +54,7 @@ def test_every_older_version_is_covered():
 @pytest.mark.parametrize("version", OLDER, ids=[f"from_v{v}" for v in OLDER])
 def test_an_older_database_upgrades_in_place_with_its_data_intact(version, reference, tmp_path):
     db = tmp_path / "old.duckdb"
-    filled = _old_database(db, version, reference)
+    filled = old_database(db, version, reference)
     assert filled["documents"][1], "the old database should hold documents"
 
     Store.open(db).close()  # the upgrade
@@ -99,7 +64,7 @@ def test_an_older_database_upgrades_in_place_with_its_data_intact(version, refer
     with duckdb.connect(str(db), read_only=True) as con, duckdb.connect(str(fresh), read_only=True) as new:
         assert con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall() == [
             (m.version, m.name) for m in available_migrations()]
-        assert _tables(con) == _tables(new)  # the upgraded schema is the schema of a new database
+        assert base_tables(con) == base_tables(new)  # the upgraded schema is the schema of a new database
         for table, (cols, rows) in filled.items():
             assert con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY ALL").fetchall() == rows, table
 
@@ -107,7 +72,7 @@ def test_an_older_database_upgrades_in_place_with_its_data_intact(version, refer
 @pytest.mark.parametrize("version", OLDER, ids=[f"from_v{v}" for v in OLDER])
 def test_a_run_on_an_upgraded_database_skips_what_it_holds_and_adds_what_is_new(version, reference, tmp_path):
     db = tmp_path / "old.duckdb"
-    _old_database(db, version, reference)
+    old_database(db, version, reference)
     new = tmp_path / "new.txt"
     new.write_text("The harbour authority said on Friday that the new pier would open in spring, "
                                    "two years later than planned.\n")
@@ -118,6 +83,24 @@ def test_a_run_on_an_upgraded_database_skips_what_it_holds_and_adds_what_is_new(
     assert (c.documents_new, c.items_unchanged) == (1, 2)  # the seeds were already stored at version N
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM documents WHERE is_current").fetchone() == (3,)
+
+
+def test_a_database_from_before_stories_gets_them_from_stories_rebuild(reference, tmp_path, capsys):
+    before_stories = next(m.version for m in available_migrations() if m.name == "stories") - 1
+    db = tmp_path / "old.duckdb"
+    old_database(db, before_stories, reference)
+    Store.open(db).close()  # the upgrade: the stored documents have no story yet
+    main(["status", "--db", str(db)])
+    assert "2 current documents have no story (stored before stories existed): run `wiredesk stories-rebuild`" in \
+        capsys.readouterr().out
+    assert main(["stories", "--db", str(db)]) == 0
+    assert "2 current documents have no story yet" in capsys.readouterr().err
+    assert main(["stories-rebuild", "-q", "--db", str(db)]) == 0
+    assert "2 document versions in 1 story" in capsys.readouterr().out
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT story_id) FROM document_stories").fetchone() == (2, 1)
+        assert con.execute("SELECT count(*) FROM documents d WHERE is_current AND document_id NOT IN "
+                           "(SELECT document_id FROM document_stories)").fetchone() == (0,)
 
 
 def _from_the_future(db: Path, reference: Path, rows: list[tuple[int, str]]) -> None:

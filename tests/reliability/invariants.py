@@ -67,6 +67,19 @@ ORPHANS = {
         "SELECT count(*) FROM item_state WHERE raw_sha256 NOT IN (SELECT raw_sha256 FROM raw_pages)",
     "current documents without item state":
         "SELECT count(*) FROM documents d WHERE d.is_current AND d.origin NOT IN (SELECT origin FROM item_state)",
+    "current documents without a story":
+        "SELECT count(*) FROM documents d WHERE d.is_current "
+        "AND d.document_id NOT IN (SELECT document_id FROM story_assignments)",
+    "story assignments of a missing document":
+        "SELECT count(*) FROM story_assignments WHERE document_id NOT IN (SELECT document_id FROM documents)",
+    "story assignments of a story without its row":
+        "SELECT count(*) FROM story_assignments WHERE story_id NOT IN (SELECT story_id FROM story_rows)",
+    "story rows of no assignment":
+        "SELECT count(*) FROM story_rows WHERE story_id NOT IN (SELECT story_id FROM story_assignments)",
+    "story postings of a missing assignment":
+        "SELECT count(*) FROM story_postings WHERE seq NOT IN (SELECT seq FROM story_assignments)",
+    "story arrival positions with a gap":
+        "SELECT count(*) FROM (SELECT count(*) n, coalesce(max(seq) + 1, 0) m FROM story_assignments) WHERE n <> m",
     "run counters short of the documents stored":
         "SELECT count(*) FROM runs r WHERE r.documents_new + r.documents_updated < "
         "(SELECT count(*) FROM documents d WHERE d.run_id = r.run_id)",
@@ -167,6 +180,11 @@ SNAPSHOT = {
                       "FROM event_mention_rows m JOIN documents d USING (document_id)",
     "entity mentions": "SELECT d.doc_key, m.start_offset, e.name, e.label FROM entity_mention_rows m "
                        "JOIN documents d USING (document_id) JOIN entity_rows e USING (entity_id)",
+    # each story named by its first document: story ids depend only on the arrival order, which a rerun keeps
+    "stories": "SELECT d.doc_key, d.version, a.seq, a.method, round(a.similarity, 6), f.doc_key, f.version "
+               "FROM story_assignments a JOIN documents d USING (document_id) "
+               "JOIN story_assignments s ON s.story_id = a.story_id AND s.seq = (SELECT min(seq) FROM "
+               "story_assignments x WHERE x.story_id = a.story_id) JOIN documents f ON f.document_id = s.document_id",
     "feed entries": "SELECT entry_key, doc_key, fingerprint FROM feed_entries",
     # not last_status: a rerun after the feed's state was committed rightly gets 304 where a clean run got 200
     "sources": "SELECT url, kind, feed_url, etag, last_modified, consecutive_failures, last_error, "

@@ -20,7 +20,8 @@ from .invariants import check_database
 
 SEED = 20261121
 #: the default suite's kill points: one per stage (each cycle costs two runs, ~14 s on a loaded machine)
-CI_POINTS = ("files:loaded", "clean:item", "events:done", "store:near", "store:committed", "feeds:collected")
+CI_POINTS = ("files:loaded", "clean:item", "events:done", "store:near", "store:stories", "store:committed",
+             "feeds:collected")
 
 
 def test_a_clean_run_of_the_workload_satisfies_every_invariant_and_reaches_every_checkpoint(workload, reference):

@@ -29,7 +29,7 @@ def _middle_hit(reference, point: str) -> int:
 
 #: one checkpoint per stage for the default suite (each case costs two runs, ~10 s on a loaded machine)
 CI_POINTS = ("run:started", "files:loaded", "plan:done", "clean:item", "events:done", "store:begin", "store:near",
-             "store:events", "store:committed", "feeds:fetched", "run:finishing")
+             "store:stories", "store:events", "store:committed", "feeds:fetched", "run:finishing")
 
 
 @pytest.mark.parametrize("point", [p if p in CI_POINTS else pytest.param(p, marks=pytest.mark.slow) for p in POINTS])

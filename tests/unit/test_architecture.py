@@ -24,7 +24,7 @@ HEAVY = ("duckdb", "prefect", "spacy", "trafilatura")
 AWAITING_SPLIT = {"wiredesk.events.arguments", "wiredesk.events.sentence"}
 #: Packages whose modules, imported alone, load none of the heavy libraries.
 PURE = ("wiredesk.domain", "wiredesk.sources", "wiredesk.net", "wiredesk.dedup", "wiredesk.events",
-        "wiredesk.fulltext", "wiredesk.exports.manifest", "wiredesk.ops.deployments", "wiredesk.ops.faults",
+        "wiredesk.stories", "wiredesk.fulltext", "wiredesk.exports.manifest", "wiredesk.ops.deployments", "wiredesk.ops.faults",
         "wiredesk.report")
 
 

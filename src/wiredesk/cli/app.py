@@ -1,7 +1,8 @@
 """The ``wiredesk`` command line: the parser of every command, and ``main``.
 
 Each command lives in its own module of this package (``run``, ``query`` and ``stats``, ``dedup``,
-``server``, ``sources``, ``reprocess``, ``serve``, ``status``, ``search``, ``export``, ``html_report``), as one
+``server``, ``sources``, ``reprocess``, ``serve``, ``status``, ``search``, ``export``, ``stories``,
+``html_report``), as one
 ``add_*_parser(sub)`` and one ``cmd_*(args)`` returning an exit code. Errors that are the user's to fix (a
 missing path, a bad config, no database) print one line ``wiredesk: error: ...`` and exit 2; a run that
 could ingest nothing exits 1. Tracebacks are for bugs only.
@@ -25,6 +26,7 @@ from wiredesk.cli.serve import add_serve_parser
 from wiredesk.cli.server import add_server_parser
 from wiredesk.cli.sources import add_sources_parser
 from wiredesk.cli.status import add_status_parser
+from wiredesk.cli.stories import add_stories_parser, add_stories_rebuild_parser
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.domain.versions import __version__
 
@@ -39,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (add_run_parser, add_query_parser, add_stats_parser, add_dedup_rebuild_parser, add_server_parser,
                 add_sources_parser, add_reprocess_parser, add_serve_parser, add_status_parser, add_search_parser,
-                add_export_parser, add_report_parser):
+                add_export_parser, add_stories_parser, add_stories_rebuild_parser, add_report_parser):
         add(sub)
     return parser
 

@@ -35,6 +35,8 @@ def print_summary(summary, out: TextIO) -> None:
     print(f"  paragraphs  {c.paragraphs_new} new ({roles})", file=out)
     print(f"  duplicates  {c.duplicates_new} new paragraph links", file=out)
     print(f"  events      {c.event_mentions_new} new event mentions, {c.events_written} events written", file=out)
+    print(f"  stories     {c.documents_assigned} documents assigned, {c.stories_new} new "
+          f"{'story' if c.stories_new == 1 else 'stories'}", file=out)
     if summary.failures:
         print(f"  failures    {len(summary.failures)} (all in the failures table):", file=out)
         for f in summary.failures[:_MAX_FAILURES_SHOWN]:

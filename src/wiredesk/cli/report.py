@@ -61,6 +61,8 @@ def run_report_markdown(summary) -> str:  # noqa: ANN001 (pipeline.RunSummary; i
         f"| duplicate links new | {c.duplicates_new} |",
         f"| event mentions new | {c.event_mentions_new} |",
         f"| events written | {c.events_written} |",
+        f"| documents assigned to stories | {c.documents_assigned} |",
+        f"| stories new | {c.stories_new} |",
         f"| errors | {len(summary.failures)} |",
         "",
     ]

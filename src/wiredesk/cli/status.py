@@ -26,7 +26,8 @@ def add_status_parser(sub) -> None:  # noqa: ANN001
         description=(
             "Show the last runs, whether a run is writing now (and which), the sources due now, the "
             "failing sources (failures in a row, last error), the database size and the health of the "
-            "near-duplicate index (paragraphs not indexed, settings changed since it was built) and of "
+            "near-duplicate index (paragraphs not indexed, settings changed since it was built), of stories "
+            "(documents without one, older story code) and of "
             "the event tables. Read-only: safe while a run writes (waits for its batch commit)."
         ),
         epilog="Exit status: 0 healthy, 1 something needs attention, 2 usage or database error.",
@@ -78,6 +79,10 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
           f"{'match' if ix['near_signature_matches'] else 'CHANGED'}", file=out)
     for ex in ix.get("event_extractors", []):
         print(f"           events: {ex['mentions']} mentions by {ex['extractor']}", file=out)
+    for code in ix.get("story_code", []):
+        print(f"           stories: {code['documents']} document versions by {code['derived_by']}", file=out)
+    if ix.get("documents_without_story"):
+        print(f"           stories: {ix['documents_without_story']} current documents without one", file=out)
     problems = needs_attention(st)
     print("health     " + ("ok" if not problems else "; ".join(problems)), file=out)
 

@@ -35,6 +35,9 @@ class BatchCounts(_Adds):
     duplicates_new: int = 0
     event_mentions_new: int = 0
     events_written: int = 0
+    #: document versions given a story, and the stories they started (wiredesk.store.stories)
+    documents_assigned: int = 0
+    stories_new: int = 0
     paragraphs_by_role: Counter = field(default_factory=Counter)
 
 
@@ -42,7 +45,7 @@ class BatchCounts(_Adds):
 #: size, counted by the store).
 INGEST_RUN_COLUMNS = {name: name for name in (
     "documents_new", "documents_updated", "items_unchanged", "items_failed", "paragraphs_new", "duplicates_new",
-    "event_mentions_new", "events_written")}
+    "event_mentions_new", "events_written", "documents_assigned", "stories_new")}
 
 
 @dataclass

@@ -41,12 +41,14 @@ POINTS = (
     "clean:item",            # before cleaning each item in the main process
     "clean:done",            # a batch cleaned
     "events:done",           # a batch's event mentions extracted
+    "stories:features",      # a batch's story features extracted
     "store:begin",           # batch transaction open, nothing written
     "store:raw",             # raw_pages written
     "store:documents",       # documents and paragraphs written
     "store:state",           # item_state written
     "store:exact",           # exact-duplicate links rewritten
     "store:near",            # near-duplicate index and links written
+    "store:stories",         # the new versions' stories assigned
     "store:events",          # event mentions stored and events regrouped
     "store:feeds",           # feed state, entry keys and fetch log written
     "store:counters",        # failures and run counters written, COMMIT next

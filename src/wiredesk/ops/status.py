@@ -16,6 +16,7 @@ from typing import Any
 from wiredesk.domain.settings import Settings
 from wiredesk.store.access import lock_is_held, read_holder
 from wiredesk.store.reader import Reader
+from wiredesk.store.stories import DERIVED_BY as STORY_CODE
 
 #: Last runs shown.
 LAST_RUNS = 5
@@ -53,7 +54,7 @@ def collect_status(reader: Reader, settings: Settings, now: datetime) -> dict[st
 
 
 def index_health(reader: Reader, settings: Settings) -> dict[str, Any]:
-    """Near-duplicate index and event tables: is anything missing or built with other settings?"""
+    """Near-duplicate index, event and story tables: is anything missing or built with other settings?"""
     dedup = settings.dedup
     near = reader.near_index_state(dedup)
     health: dict[str, Any] = {
@@ -65,6 +66,9 @@ def index_health(reader: Reader, settings: Settings) -> dict[str, Any]:
     }
     if reader.has_table("event_mention_rows"):
         health["event_extractors"] = reader.extractor_versions()
+    if reader.has_stories():
+        health["documents_without_story"] = reader.documents_without_story()
+        health["story_code"] = reader.story_versions()
     health["problems"] = index_problems(health)
     return health
 
@@ -80,6 +84,11 @@ def index_problems(health: dict[str, Any]) -> list[str]:
     versions = health.get("event_extractors", [])
     if len(versions) > 1:
         problems.append(f"event mentions come from {len(versions)} extractor versions (older documents were not re-extracted)")
+    if health.get("documents_without_story"):
+        problems.append(f"{health['documents_without_story']} current documents have no story (stored before stories "
+                        "existed): run `wiredesk stories-rebuild`")
+    if any(v["derived_by"] != STORY_CODE for v in health.get("story_code", [])):
+        problems.append(f"stories were decided by other story code than {STORY_CODE}: run `wiredesk stories-rebuild`")
     return problems
 
 

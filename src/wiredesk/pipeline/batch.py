@@ -1,11 +1,13 @@
-"""One batch, the same for files, scaled-out files and feeds: plan → clean → extract events → store → counts.
+"""One batch, the same for files, scaled-out files and feeds: plan → clean → extract events and story
+features → store → counts.
 
 ``BatchStep.submit`` takes a batch of loaded items (with the failures and feed state that ride with them):
 
 1. plan: which items are new or changed against the stored raw hashes (``stages.plan_batch``);
-2. clean and extract events: here, with the run's cleaning pool (``stages.clean_batch``, then
-   ``stages.extract_events_batch`` with the run's one extractor), or on a ``StageRunner``
-   (``wiredesk.pipeline.scaleout``: Dask workers, chunks submitted at once);
+2. clean, extract events and story features: here, with the run's cleaning pool (``stages.clean_batch``,
+   then ``stages.extract_events_batch`` with the run's one extractor and ``stages.story_features_batch``
+   with the run's one place index), or on a ``StageRunner`` (``wiredesk.pipeline.scaleout``: Dask
+   workers, chunks submitted at once);
 3. store: one transaction per batch, in the order batches were submitted (``stages.store_batch``);
 4. counts: added to the run's summary, failures collected, progress reported.
 
@@ -25,9 +27,10 @@ from wiredesk.domain.models import Failure, InputItem
 from wiredesk.pipeline.run import Run
 from wiredesk.pipeline.scaleout import PendingItems, Processed, StageRunner, submit_items
 from wiredesk.pipeline.stages import (Plan, clean_batch, extract_events_batch, make_event_extractor, plan_batch,
-                                      store_batch)
+                                      store_batch, story_features_batch)
 from wiredesk.store import Batch
 from wiredesk.store.feeds import FeedBatch
+from wiredesk.stories import PlaceIndex, load_place_index
 
 Progress = Callable[[int, int, BatchCounts], None]
 
@@ -70,6 +73,7 @@ class BatchStep:
         self.runner_workers = runner_workers
         self._pending: deque[tuple[BatchInput, Plan, PendingItems | _Finished]] = deque()
         self._extractor = None
+        self._places: PlaceIndex | None = None
 
     def submit(self, batch: BatchInput, *, ahead: int = 0) -> None:
         """Plan ``batch`` and start its cleaning; store pending batches, oldest first, until at most ``ahead``
@@ -99,13 +103,19 @@ class BatchStep:
             if self._extractor is None:  # made on the first batch with articles: a rerun of unchanged inputs loads no model
                 self._extractor = make_event_extractor(self.settings)
             events = self.wrap(extract_events_batch)(cleaned, self._extractor)
-        return _Finished(Processed(cleaned.articles, cleaned.failures, events))
+        stories: tuple = ()
+        if cleaned.articles:
+            if self._places is None:  # loaded on the first batch with articles, like the extractor (about 1 s)
+                self._places = load_place_index()
+            stories = self.wrap(story_features_batch)(cleaned, self._places)
+        return _Finished(Processed(cleaned.articles, cleaned.failures, events, stories))
 
     def _store_next(self) -> None:
         batch, plan, work = self._pending.popleft()
         processed = work.result()
         self._store(Batch(cleaned=processed.articles, unchanged=plan.unchanged,
-                          failures=batch.failures + processed.failures, feeds=batch.feeds, events=processed.events))
+                          failures=batch.failures + processed.failures, feeds=batch.feeds, events=processed.events,
+                          stories=processed.stories))
         if self.progress is not None and batch.done is not None:
             self.progress(batch.done, self.total, self.run.summary.counts)
 

@@ -2,9 +2,9 @@
 
 What this is:
 
-- ``process_items``: clean a chunk of items and extract their events. A plain function of picklable
-  data (items and settings in, articles, failures and extractions out), so a Dask worker, a process pool
-  or the caller's own process can run it. It touches no database.
+- ``process_items``: clean a chunk of items and extract their events and story features. A plain function
+  of picklable data (items and settings in, articles, failures, extractions and features out), so a Dask
+  worker, a process pool or the caller's own process can run it. It touches no database.
 - ``StageRunner``: the seam through which a run's batches (``wiredesk.pipeline.batch``) hand that work out. Anything with
   ``submit(fn, *args)`` returning an object with ``result()`` fits: a ``concurrent.futures`` executor,
   ``InlineRunner`` below, or the flow's adapter of a Prefect task runner (``flows/ingest.py``).
@@ -28,7 +28,9 @@ from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.settings import EventsSettings, Settings
 from wiredesk.events.extract import DefaultEventExtractor
 from wiredesk.events.model import DocumentInput
-from wiredesk.pipeline.stages import clean_one
+from wiredesk.pipeline.stages import clean_one, story_document
+from wiredesk.stories import PlaceIndex, extract_features, load_place_index
+from wiredesk.stories import Settings as StorySettings
 
 
 class StageFuture(Protocol):
@@ -66,15 +68,19 @@ class Processed:
     failures: tuple[Failure, ...] = ()
     #: event extractions of ``articles`` (empty when events are disabled)
     events: tuple = ()
+    #: story features of ``articles``, in their order
+    stories: tuple = ()
 
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, and the events of
-    the articles. Not the items: the caller still holds them (raw bytes included), so they never travel back."""
+    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, and the events and
+    story features of the articles. Not the items: the caller still holds them (raw bytes included), so they
+    never travel back."""
 
     outcomes: tuple[Article | Failure, ...]
     events: tuple = ()
+    stories: tuple = ()
 
 
 @functools.lru_cache(maxsize=2)
@@ -88,14 +94,22 @@ def worker_extractor(events: EventsSettings):
     return DefaultEventExtractor(events.backend, model=events.model or None, n_process=1)
 
 
+@functools.lru_cache(maxsize=1)
+def worker_places() -> PlaceIndex:
+    """The story layer's place index of this process, loaded once (about 1 s), as ``worker_extractor``."""
+    return load_place_index()
+
+
 def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult:
-    """Clean ``items`` (one by one, in this process) and extract the events of the articles found."""
+    """Clean ``items`` (one by one, in this process), then extract the events and story features of the
+    articles found."""
     outcomes = tuple(clean_one(item, settings.clean) for item in items)
     events: tuple = ()
     articles = [o for o in outcomes if isinstance(o, Article)]
     if settings.events.enabled and articles:
         events = tuple(worker_extractor(settings.events).extract_many([DocumentInput.from_article(a) for a in articles]))
-    return ChunkResult(outcomes, events)
+    stories = tuple(extract_features(story_document(a), StorySettings(), worker_places()) for a in articles)
+    return ChunkResult(outcomes, events, stories)
 
 
 def without_raw(item: InputItem) -> InputItem:
@@ -124,6 +138,7 @@ class PendingItems:
         articles: list[tuple[InputItem, Article]] = []
         failures: list[Failure] = []
         events: list = []
+        stories: list = []
         for chunk, future in zip(self.chunks, self.futures):
             done: ChunkResult = future.result()
             for item, outcome in zip(chunk, done.outcomes, strict=True):
@@ -132,7 +147,8 @@ class PendingItems:
                 else:
                     failures.append(outcome)
             events.extend(done.events)
-        return Processed(tuple(articles), tuple(failures), tuple(events))
+            stories.extend(done.stories)
+        return Processed(tuple(articles), tuple(failures), tuple(events), tuple(stories))
 
 
 #: Chunks per worker and batch: pages differ a lot in cleaning and parsing time, and with one chunk each a

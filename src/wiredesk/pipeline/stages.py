@@ -1,5 +1,5 @@
-"""The stages of the pipeline as plain functions: discover, load, plan, clean, extract events, store, and
-the run row's start and finish.
+"""The stages of the pipeline as plain functions: discover, load, plan, clean, extract events, story
+features, store, and the run row's start and finish.
 
 Each stage takes and returns data (paths, items, articles, counts) and, where it needs the database, the
 settings that name it, never a connection: so the same functions run directly (tests, ``wiredesk run
@@ -8,8 +8,8 @@ put together in one place per kind of work: ``wiredesk.pipeline.batch`` (one bat
 ``wiredesk.pipeline.run`` (one run).
 
 What this module decides: nothing that is not a plain function of its inputs. Which items are new is
-``plan_items``; what is a duplicate is ``wiredesk.dedup``; what is an event is ``wiredesk.events``; what is
-stored is ``wiredesk.store``.
+``plan_items``; what is a duplicate is ``wiredesk.dedup``; what is an event is ``wiredesk.events``; which
+story a document joins is ``wiredesk.stories``; what is stored is ``wiredesk.store``.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from wiredesk.ops.faults import checkpoint
 from wiredesk.sources import files
 from wiredesk.store import Batch, Store
 from wiredesk.store.search_index import RefreshResult
+from wiredesk.stories import DocFeatures, PlaceIndex, StoryDocument, extract_features
+from wiredesk.stories import Settings as StorySettings
 
 log = logging.getLogger("wiredesk")
 
@@ -161,6 +163,24 @@ def extract_events_batch(cleaned: Cleaned, extractor: DefaultEventExtractor) -> 
     extractions = tuple(extractor.extract_many(docs)) if docs else ()
     checkpoint("events:done")
     return extractions
+
+
+# -- story features ---------------------------------------------------------------------------------
+
+
+def story_document(article: Article) -> StoryDocument:
+    """What the story layer reads of an article: the values its document row stores (id filled by the store)."""
+    return StoryDocument(0, article.text, title=article.title, language=article.language,
+                         published_at=article.published_at, outlet=article.source)
+
+
+def story_features_batch(cleaned: Cleaned, places: PlaceIndex) -> tuple[DocFeatures, ...]:
+    """The story features (words, names, numbers, years, places) of each cleaned article, in order; the store
+    decides their stories in the batch's transaction (``wiredesk.store.stories``)."""
+    settings = StorySettings()
+    features = tuple(extract_features(story_document(article), settings, places) for _, article in cleaned.articles)
+    checkpoint("stories:features")
+    return features
 
 
 # -- store and the run row --------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 writing) it.
 
 Every query the pipeline needs is a method here; the SQL lives in this package's modules (``writer`` for a
-batch, ``feeds`` for sources, ``rederive`` for reprocess, ``search_index``, ``near_index``), each given the
+batch, ``feeds`` for sources, ``rederive`` for reprocess, ``search_index``, ``near_index``, ``stories`` and
+``story_rebuild``), each given the
 connection by ``Store`` and never handing it on. Open with ``Store.open(path)`` (creates and migrates the
 database) and close it when the stage is done: between stages the file is free for readers
 (``wiredesk.store.access``). Read-only access is ``wiredesk.store.reader.Reader``.
@@ -28,13 +29,14 @@ from wiredesk.domain.versions import PIPELINE_VERSION
 from wiredesk.ops.faults import checkpoint
 from wiredesk.sources.config import SourceConfig
 from wiredesk.sources.entries import KnownEntries
-from wiredesk.store import feeds, rederive, search_index, writer
+from wiredesk.store import feeds, rederive, search_index, stories, writer
 from wiredesk.store.access import DatabaseBusyError, connect_retrying
 from wiredesk.store.migrate import migrate
 from wiredesk.store.near_index import rebuild_index
 from wiredesk.store.rederive import Rederived, StoredDocument
 from wiredesk.store.search_index import RefreshResult
 from wiredesk.store.sql import Transaction
+from wiredesk.store.story_rebuild import Featurize, rebuild_stories
 
 
 class Store:
@@ -144,6 +146,23 @@ class Store:
         """Rebuild the near-duplicate index with ``dedup``'s index settings, in one transaction, as run ``run_id``."""
         with Transaction(self._con):
             return rebuild_index(self._con, dedup, run_id, now=now)
+
+    # -- stories ------------------------------------------------------------------------------------
+
+    def stories_of(self, document_ids: Iterable[int]) -> dict[int, int]:
+        """document id -> story id (``wiredesk.store.stories.stories_of``; inside a batch's transaction the
+        writer's steps call that function with their connection)."""
+        return stories.stories_of(self._con, document_ids)
+
+    def rebuild_stories(self, featurize: Featurize, run_id: int, *, chunk: int = 2000,
+                        progress=None) -> stories.StoryCounts:
+        """Delete every story and replay every document version in arrival order through ``featurize`` and
+        the story decision, in one transaction (``wiredesk.store.story_rebuild``)."""
+        with Transaction(self._con, what="stories rebuild"):
+            counts = rebuild_stories(self._con, featurize, run_id, chunk, progress)
+            writer.add_run_counters(self._con, run_id, {"documents_assigned": "documents", "stories_new": "stories_new"},
+                                    counts)
+        return counts
 
     # -- sources (configuration: each call is its own small transaction) --------------------------------
 

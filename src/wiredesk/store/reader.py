@@ -1,6 +1,6 @@
 """``Reader``: a read-only wiredesk database, and every read the commands make of it.
 
-What ``wiredesk stats``, ``status``, ``search`` and ``export`` show comes from the methods here (the
+What ``wiredesk stats``, ``status``, ``search``, ``stories`` and ``export`` show comes from the methods here (the
 export's ``COPY`` is ``wiredesk.store.exports``'s); the callers format and decide, they send no SQL. A
 ``Reader`` opens its own connection with ``open_readonly`` (which waits for a run's batch commit to end) and
 keeps it to itself; ``Reader.over(con)`` reads through a connection the caller owns (the user's connection
@@ -21,6 +21,12 @@ from wiredesk.fulltext.ranking import search_sql
 from wiredesk.fulltext.terms import terms_sql
 from wiredesk.store import exports, report_queries
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
+
+#: The columns of ``Reader.stories`` and ``Reader.story_documents`` (``wiredesk stories``, the Python API).
+STORY_COLUMNS = ("story_id", "n_documents", "n_outlets", "first_seen", "last_seen", "first_outlet", "title",
+                 "top_names")
+STORY_DOCUMENT_COLUMNS = ("published_at", "outlet", "title", "novel_share", "method", "similarity", "document_id",
+                          "url")
 
 
 class Reader:
@@ -56,7 +62,9 @@ class Reader:
         return [dict(zip(names, row)) for row in cur.fetchall()]
 
     def _one(self, sql: str, params: list | None = None) -> tuple:
-        return self._con.execute(sql, params or []).fetchone()
+        # fetchall, not fetchone: a result left unfinished would block the relations of stories() and search()
+        rows = self._con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
 
     def has_table(self, name: str) -> bool:
         return bool(self._one("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0])
@@ -189,6 +197,61 @@ class Reader:
             return self._con.sql(sql, params={"query": query, "limit": limit})
         except duckdb.Error as exc:
             raise StoreError(f"search failed: {str(exc).splitlines()[0]}") from exc
+
+    # -- stories ------------------------------------------------------------------------------------
+
+    def has_stories(self) -> bool:
+        """Whether this database has the story tables (migration 0007 or later)."""
+        return self.has_table("story_assignments")
+
+    def documents_without_story(self) -> int:
+        """Current document versions with no story (stored before stories existed: ``wiredesk stories-rebuild``)."""
+        return self._one("SELECT count(*) FROM documents d WHERE d.is_current AND NOT EXISTS "
+                         "(SELECT 1 FROM story_assignments a WHERE a.document_id = d.document_id)")[0]
+
+    def story_versions(self) -> list[dict[str, Any]]:
+        """Assigned document versions per story code (``derived_by``), most first."""
+        return self._rows("SELECT derived_by, count(*) AS documents FROM story_assignments GROUP BY 1 ORDER BY 2 DESC")
+
+    def stories(self, since: date | None = None, min_outlets: int = 1, limit: int | None = None
+                ) -> duckdb.DuckDBPyRelation:
+        """Stories with a document seen on or after ``since`` (publication, else ingestion date) and at least
+        ``min_outlets`` outlets, biggest first, as a relation with ``STORY_COLUMNS``."""
+        self._require_stories()
+        return self._con.sql(
+            """
+            SELECT story_id, n_documents, n_outlets, first_seen, last_seen, first_outlet, title, top_names
+            FROM stories
+            WHERE ($since IS NULL OR last_seen >= $since::DATE) AND n_outlets >= $min_outlets
+            ORDER BY n_documents DESC, n_outlets DESC, first_seen, story_id
+            LIMIT $limit
+            """, params={"since": since, "min_outlets": min_outlets, "limit": limit})
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        """One row of the ``stories`` view, or None."""
+        self._require_stories()
+        rows = self._rows("SELECT * FROM stories WHERE story_id = ?", [story_id])
+        return rows[0] if rows else None
+
+    def story_documents(self, story_id: int) -> duckdb.DuckDBPyRelation:
+        """The current documents of one story in time order (published, undated last, then arrival), with
+        outlet, title and novel share, as a relation with ``STORY_DOCUMENT_COLUMNS``."""
+        self._require_stories()
+        return self._con.sql(
+            """
+            SELECT d.published_at, d.source AS outlet, d.title, n.novel_share, ds.method, ds.similarity,
+                   d.document_id, d.url
+            FROM document_stories ds
+            JOIN documents d ON d.document_id = ds.document_id
+            JOIN document_novelty n ON n.document_id = ds.document_id
+            WHERE ds.story_id = $story_id
+            ORDER BY d.published_at NULLS LAST, ds.seq
+            """, params={"story_id": story_id})
+
+    def _require_stories(self) -> None:
+        if not self.has_stories():
+            raise StoreError("this database has no stories yet (made by an older wiredesk): the next "
+                             "`wiredesk run` upgrades it; then `wiredesk stories-rebuild` assigns what is stored")
 
     # -- exports (wiredesk.exports.tables decides what; wiredesk.store.exports has the SQL) -----------------
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import duckdb
@@ -33,6 +33,8 @@ from wiredesk.store.events import regroup_events, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
 from wiredesk.store.sql import insert_columns
+from wiredesk.store.stories import assign_documents, copied_documents, previous_versions
+from wiredesk.stories import DocFeatures
 
 RAW_CODEC = "zlib"
 # Level 3: on the AEB pages 2.3x faster than the default 6 for 11% larger output (4.5x vs 5.1x smaller than raw).
@@ -50,6 +52,8 @@ class Batch:
     events: tuple[Extraction, ...] = ()
     #: feed sources' state, entry keys and fetch log produced with these items (committed with them)
     feeds: FeedBatch | None = None
+    #: story features of the cleaned articles, in the same order (``wiredesk.pipeline.stages.story_features_batch``)
+    stories: tuple[DocFeatures, ...] = ()
 
 
 def known_raw_hashes(con: duckdb.DuckDBPyConnection, origins: Iterable[str]) -> dict[str, str]:
@@ -124,7 +128,13 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     counts.duplicates_new += sum(1 for link in near.new_links if link.paragraph_id in fresh_ids)
     checkpoint("store:near")
 
-    # 6. event mentions of the new versions, then their events regrouped (wiredesk.store.events)
+    # 6. stories of the new versions, in the writer's order, after the duplicate links: a copy joins the
+    #    story of the document it copies (wiredesk.store.stories)
+    assigned = assign_documents(con, _story_documents(con, decision, batch), run_id)
+    counts.documents_assigned, counts.stories_new = assigned.documents, assigned.stories_new
+    checkpoint("store:stories")
+
+    # 7. event mentions of the new versions, then their events regrouped (wiredesk.store.events)
     new_doc_ids = {v.article.doc_key: v.document_id for v in decision.versions}
     counts.event_mentions_new = store_extractions(con, run_id, new_doc_ids, batch.events)
     if batch.events or decision.superseded:
@@ -132,17 +142,33 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
                                                events_window_days)
     checkpoint("store:events")
 
-    # 7. feed sources' state, entry keys and fetch log, with the documents they produced
+    # 8. feed sources' state, entry keys and fetch log, with the documents they produced
     if batch.feeds is not None:
         write_feed_batch(con, run_id, batch.feeds)
         checkpoint("store:feeds")
 
-    # 8. failures and the run's counters
+    # 9. failures and the run's counters
     insert_failures(con, run_id, batch.failures, now)
     add_run_counters(con, run_id, INGEST_RUN_COLUMNS, counts,
                      items_seen=len(batch.cleaned) + len(batch.unchanged) + len(batch.failures))
     checkpoint("store:counters")
     return counts
+
+
+def _story_documents(con: duckdb.DuckDBPyConnection, decision: VersionDecision, batch: Batch) -> list[DocFeatures]:
+    """The new versions' story features (from the batch, by origin) with what only the store knows: their ids,
+    the documents they copy paragraphs from and the versions they replace."""
+    if not decision.versions:
+        return []
+    if len(batch.stories) != len(batch.cleaned):
+        raise ValueError(f"a batch of {len(batch.cleaned)} cleaned articles needs as many story features, "
+                         f"not {len(batch.stories)} (wiredesk.pipeline.stages.story_features_batch)")
+    by_origin = {item.origin: features for (item, _), features in zip(batch.cleaned, batch.stories)}
+    ids = [v.document_id for v in decision.versions]
+    copies = copied_documents(con, {p: v.document_id for v in decision.versions for p in v.paragraph_ids})
+    previous = previous_versions(con, ids)
+    return [replace(by_origin[v.item.origin], document_id=v.document_id, copies_of=copies.get(v.document_id, ()),
+                    previous_version=previous.get(v.document_id)) for v in decision.versions]
 
 
 def _write_raw_pages(con: duckdb.DuckDBPyConnection, raws: dict[str, InputItem], run_id: int, now: datetime) -> None:
@@ -283,7 +309,7 @@ def add_run_counters(con: duckdb.DuckDBPyConnection, run_id: int, columns: dict[
 _RUN_COUNTER_COLUMNS = (
     "items_seen", "items_failed", "documents_new", "documents_updated", "items_unchanged", "documents_changed",
     "paragraphs_new", "paragraphs_removed", "duplicates_new", "duplicates_removed", "event_mentions_new",
-    "event_mentions_removed", "events_written",
+    "event_mentions_removed", "events_written", "documents_assigned", "stories_new",
 )
 
 _DOCUMENT_COLUMNS = {

@@ -1,0 +1,73 @@
+"""Rebuilding every story from scratch: each document version replayed through the current story code in the
+order it arrived, in the caller's one transaction (``Store.rebuild_stories``; ``wiredesk stories-rebuild``).
+
+The replay order is the stored arrival order (``story_assignments.seq``), then the versions that never got a
+story (a database from before stories) by ``document_id``. Each version is given the copy evidence it was
+decided with when it arrived (``story_assignments.copies_of``; for a version never assigned, the duplicate
+links stored now) and the version it replaced, and its features are extracted again from its stored title,
+text, language, date and outlet by the caller's ``featurize``. So with the same code the rebuild writes the
+same stories the incremental runs wrote, id for id (tests/integration/test_stories.py); with new code or
+settings it writes what incremental runs of that code would have written.
+
+Superseded versions are replayed too: the stories of their successors depended on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import duckdb
+import numpy as np
+
+from wiredesk.store.stories import (StoryCounts, assign_documents, copied_documents, paragraphs_of,
+                                    previous_versions)
+from wiredesk.stories import DocFeatures, StoryDocument
+
+Featurize = Callable[[list[StoryDocument]], list[DocFeatures]]
+
+
+def replay_order(con: duckdb.DuckDBPyConnection) -> list[tuple[int, list[int] | None]]:
+    """``(document_id, recorded copies_of or None when never assigned)`` of every version, in replay order."""
+    return con.execute(
+        "SELECT d.document_id, a.copies_of FROM documents d LEFT JOIN story_assignments a USING (document_id) "
+        "ORDER BY a.seq NULLS LAST, d.document_id").fetchall()
+
+
+def clear_stories(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM story_assignments")
+    con.execute("DELETE FROM story_postings")
+    con.execute("DELETE FROM story_df")
+    con.execute("DELETE FROM story_rows")
+
+
+def load_story_documents(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> dict[int, StoryDocument]:
+    """The stored values the story layer reads, per document version (``pipeline.stages.story_document``
+    reads the same ones from an article)."""
+    docs = {"id": np.asarray(ids, dtype=np.int64)}  # noqa: F841 (read by DuckDB's replacement scan)
+    rows = con.execute(
+        "SELECT document_id, text, title, language, published_at, source FROM documents "
+        "WHERE document_id IN (SELECT id FROM docs)").fetchall()
+    return {r[0]: StoryDocument(r[0], r[1], title=r[2], language=r[3], published_at=r[4], outlet=r[5]) for r in rows}
+
+
+def rebuild_stories(con: duckdb.DuckDBPyConnection, featurize: Featurize, run_id: int, chunk: int = 2000,
+                    progress: Callable[[int, int], None] | None = None) -> StoryCounts:
+    """Delete every story and replay every document version (module docstring), ``chunk`` at a time."""
+    order = replay_order(con)
+    clear_stories(con)
+    documents = stories = 0
+    for start in range(0, len(order), chunk):
+        part = order[start:start + chunk]
+        ids = [d for d, _ in part]
+        stored = load_story_documents(con, ids)
+        previous = previous_versions(con, ids)
+        never = [d for d, copies in part if copies is None]
+        linked = copied_documents(con, paragraphs_of(con, never)) if never else {}
+        batch = [replace(stored[d], copies_of=tuple(copies) if copies is not None else linked.get(d, ()),
+                         previous_version=previous.get(d)) for d, copies in part]
+        done = assign_documents(con, featurize(batch), run_id)
+        documents, stories = documents + done.documents, stories + done.stories_new
+        if progress is not None:
+            progress(start + len(part), len(order))
+    return StoryCounts(documents, stories)
