@@ -112,8 +112,8 @@ def test_the_seeds_report_has_every_section_their_outlets_events_and_sentences(s
     first = int(links[0].removeprefix("mention-"))
     sentence = q(seeds_db, "SELECT sentence FROM event_mentions WHERE mention_id = ?", [first])[0][0]
     assert sentence.split()[0] in html
-    # charts: documents per day, the copy graph, novel text, the map, the runs
-    for chart in ("chart-documents", "chart-copies", "chart-novelty", "chart-events-map", "chart-runs"):
+    # charts: the story timeline, documents per day, the copy graph, novel text, the map, the runs
+    for chart in ("chart-stories", "chart-documents", "chart-copies", "chart-novelty", "chart-events-map", "chart-runs"):
         assert f'id="{chart}"' in html
 
 
@@ -220,7 +220,8 @@ def test_the_report_renders_in_chromium_with_every_chart_drawn_and_nothing_fetch
     path = tmp_path / "report.html"
     html = report(feeds_db, path)
     expected = set(re.findall(r'<div class="chart" id="([\w-]+)"', html))
-    assert expected == {"chart-documents", "chart-copies", "chart-novelty", "chart-events-map", "chart-feeds", "chart-runs"}
+    assert expected == {"chart-stories", "chart-documents", "chart-copies", "chart-novelty", "chart-events-map",
+                        "chart-feeds", "chart-runs"}
     with open_page(chromium, path) as page:
         page.wait_for(f"document.querySelectorAll('.chart svg.main-svg').length >= {len(expected)}", timeout=60)
         # the country borders and land are drawn, from the outlines inside the file
