@@ -5,7 +5,7 @@
 1. Ingest the two seed articles through the real pipeline (``--no-prefect``): every table and view gets rows
    exactly as a run writes them.
 2. Grow the database with bulk SQL to ``--documents`` documents: copy k of the seeds gets new ids, one of
-   ``--outlets`` outlets and a day among ``--days``; its paragraphs, duplicate links, event mentions and
+   ``--outlets`` outlets and a day among ``--days``, and every six copies are one story; its paragraphs, duplicate links, event mentions and
    events are copied with it (located events moved to one of 18 real cities), and every third body
    paragraph of a copy is linked as a near copy of the same paragraph one copy earlier (another outlet), so
    the copy graph is dense. Add one run per 50 documents, ``--outlets`` feed sources (some failing, one
@@ -56,6 +56,12 @@ def grow(db: Path, documents: int, outlets: int, days: int) -> None:
             d.ingested_at + to_days(CAST(k % ? AS INTEGER)) AS ingested_at,
             1 + k // 50 AS run_id)
         FROM documents d, k WHERE d.document_id <= ?""", [base_docs, base_docs, outlets, days, days, base_docs])
+    # stories: every six consecutive copies (six days) are one story
+    con.execute("""
+        INSERT INTO story_assignments SELECT a.* REPLACE (
+            a.document_id + k * ? AS document_id, 1 + k // 6 AS story_id, a.seq + k * ? AS seq,
+            CASE WHEN k % 6 = 0 THEN a.method ELSE 'joined' END AS method)
+        FROM story_assignments a, k WHERE a.document_id <= ?""", [base_docs, base_docs, base_docs])
     con.execute("""
         INSERT INTO paragraphs SELECT p.* REPLACE (p.paragraph_id + k * ? AS paragraph_id, p.document_id + k * ? AS document_id)
         FROM paragraphs p, k WHERE p.document_id <= ?""", [max_par, base_docs, base_docs])
