@@ -20,12 +20,16 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from wiredesk.cli.report import run_report_markdown
+from wiredesk.domain.dates import utcnow
+from wiredesk.domain.errors import WiredeskError
 from wiredesk.domain.settings import load_settings, replace
 from wiredesk.pipeline import feeds as feed_stage
 from wiredesk.pipeline import scaleout, stages
 from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.pipeline.progress import progress_line
 from wiredesk.pipeline.run import RunSummary
+from wiredesk.report.markdown import run_additions_markdown
+from wiredesk.store.reader import Reader
 from wiredesk_flows.runners import stage_runner
 
 # Two known lines of noise on the terminal of a run through Prefect, which configures the root logger and
@@ -81,6 +85,17 @@ def _timed_wrap(timeout_seconds: float):
     return wrap
 
 
+def added_markdown(summary: RunSummary) -> str:
+    """What the run added (``wiredesk.report.markdown``), read back from the database it just wrote; one line
+    saying why when it cannot be read (another run already holds the file), never a failed flow."""
+    try:
+        with Reader.open(summary.db_path, wait=5) as reader:
+            added = reader.run_additions(summary.run_id)
+    except WiredeskError as exc:
+        return f"(What run {summary.run_id} added could not be read back: {exc})\n"
+    return run_additions_markdown(summary.run_id, added, utcnow().date())
+
+
 @flow(name="wiredesk-ingest", persist_result=False)
 def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: str | None = None,
                 source_tag: str | None = None, lock_wait: float = 0.0) -> RunSummary:
@@ -112,8 +127,10 @@ def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: s
         summary.counts.items_unchanged, summary.counts.items_failed, summary.counts.paragraphs_new,
         summary.counts.duplicates_new,
     )
-    # the run's summary in the Prefect UI (Artifacts tab of the flow run); keyed so the UI also shows
-    # the history of runs side by side
-    create_markdown_artifact(markdown=run_report_markdown(summary), key="wiredesk-run-summary",
-                             description=f"wiredesk run {summary.run_id}: documents, duplicates, events, errors by source")
+    # the run's summary in the Prefect UI (Artifacts tab of the flow run), with a small report of what it added
+    # (outlets, events, copies); keyed so the UI also shows the history of runs side by side
+    create_markdown_artifact(markdown=run_report_markdown(summary) + "\n" + added_markdown(summary),
+                             key="wiredesk-run-summary",
+                             description=f"wiredesk run {summary.run_id}: documents, duplicates, events, errors by "
+                                         "source, and what it added")
     return summary

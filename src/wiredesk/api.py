@@ -2,8 +2,9 @@
 
 What it is: small functions over the same code the CLI runs (``wiredesk.pipeline.ingest``, ``wiredesk.fulltext.ranking``,
 ``wiredesk.exports.tables``, the story reads of ``wiredesk.store.reader``), re-exported as ``wiredesk.connect``,
-``wiredesk.ingest``, ``wiredesk.search``, ``wiredesk.export``, ``wiredesk.list_stories`` and
-``wiredesk.story_documents`` (not ``wiredesk.stories``: that is the story package). Examples for pandas and polars: docs/python-api.md (every one is run by the tests).
+``wiredesk.ingest``, ``wiredesk.search``, ``wiredesk.export``, ``wiredesk.list_stories``,
+``wiredesk.story_documents`` (not ``wiredesk.stories``: that is the story package) and ``wiredesk.write_report``
+(not ``wiredesk.report``: that is the report package). Examples for pandas and polars: docs/python-api.md (every one is run by the tests).
 
 What it is not: a second implementation of anything, nor an ORM: results are DuckDB relations and
 connections, which turn into pandas (``.df()``), polars (``.pl()``) or Arrow (``.arrow()``) as you like.
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from wiredesk.domain.dates import utcnow
+from wiredesk.domain.errors import InputError
 from wiredesk.domain.settings import load_settings, replace
 from wiredesk.exports.tables import DEFAULT_TABLES, export_tables
 from wiredesk.ops.prefect_server import wait_longer_for_temporary_server
@@ -98,3 +101,27 @@ def export(db: StrPath, dest: StrPath, *, tables: Sequence[str] | None = None, f
     with Reader.open(db) as reader:
         return export_tables(reader, dest, database=str(Path(db).resolve()), tables=tables or DEFAULT_TABLES,
                              fmt=format, since=since, full=full)
+
+
+def write_report(db: StrPath, output: StrPath = "report.html", *, since: date | None = None, until: date | None = None,
+                 limits=None) -> Path:  # noqa: ANN001 (wiredesk.report.build.Limits)
+    """Draw the HTML report of ``db`` for the publication days ``since``..``until`` (inclusive; None: open)
+    into ``output``, one self-contained file, and return its path (docs/report.md). Only reads ``db``."""
+    # lazy on purpose: the report's modules (and plotly, for its JavaScript) load only when a report is drawn
+    from plotly.offline import get_plotlyjs
+    from wiredesk.report.build import Limits, render_report
+
+    if since and until and since > until:
+        raise InputError(f"--since {since} is after --until {until}: nothing can be in that window")
+    limits = limits or Limits()
+    with Reader.open(db) as reader:
+        rows = reader.report_rows(since, until, stories=limits.stories, events=limits.events,
+                                  mentions_per_event=limits.mentions_per_event, runs=limits.runs,
+                                  places=limits.places)
+    html = render_report(rows, since=since, until=until, database=Path(db).name, now=utcnow(), plotly_js=get_plotlyjs)
+    out = Path(output)
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the report to {out}: {exc.strerror or exc}") from exc
+    return out

@@ -91,6 +91,10 @@ def test_a_group_deployment_runs_through_a_prefect_runner_with_its_schedule_and_
     assert deployment.global_concurrency_limit.limit == 1  # one run of a group at a time
     (artifact,) = [a for a in artifacts if a.key == "wiredesk-run-summary"]
     assert "| documents new | 2 |" in artifact.data and "| duplicate links new | 3 |" in artifact.data
+    # and the small report of what the run added: its outlets, the events it wrote, the copies between outlets
+    assert "## What run 1 added" in artifact.data and "| The Sun | 1 | 0 |" in artifact.data
+    assert "| PROTEST | Iraqi Shiite militiamen | U.S. Embassy compound | Baghdad, IRQ | 2019-12-31 | 2 |" in artifact.data
+    assert "| Associated Press (via Yahoo News) | The Sun | 1 |" in artifact.data
     import duckdb
 
     con = duckdb.connect(db, read_only=True)

@@ -24,7 +24,8 @@ HEAVY = ("duckdb", "prefect", "spacy", "trafilatura")
 AWAITING_SPLIT: set[str] = set()
 #: Packages whose modules, imported alone, load none of the heavy libraries.
 PURE = ("wiredesk.domain", "wiredesk.sources", "wiredesk.net", "wiredesk.dedup", "wiredesk.events",
-        "wiredesk.stories", "wiredesk.fulltext", "wiredesk.exports.manifest", "wiredesk.ops.deployments", "wiredesk.ops.faults")
+        "wiredesk.stories", "wiredesk.fulltext", "wiredesk.exports.manifest", "wiredesk.ops.deployments", "wiredesk.ops.faults",
+        "wiredesk.report")
 
 
 def _modules() -> dict[str, Path]:

@@ -19,7 +19,7 @@ from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.errors import SearchError, StoreError
 from wiredesk.fulltext import terms
 from wiredesk.fulltext.ranking import search_sql
-from wiredesk.store import clusters, exports
+from wiredesk.store import clusters, exports, report_queries
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
 from wiredesk.store.dbfile import foreign_error, translate_error
 from wiredesk.store.feeds import SourceRow, list_sources
@@ -359,6 +359,34 @@ class Reader:
     def export_copy(self, dest: Path, table: exports.ExportTable, fmt: str, stem: str, *, since: date | None = None,
                     ids: tuple[int, int] | None = None) -> tuple[int, tuple[str, ...]]:
         return exports.copy_rows(self._con, dest, table, fmt, stem, since=since, ids=ids)
+
+    # -- report (wiredesk.report draws; wiredesk.store.report_queries has the SQL) ------------------------
+
+    def report_rows(self, since: date | None, until: date | None, *, stories: int, events: int,
+                    mentions_per_event: int, runs: int, places: int) -> dict[str, Any]:
+        """Everything ``wiredesk report`` draws for the window ``since``..``until`` (inclusive, None: open),
+        at most ``stories`` stories, ``events`` events with ``mentions_per_event`` sentences each, ``runs`` runs
+        and ``places`` points on the map."""
+        q, con = report_queries, self._con
+        rows: dict[str, Any] = {
+            "totals": q.totals(con, since, until),
+            "documents_by_outlet_day": q.documents_by_outlet_day(con, since, until),
+            "stories_by_day": q.stories_by_day(con, since, until, stories),
+            "copy_edges": q.copy_edges(con, since, until),
+            "novelty_by_outlet": q.novelty_by_outlet(con, since, until),
+            "events": q.events(con, since, until, events),
+            "event_places": q.event_places(con, since, until, places),
+            "sources_health": q.sources_health(con),
+            "fetches_by_day": q.fetches_by_day(con, since, until),
+            "runs": q.runs(con, since, until, runs),
+            "failure_reasons": q.failure_reasons(con, since, until),
+        }
+        rows["event_mentions"] = q.event_mentions(con, [e["event_id"] for e in rows["events"]], mentions_per_event)
+        return rows
+
+    def run_additions(self, run_id: int, limit: int = 10) -> dict[str, Any]:
+        """What run ``run_id`` added: documents per outlet, the events it wrote, copies per pair of outlets."""
+        return report_queries.run_additions(self._con, run_id, limit)
 
 
 def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:
