@@ -3,6 +3,7 @@ furniture in many languages, and a language for every document. Pages are small 
 
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import trafilatura
@@ -17,8 +18,10 @@ from wiredesk.domain.normalize import match_hash, normalize_for_match
 from wiredesk.domain.settings import IngestSettings
 from wiredesk.domain.urls import host_of
 from wiredesk.sources.files import load_files
+from wiredesk.store.migrate import available_migrations
 
 from conftest import query
+from support.old_database import old_database
 
 DE = [
     "Die Stadtverwaltung hat am Dienstag die neue Brücke über den Fluss eröffnet, nachdem die Bauarbeiten drei "
@@ -241,13 +244,13 @@ def test_the_host_migration_fills_the_host_of_stored_urls_as_the_pipeline_comput
     written = query(db, hosts)
     assert written == sorted([(u, host_of(u)) for u in urls]) + [(None, None)]
     assert {h for _, h in written} == {"zeitung.example", "zeitung.example:8080", None}
-    with duckdb.connect(db) as con:  # as stored before the migration: no column, migration not recorded
-        con.execute("ALTER TABLE documents DROP COLUMN host")
-        con.execute("DELETE FROM schema_migrations WHERE name LIKE '%site_host%'")
+    # the same rows in a database as the wiredesk before the migration left it (no host column)
+    old = str(tmp_path / "old.duckdb")
+    old_database(Path(old), next(m.version for m in available_migrations() if m.name == "site_host") - 1, Path(db))
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert main(["run", "--no-prefect", "-q", str(empty), "--db", db, "--config", str(config)]) == 0
-    assert query(db, hosts) == written
+    assert main(["run", "--no-prefect", "-q", str(empty), "--db", old, "--config", str(config)]) == 0
+    assert query(old, hosts) == written
 
 
 def test_every_row_of_the_furniture_file_has_a_language_and_a_reason_and_bad_rows_are_refused():
