@@ -81,8 +81,8 @@ def test_a_run_on_a_terminal_shows_its_stages_live_and_prints_the_summary_on_std
     assert "\x1b[?25l" in terminal  # the cursor is hidden while the display is drawn in place ...
     assert "\x1b[2K" in terminal  # ... and its lines are erased and redrawn
     text = ANSI.sub("", terminal)
-    assert re.search(r"cleaning\s.*\d+/30 items", text), text[-2000:]
-    assert re.search(r"extracting events\s.*\d+/30 documents", text)
+    # with events on, the pool's workers clean each item and read it for events: one stage, item by item
+    assert re.search(r"cleaning and reading events\s.*\d+/30 items", text), text[-2000:]
     assert re.search(r"stored\s.*\d+/30 inputs", text)
     assert "Traceback" not in text
 

@@ -30,7 +30,7 @@ from wiredesk.domain.counts import BatchCounts
 from wiredesk.domain.models import Failure, InputItem
 from wiredesk.pipeline.progress import report_stage, report_stored
 from wiredesk.pipeline.run import Run
-from wiredesk.pipeline.scaleout import PendingItems, Processed, StageRunner, submit_items
+from wiredesk.pipeline.scaleout import PendingItems, Processed, StageRunner, submit_items, work_stage
 from wiredesk.pipeline.stages import (MIN_ITEMS_FOR_POOL, Plan, clean_batch, extract_events_batch,
                                       make_event_extractor, plan_batch, retry_policy, store_batch,
                                       story_features_batch)
@@ -110,13 +110,14 @@ class BatchStep:
 
     def _process(self, items: tuple[InputItem, ...]) -> PendingItems | _Finished:
         if self.runner is not None:
-            report_stage("clean", 0, len(items))  # the workers' own progress stays on the workers
+            report_stage(work_stage(self.settings), 0, len(items))  # done counts come as chunks return
             return submit_items(self.runner, items, self.settings, self.runner_workers)
         executor = self.run.executor if items and self._pooled(items) else None
         if executor is not None:
             # the run's pool is a runner too: each worker cleans its chunk and reads it for events with
             # the model it keeps (scaleout.worker_extractor), while this process stores earlier batches
             try:
+                report_stage(work_stage(self.settings), 0, len(items))
                 return submit_items(executor, items, self.settings, self.settings.clean_workers)
             except BrokenExecutor as exc:
                 log.warning("process pool broke (%s); cleaning this batch in the main process", exc)

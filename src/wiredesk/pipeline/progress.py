@@ -31,6 +31,7 @@ STAGES = {
     "load": "reading files",
     "plan": "planning",
     "clean": "cleaning",
+    "clean_events": "cleaning and reading events",  # both in the pool's workers, item by item
     "events": "extracting events",
     "store": "storing",
     "sources": "choosing sources",

@@ -34,6 +34,7 @@ from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.settings import EventsSettings, Settings
 from wiredesk.events.extract import DefaultEventExtractor
 from wiredesk.events.model import DocumentInput
+from wiredesk.pipeline.progress import report_stage
 from wiredesk.pipeline.stages import clean_one, story_document
 from wiredesk.stories import PlaceIndex, extract_features, load_place_index
 from wiredesk.stories import Settings as StorySettings
@@ -148,9 +149,10 @@ class PendingItems:
     """The submitted chunks of one batch; ``result()`` waits for all and joins them in order, each
     outcome paired with the caller's own item."""
 
-    def __init__(self, chunks: list[tuple[InputItem, ...]], futures: list[StageFuture]):
+    def __init__(self, chunks: list[tuple[InputItem, ...]], futures: list[StageFuture], stage: str = "clean"):
         self.chunks = chunks
         self.futures = futures
+        self.stage = stage  # what progress calls this work (``work_stage``)
 
     def result(self) -> Processed:
         articles: list[tuple[InputItem, Article]] = []
@@ -158,8 +160,11 @@ class PendingItems:
         events: list = []
         clean = extract = story = 0.0
         stories: list = []
+        total, finished = sum(len(c) for c in self.chunks), 0
         for chunk, future in zip(self.chunks, self.futures):
             done: ChunkResult = future.result()
+            finished += len(chunk)
+            report_stage(self.stage, finished, total)  # chunk by chunk, as the workers hand them back
             for item, outcome in zip(chunk, done.outcomes, strict=True):
                 if isinstance(outcome, Article):
                     articles.append((item, outcome))
@@ -182,4 +187,9 @@ def submit_items(runner: StageRunner, items: Sequence[InputItem], settings: Sett
     """Submit ``process_items`` for ``items`` in ``CHUNKS_PER_WORKER`` chunks per worker; returns at once."""
     chunks = split_items(items, CHUNKS_PER_WORKER * max(1, workers))
     futures = [runner.submit(process_items, tuple(without_raw(i) for i in chunk), settings) for chunk in chunks]
-    return PendingItems(chunks, futures)
+    return PendingItems(chunks, futures, work_stage(settings))
+
+
+def work_stage(settings: Settings) -> str:
+    """The progress stage of what a worker does with its items: cleaning, and reading events when they are on."""
+    return "clean_events" if settings.events.enabled else "clean"
