@@ -220,3 +220,33 @@ def test_events_carry_the_story_of_their_documents(tmp_path):
     (story,) = query(db, "SELECT story_id FROM document_stories LIMIT 1")[0]
     rows = query(db, "SELECT count(*), count(*) FILTER (WHERE story_id = ?) FROM events", [story])
     assert rows[0][0] > 0 and rows[0][0] == rows[0][1]
+
+
+# Two unrelated happenings whose reports share one stock sentence, as ECB+ topics 16 (a gang murder trial) and
+# 19 (a police shooting) do: the shared paragraph is a duplicate link, but no evidence of one story.
+STOCK = "A loaded .38-caliber revolver was recovered at the scene by the detectives."
+TRIAL_LA = ("Jose Orozco was convicted on Tuesday of murdering Los Angeles County sheriff's deputy Jerry Ortiz in "
+            "Hawaiian Gardens.\n\nJurors deliberated two days before finding Orozco guilty of first-degree "
+            f"murder.\n\n{STOCK}\n\nOrozco, a gang member, faces the death penalty at his sentencing.")
+TRIAL_LA2 = ("The jury that convicted Jose Orozco of killing deputy Jerry Ortiz in Hawaiian Gardens will hear "
+             "evidence on the death penalty next week.\n\nJurors deliberated two days before finding Orozco guilty "
+             "of first-degree murder.\n\nProsecutors said Orozco shot Ortiz in the head.")
+SHOOTING_NY = ("Police officers in Brooklyn shot and killed Kimani Gray, 16, on Saturday night in East Flatbush.\n\n"
+               f"{STOCK}\n\nProtesters marched to the 67th Precinct station house on Monday, and Mayor Michael "
+               "Bloomberg urged calm as Gray's family demanded answers.")
+
+
+def test_one_shared_stock_sentence_does_not_put_reports_of_different_happenings_in_one_story(tmp_path):
+    db = str(tmp_path / "stock.duckdb")
+    records = [record("https://la.example/verdict", TRIAL_LA, "LA Daily", 5),
+               record("https://ny.example/shooting", SHOOTING_NY, "NY Post", 6),
+               record("https://wire.example/orozco", TRIAL_LA2, "Wire", 6)]
+    run_ingest([str(write_jsonl(tmp_path / "stock.jsonl", records))], settings(db))
+    rows = {url: (story, method, copies) for url, story, method, copies in query(
+        db, "SELECT d.url, s.story_id, s.method, s.copies_of FROM document_stories s "
+            "JOIN documents d USING (document_id)")}
+    verdict, shooting, follow_up = (rows[r["url"]] for r in records)
+    assert len(shooting[2]) == 1  # the stock sentence links the shooting to the verdict...
+    assert shooting[0] != verdict[0] and shooting[1] == "new"  # ...but it starts a story of its own
+    # a report that copies a paragraph of the verdict and tells the same happening still joins as a copy
+    assert (follow_up[0], follow_up[1]) == (verdict[0], "copy")
