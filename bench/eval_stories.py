@@ -2,7 +2,7 @@
 
     python bench/eval_stories.py [--part tuning|reporting|all] [--orders file,7,14,21] [--batch 25]
                                  [--ablations] [--baselines] [--events rules] [--tune] [--topics 1,2,3] [--json]
-                                 [--pipeline]
+                                 [--pipeline] [--tune-copies]
 
 Reads $WIREDESK_CORPUS/ecbplus (else ../shared/corpus/ecbplus beside the repository); exits 0 with a message
 when it is absent. Every ECB+ topic pairs two look-alike real-world happenings (two earthquakes, two
@@ -31,6 +31,11 @@ are the REPORTING part. The lead also measures on topics 36-45, which this corpu
    order, ingested with ``wiredesk.pipeline.ingest.run_ingest`` into a new DuckDB file in batches of
    ``--batch`` (cleaning, paragraph roles, exact and near duplicate links, then the story step in each
    batch's transaction; events off), and the stories are read back from the ``document_stories`` view.
+   Then the pure functions are replayed on the evidence the pipeline stored (cleaned text, language, the
+   copies each document was decided with), same order and batches: they must decide exactly alike; and
+   once more without the copy evidence, to show what it changes.
+7. ``--tune-copies``: ``copy_threshold`` on the tuning part only (its documents ingested through the
+   pipeline once per order, then replayed with each value), since only the pipeline has copy evidence.
 """
 
 from __future__ import annotations
