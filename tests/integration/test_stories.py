@@ -250,3 +250,32 @@ def test_one_shared_stock_sentence_does_not_put_reports_of_different_happenings_
     assert shooting[0] != verdict[0] and shooting[1] == "new"  # ...but it starts a story of its own
     # a report that copies a paragraph of the verdict and tells the same happening still joins as a copy
     assert (follow_up[0], follow_up[1]) == (verdict[0], "copy")
+
+
+def test_a_rebuild_that_moves_documents_to_other_stories_groups_their_events_again(tmp_path):
+    from wiredesk.stories import Settings as StorySettings
+
+    db = str(tmp_path / "regroup.duckdb")
+    run_ingest([str(SEEDS)], Settings(db_path=db, ingest=IngestSettings(workers=1)))
+    events = "SELECT event_id, mention_id FROM event_mention_rows WHERE event_id IS NOT NULL ORDER BY ALL"
+    ingested_events, ingest_run = query(db, events), query(db, "SELECT DISTINCT run_id FROM event_rows")
+    assert ingested_events and query(db, "SELECT count(DISTINCT story_id) FROM document_stories") == [(1,)]
+    # the same stories again: nothing moves, no event is touched
+    same = run_stories_rebuild(Settings(db_path=db))
+    assert (same.documents_moved, same.events_written) == (0, 0)
+    assert query(db, "SELECT DISTINCT run_id FROM event_rows") == ingest_run
+    # stories that keep every document apart: both documents move, and their events are grouped again
+    apart = run_stories_rebuild(Settings(db_path=db), story_settings=StorySettings(threshold=1.01,
+                                                                                     copy_threshold=1.01))
+    assert query(db, "SELECT count(DISTINCT story_id) FROM document_stories") == [(2,)]
+    n_events = query(db, "SELECT count(*) FROM events")[0][0]
+    assert (apart.documents_moved, apart.events_written) == (2, n_events)
+    assert query(db, "SELECT DISTINCT run_id FROM event_rows") == [(apart.run_id,)]
+    assert query(db, "SELECT events_written FROM runs WHERE run_id = ?", [apart.run_id]) == [(n_events,)]
+    # every event's story is the story of one of its documents
+    assert query(db, "SELECT count(*) FROM events e WHERE e.story_id NOT IN (SELECT ds.story_id FROM "
+                     "event_mention_rows m JOIN document_stories ds USING (document_id) WHERE m.event_id = e.event_id)"
+                 ) == [(0,)]
+    # back to the default stories: the events a run with them made
+    back = run_stories_rebuild(Settings(db_path=db))
+    assert back.documents_moved == 2 and query(db, events) == ingested_events
