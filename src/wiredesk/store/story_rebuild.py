@@ -14,7 +14,7 @@ Superseded versions are replayed too: the stories of their successors depended o
 Events group using stories (``wiredesk.events.group``), so afterwards the events of the current documents whose
 story changed (or that had none) are grouped again through the events' own entry point
 (``wiredesk.store.events.regroup_events``: those documents, the documents near them in time, and whole events
-they touch), in the same transaction; ``events.story_id`` then agrees with ``document_stories``.
+they touch), in the same transaction: the events are then those grouped with the stories just decided.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection, featurize: Featurize, run_id
         if progress is not None:
             progress(start + len(part), len(order))
     moved = moved_documents(con, before)
-    # only mentions carry a story into the grouping: a moved document without any changes no event
+    # only mentions carry a story into the grouping: a moved document without mentions changes no event
     with_mentions = [d for (d,) in con.execute(
         "SELECT DISTINCT document_id FROM event_mention_rows WHERE document_id IN (SELECT unnest(?::BIGINT[])) "
         "ORDER BY 1", [moved]).fetchall()] if moved else []
