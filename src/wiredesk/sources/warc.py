@@ -32,6 +32,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+
 from wiredesk.domain.dates import parse_published
 from wiredesk.domain.errors import BadInputError
 from wiredesk.domain.models import Failure, InputItem, ItemMeta
@@ -69,9 +73,6 @@ def read_warc(path: Path, start: int, settings: IngestSettings, max_records: int
     """Read up to ``max_records`` records of the archive at ``path`` from byte ``start`` (a record's first
     byte: 0, or a ``next_offset`` an earlier chunk returned). Problems with the file or its records are
     failures (see the module docstring); the records read before one are kept."""
-    from warcio.archiveiterator import ArchiveIterator  # lazy on purpose: only runs given archives load it
-    from warcio.exceptions import ArchiveLoadFailed
-
     items: list[InputItem] = []
     failures: list[Failure] = []
     skipped: Counter = Counter()
@@ -152,8 +153,6 @@ def _read_record(record, settings: IngestSettings) -> _Page | BadInputError | st
     declared = record.length or 0
     if declared > limit:
         return BadInputError("too_large", f"record is {declared:,} bytes; ingest.max_record_bytes is {limit:,}")
-    from warcio.statusandheaders import StatusAndHeaders  # lazy on purpose, as in read_warc
-
     record.http_headers = StatusAndHeaders(lines[0].decode("latin-1").split(" ", 1)[1].strip(),
                                            [(k, v) for k, v in headers.items()], protocol="HTTP/1.1")
     try:
