@@ -195,3 +195,19 @@ def test_a_record_over_the_limit_is_passed_over_without_holding_it_in_memory(tmp
         tracemalloc.stop()
     assert [f.reason for f in chunk.failures] == ["too_large"] and len(chunk.items) == 1
     assert peak < 8 << 20, f"peak {peak:,} bytes while reading past a 64 MiB record"
+
+
+def test_a_page_in_the_charset_its_http_header_names_reads_the_same_when_ingested_and_reprocessed(tmp_path, db,
+                                                                                                config, capsys):
+    from wiredesk.cli import main
+
+    body = article_html(1).replace(b"harbour town", "Zürich’s harbour town".encode("cp1252"))
+    path = tmp_path / "latin.warc.gz"
+    write_warc(path, [response("https://news.example.org/zurich", body, "text/html; charset=windows-1252")])
+    _ingest([path], db, config)
+    (before,) = query(db, "SELECT text FROM documents")
+    assert "Zürich’s harbour town" in before[0]
+    assert main(["reprocess", "--db", db, "--config", str(config)]) == 0
+    capsys.readouterr()
+    assert query(db, "SELECT text FROM documents") == [before]
+    assert query(db, "SELECT count(*) FROM failures") == [(0,)]
