@@ -110,8 +110,10 @@ def read_warc(path: Path, start: int, settings: IngestSettings, max_records: int
                     return WarcChunk(tuple(items), tuple(failures), skipped, end if end < size else None)
         except ArchiveLoadFailed as exc:
             if "non-chunked gzip" in str(exc):
-                failures.append(Failure(str(path), "load", "not_record_gzip", "gzip-compressed as one stream, not one gzip member per record, "
-                     "so it cannot be read record by record; recompress it (warcio recompress IN OUT)", content=identity))
+                failures.append(Failure(str(path), "load", "not_record_gzip",
+                                        "gzip-compressed as one stream, not one gzip member per record, so it cannot "
+                                        "be read record by record; recompress it (warcio recompress IN OUT)",
+                                        content=identity))
                 return WarcChunk(tuple(items), tuple(failures), skipped, None)
             resume = _next_record_start(fh, end + 1, gzipped=path.name.lower().endswith(".gz"))
             stop = resume if resume is not None else size
