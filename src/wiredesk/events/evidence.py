@@ -88,7 +88,8 @@ _FAMILIES = (
     "riot,rioting,unrest",
     "rob,robbery,heist,steal,theft,hold up,burglary",
     "launch,unveil,release",
-    "check into,check in,check herself into,check himself into,check herself in,check himself in,enter,rehab,rehabilitation,admit",
+    "check into,check in,check herself into,check himself into,check herself in,check himself in,enter,rehab,"
+    "rehabilitation,admit",
     "win,victory,beat,defeat,clinch",
     "pass,enact,adopt,sign,approve",
     "veto,repeal,overturn,rescind,revoke,strike down",

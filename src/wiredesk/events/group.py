@@ -18,7 +18,8 @@ of its class or starts a new one.
    (+2); same document (+1.5, and +1 more when the joining mention names nothing but its class and the
    event is the only one of its class in that document so far or has the same trigger lemma or specific
    code: "the airstrikes" re-mentions an event of its own article; such bare mentions are placed last);
-   near-duplicate paragraphs (+3, from the dedup stage's links); the same trigger lemma (+0.5; the same trigger *family*, ``evidence._FAMILIES``: "shooting", "shot", "gunfire";
+   near-duplicate paragraphs (+3, from the dedup stage's links); the same trigger lemma (+0.5; the same
+   trigger *family*, ``evidence._FAMILIES``: "shooting", "shot", "gunfire";
    "quake", "temblor"), or -``other_action`` (3) for two different kinds of action (no family, and no
    specific code or generic-and-specific code of one family in common: "raid" and "clash", both 190); word overlap
    of the two sentences (Jaccard × 3); for mentions in different documents, each capitalised name both

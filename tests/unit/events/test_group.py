@@ -93,7 +93,8 @@ def test_negated_mentions_form_no_event(extractor, doc):
 
 
 def test_one_action_named_with_other_words_joins_across_reports_of_a_story(extractor, doc):
-    a = extractor.extract(doc("Two men were killed in a shooting at a Queens bar on Friday night.", "a")).mentions
+    text = "Two men were killed in a shooting at a Queens bar on Friday night."
+    a = extractor.extract(doc(text, "a")).mentions
     b = extractor.extract(doc("Witnesses said the gunfire that killed two men lasted a minute.", "b")).mentions
     shots = [m for m in a + b if m.cameo == "193"]
     assert {m.trigger_lemma for m in shots} == {"shooting", "gunfire"}
