@@ -40,6 +40,9 @@ class GroupingSettings:
     story_same_action: float = 2.5
     #: two mentions of documents of different stories: this much less (look-alike happenings)
     other_story: float = 1.0
+    #: two mentions naming different kinds of action (no trigger family, no specific code in common): this
+    #: much less ("arrested" and "detained" are one action, "shot" and "stabbed" two)
+    other_action: float = 3.0
 
 
 def sentence_words(text: str) -> frozenset[str]:
@@ -51,6 +54,59 @@ def sentence_words(text: str) -> frozenset[str]:
 def trigger_lemma(m: EventMention) -> str:
     """The trigger's lemma (its lower-case words without a plural "s" when the back-end gives none)."""
     return m.trigger_lemma or m.trigger.lower().rstrip("s")
+
+
+#: Trigger lemmas (lexicon entries) that name one kind of action with different words: a verb and its
+#: nouns, synonyms ("the shooting", "shot", "gunfire"; "quake", "temblor"). They count only within one class
+#: (a class conflict comes first: "killed", ASSAULT, and "death", DIE, never meet). A lemma in no family
+#: is its own. English lemmas; another language's lemmas are their own families.
+_FAMILIES = (
+    "shoot,shooting,shot,gunfire,gunshot,open fire,gun down,shootout,spray,crossfire",
+    "kill,killing,murder,massacre",
+    "die,death,dead,pass away,perish,succumb,drown",
+    "bomb,bombing,explosion,blast,explode,detonate,blow up",
+    "attack,assault",
+    "airstrike,air strike,drone strike,strike",
+    "stab,stabbing",
+    "kidnap,kidnapping,abduct,take hostage",
+    "earthquake,quake,temblor,tremor,aftershock",
+    "fire,blaze,inferno,wildfire,bushfire,burn,burn down,set fire,engulf,gut,catch fire",
+    "flood,flooding",
+    "crash,collision,collide,hit,hit and run,hit - and - run,mow down,accident",
+    "arrest,detain,apprehend,capture,nab,book,custody",
+    "charge,indict,indictment,prosecute,arraign,arraignment",
+    "convict,conviction,find guilty,find,verdict,plead",
+    "sentence,sentencing,jail,imprison,hand down",
+    "trial,hearing,testify",
+    "acquire,acquisition,merge,merger,takeover,take over,buy,purchase,buyout,deal",
+    "sell,sale",
+    "resign,resignation,step down,quit",
+    "dismiss,sack,terminate,oust,ouster",
+    "appoint,appointment,nominate,nomination,name,hire",
+    "elect,re-elect,election,vote",
+    "protest,demonstrate,demonstration,rally,march",
+    "riot,rioting,unrest",
+    "rob,robbery,heist,steal,theft,hold up,burglary",
+    "launch,unveil,release",
+    "check into,check in,check herself into,check himself into,check herself in,check himself in,enter,rehab,"
+    "rehabilitation,admit",
+    "win,victory,beat,defeat,clinch",
+    "pass,enact,adopt,sign,approve",
+    "veto,repeal,overturn,rescind,revoke,strike down",
+    "injure,injured,wound,wounded,injury",
+)
+_FAMILY_OF = {lemma: f.split(",")[0] for f in reversed(_FAMILIES) for lemma in f.split(",")}
+
+
+def trigger_family(m: EventMention) -> str:
+    """The family of the mention's trigger (``_FAMILIES``): "shooting", "shot" and "gunfire" are one."""
+    lemma = trigger_lemma(m)
+    return _FAMILY_OF.get(lemma, lemma)
+
+
+def same_action(a: EventMention, b: EventMention) -> bool:
+    """Whether two mentions name the same kind of action: one trigger family or one specific code."""
+    return trigger_family(a) == trigger_family(b) or same_code(a, b)
 
 
 def named(a: Actor) -> bool:
@@ -195,23 +251,40 @@ def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozens
         if a and b:
             alike = len(a & b) / len(a | b)
             score += 3.0 * alike
-            if alike >= settings.same_story and (trigger_lemma(m) == trigger_lemma(x) or same_code(m, x)):
+            if alike >= settings.same_story and same_action(m, x):
                 score += 2.0  # two reports of one story naming the same action: the same event
         s1 = stories.get(m.doc_key) if stories else None
         s2 = stories.get(x.doc_key) if stories else None
         if s1 is not None and s2 is not None:
             if s1 == s2:
-                if trigger_lemma(m) == trigger_lemma(x) or same_code(m, x):
+                if same_action(m, x):
                     score += settings.story_same_action
             else:
                 score -= settings.other_story
     if near and frozenset(((m.doc_key, m.paragraph_position), (x.doc_key, x.paragraph_position))) in near:
         score += 3.0
-    if trigger_lemma(m) == trigger_lemma(x):
+    if trigger_family(m) == trigger_family(x):
         score += 0.5
+    elif not _compatible_codes(m.cameo, x.cameo) and (m.killed is None or m.killed != x.killed):
+        score -= settings.other_action  # "killed 25" and "the airstrikes that killed 25" stay one
     if mw and xw:
         score += 3.0 * len(mw & xw) / len(mw | xw)
     return score
+
+
+def _compatible_codes(a: str | None, b: str | None) -> bool:
+    """Whether two mentions of different trigger families can still name one action by their codes: the same
+    specific code ("vowed" and "calls for revenge", 138), or a generic code (ending in 0) and a specific one
+    of its family ("attack", 190, and "airstrikes", 195). Two different words with one generic code ("raid"
+    and "clash", 190) name two actions."""
+    if not a or not b:
+        return True
+    if a == b:
+        return not a.endswith("0")
+    if "180" in (a, b) and not (a + b).startswith("W"):
+        return True  # a killing is what any attack may do ("the airstrikes ... killed 25")
+    return any(g.endswith("0") and not o.endswith("0") and len(g) == len(o) and o.startswith(g[:-1])
+               for g, o in ((a, b), (b, a)))
 
 
 def same_code(a: EventMention, b: EventMention) -> bool:

@@ -18,7 +18,10 @@ of its class or starts a new one.
    (+2); same document (+1.5, and +1 more when the joining mention names nothing but its class and the
    event is the only one of its class in that document so far or has the same trigger lemma or specific
    code: "the airstrikes" re-mentions an event of its own article; such bare mentions are placed last);
-   near-duplicate paragraphs (+3, from the dedup stage's links); the same trigger lemma (+0.5); word overlap
+   near-duplicate paragraphs (+3, from the dedup stage's links); the same trigger lemma (+0.5; the same
+   trigger *family*, ``evidence._FAMILIES``: "shooting", "shot", "gunfire";
+   "quake", "temblor"), or -``other_action`` (3) for two different kinds of action (no family, and no
+   specific code or generic-and-specific code of one family in common: "raid" and "clash", both 190); word overlap
    of the two sentences (Jaccard × 3); for mentions in different documents, each capitalised name both
    sentences contain (+1, at most +2) and how alike the two documents' named entities are (Jaccard × 3),
    and +2 more when they are alike enough to report one story (``same_story``, Jaccard 0.2) and the two
@@ -42,14 +45,14 @@ from datetime import timedelta
 from collections.abc import Iterable, Mapping
 
 from wiredesk.events.evidence import (GroupingSettings, conflict, informative, name_words, named, pair_score,
-                                      published, same_code, sentence_words, trigger_lemma)
+                                      published, same_action, sentence_words, trigger_family)
 from wiredesk.events.model import UNKNOWN_DATE, EntityMention, Event, EventMention
 
 __all__ = ["GROUPING_VERSION", "UNGROUPED", "GroupingSettings", "conflict", "group_mentions", "informative",
            "pair_score"]
 
 #: Version of the grouping rules; bump when events change for the same mentions.
-GROUPING_VERSION = "group/3"
+GROUPING_VERSION = "group/4"
 
 #: Classes whose mentions stay mentions: no event is made of them (see the module docstring).
 UNGROUPED = frozenset({"STATEMENT"})
@@ -101,7 +104,7 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
                 continue
             s = max(pair_score(m, mw, x, xw, near, settings, doc_names, stories) for x, xw in c.members)
             if bare and i in in_doc and (len(in_doc) == 1 or any(
-                    trigger_lemma(x) == trigger_lemma(m) or same_code(x, m) for x, _ in c.members)):
+                    same_action(x, m) for x, _ in c.members)):
                 s += 1.0  # "the airstrikes", "the calls for revenge": a bare re-mention of an event of this document
             if s >= best_score + (1e-9 if best is not None else 0):
                 best, best_score = i, s
@@ -143,9 +146,9 @@ def _block_keys(m: EventMention, words: frozenset[str], story: object = None) ->
     if m.killed is not None:
         keys.add(("killed", c, m.killed))
     keys.update(("name", c, w) for w in words if w.startswith("@"))
-    keys.add(("lemma", c, trigger_lemma(m), published(m).date()))
+    keys.add(("lemma", c, trigger_family(m), published(m).date()))
     if story is not None:  # the same action in another report of the same story
-        keys.add(("story", c, story, trigger_lemma(m)))
+        keys.add(("story", c, story, trigger_family(m)))
         if m.cameo and not m.cameo.endswith("0"):
             keys.add(("story", c, story, m.cameo))
     return keys

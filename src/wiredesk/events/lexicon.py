@@ -18,7 +18,7 @@ from importlib import resources
 from wiredesk.domain.errors import ConfigError
 
 #: Bump when the meaning of the lexicon files changes; the digest catches edits that forget to.
-LEXICON_VERSION = "3"
+LEXICON_VERSION = "4"
 
 # Irregular verb forms the rules-only backend needs to see past tenses ("broke into", "shot").
 _IRREGULAR = {
@@ -27,7 +27,8 @@ _IRREGULAR = {
     "lead": ("led",), "meet": ("met",), "throw": ("threw", "thrown"), "run": ("ran",), "stab": ("stabbed",),
     "sign": ("signed",), "die": ("died", "dies", "dying"), "vow": ("vowed",), "flee": ("fled",),
     "put": ("put",), "bring": ("brought",), "withdraw": ("withdrew", "withdrawn"), "sit": ("sat",),
-    "push": ("pushed", "pushes"), "quit": ("quit",),
+    "push": ("pushed", "pushes"), "quit": ("quit",), "catch": ("caught",), "blow": ("blew", "blown"),
+    "mow": ("mown",), "win": ("won",), "lose": ("lost",), "sell": ("sold",), "buy": ("bought",),
 }
 
 

@@ -90,3 +90,20 @@ def test_grouping_is_deterministic_whatever_the_input_order(seed_extractions):
 def test_negated_mentions_form_no_event(extractor, doc):
     ms = extractor.extract(doc("Security forces did not attack the protesters.")).mentions
     assert ms and group_mentions(ms) == []
+
+
+def test_one_action_named_with_other_words_joins_across_reports_of_a_story(extractor, doc):
+    text = "Two men were killed in a shooting at a Queens bar on Friday night."
+    a = extractor.extract(doc(text, "a")).mentions
+    b = extractor.extract(doc("Witnesses said the gunfire that killed two men lasted a minute.", "b")).mentions
+    shots = [m for m in a + b if m.cameo == "193"]
+    assert {m.trigger_lemma for m in shots} == {"shooting", "gunfire"}
+    events = group_mentions(shots, stories={"a": 1, "b": 1})
+    assert len(events) == 1 and events[0].num_documents == 2
+
+
+def test_two_actions_with_one_generic_code_stay_apart_in_a_story(extractor, doc):
+    a = extractor.extract(doc("Troops raided a village near Kandahar.", "a")).mentions
+    b = extractor.extract(doc("Rebels clashed with police in the capital.", "b")).mentions
+    assert {(m.trigger_lemma, m.cameo) for m in a + b} == {("raid", "190"), ("clash", "190")}
+    assert len(group_mentions(a + b, stories={"a": 1, "b": 1})) == 2
