@@ -146,12 +146,16 @@ class SpacyBackend:
                  n_process: int = 2, min_parallel: int = 64) -> None:
         import spacy  # lazy on purpose: spaCy is optional (backend 'rules') and slow to import
 
+        from wiredesk.events.attribute_rules import use_attribute_rules
+
         package = choose_model(model, language)
         # senter is disabled in the packaged config already; everything else is used (lemmas for triggers,
         # parse for arguments, NER for names, places and dates).
         self.nlp = spacy.load(package)
         if self.nlp.lang != language:
             raise ConfigError(f"spaCy model {package!r} reads {self.nlp.lang!r}, not {language!r}")
+        # the same attribute rules, found by look-up instead of spaCy's Matcher: same output, a third of the cost
+        self.fast_attribute_rules = use_attribute_rules(self.nlp)
         meta = self.nlp.meta
         self.language = language
         self.model = f"{package}/{meta.get('version', '?')}"
