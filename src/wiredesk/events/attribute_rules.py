@@ -143,7 +143,7 @@ def use_attribute_rules(nlp) -> bool:
     rules = AttributeRules.from_ruler(nlp.get_pipe("attribute_ruler"))
     if rules is None:
         return False
-    from spacy.language import Language
+    from spacy.language import Language  # late: spaCy is loaded only with a model
 
     if not Language.has_factory(_FACTORY):
         Language.factory(_FACTORY, func=lambda nlp, name: _Placeholder())
