@@ -100,12 +100,13 @@ def insert_documents(con, gen: Generator, first_doc: int, first_par: int, n_docs
     con.execute(
         """INSERT INTO documents SELECT unnest($1::BIGINT[]), 'bench:' || unnest($1::BIGINT[]), 1, true, NULL, NULL, [],
            'outlet' || (unnest($1::BIGINT[]) % 50), unnest($2::TIMESTAMPTZ[]), 'en', '', '', 'bench', 'text', '', 'bench',
-           'bench', 0, now(), 0, NULL, NULL, NULL""",
+           'bench', 0, now(), 0, NULL, NULL, NULL, NULL""",
         [doc_ids, pub],
     )
     par_ids = list(range(first_par, first_par + len(texts)))
     con.execute(
-        """INSERT INTO paragraphs SELECT unnest($1::BIGINT[]), unnest($2::BIGINT[]), unnest($3::INTEGER[]), 'body',
+        """INSERT INTO paragraphs (paragraph_id, document_id, position, role, text, attached_to, match_hash, n_chars,
+           derived_by, run_id) SELECT unnest($1::BIGINT[]), unnest($2::BIGINT[]), unnest($3::INTEGER[]), 'body',
            unnest($4::VARCHAR[]), NULL, unnest($5::BIGINT[]), unnest($6::INTEGER[]), 'bench', 0""",
         [par_ids, [d for d in doc_ids for _ in range(PER_DOC)], list(range(PER_DOC)) * n_docs, texts,
          [match_hash(t) for t in texts], [len(t) for t in texts]],

@@ -44,7 +44,7 @@ import duckdb
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # the recursive definitions the stored answers replaced (--before)
 
-from wiredesk.store.clusters import rebuild_clusters, refresh_clusters  # noqa: E402
+from wiredesk.store.clusters import rebuild_clusters, rebuild_document_facts, refresh_clusters  # noqa: E402
 from wiredesk.store.events import count_entities  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
 from wiredesk.store.reader import search  # noqa: E402
@@ -135,9 +135,20 @@ def build(path: Path, n_paragraphs: int) -> dict[str, float]:
         SELECT 1 + floor(pow(50000, (hash(d * 12 + k) % 1000000) / 1e6))::BIGINT % 50000, d, 'Entity', k * 10,
                k * 10 + 6, 'rules/bench', 1
         FROM range(1, {docs} + 1) a(d), range(12) b(k)""")
+    # stories: two documents in three join a story of about four neighbouring documents, the others stand alone
+    step("stories", f"""INSERT INTO story_assignments (document_id, story_id, seq, method, similarity,
+            matched_document_id, copies_of, published_at, features, derived_by, run_id)
+        SELECT d, CASE WHEN hash(d * 23) % 3 = 0 THEN d ELSE (d - 1) // 4 * 4 + 1 END, d - 1,
+               CASE WHEN hash(d * 23) % 3 = 0 OR d % 4 = 1 THEN 'new' ELSE 'joined' END, 0.5, NULL, [],
+               TIMESTAMPTZ '2024-01-01' + to_seconds(d * 90 + hash(d) % 3600), MAP {{}}, 'stories/bench', 1
+        FROM range(1, {docs} + 1) t(d)""")
+    step("stories", """INSERT INTO story_rows (story_id, n_documents, first_seq, last_seq, first_published,
+            last_published, profile, top_names, derived_by, run_id)
+        SELECT story_id, count(*), min(seq), max(seq), min(published_at), max(published_at), MAP {}, [], 'stories/bench', 1
+        FROM story_assignments GROUP BY story_id""")
     con.execute("DROP TABLE texts")
     con.execute("COMMIT")
-    for name, fn in (("clusters", lambda: rebuild_clusters(con)),
+    for name, fn in (("clusters", lambda: (rebuild_document_facts(con), rebuild_clusters(con))),
                      ("search", lambda: refresh_search_index(con, datetime.now(timezone.utc), 1))):
         start = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
@@ -160,6 +171,8 @@ PLAIN = {
                            "GROUP BY document_id)",
     "search_postings": "SELECT count(*), sum(n) FROM (SELECT document_id, sum(tf) AS n FROM search_postings "
                        "GROUP BY document_id)",
+    "story_assignments": "SELECT count(*), sum(n) FROM (SELECT story_id, count(*) AS n FROM story_assignments "
+                         "GROUP BY story_id)",
 }
 
 
@@ -172,6 +185,7 @@ def queries(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str, st
     cluster = con.execute("SELECT cluster_id FROM paragraphs WHERE document_id = ? AND copy_of IS NOT NULL "
                           "ORDER BY position LIMIT 1", [doc]).fetchone()[0]
     event = con.execute("SELECT event_id FROM event_mention_rows WHERE document_id = ? LIMIT 1", [doc]).fetchone()[0]
+    story = con.execute("SELECT story_id FROM story_assignments WHERE document_id = ?", [doc]).fetchone()[0]
     entity = con.execute("SELECT entity_id FROM entity_mention_rows WHERE document_id = ? ORDER BY entity_id DESC "
                          "LIMIT 1", [doc]).fetchone()[0]
     return [
@@ -213,6 +227,20 @@ def queries(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str, st
         ("entity_mentions", "point", "one document", f"SELECT * FROM entity_mentions WHERE document_id = {doc}", ""),
         ("entity_mentions", "whole", "by label", "SELECT label, count(*) FROM entity_mentions GROUP BY 1",
          "entity_mention_rows"),
+        ("document_stories", "point", "one document's story", f"SELECT * FROM document_stories WHERE document_id = {doc}", ""),
+        ("document_stories", "whole", "documents by method", "SELECT method, count(*) FROM document_stories GROUP BY 1",
+         "story_assignments"),
+        ("stories", "point", "one story", f"SELECT * FROM stories WHERE story_id = {story}", ""),
+        ("stories", "whole", "stories by outlets", "SELECT n_outlets, count(*), sum(n_documents) FROM stories GROUP BY 1",
+         "story_assignments"),
+        ("stories", "whole", "the documented query: the 10 biggest stories",
+         "SELECT story_id, n_documents, n_outlets, first_outlet, first_seen, left(title, 60) AS title, top_names "
+         "FROM stories ORDER BY n_documents DESC, n_outlets DESC, first_seen LIMIT 10", "story_assignments"),
+        ("story_outlets", "point", "one story's outlets", f"SELECT * FROM story_outlets WHERE story_id = {story}", ""),
+        ("story_outlets", "whole", "the documented query: outlets over all stories",
+         "SELECT outlet, count(*) AS stories, count(*) FILTER (WHERE is_first) AS first_with_it, "
+         "round(sum(n_novel_chars) / nullif(sum(n_chars), 0), 2) AS own_text FROM story_outlets GROUP BY outlet",
+         "story_assignments"),
         ("search", "point", "two words (wiredesk.search)", "search:w2517x w377x", ""),
         ("search", "whole", "a word in most documents (wiredesk.search)", "search:w1x", "search_postings"),
     ]

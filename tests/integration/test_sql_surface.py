@@ -158,6 +158,11 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("store/clusters.py", "<module>"): (frozenset({"_LINKS"}), "module constant (the copy-link aggregation)"),
     ("store/clusters.py", "_links"): (frozenset({"_LINKS_OF"}), "module constant; the ids are a bound table"),
     ("store/clusters.py", "_rows"): (frozenset({"sql"}), "its callers pass _STORED, _NEVER_COMPUTED or _MEMBERS, constants"),
+    ("store/events.py", "store_event_stories"): (frozenset({"_ALL_EVENTS", "_SOME_EVENTS"}),
+                                                 "module constants formatted from constant scopes; ids are bound"),
+    ("store/clusters.py", "_recount_novelty"): (frozenset({"_NOVELTY_OF"}), "module constant; the ids are a bound table"),
+    ("store/clusters.py", "rebuild_novelty"): (frozenset({"_NOVELTY_ALL"}), "module constant"),
+    ("store/clusters.py", "_copy_document_facts"): (frozenset({"_FACTS_SCOPES", "scope"}), "a constant of _FACTS_SCOPES; ids are a bound table"),
     # the HTML report's reads: the window and the day expressions are module constants; dates and limits are bound
     **{("store/report_queries.py", f): (frozenset(names), "constant fragments of the module (_DOCS, _IN_WINDOW, the day "
                                          "expressions); since/until, limits and event ids are bound parameters")

@@ -40,7 +40,7 @@ def add_document(con, doc_key: str, paragraphs: list[str], *, published_at: date
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
     con.execute(
         "INSERT INTO documents VALUES (?, ?, 1, true, NULL, NULL, [], ?, ?, 'en', ?, ?, ?, 'text', 'x', 'test', 'test', "
-        "?, ?, ?, NULL, NULL, NULL)",
+        "?, ?, ?, NULL, NULL, NULL, NULL)",
         [document_id, doc_key, source, published_at, text, content_hash(text), doc_key, run_id, now, run_id],
     )
     ids = []

@@ -55,14 +55,18 @@ _LINKS_OF = _LINKS + "WHERE l.paragraph_id IN (SELECT id FROM wanted) GROUP BY l
 # -- what `wiredesk status` checks (read-only; wiredesk.store.reader runs them) ------------------------------
 
 #: Paragraphs whose stored answers disagree with the links: a copy link that is not the earliest copy link, a
-#: root that is not its own cluster, a copy outside its copy's cluster (a hand edit, or a write past wiredesk).
+#: root that is not its own cluster, a copy outside its copy's cluster, a document source or date that is not
+#: its document's (a hand edit, or a write past wiredesk).
 OUT_OF_STEP = "WITH links AS (" + _LINKS + "GROUP BY l.paragraph_id)" + """
 SELECT count(*) FROM paragraphs p
 LEFT JOIN links k ON k.paragraph_id = p.paragraph_id
 LEFT JOIN paragraphs t ON t.paragraph_id = p.copy_of
+LEFT JOIN documents d ON d.document_id = p.document_id
 WHERE p.cluster_id IS NOT NULL
   AND (p.copy_of IS DISTINCT FROM k.copy_of OR (p.copy_of IS NULL AND p.cluster_id <> p.paragraph_id)
-       OR (p.copy_of IS NOT NULL AND p.cluster_id <> p.paragraph_id AND p.cluster_id IS DISTINCT FROM t.cluster_id))
+       OR (p.copy_of IS NOT NULL AND p.cluster_id <> p.paragraph_id AND p.cluster_id IS DISTINCT FROM t.cluster_id)
+       OR p.document_source IS DISTINCT FROM d.source
+       OR p.document_seen_at IS DISTINCT FROM coalesce(d.published_at, d.ingested_at))
 """
 NOT_COMPUTED = "SELECT count(*) FROM paragraphs WHERE cluster_id IS NULL"
 #: Links whose earlier copy is not stored: the views ignore them.
@@ -127,15 +131,21 @@ def _stored_roots(con, ids: Iterable[int]) -> dict[int, int]:
                             "(SELECT id FROM wanted) AND cluster_id IS NOT NULL").fetchall())
 
 
-def refresh_clusters(con, touched: Iterable[int], recount: Iterable[int] = ()) -> ClusterRefresh:
+def refresh_clusters(con, touched: Iterable[int], recount: Iterable[int] = (),
+                     documents: Iterable[int] = ()) -> ClusterRefresh:
     """Bring the stored answers up to date after the links of ``touched`` paragraphs changed (in the caller's
     transaction). ``touched`` may name paragraphs that no longer exist; paragraphs never computed are added.
-    ``recount``: clusters that lost a paragraph the caller removed (its stored ``cluster_id``)."""
+    ``recount``: clusters that lost a paragraph the caller removed (its stored ``cluster_id``); ``documents``:
+    documents that lost paragraphs (their novelty counts are recounted)."""
+    _copy_document_facts(con, "new")  # new paragraphs, before their clusters are computed
     rows = _rows(con, _STORED, touched)
-    rows.update(_rows(con, _NEVER_COMPUTED))
+    fresh = _rows(con, _NEVER_COMPUTED)
+    rows.update(fresh)
     recount = set(recount)
+    novelty = set(documents) | {row.document_id for row in fresh.values()}
     if not rows:
         _recount(con, recount)
+        _recount_novelty(con, novelty)
         return ClusterRefresh(0, len(recount))
     links = _links(con, rows)
     # 1. the copy links that changed; a paragraph never computed counts as changed
@@ -172,6 +182,8 @@ def refresh_clusters(con, touched: Iterable[int], recount: Iterable[int] = ()) -
     recount |= old_clusters | {updates[pid][1] for pid in updates} | {row.cluster_id for row in rows.values()}
     recount.discard(None)
     _recount(con, recount)
+    # 5. the novelty counts of the documents whose paragraphs changed their answers, were added or removed
+    _recount_novelty(con, novelty | {rows[pid].document_id for pid in updates})
     return ClusterRefresh(len(updates), len(recount), tuple(sorted(resolved.cut)))
 
 
@@ -180,12 +192,14 @@ def refresh_documents(con, document_ids: Iterable[int], touched: Iterable[int] =
     """``refresh_clusters`` for every paragraph of these documents, every paragraph linking to one, and
     ``touched``: after a reprocess re-derived them, a changed date or source changes which copy is earliest
     and what their clusters count. ``recount``: clusters of the paragraphs the reprocess removed."""
+    document_ids = list(document_ids)
     docs = _ids(document_ids)  # noqa: F841
+    _copy_document_facts(con, "documents", document_ids)
     around = [r[0] for r in con.execute(
         "SELECT paragraph_id FROM paragraphs WHERE document_id IN (SELECT id FROM docs) UNION "
         "SELECT l.paragraph_id FROM duplicates l JOIN paragraphs q ON q.paragraph_id = l.duplicate_of "
         "WHERE q.document_id IN (SELECT id FROM docs)").fetchall()]
-    return refresh_clusters(con, [*around, *touched], recount)
+    return refresh_clusters(con, [*around, *touched], recount, document_ids)
 
 
 def _write(con, updates: dict[int, tuple]) -> None:
@@ -232,6 +246,26 @@ def _recount(con, clusters: Iterable[int]) -> None:
         """)
 
 
+_NOVELTY = """
+INSERT INTO document_novelty_rows
+SELECT document_id, count(*), count(*) FILTER (WHERE novel), count(*) FILTER (WHERE novel AND partial_of IS NOT NULL),
+       sum(n_chars), coalesce(sum(n_chars) FILTER (WHERE novel), 0)
+FROM paragraphs WHERE role = 'body' AND {scope} GROUP BY document_id
+"""
+_NOVELTY_OF = _NOVELTY.format(scope="document_id IN (SELECT id FROM wanted)")
+_NOVELTY_ALL = _NOVELTY.format(scope="true")
+
+
+def _recount_novelty(con, document_ids: Iterable[int]) -> None:
+    """Count again the body paragraphs, novel ones and their characters of these documents
+    (``document_novelty_rows``, what ``document_novelty`` shows)."""
+    wanted = _ids(document_ids)  # noqa: F841
+    if not len(wanted["id"]):
+        return
+    con.execute("DELETE FROM document_novelty_rows WHERE document_id IN (SELECT id FROM wanted)")
+    con.execute(_NOVELTY_OF)
+
+
 def rebuild_clusters(con) -> ClusterRefresh:
     """Compute every paragraph's stored answers again from ``duplicates`` (in the caller's transaction): the
     backfill of the ``stored_view_answers`` migration and the end of ``wiredesk dedup-rebuild``."""
@@ -256,4 +290,40 @@ def rebuild_clusters(con) -> ClusterRefresh:
     _write(con, updates)
     roots = set(resolved.roots.values())
     _recount(con, roots)
+
     return ClusterRefresh(len(updates), len(roots), tuple(sorted(resolved.cut)))
+
+
+
+#: Which paragraphs ``_copy_document_facts`` brings up to date (constant conditions only; ``docs`` is bound).
+_FACTS_SCOPES = {"new": "paragraphs.cluster_id IS NULL", "documents": "paragraphs.document_id IN (SELECT id FROM docs)",
+                 "all": "true"}
+
+
+def _copy_document_facts(con, scope: str, document_ids: Iterable[int] = ()) -> None:
+    """Copy the document's source and first-seen instant (``published_at``, else ``ingested_at``) to those of
+    its paragraphs in ``scope`` (``new``: never computed; ``documents``: of ``document_ids``; ``all``) where
+    they differ: the ``cluster_first_seen`` columns ``duplicate_clusters`` shows, so that view reads one table."""
+    docs = _ids(document_ids)  # noqa: F841 (read by DuckDB's replacement scan)
+    con.execute(
+        f"""
+        UPDATE paragraphs SET document_source = d.source, document_seen_at = coalesce(d.published_at, d.ingested_at)
+        FROM documents d
+        WHERE d.document_id = paragraphs.document_id AND {_FACTS_SCOPES[scope]}
+          AND (paragraphs.document_source IS DISTINCT FROM d.source
+               OR paragraphs.document_seen_at IS DISTINCT FROM coalesce(d.published_at, d.ingested_at))
+        """)
+
+
+def rebuild_novelty(con) -> None:
+    """Count every document's body paragraphs and novel ones again (``document_novelty_rows``; the end of
+    ``wiredesk dedup-rebuild``, after ``rebuild_clusters``)."""
+    con.execute("DELETE FROM document_novelty_rows")
+    con.execute(_NOVELTY_ALL)
+
+
+def rebuild_document_facts(con) -> None:
+    """Copy every document's source and first-seen instant to its paragraphs again where they differ (a repair
+    of a hand-edited store, run by ``wiredesk dedup-rebuild``). New paragraphs get them when their clusters are
+    first computed, re-derived documents' paragraphs when ``refresh_documents`` runs."""
+    _copy_document_facts(con, "all")

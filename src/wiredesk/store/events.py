@@ -287,4 +287,34 @@ def regroup_events(con: duckdb.DuckDBPyConnection, run_id: int, document_ids: Se
         for k in _EVENT_COLUMNS:
             rows_out[k].append(values[k])
     _insert(con, "event_rows", _EVENT_COLUMNS, rows_out)
+    store_event_stories(con, new_ids)
     return len(events)
+
+
+#: ``event_rows.story_id`` for the events in scope: the story holding most of their mentions' current documents.
+_EVENT_STORIES = """
+UPDATE event_rows SET story_id = es.story_id
+FROM (SELECT e.event_id, s.story_id
+      FROM (SELECT event_id FROM event_rows WHERE {events}) e
+      LEFT JOIN (SELECT m.event_id, ds.story_id
+                 FROM event_mention_rows m JOIN document_stories ds ON ds.document_id = m.document_id
+                 WHERE m.event_id IS NOT NULL AND {mentions}
+                 GROUP BY m.event_id, ds.story_id
+                 QUALIFY row_number() OVER (PARTITION BY m.event_id
+                                            ORDER BY count(DISTINCT m.document_id) DESC, ds.story_id) = 1
+                ) s ON s.event_id = e.event_id) es
+WHERE event_rows.event_id = es.event_id AND event_rows.story_id IS DISTINCT FROM es.story_id
+"""
+_SOME_EVENTS = _EVENT_STORIES.format(events="event_id IN (SELECT unnest($1::VARCHAR[]))",
+                                     mentions="m.event_id IN (SELECT unnest($1::VARCHAR[]))")
+_ALL_EVENTS = _EVENT_STORIES.format(events="true", mentions="true")
+
+
+def store_event_stories(con: duckdb.DuckDBPyConnection, event_ids: Sequence[str] | None = None) -> None:
+    """Store each event's story (``event_rows.story_id``, shown by the ``events`` view): the story holding most
+    of its mentions' current documents, ties to the lower story id; NULL when none has a story. ``None``: every
+    event (after ``wiredesk stories-rebuild``)."""
+    if event_ids is None:
+        con.execute(_ALL_EVENTS)
+    elif event_ids:
+        con.execute(_SOME_EVENTS, [sorted(event_ids)])

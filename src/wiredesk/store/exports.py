@@ -44,10 +44,11 @@ TABLES = {
     t.name: t
     for t in (
         ExportTable("documents", "d.*", "documents d", "d.published_at", "d.document_id"),
-        # not the duplicate views' stored answers (copy_of ... cluster_last_seen): they change as copies arrive,
+        # not the duplicate views' stored answers (copy_of ... document_seen_at): they change as copies arrive,
         # and paragraphs are exported append-only
         ExportTable("paragraphs", "p.* EXCLUDE (copy_of, cluster_id, novel, partial_of, cluster_paragraphs, "
-                    "cluster_documents, cluster_sources, cluster_last_seen), d.doc_key, d.version, d.source, d.published_at",
+                    "cluster_documents, cluster_sources, cluster_last_seen, document_source, document_seen_at), "
+                    "d.doc_key, d.version, d.source, d.published_at",
                     "paragraphs p JOIN documents d USING (document_id)", "d.published_at", "p.paragraph_id"),
         ExportTable("duplicates", "l.*, p.document_id, d.source, d.published_at",
                     "duplicates l JOIN paragraphs p ON p.paragraph_id = l.paragraph_id "

@@ -30,7 +30,7 @@ from wiredesk.dedup.near import IndexedParagraph, NearResult
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import StoreError
-from wiredesk.store.clusters import rebuild_clusters, refresh_clusters
+from wiredesk.store.clusters import rebuild_clusters, rebuild_document_facts, rebuild_novelty, refresh_clusters
 
 _INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "dense_anchor_tokens",
                  "seed", "min_tokens", "roles")
@@ -298,7 +298,10 @@ def relink(con, ids: Sequence[int], settings: DedupSettings, run_id: int) -> Nea
 
 def rebuild_index(con, settings: DedupSettings, run_id: int, chunk: int = 20_000, now: datetime | None = None) -> NearResult:
     """Recompute every key with ``settings`` and re-link, in the caller's transaction (``dedup.near.rebuild_index``);
-    then every stored cluster is computed again from the links (a repair too: a damaged store's cycles are cut)."""
+    then every stored cluster is computed again from the links, the document facts the clusters show from
+    ``documents`` and every document's novelty counts (a repair too: a damaged store's cycles are cut)."""
     result = near.rebuild_index(DuckDBParagraphIndex(con, now), settings, run_id, chunk)
+    rebuild_document_facts(con)
     rebuild_clusters(con)
+    rebuild_novelty(con)
     return result

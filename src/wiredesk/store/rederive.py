@@ -37,7 +37,7 @@ from wiredesk.store.events import (MENTION_COLUMNS, count_entities, entities_of,
 from wiredesk.store.near_index import link_near
 from wiredesk.store.rederive_links import count_link_changes, link_region, links_touching, relink_documents
 from wiredesk.store.sql import Transaction, insert_columns
-from wiredesk.store.writer import add_run_counters, insert_failures
+from wiredesk.store.writer import add_run_counters, insert_failures, set_lead_lines
 
 #: documents columns a re-clean may change (besides text, content_hash and the version columns)
 METADATA_COLUMNS = ("url", "title", "authors", "source", "published_at", "language", "language_source")
@@ -270,6 +270,7 @@ def _replace_article(con, old: StoredDocument, article: Article, run_id: int, ch
         [article.url, article.title, list(article.authors), article.source, article.published_at, article.language,
          article.language_source, host_of(article.url) if article.url else None, text, content_hash(text),
          article.cleaner, PIPELINE_VERSION, run_id, old.document_id])
+    set_lead_lines(con, [old.document_id])
     if stale_versions:  # kept paragraphs, made again by newer splitting code with the same result
         con.execute("UPDATE paragraphs SET derived_by = ?, run_id = ? WHERE document_id = ? AND derived_by <> ?",
                     [PARAGRAPHS_VERSION, run_id, old.document_id, PARAGRAPHS_VERSION])

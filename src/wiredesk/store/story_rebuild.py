@@ -20,6 +20,7 @@ from dataclasses import replace
 import duckdb
 import numpy as np
 
+from wiredesk.store.events import store_event_stories
 from wiredesk.store.stories import (StoryCounts, assign_documents, copied_documents, paragraphs_of,
                                     previous_versions)
 from wiredesk.stories import DocFeatures, StoryDocument
@@ -70,4 +71,5 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection, featurize: Featurize, run_id
         documents, stories = documents + done.documents, stories + done.stories_new
         if progress is not None:
             progress(start + len(part), len(order))
+    store_event_stories(con)  # the events' stories follow the rebuilt ones
     return StoryCounts(documents, stories)

@@ -206,6 +206,13 @@ def _write_raw_pages(con: duckdb.DuckDBPyConnection, raws: dict[str, InputItem],
     })
 
 
+def set_lead_lines(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -> None:
+    """Store the first line of these documents' text (up to 100 characters): what the ``stories`` view shows
+    for a story none of whose documents has a title, stored so the view never reads every whole text."""
+    con.execute("UPDATE documents SET lead_line = left(split_part(trim(text), chr(10), 1), 100) "
+                "WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [document_ids])
+
+
 def _insert_versions(con: duckdb.DuckDBPyConnection, decision: VersionDecision, run_id: int, now: datetime) -> None:
     docs: dict[str, list] = {k: [] for k in _DOCUMENT_COLUMNS}
     pars: dict[str, list] = {k: [] for k in _PARAGRAPH_COLUMNS}
@@ -231,6 +238,7 @@ def _insert_versions(con: duckdb.DuckDBPyConnection, decision: VersionDecision, 
             ):
                 pars[name].append(value)
     insert_columns(con, "documents", {k: (_DOCUMENT_COLUMNS[k], v) for k, v in docs.items()})
+    set_lead_lines(con, docs["document_id"])
     insert_columns(con, "paragraphs", {k: (_PARAGRAPH_COLUMNS[k], v) for k, v in pars.items()})
 
 

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from wiredesk.store.clusters import CUT, rebuild_clusters, refresh_clusters, refresh_documents
+from wiredesk.store.clusters import (CUT, rebuild_clusters, rebuild_document_facts, rebuild_novelty, refresh_clusters,
+                                     refresh_documents)
 from wiredesk.store.migrate import migrate
 
 from support.clusters import view_differences
@@ -19,7 +20,8 @@ from support.dedup import add_document
 DAY = datetime(2024, 5, 1, tzinfo=timezone.utc)
 DATES = [None, DAY, DAY + timedelta(hours=1), DAY + timedelta(days=2)]
 ANSWERS = ("SELECT paragraph_id, copy_of, cluster_id, novel, partial_of, cluster_paragraphs, cluster_documents, "
-           "cluster_sources, cluster_last_seen FROM paragraphs ORDER BY paragraph_id")
+           "cluster_sources, cluster_last_seen, document_source, document_seen_at FROM paragraphs ORDER BY paragraph_id")
+NOVELTY = "SELECT * FROM document_novelty_rows ORDER BY document_id"
 
 
 def new_document(con, draw, n: int) -> list[int]:
@@ -31,8 +33,10 @@ def new_document(con, draw, n: int) -> list[int]:
 def full_rebuild(con) -> list[tuple]:
     con.execute("BEGIN TRANSACTION")
     try:
+        rebuild_document_facts(con)
         rebuild_clusters(con)
-        return con.execute(ANSWERS).fetchall()
+        rebuild_novelty(con)
+        return con.execute(ANSWERS).fetchall() + con.execute(NOVELTY).fetchall()
     finally:
         con.execute("ROLLBACK")
 
@@ -52,6 +56,7 @@ def test_refreshing_the_touched_paragraphs_gives_what_recomputing_everything_giv
         op = draw(st.sampled_from(["link", "link", "link", "unlink", "dangle", "drop", "redate", "document"]))
         touched: list[int] = []
         recount: list[int] = []
+        lost: list[int] = []
         if op == "link" and len(ids) > 1:
             p, q = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
             kind = draw(st.sampled_from(["exact", "near", "partial"]))
@@ -70,16 +75,19 @@ def test_refreshing_the_touched_paragraphs_gives_what_recomputing_everything_giv
             gone = draw(st.sampled_from(ids))
             touched = [gone] + [r[0] for r in con.execute(
                 "DELETE FROM duplicates WHERE paragraph_id = ? OR duplicate_of = ? RETURNING paragraph_id", [gone, gone]).fetchall()]
-            recount = [r[0] for r in con.execute("DELETE FROM paragraphs WHERE paragraph_id = ? RETURNING cluster_id",
-                                                 [gone]).fetchall()]
+            removed = con.execute("DELETE FROM paragraphs WHERE paragraph_id = ? RETURNING cluster_id, document_id",
+                                  [gone]).fetchall()
+            recount, lost = [r[0] for r in removed], [r[1] for r in removed]
         elif op == "redate":
             doc = draw(st.sampled_from([r[0] for r in con.execute("SELECT document_id FROM documents").fetchall()]))
-            con.execute("UPDATE documents SET published_at = ? WHERE document_id = ?", [draw(st.sampled_from(DATES)), doc])
+            con.execute("UPDATE documents SET published_at = ?, source = ? WHERE document_id = ?",
+                        [draw(st.sampled_from(DATES)), draw(st.sampled_from(["A", "B", None])), doc])
             refresh_documents(con, [doc])
         elif op == "document":
             new_document(con, draw, 100 + step)
-        refresh_clusters(con, touched, recount)
-        assert con.execute(ANSWERS).fetchall() == full_rebuild(con), f"after {op} (step {step})"
+        refresh_clusters(con, touched, recount, lost)
+        assert con.execute(ANSWERS).fetchall() + con.execute(NOVELTY).fetchall() == full_rebuild(con), \
+            f"after {op} (step {step})"
         if not con.execute(CUT).fetchall():
             assert view_differences(con) == []
     con.close()
