@@ -2,7 +2,7 @@
 
     python bench/eval_stories.py [--part tuning|reporting|all] [--orders file,7,14,21] [--batch 25]
                                  [--ablations] [--baselines] [--events rules] [--tune] [--topics 1,2,3] [--json]
-                                 [--pipeline]
+                                 [--pipeline] [--tune-copies]
 
 Reads $WIREDESK_CORPUS/ecbplus (else ../shared/corpus/ecbplus beside the repository); exits 0 with a message
 when it is absent. Every ECB+ topic pairs two look-alike real-world happenings (two earthquakes, two
@@ -31,6 +31,11 @@ are the REPORTING part. The lead also measures on topics 36-45, which this corpu
    order, ingested with ``wiredesk.pipeline.ingest.run_ingest`` into a new DuckDB file in batches of
    ``--batch`` (cleaning, paragraph roles, exact and near duplicate links, then the story step in each
    batch's transaction; events off), and the stories are read back from the ``document_stories`` view.
+   Then the pure functions are replayed on the evidence the pipeline stored (cleaned text, language, the
+   copies each document was decided with), same order and batches: they must decide exactly alike; and
+   once more without the copy evidence, to show what it changes.
+7. ``--tune-copies``: ``copy_threshold`` on the tuning part only (its documents ingested through the
+   pipeline once per order, then replayed with each value), since only the pipeline has copy evidence.
 """
 
 from __future__ import annotations
@@ -132,8 +137,9 @@ def run_stories(docs: list[dict], order: list[int], settings: Settings, places, 
     return {a.document_id: a.story_id for a in store.assignments}
 
 
-def run_pipeline(docs: list[dict], order: list[int], batch: int, folder: Path) -> dict[int, int]:
-    """Stories of ``docs`` ingested in ``order`` through the real pipeline (module docstring, 6)."""
+def run_pipeline(docs: list[dict], order: list[int], batch: int, folder: Path) -> tuple[dict[int, int], list]:
+    """Stories of ``docs`` ingested in ``order`` through the real pipeline (module docstring, 6), and the
+    evidence the story step decided them with (``pipeline_evidence``)."""
     # late: only --pipeline needs the pipeline (trafilatura, DuckDB)
     from wiredesk.domain.settings import EventsSettings, IngestSettings
     from wiredesk.domain.settings import Settings as RunSettings
@@ -155,8 +161,60 @@ def run_pipeline(docs: list[dict], order: list[int], batch: int, folder: Path) -
     with wiredesk.connect(db) as con:  # the public view, as a user reads it
         rows = con.execute("SELECT d.url, s.story_id FROM document_stories s JOIN documents d USING (document_id)"
                            ).fetchall()
+        evidence = pipeline_evidence(con)
     by_name = {d["name"]: d["id"] for d in docs}
-    return {by_name[url.rsplit("/", 1)[1]]: story for url, story in rows}
+    pred = {by_name[url.rsplit("/", 1)[1]]: story for url, story in rows}
+    return pred, [(by_name[url.rsplit("/", 1)[1]], doc) for url, doc in evidence]
+
+
+def pipeline_evidence(con) -> list[tuple[str, StoryDocument]]:
+    """``(url, StoryDocument)`` per assigned document in arrival order: the stored values the story step read
+    (cleaned text, language) and the copies it was decided with, as ``wiredesk stories-rebuild`` replays them."""
+    rows = con.execute(
+        "SELECT d.url, a.document_id, d.text, d.title, d.language, d.published_at, d.source, a.copies_of "
+        "FROM story_assignments a JOIN documents d USING (document_id) ORDER BY a.seq").fetchall()
+    return [(url, StoryDocument(i, text, title=title, language=lang, published_at=when, outlet=outlet,
+                                copies_of=tuple(copies or ())))
+            for url, i, text, title, lang, when, outlet, copies in rows]
+
+
+def replay(evidence: list, settings: Settings, places, batch: int) -> dict[int, int]:
+    """The pure functions (``assign`` through ``MemoryStoryStore``) on the pipeline's evidence, same order and
+    batches: they must decide exactly as the pipeline did."""
+    feats = [extract_features(doc, settings, places) for _, doc in evidence]
+    store = MemoryStoryStore(settings)
+    for k in range(0, len(feats), batch):
+        store.add(feats[k:k + batch])
+    return {i: store.story_of(doc.document_id) for i, doc in evidence}
+
+
+def tune_copies(docs, orders, places, batch) -> dict:
+    """``copy_threshold`` on the TUNING part only: its documents ingested through the pipeline once per order
+    (the copy evidence exists only there), then replayed with each candidate value; the best mean F1 with
+    no story mixing topics wins (ties: the higher, stricter value). ``inf``: copies never decide."""
+    tuning_docs = [d for d in docs if part_of(d["topic"]) == TUNING]
+    keep = {d["id"] for d in tuning_docs}
+    evidence = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (name, ids) in enumerate(orders.items()):
+            _, evidence[name] = run_pipeline(tuning_docs, [i for i in ids if i in keep], batch, Path(tmp) / f"o{k}")
+    log = []
+    for value in (0.0, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, math.inf):
+        s = replace(Settings(), copy_threshold=value)
+        runs = [score(replay(ev, s, places, batch), tuning_docs) for ev in evidence.values()]
+        m = mean_scores(runs)
+        log.append({"copy_threshold": value, "f1": m[TUNING]["f1"], "per order": [r[TUNING]["f1"] for r in runs],
+                    "mixing": m["clusters_mixing_topics"]})
+        print(log[-1], flush=True)
+    best = max(log, key=lambda r: (r["mixing"] == 0, r["f1"], r["copy_threshold"]))
+    return {"chosen": best["copy_threshold"], "log": log}
+
+
+def partition(pred: dict[int, int]) -> set[frozenset[int]]:
+    groups: dict[int, set[int]] = defaultdict(set)
+    for i, story in pred.items():
+        groups[story].add(i)
+    return {frozenset(g) for g in groups.values()}
 
 
 def orders_for(docs: list[dict], spec: str) -> dict[str, list[int]]:
@@ -404,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tune", action="store_true", help="grid search on the tuning part only")
     ap.add_argument("--pipeline", action="store_true",
                     help="also ingest the stream through the real pipeline into DuckDB and read the stories back")
+    ap.add_argument("--tune-copies", action="store_true",
+                    help="choose copy_threshold on the tuning part's pipeline copy evidence")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not corpus_dir().is_dir():
@@ -417,16 +477,27 @@ def main(argv: list[str] | None = None) -> int:
     if args.tune:
         print(json.dumps(tune(docs, orders, settings, places, args.batch)["chosen"], default=dict))
         return 0
+    if args.tune_copies:
+        print(json.dumps({"copy_threshold": tune_copies(docs, orders, places, args.batch)["chosen"]}))
+        return 0
     started = time.perf_counter()
     report = {"documents": len(docs), "topics": sorted({d["topic"] for d in docs}),
               "split": {"tuning": "odd topic numbers", "reporting": "even topic numbers"},
               "stories": stream(docs, orders, settings, places, args.batch)}
     report["seconds_stories_one_order"] = round((time.perf_counter() - started) / len(orders), 2)
     if args.pipeline:
+        runs, alike, no_copies = {}, {}, {}
         with tempfile.TemporaryDirectory() as tmp:
-            runs = {name: score(run_pipeline(docs, ids, args.batch, Path(tmp) / f"order{k}"), docs)
-                    for k, (name, ids) in enumerate(orders.items())}
-        report["pipeline"] = {"mean": mean_scores(list(runs.values())), "orders": runs}
+            for k, (name, ids) in enumerate(orders.items()):
+                pred, evidence = run_pipeline(docs, ids, args.batch, Path(tmp) / f"order{k}")
+                runs[name] = score(pred, docs)
+                # the pure functions on the same evidence decide the same (ids differ: compare the partitions)
+                alike[name] = partition(replay(evidence, settings, places, args.batch)) == partition(pred)
+                bare = [(i, replace(doc, copies_of=())) for i, doc in evidence]
+                no_copies[name] = score(replay(bare, settings, places, args.batch), docs)
+        report["pipeline"] = {"mean": mean_scores(list(runs.values())), "orders": runs,
+                              "pure functions on the pipeline's evidence decide alike": alike,
+                              "without copy evidence": mean_scores(list(no_copies.values()))}
     if args.ablations:
         report["ablations"] = {name: stream(docs, orders, change(settings), places, args.batch)["mean"]
                                for name, change in ABLATIONS.items()}
@@ -466,6 +537,9 @@ def print_report(r: dict) -> None:
         print(_line("pipeline: stories (mean)", r["pipeline"]["mean"]))
         for name, m in r["pipeline"]["orders"].items():
             print(_line(f"  order: {name}", m))
+        print(_line("  same, without copy evidence", r["pipeline"]["without copy evidence"]))
+        print("  pure functions on the pipeline's evidence decide alike:",
+              json.dumps(r["pipeline"]["pure functions on the pipeline's evidence decide alike"]))
     for section in ("ablations", "baselines"):
         if section in r:
             print(f"{section}:")

@@ -56,6 +56,7 @@ STAGE_TASKS = {
         stages.discover_inputs,
         stages.start_run,
         stages.load_batch,
+        stages.load_warc_chunk,
         stages.plan_batch,
         stages.clean_batch,
         stages.extract_events_batch,

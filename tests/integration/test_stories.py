@@ -220,3 +220,62 @@ def test_events_carry_the_story_of_their_documents(tmp_path):
     (story,) = query(db, "SELECT story_id FROM document_stories LIMIT 1")[0]
     rows = query(db, "SELECT count(*), count(*) FILTER (WHERE story_id = ?) FROM events", [story])
     assert rows[0][0] > 0 and rows[0][0] == rows[0][1]
+
+
+# Two unrelated happenings whose reports share one stock sentence, as ECB+ topics 16 (a gang murder trial) and
+# 19 (a police shooting) do: the shared paragraph is a duplicate link, but no evidence of one story.
+STOCK = "A loaded .38-caliber revolver was recovered at the scene by the detectives."
+TRIAL_LA = ("Jose Orozco was convicted on Tuesday of murdering Los Angeles County sheriff's deputy Jerry Ortiz in "
+            "Hawaiian Gardens.\n\nJurors deliberated two days before finding Orozco guilty of first-degree "
+            f"murder.\n\n{STOCK}\n\nOrozco, a gang member, faces the death penalty at his sentencing.")
+TRIAL_LA2 = ("The jury that convicted Jose Orozco of killing deputy Jerry Ortiz in Hawaiian Gardens will hear "
+             "evidence on the death penalty next week.\n\nJurors deliberated two days before finding Orozco guilty "
+             "of first-degree murder.\n\nProsecutors said Orozco shot Ortiz in the head.")
+SHOOTING_NY = ("Police officers in Brooklyn shot and killed Kimani Gray, 16, on Saturday night in East Flatbush.\n\n"
+               f"{STOCK}\n\nProtesters marched to the 67th Precinct station house on Monday, and Mayor Michael "
+               "Bloomberg urged calm as Gray's family demanded answers.")
+
+
+def test_one_shared_stock_sentence_does_not_put_reports_of_different_happenings_in_one_story(tmp_path):
+    db = str(tmp_path / "stock.duckdb")
+    records = [record("https://la.example/verdict", TRIAL_LA, "LA Daily", 5),
+               record("https://ny.example/shooting", SHOOTING_NY, "NY Post", 6),
+               record("https://wire.example/orozco", TRIAL_LA2, "Wire", 6)]
+    run_ingest([str(write_jsonl(tmp_path / "stock.jsonl", records))], settings(db))
+    rows = {url: (story, method, copies) for url, story, method, copies in query(
+        db, "SELECT d.url, s.story_id, s.method, s.copies_of FROM document_stories s "
+            "JOIN documents d USING (document_id)")}
+    verdict, shooting, follow_up = (rows[r["url"]] for r in records)
+    assert len(shooting[2]) == 1  # the stock sentence links the shooting to the verdict...
+    assert shooting[0] != verdict[0] and shooting[1] == "new"  # ...but it starts a story of its own
+    # a report that copies a paragraph of the verdict and tells the same happening still joins as a copy
+    assert (follow_up[0], follow_up[1]) == (verdict[0], "copy")
+
+
+def test_a_rebuild_that_moves_documents_to_other_stories_groups_their_events_again(tmp_path):
+    from wiredesk.stories import Settings as StorySettings
+
+    db = str(tmp_path / "regroup.duckdb")
+    run_ingest([str(SEEDS)], Settings(db_path=db, ingest=IngestSettings(workers=1)))
+    events = "SELECT event_id, mention_id FROM event_mention_rows WHERE event_id IS NOT NULL ORDER BY ALL"
+    ingested_events, ingest_run = query(db, events), query(db, "SELECT DISTINCT run_id FROM event_rows")
+    assert ingested_events and query(db, "SELECT count(DISTINCT story_id) FROM document_stories") == [(1,)]
+    # the same stories again: nothing moves, no event is touched
+    same = run_stories_rebuild(Settings(db_path=db))
+    assert (same.documents_moved, same.events_written) == (0, 0)
+    assert query(db, "SELECT DISTINCT run_id FROM event_rows") == ingest_run
+    # stories that keep every document apart: both documents move, and their events are grouped again
+    apart = run_stories_rebuild(Settings(db_path=db), story_settings=StorySettings(threshold=1.01,
+                                                                                     copy_threshold=1.01))
+    assert query(db, "SELECT count(DISTINCT story_id) FROM document_stories") == [(2,)]
+    n_events = query(db, "SELECT count(*) FROM events")[0][0]
+    assert (apart.documents_moved, apart.events_written) == (2, n_events)
+    assert query(db, "SELECT DISTINCT run_id FROM event_rows") == [(apart.run_id,)]
+    assert query(db, "SELECT events_written FROM runs WHERE run_id = ?", [apart.run_id]) == [(n_events,)]
+    # every event's story is the story of one of its documents
+    assert query(db, "SELECT count(*) FROM events e WHERE e.story_id NOT IN (SELECT ds.story_id FROM "
+                     "event_mention_rows m JOIN document_stories ds USING (document_id) WHERE m.event_id = e.event_id)"
+                 ) == [(0,)]
+    # back to the default stories: the events a run with them made
+    back = run_stories_rebuild(Settings(db_path=db))
+    assert back.documents_moved == 2 and query(db, events) == ingested_events

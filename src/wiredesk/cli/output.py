@@ -43,6 +43,9 @@ def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> No
           + skipped_note(c.event_documents_skipped, c.event_skipped_languages), file=out)
     print(f"  stories     {c.documents_assigned} documents assigned, {c.stories_new} new "
           f"{'story' if c.stories_new == 1 else 'stories'}", file=out)
+    if c.records_skipped:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(c.records_skipped.items(), key=lambda kv: (-kv[1], kv[0])))
+        print(f"  archives    {sum(c.records_skipped.values())} records skipped, not pages ({kinds})", file=out)
     if summary.failures:
         print(f"  failures    {len(summary.failures)} (all in the failures table):", file=out)
         for f in summary.failures[:_MAX_FAILURES_SHOWN]:

@@ -30,7 +30,8 @@ def add_run_parser(sub) -> None:
         "run",
         help="ingest files, folders and feeds (default: seeds/ and every due source) through the Prefect flow",
         description=(
-            "Ingest article files (.html .htm .txt .md .json .jsonl; folders recursively) into the database. "
+            "Ingest article files (.html .htm .txt .md .json .jsonl; folders recursively) and web archives (.warc "
+            ".warc.gz: their HTML response records, streamed) into the database. "
             "Only new or changed items are stored; a bad file is recorded in the failures table and the run "
             "goes on. An http(s) URL is a feed: it is fetched (conditionally) with the articles it links to, and "
             "remembered as a source. With no PATH: seeds/ when the working folder has one, and every due source "

@@ -135,5 +135,7 @@ def cmd_stories_rebuild(args, screen: Screen) -> int:
 
     summary = run_stories_rebuild(settings, progress=progress)
     screen.print(f"stories rebuilt (run {summary.run_id}) in {summary.seconds:.1f}s: {summary.documents} document "
-          f"versions in {summary.stories} {'story' if summary.stories == 1 else 'stories'} -> {summary.db_path}")
+          f"versions in {summary.stories} {'story' if summary.stories == 1 else 'stories'}; "
+          f"{summary.documents_moved} current documents changed story, {summary.events_written} events regrouped "
+          f"-> {summary.db_path}")
     return 0

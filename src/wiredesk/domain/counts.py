@@ -44,6 +44,8 @@ class BatchCounts(_Adds):
     paragraphs_by_role: Counter = field(default_factory=Counter)
     #: ``event_documents_skipped`` by base language code ("de", "unknown"); printed, not stored
     event_skipped_languages: Counter = field(default_factory=Counter)
+    #: web-archive records that are no HTML page, by kind ("request", "image/png", "http 3xx"); printed, not stored
+    records_skipped: Counter = field(default_factory=Counter)
 
 
 #: ``runs`` column -> the ``BatchCounts`` field added to it by each stored batch (``items_seen`` is the batch's

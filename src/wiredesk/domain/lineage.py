@@ -42,10 +42,15 @@ def code_versions(settings=None, **extra: str) -> dict[str, str]:
 
 def meta_to_json(meta: ItemMeta) -> str:
     """The metadata supplied with an item, as stored in ``documents.supplied_meta``."""
-    return json.dumps({
+    fields = {
         "url": meta.url, "title": meta.title, "source": meta.source, "language": meta.language,
         "published_at": meta.published_at.isoformat() if meta.published_at else None, "authors": list(meta.authors),
-    }, sort_keys=True, ensure_ascii=False)
+    }
+    if meta.fetched_at:  # only inputs that say when they were fetched (WARC records) carry these two
+        fields["fetched_at"] = meta.fetched_at.isoformat()
+    if meta.http:
+        fields["http"] = dict(meta.http)
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False)
 
 
 def meta_from_json(text: str) -> ItemMeta:
@@ -54,4 +59,6 @@ def meta_from_json(text: str) -> ItemMeta:
     published = d.get("published_at")
     return ItemMeta(url=d.get("url"), title=d.get("title"), source=d.get("source"), language=d.get("language"),
                     published_at=datetime.fromisoformat(published) if published else None,
-                    authors=tuple(d.get("authors") or ()))
+                    authors=tuple(d.get("authors") or ()),
+                    fetched_at=datetime.fromisoformat(d["fetched_at"]) if d.get("fetched_at") else None,
+                    http=tuple((d.get("http") or {}).items()))

@@ -29,6 +29,11 @@ class ItemMeta:
     published_at: datetime | None = None
     language: str | None = None
     authors: tuple[str, ...] = ()
+    #: when the page was fetched, where the input says so (a WARC record's ``WARC-Date``)
+    fetched_at: datetime | None = None
+    #: what the input kept of the HTTP exchange, as ``(name, value)`` pairs: ``content_type``,
+    #: ``last_modified``, ``warc_record_id`` (WARC records; empty otherwise)
+    http: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

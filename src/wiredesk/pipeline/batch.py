@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wiredesk.domain.counts import BatchCounts
 from wiredesk.domain.models import Failure, InputItem
@@ -52,6 +52,8 @@ class BatchInput:
     failures: tuple[Failure, ...] = ()
     feeds: FeedBatch | None = None
     done: int | None = None
+    #: web-archive records passed over while loading, by kind (``wiredesk.sources.warc``)
+    skipped: Counter = field(default_factory=Counter)
 
 
 class _Finished:
@@ -160,6 +162,7 @@ class BatchStep:
                           failures=plan.failures + processed.failures, feeds=batch.feeds, events=processed.events,
                           stories=processed.stories, retry=self.retry))
         counts = self.run.summary.counts
+        counts.records_skipped.update(batch.skipped)
         if batch.done is not None:  # a batch of files: done of the run's total inputs
             self._stored = batch.done
             report_stored(batch.done, self.total, counts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from itertools import groupby
 from datetime import datetime
 from pathlib import Path
 
@@ -23,8 +24,9 @@ from wiredesk.pipeline.feeds import ingest_feeds
 from wiredesk.pipeline.progress import report_stage, report_stored
 from wiredesk.pipeline.run import RunSummary, Wrap, identity, locked, running
 from wiredesk.pipeline.scaleout import StageRunner
-from wiredesk.pipeline.stages import MIN_ITEMS_FOR_POOL, discover_inputs, load_batch, refresh_search
+from wiredesk.pipeline.stages import MIN_ITEMS_FOR_POOL, discover_inputs, load_batch, load_warc_chunk, refresh_search
 from wiredesk.sources.schedule import is_due
+from wiredesk.sources.warc import is_warc
 from wiredesk.store.access import lock_is_held
 from wiredesk.store.reader import Reader
 
@@ -83,9 +85,11 @@ def run_ingest(
         discovery = wrap(discover_inputs)(file_inputs)
         checkpoint("run:discovered")
         html_files = sum(1 for f in discovery.files if Path(f).suffix.lower() in (".html", ".htm", ".json", ".jsonl"))
+        # a web archive holds many pages: worth the pool on its own
+        archives = MIN_ITEMS_FOR_POOL * sum(1 for f in discovery.files if is_warc(Path(f)))
         # feeds bring HTML pages too (the pool starts on first use); with events on, every file is worth a
         # worker (parsing costs more than cleaning); a runner cleans elsewhere
-        pooled = len(discovery.files) if settings.events.enabled else html_files
+        pooled = archives + (len(discovery.files) if settings.events.enabled else html_files)
         use_pool = runner is None and (pooled >= MIN_ITEMS_FOR_POOL or run_feeds)
         summary = RunSummary(run_id=-1, db_path=settings.db_path, inputs=inputs)
         with running(settings, lock, summary, inputs, wrap=wrap, flow_run_id=flow_run_id, use_pool=use_pool,
@@ -110,12 +114,27 @@ def run_ingest(
 
 
 def _file_batches(paths: Sequence[str], settings: Settings, wrap: Wrap) -> Iterator[BatchInput]:
-    """The files in batches of ``ingest.batch_size``, each loaded when the step asks for it."""
+    """The files in batches of ``ingest.batch_size``, each loaded when the step asks for it; a web archive
+    in batches of that many records, read from where the last one ended (never the whole file at once)."""
     size, total = settings.ingest.batch_size, len(paths)
-    for start in range(0, total, size):
-        report_stage("load", start, total, "files")
-        loaded = wrap(load_batch)(paths[start:start + size], settings)
-        yield BatchInput(loaded.items, loaded.failures, done=min(start + size, total))
+    done = 0
+    for is_archive, group in groupby(paths, key=lambda p: is_warc(Path(p))):
+        names = list(group)
+        if is_archive:
+            for path in names:
+                offset: int | None = 0
+                while offset is not None:
+                    report_stage("load", done, total, "files")
+                    chunk = wrap(load_warc_chunk)(path, offset, settings)
+                    offset = chunk.next_offset
+                    yield BatchInput(chunk.items, chunk.failures, done=done + (offset is None), skipped=chunk.skipped)
+                done += 1
+            continue
+        for start in range(0, len(names), size):
+            report_stage("load", done, total, "files")
+            loaded = wrap(load_batch)(names[start:start + size], settings)
+            done += len(names[start:start + size])
+            yield BatchInput(loaded.items, loaded.failures, done=done)
 
 
 def idle_reason(settings: Settings, now: datetime) -> str | None:

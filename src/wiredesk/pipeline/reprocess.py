@@ -44,6 +44,7 @@ from wiredesk.events.model import DocumentInput, InputParagraph
 from wiredesk.pipeline.run import locked, running
 from wiredesk.pipeline.stages import clean_batch, make_event_extractor, open_store, refresh_search
 from wiredesk.sources import files
+from wiredesk.sources.feeds.collect import decode_html
 from wiredesk.store.rederive import Rederived, StoredDocument
 
 log = logging.getLogger("wiredesk")
@@ -99,6 +100,10 @@ def item_from_raw(doc: StoredDocument, fallback_encoding: str = "") -> InputItem
         record = json.loads(files.decode(doc.raw, "json", fallback_encoding))
         item = files.record_to_item(record, doc.origin, doc.raw, None if doc.supplied_meta else supplied)
         return dataclasses.replace(item, meta=supplied) if doc.supplied_meta else item
+    http = dict(supplied.http)
+    if "content_type" in http:  # a web archive's page: decoded as when it was read, by its HTTP charset first
+        return InputItem(origin=doc.origin, kind=doc.kind, content=decode_html(doc.raw, http["content_type"]),
+                         raw=doc.raw, raw_sha256=doc.raw_sha256, meta=supplied)
     text = files.decode(doc.raw, doc.kind, fallback_encoding)
     meta = supplied
     if doc.kind != "html":

@@ -39,7 +39,7 @@ from wiredesk.events.extract import DefaultEventExtractor
 from wiredesk.events.model import DocumentInput, Extraction
 from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.progress import report_stage
-from wiredesk.sources import files
+from wiredesk.sources import files, warc
 from wiredesk.store import Batch, Store
 from wiredesk.store.search_index import RefreshResult
 from wiredesk.stories import DocFeatures, PlaceIndex, StoryDocument, extract_features
@@ -78,6 +78,14 @@ def load_batch(paths: Sequence[str], settings: Settings) -> files.Loaded:
     loaded = files.load_files([Path(p) for p in paths], settings.ingest)
     checkpoint("files:loaded")
     return loaded
+
+
+def load_warc_chunk(path: str, offset: int, settings: Settings) -> warc.WarcChunk:
+    """Read the next ``ingest.batch_size`` records of a web archive from byte ``offset``; bad records become
+    failures, records that are no HTML page are counted as skipped, by kind."""
+    chunk = warc.read_warc(Path(path), offset, settings.ingest, settings.ingest.batch_size)
+    checkpoint("files:loaded")
+    return chunk
 
 
 # -- plan -------------------------------------------------------------------------------------------

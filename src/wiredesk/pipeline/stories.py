@@ -36,16 +36,20 @@ class StoriesRebuildSummary:
     seconds: float = 0.0
     documents: int = 0
     stories: int = 0
+    documents_moved: int = 0  # current documents whose story changed
+    events_written: int = 0   # events written when those documents' events were grouped again
 
 
 def run_stories_rebuild(settings: Settings, *, chunk: int = 2000,
-                        progress: Callable[[int, int], None] | None = None) -> StoriesRebuildSummary:
-    """Rebuild every story of ``settings.db_path`` (module docstring); ``progress(done, total)`` per chunk."""
+                        progress: Callable[[int, int], None] | None = None,
+                        story_settings: StorySettings | None = None) -> StoriesRebuildSummary:
+    """Rebuild every story of ``settings.db_path`` (module docstring); ``progress(done, total)`` per chunk;
+    ``story_settings`` replace the story layer's defaults (what a run uses) for this rebuild."""
     if not Path(settings.db_path).is_file():  # Store.open would create an empty one
         raise StoreError(f"no database at {settings.db_path} (run `wiredesk run` first, or pass --db)")
     summary = StoriesRebuildSummary(settings.db_path)
     places = load_place_index()
-    story_settings = StorySettings()
+    story_settings = story_settings or StorySettings()
 
     def featurize(docs: list[StoryDocument]) -> list[DocFeatures]:
         return [extract_features(d, story_settings, places) for d in docs]
@@ -54,6 +58,9 @@ def run_stories_rebuild(settings: Settings, *, chunk: int = 2000,
     with locked(settings, "stories-rebuild") as lock, running(settings, lock, summary, ["stories-rebuild"],
                                                               kind="stories-rebuild") as run:
         with open_store(settings) as store:
-            counts = store.rebuild_stories(featurize, run.run_id, chunk=chunk, progress=progress)
+            counts = store.rebuild_stories(featurize, run.run_id, chunk=chunk, progress=progress,
+                                           window_days=settings.events.group_window_days,
+                                           story_settings=story_settings)
     summary.documents, summary.stories = counts.documents, counts.stories_new
+    summary.documents_moved, summary.events_written = counts.documents_moved, counts.events_written
     return summary

@@ -1,7 +1,8 @@
 """Article files on disk: find them, read them safely, and turn them into ``InputItem``s.
 
 Supported: ``.html/.htm`` (cleaned later with trafilatura), ``.txt`` and ``.md`` (plain text; optional
-front matter), ``.json`` (one record or a list of records) and ``.jsonl`` (one record a line). A record
+front matter), ``.json`` (one record or a list of records) and ``.jsonl`` (one record a line); web archives
+(``.warc``, ``.warc.gz``) are found here and read by ``wiredesk.sources.warc``. A record
 needs ``text`` or ``html`` and may carry ``url``, ``title``, ``published`` (or ``published_at``/``date``),
 ``source`` (or ``outlet``), ``language`` and ``authors`` (or ``author``). A sidecar ``NAME.meta.json``
 (or ``NAME.ext.meta.json``) next to a file supplies the same fields for it.
@@ -29,6 +30,8 @@ from wiredesk.domain.settings import IngestSettings
 
 KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".md": "markdown", ".markdown": "markdown"}
 RECORD_SUFFIXES = {".json", ".jsonl"}
+#: web archives, read record by record (``wiredesk.sources.warc``), not by ``load_files``
+WARC_SUFFIXES = (".warc", ".warc.gz")
 # Project files that sit beside articles in a folder and are not articles (named explicitly, they load).
 _NOT_ARTICLES = re.compile(r"^(?:readme|license|licence|changelog|copying)(?:\.[a-z]+)?$", re.I)
 SIDECAR_SUFFIX = ".meta.json"
@@ -44,7 +47,8 @@ class Loaded:
 
 def is_supported(path: Path) -> bool:
     name = path.name.lower()
-    return not name.endswith(SIDECAR_SUFFIX) and (path.suffix.lower() in KINDS or path.suffix.lower() in RECORD_SUFFIXES)
+    return not name.endswith(SIDECAR_SUFFIX) and (path.suffix.lower() in KINDS or path.suffix.lower() in RECORD_SUFFIXES
+                                                  or name.endswith(WARC_SUFFIXES))
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]]:
@@ -208,6 +212,8 @@ def merge_meta(primary: ItemMeta | None, secondary: ItemMeta) -> ItemMeta:
         published_at=primary.published_at or secondary.published_at,
         language=primary.language or secondary.language,
         authors=primary.authors or secondary.authors,
+        fetched_at=primary.fetched_at or secondary.fetched_at,
+        http=primary.http or secondary.http,
     )
 
 

@@ -38,7 +38,7 @@ from wiredesk.store.near_index import rebuild_index
 from wiredesk.store.rederive import Rederived, StoredDocument
 from wiredesk.store.search_index import RefreshResult
 from wiredesk.store.sql import Transaction
-from wiredesk.store.story_rebuild import Featurize, rebuild_stories
+from wiredesk.store.story_rebuild import Featurize, RebuildCounts, rebuild_stories
 
 
 class Store:
@@ -182,14 +182,16 @@ class Store:
         writer's steps call that function with their connection)."""
         return stories.stories_of(self._con, document_ids)
 
-    def rebuild_stories(self, featurize: Featurize, run_id: int, *, chunk: int = 2000,
-                        progress=None) -> stories.StoryCounts:
+    def rebuild_stories(self, featurize: Featurize, run_id: int, *, chunk: int = 2000, progress=None,
+                        window_days: int = 30, story_settings=None) -> RebuildCounts:
         """Delete every story and replay every document version in arrival order through ``featurize`` and
-        the story decision, in one transaction (``wiredesk.store.story_rebuild``)."""
+        the story decision, then group again the events of the documents whose story changed
+        (``window_days``: the events' grouping gap), in one transaction (``wiredesk.store.story_rebuild``);
+        ``story_settings``: the story layer's, defaults when None."""
         with Transaction(self._con, what="stories rebuild"):
-            counts = rebuild_stories(self._con, featurize, run_id, chunk, progress)
-            writer.add_run_counters(self._con, run_id, {"documents_assigned": "documents", "stories_new": "stories_new"},
-                                    counts)
+            counts = rebuild_stories(self._con, featurize, run_id, chunk, progress, window_days, story_settings)
+            writer.add_run_counters(self._con, run_id, {"documents_assigned": "documents", "stories_new": "stories_new",
+                                                        "events_written": "events_written"}, counts)
         return counts
 
     # -- sources (configuration: each call is its own small transaction) --------------------------------

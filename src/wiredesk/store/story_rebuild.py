@@ -10,22 +10,38 @@ same stories the incremental runs wrote, id for id (tests/integration/test_stori
 settings it writes what incremental runs of that code would have written.
 
 Superseded versions are replayed too: the stories of their successors depended on them.
+
+Events group using stories (``wiredesk.events.group``), so afterwards the events of the current documents whose
+story changed (or that had none) are grouped again through the events' own entry point
+(``wiredesk.store.events.regroup_events``: those documents, the documents near them in time, and whole events
+they touch), in the same transaction: the events are then those grouped with the stories just decided.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
 
-from wiredesk.store.events import store_event_stories
-from wiredesk.store.stories import (StoryCounts, assign_documents, copied_documents, paragraphs_of,
-                                    previous_versions)
+from wiredesk.store.events import regroup_events, store_event_stories
+from wiredesk.store.stories import assign_documents, copied_documents, paragraphs_of, previous_versions
 from wiredesk.stories import DocFeatures, StoryDocument
+from wiredesk.stories import Settings as StorySettings
 
 Featurize = Callable[[list[StoryDocument]], list[DocFeatures]]
+
+
+@dataclass(frozen=True)
+class RebuildCounts:
+    """What a rebuild did: versions assigned, stories started, current documents whose story changed, and
+    events written when their events were grouped again."""
+
+    documents: int = 0
+    stories_new: int = 0
+    documents_moved: int = 0
+    events_written: int = 0
 
 
 def replay_order(con: duckdb.DuckDBPyConnection) -> list[tuple[int, list[int] | None]]:
@@ -52,10 +68,36 @@ def load_story_documents(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> 
     return {r[0]: StoryDocument(r[0], r[1], title=r[2], language=r[3], published_at=r[4], outlet=r[5]) for r in rows}
 
 
+def current_stories(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
+    """document id -> story id of the current document versions that have one."""
+    return dict(con.execute(
+        "SELECT a.document_id, a.story_id FROM story_assignments a JOIN documents d USING (document_id) "
+        "WHERE d.is_current").fetchall())
+
+
+def moved_documents(con: duckdb.DuckDBPyConnection, before: dict[int, int]) -> list[int]:
+    """Current documents whose story is not the one they had in ``before`` (or that had none), as partitions:
+    a story renumbered but holding the same documents moves nobody."""
+    after = current_stories(con)
+
+    def members(stories: dict[int, int]) -> dict[int, frozenset[int]]:
+        groups: dict[int, set[int]] = {}
+        for d, s in stories.items():
+            groups.setdefault(s, set()).add(d)
+        return {d: frozenset(groups[s]) for d, s in stories.items()}
+
+    old, new = members(before), members(after)
+    return sorted(d for d in after if old.get(d) != new[d])
+
+
 def rebuild_stories(con: duckdb.DuckDBPyConnection, featurize: Featurize, run_id: int, chunk: int = 2000,
-                    progress: Callable[[int, int], None] | None = None) -> StoryCounts:
-    """Delete every story and replay every document version (module docstring), ``chunk`` at a time."""
+                    progress: Callable[[int, int], None] | None = None, window_days: int = 30,
+                    settings: StorySettings | None = None) -> RebuildCounts:
+    """Delete every story and replay every document version (module docstring), ``chunk`` at a time, decided
+    with ``settings`` (the story layer's defaults when None); then group again the events of the documents
+    whose story changed (``window_days``: the grouping gap)."""
     order = replay_order(con)
+    before = current_stories(con)
     clear_stories(con)
     documents = stories = 0
     for start in range(0, len(order), chunk):
@@ -67,9 +109,16 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection, featurize: Featurize, run_id
         linked = copied_documents(con, paragraphs_of(con, never)) if never else {}
         batch = [replace(stored[d], copies_of=tuple(copies) if copies is not None else linked.get(d, ()),
                          previous_version=previous.get(d)) for d, copies in part]
-        done = assign_documents(con, featurize(batch), run_id)
+        done = assign_documents(con, featurize(batch), run_id, settings)
         documents, stories = documents + done.documents, stories + done.stories_new
         if progress is not None:
             progress(start + len(part), len(order))
-    store_event_stories(con)  # the events' stories follow the rebuilt ones
-    return StoryCounts(documents, stories)
+    moved = moved_documents(con, before)
+    # only mentions carry a story into the grouping: a moved document without mentions changes no event
+    with_mentions = [d for (d,) in con.execute(
+        "SELECT DISTINCT document_id FROM event_mention_rows WHERE document_id IN (SELECT unnest(?::BIGINT[])) "
+        "ORDER BY 1", [moved]).fetchall()] if moved else []
+    events = regroup_events(con, run_id, with_mentions, [], window_days) if with_mentions else 0
+    # every event's stored story follows the rebuilt ones (ids may be renumbered where no document moved)
+    store_event_stories(con)
+    return RebuildCounts(documents, stories, len(moved), events)

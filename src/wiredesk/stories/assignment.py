@@ -11,7 +11,9 @@ For one document:
    it still resembles it (similarity reaching ``threshold``) or has no features; otherwise it is decided
    afresh below, like any new document (a page whose address now holds another article);
 1. no features (empty text, nothing analysable): a story of its own (method ``empty``);
-2. it copies an earlier document (near-duplicate paragraph links): that document's story (``copy``);
+2. it copies an earlier document (near-duplicate paragraph links) and resembles it at least
+   ``copy_threshold`` (a lower bar than ``threshold``): that document's story (``copy``); a copy that
+   resembles it less (one stock sentence shared by reports of different happenings) is decided below;
 3. candidates are earlier documents holding one of its ``candidate_terms`` heaviest features (by its own
    weights, so the choice does not depend on the store): per feature the latest ``postings_per_term``
    holders among the latest ``window_documents`` documents, those published more than ``window_days``
@@ -286,10 +288,14 @@ def _decide(doc: DocFeatures, tw: Mapping[str, float], seq: int, overlay: _Overl
             return "version", previous.story_id, previous.document_id, score
     if not tw:
         return "empty", None, None, 0.0
+    # a shared paragraph lowers the bar to the copied document's story, it does not remove it: one stock
+    # sentence ("A .38-caliber revolver was recovered.") links reports of unrelated happenings
     for copied in doc.copies_of:
         stored = overlay.document(copied)
         if stored is not None:
-            return "copy", stored.story_id, copied, similarity(tw, stored.features, idf, settings)
+            score = similarity(tw, stored.features, idf, settings)
+            if score >= settings.copy_threshold:
+                return "copy", stored.story_id, copied, score
     best, best_score = None, 0.0
     na = norm(tw, idf)
     for candidate, _ in candidates_for(seq, doc.published_at, candidate_terms(tw, settings), postings, settings):

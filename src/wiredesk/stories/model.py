@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 #: Bumped whenever ``assign`` would place the same documents differently: stored stories are then stale.
-ASSIGN_VERSION = "stories-assign/1"
+ASSIGN_VERSION = "stories-assign/2"
 
 #: How a document came to its story: it started one, joined its nearest earlier document's, copies an
 #: earlier document, kept its previous version's, or has nothing to compare (a story of its own).
@@ -63,6 +63,7 @@ class Settings:
     window_days: float = 30.0       # ...and, when both are dated, those published at most this far apart
     # 4. decision
     threshold: float = 0.25         # cosine (after penalties) a document needs to join a story
+    copy_threshold: float = 0.15    # ...and to join the story of a document it shares a duplicate paragraph with
     # penalties (1.0 = off): mild, so evidence of a different happening needs a clearly better match
     # (docs/stories.md: chosen after the full-stream run, not by the tuning search alone)
     year_penalty: float = 0.7       # similarity multiplier when the two documents' years differ

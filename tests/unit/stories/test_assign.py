@@ -87,11 +87,25 @@ def test_ecbplus_stream_is_the_same_in_one_batch_or_many(places):
 def test_a_syndicated_copy_joins_the_story_of_the_document_it_copies(places):
     store = MemoryStoryStore()
     store.add(feats([StoryDocument(1, QUAKE_A), StoryDocument(2, TRIAL)], places))
-    # a rewrite that shares too little vocabulary on its own, but copies paragraphs of document 1
-    result = store.add(feats([StoryDocument(3, "Regional papers carried the wire report.", copies_of=(99, 1))],
-                             places))
+    # a rewrite that copies a sentence of document 1 under a lead of its own: too little shared vocabulary
+    # to join by similarity alone, enough with the copy
+    rewrite = ("Regional papers carried the wire report on Thursday morning, with pictures sent by readers from the "
+               "coast and comments from the editor about the newsroom's long night. Subscribers can read every "
+               "page online. The Padang quake damaged hospitals and schools.")
+    result = store.add(feats([StoryDocument(3, rewrite, copies_of=(99, 1))], places))
     (a,) = result.assignments
     assert (a.method, a.story_id, a.matched_document_id) == ("copy", store.story_of(1), 1)
+    assert Settings().copy_threshold <= a.similarity < Settings().threshold
+
+
+def test_a_copied_stock_sentence_alone_does_not_join_another_happening(places):
+    store = MemoryStoryStore()
+    store.add(feats([StoryDocument(1, QUAKE_A), StoryDocument(2, TRIAL)], places))
+    # the dedup links one shared sentence; the rest tells another happening: decided on its content
+    result = store.add(feats([StoryDocument(3, TRIAL.replace("Jurors", "A jury") + " Police said the quake "
+                                                "damaged hospitals and schools.", copies_of=(1,))], places))
+    (a,) = result.assignments
+    assert (a.method, a.story_id) == ("joined", store.story_of(2))
 
 
 def test_an_updated_article_keeps_its_story_while_it_still_resembles_its_previous_version(places):
