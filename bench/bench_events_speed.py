@@ -1,6 +1,6 @@
 """Speed of event extraction, and its share of an end-to-end run.
 
-    python bench/bench_events_speed.py [--docs N] [--repeat R] [--pages N] [--skip-end-to-end]
+    python bench/bench_events_speed.py [--docs N] [--repeat R] [--pages N] [--skip-end-to-end] [--skip-extraction]
 
 1. Extraction alone, on real news text: the ECB+ documents (../shared/corpus or $WIREDESK_CORPUS) and the
    English AEB pages as the cleaner makes them, each in one ``extract_many`` call, best of R:
@@ -169,13 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--pages", type=int, default=181, help="AEB pages for the end-to-end run (default all)")
     ap.add_argument("--skip-end-to-end", action="store_true")
+    ap.add_argument("--skip-extraction", action="store_true", help="only the end-to-end runs")
     args = ap.parse_args(argv)
     if not corpus_dir().is_dir():
         print(f"corpus not found at {corpus_dir()} (set WIREDESK_CORPUS); nothing to measure")
         return 0
     ecb = [d.doc for ds in read_topics().values() for d in ds][:args.docs]
-    report = {"machine": _machine(), "extraction": [extraction_speed("ECB+", ecb, args.repeat)]}
-    if _aeb_html().is_dir():
+    report: dict = {"machine": _machine(), "extraction": []}
+    if not args.skip_extraction:
+        report["extraction"].append(extraction_speed("ECB+", ecb, args.repeat))
+    if _aeb_html().is_dir() and not args.skip_extraction:
         report["extraction"].append(extraction_speed("AEB (English pages)", aeb_documents(), args.repeat))
     if not args.skip_end_to_end:
         report["end_to_end"] = end_to_end(args.pages)
