@@ -37,6 +37,7 @@ from wiredesk.store.events import (MENTION_COLUMNS, count_entities, entities_of,
 from wiredesk.store.near_index import link_near
 from wiredesk.store.rederive_links import count_link_changes, link_region, links_touching, relink_documents
 from wiredesk.store.sql import Transaction, insert_columns
+from wiredesk.store.story_answers import recount_stories, stories_touched
 from wiredesk.store.writer import add_run_counters, insert_failures, set_lead_lines
 
 #: documents columns a re-clean may change (besides text, content_hash and the version columns)
@@ -197,6 +198,7 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
         link_near(con, added, dedup, run_id)
     if any(r.article is not None for r in results):  # dates and sources may have changed: clusters follow
         refresh_documents(con, [r.document_id for r in results if r.article is not None], [*removed, *orphans], shrunk)
+        recount_stories(con, stories_touched(con, [r.document_id for r in results if r.article is not None]))
 
     # 4. event mentions (events stage): replaced where they differ, their events regrouped; entities recounted
     extractions = [(r.document_id, r.extraction) for r in results if r.extraction is not None]

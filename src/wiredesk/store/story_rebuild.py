@@ -27,6 +27,7 @@ import numpy as np
 
 from wiredesk.store.events import regroup_events, store_event_stories
 from wiredesk.store.stories import assign_documents, copied_documents, paragraphs_of, previous_versions
+from wiredesk.store.story_answers import recount_stories
 from wiredesk.stories import DocFeatures, StoryDocument
 from wiredesk.stories import Settings as StorySettings
 
@@ -119,6 +120,8 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection, featurize: Featurize, run_id
         "SELECT DISTINCT document_id FROM event_mention_rows WHERE document_id IN (SELECT unnest(?::BIGINT[])) "
         "ORDER BY 1", [moved]).fetchall()] if moved else []
     events = regroup_events(con, run_id, with_mentions, [], window_days) if with_mentions else 0
-    # every event's stored story follows the rebuilt ones (ids may be renumbered where no document moved)
+    # every event's stored story and every story's stored answers follow the rebuilt ones (ids may be
+    # renumbered where no document moved)
     store_event_stories(con)
+    recount_stories(con)
     return RebuildCounts(documents, stories, len(moved), events)

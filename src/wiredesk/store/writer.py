@@ -37,6 +37,7 @@ from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
 from wiredesk.store.sql import insert_columns
 from wiredesk.store.stories import assign_documents, copied_documents, previous_versions
+from wiredesk.store.story_answers import recount_stories, stories_touched
 from wiredesk.stories import DocFeatures
 
 RAW_CODEC = "zlib"
@@ -139,6 +140,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     #    story of the document it copies (wiredesk.store.stories)
     assigned = assign_documents(con, _story_documents(con, decision, batch), run_id)
     counts.documents_assigned, counts.stories_new = assigned.documents, assigned.stories_new
+    # what the stories view shows, for the stories the new versions joined and the old ones left
+    recount_stories(con, stories_touched(con, [*(v.document_id for v in decision.versions), *decision.superseded]))
     checkpoint("store:stories")
 
     # 7. event mentions of the new versions, then their events regrouped (wiredesk.store.events)

@@ -1,0 +1,58 @@
+"""What the ``stories`` view shows, stored per story (``story_answers``, migration 0015) and recounted in the
+caller's transaction for the stories that changed: a whole-store question over ``stories`` reads one row per
+story instead of aggregating every current document of the store.
+
+A story changes when a document joins it or leaves it (a new version decided into another story, the old
+version no longer current), when a document of it is re-derived (title, source, date or text by
+``wiredesk reprocess``), when its ``story_rows`` (top names) are rewritten, and on ``wiredesk stories-rebuild``.
+The writer, reprocess and the rebuild call ``recount_stories`` for those; the definition is the view's
+before this table existed (tests/integration/test_stored_story_answers.py compares them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import numpy as np
+
+_RECOUNT = """
+INSERT INTO story_answers
+SELECT ds.story_id,
+       coalesce(arg_min(d.title, (d.published_at IS NULL, d.published_at, ds.seq)) FILTER (WHERE d.title IS NOT NULL),
+                arg_min(d.lead_line, (d.published_at IS NULL, d.published_at, ds.seq))),
+       min(d.published_at), max(d.published_at),
+       min(coalesce(d.published_at, d.ingested_at)), max(coalesce(d.published_at, d.ingested_at)),
+       count(*), count(DISTINCT coalesce(d.source, d.doc_key)),
+       arg_min(d.source, (d.published_at IS NULL, d.published_at, ds.seq)),
+       arg_min(d.document_id, (d.published_at IS NULL, d.published_at, ds.seq)),
+       count(*) FILTER (WHERE ds.method = 'copy'),
+       any_value(r.top_names)
+FROM document_stories ds
+JOIN documents d ON d.document_id = ds.document_id
+LEFT JOIN story_rows r ON r.story_id = ds.story_id
+WHERE {scope}
+GROUP BY ds.story_id
+"""
+_RECOUNT_SOME = _RECOUNT.format(scope="ds.story_id IN (SELECT id FROM wanted)")
+_RECOUNT_ALL = _RECOUNT.format(scope="true")
+
+
+def recount_stories(con: duckdb.DuckDBPyConnection, story_ids: Iterable[int] | None = None) -> None:
+    """Store again what ``stories`` shows for these stories (``None``: every story)."""
+    if story_ids is None:
+        con.execute("DELETE FROM story_answers")
+        con.execute(_RECOUNT_ALL)
+        return
+    wanted = {"id": np.unique(np.fromiter(story_ids, dtype=np.int64))}
+    if not len(wanted["id"]):
+        return
+    con.execute("DELETE FROM story_answers WHERE story_id IN (SELECT id FROM wanted)")
+    con.execute(_RECOUNT_SOME)
+
+
+def stories_touched(con: duckdb.DuckDBPyConnection, document_ids: Iterable[int]) -> list[int]:
+    """The stories these document versions are assigned to (current or not)."""
+    docs = {"id": np.unique(np.fromiter(document_ids, dtype=np.int64))}  # noqa: F841 (DuckDB's replacement scan)
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT story_id FROM story_assignments WHERE document_id IN (SELECT id FROM docs)").fetchall()]
