@@ -44,11 +44,13 @@ import duckdb
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # the recursive definitions the stored answers replaced (--before)
 
-from wiredesk.store.clusters import rebuild_clusters, rebuild_document_facts, refresh_clusters  # noqa: E402
+from wiredesk.store.clusters import (rebuild_clusters, rebuild_document_facts, rebuild_novelty,  # noqa: E402
+                                     refresh_clusters)
 from wiredesk.store.events import count_entities  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
 from wiredesk.store.reader import search  # noqa: E402
 from wiredesk.store.search_index import refresh_search_index  # noqa: E402
+from wiredesk.store.story_answers import recount_stories  # noqa: E402
 
 PER_DOC = 25
 VOCABULARY = 6000
@@ -86,14 +88,14 @@ def build(path: Path, n_paragraphs: int) -> dict[str, float]:
     # one document in 50 has a second version (the first stays, not current)
     step("documents", f"""INSERT INTO documents (document_id, doc_key, version, is_current, url, title, authors, source,
             published_at, language, text, content_hash, origin, kind, raw_sha256, cleaner, pipeline_version, run_id,
-            ingested_at, derived_run_id, supplied_meta)
+            ingested_at, derived_run_id, supplied_meta, lead_line)
         SELECT d, 'https://news.example/' || coalesce(prev, d), CASE WHEN prev IS NULL THEN 1 ELSE 2 END,
                d % 50 <> 49 OR d = {docs},
                'https://news.example/' || coalesce(prev, d), 'Title w' || (hash(d) % {VOCABULARY}) || 'x of story ' || d,
                [], 'source-' || (hash(d * 17) % 60),
                TIMESTAMPTZ '2024-01-01' + to_seconds(d * 90 + hash(d) % 3600), 'en', b.text, md5(d::VARCHAR),
                'synthetic/' || d, 'html', md5(d::VARCHAR), 'synthetic/1', 'wiredesk/bench', 1,
-               TIMESTAMPTZ '2025-01-01' + to_seconds(d), 1, NULL
+               TIMESTAMPTZ '2025-01-01' + to_seconds(d), 1, NULL, left(split_part(trim(b.text), chr(10), 1), 100)
         FROM (SELECT d, CASE WHEN d % 50 = 0 AND d > 1 THEN d - 1 END AS prev FROM range(1, {docs} + 1) t(d)) t
         JOIN (SELECT document_id AS d, string_agg(text, chr(10) || chr(10) ORDER BY position) AS text
               FROM paragraphs WHERE role = 'body' GROUP BY document_id) b USING (d)""")
@@ -148,7 +150,8 @@ def build(path: Path, n_paragraphs: int) -> dict[str, float]:
         FROM story_assignments GROUP BY story_id""")
     con.execute("DROP TABLE texts")
     con.execute("COMMIT")
-    for name, fn in (("clusters", lambda: (rebuild_document_facts(con), rebuild_clusters(con))),
+    for name, fn in (("clusters", lambda: (rebuild_document_facts(con), rebuild_clusters(con), rebuild_novelty(con))),
+                     ("story answers", lambda: recount_stories(con)),
                      ("search", lambda: refresh_search_index(con, datetime.now(timezone.utc), 1))):
         start = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
