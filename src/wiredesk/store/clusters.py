@@ -5,7 +5,9 @@ Columns of ``paragraphs`` (the ``stored_view_answers`` migration, docs/schema.md
 an exact or near link), ``cluster_id`` (the earliest copy reached by following ``copy_of``, itself when none),
 ``novel`` (false when that earliest copy is in another document), ``partial_of`` (its partial link to another
 document), and on a cluster's earliest copy, when others copy it, ``cluster_paragraphs``, ``cluster_documents``,
-``cluster_sources`` and ``cluster_last_seen``. The views ``paragraph_clusters``, ``duplicate_clusters``,
+``cluster_sources`` and ``cluster_last_seen``; and copied from its document, ``document_source`` and
+``document_seen_at`` (migration ``stored_view_answers_2``). Per document, ``document_novelty_rows`` holds the
+counts ``document_novelty`` shows. The views ``paragraph_clusters``, ``duplicate_clusters``,
 ``novel_paragraphs`` and ``document_novelty`` are plain filters and joins over them: a question about one
 document reads that document's rows, however large the store.
 
@@ -290,9 +292,7 @@ def rebuild_clusters(con) -> ClusterRefresh:
     _write(con, updates)
     roots = set(resolved.roots.values())
     _recount(con, roots)
-
     return ClusterRefresh(len(updates), len(roots), tuple(sorted(resolved.cut)))
-
 
 
 #: Which paragraphs ``_copy_document_facts`` brings up to date (constant conditions only; ``docs`` is bound).
@@ -303,7 +303,8 @@ _FACTS_SCOPES = {"new": "paragraphs.cluster_id IS NULL", "documents": "paragraph
 def _copy_document_facts(con, scope: str, document_ids: Iterable[int] = ()) -> None:
     """Copy the document's source and first-seen instant (``published_at``, else ``ingested_at``) to those of
     its paragraphs in ``scope`` (``new``: never computed; ``documents``: of ``document_ids``; ``all``) where
-    they differ: the ``cluster_first_seen`` columns ``duplicate_clusters`` shows, so that view reads one table."""
+    they differ: the columns ``duplicate_clusters`` shows (migration ``stored_view_answers_2``), so that view
+    reads one table."""
     docs = _ids(document_ids)  # noqa: F841 (read by DuckDB's replacement scan)
     con.execute(
         f"""
