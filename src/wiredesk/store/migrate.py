@@ -21,14 +21,26 @@ import duckdb
 
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import SchemaVersionError, StoreError
-from wiredesk.store.clusters import rebuild_clusters
+from wiredesk.store.clusters import rebuild_clusters, rebuild_document_facts, rebuild_novelty
+from wiredesk.store.events import store_event_stories
+from wiredesk.store.story_answers import recount_stories, set_lead_lines
 from wiredesk.store.dbfile import foreign_error, has_foreign_tables
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
+def backfill_stored_view_answers_2(con: duckdb.DuckDBPyConnection) -> None:
+    """The paragraphs' document facts, the documents' first lines and novelty counts, the events' stories."""
+    rebuild_document_facts(con)
+    set_lead_lines(con)
+    rebuild_novelty(con)
+    store_event_stories(con)
+
+
 #: Migration name -> the code that fills what it added, run after its SQL in the same transaction.
 BACKFILLS: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
     "stored_view_answers": rebuild_clusters,  # the duplicate views' stored answers, from the links already stored
+    "stored_view_answers_2": backfill_stored_view_answers_2,
+    "story_answers": recount_stories,  # every story's row
 }
 
 

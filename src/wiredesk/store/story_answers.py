@@ -6,7 +6,8 @@ A story changes when a document joins it or leaves it (a new version decided int
 version no longer current), when a document of it is re-derived (title, source, date or text by
 ``wiredesk reprocess``), when its ``story_rows`` (top names) are rewritten, and on ``wiredesk stories-rebuild``.
 The writer, reprocess and the rebuild call ``recount_stories`` for those; the definition is the view's
-before this table existed (tests/integration/test_stored_story_answers.py compares them).
+before this table existed (tests/integration/test_stored_story_answers.py compares them). Also each
+document's first line (``documents.lead_line``), which a story without any title shows.
 """
 
 from __future__ import annotations
@@ -56,3 +57,16 @@ def stories_touched(con: duckdb.DuckDBPyConnection, document_ids: Iterable[int])
     docs = {"id": np.unique(np.fromiter(document_ids, dtype=np.int64))}  # noqa: F841 (DuckDB's replacement scan)
     return [r[0] for r in con.execute(
         "SELECT DISTINCT story_id FROM story_assignments WHERE document_id IN (SELECT id FROM docs)").fetchall()]
+
+
+_LEAD_LINE = "UPDATE documents SET lead_line = left(split_part(trim(text), chr(10), 1), 100)"
+
+
+def set_lead_lines(con: duckdb.DuckDBPyConnection, document_ids: list[int] | None = None) -> None:
+    """Store the first line of these documents' text (up to 100 characters; ``None``: every document): what
+    the ``stories`` view shows for a story none of whose documents has a title, stored so the view never
+    reads every whole text."""
+    if document_ids is None:
+        con.execute(_LEAD_LINE)
+    else:
+        con.execute(_LEAD_LINE + " WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [document_ids])

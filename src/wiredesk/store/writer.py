@@ -37,7 +37,7 @@ from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
 from wiredesk.store.sql import insert_columns
 from wiredesk.store.stories import assign_documents, copied_documents, previous_versions
-from wiredesk.store.story_answers import recount_stories, stories_touched
+from wiredesk.store.story_answers import recount_stories, set_lead_lines, stories_touched
 from wiredesk.stories import DocFeatures
 
 RAW_CODEC = "zlib"
@@ -207,13 +207,6 @@ def _write_raw_pages(con: duckdb.DuckDBPyConnection, raws: dict[str, InputItem],
         "run_id": ("BIGINT", [run_id] * len(fresh)),
         "stored_at": ("TIMESTAMPTZ", [now] * len(fresh)),
     })
-
-
-def set_lead_lines(con: duckdb.DuckDBPyConnection, document_ids: list[int]) -> None:
-    """Store the first line of these documents' text (up to 100 characters): what the ``stories`` view shows
-    for a story none of whose documents has a title, stored so the view never reads every whole text."""
-    con.execute("UPDATE documents SET lead_line = left(split_part(trim(text), chr(10), 1), 100) "
-                "WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [document_ids])
 
 
 def _insert_versions(con: duckdb.DuckDBPyConnection, decision: VersionDecision, run_id: int, now: datetime) -> None:
