@@ -30,7 +30,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ACCESS_VERSION = "access/1"
+from wiredesk.domain.versions import ACCESS_VERSION
+
+__all__ = ["ACCESS_VERSION", "STATES", "AccessState", "classify_access"]
+
 STATES = ("article", "consent", "paywall", "blocked", "empty")
 
 #: Below this many words of kept text a page has "little text" (challenge, consent and error pages).
