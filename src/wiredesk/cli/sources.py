@@ -17,7 +17,7 @@ from wiredesk.domain.urls import is_http_url
 from wiredesk.sources.config import KINDS, format_duration, make_source
 from wiredesk.sources.feeds.collect import MAX_TITLE_CHARS
 from wiredesk.sources.feeds.opml import Subscription, export_opml, parse_opml
-from wiredesk.sources.schedule import health
+from wiredesk.sources.health import format_access, source_health
 from wiredesk.store import Store
 
 SOURCES_EPILOG = "Sources file format, scheduling and limits: docs/feeds.md."
@@ -47,7 +47,7 @@ def add_sources_parser(sub) -> None:  # noqa: ANN001
     add_db_args(add)
     add.set_defaults(func=cmd_sources_add)
 
-    ls = actions.add_parser("list", help="list sources with their title and health", description="List sources: name, the feed's own title, health (new, ok, failing, disabled), failures in a row, last status and error, next fetch, interval, tags, the feed URL and the site it belongs to (title and site are what the feed said at its last fetch, or its OPML outline).", epilog=SOURCES_EPILOG)
+    ls = actions.add_parser("list", help="list sources with their title and health", description="List sources: name, the feed's own title, health (new, ok, failing, disabled, off; stalled: no new entry for several times its usual gap; degraded: its latest pages extract to much less text than before) with the figure behind it, its pages that were not articles when last fetched (consent, paywall, blocked, empty), failures in a row, last status and error, next fetch, interval, tags, the feed URL and the site it belongs to (title and site are what the feed said at its last fetch, or its OPML outline).", epilog=SOURCES_EPILOG)
     add_listing_args(ls)
     add_db_args(ls)
     ls.set_defaults(func=cmd_sources_list)
@@ -92,13 +92,18 @@ def cmd_sources_add(args, screen: Screen) -> int:  # noqa: ANN001
 def cmd_sources_list(args, screen: Screen) -> int:  # noqa: ANN001
     with _open(args) as store:
         rows = store.list_sources()
+        access, signals = store.source_signals()
+    now = utcnow()
     columns = ["name", "title", "kind", "health", "failures", "last_status", "last_error", "next_fetch_at", "interval",
-               "tags", "url", "site_url"]
-    table = [(r.config.name, r.state.title, r.config.kind, health(r.state) if r.config.enabled else "off",
-              r.state.consecutive_failures, r.state.last_status, r.state.disabled_reason or r.state.last_error,
-              r.state.next_fetch_at, format_duration(r.config.interval), ",".join(r.config.tags), r.config.url,
-              r.state.site_url)
-             for r in rows]
+               "tags", "url", "site_url", "health_figure", "not_articles"]
+    table = []
+    for r in rows:
+        dates, lengths = signals.get(r.source_id, ((), ()))
+        h = source_health(r.state, r.config.enabled, dates, lengths, now)
+        table.append((r.config.name, r.state.title, r.config.kind, h.word, r.state.consecutive_failures,
+                      r.state.last_status, r.state.disabled_reason or r.state.last_error, r.state.next_fetch_at,
+                      format_duration(r.config.interval), ",".join(r.config.tags), r.config.url, r.state.site_url,
+                      h.figure, format_access(access.get(r.source_id, {}))))
     format_rows(columns, table, args.format, screen.out, max_width=args.max_width)
     return 0
 

@@ -16,6 +16,7 @@ from wiredesk.cli.output import format_size, jsonable
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 from wiredesk.ops.status import collect_status, needs_attention
+from wiredesk.sources.health import format_access
 from wiredesk.store.reader import Reader
 
 
@@ -25,7 +26,9 @@ def add_status_parser(sub) -> None:  # noqa: ANN001
         help="health: last runs, run in progress, sources due and failing, database size, index health",
         description=(
             "Show the last runs, whether a run is writing now (and which), the sources due now, the "
-            "failing sources (failures in a row, last error), the database size and the health of the "
+            "failing sources (failures in a row, last error), the sources that answer but are stalled (no new entry for "
+            "several times their usual gap) or degraded (their pages extract to much less text than before), each "
+            "with its figure, and those with pages that were not articles (consent, paywall, blocked, empty), the database size and the health of the "
             "near-duplicate index (paragraphs not indexed, settings changed since it was built), of the "
             "duplicate views' stored clusters (out of step with the links, links to missing paragraphs, cycles "
             "cut), of stories (documents without one, older story code) and of the event tables. Read-only: "
@@ -67,6 +70,13 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
             state = "disabled" if s["disabled"] else f"{s['consecutive_failures']} failures in a row"
             print(f"  failing  {s['name']}: {state}, last error: {s['last_error']}; last success {_when(s['last_success_at'])}, "
                   f"next try {_when(s['next_fetch_at'])}", file=out)
+        for s in st.get("sources_watch", []):
+            for label in ("stalled", "degraded"):
+                if s[label]:
+                    print(f"  {label:<8} {s['name']}: {s[label]}", file=out)
+            if s["not_articles"]:
+                print(f"  access   {s['name']}: {format_access(s['not_articles'])} page(s) not an article when last "
+                      "fetched (tried again later)", file=out)
     ix = st["index"]
     print(f"index      near-duplicates: {ix['near_index_rows']} paragraphs indexed ({ix['near_eligible_paragraphs']} current "
           f"eligible, {ix['near_not_indexed']} missing), {ix['near_index_keys']} keys, settings "

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from wiredesk.domain.models import ItemMeta
 from wiredesk.domain.versions import (
+    ACCESS_VERSION,
     EXACT_DEDUP_VERSION,
     NEAR_DEDUP_VERSION,
     NORMALIZE_VERSION,
@@ -28,7 +29,7 @@ def code_versions(settings=None, **extra: str) -> dict[str, str]:
 
     out = {
         "pipeline": PIPELINE_VERSION, "paragraphs": PARAGRAPHS_VERSION, "normalize": NORMALIZE_VERSION,
-        "exact": EXACT_DEDUP_VERSION, "near": NEAR_DEDUP_VERSION, "trafilatura": trafilatura.__version__,
+        "exact": EXACT_DEDUP_VERSION, "near": NEAR_DEDUP_VERSION, "access": ACCESS_VERSION, "trafilatura": trafilatura.__version__,
     }
     if settings is not None:
         out["clean_settings"] = json.dumps(

@@ -54,6 +54,8 @@ class InputItem:
     #: ``match_hash`` of the short lines that earlier documents of the item's site carried (site furniture,
     #: from the store when the batch is planned: ``wiredesk.store.site_lines``); empty when unknown
     site_furniture: frozenset[int] = frozenset()
+    #: the followed source (``sources.source_id``) the page was fetched for; None for files and records
+    source_id: int | None = None
 
     @property
     def doc_key(self) -> str:

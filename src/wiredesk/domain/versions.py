@@ -25,3 +25,7 @@ EXACT_DEDUP_VERSION = "exact/1"
 #: Near and partial duplicate linking (``wiredesk.dedup.near``); the index keys carry their own
 #: ``DedupSettings.signature_version``.
 NEAR_DEDUP_VERSION = "near/1"
+
+#: What a fetched page is: the article, or a consent wall, paywall stub, bot check or empty page
+#: (``wiredesk.clean.access``). A failure recorded with another version is tried again.
+ACCESS_VERSION = "access/1"

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from wiredesk.domain.settings import Settings
+from wiredesk.sources.health import source_health
 from wiredesk.store.access import lock_is_held, read_holder
+from wiredesk.store.feeds import SourceRow
 from wiredesk.store.reader import Reader
 from wiredesk.store.stories import DERIVED_BY as STORY_CODE
 
@@ -49,8 +51,25 @@ def collect_status(reader: Reader, settings: Settings, now: datetime) -> dict[st
         status["sources_due"] = reader.sources_due(now)
         status["sources_failing"] = reader.sources_failing()
         status["sources_total"] = reader.sources_total()
+        if reader.has_table("page_access"):
+            status["sources_watch"] = sources_watch(reader.sources(), *reader.source_signals(), now)
     status["index"] = index_health(reader, settings)
     return status
+
+
+def sources_watch(rows: list[SourceRow], access: dict[int, dict[str, int]],
+                  signals: dict[int, tuple[list, list]], now: datetime) -> list[dict[str, Any]]:
+    """The sources to keep an eye on though they answer: stalled, degraded, or with pages that were not
+    articles when last fetched (``wiredesk.sources.health``, ``wiredesk.clean.access``), by name."""
+    out = []
+    for r in rows:
+        dates, lengths = signals.get(r.source_id, ([], []))
+        h = source_health(r.state, r.config.enabled, dates, lengths, now)
+        pages = access.get(r.source_id, {})
+        if h.stalled or h.degraded or pages:
+            out.append({"name": r.config.name, "health": h.word, "stalled": h.stalled, "degraded": h.degraded,
+                        "not_articles": pages})
+    return out
 
 
 def index_health(reader: Reader, settings: Settings) -> dict[str, Any]:

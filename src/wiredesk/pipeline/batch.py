@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from wiredesk.domain.counts import BatchCounts
 from wiredesk.domain.models import Failure, InputItem
+from wiredesk.domain.urls import is_http_url
 from wiredesk.pipeline.progress import report_stage, report_stored
 from wiredesk.pipeline.run import Run
 from wiredesk.pipeline.scaleout import PendingItems, Processed, StageRunner, submit_items, work_stage
@@ -36,6 +37,7 @@ from wiredesk.pipeline.stages import (MIN_ITEMS_FOR_POOL, Plan, clean_batch, ext
                                       story_features_batch)
 from wiredesk.store import Batch
 from wiredesk.store.feeds import FeedBatch
+from wiredesk.store.source_health import PageAccess
 from wiredesk.stories import PlaceIndex, load_place_index
 
 log = logging.getLogger("wiredesk")
@@ -54,6 +56,15 @@ class BatchInput:
     done: int | None = None
     #: web-archive records passed over while loading, by kind (``wiredesk.sources.warc``)
     skipped: Counter = field(default_factory=Counter)
+
+
+def page_access(items: tuple[InputItem, ...], processed: Processed) -> tuple[PageAccess, ...]:
+    """The access state of each fetched page cleaned (an article, or the state its ``access`` failure gives)."""
+    failed = {f.origin: f for f in processed.failures if f.stage == "access"}
+    stored = {item.origin for item, _ in processed.articles}
+    return tuple(PageAccess(i.origin, i.source_id, "article", None, i.raw_sha256) if i.origin in stored
+                 else PageAccess(i.origin, i.source_id, failed[i.origin].reason, failed[i.origin].message, i.raw_sha256)
+                 for i in items if i.origin in stored and is_http_url(i.origin) and i.kind == "html" or i.origin in failed)
 
 
 class _Finished:
@@ -160,7 +171,8 @@ class BatchStep:
         report_stage("store", 0, len(batch.items))
         self._store(Batch(cleaned=processed.articles, unchanged=plan.unchanged, skipped=plan.skipped,
                           failures=plan.failures + processed.failures, feeds=batch.feeds, events=processed.events,
-                          stories=processed.stories, retry=self.retry))
+                          stories=processed.stories, retry=self.retry,
+                          access=page_access(plan.todo, processed)))
         counts = self.run.summary.counts
         counts.records_skipped.update(batch.skipped)
         if batch.done is not None:  # a batch of files: done of the run's total inputs

@@ -30,7 +30,7 @@ from wiredesk.domain.versions import PIPELINE_VERSION
 from wiredesk.ops.faults import checkpoint
 from wiredesk.sources.config import SourceConfig
 from wiredesk.sources.entries import KnownEntries
-from wiredesk.store import feeds, rederive, search_index, site_lines, stories, writer
+from wiredesk.store import feeds, rederive, search_index, site_lines, source_health, stories, writer
 from wiredesk.store.access import DatabaseBusyError, connect_retrying
 from wiredesk.store.dbfile import NO_EXTENSIONS, first_line, refuse_by_content, translate_error
 from wiredesk.store.migrate import migrate
@@ -199,6 +199,10 @@ class Store:
     def list_sources(self, *, ids: Sequence[int] | None = None) -> list[feeds.SourceRow]:
         """All sources (or those with ``ids``), by name."""
         return feeds.list_sources(self._con, ids=ids)
+
+    def source_signals(self) -> tuple[dict, dict]:
+        """Per source: its pages not articles, by state; its entry dates and text lengths (``store.source_health``)."""
+        return source_health.access_by_source(self._con), source_health.source_signals(self._con)
 
     def add_source(self, cfg: SourceConfig, added_by: str, now: datetime) -> tuple[int, str]:
         """Add a source (or re-enable a disabled one); returns (id, ``added`` | ``re-enabled``)."""

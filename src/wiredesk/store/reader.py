@@ -1,10 +1,9 @@
 """``Reader``: a read-only wiredesk database, and every read the commands make of it.
 
-What ``wiredesk stats``, ``status``, ``search``, ``stories`` and ``export`` show comes from the methods here (the
-export's ``COPY`` is ``wiredesk.store.exports``'s); the callers format and decide, they send no SQL. A
+What ``wiredesk stats``, ``status``, ``search``, ``stories`` and ``export`` show comes from the methods here
+(the export's ``COPY`` is ``wiredesk.store.exports``'s); the callers format and decide, they send no SQL. A
 ``Reader`` opens its own connection with ``open_readonly`` (which waits for a run's batch commit to end) and
-keeps it to itself; ``Reader.over(con)`` reads through a connection the caller owns (the user's connection
-of ``wiredesk.connect``, for ``wiredesk.search``).
+keeps it to itself; ``Reader.over(con)`` reads one the caller owns (``wiredesk.connect``, ``wiredesk.search``).
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.errors import SearchError, StoreError
 from wiredesk.fulltext import terms
 from wiredesk.fulltext.ranking import search_sql
-from wiredesk.store import clusters, exports, report_queries
+from wiredesk.store import clusters, exports, report_queries, source_health
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
 from wiredesk.store.dbfile import foreign_error, translate_error
 from wiredesk.store.feeds import SourceRow, list_sources
@@ -107,9 +106,8 @@ class Reader:
     # -- the catalog: tables and views ------------------------------------------------------------------
 
     def catalog(self, name: str | None = None) -> list[dict[str, Any]]:
-        """The tables and views of the database (or the one called ``name``), tables first, by name:
-        ``name``, ``kind`` (table or view), ``columns``, ``rows`` (counted) and ``sql`` (its CREATE statement,
-        as DuckDB keeps it) with ``indexes`` (their CREATE statements)."""
+        """The tables and views (or the one called ``name``), tables first, by name: ``name``, ``kind`` (table
+        or view), ``columns``, ``rows`` (counted), ``sql`` (its CREATE statement) and ``indexes`` (theirs)."""
         rows = self._rows(_CATALOG_SQL, [name])
         indexes: dict[str, list[str]] = {}
         for index in self._rows(_INDEXES_SQL):
@@ -187,6 +185,9 @@ class Reader:
 
     def sources_total(self) -> int:
         return self._one("SELECT count(*) FROM sources")[0]
+
+    def source_signals(self) -> tuple[dict, dict]:  # pages not articles by state; entry dates, text lengths
+        return source_health.access_by_source(self._con), source_health.source_signals(self._con)
 
     def near_index_state(self, dedup: DedupSettings) -> dict[str, Any]:
         """The near-duplicate index: its stored signature version, rows and keys, and the current paragraphs

@@ -35,6 +35,7 @@ from wiredesk.store.decide import CurrentVersion, VersionDecision, decide_versio
 from wiredesk.store.events import count_entities, regroup_events, skipped_languages, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
+from wiredesk.store.source_health import PageAccess, write_page_access
 from wiredesk.store.sql import insert_columns
 from wiredesk.store.stories import assign_documents, copied_documents, previous_versions
 from wiredesk.store.story_answers import recount_stories, set_lead_lines, stories_touched
@@ -62,6 +63,8 @@ class Batch:
     retry: RetryPolicy = RetryPolicy()
     #: story features of the cleaned articles, in the same order (``wiredesk.pipeline.stages.story_features_batch``)
     stories: tuple[DocFeatures, ...] = ()
+    #: access states of the fetched pages cleaned in this batch (``wiredesk.clean.access``)
+    access: tuple[PageAccess, ...] = ()
 
 
 def known_raw_hashes(con: duckdb.DuckDBPyConnection, origins: Iterable[str]) -> dict[str, str]:
@@ -158,6 +161,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     # 8. failures: one row per item (attempts, when to try again); an item stored now fails no more
     clear_failures(con, [item.origin for item, _ in batch.cleaned] + [item.origin for item in batch.unchanged])
     insert_failures(con, run_id, batch.failures, now, batch.retry)
+    write_page_access(con, run_id, batch.access, now)
 
     # 9. feed sources' state, entry keys and fetch log, with the documents (and failures) they describe
     if batch.feeds is not None:

@@ -318,4 +318,5 @@ def fetch_articles(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], fetcher
             continue
         content = decode_html(res.body, res.content_type)
         run.items.append(InputItem(origin=origin, kind="html", content=content, raw=res.body,
-                                   raw_sha256=hashlib.sha256(res.body).hexdigest(), meta=_meta(p, run)))
+                                   raw_sha256=hashlib.sha256(res.body).hexdigest(), meta=_meta(p, run),
+                                   source_id=run.source_id))
