@@ -3,6 +3,9 @@ kept there: the event gazetteer and the stories' place index, the same whether b
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +71,18 @@ def test_the_gazetteer_and_the_place_index_read_from_the_cache_equal_the_ones_bu
     assert read_gazetteer.lookup("Basra").country == "IRQ"
     assert read_gazetteer.country_names() == built_gazetteer.country_names()
     assert read_places == built_places and read_places.lookup("München") == ("g:2867714", "c:DEU")
+
+
+def test_the_language_detector_read_from_the_cache_detects_as_the_one_unpacked_from_py3langid(home):
+    script = ("from wiredesk.clean.language import detect_language\n"
+              "for t in ('Die Brücke wurde am Dienstag nach drei Jahren Reparatur wieder eröffnet.',\n"
+              "          'The council opened the new bridge on Tuesday after three years of repairs.',\n"
+              "          'Le conseil a rouvert le pont mardi après trois ans de travaux.'):\n"
+              "    print(*detect_language(t))\n")
+    env = dict(os.environ, WIREDESK_HOME=str(home))
+    built = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert len(list(cache_dir().glob("langid-*.marshal"))) == 1
+    read = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert built.returncode == read.returncode == 0, built.stderr + read.stderr
+    assert [line.split()[0] for line in built.stdout.splitlines()] == ["de", "en", "fr"]
+    assert read.stdout == built.stdout
