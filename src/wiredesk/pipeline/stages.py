@@ -26,23 +26,22 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from wiredesk.clean.cleaner import HtmlCleaner, clean_item
 from wiredesk.domain.counts import BatchCounts
 from wiredesk.domain.dates import utcnow
-from wiredesk.domain.errors import SURVIVABLE_ERRORS
 from wiredesk.domain.lineage import code_versions
 from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.retry import FailureRecord, RetryPolicy, may_try
-from wiredesk.domain.settings import CleanSettings, Settings
-from wiredesk.domain.urls import host_of, is_http_url
+from wiredesk.domain.settings import Settings
+from wiredesk.domain.urls import host_of
 from wiredesk.events.extract import DefaultEventExtractor
 from wiredesk.events.model import DocumentInput, Extraction
 from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.progress import report_stage
+from wiredesk.pipeline.work import clean_one, story_document
 from wiredesk.sources import files, warc
 from wiredesk.store import Batch, Store
 from wiredesk.store.search_index import RefreshResult
-from wiredesk.stories import DocFeatures, PlaceIndex, StoryDocument, extract_features
+from wiredesk.stories import DocFeatures, PlaceIndex, extract_features
 from wiredesk.stories import Settings as StorySettings
 
 log = logging.getLogger("wiredesk")
@@ -171,21 +170,6 @@ def with_site_furniture(items: Sequence[InputItem], runs: Sequence[int],
 # -- clean ------------------------------------------------------------------------------------------
 
 
-def clean_one(item: InputItem, settings: CleanSettings) -> Article | Failure:
-    """Clean one item; a survivable error becomes a ``Failure`` (of these bytes) instead of an exception.
-    A web page that yields no article may yield one later (a consent wall, a page built by script): its
-    failure may pass; a file's will not until its bytes change."""
-    try:
-        cleaner = HtmlCleaner(favor_precision=settings.favor_precision, include_tables=settings.include_tables)
-        return clean_item(item, cleaner)
-    except SURVIVABLE_ERRORS as exc:
-        return Failure(item.origin, "clean", exc.reason, str(exc), content=item.raw_sha256,
-                       may_pass=is_http_url(item.origin))
-    except Exception as exc:  # a bug or a hostile page must cost one item, not the run
-        log.exception("unexpected error cleaning %s", item.origin)
-        return Failure(item.origin, "clean", "unexpected", f"{type(exc).__name__}: {exc}", content=item.raw_sha256)
-
-
 @dataclass(frozen=True)
 class Cleaned:
     articles: tuple[tuple[InputItem, Article], ...]
@@ -251,12 +235,6 @@ def extract_events_batch(cleaned: Cleaned, extractor: DefaultEventExtractor) -> 
 
 
 # -- story features ---------------------------------------------------------------------------------
-
-
-def story_document(article: Article) -> StoryDocument:
-    """What the story layer reads of an article: the values its document row stores (id filled by the store)."""
-    return StoryDocument(0, article.text, title=article.title, language=article.language,
-                         published_at=article.published_at, outlet=article.source)
 
 
 def story_features_batch(cleaned: Cleaned, places: PlaceIndex) -> tuple[DocFeatures, ...]:
