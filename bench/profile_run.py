@@ -31,7 +31,7 @@ from ecbplus import corpus_dir  # noqa: E402
 #: are also inside their parents (the indentation of the label says which).
 PARTS = (
     ("worker: process_items (clean + events + story features)", "scaleout.py", "process_items"),
-    ("  cleaning: clean_one", "stages.py", "clean_one"),
+    ("  cleaning: clean_one", "work.py", "clean_one"),
     ("    trafilatura.bare_extraction", "core.py", "bare_extraction"),
     ("      trafilatura metadata (extract_metadata)", "metadata.py", "extract_metadata"),
     ("    load_html (lxml parse of the page)", "utils.py", "load_html"),

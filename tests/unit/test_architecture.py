@@ -124,6 +124,11 @@ def test_import_wiredesk_loads_no_heavy_library():
     assert _loaded_after_import("wiredesk") == []
 
 
+def test_a_pool_workers_modules_load_no_database_library():
+    # what a worker of the run's pool imports to run process_items: the cleaner (trafilatura), never DuckDB
+    assert _loaded_after_import("wiredesk.pipeline.scaleout") == ["trafilatura"]
+
+
 def test_the_python_api_is_still_there_after_a_lazy_import():
     code = "import wiredesk; print(wiredesk.connect.__module__, wiredesk.search.__module__, wiredesk.__version__)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()

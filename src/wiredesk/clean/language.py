@@ -71,20 +71,48 @@ def normalize_language(value: str | None) -> str | None:
 @functools.cache
 def _identifier():
     """py3langid's identifier with normalised probabilities, from the model inside its wheel. Cached
-    because loading takes about half a second; it is read-only afterwards.
+    because it is read-only once made.
 
-    py3langid unpacks the model (68 MB) through a temporary file, which keeps the peak memory down but
-    fails on a full disk; then the model is unpacked in memory instead (about 70 MiB more peak), so the
-    language never depends on free disk space. A load that fails both ways raises and is not cached.
+    The model is unpacked once (its ``.npz`` inside LZMA, 68 MB, about half a second) in memory, never
+    through a temporary file, so the language never depends on free disk space; the unpacked tables are
+    kept in the per-user cache (``wiredesk.domain.datacache``), from which each later process reads them in
+    a few hundredths of a second (a run's pool workers each need them). A load that fails raises and is
+    not cached.
     """
     # late: the model and its library load only when a document needs detection (and once per process)
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    try:
-        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    except OSError:
-        ptc, pc, classes, nextmove, row, output = _load_model_in_memory(MODEL_DIR / MODEL_FILE)
-        return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+    from wiredesk.domain.datacache import cached  # late with the model: reads and writes the user's cache
+
+    path = MODEL_DIR / MODEL_FILE
+    ptc, pc, classes, nextmove, row, output = cached("langid", (__file__, str(path)), (),
+                                                     lambda: _model_tables(path))
+    return LanguageIdentifier(_array(ptc), _array(pc), classes, _ints(nextmove), output, norm_probs=True,
+                              tk_row=_ints(row))
+
+
+def _model_tables(path) -> tuple:
+    """py3langid's model as plain values (what ``cached`` keeps): numpy arrays as (dtype, shape, bytes),
+    the automaton's integer arrays as (type code, bytes)."""
+    ptc, pc, classes, nextmove, row, output = _load_model_in_memory(path)
+    return ((str(ptc.dtype), ptc.shape, ptc.tobytes()), (str(pc.dtype), pc.shape, pc.tobytes()), classes,
+            (nextmove.typecode, nextmove.tobytes()), (row.typecode, row.tobytes()), output)
+
+
+def _array(value):
+    import numpy as np  # late: loaded with the model
+
+    dtype, shape, data = value
+    return np.frombuffer(data, dtype=dtype).reshape(shape)  # read-only, like the identifier's use of it
+
+
+def _ints(value):
+    from array import array  # late: loaded with the model
+
+    typecode, data = value
+    out = array(typecode)
+    out.frombytes(data)
+    return out
 
 
 _TYPECODES = {2: "H", 4: "I", 8: "L"}

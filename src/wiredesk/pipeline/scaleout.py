@@ -35,7 +35,7 @@ from wiredesk.domain.settings import EventsSettings, Settings
 from wiredesk.events.extract import DefaultEventExtractor
 from wiredesk.events.model import DocumentInput
 from wiredesk.pipeline.progress import report_stage
-from wiredesk.pipeline.stages import clean_one, story_document
+from wiredesk.pipeline.work import clean_one, story_document
 from wiredesk.stories import PlaceIndex, extract_features, load_place_index
 from wiredesk.stories import Settings as StorySettings
 

