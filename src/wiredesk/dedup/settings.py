@@ -74,6 +74,11 @@ class DedupSettings:
     #: Safety valve against hot keys: at most this many stored candidates are verified per paragraph (the
     #: ones sharing most keys). Incremental and one-shot runs agree whenever no paragraph reaches the cap.
     max_candidates: int = 200
+    #: Match a batch only against paragraphs indexed by runs started in the last this many days (the batch
+    #: itself always included); 0: against every stored paragraph. A window keeps the cost of a batch flat
+    #: as the store grows (copies of old text are rare in news) at the price of missing copies of older text
+    #: and of links that depend on arrival order (docs/dedup.md, "Window"). No rebuild: keys are unchanged.
+    window_days: int = 0
 
     def __post_init__(self) -> None:
         if self.num_perm <= 0 or self.bands <= 0 or self.num_perm % self.bands:
@@ -83,6 +88,8 @@ class DedupSettings:
                      "partial_min_shared", "max_candidates"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"dedup.{name} must be at least 1, got {getattr(self, name)}")
+        if self.window_days < 0:
+            raise ConfigError(f"dedup.window_days must be 0 (no window) or more, got {self.window_days}")
         for name in ("near_threshold", "near_containment", "near_min_length_ratio", "partial_min_containment"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ConfigError(f"dedup.{name} must be in (0, 1], got {getattr(self, name)}")

@@ -56,19 +56,21 @@ class Words:
     def of(cls, token_lists: Sequence[Sequence[str]], languages: Sequence[str | None] | None = None) -> "Words":
         """``languages[i]`` is the language of paragraph ``i`` (its document's); it chooses the common
         words (``wiredesk.dedup.stopwords.stop_words``). Without languages, every paragraph's is unknown."""
+        # each distinct word is hashed and looked up in the common-word lists once per batch (a batch of
+        # 10,000 paragraphs has about 450,000 words but 20,000 distinct ones)
         vocabulary: dict[str, int] = {}
-        flat = [t for tokens in token_lists for t in tokens]
-        hashes = np.fromiter(
-            (vocabulary[t] if t in vocabulary else vocabulary.setdefault(t, word_hash(t)) for t in flat),
-            dtype=np.uint64, count=len(flat),
-        )
-        langs = languages if languages is not None else [None] * len(token_lists)
-        stop = np.fromiter(
-            (t in common or t.isdigit() for tokens, lang in zip(token_lists, langs, strict=True)
-             for common in (stop_words(lang),) for t in tokens),
-            dtype=bool, count=len(flat),
-        )
-        seg = np.repeat(np.arange(len(token_lists), dtype=np.int64), [len(t) for t in token_lists])
+        number = vocabulary.setdefault
+        ids = np.fromiter((number(t, len(vocabulary)) for tokens in token_lists for t in tokens), dtype=np.int64)
+        words = list(vocabulary)
+        hashes = np.fromiter((word_hash(w) for w in words), dtype=np.uint64, count=len(words))[ids]
+        langs = list(languages) if languages is not None else [None] * len(token_lists)
+        distinct = list(dict.fromkeys(langs))
+        common = np.array([[w in sw or w.isdigit() for w in words] for sw in map(stop_words, distinct)], dtype=bool)
+        code = {lang: i for i, lang in enumerate(distinct)}
+        lengths = [len(t) for t in token_lists]
+        seg = np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths)
+        lang_of = np.fromiter((code[lang] for lang in langs), dtype=np.int64, count=len(langs))
+        stop = common[lang_of[seg], ids] if len(ids) else np.zeros(0, dtype=bool)
         return cls(hashes, stop, seg)
 
 

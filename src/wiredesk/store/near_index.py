@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -80,25 +80,40 @@ def insert_keys(con, ids: Sequence[int], batch: BatchKeys, n_tokens: Sequence[in
     return len(batch.keys)
 
 
-def find_candidates(con, ids: Sequence[int], batch: BatchKeys, settings: DedupSettings) -> set[tuple[int, int]]:
+def window_start(con, since: datetime) -> int | None:
+    """The lowest paragraph id indexed by a run started at ``since`` or later (``None``: no such paragraph).
+    Ids grow with ingestion, so the paragraphs at or above it are the window, and DuckDB skips the older
+    row groups of ``dedup_keys`` by their min/max of ``paragraph_id``."""
+    return con.execute(
+        """SELECT min(d.paragraph_id) FROM dedup_paragraphs d
+           WHERE d.run_id IN (SELECT run_id FROM runs WHERE started_at >= ?)""",
+        [since],
+    ).fetchone()[0]
+
+
+def find_candidates(con, ids: Sequence[int], batch: BatchKeys, settings: DedupSettings,
+                    lowest: int | None = None) -> set[tuple[int, int]]:
     """Undirected candidate pairs ``(low_id, high_id)``: a batch paragraph and any stored paragraph (the batch
     included) sharing a band key or ``min_shared_keys`` keys; per batch paragraph the ``max_candidates``
-    sharing most keys."""
+    sharing most keys. ``lowest``: only stored paragraphs from this id up (the window; the batch is always
+    in it)."""
     if not len(batch.keys):
         return set()
+    floor = -(2**63) if lowest is None else min(lowest, min(ids))
     probe = {"key": batch.keys, "src": np.asarray(ids, dtype=np.int64)[batch.owner]}  # noqa: F841
     rows = con.execute(
         """
         SELECT src, dst FROM (
             SELECT b.src, k.paragraph_id AS dst, count(*) AS shared
             FROM probe b JOIN dedup_keys k ON k.key = b.key
-            WHERE k.paragraph_id <> b.src
+            WHERE k.paragraph_id <> b.src AND k.paragraph_id >= $floor
             GROUP BY b.src, k.paragraph_id
             HAVING count(*) >= $min_shared OR bool_or(b.key >> 56 = $band_tag)
         )
         QUALIFY row_number() OVER (PARTITION BY src ORDER BY shared DESC, dst) <= $cap
         """,
-        {"min_shared": settings.min_shared_keys, "band_tag": BAND_TAG, "cap": settings.max_candidates},
+        {"min_shared": settings.min_shared_keys, "band_tag": BAND_TAG, "cap": settings.max_candidates,
+         "floor": floor},
     ).fetchall()
     return {(min(a, b), max(a, b)) for a, b in rows}
 
@@ -247,7 +262,12 @@ class DuckDBParagraphIndex:
         return insert_keys(self._con, ids, keys, n_tokens, run_id)
 
     def candidates(self, ids: Sequence[int], keys: BatchKeys, settings: DedupSettings) -> set[tuple[int, int]]:
-        return find_candidates(self._con, ids, keys, settings)
+        lowest = None
+        if settings.window_days:
+            since = (self._now or utcnow()) - timedelta(days=settings.window_days)
+            lowest = window_start(self._con, since)
+            lowest = max(ids) + 1 if lowest is None and len(ids) else lowest  # nothing recent: the batch alone
+        return find_candidates(self._con, ids, keys, settings, lowest)
 
     def current_links(self, ids: Iterable[int]) -> dict[tuple[int, str], Link]:
         return load_current_links(self._con, ids)

@@ -138,3 +138,43 @@ def test_dedup_twice_equals_dedup_once(tmp_path_factory, docs):
     ids = [r[0] for r in con.execute("SELECT paragraph_id FROM paragraphs").fetchall()]
     dedup_batch(con, ids, S, run_id=99)
     assert links(con) == once
+
+
+def _run(con, run_id: int, started_at: datetime) -> None:
+    con.execute("INSERT INTO runs (run_id, started_at, status, pipeline_version, inputs) VALUES (?, ?, 'completed', 'test', [])",
+                [run_id, started_at])
+
+
+def test_a_window_matches_a_batch_only_against_paragraphs_of_recent_runs(con):
+    from datetime import timedelta
+
+    from wiredesk.store.near_index import DuckDBParagraphIndex
+    from wiredesk.dedup import near
+
+    ap, sun = seed_paragraphs(AP), seed_paragraphs(SUN)
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    _run(con, 1, now - timedelta(days=40))
+    _run(con, 2, now)
+    ap_ids = add_document(con, "ap", ap, published_at=DAY, source="AP", run_id=1)
+    near.link_near(DuckDBParagraphIndex(con, now - timedelta(days=40)), ap_ids, S, 1)
+    sun_ids = add_document(con, "sun", sun, published_at=DAY, source="The Sun", run_id=2)
+    windowed = replace(S, window_days=30)
+    con.execute("BEGIN TRANSACTION")
+    near.link_near(DuckDBParagraphIndex(con, now), sun_ids, windowed, 2)
+    inside = {(p, q) for p, q, _, _ in links(con) if p in sun_ids}
+    con.execute("ROLLBACK")
+    # AP's run started 40 days ago: outside a 30-day window, so The Sun links only within itself ...
+    assert inside and all(q in sun_ids for _, q in inside)
+    # ... and to AP with a 60-day window, as without one
+    for settings in (replace(S, window_days=60), S):
+        con.execute("BEGIN TRANSACTION")
+        near.link_near(DuckDBParagraphIndex(con, now), sun_ids, settings, 2)
+        assert any(q in ap_ids for p, q, _, _ in links(con) if p in sun_ids)
+        con.execute("ROLLBACK")
+
+
+def test_a_negative_window_is_a_configuration_error():
+    from wiredesk.domain.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="window_days"):
+        DedupSettings(window_days=-1)
