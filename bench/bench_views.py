@@ -2,6 +2,7 @@
 entity, cluster) and a question about the whole store, each beside a plain aggregation of the table it reads.
 
     python bench/bench_views.py [--sizes 100000,1000000,10000000] [--repeats 7] [--dir DIR] [--keep] [--before]
+                                [--no-search]
 
 1. **Build** one synthetic store per size with the real schema (the shipped migrations), filled by bulk SQL
    with the rows a run stores: 25 paragraphs a document (body 85 %, caption 8 %, credit 4 %, boilerplate 3 %,
@@ -9,8 +10,9 @@ entity, cluster) and a question about the whole store, each beside a plain aggre
    paragraph of an earlier document (half exact, half near; nine in ten within the last 2,000 documents, so
    copies of copies make chains), 4 % have a partial link; 3 event mentions and 12 entity mentions a
    document. Then the store's own code derives the rest: ``wiredesk.store.clusters.rebuild_clusters`` (the
-   duplicate views' stored answers, the rows the incremental write path stores: tests/integration/dedup)
-   and ``refresh_search_index`` (the search index).
+   duplicate views' stored answers, the rows the incremental write path stores: tests/integration/dedup),
+   ``recount_all_entities`` (the entities' counts), ``recount_stories`` and ``refresh_search_index`` (the
+   search index; ``--no-search``: none, and no search query).
 2. **Time** each query ``--repeats`` times on one read-only connection (median and minimum, in ms), after one
    warm-up run. Point queries ask about one document, cluster, event or entity picked near the middle of the
    store; whole-store queries read every row of the view, each alternating with the plain aggregation of the
@@ -47,7 +49,7 @@ sys.path.insert(0, str(REPO / "tests"))  # the recursive definitions the stored 
 
 from wiredesk.store.clusters import (rebuild_clusters, rebuild_document_facts, rebuild_novelty,  # noqa: E402
                                      refresh_clusters)
-from wiredesk.store.entity_counts import add_entity_counts, count_entities  # noqa: E402
+from wiredesk.store.entity_counts import add_entity_counts, count_entities, recount_all_entities  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
 from wiredesk.store.reader import search  # noqa: E402
 from wiredesk.store.search_index import refresh_search_index  # noqa: E402
@@ -57,7 +59,7 @@ PER_DOC = 25
 VOCABULARY = 6000
 
 
-def build(path: Path, n_paragraphs: int) -> dict[str, float]:
+def build(path: Path, n_paragraphs: int, search_index: bool = True) -> dict[str, float]:
     """A store of ``n_paragraphs`` at ``path``; returns seconds per step."""
     docs = n_paragraphs // PER_DOC
     con = duckdb.connect(str(path))
@@ -151,9 +153,12 @@ def build(path: Path, n_paragraphs: int) -> dict[str, float]:
         FROM story_assignments GROUP BY story_id""")
     con.execute("DROP TABLE texts")
     con.execute("COMMIT")
-    for name, fn in (("clusters", lambda: (rebuild_document_facts(con), rebuild_clusters(con), rebuild_novelty(con))),
-                     ("story answers", lambda: recount_stories(con)),
-                     ("search", lambda: refresh_search_index(con, datetime.now(timezone.utc), 1))):
+    steps = [("clusters", lambda: (rebuild_document_facts(con), rebuild_clusters(con), rebuild_novelty(con))),
+             ("entity counts", lambda: recount_all_entities(con)),
+             ("story answers", lambda: recount_stories(con))]
+    if search_index:
+        steps.append(("search", lambda: refresh_search_index(con, datetime.now(timezone.utc), 1)))
+    for name, fn in steps:
         start = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
         fn()
@@ -387,6 +392,8 @@ def main() -> None:
     ap.add_argument("--dir", help="where to build the stores (default: a temporary folder)")
     ap.add_argument("--keep", action="store_true", help="keep the stores, and reuse stores already built there")
     ap.add_argument("--before", action="store_true", help="also time the recursive definitions (sizes up to 1M)")
+    ap.add_argument("--no-search", action="store_true", help="no search index, no search queries (a faster build)")
+    ap.add_argument("--json", default=str(REPO / "bench" / "results" / "views.json"), help="where to write the figures")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="wiredesk-views-"))
@@ -397,11 +404,12 @@ def main() -> None:
         timings = {}
         if not (args.keep and path.exists()):
             path.unlink(missing_ok=True)
-            timings = build(path, size)
+            timings = build(path, size, not args.no_search)
             print(f"built {size:,} paragraphs: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()), flush=True)
         con = duckdb.connect(str(path), read_only=True)
         try:
-            results[size] = {"build": timings, "queries": time_all(con, queries(con), args.repeats)}
+            items = [q for q in queries(con) if not (args.no_search and q[0] == "search")]
+            results[size] = {"build": timings, "queries": time_all(con, items, args.repeats)}
             if args.before and size <= 1_000_000:
                 results[size]["before"] = time_all(con, before_queries(con), max(1, args.repeats // 3))
         finally:
@@ -411,9 +419,9 @@ def main() -> None:
         if not args.keep:
             path.unlink()
     report(results)
-    out = REPO / "bench" / "results" / "views.json"
+    out = Path(args.json)
     out.write_text(json.dumps({"machine": machine(), "results": {str(k): v for k, v in results.items()}}, indent=1) + "\n")
-    print(f"\nwrote {out.relative_to(REPO)}")
+    print(f"\nwrote {out}")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ UPDATE entity_rows SET num_mentions = a.num_mentions, num_documents = a.num_docu
 FROM (SELECT e.id AS entity_id, coalesce(sum(s.n_mentions), 0) AS num_mentions,
              coalesce(sum(s.n_documents), 0) AS num_documents, count(s.source) AS num_sources,
              min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen,
-             coalesce(to_json(map_from_entries(list(struct_pack(k := s.source, v := s.n_documents))
+             coalesce(to_json(map_from_entries(list(struct_pack(k := s.source, v := s.n_documents) ORDER BY s.source)
                                                FILTER (WHERE s.source IS NOT NULL)))::VARCHAR, '{}') AS source_documents
       FROM (SELECT unnest(?::BIGINT[]) AS id) e
       LEFT JOIN (SELECT em.entity_id, d.source, count(*) AS n_mentions,
@@ -58,13 +58,17 @@ SELECT entity_id, num_mentions, num_documents, epoch_us(first_seen), epoch_us(la
        coalesce(source_documents, '{}')
 FROM entity_rows WHERE entity_id IN (SELECT unnest(?::BIGINT[]))
 """
-# the new values, from ``counts`` (numpy columns: DuckDB's replacement scan); times in microseconds since the
-# epoch, NULL as $none
+# the new values, from ``counts`` and ``outlets`` (numpy columns: DuckDB's replacement scan); times in
+# microseconds since the epoch, NULL as $none; the JSON made as _COUNT makes it (the same text for the same counts)
 _SET = """
 UPDATE entity_rows SET num_mentions = u.num_mentions, num_documents = u.num_documents, num_sources = u.num_sources,
        first_seen = timezone('UTC', make_timestamp(nullif(u.first_seen, $none))),
-       last_seen = timezone('UTC', make_timestamp(nullif(u.last_seen, $none))), source_documents = u.source_documents
+       last_seen = timezone('UTC', make_timestamp(nullif(u.last_seen, $none))),
+       source_documents = coalesce(j.source_documents, '{}')
 FROM counts u
+LEFT JOIN (SELECT entity_id, to_json(map_from_entries(list(struct_pack(k := source, v := n_documents)
+                                                           ORDER BY source)))::VARCHAR AS source_documents
+           FROM outlets GROUP BY entity_id) j ON j.entity_id = u.entity_id
 WHERE entity_rows.entity_id = u.entity_id
 """
 #: Stands for NULL in the int64 columns handed to DuckDB.
@@ -112,7 +116,7 @@ def add_entity_counts(con, added: Sequence[int], removed: Sequence[int]) -> int:
         delta.setdefault(entity, []).append((source, sign, mentions, documents, first, last))
     if not delta:
         return 0
-    rows, again = [], []
+    rows, pairs, again = [], [], []
     for entity, n_mentions, n_documents, first, last, source_docs in con.execute(
             _STATE, [sorted(delta)]).fetchall():
         per_source = json.loads(source_docs)
@@ -131,18 +135,18 @@ def add_entity_counts(con, added: Sequence[int], removed: Sequence[int]) -> int:
             again.append(entity)
             continue
         new_first, new_last = _least([first, gained_first]), _greatest([last, gained_last])
-        kept = sorted((s, n) for s, n in per_source.items() if n > 0)
+        kept = [(s, n) for s, n in per_source.items() if n > 0]
+        pairs.extend((entity, s, n) for s, n in kept)
         if n_documents <= 0:
             new_first = new_last = None
-        rows.append((entity, n_mentions, n_documents, len(kept), new_first, new_last,
-                     json.dumps(dict(kept), separators=(",", ":"), ensure_ascii=False)))
+        rows.append((entity, n_mentions, n_documents, len(kept), _NONE if new_first is None else new_first,
+                     _NONE if new_last is None else new_last))
     if rows:
-        columns = list(zip(*rows))
-        counts = {  # noqa: F841 (DuckDB's replacement scan)
-            name: np.asarray([_NONE if v is None else v for v in col] if name in ("first_seen", "last_seen") else col,
-                             dtype=object if name == "source_documents" else np.int64)
-            for name, col in zip(("entity_id", "num_mentions", "num_documents", "num_sources", "first_seen",
-                                  "last_seen", "source_documents"), columns)}
+        counts = {name: np.asarray(col, dtype=np.int64) for name, col in zip(  # noqa: F841 (replacement scan)
+            ("entity_id", "num_mentions", "num_documents", "num_sources", "first_seen", "last_seen"), zip(*rows))}
+        outlets = {"entity_id": np.asarray([e for e, _, _ in pairs], dtype=np.int64),  # noqa: F841
+                   "source": np.asarray([s for _, s, _ in pairs], dtype=object),
+                   "n_documents": np.asarray([n for _, _, n in pairs], dtype=np.int64)}
         con.execute(_SET, {"none": int(_NONE)})
     if again:
         count_entities(con, [], again)
