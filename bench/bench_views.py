@@ -2,6 +2,7 @@
 entity, cluster) and a question about the whole store, each beside a plain aggregation of the table it reads.
 
     python bench/bench_views.py [--sizes 100000,1000000,10000000] [--repeats 7] [--dir DIR] [--keep] [--before]
+                                [--no-search]
 
 1. **Build** one synthetic store per size with the real schema (the shipped migrations), filled by bulk SQL
    with the rows a run stores: 25 paragraphs a document (body 85 %, caption 8 %, credit 4 %, boilerplate 3 %,
@@ -9,16 +10,18 @@ entity, cluster) and a question about the whole store, each beside a plain aggre
    paragraph of an earlier document (half exact, half near; nine in ten within the last 2,000 documents, so
    copies of copies make chains), 4 % have a partial link; 3 event mentions and 12 entity mentions a
    document. Then the store's own code derives the rest: ``wiredesk.store.clusters.rebuild_clusters`` (the
-   duplicate views' stored answers, the rows the incremental write path stores: tests/integration/dedup)
-   and ``refresh_search_index`` (the search index).
+   duplicate views' stored answers, the rows the incremental write path stores: tests/integration/dedup),
+   ``recount_all_entities`` (the entities' counts), ``recount_stories`` and ``refresh_search_index`` (the
+   search index; ``--no-search``: none, and no search query).
 2. **Time** each query ``--repeats`` times on one read-only connection (median and minimum, in ms), after one
    warm-up run. Point queries ask about one document, cluster, event or entity picked near the middle of the
    store; whole-store queries read every row of the view, each alternating with the plain aggregation of the
    table the view reads (``PLAIN``: a GROUP BY of the table on its document key), so both run under the same
    load, and the ratio of their medians is reported.
 3. **Write side**: the cost ``refresh_clusters`` adds to a batch of 10,000 new paragraphs (400 documents, the
-   same shape), and the cost ``count_entities`` adds to a batch of 400 documents (recounting every entity
-   they mention), timed in a transaction rolled back.
+   same shape), and the cost ``add_entity_counts`` adds to a batch of 400 documents (12 entity mentions
+   each, 8 of them new versions), beside ``count_entities`` (recounting every entity they mention, as reprocess
+   does), timed in a transaction rolled back.
 4. ``--before``: also time the views as first defined (a recursive walk of the copy links, every entity mention
    counted, per query: ``tests/support/clusters.py``) on the sizes up to 1M.
 
@@ -46,7 +49,7 @@ sys.path.insert(0, str(REPO / "tests"))  # the recursive definitions the stored 
 
 from wiredesk.store.clusters import (rebuild_clusters, rebuild_document_facts, rebuild_novelty,  # noqa: E402
                                      refresh_clusters)
-from wiredesk.store.events import count_entities  # noqa: E402
+from wiredesk.store.entity_counts import add_entity_counts, count_entities, recount_all_entities  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
 from wiredesk.store.reader import search  # noqa: E402
 from wiredesk.store.search_index import refresh_search_index  # noqa: E402
@@ -56,7 +59,7 @@ PER_DOC = 25
 VOCABULARY = 6000
 
 
-def build(path: Path, n_paragraphs: int) -> dict[str, float]:
+def build(path: Path, n_paragraphs: int, search_index: bool = True) -> dict[str, float]:
     """A store of ``n_paragraphs`` at ``path``; returns seconds per step."""
     docs = n_paragraphs // PER_DOC
     con = duckdb.connect(str(path))
@@ -150,9 +153,12 @@ def build(path: Path, n_paragraphs: int) -> dict[str, float]:
         FROM story_assignments GROUP BY story_id""")
     con.execute("DROP TABLE texts")
     con.execute("COMMIT")
-    for name, fn in (("clusters", lambda: (rebuild_document_facts(con), rebuild_clusters(con), rebuild_novelty(con))),
-                     ("story answers", lambda: recount_stories(con)),
-                     ("search", lambda: refresh_search_index(con, datetime.now(timezone.utc), 1))):
+    steps = [("clusters", lambda: (rebuild_document_facts(con), rebuild_clusters(con), rebuild_novelty(con))),
+             ("entity counts", lambda: recount_all_entities(con)),
+             ("story answers", lambda: recount_stories(con))]
+    if search_index:
+        steps.append(("search", lambda: refresh_search_index(con, datetime.now(timezone.utc), 1)))
+    for name, fn in steps:
         start = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
         fn()
@@ -291,11 +297,13 @@ def time_all(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, str, st
 
 
 def write_cost(path: Path, repeats: int) -> dict[str, float]:
-    """Median ms of ``refresh_clusters`` after one batch of 10,000 new paragraphs with the store's link shape,
-    and of ``count_entities`` for the 400 documents before the last 400 (the entities a batch recounts)."""
+    """Median ms of ``refresh_clusters`` after one batch of 10,000 new paragraphs (400 documents) with the
+    store's link shape; of ``add_entity_counts`` for the batch's 4,800 entity mentions and 8 superseded
+    versions (each new version mentions what the old one did, and more: what the writer runs); and of ``count_entities`` for the same documents (a full recount of every
+    entity they mention, what reprocess runs)."""
     con = duckdb.connect(str(path))
     try:
-        times, entities = [], []
+        times, entities, recounts = [], [], []
         for _ in range(repeats):
             con.execute("BEGIN TRANSACTION")
             top = con.execute("SELECT max(paragraph_id), max(document_id) FROM paragraphs").fetchone()
@@ -314,11 +322,33 @@ def write_cost(path: Path, repeats: int) -> dict[str, float]:
             start = time.perf_counter()
             refresh_clusters(con, touched)
             times.append((time.perf_counter() - start) * 1000)
+            # the batch's entity mentions (12 a document, the store's shape), and one document in 50 a new version
+            # of a recent one (the old version no longer current)
+            con.execute("""INSERT INTO entity_mention_rows (entity_id, document_id, text, start_offset, end_offset,
+                    extractor, run_id)
+                SELECT 1 + floor(pow(50000, (hash(d * 12 + k) % 1000000) / 1e6))::BIGINT % 50000, d, 'Entity',
+                       k * 10, k * 10 + 6, 'rules/bench', 2
+                FROM range($d + 1, $d + 401) a(d), range(12) b(k)""", {"d": top[1]})
+            superseded = [r[0] for r in con.execute(
+                "UPDATE documents SET is_current = false WHERE document_id IN (SELECT unnest(?::BIGINT[])) "
+                "AND is_current RETURNING document_id", [list(range(top[1] - 399, top[1] + 1, 50))]).fetchall()]
+            # a new version (the new document 400 after the old one) keeps its date and entities
+            con.execute("UPDATE documents SET published_at = o.published_at FROM documents o "
+                        "WHERE o.document_id IN (SELECT unnest(?::BIGINT[])) AND documents.document_id = o.document_id + 400",
+                        [superseded])
+            con.execute("""INSERT INTO entity_mention_rows (entity_id, document_id, text, start_offset, end_offset,
+                    extractor, run_id)
+                SELECT entity_id, document_id + 400, text, start_offset + 1000, end_offset + 1000, extractor, 2
+                FROM entity_mention_rows WHERE document_id IN (SELECT unnest(?::BIGINT[]))""", [superseded])
             start = time.perf_counter()
-            count_entities(con, list(range(top[1] - 799, top[1] - 399)))
+            add_entity_counts(con, list(range(top[1] + 1, top[1] + 401)), superseded)
             entities.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            count_entities(con, list(range(top[1] + 1, top[1] + 401)))
+            recounts.append((time.perf_counter() - start) * 1000)
             con.execute("ROLLBACK")
-        return {"clusters": statistics.median(times), "entities": statistics.median(entities)}
+        return {"clusters": statistics.median(times), "entities": statistics.median(entities),
+                "entities_recount": statistics.median(recounts)}
     finally:
         con.close()
 
@@ -350,7 +380,8 @@ def report(results: dict[int, dict]) -> None:
                 f"{b['view']} {b['kind']} ({b['label']}) {b['ms']:.0f} ms" for b in before))
         print(f"build {s:,}: " + ", ".join(f"{k} {v:.1f}s" for k, v in results[s]["build"].items())
               + f"; refresh_clusters of a 10k-paragraph batch {results[s]['write_ms']['clusters']:.0f} ms; "
-              f"count_entities of a 400-document batch {results[s]['write_ms']['entities']:.0f} ms; file "
+              f"add_entity_counts of a 400-document batch {results[s]['write_ms']['entities']:.0f} ms "
+              f"(count_entities of the same {results[s]['write_ms']['entities_recount']:.0f} ms); file "
               f"{results[s]['file_mb']:.0f} MB")
 
 
@@ -361,6 +392,8 @@ def main() -> None:
     ap.add_argument("--dir", help="where to build the stores (default: a temporary folder)")
     ap.add_argument("--keep", action="store_true", help="keep the stores, and reuse stores already built there")
     ap.add_argument("--before", action="store_true", help="also time the recursive definitions (sizes up to 1M)")
+    ap.add_argument("--no-search", action="store_true", help="no search index, no search queries (a faster build)")
+    ap.add_argument("--json", default=str(REPO / "bench" / "results" / "views.json"), help="where to write the figures")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="wiredesk-views-"))
@@ -371,11 +404,12 @@ def main() -> None:
         timings = {}
         if not (args.keep and path.exists()):
             path.unlink(missing_ok=True)
-            timings = build(path, size)
+            timings = build(path, size, not args.no_search)
             print(f"built {size:,} paragraphs: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()), flush=True)
         con = duckdb.connect(str(path), read_only=True)
         try:
-            results[size] = {"build": timings, "queries": time_all(con, queries(con), args.repeats)}
+            items = [q for q in queries(con) if not (args.no_search and q[0] == "search")]
+            results[size] = {"build": timings, "queries": time_all(con, items, args.repeats)}
             if args.before and size <= 1_000_000:
                 results[size]["before"] = time_all(con, before_queries(con), max(1, args.repeats // 3))
         finally:
@@ -385,9 +419,9 @@ def main() -> None:
         if not args.keep:
             path.unlink()
     report(results)
-    out = REPO / "bench" / "results" / "views.json"
+    out = Path(args.json)
     out.write_text(json.dumps({"machine": machine(), "results": {str(k): v for k, v in results.items()}}, indent=1) + "\n")
-    print(f"\nwrote {out.relative_to(REPO)}")
+    print(f"\nwrote {out}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ a document. Real runs (rules-only events for speed), real DuckDB files."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import datetime, timezone
 
 from wiredesk.clean.cleaner import clean_item
@@ -63,3 +64,36 @@ def test_entity_counts_follow_ingests_new_versions_and_reprocesses(seeds, db):
     assert run_reprocess(settings(db), clean=redated).counts.metadata_changed == 1
     assert query(db, "SELECT count(*) FROM entities WHERE last_seen = TIMESTAMPTZ '2020-03-01 00:00:00+00'")[0][0] > 0
     assert check_views(db) == []
+
+
+def _record(url: str, text: str, source: str, published: str) -> str:
+    return json.dumps({"url": url, "text": text, "source": source, "published": published}) + "\n"
+
+
+BAGHDAD = ("Protesters marched in Baghdad on Friday, demanding that the United States withdraw its troops from "
+           "Iraq.\n\nPolice in Baghdad said the march was peaceful.")
+
+
+def test_a_new_version_that_moves_an_entitys_only_dates_is_counted_again(tmp_path, db):
+    """A batch adds what its documents mention and takes away what the versions it supersedes mentioned; when
+    the superseded version held an entity's earliest or latest date, the entity is counted again."""
+    first = tmp_path / "first.jsonl"
+    first.write_text(_record("https://wire.example/march", BAGHDAD, "Wire", "2019-01-04T08:00:00Z")
+                     + _record("https://daily.example/march", BAGHDAD.replace("Friday", "Saturday"), "Daily",
+                               "2019-01-05T08:00:00Z"), encoding="utf-8")
+    assert run_ingest([str(first)], settings(db)).ok
+    seen = "SELECT num_documents, num_sources, first_seen, last_seen FROM entities WHERE name = 'Baghdad'"
+    before = query(db, seen)
+    assert before and before[0][:2] == (2, 2)
+    assert check_views(db) == []
+
+    # the Wire's story again, dated later and by another outlet: Baghdad's first date and outlets move
+    second = tmp_path / "second.jsonl"
+    second.write_text(_record("https://wire.example/march", BAGHDAD + "\n\nMore marches were called.", "Courier",
+                              "2019-01-09T08:00:00Z"), encoding="utf-8")
+    assert run_ingest([str(second)], settings(db)).counts.documents_updated == 1
+    after = query(db, seen)
+    assert after[0][:2] == (2, 2) and after[0][2] > before[0][2] and after[0][3] > before[0][3]
+    assert check_views(db) == []
+    stored = query(db, "SELECT source_documents FROM entity_rows WHERE name = 'Baghdad'")[0][0]
+    assert json.loads(stored) == {"Courier": 1, "Daily": 1}

@@ -1,6 +1,6 @@
-"""The answers the `stories` and `events` views read from stored columns (`story_answers`, `documents.lead_line`,
-`event_rows.story_id`) equal their definitions computed from scratch, after an ingest, a new version of an
-article, a reprocess and a stories rebuild. Real pipeline (spaCy events on), real DuckDB files."""
+"""The answers the `stories`, `story_outlets` and `events` views read from stored columns (`story_answers`,
+`story_outlet_answers`, `documents.lead_line`, `event_rows.story_id`) equal their definitions computed from scratch,
+after an ingest, a new version of an article, a reprocess and a stories rebuild. Real pipeline (spaCy events on), real DuckDB files."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from wiredesk.pipeline.reprocess import run_reprocess
 from wiredesk.pipeline.stories import run_stories_rebuild
 
 from conftest import query
+from support.clusters import check_views
 
 QUAKE = ("A magnitude 7.1 earthquake struck near Padang in Indonesia on Wednesday, killing at least 75 people, "
          "officials in Jakarta said.\n\nThe Padang quake damaged hospitals and schools across West Sumatra.")
@@ -62,6 +63,8 @@ def settings(db: Path) -> Settings:
 def assert_answers_right(db: Path) -> None:
     assert query(str(db), "SELECT event_id, story_id FROM events ORDER BY 1") == query(str(db), EVENT_STORY)
     assert query(str(db), "SELECT * FROM stories ORDER BY 1") == query(str(db), STORIES)
+    assert query(str(db), "SELECT count(*) FROM story_outlets")[0][0] >= 2
+    assert check_views(db) == []  # story_outlets (and the duplicate views) equal their first definitions
 
 
 def test_stored_story_answers_equal_their_definitions_through_versions_reprocess_and_rebuild(tmp_path):
@@ -95,6 +98,7 @@ def test_stored_story_answers_equal_their_definitions_through_versions_reprocess
     con = duckdb.connect(str(db))
     con.execute("UPDATE event_rows SET story_id = NULL")
     con.execute("DELETE FROM story_answers")
+    con.execute("DELETE FROM story_outlet_answers")
     con.close()
     assert query(str(db), "SELECT count(*) FROM events WHERE story_id IS NOT NULL") == [(0,)]
     assert run_stories_rebuild(settings(db)).status == "completed"

@@ -4,8 +4,8 @@ at query time.
 The reference the stored answers are checked against (tests/integration/dedup/test_stored_clusters.py,
 test_cluster_refresh.py, tests/integration/test_stored_entities.py, the upgrade tests): ``paragraph_clusters``
 as migrations 0002 and 0005 defined it (a recursive walk of every copy link), ``duplicate_clusters``,
-``novel_paragraphs`` and ``document_novelty`` of migration 0002 on top of it, and ``entities`` of migration
-0003 (every mention counted). They are correct on any store without a cycle of copy links and with chains
+``novel_paragraphs`` and ``document_novelty`` of migration 0002 on top of it, ``story_outlets`` of migration
+0007 on top of that, and ``entities`` of migration 0003 (every mention counted). They are correct on any store without a cycle of copy links and with chains
 shorter than 32 links, and slow on a large one: what the stored answers replaced.
 """
 
@@ -84,6 +84,32 @@ FROM documents d
 LEFT JOIN paragraphs p ON p.document_id = d.document_id AND p.role = 'body'
 LEFT JOIN novel_paragraphs n ON n.paragraph_id = p.paragraph_id
 GROUP BY ALL
+"""
+# migration 0007's stories and story_outlets, over document_novelty as first defined (each document's paragraphs
+# summed per query)
+REFERENCE["story_outlets"] = f"""
+WITH document_novelty AS ({REFERENCE["document_novelty"]}),
+stories AS (
+    SELECT ds.story_id,
+           arg_min(d.document_id, (d.published_at IS NULL, d.published_at, ds.seq)) AS first_document_id
+    FROM document_stories ds JOIN documents d ON d.document_id = ds.document_id
+    GROUP BY ds.story_id)
+SELECT ds.story_id,
+       d.source                                                              AS outlet,
+       min(d.published_at)                                                   AS first_published,
+       min(coalesce(d.published_at, d.ingested_at))                          AS first_seen,
+       count(*)                                                              AS n_documents,
+       arg_min(d.document_id, (d.published_at IS NULL, d.published_at, ds.seq)) AS first_document_id,
+       bool_or(d.document_id = s.first_document_id)                         AS is_first,
+       count(*) FILTER (WHERE ds.method = 'copy')                            AS n_copies,
+       sum(n.n_chars)::BIGINT                                                AS n_chars,
+       sum(n.n_novel_chars)::BIGINT                                          AS n_novel_chars,
+       CASE WHEN sum(n.n_chars) > 0 THEN sum(n.n_novel_chars) / sum(n.n_chars) END AS novel_share
+FROM document_stories ds
+JOIN documents d ON d.document_id = ds.document_id
+JOIN document_novelty n ON n.document_id = ds.document_id
+JOIN stories s ON s.story_id = ds.story_id
+GROUP BY ds.story_id, d.source
 """
 REFERENCE["entities"] = """
 SELECT e.entity_id, e.name, e.label, e.kind, e.country,

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wiredesk.dedup.clusters import resolve_roots
+from wiredesk.store.story_answers import recount_outlets_of, recount_story_outlets
 
 #: Stands for NULL in the int64 columns handed to DuckDB (paragraph ids are positive).
 _NONE = np.iinfo(np.int64).min
@@ -139,9 +140,10 @@ def refresh_clusters(con, touched: Iterable[int], recount: Iterable[int] = (),
     transaction). ``touched`` may name paragraphs that no longer exist; paragraphs never computed are added.
     ``recount``: clusters that lost a paragraph the caller removed (its stored ``cluster_id``); ``documents``:
     documents that lost paragraphs (their novelty counts are recounted)."""
-    _copy_document_facts(con, "new")  # new paragraphs, before their clusters are computed
-    rows = _rows(con, _STORED, touched)
     fresh = _rows(con, _NEVER_COMPUTED)
+    # the document facts of new paragraphs (those of their documents only: the update reads nothing else)
+    _copy_document_facts(con, "documents", {row.document_id for row in fresh.values()})
+    rows = _rows(con, _STORED, touched)
     rows.update(fresh)
     recount = set(recount)
     novelty = set(documents) | {row.document_id for row in fresh.values()}
@@ -260,12 +262,14 @@ _NOVELTY_ALL = _NOVELTY.format(scope="true")
 
 def _recount_novelty(con, document_ids: Iterable[int]) -> None:
     """Count again the body paragraphs, novel ones and their characters of these documents
-    (``document_novelty_rows``, what ``document_novelty`` shows)."""
+    (``document_novelty_rows``, what ``document_novelty`` shows), and what ``story_outlets`` shows for their
+    stories (it sums those counts)."""
     wanted = _ids(document_ids)  # noqa: F841
     if not len(wanted["id"]):
         return
     con.execute("DELETE FROM document_novelty_rows WHERE document_id IN (SELECT id FROM wanted)")
     con.execute(_NOVELTY_OF)
+    recount_outlets_of(con, wanted["id"])
 
 
 def rebuild_clusters(con) -> ClusterRefresh:
@@ -296,16 +300,18 @@ def rebuild_clusters(con) -> ClusterRefresh:
 
 
 #: Which paragraphs ``_copy_document_facts`` brings up to date (constant conditions only; ``docs`` is bound).
-_FACTS_SCOPES = {"new": "paragraphs.cluster_id IS NULL", "documents": "paragraphs.document_id IN (SELECT id FROM docs)",
+_FACTS_SCOPES = {"documents": "paragraphs.document_id IN (SELECT id FROM docs) AND d.document_id IN (SELECT id FROM docs)",
                  "all": "true"}
 
 
 def _copy_document_facts(con, scope: str, document_ids: Iterable[int] = ()) -> None:
     """Copy the document's source and first-seen instant (``published_at``, else ``ingested_at``) to those of
-    its paragraphs in ``scope`` (``new``: never computed; ``documents``: of ``document_ids``; ``all``) where
+    its paragraphs in ``scope`` (``documents``: of ``document_ids``; ``all``) where
     they differ: the columns ``duplicate_clusters`` shows (migration ``stored_view_answers_2``), so that view
     reads one table."""
-    docs = _ids(document_ids)  # noqa: F841 (read by DuckDB's replacement scan)
+    docs = _ids(document_ids)  # read by DuckDB's replacement scan
+    if scope == "documents" and not len(docs["id"]):
+        return
     con.execute(
         f"""
         UPDATE paragraphs SET document_source = d.source, document_seen_at = coalesce(d.published_at, d.ingested_at)
@@ -316,11 +322,14 @@ def _copy_document_facts(con, scope: str, document_ids: Iterable[int] = ()) -> N
         """)
 
 
-def rebuild_novelty(con) -> None:
+def rebuild_novelty(con, *, outlets: bool = True) -> None:
     """Count every document's body paragraphs and novel ones again (``document_novelty_rows``; the end of
-    ``wiredesk dedup-rebuild``, after ``rebuild_clusters``)."""
+    ``wiredesk dedup-rebuild``, after ``rebuild_clusters``), then every story's ``story_outlets`` rows
+    (``outlets=False``: not; only migration 0014's backfill, before that table)."""
     con.execute("DELETE FROM document_novelty_rows")
     con.execute(_NOVELTY_ALL)
+    if outlets:
+        recount_story_outlets(con)
 
 
 def rebuild_document_facts(con) -> None:

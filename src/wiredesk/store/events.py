@@ -140,35 +140,6 @@ def _store_entities(con, run_id: int, doc_ids: dict[str, int], extractions: Sequ
     })
 
 
-def entities_of(con, document_ids: Sequence[int]) -> set[int]:
-    """The entities these documents mention (read before their mentions are replaced, to recount them after)."""
-    return {r[0] for r in con.execute(
-        "SELECT DISTINCT entity_id FROM entity_mention_rows WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
-        [list(document_ids)]).fetchall()}
-
-
-def count_entities(con, document_ids: Sequence[int], entity_ids: Sequence[int] = ()) -> int:
-    """Recount, over the current document versions, the entities these documents mention and ``entity_ids``:
-    the counts the ``entities`` view shows (migration ``stored_view_answers``). Called with the documents
-    whose mentions a batch added, replaced or superseded, or whose date or source it changed; returns the
-    entities recounted."""
-    ids = sorted(entities_of(con, document_ids) | set(entity_ids))
-    if not ids:
-        return 0
-    con.execute(
-        "UPDATE entity_rows SET num_mentions = a.num_mentions, num_documents = a.num_documents, "
-        "num_sources = a.num_sources, first_seen = a.first_seen, last_seen = a.last_seen "
-        "FROM (SELECT e.id AS entity_id, count(d.document_id) AS num_mentions, "
-        "             count(DISTINCT d.document_id) AS num_documents, count(DISTINCT d.source) AS num_sources, "
-        "             min(d.published_at) AS first_seen, max(d.published_at) AS last_seen "
-        "      FROM (SELECT unnest(?::BIGINT[]) AS id) e "
-        "      LEFT JOIN entity_mention_rows em ON em.entity_id = e.id "
-        "      LEFT JOIN documents d ON d.document_id = em.document_id AND d.is_current "
-        "      GROUP BY e.id) a "
-        "WHERE entity_rows.entity_id = a.entity_id", [ids])
-    return len(ids)
-
-
 def _actor(name, text, kind, country, named, resolved) -> Actor | None:
     if name is None:
         return None

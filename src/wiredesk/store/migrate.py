@@ -22,8 +22,9 @@ import duckdb
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import SchemaVersionError, StoreError
 from wiredesk.store.clusters import rebuild_clusters, rebuild_document_facts, rebuild_novelty
+from wiredesk.store.entity_counts import recount_all_entities
 from wiredesk.store.events import store_event_stories
-from wiredesk.store.story_answers import recount_stories, set_lead_lines
+from wiredesk.store.story_answers import recount_stories, recount_story_outlets, set_lead_lines
 from wiredesk.store.dbfile import foreign_error, has_foreign_tables
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -32,7 +33,7 @@ def backfill_stored_view_answers_2(con: duckdb.DuckDBPyConnection) -> None:
     """The paragraphs' document facts, the documents' first lines and novelty counts, the events' stories."""
     rebuild_document_facts(con)
     set_lead_lines(con)
-    rebuild_novelty(con)
+    rebuild_novelty(con, outlets=False)  # story_outlet_answers comes with a later migration
     store_event_stories(con)
 
 
@@ -40,7 +41,9 @@ def backfill_stored_view_answers_2(con: duckdb.DuckDBPyConnection) -> None:
 BACKFILLS: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
     "stored_view_answers": rebuild_clusters,  # the duplicate views' stored answers, from the links already stored
     "stored_view_answers_2": backfill_stored_view_answers_2,
-    "story_answers": recount_stories,  # every story's row
+    "story_answers": lambda con: recount_stories(con, outlets=False),  # every story's row (outlets: a later migration)
+    "story_outlet_answers": recount_story_outlets,  # every story's rows per outlet
+    "entity_source_counts": recount_all_entities,  # every entity's documents per outlet
 }
 
 

@@ -32,8 +32,8 @@ from wiredesk.domain.versions import PARAGRAPHS_VERSION, PIPELINE_VERSION
 from wiredesk.events.model import Extraction
 from wiredesk.store import near_index as index
 from wiredesk.store.clusters import refresh_documents
-from wiredesk.store.events import (MENTION_COLUMNS, count_entities, entities_of, mention_values, regroup_events,
-                                   store_extractions)
+from wiredesk.store.entity_counts import count_entities, entities_of
+from wiredesk.store.events import MENTION_COLUMNS, mention_values, regroup_events, store_extractions
 from wiredesk.store.near_index import link_near
 from wiredesk.store.rederive_links import count_link_changes, link_region, links_touching, relink_documents
 from wiredesk.store.sql import Transaction, insert_columns

@@ -8,6 +8,10 @@ version no longer current), when a document of it is re-derived (title, source, 
 The writer, reprocess and the rebuild call ``recount_stories`` for those; the definition is the view's
 before this table existed (tests/integration/test_stored_story_answers.py compares them). Also each
 document's first line (``documents.lead_line``), which a story without any title shows.
+
+What ``story_outlets`` shows is stored per story and outlet (``story_outlet_answers``, migration 0017) and
+recounted with the story's row, and when the novelty counts of a document of the story change
+(``wiredesk.store.clusters``): a new batch, a reprocess, ``wiredesk dedup-rebuild``, removed links.
 """
 
 from __future__ import annotations
@@ -38,18 +42,64 @@ GROUP BY ds.story_id
 _RECOUNT_SOME = _RECOUNT.format(scope="ds.story_id IN (SELECT id FROM wanted)")
 _RECOUNT_ALL = _RECOUNT.format(scope="true")
 
+# story_outlets as migration 0007 defined it, over the stored novelty counts and story rows
+_OUTLETS = """
+INSERT INTO story_outlet_answers
+SELECT ds.story_id, d.source, min(d.published_at), min(coalesce(d.published_at, d.ingested_at)), count(*),
+       arg_min(d.document_id, (d.published_at IS NULL, d.published_at, ds.seq)),
+       bool_or(d.document_id = s.first_document_id),
+       count(*) FILTER (WHERE ds.method = 'copy'),
+       coalesce(sum(n.n_chars), 0), coalesce(sum(n.n_novel_chars), 0)
+FROM document_stories ds
+JOIN documents d ON d.document_id = ds.document_id
+JOIN story_answers s ON s.story_id = ds.story_id
+LEFT JOIN document_novelty_rows n ON n.document_id = ds.document_id
+WHERE {scope}
+GROUP BY ds.story_id, d.source
+"""
+_OUTLETS_SOME = _OUTLETS.format(scope="ds.story_id IN (SELECT id FROM wanted)")
+_OUTLETS_ALL = _OUTLETS.format(scope="true")
 
-def recount_stories(con: duckdb.DuckDBPyConnection, story_ids: Iterable[int] | None = None) -> None:
-    """Store again what ``stories`` shows for these stories (``None``: every story)."""
+
+def _wanted(story_ids: Iterable[int]) -> dict[str, np.ndarray]:
+    return {"id": np.unique(np.fromiter(story_ids, dtype=np.int64))}
+
+
+def recount_stories(con: duckdb.DuckDBPyConnection, story_ids: Iterable[int] | None = None, *,
+                    outlets: bool = True) -> None:
+    """Store again what ``stories`` shows for these stories (``None``: every story), and what
+    ``story_outlets`` shows (``outlets=False``: not; only migration 0015's backfill, before that table)."""
     if story_ids is None:
         con.execute("DELETE FROM story_answers")
         con.execute(_RECOUNT_ALL)
+    else:
+        story_ids = list(story_ids)
+        wanted = _wanted(story_ids)
+        if not len(wanted["id"]):
+            return
+        con.execute("DELETE FROM story_answers WHERE story_id IN (SELECT id FROM wanted)")
+        con.execute(_RECOUNT_SOME)
+    if outlets:
+        recount_story_outlets(con, story_ids)
+
+
+def recount_story_outlets(con: duckdb.DuckDBPyConnection, story_ids: Iterable[int] | None = None) -> None:
+    """Store again what ``story_outlets`` shows for these stories (``None``: every story), from their rows in
+    ``story_answers`` and their documents' ``document_novelty_rows``: after either changed."""
+    if story_ids is None:
+        con.execute("DELETE FROM story_outlet_answers")
+        con.execute(_OUTLETS_ALL)
         return
-    wanted = {"id": np.unique(np.fromiter(story_ids, dtype=np.int64))}
+    wanted = _wanted(story_ids)  # noqa: F841 (DuckDB's replacement scan)
     if not len(wanted["id"]):
         return
-    con.execute("DELETE FROM story_answers WHERE story_id IN (SELECT id FROM wanted)")
-    con.execute(_RECOUNT_SOME)
+    con.execute("DELETE FROM story_outlet_answers WHERE story_id IN (SELECT id FROM wanted)")
+    con.execute(_OUTLETS_SOME)
+
+
+def recount_outlets_of(con: duckdb.DuckDBPyConnection, document_ids: Iterable[int]) -> None:
+    """``recount_story_outlets`` for the stories of these document versions (their novelty counts changed)."""
+    recount_story_outlets(con, stories_touched(con, document_ids))
 
 
 def stories_touched(con: duckdb.DuckDBPyConnection, document_ids: Iterable[int]) -> list[int]:

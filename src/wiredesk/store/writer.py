@@ -32,7 +32,8 @@ from wiredesk.events.model import Extraction
 from wiredesk.ops.faults import checkpoint
 from wiredesk.store.clusters import refresh_clusters
 from wiredesk.store.decide import CurrentVersion, VersionDecision, decide_versions
-from wiredesk.store.events import count_entities, regroup_events, skipped_languages, store_extractions
+from wiredesk.store.entity_counts import add_entity_counts
+from wiredesk.store.events import regroup_events, skipped_languages, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
 from wiredesk.store.source_health import PageAccess, write_page_access
@@ -155,7 +156,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     if batch.events or decision.superseded:
         counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), decision.superseded,
                                                events_window_days)
-        count_entities(con, [*new_doc_ids.values(), *decision.superseded])
+        add_entity_counts(con, list(new_doc_ids.values()), decision.superseded)
     checkpoint("store:events")
 
     # 8. failures: one row per item (attempts, when to try again); an item stored now fails no more

@@ -13,7 +13,8 @@ from wiredesk.cli import main
 from conftest import query
 
 SELECTS = ["SELECT count(*) FROM paragraph_clusters", "SELECT count(*) FROM duplicate_clusters",
-           "SELECT count(*) FROM novel_paragraphs", "SELECT count(*) FROM document_novelty"]
+           "SELECT count(*) FROM novel_paragraphs", "SELECT count(*) FROM document_novelty",
+           "SELECT count(*) FROM story_outlets"]
 
 
 def status(db: str, capsys) -> tuple[int, dict]:
