@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import aeb_pages, machine, write_pages  # noqa: E402
+from stage_timer import StageTimer  # noqa: E402
 
 import wiredesk.store.writer as writer  # noqa: E402
 from wiredesk.pipeline.ingest import run_ingest  # noqa: E402
@@ -33,30 +34,20 @@ def main() -> None:
     ap.add_argument("--copies", type=int, default=2)
     args = ap.parse_args()
     pages = aeb_pages()
-    spent: dict[str, float] = {}
-
-    def timing(name, fn):
-        def wrapped(*a, **kw):
-            t = time.perf_counter()
-            try:
-                return fn(*a, **kw)
-            finally:
-                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
-        return wrapped
-
-    writer.link_near = timing("near", writer.link_near)
-    writer.relink_exact = timing("exact", writer.relink_exact)
+    timer = StageTimer()
+    timer.wrap(writer, "link_near", "near")
+    timer.wrap(writer, "relink_exact", "exact")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for copy in range(args.copies):
             write_pages({f"{k}-copy{copy}": v for k, v in pages.items()}, Path(tmp) / "pages")
         for r in range(args.repeats):
-            spent.clear()
+            timer.clear()
             settings = Settings(db_path=str(Path(tmp) / f"run{r}.duckdb"), ingest=IngestSettings(workers=1))
             t = time.perf_counter()
             summary = run_ingest([str(Path(tmp) / "pages")], settings)
             total = time.perf_counter() - t
-            rows.append((total, spent.get("exact", 0.0), spent.get("near", 0.0), summary.counts.paragraphs_new,
+            rows.append((total, timer.get("exact"), timer.get("near"), summary.counts.paragraphs_new,
                          summary.counts.duplicates_new))
     total, exact, near = (statistics.median(r[i] for r in rows) for i in range(3))
     print(f"{len(pages)} AEB pages x {args.copies} copies, {rows[0][3]} paragraphs, {rows[0][4]} links; "

@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aeb import aeb_pages, machine, write_pages  # noqa: E402
+from stage_timer import StageTimer  # noqa: E402
 
 import wiredesk.pipeline.batch as batch  # noqa: E402
 import wiredesk.store.writer as writer  # noqa: E402
@@ -34,31 +35,21 @@ def main() -> None:
     ap.add_argument("--events", choices=("on", "off"), default="on", help="event extraction (default: on, as a default run)")
     args = ap.parse_args()
     pages = aeb_pages()
-    spent: dict[str, float] = {}
-
-    def timing(name, fn):
-        def wrapped(*a, **kw):
-            t = time.perf_counter()
-            try:
-                return fn(*a, **kw)
-            finally:
-                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
-        return wrapped
-
-    batch.story_features_batch = timing("features", batch.story_features_batch)
-    batch.load_place_index = timing("places", batch.load_place_index)
-    writer.assign_documents = timing("step", writer.assign_documents)
+    timer = StageTimer()
+    timer.wrap(batch, "story_features_batch", "features")
+    timer.wrap(batch, "load_place_index", "places")
+    timer.wrap(writer, "assign_documents", "step")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         write_pages(pages, Path(tmp) / "pages")
         for r in range(args.repeats):
-            spent.clear()
+            timer.clear()
             settings = Settings(db_path=str(Path(tmp) / f"run{r}.duckdb"),
                                 events=EventsSettings(enabled=args.events == "on"))
             t = time.perf_counter()
             summary = run_ingest([str(Path(tmp) / "pages")], settings)
             total = time.perf_counter() - t
-            rows.append((total, spent.get("places", 0.0), spent.get("features", 0.0), spent.get("step", 0.0),
+            rows.append((total, timer.get("places"), timer.get("features"), timer.get("step"),
                          summary.counts.documents_assigned, summary.counts.stories_new))
     total, places, features, step = (statistics.median(r[i] for r in rows) for i in range(4))
     print(f"{len(pages)} AEB pages, events {args.events}, default settings otherwise; {rows[0][4]} documents in "
