@@ -25,6 +25,7 @@ from wiredesk.domain.errors import WiredeskError
 from wiredesk.domain.settings import load_settings, replace
 from wiredesk.pipeline import feeds as feed_stage
 from wiredesk.pipeline import scaleout, stages
+from wiredesk.pipeline import urls as url_stage
 from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.pipeline.progress import progress_line
 from wiredesk.pipeline.run import RunSummary
@@ -70,6 +71,9 @@ STAGE_TASKS = {
         feed_stage.prepare_sources,
         feed_stage.fetch_feed_group,
         feed_stage.collect_group_items,
+        # the pages of URL lists
+        url_stage.plan_urls,
+        url_stage.fetch_urls,
     )
 }
 
