@@ -29,7 +29,6 @@ from wiredesk.domain.settings import Settings
 from wiredesk.net.http import Fetcher
 from wiredesk.net.model import FetchRecord, FetchRequest
 from wiredesk.net.retries import result_may_pass
-from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.batch import BatchInput, BatchStep
 from wiredesk.pipeline.progress import report_stage
 from wiredesk.pipeline.stages import open_store, retry_policy
@@ -111,7 +110,6 @@ def fetch_urls(records: Sequence[UrlRecord], settings: Settings, stop_at: float 
             continue
         out.items.append(InputItem(origin=origin, kind="html", content=decode_html(res.body, res.content_type),
                                    raw=res.body, raw_sha256=hashlib.sha256(res.body).hexdigest(), meta=record.meta))
-    checkpoint("urls:fetched")
     return out
 
 
