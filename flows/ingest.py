@@ -25,6 +25,7 @@ from wiredesk.domain.errors import WiredeskError
 from wiredesk.domain.settings import load_settings, replace
 from wiredesk.pipeline import feeds as feed_stage
 from wiredesk.pipeline import scaleout, stages
+from wiredesk.pipeline import urls as url_stage
 from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.pipeline.progress import progress_line
 from wiredesk.pipeline.run import RunSummary
@@ -70,6 +71,9 @@ STAGE_TASKS = {
         feed_stage.prepare_sources,
         feed_stage.fetch_feed_group,
         feed_stage.collect_group_items,
+        # the pages of URL lists
+        url_stage.plan_urls,
+        url_stage.fetch_urls,
     )
 }
 
@@ -99,7 +103,7 @@ def added_markdown(summary: RunSummary) -> str:
 
 @flow(name="wiredesk-ingest", persist_result=False)
 def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: str | None = None,
-                source_tag: str | None = None, lock_wait: float = 0.0) -> RunSummary:
+                source_tag: str | None = None, lock_wait: float = 0.0, url_column: str | None = None) -> RunSummary:
     """Ingest files and folders (default: ``seeds/``) and due feed sources into a wiredesk DuckDB file.
 
     Args:
@@ -108,11 +112,14 @@ def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: s
         config: settings file (TOML); default ``./wiredesk.toml`` when present.
         source_tag: only the due sources with this tag, no files (a source group's scheduled run).
         lock_wait: seconds to wait while another run holds the database, before failing.
+        url_column: the URL column of CSV URL lists; overrides ``[urls] url_column`` of the config.
     """
     logger = get_run_logger()
     settings = load_settings(config)
     if db:
         settings = replace(settings, db_path=db)
+    if url_column:
+        settings = replace(settings, urls=replace(settings.urls, url_column=url_column))
 
     def progress(done: int, total: int, counts) -> None:
         # the Prefect UI; the terminal hears from the pipeline itself (wiredesk.pipeline.progress)

@@ -45,7 +45,11 @@ def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> No
           f"{'story' if c.stories_new == 1 else 'stories'}", file=out)
     if c.records_skipped:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(c.records_skipped.items(), key=lambda kv: (-kv[1], kv[0])))
-        print(f"  archives    {sum(c.records_skipped.values())} records skipped, not pages ({kinds})", file=out)
+        print(f"  skipped     {sum(c.records_skipped.values())} archive or list records, not pages to store ({kinds})",
+              file=out)
+    if c.entries_dropped:
+        print(f"  filters     {c.entries_dropped} dropped by filters, not fetched (by source and rule: the "
+              "dropped_entries table)", file=out)
     if summary.failures:
         print(f"  failures    {len(summary.failures)} (all in the failures table):", file=out)
         for f in summary.failures[:_MAX_FAILURES_SHOWN]:

@@ -16,6 +16,7 @@ from wiredesk.cli.live import progress_display
 from wiredesk.cli.output import print_summary
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
+from wiredesk.domain.settings import replace
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.ops.prefect_server import TEMPORARY_SERVER_WAIT_ENV as _WAIT_ENV
 from wiredesk.ops.prefect_server import running_server, wait_longer_for_temporary_server
@@ -31,7 +32,10 @@ def add_run_parser(sub) -> None:
         help="ingest files, folders and feeds (default: seeds/ and every due source) through the Prefect flow",
         description=(
             "Ingest article files (.html .htm .txt .md .json .jsonl; folders recursively) and web archives (.warc "
-            ".warc.gz: their HTML response records, streamed) into the database. "
+            ".warc.gz: their HTML response records, streamed) into the database. Lists of URLs are fetched: JSON/JSONL "
+            "records with a url and no text or html, CSV files with a URL column (.csv, .csv.zip), GDELT 2.0 event "
+            "and mention exports (*.export.CSV, *.mentions.CSV, zipped or not); a page already stored is not fetched "
+            "again, and [urls] filters drop records before fetching (docs/urls.md). "
             "Only new or changed items are stored; a bad file is recorded in the failures table and the run "
             "goes on. An http(s) URL is a feed: it is fetched (conditionally) with the articles it links to, and "
             "remembered as a source. With no PATH: seeds/ when the working folder has one, and every due source "
@@ -51,6 +55,9 @@ def add_run_parser(sub) -> None:
     run.add_argument("--progress-every", type=float, metavar="SECONDS",
                      help="a progress line every SECONDS instead of the live display (the default when standard "
                           "error is not a terminal, every 10 s)")
+    run.add_argument("--url-column", metavar="NAME",
+                     help="the URL column of CSV URL lists (default: [urls] url_column, else the first of url, link, "
+                          "sourceurl, mentionidentifier, href, story_url, page, else the first column holding a URL)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own log lines too")
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="when another run is writing the same database, wait up to SECONDS for it (default: exit at once with a message naming it)")
@@ -83,6 +90,8 @@ def _prefect_api(screen: Screen):
 def cmd_run(args, screen: Screen) -> int:
     started = time.perf_counter()
     settings = settings_from_args(args)
+    if args.url_column:
+        settings = replace(settings, urls=replace(settings.urls, url_column=args.url_column))
     if not args.paths:
         # lazy on purpose: the pipeline loads trafilatura and spaCy
         from wiredesk.pipeline.ingest import idle_reason
@@ -136,7 +145,8 @@ def _run_flow(args, settings, screen: Screen, display):
     with _prefect_api(screen):
         flow = ingest_flow.with_options(timeout_seconds=settings.serve.flow_timeout_seconds)
         try:
-            return flow(paths=args.paths or None, db=settings.db_path, config=args.config, lock_wait=args.wait)
+            return flow(paths=args.paths or None, db=settings.db_path, config=args.config, lock_wait=args.wait,
+                        url_column=args.url_column)
         except RuntimeError as exc:
             if "ephemeral Prefect API server" not in str(exc):
                 raise

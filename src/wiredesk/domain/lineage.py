@@ -51,6 +51,8 @@ def meta_to_json(meta: ItemMeta) -> str:
         fields["fetched_at"] = meta.fetched_at.isoformat()
     if meta.http:
         fields["http"] = dict(meta.http)
+    if meta.record:  # only items read from a URL list carry their record's own fields
+        fields["record"] = dict(meta.record)
     return json.dumps(fields, sort_keys=True, ensure_ascii=False)
 
 
@@ -62,4 +64,4 @@ def meta_from_json(text: str) -> ItemMeta:
                     published_at=datetime.fromisoformat(published) if published else None,
                     authors=tuple(d.get("authors") or ()),
                     fetched_at=datetime.fromisoformat(d["fetched_at"]) if d.get("fetched_at") else None,
-                    http=tuple((d.get("http") or {}).items()))
+                    http=tuple((d.get("http") or {}).items()), record=tuple((d.get("record") or {}).items()))

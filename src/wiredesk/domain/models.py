@@ -34,6 +34,21 @@ class ItemMeta:
     #: what the input kept of the HTTP exchange, as ``(name, value)`` pairs: ``content_type``,
     #: ``last_modified``, ``warc_record_id`` (WARC records; empty otherwise)
     http: tuple[tuple[str, str], ...] = ()
+    #: the input record's own fields as ``(name, value)`` pairs, kept as given (a URL list's row: a CSV's
+    #: columns, a GDELT event's codebook fields); empty for inputs that are not records of a list
+    record: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class UrlRecord:
+    """One URL to fetch, read from a list (a URL-only JSON record, a CSV row, a GDELT line): the page is
+    fetched later and becomes an ``InputItem`` with ``meta``. ``origin`` names the record (``path#line``)
+    for its failures; ``title`` and ``summary`` are what filters read before fetching."""
+
+    url: str
+    origin: str
+    meta: ItemMeta = field(default_factory=ItemMeta)
+    summary: str | None = None
 
 
 @dataclass(frozen=True)

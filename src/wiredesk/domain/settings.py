@@ -24,6 +24,7 @@ from wiredesk.domain.models import ROLES
 from wiredesk.domain.versions import __version__
 from wiredesk.net.guard import AddressPolicy
 from wiredesk.ops.deployments import parse_schedules, validate_timezone
+from wiredesk.sources.filters import FILTER_KEYS, EntryFilter, parse_filter
 
 #: Read when no ``--config`` is given and the file exists in the working directory.
 DEFAULT_CONFIG_NAME = "wiredesk.toml"
@@ -157,6 +158,31 @@ class FeedSettings:
     fetch_budget_seconds: float = 900.0
 
 
+@dataclass(frozen=True)
+class UrlsSettings:
+    """URL lists given to ``wiredesk run`` (URL-only JSON records, CSV files, GDELT exports; docs/urls.md): their
+    URL column and the filter every list's records pass before their pages are fetched
+    (``wiredesk.sources.filters``; a feed's own filter is in the sources file)."""
+
+    #: a CSV file's URL column (``--url-column`` overrides it); "" finds it (url, link, ... or the first URL)
+    url_column: str = ""
+    keep_languages: tuple[str, ...] = ()
+    drop_languages: tuple[str, ...] = ()
+    #: URL patterns: a glob matched against the whole URL, or a regular expression after "re:"
+    keep_urls: tuple[str, ...] = ()
+    drop_urls: tuple[str, ...] = ()
+    #: words or phrases of the record's title or summary (whole words, any case)
+    keep_keywords: tuple[str, ...] = ()
+    drop_keywords: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.filter  # noqa: B018  # a regular expression that does not compile fails at load, naming the key
+
+    @property
+    def filter(self) -> EntryFilter:
+        return parse_filter({k: list(getattr(self, k)) for k in FILTER_KEYS}, "urls")
+
+
 # -- scale-out ------------------------------------------------------------------------------------------
 
 
@@ -213,6 +239,7 @@ class Settings:
     events: EventsSettings = field(default_factory=EventsSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
+    urls: UrlsSettings = field(default_factory=UrlsSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
     runner: RunnerSettings = field(default_factory=RunnerSettings)
 
@@ -229,7 +256,7 @@ class Settings:
 
 SECTIONS: dict[str, type] = {
     "ingest": IngestSettings, "clean": CleanSettings, "dedup": DedupSettings, "events": EventsSettings,
-    "http": HttpSettings, "feeds": FeedSettings, "serve": ServeSettings, "runner": RunnerSettings,
+    "http": HttpSettings, "feeds": FeedSettings, "urls": UrlsSettings, "serve": ServeSettings, "runner": RunnerSettings,
 }
 _POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars", "group_window_days",
              "connect_timeout", "read_timeout", "total_timeout", "max_bytes", "max_decoded_bytes",

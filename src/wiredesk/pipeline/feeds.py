@@ -13,6 +13,7 @@ is that loop. Stages take the settings, never a connection.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Sequence
@@ -27,7 +28,7 @@ from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.batch import BatchInput, BatchStep
 from wiredesk.pipeline.progress import report_stage
 from wiredesk.pipeline.stages import open_store, retry_policy
-from wiredesk.sources.config import load_sources
+from wiredesk.sources.config import SourceConfig, load_sources
 from wiredesk.sources.entries import entry_keys
 from wiredesk.sources.feeds.collect import SourceRun, fetch_articles, fetch_sources, page_origin, plan_run
 from wiredesk.sources.schedule import ScheduleSettings, is_due
@@ -59,9 +60,16 @@ def prepare_sources(urls: Sequence[str], settings: Settings, now: datetime) -> l
                 if r.state.disabled:
                     log.warning("source %s is disabled (%s); `wiredesk sources add %s` re-enables it",
                                 r.config.name, r.state.disabled_reason, r.config.url)
-            return [r for r in chosen if not r.state.disabled]
+            return with_filters([r for r in chosen if not r.state.disabled], configs or ())
         rows = store.list_sources()
-    return [r for r in rows if r.config.enabled and is_due(r.state, now)]
+    return with_filters([r for r in rows if r.config.enabled and is_due(r.state, now)], configs or ())
+
+
+def with_filters(rows: Sequence[SourceRow], configs: Sequence[SourceConfig]) -> list[SourceRow]:
+    """``rows`` with the filters the sources file gives them (the ``sources`` table keeps no filter)."""
+    by_url = {c.url: c.filter for c in configs if c.filter.active}
+    return [dataclasses.replace(r, config=dataclasses.replace(r.config, filter=by_url[r.config.url]))
+            if r.config.url in by_url else r for r in rows]
 
 
 def fetch_feed_group(rows: Sequence[SourceRow], settings: Settings, now: datetime) -> list[SourceRun]:
@@ -108,6 +116,7 @@ def feed_batches(runs: Sequence[SourceRun], batch_size: int) -> list[BatchInput]
         pending=tuple((run.source_id, origin, rec) for run in runs if run.source_id is not None
                       for origin, rec in run.pending),
         recovered=tuple(run.feed_url for run in runs if run.feed is not None and run.feed_url),
+        dropped=tuple((run.source_id, run.source.name, rule, n) for run in runs for rule, n in sorted(run.dropped.items())),
     )
     failures = tuple(f for run in runs for f in run.failures)
     chunks = [items[i:i + batch_size] for i in range(0, len(items), batch_size)] or [[]]

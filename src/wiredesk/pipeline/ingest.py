@@ -1,6 +1,7 @@
 """``run_ingest``: one ingest run of files, folders and feeds: the run lifecycle (``wiredesk.pipeline.run``)
-around the batch step (``wiredesk.pipeline.batch``), fed by file batches, then by feed batches
-(``wiredesk.pipeline.feeds``), then the search index refreshed.
+around the batch step (``wiredesk.pipeline.batch``), fed by file batches, then by the pages of the URLs the
+files listed (``wiredesk.pipeline.urls``), then by feed batches (``wiredesk.pipeline.feeds``), then the search
+index refreshed.
 
 This is the one place an ingest's stages are put together; ``wiredesk run --no-prefect`` calls it directly,
 the Prefect flow (``flows/ingest.py``) with ``wrap`` turning each stage into a task.
@@ -9,6 +10,7 @@ the Prefect flow (``flows/ingest.py``) with ``wrap`` turning each stage into a t
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import groupby
 from datetime import datetime
@@ -16,16 +18,19 @@ from pathlib import Path
 
 import duckdb
 
+from wiredesk.domain.models import UrlRecord
 from wiredesk.domain.settings import Settings
 from wiredesk.domain.urls import is_http_url
 from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.batch import BatchInput, BatchStep, Progress
 from wiredesk.pipeline.feeds import ingest_feeds
+from wiredesk.pipeline.urls import ingest_urls
 from wiredesk.pipeline.progress import report_stage, report_stored
 from wiredesk.pipeline.run import RunSummary, Wrap, identity, locked, running
 from wiredesk.pipeline.scaleout import StageRunner
 from wiredesk.pipeline.stages import MIN_ITEMS_FOR_POOL, discover_inputs, load_batch, load_warc_chunk, refresh_search
 from wiredesk.sources.schedule import is_due
+from wiredesk.sources.urllists import is_url_list
 from wiredesk.sources.warc import is_warc
 from wiredesk.store.access import lock_is_held
 from wiredesk.store.reader import Reader
@@ -85,8 +90,8 @@ def run_ingest(
         discovery = wrap(discover_inputs)(file_inputs)
         checkpoint("run:discovered")
         html_files = sum(1 for f in discovery.files if Path(f).suffix.lower() in (".html", ".htm", ".json", ".jsonl"))
-        # a web archive holds many pages: worth the pool on its own
-        archives = MIN_ITEMS_FOR_POOL * sum(1 for f in discovery.files if is_warc(Path(f)))
+        # a web archive holds many pages, a URL list many pages to fetch: worth the pool on their own
+        archives = MIN_ITEMS_FOR_POOL * sum(1 for f in discovery.files if is_warc(Path(f)) or is_url_list(Path(f)))
         # feeds bring HTML pages too (the pool starts on first use); with events on, every file is worth a
         # worker (parsing costs more than cleaning); a runner cleans elsewhere
         pooled = archives + (len(discovery.files) if settings.events.enabled else html_files)
@@ -102,9 +107,12 @@ def run_ingest(
             if discovery.failures:
                 step.store_failures(discovery.failures)
             ahead = settings.runner.batches_ahead
-            for batch in _file_batches(discovery.files, settings, wrap):
+            urls: list[UrlRecord] = []  # read from URL lists and URL-only records: fetched after the files
+            for batch in _file_batches(discovery.files, settings, wrap, urls):
                 step.submit(batch, ahead=ahead)
             step.drain()
+            if urls:
+                ingest_urls(step, urls)
             if run_feeds:
                 ingest_feeds(step, feed_urls, source_tag=source_tag)
             report_stage("index", 0, None, "documents")
@@ -113,9 +121,10 @@ def run_ingest(
     return summary
 
 
-def _file_batches(paths: Sequence[str], settings: Settings, wrap: Wrap) -> Iterator[BatchInput]:
+def _file_batches(paths: Sequence[str], settings: Settings, wrap: Wrap, urls: list[UrlRecord]) -> Iterator[BatchInput]:
     """The files in batches of ``ingest.batch_size``, each loaded when the step asks for it; a web archive
-    in batches of that many records, read from where the last one ended (never the whole file at once)."""
+    in batches of that many records, read from where the last one ended (never the whole file at once).
+    The URLs the files list (URL lists, URL-only records) are added to ``urls``, to fetch afterwards."""
     size, total = settings.ingest.batch_size, len(paths)
     done = 0
     for is_archive, group in groupby(paths, key=lambda p: is_warc(Path(p))):
@@ -134,7 +143,8 @@ def _file_batches(paths: Sequence[str], settings: Settings, wrap: Wrap) -> Itera
             report_stage("load", done, total, "files")
             loaded = wrap(load_batch)(names[start:start + size], settings)
             done += len(names[start:start + size])
-            yield BatchInput(loaded.items, loaded.failures, done=done)
+            urls.extend(loaded.urls)
+            yield BatchInput(loaded.items, loaded.failures, done=done, skipped=Counter(dict(loaded.skipped)))
 
 
 def idle_reason(settings: Settings, now: datetime) -> str | None:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from wiredesk.domain.counts import BatchCounts
 from wiredesk.domain.dates import utcnow
+from wiredesk.domain.errors import BadInputError
 from wiredesk.domain.lineage import code_versions
 from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.retry import FailureRecord, RetryPolicy, may_try
@@ -38,7 +40,7 @@ from wiredesk.events.model import DocumentInput, Extraction
 from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.progress import report_stage
 from wiredesk.pipeline.work import clean_one, story_document
-from wiredesk.sources import files, warc
+from wiredesk.sources import files, urllists, warc
 from wiredesk.store import Batch, Store
 from wiredesk.store.search_index import RefreshResult
 from wiredesk.stories import DocFeatures, PlaceIndex, extract_features
@@ -73,10 +75,25 @@ def discover_inputs(paths: Sequence[str]) -> Discovery:
 
 
 def load_batch(paths: Sequence[str], settings: Settings) -> files.Loaded:
-    """Read a batch of files into items; bad files become failures."""
-    loaded = files.load_files([Path(p) for p in paths], settings.ingest)
+    """Read a batch of files into items and URLs to fetch (URL lists: ``wiredesk.sources.urllists``); bad files
+    and rows become failures (of the file as it is now: a rerun of an unchanged list records them once)."""
+    lists = [Path(p) for p in paths if urllists.is_url_list(Path(p))]
+    loaded = files.load_files([Path(p) for p in paths if not urllists.is_url_list(Path(p))], settings.ingest)
+    urls, failures, skipped = list(loaded.urls), list(loaded.failures), Counter()
+    for path in lists:
+        identity = files.file_identity(path)
+        try:
+            found = urllists.read_url_list(path, url_column=settings.urls.url_column or None,
+                                           max_record_bytes=settings.ingest.max_record_bytes)
+        except BadInputError as exc:
+            failures.append(Failure(str(path), "load", exc.reason, str(exc), content=identity,
+                                    may_pass=exc.reason == "unreadable"))
+            continue
+        urls += found.records
+        failures += [dataclasses.replace(f, content=identity) for f in found.failures]
+        skipped.update(found.skipped)
     checkpoint("files:loaded")
-    return loaded
+    return files.Loaded(loaded.items, tuple(failures), tuple(urls), tuple(skipped.items()))
 
 
 def load_warc_chunk(path: str, offset: int, settings: Settings) -> warc.WarcChunk:

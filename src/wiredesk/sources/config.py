@@ -12,6 +12,8 @@
     tags = ["world", "wire"]
     enabled = true
     full_articles = true
+    drop_urls = ["*/video/*"]  # filters before fetching (wiredesk.sources.filters): keep_/drop_ languages,
+    keep_keywords = ["harbour"]  # urls and keywords; a [defaults] filter applies to every source
 
 Loaded once and validated; every error names the file, the source and the key. This module only reads
 and validates: the ``sources`` table (and ``wiredesk sources add|remove``) keep the state.
@@ -29,11 +31,12 @@ from urllib.parse import urlsplit
 
 from wiredesk.domain.errors import ConfigError
 from wiredesk.domain.urls import is_http_url
+from wiredesk.sources.filters import FILTER_KEYS, EntryFilter, parse_filter
 
 KINDS = ("feed", "sitemap", "site")
 DEFAULT_INTERVAL = timedelta(minutes=30)
 MIN_INTERVAL = timedelta(minutes=1)
-_KEYS = {"name", "url", "kind", "interval", "tags", "enabled", "full_articles"}
+_KEYS = {"name", "url", "kind", "interval", "tags", "enabled", "full_articles", *FILTER_KEYS}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 
 
@@ -46,6 +49,9 @@ class SourceConfig:
     tags: tuple[str, ...] = field(default_factory=tuple)
     enabled: bool = True
     full_articles: bool = True
+    #: what is fetched of its entries; read from the sources file at each run, not stored in ``sources``
+    #: (so not compared: a stored row has none)
+    filter: EntryFilter = field(default_factory=EntryFilter, compare=False)
 
 
 def parse_duration(value: Any, key: str) -> timedelta:
@@ -101,7 +107,7 @@ def make_source(raw: dict[str, Any], where: str, defaults: dict[str, Any] | None
     interval = parse_duration(merged["interval"], f"{where}.interval") if "interval" in merged else DEFAULT_INTERVAL
     return SourceConfig(name=name.strip(), url=url.strip(), kind=kind, interval=interval,
                         tags=tuple(t.strip() for t in tags), enabled=merged.get("enabled", True),
-                        full_articles=merged.get("full_articles", True))
+                        full_articles=merged.get("full_articles", True), filter=parse_filter(merged, where))
 
 
 def parse_sources(text: str, origin: str = "sources.toml") -> list[SourceConfig]:

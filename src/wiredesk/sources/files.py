@@ -3,7 +3,8 @@
 Supported: ``.html/.htm`` (cleaned later with trafilatura), ``.txt`` and ``.md`` (plain text; optional
 front matter), ``.json`` (one record or a list of records) and ``.jsonl`` (one record a line); web archives
 (``.warc``, ``.warc.gz``) are found here and read by ``wiredesk.sources.warc``. A record
-needs ``text`` or ``html`` and may carry ``url``, ``title``, ``published`` (or ``published_at``/``date``),
+needs ``text`` or ``html`` (a record with only an http(s) ``url`` is a URL to fetch: a ``UrlRecord``, fetched by
+``wiredesk.pipeline.urls``) and may carry ``url``, ``title``, ``published`` (or ``published_at``/``date``),
 ``source`` (or ``outlet``), ``language`` and ``authors`` (or ``author``). A sidecar ``NAME.meta.json``
 (or ``NAME.ext.meta.json``) next to a file supplies the same fields for it.
 
@@ -24,14 +25,17 @@ from pathlib import Path
 
 from wiredesk.domain.dates import parse_published
 from wiredesk.domain.errors import BadInputError, MissingPathError
-from wiredesk.domain.models import Failure, InputItem, ItemMeta
+from wiredesk.domain.models import Failure, InputItem, ItemMeta, UrlRecord
 from wiredesk.domain.normalize import scrub_surrogates
 from wiredesk.domain.settings import IngestSettings
+from wiredesk.domain.urls import canonical_url, is_http_url
 
 KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".md": "markdown", ".markdown": "markdown"}
 RECORD_SUFFIXES = {".json", ".jsonl"}
 #: web archives, read record by record (``wiredesk.sources.warc``), not by ``load_files``
 WARC_SUFFIXES = (".warc", ".warc.gz")
+#: lists of URLs to fetch (CSV, GDELT exports), read by ``wiredesk.sources.urllists``, not by ``load_files``
+URL_LIST_SUFFIXES = (".csv", ".csv.zip")
 # Project files that sit beside articles in a folder and are not articles (named explicitly, they load).
 _NOT_ARTICLES = re.compile(r"^(?:readme|license|licence|changelog|copying)(?:\.[a-z]+)?$", re.I)
 SIDECAR_SUFFIX = ".meta.json"
@@ -39,16 +43,19 @@ SIDECAR_SUFFIX = ".meta.json"
 
 @dataclass(frozen=True)
 class Loaded:
-    """What loading some files gave: items to clean and failures to record."""
+    """What loading some files gave: items to clean, failures to record, URLs to fetch (URL-only records and
+    URL lists) and list rows passed over, by why (``wiredesk.sources.urllists``)."""
 
     items: tuple[InputItem, ...]
     failures: tuple[Failure, ...]
+    urls: tuple[UrlRecord, ...] = ()
+    skipped: tuple[tuple[str, int], ...] = ()
 
 
 def is_supported(path: Path) -> bool:
     name = path.name.lower()
     return not name.endswith(SIDECAR_SUFFIX) and (path.suffix.lower() in KINDS or path.suffix.lower() in RECORD_SUFFIXES
-                                                  or name.endswith(WARC_SUFFIXES))
+                                                  or name.endswith(WARC_SUFFIXES + URL_LIST_SUFFIXES))
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]]:
@@ -214,6 +221,7 @@ def merge_meta(primary: ItemMeta | None, secondary: ItemMeta) -> ItemMeta:
         authors=primary.authors or secondary.authors,
         fetched_at=primary.fetched_at or secondary.fetched_at,
         http=primary.http or secondary.http,
+        record=primary.record or secondary.record,
     )
 
 
@@ -257,6 +265,22 @@ def record_to_item(record: object, origin: str, raw: bytes, defaults: ItemMeta |
     return InputItem(origin=origin, kind=kind, content=content, raw=raw, raw_sha256=sha256(raw), meta=meta)
 
 
+def url_record(record: object, origin: str, defaults: ItemMeta | None = None) -> UrlRecord | None:
+    """A JSON record with an http(s) ``url`` and neither ``text`` nor ``html``, as a URL to fetch; else None.
+    Its fields are kept as the item's ``record`` metadata (nested values as JSON)."""
+    if not isinstance(record, dict) or any(isinstance(record.get(k), str) and record[k].strip() for k in ("text", "html")):
+        return None
+    url = record.get("url")
+    if not isinstance(url, str) or not is_http_url(url.strip()):
+        return None
+    meta = merge_meta(meta_from_mapping(record), defaults or ItemMeta())
+    fields = tuple((str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True))
+                   for k, v in record.items() if v not in (None, "", [], {}))
+    summary = next((record[k] for k in ("summary", "description") if isinstance(record.get(k), str)), None)
+    return UrlRecord(url=url.strip(), origin=origin, summary=summary,
+                     meta=replace(meta, url=canonical_url(url.strip()), record=fields))
+
+
 def _bounded_lines(fh, limit: int, chunk: int = 1 << 20) -> Iterator[tuple[bytes, int]]:  # noqa: ANN001
     """Lines of a binary file as ``(line, size)``, holding at most ``limit + 1`` bytes of any line: a
     longer line yields ``(b"", size)`` after being skipped in chunks (one enormous line in a JSONL file
@@ -296,7 +320,8 @@ def _iter_records(path: Path, settings: IngestSettings) -> Iterator[InputItem | 
                     continue
                 any_line = True
                 try:
-                    yield record_to_item(scrub_surrogates(json.loads(line)), origin, line.strip(), defaults)
+                    record = scrub_surrogates(json.loads(line))
+                    yield url_record(record, origin, defaults) or record_to_item(record, origin, line.strip(), defaults)
                 except ValueError as exc:
                     reason = exc.reason if isinstance(exc, BadInputError) else "bad_json"
                     yield Failure(origin, "load", reason, f"line {number}: {exc}")
@@ -311,7 +336,7 @@ def _iter_records(path: Path, settings: IngestSettings) -> Iterator[InputItem | 
     except ValueError as exc:
         raise BadInputError("bad_json", f"not valid JSON: {exc}") from exc
     if isinstance(doc, dict):
-        yield record_to_item(doc, str(path), data, defaults)
+        yield url_record(doc, str(path), defaults) or record_to_item(doc, str(path), data, defaults)
         return
     if not isinstance(doc, list) or not doc:
         raise BadInputError("bad_json", "JSON file must hold an object or a non-empty list of objects")
@@ -319,7 +344,7 @@ def _iter_records(path: Path, settings: IngestSettings) -> Iterator[InputItem | 
         origin = f"{path}#{index}"
         try:
             raw = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
-            yield record_to_item(record, origin, raw, defaults)
+            yield url_record(record, origin, defaults) or record_to_item(record, origin, raw, defaults)
         except BadInputError as exc:
             yield Failure(origin, "load", exc.reason, str(exc))
 
@@ -343,16 +368,17 @@ def load_files(paths: Iterable[Path], settings: IngestSettings) -> Loaded:
     ``file_identity``) and the rest load as usual."""
     items: list[InputItem] = []
     failures: list[Failure] = []
+    urls: list[UrlRecord] = []
     for path in paths:
         found: list[Failure] = []
         try:
             if path.suffix.lower() in RECORD_SUFFIXES:
                 for out in _iter_records(path, settings):
-                    (found if isinstance(out, Failure) else items).append(out)
+                    (found if isinstance(out, Failure) else urls if isinstance(out, UrlRecord) else items).append(out)
             else:
                 items.append(_load_document(path, settings))
         except BadInputError as exc:
             found.append(Failure(str(path), "load", exc.reason, str(exc)))
         identity = file_identity(path) if found else None
         failures += [replace(f, content=f.content or identity, may_pass=f.reason in _MAY_PASS) for f in found]
-    return Loaded(tuple(items), tuple(failures))
+    return Loaded(tuple(items), tuple(failures), tuple(urls))

@@ -48,6 +48,8 @@ class FeedBatch:
     pending: tuple[tuple[int, str, EntryRecord], ...] = ()
     #: feed URLs fetched and parsed now: a failure row they had is cleared (they are not failing any more)
     recovered: tuple[str, ...] = ()
+    #: (source_id or None for a URL list, source name or list path, filter rule, entries): dropped before fetching
+    dropped: tuple[tuple[int | None, str, str, int], ...] = ()
 
 
 def _config_values(cfg: SourceConfig) -> list:
@@ -183,6 +185,14 @@ def write_feed_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: FeedBat
             "last_seen_run = excluded.last_seen_run",
             [keys, [rows[k][0] for k in keys], [rows[k][1] for k in keys], [rows[k][2] for k in keys], run_id,
              ENTRIES_VERSION])
+    if batch.dropped:
+        insert_columns(con, "dropped_entries", {
+            "run_id": ("BIGINT", [run_id] * len(batch.dropped)),
+            "source_id": ("BIGINT", [d[0] for d in batch.dropped]),
+            "source": ("VARCHAR", [d[1] for d in batch.dropped]),
+            "rule": ("VARCHAR", [d[2] for d in batch.dropped]),
+            "entries": ("INTEGER", [d[3] for d in batch.dropped]),
+        })
     if batch.fetches:
         recs = [r for _, r in batch.fetches]
         insert_columns(con, "fetches", {

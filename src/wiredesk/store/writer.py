@@ -167,6 +167,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     # 9. feed sources' state, entry keys and fetch log, with the documents (and failures) they describe
     if batch.feeds is not None:
         write_feed_batch(con, run_id, batch.feeds)
+        counts.entries_dropped = sum(d[3] for d in batch.feeds.dropped)
         checkpoint("store:feeds")
 
     # 10. the run's counters
@@ -374,6 +375,7 @@ _RUN_COUNTER_COLUMNS = (
     "items_seen", "items_failed", "documents_new", "documents_updated", "items_unchanged", "documents_changed",
     "paragraphs_new", "paragraphs_removed", "duplicates_new", "duplicates_removed", "event_mentions_new",
     "event_mentions_removed", "events_written", "event_documents_skipped", "documents_assigned", "stories_new",
+    "entries_dropped",
 )
 
 _DOCUMENT_COLUMNS = {

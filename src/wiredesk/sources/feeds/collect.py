@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections import Counter
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -42,6 +43,7 @@ from wiredesk.sources.feeds.discover import discover_feeds
 from wiredesk.sources.feeds.model import ParsedFeed
 from wiredesk.sources.feeds.parse import parse_feed
 from wiredesk.sources.feeds.sitemap import parse_sitemap
+from wiredesk.sources.filters import decide
 from wiredesk.sources.files import usable_charset
 from wiredesk.sources.schedule import FetchOutcome, ScheduleSettings, SourceState, after_fetch
 
@@ -85,6 +87,8 @@ class SourceRun:
     deferred: bool = False
     #: article pages left for a later run: not reached in the budget, or failing and waiting for their retry
     pages_left: int = 0
+    #: new or changed entries the source's filter dropped, by rule: not fetched, not remembered
+    dropped: Counter = field(default_factory=Counter)
 
     def remembered(self, retrying: Container[str] = frozenset()) -> list[EntryRecord]:
         """The entry records stored with this run when the pages in ``retrying`` are failing and will be tried
@@ -253,8 +257,14 @@ def plan_run(run: SourceRun, known: KnownEntries, max_entries: int = 1000) -> li
     run.plans = plan_entries(run.feed.entries[:max_entries], run.source.url, known)
     run.remember = [p.record for p in run.plans if p.action == "unchanged" and p.record]
     to_fetch = []
+    feed_language = run.feed.language
     for p in run.plans:
         if p.action not in ("new", "changed"):
+            continue
+        e = p.entry
+        rule = decide(run.source.filter, p.url or e.link, e.language or feed_language, e.title, e.summary)
+        if rule is not None:  # not fetched, not remembered: a filter changed later lets it through
+            run.dropped[rule] += 1
             continue
         if run.source.full_articles and p.url:
             to_fetch.append(p)
