@@ -37,6 +37,14 @@ def test_a_paywall_stub_is_paywall_and_a_long_metered_article_is_not():
     assert classify_access(html.replace(stub_text, ARTICLE_TEXT), ARTICLE_TEXT).state == "article"
 
 
+def test_a_short_news_brief_whose_title_holds_error_words_is_an_article():
+    brief = ("Stocks fell sharply on Wednesday as investors weighed the central bank's latest remarks on rates "
+             "and a weaker outlook from several large retailers, traders said.") * 3
+    for title in ("Dow drops 500 points", "Missing hiker not found after two-day search", "Oops: minister's slip"):
+        got = classify_access(f"<html><head><title>{title}</title></head><body><p>{brief}</p></body></html>", brief)
+        assert got.state == "article", (title, got)
+
+
 def test_a_soft_404_and_an_empty_shell_are_empty():
     html = "<html><head><title>Seite nicht gefunden</title></head><body><h1>Oops</h1></body></html>"
     assert classify_access(html, "Die Seite existiert nicht.").state == "empty"

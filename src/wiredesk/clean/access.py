@@ -119,10 +119,13 @@ _PAYWALL_MARKUP = _rx(r"""["']isAccessibleForFree["']\s*:\s*["']?false""", r"""c
                       r"piano-(?:paywall|offer)", r"""id=["']paywall""")
 
 # 4. error pages served as 200
-_ERROR_TITLE = _rx(r"\b404\b", r"page not found", r"not found", r"page (?:does not|doesn't) exist", r"no longer available",
+#: anchored or error-specific: a short news brief may well be titled "Dow drops 500 points" or "Missing hiker
+#: not found" (a heading or title that merely contains such words never makes a brief an error page)
+_ERROR_TITLE = _rx(r"\b404\b", r"page not found", r"^\W*not found\b", r"page (?:does not|doesn't) exist",
+                   r"(?:page|article|content) (?:is )?no longer available",
                    r"seite nicht gefunden", r"seite (?:existiert|gibt es) nicht", r"page introuvable", r"cette page n'existe",
                    r"pagina non trovata", r"página no encontrada", r"strona nie (?:została )?znalezion", r"nie znaleziono",
-                   r"^\s*error\b", r"server error", r"\b50[03]\b", r"oops")
+                   r"^\s*error\b", r"server error", r"^\W*(?:error )?50[03]\b", r"^\W*oops\b.*\b(?:wrong|error|not|page|missing)\b")
 
 
 def _visible(fragment: str) -> str:
