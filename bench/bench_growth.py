@@ -16,7 +16,7 @@ data and a generator for it exists already (nothing is duplicated here):
    against the whole store and with ``dedup.window_days = --window-days`` (10 days: 100,000 paragraphs here).
 2. **Views** (``bench_views.build``, built per size): *clusters* (``refresh_clusters`` after a batch of links
    of the store's shape), *event regrouping* (``regroup_events`` of the batch's 1,200 new mentions, window
-   ``events.group_window_days`` 30), *entity counts* (``count_entities``) and the *search index*
+   ``events.group_window_days`` 30), *entity counts* (``add_entity_counts``, as the writer) and the *search index*
    (``refresh_search_index`` of the 400 new documents).
 3. **Stories** (``bench_stories_scale.build``, built per size with one stored document per 25 paragraphs):
    the *story step* of 400 new documents (``read_state``, ``assign``, ``write_result``).
@@ -48,7 +48,8 @@ from synthetic import EPOCH, PER_DOC, Generator, insert_documents  # noqa: E402
 
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
 from wiredesk.store.clusters import refresh_clusters  # noqa: E402
-from wiredesk.store.events import count_entities, regroup_events  # noqa: E402
+from wiredesk.store.entity_counts import add_entity_counts  # noqa: E402
+from wiredesk.store.events import regroup_events  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
 from wiredesk.store.near_index import link_near  # noqa: E402
 from wiredesk.store.search_index import refresh_search_index  # noqa: E402
@@ -174,7 +175,7 @@ def views_batch(path: Path, repeats: int) -> dict[str, float]:
             for name, step in (
                 ("clusters refresh", lambda: refresh_clusters(con, touched)),
                 ("event regrouping", lambda: regroup_events(con, 2, new_docs, [], 30)),
-                ("entity counts", lambda: count_entities(con, new_docs)),
+                ("entity counts", lambda: add_entity_counts(con, new_docs, [])),
                 ("search index refresh", lambda: refresh_search_index(con, last + timedelta(days=1), 2)),
             ):
                 t = time.perf_counter()
