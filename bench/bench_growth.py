@@ -122,6 +122,7 @@ def duplicates_store(path: Path, sizes: list[int], repeats: int, window_days: in
             con.execute("ROLLBACK")
         gen.recent = recent
         results[size] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        print(f"{size:,} (duplicates): " + ", ".join(f"{k} {v:.2f} s" for k, v in results[size].items()), flush=True)
     con.close()
     return results
 
