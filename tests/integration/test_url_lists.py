@@ -12,16 +12,8 @@ from wiredesk.cli import main
 from wiredesk.sources.urllists import EVENT_COLUMNS, MENTION_COLUMNS
 
 from support.localserver import static
+from support.pages import WORDS, article
 from conftest import query as q
-
-WORDS = ("The council met on Tuesday to discuss the harbour project, which has divided residents for years. "
-         "Officials said the vote would take place next month after a final round of public consultation. ")
-
-
-def article(i: int) -> bytes:
-    paras = "".join(f"<p>Story {i}, paragraph {j}. {WORDS * 2}</p>" for j in range(3))
-    return (f"<html><head><title>Story {i}</title></head><body><article><h1>Story {i}</h1>{paras}</article>"
-            f"</body></html>").encode()
 
 
 @pytest.fixture

@@ -13,10 +13,8 @@ import pytest
 from wiredesk.cli import main
 
 from support.localserver import static
+from support.pages import article
 from conftest import query as q
-
-WORDS = ("The council met on Tuesday to discuss the harbour project, which has divided residents for years. "
-         "Officials said the vote would take place next month after a final round of public consultation. ")
 
 CONSENT_WALL = (b"<html><head><title>Story | The Ledger</title><script src='https://cdn.cookielaw.org/scripttemplates/"
                 b"otSDKStub.js'></script></head><body><header><a href='/'>The Ledger</a></header><article><h1>Story</h1>"
@@ -27,12 +25,6 @@ CONSENT_WALL = (b"<html><head><title>Story | The Ledger</title><script src='http
 CHALLENGE = (b"<html><head><title>Just a moment...</title></head><body><h2>Verifying you are human. This may take a "
              b"few seconds.</h2><noscript>Enable JavaScript and cookies to continue</noscript><script>window._cf_chl_opt"
              b"={cType: 'managed'};</script></body></html>")
-
-
-def article(i: int, repeat: int = 2, paragraphs: int = 3) -> bytes:
-    paras = "".join(f"<p>Story {i}, paragraph {j}. {WORDS * repeat}</p>" for j in range(paragraphs))
-    return (f"<html><head><title>Story {i}</title></head><body><article><h1>Story {i}</h1>{paras}</article>"
-            f"</body></html>").encode()
 
 
 def rss(server, ids, dates) -> bytes:

@@ -10,17 +10,9 @@ import pytest
 from wiredesk.cli import main
 
 from support.localserver import static
+from support.pages import article
 from conftest import SEEDS
 from conftest import query as q
-
-WORDS = ("The council met on Tuesday to discuss the harbour project, which has divided residents for years. "
-         "Officials said the vote would take place next month after a final round of public consultation. ")
-
-
-def article(i: int) -> bytes:
-    paras = "".join(f"<p>Story {i}, paragraph {j}. {WORDS * 2}</p>" for j in range(3))
-    return (f"<html><head><title>Story {i}</title></head><body><article><h1>Story {i}</h1>{paras}</article>"
-            f"</body></html>").encode()
 
 
 def rss(server, ids, prefix="/a/") -> bytes:
