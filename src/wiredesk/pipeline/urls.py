@@ -16,7 +16,6 @@ record's fields as its supplied metadata. Stages take the settings, never a conn
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -28,11 +27,10 @@ from wiredesk.domain.retry import has_given_up, is_waiting
 from wiredesk.domain.settings import Settings
 from wiredesk.net.http import Fetcher
 from wiredesk.net.model import FetchRecord, FetchRequest
-from wiredesk.net.retries import result_may_pass
 from wiredesk.pipeline.batch import BatchInput, BatchStep
 from wiredesk.pipeline.progress import report_stage
 from wiredesk.pipeline.stages import open_store, retry_policy
-from wiredesk.sources.feeds.collect import decode_html
+from wiredesk.sources.feeds.collect import fetched_page
 from wiredesk.sources.filters import EntryFilter, decide
 from wiredesk.store.feeds import FeedBatch
 
@@ -103,13 +101,11 @@ def fetch_urls(records: Sequence[UrlRecord], settings: Settings, stop_at: float 
         if res.error is not None and res.error.reason == "deferred":
             out.deferred += 1
             continue
-        if not res.ok or res.body is None:
-            reason = res.error.reason if res.error else f"status_{res.status}"
-            out.failures.append(Failure(origin, "fetch", reason, str(res.error or f"HTTP {res.status}"),
-                                        may_pass=result_may_pass(res)))
-            continue
-        out.items.append(InputItem(origin=origin, kind="html", content=decode_html(res.body, res.content_type),
-                                   raw=res.body, raw_sha256=hashlib.sha256(res.body).hexdigest(), meta=record.meta))
+        page = fetched_page(origin, res, record.meta)
+        if isinstance(page, Failure):
+            out.failures.append(page)
+        else:
+            out.items.append(page)
     return out
 
 

@@ -300,6 +300,17 @@ def order_pages(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], failing: d
     return fresh + retries
 
 
+def fetched_page(origin: str, res: FetchResult, meta: ItemMeta, source_id: int | None = None) -> InputItem | Failure:
+    """What a fetched article page (not one deferred by the budget) becomes: an ``InputItem`` stored under
+    ``origin``, or a ``Failure`` of stage ``fetch`` that may pass when asked again. Feed articles and the
+    pages of URL lists both go through it."""
+    if not res.ok or res.body is None:
+        reason = res.error.reason if res.error else f"status_{res.status}"
+        return Failure(origin, "fetch", reason, str(res.error or f"HTTP {res.status}"), may_pass=result_may_pass(res))
+    return InputItem(origin=origin, kind="html", content=decode_html(res.body, res.content_type), raw=res.body,
+                     raw_sha256=hashlib.sha256(res.body).hexdigest(), meta=meta, source_id=source_id)
+
+
 def fetch_articles(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], fetcher: Fetcher, *,
                    failing: dict[str, FailureRecord] | None = None, now: datetime | None = None,
                    code_version: str = "", stop_at: float | None = None) -> None:
@@ -320,13 +331,9 @@ def fetch_articles(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], fetcher
             continue
         assert p.record is not None
         run.pending.append((origin, p.record))
-        if not res.ok or res.body is None:
-            # remembered only if it will not be tried again (the store decides from its failure row)
-            reason = res.error.reason if res.error else f"status_{res.status}"
-            run.failures.append(Failure(origin, "fetch", reason, str(res.error or f"HTTP {res.status}"),
-                                        may_pass=result_may_pass(res)))
-            continue
-        content = decode_html(res.body, res.content_type)
-        run.items.append(InputItem(origin=origin, kind="html", content=content, raw=res.body,
-                                   raw_sha256=hashlib.sha256(res.body).hexdigest(), meta=_meta(p, run),
-                                   source_id=run.source_id))
+        # a failure is remembered only if it will not be tried again (the store decides from its failure row)
+        page = fetched_page(origin, res, _meta(p, run), run.source_id)
+        if isinstance(page, Failure):
+            run.failures.append(page)
+        else:
+            run.items.append(page)
