@@ -178,9 +178,10 @@ def classify_access(html: str, text: str) -> AccessState:
     if hit and (words < FEW_WORDS or (consent_hits and little)):
         return AccessState("consent", f"consent banner {hit!r} and {words} words of text")
     # 3. paywall
-    hit = _first(_PAYWALL_TEXT, page_text if words < FEW_WORDS else _visible(html))
-    if hit and words <= PAYWALL_TEXT_WORDS:
-        return AccessState("paywall", f"subscription call {hit!r} and {words} words of text")
+    if words <= PAYWALL_TEXT_WORDS:  # only then is the whole page's text read: most articles are longer
+        hit = _first(_PAYWALL_TEXT, page_text if words < FEW_WORDS else _visible(html))
+        if hit:
+            return AccessState("paywall", f"subscription call {hit!r} and {words} words of text")
     hit = _first(_PAYWALL_MARKUP, html)
     if hit and words <= PAYWALL_MARKUP_WORDS:
         return AccessState("paywall", f"paywall markup {hit!r} and {words} words of text")
