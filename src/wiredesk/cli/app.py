@@ -2,7 +2,7 @@
 
 Each command lives in its own module of this package (``run``, ``query`` and ``stats``, ``dedup``,
 ``server``, ``sources``, ``reprocess``, ``serve``, ``status``, ``search``, ``export``, ``stories``, ``tables``,
-``schema`` and ``report`` in ``html_report``), as one ``add_*_parser(sub)`` and one ``cmd_*(args, screen)``
+``schema``, ``revisions`` and ``report`` in ``html_report``), as one ``add_*_parser(sub)`` and one ``cmd_*(args, screen)``
 returning an exit code; everything a command prints goes through its ``Screen`` (``wiredesk.cli.screen``:
 closed-pipe safe, notes and progress on standard error). Errors that are the user's to fix (a missing path, a
 bad config, no database) print one line ``wiredesk: error: ...`` and exit 2; a run that could ingest nothing
