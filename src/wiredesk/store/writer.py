@@ -33,7 +33,7 @@ from wiredesk.ops.faults import checkpoint
 from wiredesk.store.clusters import refresh_clusters
 from wiredesk.store.decide import CurrentVersion, VersionDecision, decide_versions
 from wiredesk.store.entity_counts import add_entity_counts
-from wiredesk.store.events import regroup_events, skipped_languages, store_extractions
+from wiredesk.store.events import regroup_events_counted, skipped_languages, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
 from wiredesk.store.revisits import write_revisits
@@ -156,8 +156,9 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     counts.event_skipped_languages = skipped_languages(new_doc_ids, batch.events)
     counts.event_documents_skipped = sum(counts.event_skipped_languages.values())
     if batch.events or decision.superseded:
-        counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), decision.superseded,
-                                               events_window_days)
+        regrouped = regroup_events_counted(con, run_id, sorted(new_doc_ids.values()), decision.superseded,
+                                           events_window_days)
+        counts.events_written, counts.event_candidates_cut = regrouped.events, regrouped.cut
         add_entity_counts(con, list(new_doc_ids.values()), decision.superseded)
     checkpoint("store:events")
 
@@ -380,7 +381,7 @@ _RUN_COUNTER_COLUMNS = (
     "items_seen", "items_failed", "documents_new", "documents_updated", "items_unchanged", "documents_changed",
     "paragraphs_new", "paragraphs_removed", "duplicates_new", "duplicates_removed", "event_mentions_new",
     "event_mentions_removed", "events_written", "event_documents_skipped", "documents_assigned", "stories_new",
-    "entries_dropped", "revisits_due", "revisits_done", "revisits_changed", "revisits_skipped",
+    "entries_dropped", "revisits_due", "revisits_done", "revisits_changed", "revisits_skipped", "event_candidates_cut",
 )
 
 _DOCUMENT_COLUMNS = {
