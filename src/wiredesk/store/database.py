@@ -33,6 +33,7 @@ from wiredesk.sources.entries import KnownEntries
 from wiredesk.store import feeds, rederive, revisits, search_index, site_lines, source_health, stories, writer
 from wiredesk.store.access import DatabaseBusyError, connect_retrying
 from wiredesk.store.dbfile import NO_EXTENSIONS, first_line, refuse_by_content, translate_error
+from wiredesk.store.failures import known_failures
 from wiredesk.store.migrate import migrate
 from wiredesk.store.near_index import rebuild_index
 from wiredesk.store.rederive import Rederived, StoredDocument
@@ -147,7 +148,7 @@ class Store:
 
     def known_failures(self, origins: Iterable[str]) -> dict[str, FailureRecord]:
         """The ``failures`` row of each of ``origins`` that is failing (``wiredesk.domain.retry``)."""
-        return writer.known_failures(self._con, origins)
+        return known_failures(self._con, origins)
 
     def due_revisits(self, now: datetime, budget: int, source_ids: Sequence[int] | None = None):
         """The revisits due by ``now``, ``budget`` per source, and how many more were due (``store.revisits``)."""

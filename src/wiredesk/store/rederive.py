@@ -38,7 +38,8 @@ from wiredesk.store.near_index import link_near
 from wiredesk.store.rederive_links import count_link_changes, link_region, links_touching, relink_documents
 from wiredesk.store.sql import Transaction, insert_columns
 from wiredesk.store.story_answers import recount_stories, set_lead_lines, stories_touched
-from wiredesk.store.writer import add_run_counters, insert_failures
+from wiredesk.store.failures import insert_failures
+from wiredesk.store.writer import add_run_counters
 
 #: documents columns a re-clean may change (besides text, content_hash and the version columns)
 METADATA_COLUMNS = ("url", "title", "authors", "source", "published_at", "language", "language_source")

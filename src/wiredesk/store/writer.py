@@ -25,7 +25,7 @@ from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.counts import INGEST_RUN_COLUMNS, BatchCounts
 from wiredesk.domain.lineage import meta_to_json
 from wiredesk.domain.models import Article, Failure, InputItem
-from wiredesk.domain.retry import FailureRecord, RetryPolicy, next_attempts, retry_at
+from wiredesk.domain.retry import RetryPolicy
 from wiredesk.domain.urls import host_of
 from wiredesk.domain.versions import EXACT_DEDUP_VERSION, PARAGRAPHS_VERSION, PIPELINE_VERSION
 from wiredesk.events.model import Extraction
@@ -34,6 +34,7 @@ from wiredesk.store.clusters import refresh_clusters
 from wiredesk.store.decide import CurrentVersion, VersionDecision, decide_versions
 from wiredesk.store.entity_counts import add_entity_counts
 from wiredesk.store.events import regroup_events_counted, skipped_languages, store_extractions
+from wiredesk.store.failures import clear_failures, insert_failures
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
 from wiredesk.store.revisits import write_revisits
@@ -314,52 +315,6 @@ def relink_exact(con: duckdb.DuckDBPyConnection, hashes: list[int], superseded: 
     })
     refresh_clusters(con, touched)
     return sum(1 for lk in links if lk.paragraph_id in new_ids)
-
-
-def known_failures(con: duckdb.DuckDBPyConnection, origins: Iterable[str]) -> dict[str, FailureRecord]:
-    """The ``failures`` row of each of ``origins`` that failed before."""
-    origins = sorted(set(origins))
-    if not origins:
-        return {}
-    rows = con.execute("SELECT origin, attempts, retry_at, content, code_version, first_failed_at FROM failures "
-                       "WHERE origin IN (SELECT unnest(?::VARCHAR[]))", [origins]).fetchall()
-    return {r[0]: FailureRecord(*r) for r in rows}
-
-
-def clear_failures(con: duckdb.DuckDBPyConnection, origins: Sequence[str]) -> None:
-    """Items stored now: their failure rows go (one row per item that is failing, not a history)."""
-    if origins:
-        con.execute("DELETE FROM failures WHERE origin IN (SELECT unnest(?::VARCHAR[]))", [list(origins)])
-
-
-def insert_failures(con: duckdb.DuckDBPyConnection, run_id: int, failures: Sequence[Failure], now: datetime,
-                    policy: RetryPolicy = RetryPolicy()) -> None:
-    """Record ``failures``, one row per item: a new row, or the item's row with one more attempt (a fresh
-    series when its content or the code changed) and when to try it again (``wiredesk.domain.retry``)."""
-    latest = {f.origin: f for f in failures}  # an item failing twice in one batch is one attempt
-    if not latest:
-        return
-    before = known_failures(con, latest)
-    rows = []
-    for origin, f in latest.items():
-        record = before.get(origin)
-        attempts = next_attempts(record, f, policy.code_version)
-        first = record.first_failed_at if record is not None and attempts > 1 else now
-        rows.append((f, attempts, retry_at(attempts, f, now, policy), first))
-    clear_failures(con, [origin for origin in latest if origin in before])
-    insert_columns(con, "failures", {
-        "run_id": ("BIGINT", [run_id] * len(rows)),
-        "origin": ("VARCHAR", [f.origin for f, *_ in rows]),
-        "stage": ("VARCHAR", [f.stage for f, *_ in rows]),
-        "reason": ("VARCHAR", [f.reason for f, *_ in rows]),
-        "message": ("VARCHAR", [f.message for f, *_ in rows]),
-        "failed_at": ("TIMESTAMPTZ", [now] * len(rows)),
-        "first_failed_at": ("TIMESTAMPTZ", [first for *_, first in rows]),
-        "attempts": ("INTEGER", [a for _, a, _, _ in rows]),
-        "retry_at": ("TIMESTAMPTZ", [r for _, _, r, _ in rows]),
-        "content": ("VARCHAR", [f.content for f, *_ in rows]),
-        "code_version": ("VARCHAR", [policy.code_version] * len(rows)),
-    })
 
 
 def add_run_counters(con: duckdb.DuckDBPyConnection, run_id: int, columns: dict[str, str], counts: object,
