@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 import wiredesk
+from wiredesk.cli import main
 from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings
 from wiredesk.fulltext.ranking import search_sql
 from wiredesk.pipeline.ingest import run_ingest
@@ -72,7 +73,7 @@ def results(con: duckdb.DuckDBPyConnection, sql: str | None = None) -> dict[str,
     return {q: con.execute(sql, {"terms": query_terms(con, q), "limit": 20}).fetchall() for q in QUERIES}
 
 
-def test_converting_an_index_of_the_old_layout_keeps_every_result_and_its_rank(runs, tmp_path):
+def test_converting_an_index_of_the_old_layout_keeps_every_result_and_its_rank(runs, tmp_path, capsys):
     written, _ = runs
     db = tmp_path / "old.duckdb"
     filled = old_database(db, BEFORE_TERM_SORT, written)  # postings as the wiredesk before left them
@@ -80,6 +81,8 @@ def test_converting_an_index_of_the_old_layout_keeps_every_result_and_its_rank(r
     with duckdb.connect(str(db), read_only=True) as con:
         before = results(con, SEARCH_BEFORE)
     assert sum(len(r) for r in before.values()) > 100 and all(before.values())
+    assert main(["search", "embassy", "--db", str(db)]) == 2  # read-only: said, not answered wrongly
+    assert "layout of an older wiredesk: the next `wiredesk run` upgrades it" in capsys.readouterr().err
     Store.open(db).close()  # the upgrade
     with duckdb.connect(str(db), read_only=True) as con:
         assert results(con) == before
@@ -104,6 +107,8 @@ def test_runs_keep_fewer_than_fanout_segments_a_level_each_sorted_by_term(runs):
                            "WHERE p.n_terms <> s.n_terms").fetchone() == (0,)
         assert con.execute("SELECT n_documents, avgdl FROM search_index").fetchone() == \
             con.execute("SELECT count(*), avg(n_terms) FROM search_documents").fetchone()
+        assert con.execute("SELECT languages FROM search_index").fetchone()[0] == [r[0] for r in con.execute(
+            "SELECT DISTINCT language FROM documents WHERE is_current ORDER BY 1").fetchall()]
 
 
 def test_an_index_merged_over_many_runs_ranks_as_one_built_at_once(runs, tmp_path):
@@ -174,7 +179,7 @@ def test_a_search_reads_the_postings_of_its_terms_not_the_whole_index(tmp_path):
                     "SELECT 't' || lpad(t::VARCHAR, 5, '0'), d, 1 + (t * d) % 3, 300, 1 FROM range(4000) a(t), "
                     "range(1, 301) b(d) ORDER BY 1, 2")
         con.execute("INSERT INTO search_documents SELECT d, 300, 1, 1 FROM range(1, 301) t(d)")
-        con.execute("INSERT INTO search_index VALUES ('x', now(), 1, 300, 300.0)")
+        con.execute("INSERT INTO search_index VALUES ('x', now(), 1, 300, 300.0, ['en'])")
     with duckdb.connect(str(db), read_only=True) as con:
         total = con.execute("SELECT count(*) FROM search_postings").fetchone()[0]
         one = _scanned(con, search_sql(), {"terms": ["t01234"], "limit": 10}, tmp_path / "one.json")

@@ -50,7 +50,7 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, now: datetime, run_id: 
         con.execute("DELETE FROM search_segments")
         con.execute("DELETE FROM search_documents")
         con.execute("DELETE FROM search_index")
-        con.execute("INSERT INTO search_index (tokenizer, built_at, run_id, n_documents, avgdl) VALUES (?, ?, ?, 0, NULL)",
+        con.execute("INSERT INTO search_index (tokenizer, built_at, run_id, n_documents) VALUES (?, ?, ?, 0)",
                     [TOKENIZER_VERSION, now, run_id])
         rebuilt = bool(made_by)
 
@@ -99,13 +99,17 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, now: datetime, run_id: 
         chunks += 1
         after = rows[-1][0]
 
-    # 3. the new segment sealed, levels merged; BM25's document count and mean length kept for queries
+    # 3. the new segment sealed, levels merged; BM25's document count and mean length, and the languages
+    #    a query is stemmed in, kept for queries
     if indexed:
         seal_segment(con, segment, chunks)
         compact(con)
     if indexed or stale or rebuilt:
-        con.execute("UPDATE search_index SET n_documents = s.n, avgdl = s.avgdl "
-                    "FROM (SELECT count(*) AS n, avg(n_terms) AS avgdl FROM search_documents) s")
+        con.execute(
+            "UPDATE search_index SET n_documents = s.n, avgdl = s.avgdl, languages = l.languages "
+            "FROM (SELECT count(*) AS n, avg(n_terms) AS avgdl FROM search_documents) s, "
+            "(SELECT array_agg(language ORDER BY language) AS languages FROM (SELECT DISTINCT d.language "
+            "FROM search_documents x JOIN documents d USING (document_id))) l")
     return RefreshResult(indexed=indexed, removed=len(stale), rebuilt=rebuilt)
 
 

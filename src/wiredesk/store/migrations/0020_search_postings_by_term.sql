@@ -2,8 +2,8 @@
 -- term column of every posting (a two-word query: 1.1 s at 10M stored paragraphs). Now the postings are
 -- kept in sorted segments (wiredesk.store.search_segments): sorted by term, so DuckDB's per-row-group
 -- minimum and maximum skip every row group that cannot hold the query's terms. Each posting carries its
--- document's length and search_index the document count and mean length, so BM25 reads nothing but the
--- postings of the query's terms. Rankings are unchanged (docs/search.md). Shipped migrations are never edited.
+-- document's length and search_index the document count, mean length and languages, so a search reads
+-- nothing but the postings of the query's terms. Rankings are unchanged (docs/search.md). Shipped migrations are never edited.
 
 CREATE TABLE search_postings_by_term (
     term         VARCHAR NOT NULL,
@@ -29,8 +29,12 @@ CREATE TABLE search_segments (
     postings  BIGINT NOT NULL
 );
 
--- BM25's N and mean document length, kept by every refresh (a query reads them instead of search_documents).
+-- BM25's N and mean document length, and the languages a query is stemmed in, kept by every refresh (a
+-- query reads them here instead of counting or joining every indexed document).
 ALTER TABLE search_index ADD COLUMN n_documents BIGINT;
 ALTER TABLE search_index ADD COLUMN avgdl DOUBLE;
-UPDATE search_index SET n_documents = s.n, avgdl = s.avgdl
-FROM (SELECT count(*) AS n, avg(n_terms) AS avgdl FROM search_documents) s;
+ALTER TABLE search_index ADD COLUMN languages VARCHAR[];
+UPDATE search_index SET n_documents = s.n, avgdl = s.avgdl, languages = l.languages
+FROM (SELECT count(*) AS n, avg(n_terms) AS avgdl FROM search_documents) s,
+     (SELECT array_agg(language ORDER BY language) AS languages
+      FROM (SELECT DISTINCT d.language FROM search_documents x JOIN documents d USING (document_id))) l;
