@@ -1,4 +1,4 @@
--- 0021_point_views_by_key: a question about one document of event_mentions, entity_mentions or
+-- 0023_point_views_by_key: a question about one document of event_mentions, entity_mentions or
 -- document_stories reads that document's row of documents through its primary key. Before, the views
 -- filtered documents on is_current, so the scan of documents carried two filters and DuckDB scanned the
 -- whole row group holding the document (122,880 rows once the store has them: one document's

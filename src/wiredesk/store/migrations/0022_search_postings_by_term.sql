@@ -1,4 +1,4 @@
--- 0020_search_postings_by_term: search postings a query can address by term. Before, a search read the
+-- 0022_search_postings_by_term: search postings a query can address by term. Before, a search read the
 -- term column of every posting (a two-word query: 1.1 s at 10M stored paragraphs). Now the postings are
 -- kept in sorted segments (wiredesk.store.search_segments): sorted by term, so DuckDB's per-row-group
 -- minimum and maximum skip every row group that cannot hold the query's terms. Each posting carries its
