@@ -156,8 +156,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     counts.event_skipped_languages = skipped_languages(new_doc_ids, batch.events)
     counts.event_documents_skipped = sum(counts.event_skipped_languages.values())
     if batch.events or decision.superseded:
-        regrouped = regroup_events_counted(con, run_id, sorted(new_doc_ids.values()), decision.superseded,
-                                           events_window_days)
+        regrouped = regroup_events_counted(con, run_id, sorted(new_doc_ids.values()), decision.superseded, events_window_days)
         counts.events_written, counts.event_candidates_cut = regrouped.events, regrouped.cut
         add_entity_counts(con, list(new_doc_ids.values()), decision.superseded)
     checkpoint("store:events")
