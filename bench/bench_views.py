@@ -21,7 +21,9 @@ entity, cluster) and a question about the whole store, each beside a plain aggre
 3. **Write side**: the cost ``refresh_clusters`` adds to a batch of 10,000 new paragraphs (400 documents, the
    same shape), and the cost ``add_entity_counts`` adds to a batch of 400 documents (12 entity mentions
    each, 8 of them new versions), beside ``count_entities`` (recounting every entity they mention, as reprocess
-   does), timed in a transaction rolled back.
+   does), and the search index's refresh for those 400 documents, timed in a transaction rolled back.
+   With ``--keep``, a store kept from an earlier run is upgraded first (``migrate``: the migrations it
+   lacks, timed), as a user's store would be.
 4. ``--before``: also time the views as first defined (a recursive walk of the copy links, every entity mention
    counted, per query: ``tests/support/clusters.py``) on the sizes up to 1M.
 
@@ -297,14 +299,34 @@ def time_all(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, str, st
     return out
 
 
+def upgrade(path: Path) -> dict[str, float]:
+    """Apply the migrations a kept store lacks; seconds per migration."""
+    con = duckdb.connect(str(path))
+    try:
+        timings = {}
+        start = time.perf_counter()
+        for m in migrate(con):
+            timings[f"migration {m.name}"] = time.perf_counter() - start
+            start = time.perf_counter()
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    if timings:
+        print(f"upgraded {path.name}: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()), flush=True)
+    return timings
+
+
 def write_cost(path: Path, repeats: int) -> dict[str, float]:
     """Median ms of ``refresh_clusters`` after one batch of 10,000 new paragraphs (400 documents) with the
     store's link shape; of ``add_entity_counts`` for the batch's 4,800 entity mentions and 8 superseded
-    versions (each new version mentions what the old one did, and more: what the writer runs); and of ``count_entities`` for the same documents (a full recount of every
-    entity they mention, what reprocess runs)."""
+    versions (each new version mentions what the old one did, and more: what the writer runs); of ``count_entities`` for the same documents (a full recount of every
+    entity they mention, what reprocess runs); and, when the store has a search index, of
+    ``refresh_search_index`` for the batch (400 documents given texts of the store's shape to tokenize, 8
+    superseded versions to drop: what the end of a run does, merges of segments included)."""
     con = duckdb.connect(str(path))
     try:
-        times, entities, recounts = [], [], []
+        times, entities, recounts, searches = [], [], [], []
+        indexed = con.execute("SELECT count(*) FROM search_index").fetchone()[0] > 0
         for _ in range(repeats):
             con.execute("BEGIN TRANSACTION")
             top = con.execute("SELECT max(paragraph_id), max(document_id) FROM paragraphs").fetchone()
@@ -347,9 +369,20 @@ def write_cost(path: Path, repeats: int) -> dict[str, float]:
             start = time.perf_counter()
             count_entities(con, list(range(top[1] + 1, top[1] + 401)))
             recounts.append((time.perf_counter() - start) * 1000)
+            if indexed:  # the batch's documents get texts of the store's shape, then the end-of-run refresh
+                con.execute("UPDATE documents SET text = o.text, title = o.title, language = 'en' FROM documents o "
+                            "WHERE documents.document_id > $d AND o.document_id = documents.document_id - $d",
+                            {"d": top[1]})
+                start = time.perf_counter()
+                refreshed = refresh_search_index(con, datetime.now(timezone.utc), 2)
+                searches.append((time.perf_counter() - start) * 1000)
+                assert (refreshed.indexed, refreshed.removed) == (400, len(superseded))
             con.execute("ROLLBACK")
-        return {"clusters": statistics.median(times), "entities": statistics.median(entities),
-                "entities_recount": statistics.median(recounts)}
+        out = {"clusters": statistics.median(times), "entities": statistics.median(entities),
+               "entities_recount": statistics.median(recounts)}
+        if searches:
+            out["search"] = statistics.median(searches)
+        return out
     finally:
         con.close()
 
@@ -382,7 +415,9 @@ def report(results: dict[int, dict]) -> None:
         print(f"build {s:,}: " + ", ".join(f"{k} {v:.1f}s" for k, v in results[s]["build"].items())
               + f"; refresh_clusters of a 10k-paragraph batch {results[s]['write_ms']['clusters']:.0f} ms; "
               f"add_entity_counts of a 400-document batch {results[s]['write_ms']['entities']:.0f} ms "
-              f"(count_entities of the same {results[s]['write_ms']['entities_recount']:.0f} ms); file "
+              f"(count_entities of the same {results[s]['write_ms']['entities_recount']:.0f} ms); "
+              + (f"refresh_search_index of a 400-document batch (8 superseded) {results[s]['write_ms']['search']:.0f} ms; "
+                 if "search" in results[s]["write_ms"] else "") + "file "
               f"{results[s]['file_mb']:.0f} MB")
 
 
@@ -407,6 +442,8 @@ def main() -> None:
             path.unlink(missing_ok=True)
             timings = build(path, size, not args.no_search)
             print(f"built {size:,} paragraphs: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()), flush=True)
+        else:  # a store kept from an earlier run, maybe by an older wiredesk: upgraded as a user's would be
+            timings = upgrade(path)
         con = duckdb.connect(str(path), read_only=True)
         try:
             items = [q for q in queries(con) if not (args.no_search and q[0] == "search")]

@@ -252,7 +252,7 @@ def test_an_index_made_by_the_plural_only_tokenizer_is_rebuilt_once_by_the_next_
     ingest(tmp_path, db, ARTICLES, capsys)
     con = duckdb.connect(db)  # the index as the old code made it: its terms, its version
     con.execute("DELETE FROM search_postings; DELETE FROM search_documents")
-    con.execute(f"INSERT INTO search_postings SELECT term, document_id, count(*)::INTEGER FROM (SELECT document_id, "
+    con.execute(f"INSERT INTO search_postings SELECT term, document_id, count(*)::INTEGER, 1, 1 FROM (SELECT document_id, "
                 f"unnest({_OLD_TERMS_SQL}) AS term FROM documents d WHERE is_current) GROUP BY ALL")
     con.execute("INSERT INTO search_documents SELECT document_id, 1, derived_run_id, 1 FROM documents WHERE is_current")
     con.execute("UPDATE search_index SET tokenizer = ?", [_OLD_TOKENIZER])

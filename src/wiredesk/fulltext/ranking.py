@@ -1,7 +1,8 @@
 """Full-text search over current documents, ranked by BM25: the ranking query. Pure: it builds SQL text.
 
 What it is: one SQL query (``search_sql``) that scores the postings kept by ``wiredesk.store.search_index``
-with Okapi BM25 and picks each hit's best-matching body paragraph as its snippet. Queries are words, OR-ed:
+with Okapi BM25 (reading only the postings of the query's terms, each with its document's length, and the
+document count and mean length kept in ``search_index``) and picks each hit's best-matching body paragraph as its snippet. Queries are words, OR-ed:
 a document matching more of them, rarer ones and more often scores higher. No phrases, no boolean operators.
 The query's terms come from ``wiredesk.fulltext.terms.query_terms`` (stemmed for every language indexed).
 
@@ -28,14 +29,14 @@ def search_sql() -> str:
     """
     return f"""
 WITH q AS (SELECT DISTINCT unnest($terms::VARCHAR[]) AS term),
-hits AS MATERIALIZED (SELECT p.term, p.document_id, p.tf FROM search_postings p WHERE p.term IN (SELECT term FROM q)),
-n AS (SELECT count(*) AS n, avg(n_terms) AS avgdl FROM search_documents),
+hits AS MATERIALIZED (SELECT p.term, p.document_id, p.tf, p.n_terms FROM search_postings p WHERE p.term IN (SELECT term FROM q)),
+n AS (SELECT n_documents AS n, avgdl FROM search_index),
 df AS (SELECT term, count(*) AS df FROM hits GROUP BY term),
 scored AS (
     SELECT h.document_id,
            sum(ln(1 + (n.n - df.df + 0.5) / (df.df + 0.5))
-               * h.tf * ({K1} + 1) / (h.tf + {K1} * (1 - {B} + {B} * s.n_terms / n.avgdl))) AS score
-    FROM hits h JOIN df USING (term) JOIN search_documents s USING (document_id) CROSS JOIN n
+               * h.tf * ({K1} + 1) / (h.tf + {K1} * (1 - {B} + {B} * h.n_terms / n.avgdl))) AS score
+    FROM hits h JOIN df USING (term) CROSS JOIN n
     GROUP BY h.document_id
     ORDER BY score DESC, h.document_id
     LIMIT $limit
@@ -43,7 +44,9 @@ scored AS (
 best AS (
     SELECT p.document_id, p.text
     FROM paragraphs p JOIN scored USING (document_id)
-    WHERE p.role = 'body'
+    -- the role test names two columns (paragraph_id is never NULL), so DuckDB applies it after the join and
+    -- reads the hits' paragraphs by document key instead of scanning each row group holding one of them
+    WHERE p.role = 'body' OR p.paragraph_id IS NULL
     QUALIFY row_number() OVER (
         PARTITION BY p.document_id
         ORDER BY len(list_filter($terms::VARCHAR[], lambda t: contains(strip_accents(lower(p.text)), t))) DESC, p.position) = 1

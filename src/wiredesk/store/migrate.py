@@ -25,6 +25,7 @@ from wiredesk.store.clusters import rebuild_clusters, rebuild_document_facts, re
 from wiredesk.store.entity_counts import recount_all_entities
 from wiredesk.store.events import store_event_stories
 from wiredesk.store.revisits import rebuild_revisions
+from wiredesk.store.search_segments import seal_segment
 from wiredesk.store.story_answers import recount_stories, recount_story_outlets, set_lead_lines
 from wiredesk.store.dbfile import foreign_error, has_foreign_tables
 
@@ -46,6 +47,7 @@ BACKFILLS: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
     "story_outlet_answers": recount_story_outlets,  # every story's rows per outlet
     "entity_source_counts": recount_all_entities,  # every entity's documents per outlet
     "revisits": rebuild_revisions,  # the paragraph changes of every version after the first stored before
+    "search_postings_by_term": lambda con: seal_segment(con, 1, 1),  # the converted postings: one sorted segment
 }
 
 

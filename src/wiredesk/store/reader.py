@@ -15,10 +15,8 @@ from typing import Any
 import duckdb
 
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.domain.errors import SearchError, StoreError
-from wiredesk.fulltext import terms
-from wiredesk.fulltext.ranking import search_sql
-from wiredesk.store import clusters, exports, report_queries, revisits, source_health
+from wiredesk.domain.errors import StoreError
+from wiredesk.store import clusters, exports, report_queries, revisits, search_reads, source_health
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
 from wiredesk.store.dbfile import foreign_error, translate_error
 from wiredesk.store.feeds import SourceRow, list_sources
@@ -228,62 +226,29 @@ class Reader:
         """Event mentions per extractor version, most first."""
         return self._rows("SELECT extractor, count(*) AS mentions FROM event_mention_rows GROUP BY 1 ORDER BY 2 DESC")
 
-    # -- search -------------------------------------------------------------------------------------
+    # -- search (wiredesk.store.search_reads) ------------------------------------------------------------
 
     def has_search_index(self) -> bool:
-        """Whether this database has the search tables (made by wiredesk 0.1 with migration 0006 or later)."""
-        return self.has_table("search_postings")
+        return search_reads.has_search_index(self._con)
 
     def indexed_documents(self) -> int:
-        """Document versions in the search index."""
-        return self._one("SELECT count(*) FROM search_documents")[0]
+        return search_reads.indexed_documents(self._con)
 
     def unindexed_documents(self) -> int:
-        """Current documents the index does not have yet (stored by a run that did not finish)."""
-        return self._one(
-            "SELECT count(*) FROM documents d WHERE d.is_current AND NOT EXISTS "
-            "(SELECT 1 FROM search_documents s WHERE s.document_id = d.document_id)"
-        )[0]
+        return search_reads.unindexed_documents(self._con)
 
     def indexed_languages(self) -> list[str | None]:
-        """The languages of the indexed documents (``None`` for documents without one)."""
-        return [r["language"] for r in self._rows(
-            "SELECT DISTINCT d.language FROM search_documents s JOIN documents d USING (document_id) ORDER BY 1")]
+        return search_reads.indexed_languages(self._con)
 
     def search_index_version(self) -> str | None:
-        """The tokenizer that made the stored postings (``None`` before the first refresh)."""
-        row = self._one("SELECT max(tokenizer) FROM search_index")
-        return row[0] if row else None
+        return search_reads.search_index_version(self._con)
 
     def query_terms(self, query: str) -> list[str]:
-        """The index terms of ``query``, as the index sees them: lower case, no stopwords, stemmed as each
-        language of the indexed documents stems it (``wiredesk.fulltext.terms.query_terms``)."""
-        return terms.query_terms(query, self.indexed_languages())
+        return search_reads.query_terms(self._con, query)
 
     def search(self, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:
-        """Documents matching ``query``, best first, as a relation with ``wiredesk.fulltext.ranking.COLUMNS``.
-
-        Raises ``SearchError`` when the database has no index or nothing in the query can be searched for
-        (only stopwords or punctuation). The relation reads when consumed: consume it before closing.
-        """
-        if limit < 1:
-            raise SearchError(f"limit must be at least 1, not {limit}")
-        if not self.has_search_index():
-            raise SearchError(
-                "this database has no search index yet (made by an older wiredesk): the next `wiredesk run` builds it"
-            )
-        made_by = self.search_index_version()
-        if made_by not in (None, terms.TOKENIZER_VERSION):
-            raise SearchError(f"the search index was made by an older wiredesk ({made_by}): the next `wiredesk run` "
-                              "rebuilds it")
-        found = self.query_terms(query)
-        if not found:
-            raise SearchError(f"nothing to search for in {query!r}: use content words (stopwords and punctuation are ignored)")
-        sql = search_sql()
-        try:
-            return self._con.sql(sql, params={"terms": found, "limit": limit})
-        except duckdb.Error as exc:
-            raise StoreError(f"search failed: {str(exc).splitlines()[0]}") from exc
+        """``wiredesk.store.search_reads.search``: the relation reads when consumed; consume it before closing."""
+        return search_reads.search(self._con, query, limit)
 
     # -- stories ------------------------------------------------------------------------------------
 
