@@ -16,7 +16,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 
@@ -36,6 +36,7 @@ from wiredesk.store.entity_counts import add_entity_counts
 from wiredesk.store.events import regroup_events, skipped_languages, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
+from wiredesk.store.revisits import write_revisits
 from wiredesk.store.source_health import PageAccess, write_page_access
 from wiredesk.store.sql import insert_columns
 from wiredesk.store.stories import assign_documents, copied_documents, previous_versions
@@ -66,6 +67,7 @@ class Batch:
     stories: tuple[DocFeatures, ...] = ()
     #: access states of the fetched pages cleaned in this batch (``wiredesk.clean.access``)
     access: tuple[PageAccess, ...] = ()
+    revisit_offsets: tuple[timedelta, ...] = ()  # [revisits] offsets: when a page fetched by URL is fetched again
 
 
 def known_raw_hashes(con: duckdb.DuckDBPyConnection, origins: Iterable[str]) -> dict[str, str]:
@@ -164,11 +166,14 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     insert_failures(con, run_id, batch.failures, now, batch.retry)
     write_page_access(con, run_id, batch.access, now)
 
-    # 9. feed sources' state, entry keys and fetch log, with the documents (and failures) they describe
+    # 9. feed sources' state, entry keys and fetch log, with the documents (and failures) they describe; the
+    #    new pages' revisit schedules, the revisits done, the new versions' paragraph changes (store.revisits)
     if batch.feeds is not None:
         write_feed_batch(con, run_id, batch.feeds)
         counts.entries_dropped = sum(d[3] for d in batch.feeds.dropped)
         checkpoint("store:feeds")
+    write_revisits(con, run_id, decision.versions, batch.failures, batch.feeds.revisits if batch.feeds else None,
+                   batch.revisit_offsets, now, counts)
 
     # 10. the run's counters
     add_run_counters(con, run_id, INGEST_RUN_COLUMNS, counts,
@@ -375,7 +380,7 @@ _RUN_COUNTER_COLUMNS = (
     "items_seen", "items_failed", "documents_new", "documents_updated", "items_unchanged", "documents_changed",
     "paragraphs_new", "paragraphs_removed", "duplicates_new", "duplicates_removed", "event_mentions_new",
     "event_mentions_removed", "events_written", "event_documents_skipped", "documents_assigned", "stories_new",
-    "entries_dropped",
+    "entries_dropped", "revisits_due", "revisits_done", "revisits_changed", "revisits_skipped",
 )
 
 _DOCUMENT_COLUMNS = {
