@@ -39,6 +39,7 @@ import duckdb
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from corpus_path import corpus_dir  # noqa: E402
 from synthetic import PER_DOC, Generator, insert_documents  # noqa: E402
 
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402

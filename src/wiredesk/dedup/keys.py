@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, compress
 
 import numpy as np
 
@@ -34,9 +35,20 @@ def compute_keys(token_lists: Sequence[Sequence[str]], settings: DedupSettings,
                  languages: Sequence[str | None] | None = None) -> BatchKeys:
     """Distinct keys per paragraph of the batch; ``languages[i]`` is paragraph ``i``'s document language
     (``None``: unknown), which chooses the common words whose shingles are dropped."""
-    eligible = np.array([i for i, t in enumerate(token_lists) if len(t) >= settings.min_tokens], dtype=np.int64)
+    return compute_keys_flat(list(chain.from_iterable(token_lists)), [len(t) for t in token_lists], settings, languages)
+
+
+def compute_keys_flat(tokens: Sequence[str], lengths: Sequence[int], settings: DedupSettings,
+                      languages: Sequence[str | None] | None = None) -> BatchKeys:
+    """``compute_keys`` of the batch's tokens flattened, ``lengths[i]`` of them paragraph ``i``'s (what
+    ``matchtext.match_tokens_batch`` returns)."""
+    n_tokens = np.asarray(lengths, dtype=np.int64)
+    eligible = np.flatnonzero(n_tokens >= settings.min_tokens)
     langs = [languages[i] for i in eligible] if languages is not None else None
-    words = Words.of([token_lists[i] for i in eligible], langs)
+    if len(eligible) < len(n_tokens):
+        keep = np.repeat(n_tokens >= settings.min_tokens, n_tokens)
+        tokens = list(compress(tokens, keep.tolist()))
+    words = Words.of_flat(tokens, n_tokens[eligible].tolist(), langs)
     # 1. MinHash band keys over word shingles, for paragraphs that have any
     sh, sh_seg = shingles(words, settings.shingle_words)
     has = np.unique(sh_seg)
@@ -46,9 +58,9 @@ def compute_keys(token_lists: Sequence[Sequence[str]], settings: DedupSettings,
     # 2. anchors over longer shingles: winnowed, except in short paragraphs, which keep every one (two
     #    edits in a 15-word paragraph leave MinHash bands to chance and winnowing one or two anchors)
     an, an_seg = shingles(words, settings.anchor_words)
-    lengths = np.fromiter((len(token_lists[i]) for i in eligible), dtype=np.int64, count=len(eligible))
+    lengths = n_tokens[eligible]
     dense = lengths[an_seg] < settings.dense_anchor_tokens if len(an) else np.zeros(0, dtype=bool)
-    wa, wa_seg = winnow(an[~dense], an_seg[~dense], settings.anchor_window)
+    wa, wa_seg = winnow(an[~dense], an_seg[~dense], settings.anchor_window, distinct=False)
     an, an_seg = np.concatenate([wa, an[dense]]), np.concatenate([wa_seg, an_seg[dense]])
     keys = np.concatenate([bands.reshape(-1), tag_keys(an, ANCHOR_TAG)])
     owner = np.concatenate([band_owner, an_seg])

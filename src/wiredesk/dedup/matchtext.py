@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from itertools import chain
 
 from wiredesk.domain.normalize import FOLD_TABLE, INVISIBLE
 
@@ -35,6 +37,11 @@ _DIGIT_SEP = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
 _TOKEN = re.compile(r"[^\W_]+")
 # Cheap tests that let most paragraphs skip a substitution that could not change them (the substitutions
 # scan every position: about half the cost of a batch's match tokens when always run).
+# The same as _APOSTROPHE and _DIGIT_SEP, starting with the character they remove (what makes a scan fast),
+# and a necessary part of any _DOTTED match (two dotted letters: ".S.").
+_APOSTROPHE_FAST = re.compile(r"'(?<=\w')(?=\w)")
+_DIGIT_SEP_FAST = re.compile(r"[,.](?<=\d[,.])(?=\d{3}\b)")
+_DOTTED_HINT = re.compile(r"\.[A-Za-z]\.")
 _CREDIT_WORD = re.compile(r"(?:Credits?|Picture|Photo|Image)\s*:")
 _FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in FOLD_TABLE) + "]")
 
@@ -47,10 +54,7 @@ def strip_credits(text: str) -> str:
 def _cased_tokens(text: str) -> list[str]:
     """Word tokens in their original case: credits stripped, NFKC, quotes/dashes folded, U.S. -> US,
     apostrophes inside words and digit-group separators dropped."""
-    if "(" in text:
-        text = _PAREN_CREDIT.sub(" ", text)
-    if _CREDIT_WORD.search(text):
-        text = _TRAILING_CREDIT.sub("", text)
+    text = _strip_credits_fast(text)
     text = INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     if _FOLDABLE.search(text):
         text = text.translate(FOLD_TABLE)
@@ -59,6 +63,70 @@ def _cased_tokens(text: str) -> list[str]:
     if "'" in text:
         text = _APOSTROPHE.sub("", text)
     return _TOKEN.findall(_DIGIT_SEP.sub("", text))
+
+
+#: Joins a batch's paragraphs into one string for ``match_tokens_batch``: a noncharacter, which no text carries
+#: in practice (checked: a batch that does is done paragraph by paragraph), not a word character, left alone by
+#: NFKC, folding and case folding, so no substitution matches across it.
+_SEP = "\uffff"
+
+
+def match_tokens_batch(texts: Sequence[str]) -> tuple[list[str], list[bool], list[int]]:
+    """``match_tokens_and_salience`` of every text, flattened: the tokens, their salience flags and the
+    number of tokens of each text. The same tokens and flags as text by text (tested), with each
+    substitution run once over the joined batch (``_SEP`` between paragraphs) and the Unicode steps only on
+    the paragraphs that need them: about three times faster on a batch of news paragraphs."""
+    texts = list(texts)
+    if not texts:
+        return [], [], []
+    joined = _SEP.join(texts)
+    if joined.count(_SEP) != len(texts) - 1:
+        cased = [_cased_tokens(t) for t in texts]
+    else:
+        if "(" in joined or _CREDIT_WORD.search(joined):  # credits need the paragraph's end: text by text
+            texts = [_strip_credits_fast(t) for t in texts]
+        # NFKC, invisible characters and folding act on characters (NFKC on a paragraph's combining
+        # sequences, which the separator ends): skipped for the paragraphs they cannot change
+        texts = [t if t.isascii() else _fold_unicode(t) for t in texts]
+        texts = [_undot(t) if _DOTTED_HINT.search(t) else t for t in texts]
+        # the other two substitutions match runs that cannot contain the separator and treat it as the end
+        # of a string; each is written to start with a literal so the scan of the batch is fast
+        joined = _DIGIT_SEP_FAST.sub("", _APOSTROPHE_FAST.sub("", _SEP.join(texts)))
+        findall = _TOKEN.findall
+        cased = [findall(part) for part in joined.split(_SEP)]
+    lengths = [len(c) for c in cased]
+    flat = list(chain.from_iterable(cased))
+    tokens = [t.lower() if t.isascii() else t.casefold() for t in flat]  # the same for ASCII, and faster
+    salient = [not t.isalpha() or t[0].isupper() for t in flat]
+    start = 0
+    for n, c in zip(lengths, cased):
+        if n:
+            salient[start] = not c[0].isalpha()  # the first word of a paragraph is not salient for its capital
+        start += n
+    return tokens, salient, lengths
+
+
+def _fold_unicode(text: str) -> str:
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = INVISIBLE.sub("", text)
+    return _FOLDABLE.sub(_fold_char, text)  # what text.translate(FOLD_TABLE) does, faster on long text
+
+
+def _fold_char(match: re.Match) -> str:
+    return chr(c) if isinstance(c := FOLD_TABLE[ord(match[0])], int) else c
+
+
+def _undot(text: str) -> str:
+    return _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
+
+
+def _strip_credits_fast(text: str) -> str:
+    if "(" in text:
+        text = _PAREN_CREDIT.sub(" ", text)
+    if _CREDIT_WORD.search(text):
+        text = _TRAILING_CREDIT.sub("", text)
+    return text
 
 
 def match_tokens_and_salience(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from wiredesk.dedup.keys import BatchKeys, compute_keys
+from wiredesk.dedup.keys import BatchKeys, compute_keys_flat
 from wiredesk.dedup.links import Link, Match, Placement, decide_links
+from wiredesk.dedup.matchtext import match_tokens_batch
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.dedup.verify import MatchText, compare
 from wiredesk.domain.versions import NEAR_DEDUP_VERSION
@@ -97,6 +98,15 @@ def _eligible(row, settings: DedupSettings) -> bool:
     return row.is_current and row.role in settings.roles and len(row.text) >= settings.min_chars
 
 
+def _match_texts(ids: Sequence[int], tokens: list[str], salient: list[bool], lengths: list[int]) -> dict[int, MatchText]:
+    """``MatchText`` of each paragraph from ``match_tokens_batch``'s flat output."""
+    out, start = {}, 0
+    for pid, n in zip(ids, lengths):
+        out[pid] = MatchText(tuple(tokens[start : start + n]), tuple(salient[start : start + n]))
+        start += n
+    return out
+
+
 def link_near(
     index: ParagraphIndex,
     paragraph_ids: Iterable[int],
@@ -132,20 +142,16 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
     ids = [pid for pid in ids if pid in rows]
     lap("load")
 
-    # 1. index
-    texts: dict[int, MatchText] = {}
-    token_lists = []
-    for pid in ids:
-        if _eligible(rows[pid], settings):
-            texts[pid] = MatchText.of(rows[pid].text)
-            token_lists.append(texts[pid].tokens)
-        else:
-            token_lists.append(())
-    keys = compute_keys(token_lists, settings, [rows[pid].language for pid in ids])
+    # 1. index: the match tokens of the whole batch in one pass, then its keys
+    eligible = [pid for pid in ids if _eligible(rows[pid], settings)]
+    tokens, salient, lengths = match_tokens_batch([rows[pid].text for pid in eligible])
+    n_tokens = dict(zip(eligible, lengths))
+    all_lengths = [n_tokens.get(pid, 0) for pid in ids]
+    keys = compute_keys_flat(tokens, all_lengths, settings, [rows[pid].language for pid in ids])
     lap("keys")
     if fresh:
         result.indexed = len(ids)
-        result.keys = index.insert_keys(ids, keys, [len(t) for t in token_lists], run_id)
+        result.keys = index.insert_keys(ids, keys, all_lengths, run_id)
     lap("insert_keys")
 
     # 2. candidates
@@ -155,8 +161,8 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
     rows.update(index.paragraphs({pid for pair in pairs for pid in pair} - rows.keys()))
     lap("load_candidates")
 
-    # 3. verify
-    matches = []
+    # 3. verify: the stored paragraphs' match tokens in one batch pass, then each pair on its words
+    kept = []
     for a, b in sorted(pairs):
         ra, rb = rows.get(a), rows.get(b)
         if ra is None or rb is None or not (_eligible(ra, settings) and _eligible(rb, settings)):
@@ -165,9 +171,13 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
             continue  # equal normalized text: an exact link, made by the exact stage
         if ra.doc_key == rb.doc_key and ra.document_id != rb.document_id:
             continue  # another version of the same document is not a copy
-        for pid, row in ((a, ra), (b, rb)):
-            if pid not in texts:
-                texts[pid] = MatchText.of(row.text)
+        kept.append((a, b))
+    stored = sorted({pid for pair in kept for pid in pair} - n_tokens.keys())
+    more_tokens, more_salient, more_lengths = match_tokens_batch([rows[pid].text for pid in stored])
+    texts = _match_texts(eligible, tokens, salient, lengths)
+    texts.update(_match_texts(stored, more_tokens, more_salient, more_lengths))
+    matches = []
+    for a, b in kept:
         verdict = compare(texts[a], texts[b], settings)
         if verdict is not None:
             matches.append(Match(a, b, verdict))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, count
 
 import numpy as np
 
@@ -56,22 +57,44 @@ class Words:
     def of(cls, token_lists: Sequence[Sequence[str]], languages: Sequence[str | None] | None = None) -> "Words":
         """``languages[i]`` is the language of paragraph ``i`` (its document's); it chooses the common
         words (``wiredesk.dedup.stopwords.stop_words``). Without languages, every paragraph's is unknown."""
+        return cls.of_flat(list(chain.from_iterable(token_lists)), [len(t) for t in token_lists], languages)
+
+    @classmethod
+    def of_flat(cls, tokens: Sequence[str], lengths: Sequence[int],
+                languages: Sequence[str | None] | None = None) -> "Words":
+        """``Words.of`` for the batch's tokens flattened, ``lengths[i]`` of them paragraph ``i``'s."""
         # each distinct word is hashed and looked up in the common-word lists once per batch (a batch of
-        # 10,000 paragraphs has about 450,000 words but 20,000 distinct ones)
-        vocabulary: dict[str, int] = {}
-        number = vocabulary.setdefault
-        ids = np.fromiter((number(t, len(vocabulary)) for tokens in token_lists for t in tokens), dtype=np.int64)
-        words = list(vocabulary)
-        hashes = np.fromiter((word_hash(w) for w in words), dtype=np.uint64, count=len(words))[ids]
-        langs = list(languages) if languages is not None else [None] * len(token_lists)
+        # 10,000 paragraphs has about 450,000 words but 20,000 distinct ones); numbering them is done by
+        # dicts in C, not a loop in Python
+        words = list(dict.fromkeys(tokens))
+        number = dict(zip(words, count()))
+        ids = np.fromiter(map(number.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        hashes = word_hashes(words)[ids]
+        langs = list(languages) if languages is not None else [None] * len(lengths)
         distinct = list(dict.fromkeys(langs))
         common = np.array([[w in sw or w.isdigit() for w in words] for sw in map(stop_words, distinct)], dtype=bool)
         code = {lang: i for i, lang in enumerate(distinct)}
-        lengths = [len(t) for t in token_lists]
-        seg = np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths)
+        seg = np.repeat(np.arange(len(lengths), dtype=np.int64), np.asarray(lengths, dtype=np.int64))
         lang_of = np.fromiter((code[lang] for lang in langs), dtype=np.int64, count=len(langs))
         stop = common[lang_of[seg], ids] if len(ids) else np.zeros(0, dtype=bool)
         return cls(hashes, stop, seg)
+
+
+#: word -> ``word_hash``, kept between batches (most words of a batch were in the previous ones); cleared
+#: when it reaches ``_HASH_CACHE_SIZE`` words (about 100 MB).
+_HASH_CACHE: dict[str, int] = {}
+_HASH_CACHE_SIZE = 1_000_000
+
+
+def word_hashes(words: Sequence[str]) -> np.ndarray:
+    """``word_hash`` of each word, as uint64."""
+    cache = _HASH_CACHE
+    if len(cache) > _HASH_CACHE_SIZE:
+        cache.clear()
+    for w in words:
+        if w not in cache:
+            cache[w] = word_hash(w)
+    return np.fromiter(map(cache.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def shingles(words: Words, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -90,14 +113,17 @@ def shingles(words: Words, k: int) -> tuple[np.ndarray, np.ndarray]:
     return acc[keep], words.seg[: m][keep]
 
 
-def winnow(hashes: np.ndarray, seg: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+def winnow(hashes: np.ndarray, seg: np.ndarray, window: int, *, distinct: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Distinct ``(anchor, seg)`` pairs: minima of every ``window`` consecutive shingles of one paragraph, and
-    the single minimum of a paragraph with fewer shingles than that."""
+    the single minimum of a paragraph with fewer shingles than that. ``distinct=False``: the same anchors
+    unsorted, some more than once (for a caller that sorts and deduplicates anyway)."""
     if not len(hashes):
         return hashes, seg
     values, owners = [], []
     if len(hashes) >= window:
-        mins = np.lib.stride_tricks.sliding_window_view(hashes, window).min(axis=1)
+        mins = hashes[: len(hashes) - window + 1].copy()
+        for j in range(1, window):
+            np.minimum(mins, hashes[j : len(hashes) - window + 1 + j], out=mins)
         inside = seg[: len(mins)] == seg[window - 1 :]
         values.append(mins[inside])
         owners.append(seg[: len(mins)][inside])
@@ -108,6 +134,8 @@ def winnow(hashes: np.ndarray, seg: np.ndarray, window: int) -> tuple[np.ndarray
         values.append(np.minimum.reduceat(hashes, starts)[short])
         owners.append(seg[starts][short])
     v, o = np.concatenate(values), np.concatenate(owners)
+    if not distinct:
+        return v, o
     order = np.lexsort((v, o))
     v, o = v[order], o[order]
     first = np.r_[True, (v[1:] != v[:-1]) | (o[1:] != o[:-1])]
