@@ -47,6 +47,17 @@ def test_rss2_entries_carry_identity_dates_authors_and_content():
     assert second.guid is None or second.guid == second.link  # feedparser may fall back to the link
 
 
+def test_an_items_own_language_wins_over_the_feeds():
+    rss = b"""<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Mixed</title><link>https://news.example/</link><language>en</language>
+<item><title>Bericht</title><link>https://news.example/de</link><dc:language>de</dc:language></item>
+<item><title>Report</title><link>https://news.example/en</link></item></channel></rss>"""
+    atom = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><title>Mixed</title>
+<entry xml:lang="es"><title>Informe</title><id>urn:1</id><link href="https://news.example/es"/></entry></feed>"""
+    assert [e.language for e in parse_feed(rss, "https://news.example/rss").entries] == ["de", None]  # None: the feed's "en" applies later
+    assert [e.language for e in parse_feed(atom, "https://news.example/atom").entries] == ["es"]
+
+
 def test_atom10_entry_fields():
     feed = parse_feed(ATOM, "https://atom.example/feed")
     assert feed.format == "atom10" and feed.link == "https://atom.example/"

@@ -144,5 +144,6 @@ def _entry(e: Any) -> FeedEntry:
         updated_at=updated,
         authors=authors,
         tags=tags,
-        language=_text((e.get("title_detail") or {}).get("language")),
+        # an item's own dc:language, else the xml:lang of its title (Atom); the feed's language is the fall-back
+        language=_text(e.get("language")) or _text((e.get("title_detail") or {}).get("language")),
     )
