@@ -16,7 +16,8 @@ data and a generator for it exists already (nothing is duplicated here):
    against the whole store and with ``dedup.window_days = --window-days`` (10 days: 100,000 paragraphs here).
 2. **Views** (``bench_views.build``, built per size): *clusters* (``refresh_clusters`` after a batch of links
    of the store's shape), *event regrouping* (``regroup_events`` of the batch's 1,200 new mentions, window
-   ``events.group_window_days`` 30), *entity counts* (``add_entity_counts``, as the writer) and the *search index*
+   ``events.group_window_days`` 30, the default, and ``EVENTS_WINDOW`` 3 days, which the 100k store already
+   fills), *entity counts* (``add_entity_counts``, as the writer) and the *search index*
    (``refresh_search_index`` of the 400 new documents).
 3. **Stories** (``bench_stories_scale.build``, built per size with one stored document per 25 paragraphs):
    the *story step* of 400 new documents (``read_state``, ``assign``, ``write_result``).
@@ -57,6 +58,9 @@ from wiredesk.store.writer import relink_exact  # noqa: E402
 from wiredesk.stories.model import Settings as StorySettings  # noqa: E402
 
 BATCH = 10_000
+#: events.group_window_days of the windowed regrouping probe: the views stores hold 960 documents a day, so the
+#: 100k store (4,000 documents) spans 4 days and a 3-day window is full at every size
+EVENTS_WINDOW = 3
 DAY = timedelta(days=1)
 
 
@@ -127,6 +131,48 @@ def duplicates_store(path: Path, sizes: list[int], repeats: int, window_days: in
     return results
 
 
+def _views_probe(con, docs: int) -> tuple[list[int], list[int], object]:
+    """Insert the views store's probe batch (in the caller's transaction): its new document ids, new paragraph
+    ids and the last stored publication time before it."""
+    p, d, last = con.execute("SELECT max(paragraph_id), max(document_id), max(published_at) FROM paragraphs "
+                             "JOIN documents USING (document_id)").fetchone()
+    # the batch: documents published after the last stored one, their paragraphs (text of a stored
+    # paragraph each), copy links of the store's shape, 3 event mentions and 12 entity mentions each
+    con.execute(f"""INSERT INTO documents (document_id, doc_key, version, is_current, url, title, authors, source,
+            published_at, language, text, content_hash, origin, kind, raw_sha256, cleaner, pipeline_version, run_id,
+            ingested_at, derived_run_id, supplied_meta, lead_line)
+        SELECT $d + k, 'new/' || k, 1, true, 'new/' || k, 'New title ' || k, [], 'source-' || (k % 60),
+               $last::TIMESTAMPTZ + to_seconds(k * 90), 'en', x.text, md5(k::VARCHAR), 'new/' || k, 'html',
+               md5(k::VARCHAR), 'synthetic/1', 'wiredesk/bench', 2, now(), 2, NULL, NULL
+        FROM range(1, {docs} + 1) t(k) JOIN paragraphs x ON x.paragraph_id = $p - k * 7""",
+                {"d": d, "last": last, "p": p})
+    con.execute(f"""INSERT INTO paragraphs (paragraph_id, document_id, position, role, text, attached_to,
+            match_hash, n_chars, derived_by, run_id)
+        SELECT $p + i, $d + 1 + (i - 1) // {views_bench.PER_DOC}, (i - 1) % {views_bench.PER_DOC}, 'body',
+               x.text, NULL, x.match_hash, x.n_chars, 'paragraphs/1', 2
+        FROM range(1, {BATCH} + 1) t(i) JOIN paragraphs x ON x.paragraph_id = $p - i * 3""", {"p": p, "d": d})
+    con.execute(f"""INSERT INTO duplicates (paragraph_id, duplicate_of, kind, similarity, method, run_id)
+        SELECT $p + i, $p - 1 - hash(i) % (2000 * {views_bench.PER_DOC}), 'near', 0.9, 'near/1', 2
+        FROM range(1, {BATCH} + 1) t(i) WHERE hash(i * 11) % 100 < 18""", {"p": p})
+    con.execute(f"""INSERT INTO event_mention_rows (mention_id, document_id, paragraph_position, sentence_index,
+            sentence, sentence_start, sentence_end, trigger, trigger_lemma, trigger_start, trigger_end,
+            event_class, actor_name, place_name, place_country, date_precision, negated, confidence, event_id,
+            extractor, run_id, place_feature)
+        SELECT (SELECT max(mention_id) FROM event_mention_rows) + k * 3 + m, $d + k, m, m, 'A sentence', 0, 40,
+               'attacked', 'attack', 2 + m * 100, 10 + m * 100,
+               ['PROTEST', 'ASSAULT', 'ACCUSE', 'CONSULT', 'AID'][1 + e % 5],
+               'actor ' || (hash(e) % 5000), 'place ' || (hash(e * 3) % 2000), 'IRQ', 'day', false, 0.7, NULL,
+               'rules/bench', 2, 'city'
+        FROM (SELECT k, m, (($d + k) * 3 + m * 7) // 5 AS e FROM range(1, {docs} + 1) a(k), range(3) b(m))""",
+                {"d": d})
+    con.execute(f"""INSERT INTO entity_mention_rows (entity_id, document_id, text, start_offset, end_offset,
+            extractor, run_id)
+        SELECT 1 + floor(pow(50000, (hash(k * 12 + j) % 1000000) / 1e6))::BIGINT % 50000, $d + k, 'Entity',
+               j * 10, j * 10 + 6, 'rules/bench', 2
+        FROM range(1, {docs} + 1) a(k), range(12) b(j)""", {"d": d})
+    return list(range(d + 1, d + docs + 1)), list(range(p + 1, p + BATCH + 1)), last
+
+
 def views_batch(path: Path, repeats: int) -> dict[str, float]:
     """The views store's write-side steps for 400 new documents (10,000 paragraphs), rolled back."""
     docs = BATCH // views_bench.PER_DOC
@@ -135,43 +181,7 @@ def views_batch(path: Path, repeats: int) -> dict[str, float]:
     try:
         for _ in range(repeats):
             con.execute("BEGIN TRANSACTION")
-            p, d, last = con.execute("SELECT max(paragraph_id), max(document_id), max(published_at) FROM paragraphs "
-                                     "JOIN documents USING (document_id)").fetchone()
-            # the batch: documents published after the last stored one, their paragraphs (text of a stored
-            # paragraph each), copy links of the store's shape, 3 event mentions and 12 entity mentions each
-            con.execute(f"""INSERT INTO documents (document_id, doc_key, version, is_current, url, title, authors, source,
-                    published_at, language, text, content_hash, origin, kind, raw_sha256, cleaner, pipeline_version, run_id,
-                    ingested_at, derived_run_id, supplied_meta, lead_line)
-                SELECT $d + k, 'new/' || k, 1, true, 'new/' || k, 'New title ' || k, [], 'source-' || (k % 60),
-                       $last::TIMESTAMPTZ + to_seconds(k * 90), 'en', x.text, md5(k::VARCHAR), 'new/' || k, 'html',
-                       md5(k::VARCHAR), 'synthetic/1', 'wiredesk/bench', 2, now(), 2, NULL, NULL
-                FROM range(1, {docs} + 1) t(k) JOIN paragraphs x ON x.paragraph_id = $p - k * 7""",
-                        {"d": d, "last": last, "p": p})
-            con.execute(f"""INSERT INTO paragraphs (paragraph_id, document_id, position, role, text, attached_to,
-                    match_hash, n_chars, derived_by, run_id)
-                SELECT $p + i, $d + 1 + (i - 1) // {views_bench.PER_DOC}, (i - 1) % {views_bench.PER_DOC}, 'body',
-                       x.text, NULL, x.match_hash, x.n_chars, 'paragraphs/1', 2
-                FROM range(1, {BATCH} + 1) t(i) JOIN paragraphs x ON x.paragraph_id = $p - i * 3""", {"p": p, "d": d})
-            con.execute(f"""INSERT INTO duplicates (paragraph_id, duplicate_of, kind, similarity, method, run_id)
-                SELECT $p + i, $p - 1 - hash(i) % (2000 * {views_bench.PER_DOC}), 'near', 0.9, 'near/1', 2
-                FROM range(1, {BATCH} + 1) t(i) WHERE hash(i * 11) % 100 < 18""", {"p": p})
-            con.execute(f"""INSERT INTO event_mention_rows (mention_id, document_id, paragraph_position, sentence_index,
-                    sentence, sentence_start, sentence_end, trigger, trigger_lemma, trigger_start, trigger_end,
-                    event_class, actor_name, place_name, place_country, date_precision, negated, confidence, event_id,
-                    extractor, run_id, place_feature)
-                SELECT (SELECT max(mention_id) FROM event_mention_rows) + k * 3 + m, $d + k, m, m, 'A sentence', 0, 40,
-                       'attacked', 'attack', 2, 10, ['PROTEST', 'ASSAULT', 'ACCUSE', 'CONSULT', 'AID'][1 + e % 5],
-                       'actor ' || (hash(e) % 5000), 'place ' || (hash(e * 3) % 2000), 'IRQ', 'day', false, 0.7, NULL,
-                       'rules/bench', 2, 'unresolved'
-                FROM (SELECT k, m, (($d + k) * 3 + m * 7) // 5 AS e FROM range(1, {docs} + 1) a(k), range(3) b(m))""",
-                        {"d": d})
-            con.execute(f"""INSERT INTO entity_mention_rows (entity_id, document_id, text, start_offset, end_offset,
-                    extractor, run_id)
-                SELECT 1 + floor(pow(50000, (hash(k * 12 + j) % 1000000) / 1e6))::BIGINT % 50000, $d + k, 'Entity',
-                       j * 10, j * 10 + 6, 'rules/bench', 2
-                FROM range(1, {docs} + 1) a(k), range(12) b(j)""", {"d": d})
-            new_docs = list(range(d + 1, d + docs + 1))
-            touched = list(range(p + 1, p + BATCH + 1))
+            new_docs, touched, last = _views_probe(con, docs)
             out = {}
             for name, step in (
                 ("clusters refresh", lambda: refresh_clusters(con, touched)),
@@ -182,6 +192,12 @@ def views_batch(path: Path, repeats: int) -> dict[str, float]:
                 t = time.perf_counter()
                 step()
                 out[name] = time.perf_counter() - t
+            con.execute("ROLLBACK")
+            con.execute("BEGIN TRANSACTION")  # the same batch again, regrouped within the short window
+            new_docs, _, _ = _views_probe(con, docs)
+            t = time.perf_counter()
+            regroup_events(con, 2, new_docs, [], EVENTS_WINDOW)
+            out[f"event regrouping, window {EVENTS_WINDOW} days"] = time.perf_counter() - t
             con.execute("ROLLBACK")
             runs.append(out)
     finally:
@@ -234,8 +250,10 @@ def main() -> None:
             path = args.dir / f"views-{size}.duckdb"
             if not path.exists():
                 views_bench.build(path, size)
-                with duckdb.connect(str(path)) as con:  # the writer stores a place's kind: regrouping reads it
-                    con.execute("UPDATE event_mention_rows SET place_feature = 'unresolved' WHERE place_feature IS NULL")
+                # the writer stores a place's kind, and regrouping reads it: a city each, so that mentions at two
+                # places are two events, as in news (an unresolved place conflicts with none: one event a class)
+                with duckdb.connect(str(path)) as con:
+                    con.execute("UPDATE event_mention_rows SET place_feature = 'city' WHERE place_feature IS NULL")
             results[size].update(views_batch(path, args.repeats))
         if "stories" in only:
             results[size].update(stories_batch(args.dir / f"stories-{size}.duckdb", size // views_bench.PER_DOC,

@@ -119,11 +119,12 @@ def build(path: Path, n_paragraphs: int, search_index: bool = True) -> dict[str,
         FROM (SELECT i, (i - 1) // {PER_DOC} + 1 AS d FROM range({PER_DOC} + 1, {n_paragraphs} + 1) t(i))
         WHERE hash(i * 19) % 100 < 4 AND d % 50 <> 49 AND (greatest(1, d - 1 - hash(i * 13) % 2000)) % 50 <> 49
         ON CONFLICT DO NOTHING""")
-    # events: 3 mentions a document, an event gathers mentions of neighbouring documents
+    # events: 3 mentions a document (each its own trigger offset: an event's id derives from its first mention's),
+    # an event gathers mentions of neighbouring documents
     step("events", f"""INSERT INTO event_mention_rows (mention_id, document_id, paragraph_position, sentence_index,
             sentence, sentence_start, sentence_end, trigger, trigger_lemma, trigger_start, trigger_end, event_class,
             actor_name, place_name, place_country, date_precision, negated, confidence, event_id, extractor, run_id)
-        SELECT (d - 1) * 3 + m + 1, d, m, m, 'A sentence about event ' || e, 0, 40, 'attacked', 'attack', 2, 10,
+        SELECT (d - 1) * 3 + m + 1, d, m, m, 'A sentence about event ' || e, 0, 40, 'attacked', 'attack', 2 + m * 100, 10 + m * 100,
                ['PROTEST', 'ASSAULT', 'ACCUSE', 'CONSULT', 'AID'][1 + e % 5], 'actor ' || (hash(e) % 5000),
                'place ' || (hash(e * 3) % 2000), 'IRQ', 'day', false, 0.7, 'ev_' || lpad(e::VARCHAR, 16, '0'),
                'rules/bench', 1

@@ -1,7 +1,7 @@
 """The ingestion flow: ``wiredesk.pipeline.ingest.run_ingest`` with each stage run as a Prefect task.
 
 Thin on purpose: no SQL, no HTTP, no data decisions. The stages are the plain functions of
-``wiredesk.pipeline.stages`` (and the feed stages of ``wiredesk.pipeline.feeds``); this module only gives
+``wiredesk.pipeline.stages`` (and the feed, URL-list and revisit stages); this module only gives
 them Prefect's task semantics (state, logs and timing per stage and batch in the UI) and reports progress
 to the run logger.
 
@@ -24,6 +24,7 @@ from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.domain.settings import load_settings, replace
 from wiredesk.pipeline import feeds as feed_stage
+from wiredesk.pipeline import revisits as revisit_stage
 from wiredesk.pipeline import scaleout, stages
 from wiredesk.pipeline import urls as url_stage
 from wiredesk.pipeline.ingest import run_ingest
@@ -74,6 +75,9 @@ STAGE_TASKS = {
         # the pages of URL lists
         url_stage.plan_urls,
         url_stage.fetch_urls,
+        # revisits of pages fetched by URL
+        revisit_stage.plan_revisits,
+        revisit_stage.fetch_revisits,
     )
 }
 
@@ -103,7 +107,8 @@ def added_markdown(summary: RunSummary) -> str:
 
 @flow(name="wiredesk-ingest", persist_result=False)
 def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: str | None = None,
-                source_tag: str | None = None, lock_wait: float = 0.0, url_column: str | None = None) -> RunSummary:
+                source_tag: str | None = None, lock_wait: float = 0.0, url_column: str | None = None,
+                revisits: bool = True) -> RunSummary:
     """Ingest files and folders (default: ``seeds/``) and due feed sources into a wiredesk DuckDB file.
 
     Args:
@@ -113,6 +118,7 @@ def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: s
         source_tag: only the due sources with this tag, no files (a source group's scheduled run).
         lock_wait: seconds to wait while another run holds the database, before failing.
         url_column: the URL column of CSV URL lists; overrides ``[urls] url_column`` of the config.
+        revisits: fetch the due revisits of pages fetched by URL (False: ``wiredesk run --no-revisits``).
     """
     logger = get_run_logger()
     settings = load_settings(config)
@@ -120,6 +126,8 @@ def ingest_flow(paths: list[str] | None = None, db: str | None = None, config: s
         settings = replace(settings, db_path=db)
     if url_column:
         settings = replace(settings, urls=replace(settings.urls, url_column=url_column))
+    if not revisits:
+        settings = replace(settings, revisits=replace(settings.revisits, enabled=False))
 
     def progress(done: int, total: int, counts) -> None:
         # the Prefect UI; the terminal hears from the pipeline itself (wiredesk.pipeline.progress)

@@ -43,13 +43,15 @@ def connect(path: StrPath = "wiredesk.duckdb", wait: float = READ_WAIT_SECONDS) 
 
 
 def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None, config: StrPath | None = None,
-           prefect: bool = False, progress=None):
+           prefect: bool = False, progress=None, clock=None):
     """Run the pipeline on ``paths`` (files, folders, feed URLs; default: ``seeds/`` and due sources) and
     return its ``RunSummary`` (``run_id``, ``status``, ``counts``, ``failures``, ``ok``).
 
     ``db`` overrides ``[database] path`` of ``config`` (default ``./wiredesk.toml`` when present).
     ``prefect=False`` runs the stages directly, like ``wiredesk run --no-prefect``; ``prefect=True`` runs
     the Prefect flow (needs a Prefect API: ``PREFECT_API_URL``, or Prefect starts a temporary server).
+    ``clock`` (``prefect=False`` only): a function returning the aware time that decides which revisits of
+    pages fetched by URL are due (default: the wall clock); a replay or a test moves time with it.
     """
     if isinstance(paths, (str, PathLike)):  # one path, not a sequence of one-letter paths
         paths = [paths]
@@ -67,7 +69,7 @@ def ingest(paths: Sequence[StrPath] | None = None, *, db: StrPath | None = None,
         return ingest_flow(paths=items, db=settings.db_path, config=str(config) if config else None)
     from wiredesk.pipeline.ingest import run_ingest  # lazy on purpose: the pipeline loads trafilatura and spaCy
 
-    return run_ingest(items, settings, progress=progress)
+    return run_ingest(items, settings, progress=progress, clock=clock or utcnow)
 
 
 def search(db: duckdb.DuckDBPyConnection | StrPath, query: str, limit: int = 10) -> duckdb.DuckDBPyRelation:

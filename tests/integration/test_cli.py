@@ -11,7 +11,7 @@ import pytest
 from wiredesk.cli import build_parser, main
 
 COMMANDS = ["run", "query", "stats", "server", "dedup-rebuild", "sources", "reprocess", "serve", "status", "search", "export",
-            "stories", "stories-rebuild", "tables", "schema", "report"]
+            "stories", "stories-rebuild", "tables", "schema", "report", "revisions"]
 
 
 def _cli(capsys, *argv):

@@ -90,6 +90,11 @@ ORPHANS = {
         "SELECT count(*) FROM story_postings WHERE seq NOT IN (SELECT seq FROM story_assignments)",
     "story arrival positions with a gap":
         "SELECT count(*) FROM (SELECT count(*) n, coalesce(max(seq) + 1, 0) m FROM story_assignments) WHERE n <> m",
+    "paragraph revisions of a missing version":
+        "SELECT count(*) FROM paragraph_revisions WHERE document_id NOT IN (SELECT document_id FROM documents) "
+        "OR previous_document_id NOT IN (SELECT document_id FROM documents)",
+    "revisit schedules of a page never stored":
+        "SELECT count(*) FROM revisits WHERE doc_key NOT IN (SELECT doc_key FROM documents)",
     "run counters short of the documents stored":
         "SELECT count(*) FROM runs r WHERE r.documents_new + r.documents_updated < "
         "(SELECT count(*) FROM documents d WHERE d.run_id = r.run_id)",
@@ -202,6 +207,7 @@ SNAPSHOT = {
     "item state": "SELECT origin, raw_sha256, doc_key FROM item_state",
     "raw pages": "SELECT raw_sha256, origin, kind, size_bytes FROM raw_pages",
     "failures": "SELECT origin, stage, reason FROM failures",
+    "revisits": "SELECT origin, doc_key, source, next_slot, revisits_done FROM revisits",
 }
 
 

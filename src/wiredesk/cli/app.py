@@ -2,7 +2,7 @@
 
 Each command lives in its own module of this package (``run``, ``query`` and ``stats``, ``dedup``,
 ``server``, ``sources``, ``reprocess``, ``serve``, ``status``, ``search``, ``export``, ``stories``, ``tables``,
-``schema`` and ``report`` in ``html_report``), as one ``add_*_parser(sub)`` and one ``cmd_*(args, screen)``
+``schema``, ``revisions`` and ``report`` in ``html_report``), as one ``add_*_parser(sub)`` and one ``cmd_*(args, screen)``
 returning an exit code; everything a command prints goes through its ``Screen`` (``wiredesk.cli.screen``:
 closed-pipe safe, notes and progress on standard error). Errors that are the user's to fix (a missing path, a
 bad config, no database) print one line ``wiredesk: error: ...`` and exit 2; a run that could ingest nothing
@@ -26,6 +26,7 @@ from wiredesk.cli.export import add_export_parser
 from wiredesk.cli.html_report import add_report_parser
 from wiredesk.cli.query import add_query_parser, add_stats_parser
 from wiredesk.cli.reprocess import add_reprocess_parser
+from wiredesk.cli.revisions import add_revisions_parser
 from wiredesk.cli.run import add_run_parser
 from wiredesk.cli.screen import Screen
 from wiredesk.cli.search import add_search_parser
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (add_run_parser, add_query_parser, add_stats_parser, add_dedup_rebuild_parser, add_server_parser,
                 add_sources_parser, add_reprocess_parser, add_serve_parser, add_status_parser, add_search_parser,
                 add_export_parser, add_stories_parser, add_stories_rebuild_parser, add_tables_parser, add_schema_parser,
-                add_report_parser):
+                add_report_parser, add_revisions_parser):
         add(sub)
     return parser
 

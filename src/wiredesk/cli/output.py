@@ -55,6 +55,9 @@ def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> No
     if c.entries_dropped:
         print(f"  filters     {c.entries_dropped} dropped by filters, not fetched (by source and rule: the "
               "dropped_entries table)", file=out)
+    if c.revisits_due:
+        print(f"  revisits    {c.revisits_due} due, {c.revisits_done} done, {c.revisits_changed} changed "
+              f"(new versions), {c.revisits_skipped} left by the per-source budget", file=out)
     if summary.failures:
         print(f"  failures    {len(summary.failures)} (all in the failures table):", file=out)
         for f in summary.failures[:_MAX_FAILURES_SHOWN]:

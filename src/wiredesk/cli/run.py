@@ -38,8 +38,12 @@ def add_run_parser(sub) -> None:
             "again, and [urls] filters drop records before fetching (docs/urls.md). "
             "Only new or changed items are stored; a bad file is recorded in the failures table and the run "
             "goes on. An http(s) URL is a feed: it is fetched (conditionally) with the articles it links to, and "
-            "remembered as a source. A page whose host has a [site_rules] rule in the settings is cleaned with its CSS "
-            "selectors: what it drops is removed, what it keeps is the body (docs/cleaning.md#site-rules). With no PATH: seeds/ when the working folder has one, and every due source "
+            "remembered as a source. A page fetched by URL (a feed's article, a list's page) is fetched again "
+            "+1 h, +6 h and +24 h after it was first seen ([revisits]; docs/revisits.md): a run that fetches also "
+            "revisits the due pages, and an edited text becomes a new version (`wiredesk revisions URL`). A page "
+            "whose host has a [site_rules] rule in the settings is cleaned with its CSS selectors: what it drops is "
+            "removed, what it keeps is the body (docs/cleaning.md#site-rules). With no PATH: seeds/ when the working "
+            "folder has one, and every due source "
             "(see `wiredesk sources`); when there is nothing to do, it says so and exits 0. Runs as the Prefect "
             "flow 'wiredesk-ingest' against PREFECT_API_URL, else the server started by `wiredesk server start`, "
             "else a temporary Prefect server. While it works it shows its progress on standard error: live on a "
@@ -59,6 +63,8 @@ def add_run_parser(sub) -> None:
     run.add_argument("--url-column", metavar="NAME",
                      help="the URL column of CSV URL lists (default: [urls] url_column, else the first of url, link, "
                           "sourceurl, mentionidentifier, href, story_url, page, else the first column holding a URL)")
+    run.add_argument("--no-revisits", action="store_true",
+                     help="fetch no due revisits in this run (they stay due; new pages are still scheduled)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own log lines too")
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="when another run is writing the same database, wait up to SECONDS for it (default: exit at once with a message naming it)")
@@ -93,6 +99,8 @@ def cmd_run(args, screen: Screen) -> int:
     settings = settings_from_args(args)
     if args.url_column:
         settings = replace(settings, urls=replace(settings.urls, url_column=args.url_column))
+    if args.no_revisits:
+        settings = replace(settings, revisits=replace(settings.revisits, enabled=False))
     if not args.paths:
         # lazy on purpose: the pipeline loads trafilatura and spaCy
         from wiredesk.pipeline.ingest import idle_reason
@@ -147,7 +155,7 @@ def _run_flow(args, settings, screen: Screen, display):
         flow = ingest_flow.with_options(timeout_seconds=settings.serve.flow_timeout_seconds)
         try:
             return flow(paths=args.paths or None, db=settings.db_path, config=args.config, lock_wait=args.wait,
-                        url_column=args.url_column)
+                        url_column=args.url_column, revisits=not args.no_revisits)
         except RuntimeError as exc:
             if "ephemeral Prefect API server" not in str(exc):
                 raise

@@ -43,6 +43,15 @@ class BatchCounts(_Adds):
     stories_new: int = 0
     #: feed entries and URL-list records a source's filter dropped before fetching (``dropped_entries``)
     entries_dropped: int = 0
+    #: pages fetched by URL whose revisit had come, revisited, found edited (a new version), and left by the
+    #: per-source budget for a later run (``wiredesk.pipeline.revisits``)
+    revisits_due: int = 0
+    revisits_done: int = 0
+    revisits_changed: int = 0
+    revisits_skipped: int = 0
+    #: stored mentions and events a batch's mentions were not compared with because a blocking key held more
+    #: than ``GroupingSettings.block_size`` (wiredesk.store.event_neighbours, wiredesk.events.group)
+    event_candidates_cut: int = 0
     paragraphs_by_role: Counter = field(default_factory=Counter)
     #: ``event_documents_skipped`` by base language code ("de", "unknown"); printed, not stored
     event_skipped_languages: Counter = field(default_factory=Counter)
@@ -57,7 +66,9 @@ class BatchCounts(_Adds):
 #: size, counted by the store).
 INGEST_RUN_COLUMNS = {name: name for name in (
     "documents_new", "documents_updated", "items_unchanged", "items_failed", "paragraphs_new", "duplicates_new",
-    "event_mentions_new", "events_written", "event_documents_skipped", "documents_assigned", "stories_new", "entries_dropped")}
+    "event_mentions_new", "events_written", "event_documents_skipped", "documents_assigned", "stories_new", "entries_dropped",
+    "revisits_due", "revisits_done", "revisits_changed", "revisits_skipped",
+    "event_candidates_cut")}
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,17 @@ class UrlRecord:
 
 
 @dataclass(frozen=True)
+class PageFetch:
+    """How a page fetched by URL (a feed's article, a URL list's page) was fetched: what to ask for when it is
+    revisited (``wiredesk.sources.revisits``), with its validators for a conditional GET."""
+
+    url: str  # the URL asked for
+    source: str  # the followed source's name or the URL list's path (whose revisit budget it uses)
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
 class InputItem:
     """One article as loaded from disk (or, later, fetched), before cleaning.
 
@@ -71,6 +82,8 @@ class InputItem:
     site_furniture: frozenset[int] = frozenset()
     #: the followed source (``sources.source_id``) the page was fetched for; None for files and records
     source_id: int | None = None
+    #: how the page was fetched, for pages fetched by URL (revisited later); None for files and archives
+    fetched: PageFetch | None = None
 
     @property
     def doc_key(self) -> str:

@@ -26,6 +26,7 @@ from wiredesk.domain.versions import __version__
 from wiredesk.net.guard import AddressPolicy
 from wiredesk.ops.deployments import parse_schedules, validate_timezone
 from wiredesk.sources.filters import FILTER_KEYS, EntryFilter, parse_filter
+from wiredesk.sources.revisits import RevisitSettings  # [revisits] lives with the schedule it sets; re-exported here
 
 #: Read when no ``--config`` is given and the file exists in the working directory.
 DEFAULT_CONFIG_NAME = "wiredesk.toml"
@@ -241,6 +242,7 @@ class Settings:
     http: HttpSettings = field(default_factory=HttpSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
     urls: UrlsSettings = field(default_factory=UrlsSettings)
+    revisits: RevisitSettings = field(default_factory=RevisitSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
     runner: RunnerSettings = field(default_factory=RunnerSettings)
     #: ``[site_rules]``: CSS selectors to keep and drop, per host (``wiredesk.clean.siterules``)
@@ -259,7 +261,8 @@ class Settings:
 
 SECTIONS: dict[str, type] = {
     "ingest": IngestSettings, "clean": CleanSettings, "dedup": DedupSettings, "events": EventsSettings,
-    "http": HttpSettings, "feeds": FeedSettings, "urls": UrlsSettings, "serve": ServeSettings, "runner": RunnerSettings,
+    "http": HttpSettings, "feeds": FeedSettings, "urls": UrlsSettings, "revisits": RevisitSettings,
+    "serve": ServeSettings, "runner": RunnerSettings,
 }
 _POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars", "group_window_days",
              "connect_timeout", "read_timeout", "total_timeout", "max_bytes", "max_decoded_bytes",
@@ -267,7 +270,7 @@ _POSITIVE = {"batch_size", "max_file_bytes", "max_record_bytes", "min_chars", "g
              "max_interval_minutes", "base_backoff_minutes", "max_backoff_minutes", "sources_per_group",
              "max_entries_per_feed", "task_timeout_seconds", "flow_timeout_seconds", "retry_attempts",
              "retry_backoff_minutes", "retry_max_backoff_minutes", "slow_host_timeouts", "host_give_up_timeouts",
-             "fetch_budget_seconds"}
+             "fetch_budget_seconds", "budget_per_source"}
 
 
 _NOT_NEGATIVE = {"max_redirects", "per_host_delay", "retries", "retry_backoff", "lock_wait_seconds", "max_retry_after",

@@ -43,6 +43,9 @@ class GroupingSettings:
     #: two mentions naming different kinds of action (no trigger family, no specific code in common): this
     #: much less ("arrested" and "detained" are one action, "shot" and "stabbed" two)
     other_action: float = 3.0
+    #: the most events a mention is compared with through one blocking key (the latest made); a larger block
+    #: (thousands of mentions of one class on one day) is cut to them and the cut counted (``GroupingStats``)
+    block_size: int = 64
 
 
 def sentence_words(text: str) -> frozenset[str]:
@@ -96,6 +99,16 @@ _FAMILIES = (
     "injure,injured,wound,wounded,injury",
 )
 _FAMILY_OF = {lemma: f.split(",")[0] for f in reversed(_FAMILIES) for lemma in f.split(",")}
+
+
+def trigger_families() -> dict[str, str]:
+    """Every lemma of ``_FAMILIES`` -> the name of its family (its first lemma); a lemma not here is its own."""
+    return dict(_FAMILY_OF)
+
+
+def name_fillers() -> frozenset[str]:
+    """The words ``name_words`` leaves out."""
+    return _NAME_FILLER
 
 
 def trigger_family(m: EventMention) -> str:

@@ -29,7 +29,11 @@ of its class or starts a new one.
    (``stories``), documents of one story +``story_same_action`` (2.5) when the two mentions have the same
    trigger or the same specific code, of two stories -``other_story`` (1). A mention joins when the score
    reaches ``threshold`` (2.5).
-3. **Documents that share two or more events report the same story**: in a second pass, the only event of
+3. **Blocks are bounded**: a mention is compared only with events filed under one of its blocking keys
+   (``_block_keys``), and through one key with at most ``block_size`` (64) of them, the latest made; a larger
+   block (every ASSAULT of a busy day) is cut to those, and ``GroupingStats`` counts the cut. Grouping costs
+   at most ``block_size`` events per key of a mention, whatever the number of mentions of a day.
+4. **Documents that share two or more events report the same story**: in a second pass, the only event of
    a class in one of them and the only event of that class in the other are merged unless they conflict.
 
 Negated mentions ("made no effort to stop") are never grouped: nothing happened to group. Nor are
@@ -40,22 +44,35 @@ statements would tie its documents together as if they reported the same events.
 from __future__ import annotations
 
 import hashlib
+from bisect import insort
 from collections import Counter, defaultdict
 from datetime import timedelta
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from wiredesk.events.evidence import (GroupingSettings, conflict, informative, name_words, named, pair_score,
                                       published, same_action, sentence_words, trigger_family)
 from wiredesk.events.model import UNKNOWN_DATE, EntityMention, Event, EventMention
 
-__all__ = ["GROUPING_VERSION", "UNGROUPED", "GroupingSettings", "conflict", "group_mentions", "informative",
-           "pair_score"]
+__all__ = ["GROUPING_VERSION", "UNGROUPED", "GroupingSettings", "GroupingStats", "block_key_texts", "conflict",
+           "group_mentions", "informative", "lookup_key_texts", "pair_score"]
 
 #: Version of the grouping rules; bump when events change for the same mentions.
 GROUPING_VERSION = "group/4"
 
 #: Classes whose mentions stay mentions: no event is made of them (see the module docstring).
 UNGROUPED = frozenset({"STATEMENT"})
+
+
+@dataclass
+class GroupingStats:
+    """What one grouping did: clusters compared, and what the block size (``GroupingSettings.block_size``) cut:
+    lookups of an oversized block, and the events of those blocks not compared through them (they may still
+    be compared through another key the two mentions share)."""
+
+    comparisons: int = 0
+    blocks_cut: int = 0
+    candidates_cut: int = 0
 
 
 class _Cluster:
@@ -66,12 +83,14 @@ class _Cluster:
 
 def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tuple] = (),
                    entities: Iterable[EntityMention] = (), stories: Mapping[str, object] | None = None,
-                   settings: GroupingSettings = GroupingSettings()) -> list[Event]:
+                   settings: GroupingSettings = GroupingSettings(), stats: GroupingStats | None = None,
+                   ) -> list[Event]:
     """Group mentions into events. ``near_links`` are pairs ``((doc_key, paragraph_position), (doc_key,
     paragraph_position))`` of near-identical paragraphs (from deduplication); ``entities`` are the
     documents' entity mentions (how alike two articles' casts of names are); ``stories`` each document's story
     (``doc_key`` -> story id, from the story layer). Deterministic: the same
-    mentions in any order give the same events with the same ids."""
+    mentions in any order give the same events with the same ids. ``stats``, when given, counts the comparisons
+    made and what the block size cut (``GroupingStats``)."""
     near = {frozenset(pair) for pair in near_links}
     names: dict[str, set[str]] = {}
     for e in entities:
@@ -82,20 +101,35 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
     ordered = sorted((m for m in mentions if not m.negated and m.event_class not in UNGROUPED),
                      key=lambda m: (not informative(m), published(m), m.doc_key, m.trigger_start, m.event_class))
     clusters: list[_Cluster] = []
-    index: dict[tuple, list[int]] = defaultdict(list)  # blocking key → clusters holding a mention with it
+    index: dict[tuple, list[int]] = defaultdict(list)  # blocking key → clusters holding a mention with it, ascending
+    filed: dict[tuple, set[int]] = defaultdict(set)  # the same, as a set (membership in constant time)
     partners: dict[tuple, list[tuple]] = defaultdict(list)
     for pair in near:
         a, b = sorted(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
         partners[a].append(b)
         partners[b].append(a)
+    cap = settings.block_size
     for m in ordered:
         mw = sentence_words(m.sentence)
         best, best_score = None, settings.threshold
         bare = not informative(m)
         own_keys = _block_keys(m, mw, stories.get(m.doc_key) if stories else None)
         lookup = own_keys | _extra_lookup_keys(m, partners)
-        candidates = sorted({i for k in lookup for i in index.get(k, ())})
-        in_doc = [i for i in index.get(("doc", m.event_class, m.doc_key), ())]
+        found: set[int] = set()
+        for k in lookup:
+            block = index.get(k)
+            if not block:
+                continue
+            if len(block) > cap:  # the latest events of an oversized block (mentions come in time order)
+                if stats is not None:
+                    stats.blocks_cut += 1
+                    stats.candidates_cut += len(block) - cap
+                block = block[-cap:]
+            found.update(block)
+        candidates = sorted(found)
+        in_doc = filed.get(("doc", m.event_class, m.doc_key), set())
+        if stats is not None:
+            stats.comparisons += len(candidates)
         for i in candidates:
             c = clusters[i]
             if c.event_class != m.event_class:
@@ -114,10 +148,9 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
         else:
             clusters[best].members.append((m, mw))
         for k in own_keys:
-            if not index[k] or index[k][-1] != best:
-                if best not in index[k]:
-                    index[k].append(best)
-                    index[k].sort()
+            if best not in filed[k]:
+                filed[k].add(best)
+                insort(index[k], best)
     clusters = _merge_by_affinity(clusters, settings)
     return [_event(c) for c in clusters]
 
@@ -154,6 +187,28 @@ def _block_keys(m: EventMention, words: frozenset[str], story: object = None) ->
     return keys
 
 
+#: Separates the parts of a blocking key written as text (``block_key_texts``); the store writes the same.
+KEY_SEPARATOR = "\x1f"
+
+
+def _key_text(k: tuple) -> str:
+    return KEY_SEPARATOR.join(str(v) for v in k)
+
+
+def block_key_texts(m: EventMention, story: object = None) -> set[str]:
+    """The blocking keys a mention is filed under, as text: what the store computes in SQL for stored mentions
+    (``wiredesk.store.event_neighbours``) to find the ones a batch's mentions can be compared with."""
+    return {_key_text(k) for k in _block_keys(m, sentence_words(m.sentence), story)}
+
+
+def lookup_key_texts(m: EventMention, story: object = None, partners: Iterable[tuple] = ()) -> set[str]:
+    """The keys a mention looks up (its own, coarse dates, and ``partners``: the ``(doc_key, paragraph
+    position)`` of paragraphs that near-duplicate its own), as text."""
+    own = _block_keys(m, sentence_words(m.sentence), story)
+    extra = _extra_lookup_keys(m, {(m.doc_key, m.paragraph_position): list(partners)})
+    return {_key_text(k) for k in own | extra}
+
+
 def _extra_lookup_keys(m: EventMention, partners: dict[tuple, list[tuple]]) -> set[tuple]:
     """Keys a mention looks up beyond its own: coarse-dated events of its year, the days of its month, and
     the paragraphs that near-duplicate its own."""
@@ -176,9 +231,10 @@ def _merge_by_affinity(clusters: list[_Cluster], settings: GroupingSettings) -> 
     def docs(c: _Cluster) -> frozenset[str]:
         return frozenset(m.doc_key for m, _ in c.members)
 
+    doc_sets = [docs(c) for c in clusters]
     affinity: Counter = Counter()
-    for c in clusters:
-        ds = sorted(docs(c))
+    for d_set in doc_sets:
+        ds = sorted(d_set)
         for i, a in enumerate(ds):
             for b in ds[i + 1:]:
                 affinity[(a, b)] += 1
@@ -186,25 +242,28 @@ def _merge_by_affinity(clusters: list[_Cluster], settings: GroupingSettings) -> 
     while story_pairs:
         per_doc_class: Counter = Counter()
         only: dict[tuple[str, str], int] = {}
-        for i, c in enumerate(clusters):
-            for d in docs(c):
+        classes_of: dict[str, set[str]] = defaultdict(set)
+        for i, (c, d_set) in enumerate(zip(clusters, doc_sets)):
+            for d in d_set:
                 per_doc_class[(d, c.event_class)] += 1
                 only[(d, c.event_class)] = i
+                classes_of[d].add(c.event_class)
         # the first mergeable pair in cluster order, as a scan of all pairs would find it
         found = None
         for a, b in story_pairs:
-            for cls in {k[1] for k in only if k[0] == a}:
+            for cls in classes_of.get(a, ()):
                 if per_doc_class[(a, cls)] != 1 or per_doc_class[(b, cls)] != 1:
                     continue
                 i, j = sorted((only[(a, cls)], only[(b, cls)]))
                 if i == j or (found is not None and (i, j) >= found):
                     continue
                 c1, c2 = clusters[i], clusters[j]
-                if docs(c1) & docs(c2):
+                d1, d2 = doc_sets[i], doc_sets[j]
+                if d1 & d2:
                     continue
-                if any(per_doc_class[(d, cls)] != 1 for d in docs(c1) | docs(c2)):
+                if any(per_doc_class[(d, cls)] != 1 for d in d1 | d2):
                     continue
-                if any(affinity[tuple(sorted((x, y)))] < 2 for x in docs(c1) for y in docs(c2)):
+                if any(affinity[tuple(sorted((x, y)))] < 2 for x in d1 for y in d2):
                     continue
                 if any(conflict(m, x, settings) for m, _ in c1.members for x, _ in c2.members):
                     continue
@@ -214,7 +273,8 @@ def _merge_by_affinity(clusters: list[_Cluster], settings: GroupingSettings) -> 
         i, j = found
         clusters[i].members.extend(clusters[j].members)
         clusters[i].members.sort(key=lambda mw: (published(mw[0]), mw[0].doc_key, mw[0].trigger_start))
-        del clusters[j]
+        doc_sets[i] = doc_sets[i] | doc_sets[j]
+        del clusters[j], doc_sets[j]
     return clusters
 
 

@@ -95,6 +95,7 @@ class BatchStep:
         self._pending: deque[tuple[BatchInput, Plan, PendingItems | _Finished]] = deque()
         self._extractor = None
         self.retry = retry_policy(self.settings)  # when failed items are tried again, with which code version
+        self.revisit_offsets = self.settings.revisits.deltas  # when pages fetched by URL are fetched again
         self._places: PlaceIndex | None = None
         self._stored = 0  # inputs stored so far (feed batches, which carry no ``done``, count their items)
 
@@ -172,7 +173,7 @@ class BatchStep:
         self._store(Batch(cleaned=processed.articles, unchanged=plan.unchanged, skipped=plan.skipped,
                           failures=plan.failures + processed.failures, feeds=batch.feeds, events=processed.events,
                           stories=processed.stories, retry=self.retry,
-                          access=page_access(plan.todo, processed)))
+                          access=page_access(plan.todo, processed), revisit_offsets=self.revisit_offsets))
         counts = self.run.summary.counts
         counts.records_skipped.update(batch.skipped)
         if batch.done is not None:  # a batch of files: done of the run's total inputs

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import groupby
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
+from wiredesk.domain.dates import utcnow
 from wiredesk.domain.models import UrlRecord
 from wiredesk.domain.settings import Settings
 from wiredesk.domain.urls import is_http_url
 from wiredesk.ops.faults import checkpoint
 from wiredesk.pipeline.batch import BatchInput, BatchStep, Progress
 from wiredesk.pipeline.feeds import ingest_feeds
+from wiredesk.pipeline.revisits import ingest_revisits
 from wiredesk.pipeline.urls import ingest_urls
 from wiredesk.pipeline.progress import report_stage, report_stored
 from wiredesk.pipeline.run import RunSummary, Wrap, identity, locked, running
@@ -65,6 +67,7 @@ def run_ingest(
     source_tag: str | None = None,
     runner: StageRunner | None = None,
     runner_workers: int = 1,
+    clock: Callable[[], datetime] = utcnow,
 ) -> RunSummary:
     """Ingest ``paths`` (default: ``seeds/``) into ``settings.db_path``; return the run's summary.
 
@@ -78,6 +81,8 @@ def run_ingest(
     The run holds the database's ``RunLock`` throughout: when another run holds it, this waits up to
     ``lock_wait`` seconds, then raises ``RunLockedError`` naming that run (nothing is written).
     ``source_tag`` (scheduled runs of one source group): only due sources with this tag, and no files.
+    A run that fetches (feeds, URL lists) then fetches the due revisits of pages fetched by URL
+    (``wiredesk.pipeline.revisits``; ``[revisits] enabled``); ``clock`` is the time that decides which are due.
     """
     feed_urls, file_inputs, run_feeds = split_feed_urls(paths)
     inputs = tuple(paths) if paths else (file_inputs or ("due sources",))
@@ -115,6 +120,8 @@ def run_ingest(
                 ingest_urls(step, urls)
             if run_feeds:
                 ingest_feeds(step, feed_urls, source_tag=source_tag)
+            if settings.revisits.enabled and (run_feeds or urls):  # pages fetched by URL, fetched again when due
+                ingest_revisits(step, clock(), source_tag=source_tag)
             report_stage("index", 0, None, "documents")
             wrap(refresh_search)(settings, run.run_id)  # the search index is current after every run
             checkpoint("run:finishing")

@@ -101,7 +101,7 @@ def fetch_urls(records: Sequence[UrlRecord], settings: Settings, stop_at: float 
         if res.error is not None and res.error.reason == "deferred":
             out.deferred += 1
             continue
-        page = fetched_page(origin, res, record.meta)
+        page = fetched_page(origin, res, record.meta, source=list_name(record))
         if isinstance(page, Failure):
             out.failures.append(page)
         else:

@@ -30,7 +30,7 @@ from wiredesk.domain.versions import PIPELINE_VERSION
 from wiredesk.ops.faults import checkpoint
 from wiredesk.sources.config import SourceConfig
 from wiredesk.sources.entries import KnownEntries
-from wiredesk.store import feeds, rederive, search_index, site_lines, source_health, stories, writer
+from wiredesk.store import feeds, rederive, revisits, search_index, site_lines, source_health, stories, writer
 from wiredesk.store.access import DatabaseBusyError, connect_retrying
 from wiredesk.store.dbfile import NO_EXTENSIONS, first_line, refuse_by_content, translate_error
 from wiredesk.store.migrate import migrate
@@ -148,6 +148,10 @@ class Store:
     def known_failures(self, origins: Iterable[str]) -> dict[str, FailureRecord]:
         """The ``failures`` row of each of ``origins`` that is failing (``wiredesk.domain.retry``)."""
         return writer.known_failures(self._con, origins)
+
+    def due_revisits(self, now: datetime, budget: int, source_ids: Sequence[int] | None = None):
+        """The revisits due by ``now``, ``budget`` per source, and how many more were due (``store.revisits``)."""
+        return revisits.due_revisits(self._con, now, budget, source_ids)
 
     def known_entries(self, keys: Iterable[str]) -> KnownEntries:
         """What is stored for these feed entry keys (``EntryKeys.all`` strings)."""

@@ -5,9 +5,10 @@ transaction, so documents, their mentions and the regrouped events commit togeth
 what is an event is ``wiredesk.events.regroup`` (pure); this module only reads the rows it needs, calls it,
 and writes the result.
 
-Regrouping is incremental and windowed: the mentions of current documents published within
-``window_days`` of the batch's documents (and every mention of the events those already belong to) are
-grouped again and their events rewritten. Event ids derive from an event's earliest mention
+Regrouping is incremental and bounded: the batch's mentions, the stored mentions of current documents
+published within ``window_days`` of the batch's documents that share a blocking key with them (at most
+``block_size`` per key, the nearest in time: ``wiredesk.store.event_neighbours``), and every mention of the
+events those belong to are grouped again and their events rewritten. Event ids derive from an event's earliest mention
 (``doc_key`` + offset), so they survive reruns and new versions of other documents.
 """
 
@@ -15,12 +16,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import duckdb
 
-from wiredesk.events.group import GROUPING_VERSION
+from wiredesk.events.evidence import published
+from wiredesk.events.group import GROUPING_VERSION, UNGROUPED, GroupingSettings, lookup_key_texts
 from wiredesk.events.model import Actor, DateRef, EntityMention, EventMention, Extraction, Place
-from wiredesk.events.regroup import regroup, regroup_window
+from wiredesk.events.regroup import regroup
+from wiredesk.store.event_neighbours import Neighbours, find_neighbours
 from wiredesk.store.sql import insert_columns
 from wiredesk.store.stories import stories_of
 
@@ -171,13 +175,35 @@ def _to_mention(r) -> EventMention:
         modality=r[40], confidence=r[41], paragraph_position=r[42], trigger_lemma=r[43])
 
 
+def stored_mentions(con: duckdb.DuckDBPyConnection, mention_ids: Sequence[int]) -> dict[int, tuple[int, EventMention]]:
+    """Stored mentions of current documents as grouping reads them: mention id -> (document id, mention)."""
+    rows = con.execute(_LOAD.format(where="m.mention_id IN (SELECT unnest(?::BIGINT[]))"), [sorted(mention_ids)])
+    return {r[0]: (r[45], _to_mention(r)) for r in rows.fetchall()}
+
+
 def regroup_events(con: duckdb.DuckDBPyConnection, run_id: int, document_ids: Sequence[int],
                    superseded: Sequence[int], window_days: int) -> int:
     """Group again the mentions near these documents in time and rewrite their events. Returns the number
     of events written."""
+    return regroup_events_counted(con, run_id, document_ids, superseded, window_days).events
+
+
+@dataclass(frozen=True)
+class RegroupCounts:
+    """What one regrouping wrote: events, and the stored mentions and events not compared because a block
+    held more than ``block_size`` (``GroupingSettings``): those the reload left out, and those grouping cut."""
+
+    events: int = 0
+    cut: int = 0
+
+
+def regroup_events_counted(con: duckdb.DuckDBPyConnection, run_id: int, document_ids: Sequence[int],
+                           superseded: Sequence[int], window_days: int,
+                           block_size: int = GroupingSettings.block_size) -> RegroupCounts:
+    """``regroup_events``, with what the block size cut."""
     touched = list(document_ids) + list(superseded)
     if not touched:
-        return 0
+        return RegroupCounts()
     # 1. the old events of superseded versions lose those mentions
     old_ids = {r[0] for r in con.execute(
         "SELECT DISTINCT event_id FROM event_mention_rows WHERE event_id IS NOT NULL "
@@ -186,21 +212,22 @@ def regroup_events(con: duckdb.DuckDBPyConnection, run_id: int, document_ids: Se
         con.execute("UPDATE event_mention_rows SET event_id = NULL WHERE document_id IN (SELECT unnest(?::BIGINT[]))",
                     [list(superseded)])
     if not document_ids and not old_ids:
-        return 0
-    # 2. the mentions to group again: current documents near the batch in time, and whole events they touch
+        return RegroupCounts()
+    # 2. the mentions to group again: the batch's, those of the events it touches, the stored mentions that share
+    #    a blocking key with them near them in time (wiredesk.store.event_neighbours), and whole events
     lo, hi, any_null = con.execute(
         "SELECT min(published_at), max(published_at), bool_or(published_at IS NULL) FROM documents "
         "WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [touched]).fetchone()
     clauses, params = ["m.document_id IN (SELECT unnest(?::BIGINT[]))"], [list(document_ids)]
-    if lo is not None:
-        clauses.append("d.published_at BETWEEN ? AND ?")
-        params += list(regroup_window(lo, hi, window_days))
-    if any_null:
-        clauses.append("d.published_at IS NULL")
     if old_ids:
         clauses.append("m.event_id IN (SELECT unnest(?::VARCHAR[]))")
         params.append(sorted(old_ids))
     rows = con.execute(_LOAD.format(where=" OR ".join(clauses)), params).fetchall()
+    found = _neighbours(con, rows, document_ids, (lo, hi, bool(any_null)), window_days, block_size)
+    loaded = {r[0] for r in rows}
+    new_ids = [i for i in found.mention_ids if i not in loaded]
+    if new_ids:
+        rows += con.execute(_LOAD.format(where="m.mention_id IN (SELECT unnest(?::BIGINT[]))"), [new_ids]).fetchall()
     ids_in_rows = sorted({r[44] for r in rows if r[44]} - old_ids)
     if ids_in_rows:  # whole events, not parts of them
         # the mentions not loaded yet, by mention: a document can have some mentions loaded and others not
@@ -228,7 +255,7 @@ def regroup_events(con: duckdb.DuckDBPyConnection, run_id: int, document_ids: Se
     stories = {r[1]: story_of[r[45]] for r in rows if r[45] in story_of}
     # 4. group (pure) and rewrite
     grouped = regroup(mention_of, near_links=[((a, b), (c, e)) for a, b, c, e in links], entities=entities,
-                      stories=stories, window_days=window_days)
+                      stories=stories, window_days=window_days, block_size=block_size)
     events = grouped.events
     new_ids = sorted(e.event_id for e in events)
     con.execute("DELETE FROM event_rows WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
@@ -259,7 +286,35 @@ def regroup_events(con: duckdb.DuckDBPyConnection, run_id: int, document_ids: Se
             rows_out[k].append(values[k])
     _insert(con, "event_rows", _EVENT_COLUMNS, rows_out)
     store_event_stories(con, new_ids)
-    return len(events)
+    return RegroupCounts(len(events), found.cut + grouped.cut)
+
+
+def _neighbours(con, rows: list, document_ids: Sequence[int], times: tuple, window_days: int,
+                block_size: int) -> Neighbours:
+    """The stored mentions sharing a blocking key with the loaded ``rows`` (the batch's), near them in time."""
+    mentions = [(r[45], _to_mention(r)) for r in rows]
+    mentions = [(d, m) for d, m in mentions if not m.negated and m.event_class not in UNGROUPED]
+    if not mentions:
+        return Neighbours([], 0)
+    docs = sorted({d for d, _ in mentions})
+    story_of = stories_of(con, docs)
+    partners: dict[tuple, list[tuple]] = {}
+    for a, pa, b, pb in con.execute(
+            "SELECT da.doc_key, pa.position, db.doc_key, pb.position FROM duplicates l "
+            "JOIN paragraphs pa ON pa.paragraph_id = l.paragraph_id JOIN documents da ON da.document_id = pa.document_id "
+            "JOIN paragraphs pb ON pb.paragraph_id = l.duplicate_of JOIN documents db ON db.document_id = pb.document_id "
+            "WHERE pa.document_id IN (SELECT unnest(?::BIGINT[])) OR pb.document_id IN (SELECT unnest(?::BIGINT[]))",
+            [docs, docs]).fetchall():
+        partners.setdefault((a, pa), []).append((b, pb))
+        partners.setdefault((b, pb), []).append((a, pa))
+    lookups: dict[str, tuple[float, float]] = {}
+    for d, m in mentions:
+        t = published(m).timestamp()
+        for k in lookup_key_texts(m, story_of.get(d), partners.get((m.doc_key, m.paragraph_position), ())):
+            lo, hi = lookups.get(k, (t, t))
+            lookups[k] = (min(lo, t), max(hi, t))
+    return find_neighbours(con, lookups, sorted({m.event_class for _, m in mentions}), document_ids, times,
+                           window_days, block_size)
 
 
 #: ``event_rows.story_id`` for the events in scope: the story holding most of their mentions' current documents.

@@ -18,6 +18,7 @@ from wiredesk.domain.errors import ConfigError
 from wiredesk.net.model import FetchRecord
 from wiredesk.sources.config import SourceConfig, default_name
 from wiredesk.sources.entries import ENTRIES_VERSION, EntryKeys, EntryRecord, KnownEntries
+from wiredesk.sources.revisits import RevisitBatch
 from wiredesk.sources.schedule import SourceState
 from wiredesk.store.sql import Transaction, insert_columns
 
@@ -50,6 +51,8 @@ class FeedBatch:
     recovered: tuple[str, ...] = ()
     #: (source_id or None for a URL list, source name or list path, filter rule, entries): dropped before fetching
     dropped: tuple[tuple[int | None, str, str, int], ...] = ()
+    #: pages revisited with this batch (``wiredesk.pipeline.revisits``): moved to their next slot with its documents
+    revisits: RevisitBatch | None = None
 
 
 def _config_values(cfg: SourceConfig) -> list:

@@ -24,6 +24,7 @@ from wiredesk.domain.errors import SchemaVersionError, StoreError
 from wiredesk.store.clusters import rebuild_clusters, rebuild_document_facts, rebuild_novelty
 from wiredesk.store.entity_counts import recount_all_entities
 from wiredesk.store.events import store_event_stories
+from wiredesk.store.revisits import rebuild_revisions
 from wiredesk.store.story_answers import recount_stories, recount_story_outlets, set_lead_lines
 from wiredesk.store.dbfile import foreign_error, has_foreign_tables
 
@@ -44,6 +45,7 @@ BACKFILLS: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
     "story_answers": lambda con: recount_stories(con, outlets=False),  # every story's row (outlets: a later migration)
     "story_outlet_answers": recount_story_outlets,  # every story's rows per outlet
     "entity_source_counts": recount_all_entities,  # every entity's documents per outlet
+    "revisits": rebuild_revisions,  # the paragraph changes of every version after the first stored before
 }
 
 

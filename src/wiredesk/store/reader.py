@@ -18,7 +18,7 @@ from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.errors import SearchError, StoreError
 from wiredesk.fulltext import terms
 from wiredesk.fulltext.ranking import search_sql
-from wiredesk.store import clusters, exports, report_queries, source_health
+from wiredesk.store import clusters, exports, report_queries, revisits, source_health
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
 from wiredesk.store.dbfile import foreign_error, translate_error
 from wiredesk.store.feeds import SourceRow, list_sources
@@ -151,8 +151,7 @@ class Reader:
     def last_runs(self, limit: int) -> list[dict[str, Any]]:
         """The newest runs, newest first, with their length in seconds."""
         return self._rows("""
-            SELECT run_id, status, started_at, finished_at,
-                   round(epoch(finished_at) - epoch(started_at), 1) AS seconds,
+            SELECT run_id, status, started_at, finished_at, round(epoch(finished_at) - epoch(started_at), 1) AS seconds,
                    documents_new, documents_updated, items_failed, duplicates_new, event_documents_skipped, error
             FROM runs ORDER BY run_id DESC LIMIT ?""", [limit])
 
@@ -160,16 +159,14 @@ class Reader:
         """Current documents, paragraphs, duplicate links and recorded failures."""
         return self._rows("""
             SELECT (SELECT count(*) FROM documents WHERE is_current) AS documents_current,
-                   (SELECT count(*) FROM paragraphs) AS paragraphs,
-                   (SELECT count(*) FROM duplicates) AS duplicate_links,
+                   (SELECT count(*) FROM paragraphs) AS paragraphs, (SELECT count(*) FROM duplicates) AS duplicate_links,
                    (SELECT count(*) FROM failures) AS failures""")[0]
 
     def sources_due(self, now: datetime) -> list[dict[str, Any]]:
         """Enabled sources whose next fetch time has come by ``now``."""
         return self._rows("""
-            SELECT name, kind, next_fetch_at, consecutive_failures FROM sources
-            WHERE enabled AND disabled_reason IS NULL AND (next_fetch_at IS NULL OR next_fetch_at <= ?)
-            ORDER BY next_fetch_at NULLS FIRST, name""", [now])
+            SELECT name, kind, next_fetch_at, consecutive_failures FROM sources WHERE enabled AND disabled_reason IS NULL
+            AND (next_fetch_at IS NULL OR next_fetch_at <= ?) ORDER BY next_fetch_at NULLS FIRST, name""", [now])
 
     def sources_failing(self) -> list[dict[str, Any]]:
         """Sources with failures in a row, or disabled, most failures first."""
@@ -185,6 +182,9 @@ class Reader:
 
     def sources_total(self) -> int:
         return self._one("SELECT count(*) FROM sources")[0]
+
+    def revisions(self, keys: list[str]) -> tuple[list[dict], list[dict]]:  # a URL's versions; their changes
+        return revisits.read_revisions(self._con, keys)
 
     def source_signals(self) -> tuple[dict, dict]:  # pages not articles by state; entry dates, text lengths
         return source_health.access_by_source(self._con), source_health.source_signals(self._con)

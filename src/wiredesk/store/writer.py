@@ -16,7 +16,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 
@@ -33,9 +33,10 @@ from wiredesk.ops.faults import checkpoint
 from wiredesk.store.clusters import refresh_clusters
 from wiredesk.store.decide import CurrentVersion, VersionDecision, decide_versions
 from wiredesk.store.entity_counts import add_entity_counts
-from wiredesk.store.events import regroup_events, skipped_languages, store_extractions
+from wiredesk.store.events import regroup_events_counted, skipped_languages, store_extractions
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
+from wiredesk.store.revisits import write_revisits
 from wiredesk.store.source_health import PageAccess, write_page_access
 from wiredesk.store.sql import insert_columns
 from wiredesk.store.stories import assign_documents, copied_documents, previous_versions
@@ -66,6 +67,7 @@ class Batch:
     stories: tuple[DocFeatures, ...] = ()
     #: access states of the fetched pages cleaned in this batch (``wiredesk.clean.access``)
     access: tuple[PageAccess, ...] = ()
+    revisit_offsets: tuple[timedelta, ...] = ()  # [revisits] offsets: when a page fetched by URL is fetched again
 
 
 def known_raw_hashes(con: duckdb.DuckDBPyConnection, origins: Iterable[str]) -> dict[str, str]:
@@ -154,8 +156,9 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     counts.event_skipped_languages = skipped_languages(new_doc_ids, batch.events)
     counts.event_documents_skipped = sum(counts.event_skipped_languages.values())
     if batch.events or decision.superseded:
-        counts.events_written = regroup_events(con, run_id, sorted(new_doc_ids.values()), decision.superseded,
-                                               events_window_days)
+        regrouped = regroup_events_counted(con, run_id, sorted(new_doc_ids.values()), decision.superseded,
+                                           events_window_days)
+        counts.events_written, counts.event_candidates_cut = regrouped.events, regrouped.cut
         add_entity_counts(con, list(new_doc_ids.values()), decision.superseded)
     checkpoint("store:events")
 
@@ -164,11 +167,14 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     insert_failures(con, run_id, batch.failures, now, batch.retry)
     write_page_access(con, run_id, batch.access, now)
 
-    # 9. feed sources' state, entry keys and fetch log, with the documents (and failures) they describe
+    # 9. feed sources' state, entry keys and fetch log, with the documents (and failures) they describe; the
+    #    new pages' revisit schedules, the revisits done, the new versions' paragraph changes (store.revisits)
     if batch.feeds is not None:
         write_feed_batch(con, run_id, batch.feeds)
         counts.entries_dropped = sum(d[3] for d in batch.feeds.dropped)
         checkpoint("store:feeds")
+    write_revisits(con, run_id, decision.versions, batch.failures, batch.feeds.revisits if batch.feeds else None,
+                   batch.revisit_offsets, now, counts)
 
     # 10. the run's counters
     add_run_counters(con, run_id, INGEST_RUN_COLUMNS, counts,
@@ -227,8 +233,7 @@ def _insert_versions(con: duckdb.DuckDBPyConnection, decision: VersionDecision, 
             ("language_source", article.language_source), ("host", host_of(article.url) if article.url else None),
             ("text", article.text), ("content_hash", v.content_hash), ("origin", item.origin), ("kind", item.kind),
             ("raw_sha256", item.raw_sha256), ("cleaner", article.cleaner), ("site_rule", article.site_rule),
-            ("pipeline_version", PIPELINE_VERSION),
-            ("run_id", run_id), ("ingested_at", now),
+            ("pipeline_version", PIPELINE_VERSION), ("run_id", run_id), ("ingested_at", now),
             # lineage: the run that derived the text, and the metadata a reprocess applies again
             ("derived_run_id", run_id), ("supplied_meta", meta_to_json(item.meta)),
         ):
@@ -376,15 +381,14 @@ _RUN_COUNTER_COLUMNS = (
     "items_seen", "items_failed", "documents_new", "documents_updated", "items_unchanged", "documents_changed",
     "paragraphs_new", "paragraphs_removed", "duplicates_new", "duplicates_removed", "event_mentions_new",
     "event_mentions_removed", "events_written", "event_documents_skipped", "documents_assigned", "stories_new",
-    "entries_dropped",
+    "entries_dropped", "revisits_due", "revisits_done", "revisits_changed", "revisits_skipped", "event_candidates_cut",
 )
 
 _DOCUMENT_COLUMNS = {
     "document_id": "BIGINT", "doc_key": "VARCHAR", "version": "INTEGER", "is_current": "BOOLEAN",
     "url": "VARCHAR", "title": "VARCHAR", "authors": "VARCHAR[]", "source": "VARCHAR",
     "published_at": "TIMESTAMPTZ", "language": "VARCHAR", "language_source": "VARCHAR", "host": "VARCHAR",
-    "text": "VARCHAR",
-    "content_hash": "VARCHAR",
+    "text": "VARCHAR", "content_hash": "VARCHAR",
     "origin": "VARCHAR", "kind": "VARCHAR", "raw_sha256": "VARCHAR", "cleaner": "VARCHAR", "site_rule": "VARCHAR",
     "pipeline_version": "VARCHAR", "run_id": "BIGINT", "ingested_at": "TIMESTAMPTZ",
     "derived_run_id": "BIGINT", "supplied_meta": "VARCHAR",

@@ -31,7 +31,7 @@ from urllib.parse import urljoin
 
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import FeedError
-from wiredesk.domain.models import Failure, InputItem, ItemMeta
+from wiredesk.domain.models import Failure, InputItem, ItemMeta, PageFetch
 from wiredesk.domain.retry import FailureRecord, is_waiting
 from wiredesk.domain.urls import is_http_url
 from wiredesk.net.http import Fetcher
@@ -300,15 +300,18 @@ def order_pages(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], failing: d
     return fresh + retries
 
 
-def fetched_page(origin: str, res: FetchResult, meta: ItemMeta, source_id: int | None = None) -> InputItem | Failure:
+def fetched_page(origin: str, res: FetchResult, meta: ItemMeta, source_id: int | None = None,
+                 source: str = "") -> InputItem | Failure:
     """What a fetched article page (not one deferred by the budget) becomes: an ``InputItem`` stored under
-    ``origin``, or a ``Failure`` of stage ``fetch`` that may pass when asked again. Feed articles and the
-    pages of URL lists both go through it."""
+    ``origin``, or a ``Failure`` of stage ``fetch`` that may pass when asked again. Feed articles, the pages
+    of URL lists and revisits all go through it; the item keeps how it was fetched (``PageFetch``: the URL,
+    ``source``, the validators), which is what a revisit asks again."""
     if not res.ok or res.body is None:
         reason = res.error.reason if res.error else f"status_{res.status}"
         return Failure(origin, "fetch", reason, str(res.error or f"HTTP {res.status}"), may_pass=result_may_pass(res))
     return InputItem(origin=origin, kind="html", content=decode_html(res.body, res.content_type), raw=res.body,
-                     raw_sha256=hashlib.sha256(res.body).hexdigest(), meta=meta, source_id=source_id)
+                     raw_sha256=hashlib.sha256(res.body).hexdigest(), meta=meta, source_id=source_id,
+                     fetched=PageFetch(res.url, source, res.etag, res.last_modified))
 
 
 def fetch_articles(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], fetcher: Fetcher, *,
@@ -332,7 +335,7 @@ def fetch_articles(work: Sequence[tuple[SourceRun, list[PlannedEntry]]], fetcher
         assert p.record is not None
         run.pending.append((origin, p.record))
         # a failure is remembered only if it will not be tried again (the store decides from its failure row)
-        page = fetched_page(origin, res, _meta(p, run), run.source_id)
+        page = fetched_page(origin, res, _meta(p, run), run.source_id, run.source.name)
         if isinstance(page, Failure):
             run.failures.append(page)
         else:

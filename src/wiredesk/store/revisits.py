@@ -1,0 +1,174 @@
+"""Storage of revisits and revision diffs (tables ``revisits`` and ``paragraph_revisions``, view
+``document_revisions``): the only SQL for them.
+
+Inside a batch's transaction (``wiredesk.store.writer.write_batch`` calls ``write_revisits`` after the new
+versions are inserted): a page first stored from a fetch gets its schedule; each version after the first gets
+its paragraph changes against the version before (``wiredesk.domain.revisions``); each revisit fetched for
+the batch moves its page to its next slot. Reads: the due revisits with the per-source budget applied
+(``due_revisits``), a URL's versions and changes (``read_revisions``). Decisions are not here: the schedule's
+arithmetic is ``wiredesk.sources.revisits``'s, the diff ``wiredesk.domain.revisions``'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+
+from wiredesk.domain.counts import BatchCounts
+from wiredesk.domain.lineage import meta_from_json
+from wiredesk.domain.models import Article, Failure
+from wiredesk.domain.revisions import REVISIONS_VERSION, diff_paragraphs
+from wiredesk.sources.revisits import DueRevisit, RevisitBatch, due_at
+from wiredesk.store.decide import NewVersion
+from wiredesk.store.sql import insert_columns
+
+
+def write_revisits(con: duckdb.DuckDBPyConnection, run_id: int, versions: Sequence[NewVersion],
+                   failures: Sequence[Failure], revisits: RevisitBatch | None, offsets: Sequence[timedelta],
+                   now: datetime, counts: BatchCounts) -> None:
+    """Schedule the new pages, store the new versions' changes, record the batch's revisits (in the caller's
+    transaction); the batch's revisit counters go to ``counts``."""
+    schedule_pages(con, [v for v in versions if v.version == 1 and v.item.fetched is not None], offsets, now)
+    store_changes(con, [(v.document_id, v.article.doc_key, v.version, v.article) for v in versions if v.version > 1])
+    if revisits is not None:
+        counts.revisits_due, counts.revisits_skipped = revisits.due, revisits.skipped
+        changed = {v.item.origin for v in versions}
+        failed = {f.origin: f.reason for f in failures}
+        counts.revisits_done, counts.revisits_changed = record_revisits(con, run_id, revisits, changed, failed)
+
+
+def schedule_pages(con: duckdb.DuckDBPyConnection, versions: Sequence[NewVersion], offsets: Sequence[timedelta],
+                   now: datetime) -> None:
+    """A revisit schedule for each page first stored now (a page scheduled before keeps its own)."""
+    rows = [v for v in versions if v.item.fetched is not None]
+    if not rows or not offsets:
+        return
+    con.execute(
+        "INSERT INTO revisits (origin, fetch_url, doc_key, source_id, source, first_seen_at, next_slot, next_due_at, "
+        "etag, last_modified) SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::VARCHAR[]), "
+        "unnest($4::BIGINT[]), unnest($5::VARCHAR[]), $6, 0, $7, unnest($8::VARCHAR[]), unnest($9::VARCHAR[]) "
+        "ON CONFLICT (origin) DO NOTHING",
+        [[v.item.origin for v in rows], [v.item.fetched.url for v in rows], [v.article.doc_key for v in rows],
+         [v.item.source_id for v in rows], [v.item.fetched.source for v in rows], now, due_at(now, offsets, 0),
+         [v.item.fetched.etag for v in rows], [v.item.fetched.last_modified for v in rows]])
+
+
+def _body(article: Article) -> list[tuple[int, str]]:
+    return [(p.position, p.text) for p in article.paragraphs if p.role == "body"]
+
+
+def _stored_body(con: duckdb.DuckDBPyConnection, document_id: int) -> list[tuple[int, str]]:
+    return con.execute("SELECT position, text FROM paragraphs WHERE document_id = ? AND role = 'body' "
+                       "ORDER BY position", [document_id]).fetchall()
+
+
+def store_changes(con: duckdb.DuckDBPyConnection, versions: Iterable[tuple[int, str, int, Article | None]]) -> int:
+    """Store the paragraph changes of each ``(document_id, doc_key, version, article or None: read it)``
+    against the version before it; return the rows written."""
+    cols: dict[str, list] = {k: [] for k in _CHANGE_COLUMNS}
+    for document_id, doc_key, version, article in versions:
+        before = con.execute("SELECT document_id FROM documents WHERE doc_key = ? AND version = ?",
+                             [doc_key, version - 1]).fetchall()
+        if not before:
+            continue
+        new = _body(article) if article is not None else _stored_body(con, document_id)
+        for c in diff_paragraphs(_stored_body(con, before[0][0]), new):
+            for name, value in (("document_id", document_id), ("previous_document_id", before[0][0]),
+                                ("change", c.change), ("old_position", c.old_position),
+                                ("new_position", c.new_position), ("old_text", c.old_text),
+                                ("new_text", c.new_text), ("similarity", c.similarity),
+                                ("derived_by", REVISIONS_VERSION)):
+                cols[name].append(value)
+    insert_columns(con, "paragraph_revisions", {k: (_CHANGE_COLUMNS[k], v) for k, v in cols.items()})
+    return len(cols["document_id"])
+
+
+_CHANGE_COLUMNS = {"document_id": "BIGINT", "previous_document_id": "BIGINT", "change": "VARCHAR",
+                   "old_position": "INTEGER", "new_position": "INTEGER", "old_text": "VARCHAR", "new_text": "VARCHAR",
+                   "similarity": "DOUBLE", "derived_by": "VARCHAR"}
+
+
+def rebuild_revisions(con: duckdb.DuckDBPyConnection) -> int:
+    """The changes of every stored version after the first, from scratch (a database that had versions
+    before revision diffs were stored)."""
+    con.execute("DELETE FROM paragraph_revisions")
+    rows = con.execute("SELECT document_id, doc_key, version FROM documents WHERE version > 1 "
+                       "ORDER BY document_id").fetchall()
+    return store_changes(con, [(d, k, v, None) for d, k, v in rows])
+
+
+def record_revisits(con: duckdb.DuckDBPyConnection, run_id: int, batch: RevisitBatch, changed: set[str],
+                    failed: dict[str, str]) -> tuple[int, int]:
+    """Move each revisited page to its next slot, with what was found; returns (revisits done, changed). A
+    page no longer at the slot revisited (recorded by an earlier batch) is left alone: no slot counts twice."""
+    done = n_changed = 0
+    for o in batch.outcomes:
+        outcome = o.status
+        if o.status == "fetched":
+            outcome = "changed" if o.origin in changed else failed.get(o.origin, "same")
+        hit = con.execute(
+            "UPDATE revisits SET next_slot = ?, next_due_at = ?, revisits_done = revisits_done + 1, etag = ?, "
+            "last_modified = ?, last_revisit_at = ?, last_outcome = ?, last_run_id = ? "
+            "WHERE origin = ? AND next_slot = ? RETURNING origin",
+            [o.next_slot, o.next_due_at, o.etag, o.last_modified, o.checked_at, outcome, run_id, o.origin, o.slot],
+        ).fetchall()
+        if hit:
+            done += 1
+            n_changed += outcome == "changed"
+    return done, n_changed
+
+
+def due_revisits(con: duckdb.DuckDBPyConnection, now: datetime, budget: int,
+                 source_ids: Sequence[int] | None = None) -> tuple[list[DueRevisit], int]:
+    """The revisits due by ``now``, at most ``budget`` per source, oldest due first, each with its current
+    version's supplied metadata; and how many more were due (left by the budget). ``source_ids``: only
+    pages of these followed sources (a source group's run)."""
+    rows = con.execute("""
+        WITH due AS (
+            SELECT r.*, row_number() OVER (PARTITION BY r.source_id, r.source ORDER BY r.next_due_at, r.origin) AS n
+            FROM revisits r
+            WHERE r.next_due_at IS NOT NULL AND r.next_due_at <= $1
+              AND ($2::BIGINT[] IS NULL OR list_contains($2::BIGINT[], r.source_id))
+        )
+        SELECT due.origin, due.fetch_url, due.source_id, due.source, due.first_seen_at, due.next_slot, due.etag,
+               due.last_modified, d.supplied_meta, due.n
+        FROM due LEFT JOIN documents d ON d.doc_key = due.doc_key AND d.is_current
+        ORDER BY due.next_due_at, due.origin""", [now, None if source_ids is None else list(source_ids)]).fetchall()
+    chosen = [DueRevisit(origin, url, sid, source, first, slot, etag, lm, meta_from_json(meta))
+              for origin, url, sid, source, first, slot, etag, lm, meta, n in rows if n <= budget and meta is not None]
+    return chosen, sum(1 for *_, n in rows if n > budget)
+
+
+def read_revisions(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> tuple[list[dict], list[dict]]:
+    """The versions of the document whose key, URL or origin is one of ``keys`` (oldest first, with their
+    counts of paragraphs added, removed and changed), and the changes of those versions (view
+    ``document_revisions``), in version and reading order. Both empty for an unknown URL."""
+    found = con.execute("SELECT doc_key FROM documents WHERE doc_key IN (SELECT unnest($1::VARCHAR[])) "
+                        "OR url IN (SELECT unnest($1::VARCHAR[])) OR origin IN (SELECT unnest($1::VARCHAR[])) "
+                        "ORDER BY document_id LIMIT 1", [list(keys)]).fetchall()
+    if not found:
+        return [], []
+    cur = con.execute("""
+        SELECT d.version, d.document_id, d.ingested_at, d.run_id, d.title, d.is_current,
+               count(r.change) FILTER (WHERE r.change = 'added') AS added,
+               count(r.change) FILTER (WHERE r.change = 'removed') AS removed,
+               count(r.change) FILTER (WHERE r.change = 'changed') AS changed
+        FROM documents d LEFT JOIN paragraph_revisions r ON r.document_id = d.document_id
+        WHERE d.doc_key = ? GROUP BY ALL ORDER BY d.version""", [found[0][0]])
+    versions = _dicts(cur)
+    cur = con.execute("SELECT version, change, old_position, new_position, old_text, new_text, similarity "
+                      "FROM document_revisions WHERE doc_key = ? "
+                      "ORDER BY version, coalesce(new_position, old_position), old_position NULLS LAST", [found[0][0]])
+    changes = _dicts(cur)
+    for v in versions:
+        v["doc_key"] = found[0][0]
+    return versions, changes
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
