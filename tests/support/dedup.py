@@ -39,8 +39,11 @@ def add_document(con, doc_key: str, paragraphs: list[str], *, published_at: date
     text = "\n\n".join(p for p, r in zip(paragraphs, roles) if r == "body")
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
     con.execute(
-        "INSERT INTO documents VALUES (?, ?, 1, true, NULL, NULL, [], ?, ?, 'en', ?, ?, ?, 'text', 'x', 'test', 'test', "
-        "?, ?, ?, NULL, NULL, NULL, NULL)",
+        # columns named: later migrations add columns at the end, which a positional insert would miss
+        "INSERT INTO documents (document_id, doc_key, version, is_current, url, title, authors, source, published_at, "
+        "language, text, content_hash, origin, kind, raw_sha256, cleaner, pipeline_version, run_id, ingested_at, "
+        "derived_run_id) VALUES (?, ?, 1, true, NULL, NULL, [], ?, ?, 'en', ?, ?, ?, 'text', 'x', 'test', 'test', "
+        "?, ?, ?)",
         [document_id, doc_key, source, published_at, text, content_hash(text), doc_key, run_id, now, run_id],
     )
     ids = []

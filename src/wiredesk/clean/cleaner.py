@@ -8,6 +8,10 @@ Two cleaners sit behind one small protocol:
   ``wiredesk.clean.paragraphs`` for roles.
 - ``TextCleaner`` handles plain text and Markdown: same paragraph roles, same normalization.
 
+A site rule of the item's host (``wiredesk.clean.siterules``: CSS selectors to drop and to keep) changes what
+``HtmlCleaner`` reads: dropped elements are gone before anything reads the page, and kept elements are the
+body, read directly, with trafilatura's metadata; the rule's digest is part of the document's cleaner version.
+
 Metadata supplied with the item (sidecar, front matter, JSON fields) wins over what the page says. Every
 document gets a language (``wiredesk.clean.language``): supplied, else declared by the page, else detected.
 Cleaners are pure functions of the item: no database, no network, no global state (trafilatura's own
@@ -21,23 +25,28 @@ import re
 from typing import Protocol
 
 import trafilatura
+from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
 from wiredesk.clean.language import document_language
 from wiredesk.clean.paragraphs import assign_roles, paragraphs_from_text
+from wiredesk.clean.sitepages import drop_matches, keep_blocks, keep_matches, kept_page
+from wiredesk.clean.siterules import SiteRule, SiteRules
 from wiredesk.clean.textblocks import (figure_anchors, lead_anchor, link_texts, mark_links, place_captions, place_lead,
                                        tree_blocks)
 from wiredesk.domain.dates import parse_published
 from wiredesk.domain.errors import CleanError
 from wiredesk.domain.models import Article, InputItem, Paragraph
 from wiredesk.domain.normalize import normalize_for_match, scrub_surrogates
+from wiredesk.domain.urls import host_of, is_http_url
 from wiredesk.domain.versions import PARAGRAPHS_VERSION
 
 
 class Cleaner(Protocol):
     """Turns one loaded item into an article.
 
-    ``version`` names the code that produced the output and is stored on every document. ``clean``
+    ``version`` names the code that produced the output and is stored on every document (an HTML page
+    cleaned under a site rule adds the rule's own version: ``wiredesk.clean.siterules``). ``clean``
     raises ``CleanError`` (with a short ``reason``, e.g. ``no_text``) when no article text can be found;
     it never returns an article without body paragraphs.
     """
@@ -47,7 +56,8 @@ class Cleaner(Protocol):
     def clean(self, item: InputItem) -> Article: ...
 
 
-def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, **found) -> Article:
+def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, site_rule: str | None = None,
+             **found) -> Article:
     if not any(p.role == "body" for p in paragraphs):
         raise CleanError("no_text", "no body text found")
     meta = item.meta
@@ -67,6 +77,7 @@ def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, *
         language_source=language.source,
         paragraphs=paragraphs,
         cleaner=cleaner,
+        site_rule=site_rule,
     )
 
 
@@ -87,19 +98,44 @@ def page_language(html: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-class HtmlCleaner:
-    """trafilatura-based cleaner for HTML pages."""
+def item_host(item: InputItem) -> str | None:
+    """The host whose site rule applies to an item: that of the URL supplied with it (feed entry, URL list,
+    sidecar, JSON record, WARC record), else of its origin when that is a web address; None for a file with
+    no URL."""
+    url = item.meta.url or (item.origin if is_http_url(item.origin) else None)
+    return host_of(url) if url else None
 
-    def __init__(self, *, favor_precision: bool = False, include_tables: bool = True):
+
+class HtmlCleaner:
+    """trafilatura-based cleaner for HTML pages, with the site rules of ``site_rules``."""
+
+    def __init__(self, *, favor_precision: bool = False, include_tables: bool = True,
+                 site_rules: SiteRules = SiteRules()):
         self.favor_precision = favor_precision
         self.include_tables = include_tables
+        self.site_rules = site_rules
+        #: the version without a site rule; an item whose host has one gets ``+site/HOST@DIGEST`` appended
         self.version = f"trafilatura/{trafilatura.__version__}+{PARAGRAPHS_VERSION}"
 
+    def version_for(self, host: str | None) -> str:
+        """The cleaner version of a document of ``host``: the code's, and the host's site rule if it has one."""
+        return self._version(self.site_rules.for_host(host))
+
+    def _version(self, rule: SiteRule | None) -> str:
+        return f"{self.version}+{rule.version}" if rule else self.version
+
     def clean(self, item: InputItem) -> Article:
+        rule = self.site_rules.for_host(item_host(item))
+        version = self._version(rule)
         try:
             tree = load_html(item.content)
             if tree is None:
                 raise CleanError("not_html", "the page could not be parsed as HTML")
+            if rule is not None:
+                drop_matches(tree, rule)  # 1. what the rule drops is gone before anything reads the page
+                if rule.keep and (article := self._clean_kept(item, tree, rule, version)) is not None:
+                    return article  # 2. the body is what the rule keeps
+            outcome = None if rule is None else "keep_unmatched" if rule.keep else "generic"
             anchors = figure_anchors(tree)  # before trafilatura prunes the tree
             links = link_texts(tree)
             doc = trafilatura.bare_extraction(
@@ -128,12 +164,29 @@ class HtmlCleaner:
             blocks = blocks[1:]
         # the lead (standfirst) printed above the article, which trafilatura often leaves out
         blocks = place_lead(blocks, lead_anchor(tree, doc.description, doc.title))
+        return self._finish(item, blocks, doc, version, outcome)
+
+    def _clean_kept(self, item: InputItem, tree, rule: SiteRule, version: str) -> Article | None:
+        """The article whose body is what ``rule``'s keep selectors match (figure captions inside placed as
+        captions), with the page's metadata; None when they match no text (the caller falls back)."""
+        page = kept_page(keep_matches(tree, rule))
+        blocks = place_captions(mark_links(keep_blocks(page), link_texts(page)), figure_anchors(page))
+        if not blocks:
+            return None
+        # the page's metadata as trafilatura's extraction reads it (its fourth argument as bare_extraction passes it)
+        doc = extract_metadata(tree, item.meta.url, _DATE_PARAMS, False, set())
+        if doc.title and normalize_for_match(blocks[0].text) == normalize_for_match(doc.title):
+            blocks = blocks[1:]  # the headline alone is no body either
+        return self._finish(item, blocks, doc, version, "keep") if blocks else None
+
+    def _finish(self, item: InputItem, blocks, doc, version: str, outcome: str | None) -> Article:
         paragraphs = assign_roles(blocks, site_furniture=item.site_furniture)
         authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
         return _article(
             item,
             paragraphs,
-            self.version,
+            version,
+            outcome,
             url=doc.url,
             title=doc.title,
             authors=authors,
@@ -172,6 +225,15 @@ class TextCleaner:
     def clean(self, item: InputItem) -> Article:
         text, title = (markdown_to_text(item.content) if item.kind == "markdown" else (item.content, None))
         return _article(item, paragraphs_from_text(text, item.site_furniture), self.version, title=title)
+
+
+def cleaner_version(kind: str, host: str | None, site_rules: SiteRules) -> str | None:
+    """The cleaner version the cleaners would write now for a document of ``kind`` whose item's host
+    (``item_host``) is ``host``: what ``documents.cleaner`` of an up-to-date document says. None for a kind
+    no cleaner takes."""
+    if kind == "html":
+        return HtmlCleaner(site_rules=site_rules).version_for(host)
+    return TextCleaner.version if kind in ("text", "markdown") else None
 
 
 def clean_item(item: InputItem, html_cleaner: Cleaner | None = None) -> Article:

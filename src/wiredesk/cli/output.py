@@ -47,6 +47,11 @@ def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> No
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(c.records_skipped.items(), key=lambda kv: (-kv[1], kv[0])))
         print(f"  skipped     {sum(c.records_skipped.values())} archive or list records, not pages to store ({kinds})",
               file=out)
+    if c.site_rules:
+        what = ", ".join(f"{c.site_rules[k]} {k}" for k in ("keep", "generic", "keep_unmatched") if c.site_rules[k])
+        note = (" (keep_unmatched: the keep selectors matched nothing, generic extraction; see documents.site_rule)"
+                if c.site_rules["keep_unmatched"] else "")
+        print(f"  site rules  {sum(c.site_rules.values())} documents cleaned under a site rule: {what}{note}", file=out)
     if c.entries_dropped:
         print(f"  filters     {c.entries_dropped} dropped by filters, not fetched (by source and rule: the "
               "dropped_entries table)", file=out)

@@ -42,6 +42,10 @@ def add_reprocess_parser(sub) -> None:
     )
     p.add_argument("--since", type=_since, metavar="DATE",
                    help="only documents ingested at or after DATE (documents.ingested_at; YYYY-MM-DD is midnight UTC)")
+    p.add_argument("--outdated", action="store_true",
+                   help="only documents whose stored cleaner version (documents.cleaner) is not the one the cleaners "
+                        "write now: new cleaning code, or a [site_rules] rule of their host added, changed or removed; "
+                        "the others are not read (needs --stage clean; a changed [clean] setting needs a full reprocess)")
     p.add_argument("--stage", choices=("clean", "dedup", "events"), default="clean",
                    help="first stage to re-derive; later stages follow (clean: everything, the default; "
                         "dedup: duplicate links and near index, then events; events: event mentions only)")
@@ -64,6 +68,8 @@ def cmd_reprocess(args, screen: Screen) -> int:
     settings = settings_from_args(args)
     if args.batch_size is not None and args.batch_size < 1:
         raise ConfigError(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.outdated and args.stage != "clean":
+        raise ConfigError("--outdated selects documents by their cleaner version: it needs --stage clean")
     if args.stage == "events" and not settings.events.enabled:
         raise ConfigError("--stage events needs events.enabled = true")
     with progress_display(screen, quiet=args.quiet, every=args.progress_every) as display:
@@ -72,7 +78,7 @@ def cmd_reprocess(args, screen: Screen) -> int:
                                                     f"{c.failed} failed"))
 
         summary = run_reprocess(settings, since=args.since, stage=args.stage, dry_run=args.dry_run,
-                                progress=progress, batch_size=args.batch_size)
+                                progress=progress, batch_size=args.batch_size, outdated=args.outdated)
     if summary.dry_run and args.format != "table":  # machine-readable: the documents only
         format_rows(CHANGE_COLUMNS, change_rows(summary.counts.changes), args.format, screen.out)
         return 1 if summary.counts.failed else 0
@@ -103,6 +109,8 @@ def print_reprocess_summary(summary, out: TextIO) -> None:
     c = summary.counts
     what = "would change (dry run, nothing written)" if summary.dry_run else f"run {summary.run_id} {summary.status}"
     scope = f"ingested since {summary.since.isoformat()}" if summary.since else "all current documents"
+    if summary.outdated:
+        scope = f"outdated documents ({scope})"
     print(f"wiredesk reprocess from stage {summary.stage}, {scope}: {what} in {summary.seconds:.1f}s "
           f"-> {summary.db_path}", file=out)
     fields = ", ".join(f"{n} {k}" for k, n in sorted(c.fields_changed.items()))

@@ -57,6 +57,9 @@ class BatchCounts(_Adds):
     event_skipped_languages: Counter = field(default_factory=Counter)
     #: web-archive records that are no HTML page, by kind ("request", "image/png", "http 3xx"); printed, not stored
     records_skipped: Counter = field(default_factory=Counter)
+    #: stored versions cleaned under a site rule, by what the rule did ("keep", "generic", "keep_unmatched");
+    #: printed, not stored (each document has it: ``documents.site_rule``)
+    site_rules: Counter = field(default_factory=Counter)
 
 
 #: ``runs`` column -> the ``BatchCounts`` field added to it by each stored batch (``items_seen`` is the batch's

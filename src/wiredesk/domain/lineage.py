@@ -37,6 +37,8 @@ def code_versions(settings=None, **extra: str) -> dict[str, str]:
             sort_keys=True)
         out["dedup_settings"] = settings.dedup.fingerprint
         out["events_backend"] = settings.events.backend if settings.events.enabled else "disabled"
+        if settings.site_rules:  # each document's own rule is in its cleaner version; this names them all
+            out["site_rules"] = settings.site_rules.fingerprint
     out.update(extra)
     return out
 

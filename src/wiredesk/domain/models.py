@@ -122,6 +122,9 @@ class Article:
     cleaner: str  # name/version of the code that cleaned it, e.g. "trafilatura/2.3.1+paragraphs/1"
     #: where ``language`` came from: "supplied", "declared", "detected", or None (no language)
     language_source: str | None = None
+    #: what the site rule of its host did ("keep", "generic", "keep_unmatched": ``wiredesk.clean.siterules``);
+    #: None when its host has no rule
+    site_rule: str | None = None
 
     @property
     def text(self) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from wiredesk.clean.siterules import SiteRules, parse_site_rules  # [site_rules]: with the code that applies them
 from wiredesk.dedup.settings import DedupSettings  # [dedup] lives with the code it configures; re-exported here
 from wiredesk.domain.errors import ConfigError
 from wiredesk.domain.models import ROLES
@@ -244,6 +245,8 @@ class Settings:
     revisits: RevisitSettings = field(default_factory=RevisitSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
     runner: RunnerSettings = field(default_factory=RunnerSettings)
+    #: ``[site_rules]``: CSS selectors to keep and drop, per host (``wiredesk.clean.siterules``)
+    site_rules: SiteRules = field(default_factory=SiteRules)
 
     @property
     def clean_workers(self) -> int:
@@ -355,8 +358,11 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
                     raise ConfigError(f"setting 'database.write_wait_seconds' must be a number of seconds, 0 or more, got {wait!r}")
                 kwargs["db_write_wait_seconds"] = float(wait)
             continue
+        if section == "site_rules":  # a table of hosts, not of settings: every selector is checked now
+            kwargs["site_rules"] = parse_site_rules(values)
+            continue
         if section not in SECTIONS:
-            raise ConfigError(f"unknown section [{section}] (known: database, {', '.join(SECTIONS)})")
+            raise ConfigError(f"unknown section [{section}] (known: database, {', '.join(SECTIONS)}, site_rules)")
         if not isinstance(values, dict):
             raise ConfigError(f"[{section}] must be a table of settings")
         kwargs[section] = _coerce(section, SECTIONS[section], values)

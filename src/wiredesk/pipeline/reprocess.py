@@ -8,6 +8,10 @@
 2. dedup: re-derive the exact and near/partial links (and near-index keys) of every paragraph of the batch;
 3. events: extract event and entity mentions again and regroup the events whose mentions changed.
 
+``outdated`` takes only the documents whose stored cleaner version is not the one the cleaners would write for
+them now (``outdated_ids``): new cleaning code, or a site rule of their host added, changed or removed
+(``wiredesk.clean.siterules``); the others are not read at all.
+
 ``stage`` names the first stage re-derived; every later one runs too (a changed paragraph must be relinked,
 a changed text re-extracted). Each batch is written by ``Store.write_rederived`` in one transaction; the
 reprocess is a run like any other (``wiredesk.pipeline.run``: the lock, ``runs.kind = 'reprocess'``, the
@@ -33,13 +37,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from wiredesk.clean.cleaner import cleaner_version
+from wiredesk.clean.siterules import SiteRules
 from wiredesk.domain.counts import ReprocessCounts
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import SURVIVABLE_ERRORS, ReprocessError
 from wiredesk.domain.lineage import code_versions, meta_from_json
 from wiredesk.domain.models import Article, Failure, InputItem, ItemMeta
 from wiredesk.domain.settings import Settings
-from wiredesk.domain.urls import host_of
+from wiredesk.domain.urls import host_of, is_http_url
 from wiredesk.events.model import DocumentInput, InputParagraph
 from wiredesk.pipeline.run import locked, running
 from wiredesk.pipeline.stages import clean_batch, make_event_extractor, open_store, refresh_search
@@ -65,6 +71,8 @@ class ReprocessSummary:
     since: datetime | None
     dry_run: bool
     status: str = "running"
+    #: only the documents whose cleaner version is outdated were taken
+    outdated: bool = False
     counts: ReprocessCounts = field(default_factory=ReprocessCounts)
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
@@ -120,6 +128,19 @@ def site_key(doc: StoredDocument) -> tuple[str, int] | None:
     return (host_of(url), doc.stored_run_id) if url and doc.stored_run_id is not None else None
 
 
+def outdated_ids(lineage, site_rules: SiteRules) -> list[int]:
+    """Pure: the ids, among ``lineage`` rows (``Store.document_lineage``: id, origin, kind, cleaner, supplied
+    metadata, url), of the documents whose cleaner version is not the one the cleaners would write now. The
+    host is the one cleaning saw (``wiredesk.clean.cleaner.item_host``): the supplied URL's, else the
+    origin's when it is a web address."""
+    out = []
+    for document_id, origin, kind, cleaner, supplied_meta, url in lineage:
+        url = (meta_from_json(supplied_meta).url if supplied_meta else url) or (origin if is_http_url(origin) else None)
+        if cleaner != cleaner_version(kind, host_of(url) if url else None, site_rules):
+            out.append(document_id)
+    return out
+
+
 def reclean(doc: StoredDocument, clean: Clean, fallback_encoding: str = "",
             site_furniture: frozenset[int] = frozenset()) -> Article | Failure:
     """The document cleaned again by ``clean``; its identity (``doc_key``, origin) stays as stored."""
@@ -148,14 +169,17 @@ def _document_input(doc: StoredDocument, article: Article | None) -> DocumentInp
 
 def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: str = "clean", dry_run: bool = False,
                   progress: Progress | None = None, clean: Clean | None = None, extractor=None,
-                  batch_size: int | None = None) -> ReprocessSummary:
-    """Re-derive the current documents of ``settings.db_path`` (ingested at or after ``since``) from ``stage`` on.
+                  batch_size: int | None = None, outdated: bool = False) -> ReprocessSummary:
+    """Re-derive the current documents of ``settings.db_path`` (ingested at or after ``since``; with
+    ``outdated``, only those whose cleaner version is not the current one for them) from ``stage`` on.
 
     ``clean`` (default: the configured cleaners) and ``extractor`` (default: the configured event extractor)
     are the code to re-derive with; tests and experiments inject other versions here.
     """
     if stage not in STAGES:
         raise ReprocessError(f"unknown stage {stage!r} (stages: {', '.join(STAGES)})")
+    if outdated and stage != "clean":
+        raise ReprocessError("--outdated selects documents by their cleaner version: it needs --stage clean")
     if not Path(settings.db_path).is_file():  # Store.open would create an empty one
         raise ReprocessError(f"no database at {settings.db_path} (run `wiredesk run` first, or pass --db)")
     if since is not None and since.tzinfo is None:
@@ -165,24 +189,30 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
     do_events = settings.events.enabled or extractor is not None
     size = batch_size or settings.ingest.batch_size
     started = time.perf_counter()
-    summary = ReprocessSummary(run_id=None, db_path=settings.db_path, stage=stage, since=since, dry_run=dry_run)
+    summary = ReprocessSummary(run_id=None, db_path=settings.db_path, stage=stage, since=since, dry_run=dry_run,
+                               outdated=outdated)
     # never while a run writes the same database (the run lock names it; one line, exit 2)
     with locked(settings, f"reprocess --stage={stage}") as lock:
         with open_store(settings) as store:
             total = store.count_current_documents(since)
-        inputs = ["reprocess", f"--stage={stage}"] + ([f"--since={since.isoformat()}"] if since else [])
+        inputs = (["reprocess", f"--stage={stage}"] + ([f"--since={since.isoformat()}"] if since else [])
+                  + (["--outdated"] if outdated else []))
         use_pool = do_clean and clean is None and settings.clean_workers > 1 and total >= 8
         with running(settings, lock, summary, inputs, kind="reprocess", code_versions=code_versions(settings),
                      dry_run=dry_run, use_pool=use_pool, started=started) as run:
             after, done = 0, 0
             while True:
                 with open_store(settings) as store:
-                    ids = store.select_documents(since, after, size)
+                    scanned = store.select_documents(since, after, size)
+                    ids = outdated_ids(store.document_lineage(scanned), settings.site_rules) if outdated else scanned
                     docs = store.load_documents(ids, with_raw=do_clean)
                     site = store.site_lines([k for d in docs if (k := site_key(d))]) if do_clean else {}
-                if not ids:
+                if not scanned:
                     break
-                after = ids[-1]
+                after = scanned[-1]
+                if not docs:  # --outdated: nothing of this batch is
+                    done += len(scanned)
+                    continue
                 articles, failures = _reclean_batch(docs, settings, clean, run.executor, site) if do_clean else ({}, [])
                 if do_events and extractor is None:
                     extractor = make_event_extractor(settings)
@@ -199,7 +229,7 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
                                                    dry_run=dry_run)
                 summary.counts.add(counts)
                 summary.failures.extend(failures)
-                done += len(docs)
+                done += len(scanned)
                 if progress is not None:
                     progress(done, total, summary.counts)
             if not dry_run:  # re-derived texts are searchable at once (wiredesk.store.search_index)

@@ -119,7 +119,7 @@ def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult
     """Clean ``items`` (one by one, in this process), then extract the events and story features of the
     articles found."""
     started = time.process_time()
-    outcomes = tuple(clean_one(item, settings.clean) for item in items)
+    outcomes = tuple(clean_one(item, settings.clean, settings.site_rules) for item in items)
     cleaned = time.process_time()
     events: tuple = ()
     articles = [o for o in outcomes if isinstance(o, Article)]

@@ -201,7 +201,8 @@ def clean_batch(items: Sequence[InputItem], settings: Settings, executor: Execut
     if executor is not None and sum(1 for i in items if i.kind == "html") >= MIN_ITEMS_FOR_POOL:
         try:
             results = []
-            for result in executor.map(clean_one, items, [settings.clean] * total, chunksize=4):
+            for result in executor.map(clean_one, items, [settings.clean] * total, [settings.site_rules] * total,
+                                       chunksize=4):
                 results.append(result)
                 report_stage("clean", len(results), total)
         except BrokenExecutor as exc:  # a worker died (out of memory, killed): finish the batch here
@@ -211,7 +212,7 @@ def clean_batch(items: Sequence[InputItem], settings: Settings, executor: Execut
         results = []
         for item in items:
             checkpoint("clean:item")
-            results.append(clean_one(item, settings.clean))
+            results.append(clean_one(item, settings.clean, settings.site_rules))
             report_stage("clean", len(results), total)
     checkpoint("clean:done")
     articles = tuple((item, r) for item, r in zip(items, results) if isinstance(r, Article))

@@ -13,6 +13,7 @@ import logging
 
 from wiredesk.clean.access import classify_access
 from wiredesk.clean.cleaner import HtmlCleaner, clean_item
+from wiredesk.clean.siterules import SiteRules
 from wiredesk.domain.errors import SURVIVABLE_ERRORS
 from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.settings import CleanSettings
@@ -22,8 +23,8 @@ from wiredesk.stories import StoryDocument
 log = logging.getLogger("wiredesk")
 
 
-def clean_one(item: InputItem, settings: CleanSettings) -> Article | Failure:
-    """Clean one item; a survivable error becomes a ``Failure`` (of these bytes) instead of an exception.
+def clean_one(item: InputItem, settings: CleanSettings, site_rules: SiteRules = SiteRules()) -> Article | Failure:
+    """Clean one item (HTML with the site rule of its host, if ``site_rules`` has one); a survivable error becomes a ``Failure`` (of these bytes) instead of an exception.
     A web page that yields no article may yield one later (a consent wall, a page built by script): its
     failure may pass; a file's will not until its bytes change.
 
@@ -32,7 +33,8 @@ def clean_one(item: InputItem, settings: CleanSettings) -> Article | Failure:
     with its state as the reason, and may pass (it is fetched again later, within the retry attempts)."""
     web_page = item.kind == "html" and is_http_url(item.origin)
     try:
-        cleaner = HtmlCleaner(favor_precision=settings.favor_precision, include_tables=settings.include_tables)
+        cleaner = HtmlCleaner(favor_precision=settings.favor_precision, include_tables=settings.include_tables,
+                              site_rules=site_rules)
         article: Article | None = clean_item(item, cleaner)
     except SURVIVABLE_ERRORS as exc:
         if not (web_page and exc.reason == "no_text"):

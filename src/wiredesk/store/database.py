@@ -245,6 +245,10 @@ class Store:
         """Ids of current document versions above ``after`` (ascending), ingested at or after ``since``."""
         return rederive.select_documents(self._con, since, after, limit)
 
+    def document_lineage(self, ids: Sequence[int]) -> list[tuple]:
+        """``(document_id, origin, kind, cleaner, supplied_meta, url)`` of the documents ``ids``."""
+        return rederive.document_lineage(self._con, ids)
+
     def load_documents(self, ids: Sequence[int], *, with_raw: bool) -> list[StoredDocument]:
         """The stored documents ``ids`` with their paragraphs (and raw bytes, if ``with_raw``)."""
         return rederive.load_documents(self._con, ids, with_raw=with_raw)

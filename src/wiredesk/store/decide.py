@@ -97,6 +97,8 @@ def decide_versions(cleaned: Sequence[tuple[InputItem, Article]], known_raw: Map
             out.counts.documents_new += 1
         current[article.doc_key] = CurrentVersion(doc_id, cur.version + 1 if cur else 1, chash)
         out.states[item.origin] = (item.raw_sha256, article.doc_key, doc_id)
+        if article.site_rule:
+            out.counts.site_rules[article.site_rule] += 1
         hashes = tuple(match_hash(p.text) for p in article.paragraphs)
         ids = tuple(range(next_par, next_par + len(hashes)))
         next_par += len(hashes)

@@ -92,6 +92,14 @@ def select_documents(con, since: datetime | None, after: int, limit: int) -> lis
         "ORDER BY document_id LIMIT ?", [after, since, since, limit]).fetchall()]
 
 
+def document_lineage(con, ids: Sequence[int]) -> list[tuple[int, str, str, str, str | None, str | None]]:
+    """``(document_id, origin, kind, cleaner, supplied_meta, url)`` of the documents ``ids``: what tells whether
+    the current cleaner would write another version for them, without reading their texts."""
+    return [tuple(r) for r in con.execute(
+        "SELECT document_id, origin, kind, cleaner, supplied_meta, url FROM documents "
+        "WHERE document_id IN (SELECT unnest(?::BIGINT[])) ORDER BY document_id", [list(ids)]).fetchall()]
+
+
 def load_documents(con, ids: Sequence[int], *, with_raw: bool) -> list[StoredDocument]:
     """The stored documents ``ids`` with their paragraphs (and raw bytes, decompressed, if ``with_raw``)."""
     if not ids:
@@ -267,12 +275,12 @@ def _replace_article(con, old: StoredDocument, article: Article, run_id: int, ch
         return [], [], []
     con.execute(
         "UPDATE documents SET url = ?, title = ?, authors = ?, source = ?, published_at = ?, language = ?, "
-        "language_source = ?, host = ?, text = ?, content_hash = ?, cleaner = ?, pipeline_version = ?, "
+        "language_source = ?, host = ?, text = ?, content_hash = ?, cleaner = ?, site_rule = ?, pipeline_version = ?, "
         "derived_run_id = ? "
         "WHERE document_id = ?",
         [article.url, article.title, list(article.authors), article.source, article.published_at, article.language,
          article.language_source, host_of(article.url) if article.url else None, text, content_hash(text),
-         article.cleaner, PIPELINE_VERSION, run_id, old.document_id])
+         article.cleaner, article.site_rule, PIPELINE_VERSION, run_id, old.document_id])
     set_lead_lines(con, [old.document_id])
     if stale_versions:  # kept paragraphs, made again by newer splitting code with the same result
         con.execute("UPDATE paragraphs SET derived_by = ?, run_id = ? WHERE document_id = ? AND derived_by <> ?",

@@ -233,8 +233,8 @@ def _insert_versions(con: duckdb.DuckDBPyConnection, decision: VersionDecision, 
             ("source", article.source), ("published_at", article.published_at), ("language", article.language),
             ("language_source", article.language_source), ("host", host_of(article.url) if article.url else None),
             ("text", article.text), ("content_hash", v.content_hash), ("origin", item.origin), ("kind", item.kind),
-            ("raw_sha256", item.raw_sha256), ("cleaner", article.cleaner), ("pipeline_version", PIPELINE_VERSION),
-            ("run_id", run_id), ("ingested_at", now),
+            ("raw_sha256", item.raw_sha256), ("cleaner", article.cleaner), ("site_rule", article.site_rule),
+            ("pipeline_version", PIPELINE_VERSION), ("run_id", run_id), ("ingested_at", now),
             # lineage: the run that derived the text, and the metadata a reprocess applies again
             ("derived_run_id", run_id), ("supplied_meta", meta_to_json(item.meta)),
         ):
@@ -343,9 +343,8 @@ _DOCUMENT_COLUMNS = {
     "document_id": "BIGINT", "doc_key": "VARCHAR", "version": "INTEGER", "is_current": "BOOLEAN",
     "url": "VARCHAR", "title": "VARCHAR", "authors": "VARCHAR[]", "source": "VARCHAR",
     "published_at": "TIMESTAMPTZ", "language": "VARCHAR", "language_source": "VARCHAR", "host": "VARCHAR",
-    "text": "VARCHAR",
-    "content_hash": "VARCHAR",
-    "origin": "VARCHAR", "kind": "VARCHAR", "raw_sha256": "VARCHAR", "cleaner": "VARCHAR",
+    "text": "VARCHAR", "content_hash": "VARCHAR",
+    "origin": "VARCHAR", "kind": "VARCHAR", "raw_sha256": "VARCHAR", "cleaner": "VARCHAR", "site_rule": "VARCHAR",
     "pipeline_version": "VARCHAR", "run_id": "BIGINT", "ingested_at": "TIMESTAMPTZ",
     "derived_run_id": "BIGINT", "supplied_meta": "VARCHAR",
 }
