@@ -68,7 +68,10 @@ def insert_documents(con, gen: Generator, first_doc: int, first_par: int, n_docs
     texts = texts if texts is not None else [gen.next() for _ in range(n_docs * PER_DOC)]
     pub = [EPOCH + timedelta(minutes=gen.rng.randrange(2 * 365 * 24 * 60)) for _ in doc_ids]
     con.execute(
-        """INSERT INTO documents SELECT unnest($1::BIGINT[]), 'bench:' || unnest($1::BIGINT[]), 1, true, NULL, NULL, [],
+        """INSERT INTO documents (document_id, doc_key, version, is_current, url, title, authors, source, published_at,
+           language, text, content_hash, origin, kind, raw_sha256, cleaner, pipeline_version, run_id, ingested_at,
+           derived_run_id, supplied_meta, language_source, host, lead_line)
+           SELECT unnest($1::BIGINT[]), 'bench:' || unnest($1::BIGINT[]), 1, true, NULL, NULL, [],
            'outlet' || (unnest($1::BIGINT[]) % 50), unnest($2::TIMESTAMPTZ[]), 'en', '', '', 'bench', 'text', '', 'bench',
            'bench', 0, now(), 0, NULL, NULL, NULL, NULL""",
         [doc_ids, pub],
