@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import wiredesk
-from wiredesk.cli import main
 
+from support.localrun import cli, local_config
 from support.localserver import send, static
 from support.pages import WORDS, article
 from conftest import query as q
@@ -44,20 +44,6 @@ class EditablePage:
             send(h, 200, body, "text/html; charset=utf-8", {"ETag": etag})
 
 
-def write_config(tmp_path, extra: str = "", name: str = "wiredesk.toml") -> str:
-    path = tmp_path / name
-    path.write_text('[http]\nallow_networks = ["127.0.0.1/32"]\nper_host_delay = 0\ntotal_timeout = 10\n'
-                    f'[feeds]\nsources_file = "{tmp_path / "none.toml"}"\n[ingest]\nworkers = 1\n[events]\nenabled = false\n'
-                    + extra)
-    return str(path)
-
-
-def cli(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def later(hours: float):
     at = datetime.now(UTC) + timedelta(hours=hours)
     return lambda: at
@@ -71,7 +57,7 @@ def site(server):
 
 def test_an_edited_feed_article_is_revisited_stored_as_a_new_version_and_its_changed_paragraph_shown(
         capsys, site, db, tmp_path):
-    config = write_config(tmp_path)
+    config = local_config(tmp_path)
     story = EditablePage(FIRST)
     site.route("/a/1", story)
     feed = (f"<rss version='2.0'><channel><title>Local</title><item><title>Harbour vote</title>"
@@ -119,7 +105,7 @@ def test_an_edited_feed_article_is_revisited_stored_as_a_new_version_and_its_cha
 
 
 def test_a_page_not_modified_answers_304_is_recorded_as_checked_and_each_slot_is_revisited_once(site, db, tmp_path):
-    config = write_config(tmp_path)
+    config = local_config(tmp_path)
     site.route("/a/7", static(article(7), "text/html; charset=utf-8", etag='"p7"'))
     listing = tmp_path / "urls.jsonl"
     listing.write_text(json.dumps({"url": site.url("/a/7")}) + "\n")
@@ -142,8 +128,8 @@ def test_a_page_not_modified_answers_304_is_recorded_as_checked_and_each_slot_is
 
 def test_the_per_source_budget_leaves_the_rest_due_for_the_next_run_and_no_revisits_turns_them_off(
         capsys, site, db, tmp_path):
-    config = write_config(tmp_path, "[revisits]\nbudget_per_source = 2\n")
-    off = write_config(tmp_path, "[revisits]\nenabled = false\n", name="off.toml")
+    config = local_config(tmp_path, "[revisits]\nbudget_per_source = 2\n")
+    off = local_config(tmp_path, "[revisits]\nenabled = false\n", name="off.toml")
     for i in range(3):
         site.route(f"/a/{i}", static(article(i), "text/html; charset=utf-8"))
     listing = tmp_path / "urls.jsonl"
@@ -164,7 +150,7 @@ def test_the_per_source_budget_leaves_the_rest_due_for_the_next_run_and_no_revis
 
 
 def test_revisions_of_an_unknown_url_say_so(capsys, site, db, tmp_path):
-    config = write_config(tmp_path)
+    config = local_config(tmp_path)
     site.route("/a/3", static(article(3), "text/html; charset=utf-8"))
     listing = tmp_path / "urls.jsonl"
     listing.write_text(json.dumps({"url": site.url("/a/3")}) + "\n")
@@ -181,7 +167,7 @@ def test_a_database_from_before_revision_diffs_gets_the_changes_of_its_stored_ve
     from support.old_database import old_database
     from wiredesk.store.migrate import available_migrations
 
-    config = write_config(tmp_path)
+    config = local_config(tmp_path)
     story = tmp_path / "in" / "story.html"
     story.parent.mkdir()
     story.write_bytes(page(FIRST))

@@ -12,27 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from wiredesk.cli import main
 
+from support.localrun import cli, local_config
 from support.localserver import static
 from support.pages import SPLIT_PARAGRAPHS, article, split_article
 from conftest import query as q
 
 RULE = '[site_rules."127.0.0.1"]\nkeep = ["article"]\ndrop = [".newsletter-box"]\n'
-
-
-def write_config(tmp_path, extra: str = "") -> str:
-    path = tmp_path / "wiredesk.toml"
-    path.write_text('[http]\nallow_networks = ["127.0.0.1/32"]\nper_host_delay = 0\ntotal_timeout = 10\n'
-                    f'[feeds]\nsources_file = "{tmp_path / "none.toml"}"\n[ingest]\nworkers = 1\n[events]\nenabled = false\n'
-                    + extra)
-    return str(path)
-
-
-def cli(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -52,14 +38,14 @@ def test_generic_extraction_keeps_one_paragraph_of_the_split_page_and_the_rule_k
     listing = tmp_path / "urls.csv"
     listing.write_text("url\n" + site.url("/s/0") + "\n")
     plain_db = str(tmp_path / "plain.duckdb")
-    code, out, _ = cli(capsys, "run", str(listing), "--db", plain_db, "--config", write_config(tmp_path), "--no-prefect")
+    code, out, _ = cli(capsys, "run", str(listing), "--db", plain_db, "--config", local_config(tmp_path), "--no-prefect")
     assert code == 0 and "1 new" in out
     (doc_key,) = q(plain_db, "SELECT doc_key FROM documents")[0]
     assert body_paragraphs(plain_db, doc_key) == [SPLIT_PARAGRAPHS[0]]  # trafilatura drops the hide-mobile parts
     assert q(plain_db, "SELECT site_rule FROM documents") == [(None,)]
 
     (tmp_path / "ruled").mkdir()
-    code, out, _ = cli(capsys, "run", str(listing), "--db", db, "--config", write_config(tmp_path / "ruled", RULE),
+    code, out, _ = cli(capsys, "run", str(listing), "--db", db, "--config", local_config(tmp_path / "ruled", RULE),
                        "--no-prefect")
     assert code == 0 and "site rules  1 documents cleaned under a site rule: 1 keep" in out
     assert body_paragraphs(db, doc_key) == list(SPLIT_PARAGRAPHS)  # all four, and not the dropped newsletter box
@@ -71,7 +57,7 @@ def test_generic_extraction_keeps_one_paragraph_of_the_split_page_and_the_rule_k
 def test_without_the_drop_selector_the_newsletter_box_is_kept_with_the_article(capsys, site, db, tmp_path):
     listing = tmp_path / "urls.csv"
     listing.write_text("url\n" + site.url("/s/0") + "\n")
-    config = write_config(tmp_path, '[site_rules."127.0.0.1"]\nkeep = ["article"]\n')
+    config = local_config(tmp_path, '[site_rules."127.0.0.1"]\nkeep = ["article"]\n')
     assert cli(capsys, "run", str(listing), "--db", db, "--config", config, "--no-prefect")[0] == 0
     texts = [r[0] for r in q(db, "SELECT text FROM paragraphs ORDER BY position")]
     assert any("sign up for our free newsletter" in t for t in texts)
@@ -84,7 +70,7 @@ def test_feed_articles_are_cleaned_under_the_rule_of_their_host(capsys, site, db
                     f"<pubDate>{format_datetime(now, usegmt=True)}</pubDate></item>" for i in range(2))
     site.route("/feed.xml", static(f"<rss version='2.0'><channel><title>Courier</title>{items}</channel></rss>".encode(),
                                    "application/rss+xml"))
-    code, out, _ = cli(capsys, "run", site.url("/feed.xml"), "--db", db, "--config", write_config(tmp_path, RULE),
+    code, out, _ = cli(capsys, "run", site.url("/feed.xml"), "--db", db, "--config", local_config(tmp_path, RULE),
                        "--no-prefect")
     assert code == 0 and "2 new" in out
     assert q(db, "SELECT site_rule, count(*) FROM documents GROUP BY ALL") == [("keep", 2)]
@@ -94,7 +80,7 @@ def test_feed_articles_are_cleaned_under_the_rule_of_their_host(capsys, site, db
 def test_a_keep_selector_that_matches_nothing_falls_back_to_generic_extraction_and_says_so(capsys, site, db, tmp_path):
     listing = tmp_path / "urls.csv"
     listing.write_text("url\n" + site.url("/s/0") + "\n")
-    config = write_config(tmp_path, '[site_rules."127.0.0.1"]\nkeep = ["div.story-text"]\n')
+    config = local_config(tmp_path, '[site_rules."127.0.0.1"]\nkeep = ["div.story-text"]\n')
     code, out, _ = cli(capsys, "run", str(listing), "--db", db, "--config", config, "--no-prefect")
     assert code == 0 and "1 new" in out
     assert "1 keep_unmatched (keep_unmatched: the keep selectors matched nothing, generic extraction" in out
@@ -110,7 +96,7 @@ def test_a_keep_selector_that_matches_nothing_falls_back_to_generic_extraction_a
 ])
 def test_a_bad_rule_stops_the_run_at_start_up_naming_the_host_and_the_selector(capsys, db, tmp_path, rule, named):
     (tmp_path / "a.txt").write_text("Some text that would be ingested. " * 5)
-    code, out, err = cli(capsys, "run", str(tmp_path / "a.txt"), "--db", db, "--config", write_config(tmp_path, rule),
+    code, out, err = cli(capsys, "run", str(tmp_path / "a.txt"), "--db", db, "--config", local_config(tmp_path, rule),
                          "--no-prefect")
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert all(n in err for n in named), err
@@ -134,7 +120,7 @@ HOSTS = {"a1": "https://news.courier.example/a1", "a2": "https://www.courier.exa
 
 
 def rule_config(tmp_path, courier: str) -> str:
-    return write_config(tmp_path, '[site_rules."courier.example"]\n' + courier +
+    return local_config(tmp_path, '[site_rules."courier.example"]\n' + courier +
                         '[site_rules."gazette.example"]\nkeep = ["article"]\ndrop = [".newsletter-box"]\n')
 
 
@@ -167,7 +153,7 @@ def test_reprocess_outdated_rederives_exactly_the_documents_whose_rule_changed(c
     assert code == 0 and "0 re-derived, 0 changed" in out
 
     # removing the courier rule makes its documents outdated again, and them only: back to generic extraction
-    config = write_config(tmp_path, '[site_rules."gazette.example"]\nkeep = ["article"]\ndrop = [".newsletter-box"]\n')
+    config = local_config(tmp_path, '[site_rules."gazette.example"]\nkeep = ["article"]\ndrop = [".newsletter-box"]\n')
     code, out, _ = cli(capsys, "reprocess", "--outdated", "--dry-run", "--db", db, "--config", config)
     assert code == 0 and "2 re-derived, 2 changed" in out
     code, out, _ = cli(capsys, "reprocess", "--db", db, "--config", config)  # a full reprocess: same two change

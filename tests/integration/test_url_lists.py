@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from wiredesk.cli import main
 from wiredesk.sources.urllists import EVENT_COLUMNS, MENTION_COLUMNS
 
+from support.localrun import cli, local_config
 from support.localserver import static
 from support.pages import WORDS, article
 from conftest import query as q
@@ -25,23 +25,9 @@ def pages(server):
     return server
 
 
-def write_config(tmp_path, extra: str = "") -> str:
-    path = tmp_path / "wiredesk.toml"
-    path.write_text('[http]\nallow_networks = ["127.0.0.1/32"]\nper_host_delay = 0\ntotal_timeout = 10\n'
-                    f'[feeds]\nsources_file = "{tmp_path / "none.toml"}"\n[ingest]\nworkers = 1\n[events]\nenabled = false\n'
-                    + extra)
-    return str(path)
-
-
 @pytest.fixture
 def config(tmp_path):
-    return write_config(tmp_path)
-
-
-def cli(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return local_config(tmp_path)
 
 
 def article_hits(server) -> int:
@@ -155,7 +141,7 @@ def test_gdelt_mentions_read_web_mentions_only(capsys, pages, db, config, tmp_pa
 
 
 def test_url_list_filters_drop_records_before_fetching_and_count_them(capsys, pages, db, tmp_path):
-    config = write_config(tmp_path, '[urls]\ndrop_urls = ["*/a/1"]\nkeep_languages = ["en"]\n'
+    config = local_config(tmp_path, '[urls]\ndrop_urls = ["*/a/1"]\nkeep_languages = ["en"]\n'
                                     'drop_keywords = ["horoscope"]\n')
     listing = tmp_path / "filtered.csv"
     listing.write_text("title,url,language\n"
@@ -186,7 +172,7 @@ def test_a_feed_filter_in_the_sources_file_drops_entries_before_fetching_and_cou
     sources.write_text(f'[defaults]\ndrop_languages = ["fr"]\n\n[[source]]\nname = "local"\nurl = "{pages.url("/feed")}"\n'
                        'keep_keywords = ["harbour"]\ndrop_urls = ["re:/a/2$"]\n\n'
                        f'[[source]]\nname = "fr"\nurl = "{pages.url("/feed-fr")}"\n')
-    config = write_config(tmp_path)
+    config = local_config(tmp_path)
     (tmp_path / "wiredesk.toml").write_text(open(config).read().replace(str(tmp_path / "none.toml"), str(sources)))
     code, out, _ = cli(capsys, "run", pages.url("/feed"), pages.url("/feed-fr"), "--db", db, "--config", config,
                        "--no-prefect")
@@ -201,6 +187,6 @@ def test_a_feed_filter_in_the_sources_file_drops_entries_before_fetching_and_cou
 
 
 def test_a_filter_with_a_broken_regular_expression_is_a_config_error_naming_the_key(capsys, db, tmp_path):
-    config = write_config(tmp_path, '[urls]\ndrop_urls = ["re:(unclosed"]\n')
+    config = local_config(tmp_path, '[urls]\ndrop_urls = ["re:(unclosed"]\n')
     code, out, err = cli(capsys, "run", str(tmp_path), "--db", db, "--config", config, "--no-prefect")
     assert code == 2 and "urls.drop_urls" in err

@@ -10,8 +10,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from wiredesk.cli import main
 
+from support.localrun import cli
 from support.localserver import static
 from support.pages import article
 from conftest import query as q
@@ -50,12 +50,6 @@ def config(tmp_path):
 def site(server):
     server.route("/robots.txt", static(b"User-agent: *\nAllow: /\n", "text/plain"))
     return server
-
-
-def cli(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run(capsys, url, db, config):

@@ -9,6 +9,7 @@ import pytest
 
 from wiredesk.cli import main
 
+from support.localrun import cli
 from support.localserver import static
 from support.pages import article
 from conftest import SEEDS
@@ -36,12 +37,6 @@ def config(tmp_path):
     path.write_text('[http]\nallow_networks = ["127.0.0.1/32"]\nper_host_delay = 0\ntotal_timeout = 10\n'
                     f'[feeds]\nsources_file = "{tmp_path / "none.toml"}"\n[ingest]\nworkers = 1\n')
     return str(path)
-
-
-def cli(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_second_run_of_a_feed_is_one_304_and_no_new_documents(capsys, news, db, config):
