@@ -58,7 +58,7 @@ __all__ = ["GROUPING_VERSION", "UNGROUPED", "GroupingSettings", "GroupingStats",
            "group_mentions", "informative", "lookup_key_texts", "pair_score"]
 
 #: Version of the grouping rules; bump when events change for the same mentions.
-GROUPING_VERSION = "group/4"
+GROUPING_VERSION = "group/5"  # 5: bounded blocks (same events as 4 wherever no block holds more than block_size)
 
 #: Classes whose mentions stay mentions: no event is made of them (see the module docstring).
 UNGROUPED = frozenset({"STATEMENT"})
