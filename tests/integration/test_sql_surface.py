@@ -132,7 +132,9 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("store/feeds.py", "sync_sources"): (frozenset({"_CONFIG_COLUMNS", "c"}), "column-name tuple"),
     ("store/feeds.py", "write_feed_batch"): (frozenset({"_STATE_COLUMNS", "c"}), "column-name tuple"),
     ("store/events.py", "regroup_events_counted"): (
-        frozenset({"_LOAD", "clauses"}), "WHERE clauses are constant strings chosen in code; values are bound"),
+        frozenset({"_LOAD", "clauses", "_LINKS_WITHIN"}),
+        "WHERE clauses are constant strings chosen in code; values are bound"),
+    ("store/events.py", "_neighbours"): (frozenset({"_LINKS_TOUCHING"}), "a module constant; values are bound"),
     ("store/events.py", "stored_mentions"): (frozenset({"_LOAD"}), "a constant WHERE clause; values are bound"),
     ("store/events.py", "<module>"): (frozenset({"_LINKS"}), "the links query with a constant link filter; values are bound"),
     ("store/event_neighbours.py", "<module>"): (
