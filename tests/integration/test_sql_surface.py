@@ -136,7 +136,6 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
         "WHERE clauses are constant strings chosen in code; values are bound"),
     ("store/events.py", "_neighbours"): (frozenset({"_LINKS_TOUCHING"}), "a module constant; values are bound"),
     ("store/events.py", "stored_mentions"): (frozenset({"_LOAD"}), "a constant WHERE clause; values are bound"),
-    ("store/events.py", "<module>"): (frozenset({"_LINKS"}), "the links query with a constant link filter; values are bound"),
     ("store/event_neighbours.py", "<module>"): (
         frozenset({"_KEYS"}), "the blocking-key query with a constant WHERE clause; values are bound"),
     ("store/event_neighbours.py", "stored_block_keys"): (frozenset({"_SOME_KEYS"}), "a module constant; values are bound"),
