@@ -95,6 +95,8 @@ def could_match(pairs: np.ndarray, blobs: Sequence[bytes], settings: DedupSettin
     n_pairs = len(pairs)
     if not n_pairs:
         return np.zeros(0, dtype=bool)
+    if len(blobs) >= 1 << 24:  # more paragraphs than the packed keys number (a batch is far smaller)
+        return np.ones(n_pairs, dtype=bool)
     sk = _Sketches(blobs)
     la, lb = sk.n[pairs[:, 0]], sk.n[pairs[:, 1]]
     swap = la > lb  # the query side is the shorter paragraph
