@@ -1,4 +1,4 @@
--- 0025_event_mention_keys: each mention's blocking keys (docs/events.md, Grouping), stored when the mention is
+-- 0027_event_mention_keys: each mention's blocking keys (docs/events.md, Grouping), stored when the mention is
 -- written, so that a batch finds the stored mentions it can be grouped with by a look-up of its own keys instead
 -- of computing the keys of every mention of the grouping window from their sentences, for every batch.
 -- Rows of the current, not negated mentions only (wiredesk.store.event_neighbours keeps them right);
