@@ -11,7 +11,7 @@ entity, cluster) and a question about the whole store, each beside a plain aggre
    copies of copies make chains), 4 % have a partial link; 3 event mentions and 12 entity mentions a
    document. Then the store's own code derives the rest: ``wiredesk.store.clusters.rebuild_clusters`` (the
    duplicate views' stored answers, the rows the incremental write path stores: tests/integration/dedup),
-   ``recount_all_entities`` (the entities' counts), ``recount_stories`` and ``refresh_search_index`` (the
+   ``recount_all_entities`` (the entities' counts), ``rebuild_mention_keys`` (the mentions' blocking keys), ``recount_stories`` and ``refresh_search_index`` (the
    search index; ``--no-search``: none, and no search query).
 2. **Time** each query ``--repeats`` times on one read-only connection (median and minimum, in ms), after one
    warm-up run. Point queries ask about one document, cluster, event or entity picked near the middle of the
@@ -52,6 +52,7 @@ sys.path.insert(0, str(REPO / "tests"))  # the recursive definitions the stored 
 from wiredesk.store.clusters import (rebuild_clusters, rebuild_document_facts, rebuild_novelty,  # noqa: E402
                                      refresh_clusters)
 from wiredesk.store.entity_counts import add_entity_counts, count_entities, recount_all_entities  # noqa: E402
+from wiredesk.store.event_neighbours import rebuild_mention_keys  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
 from wiredesk.store.reader import search  # noqa: E402
 from wiredesk.store.search_index import refresh_search_index  # noqa: E402
@@ -158,6 +159,7 @@ def build(path: Path, n_paragraphs: int, search_index: bool = True) -> dict[str,
     con.execute("COMMIT")
     steps = [("clusters", lambda: (rebuild_document_facts(con), rebuild_clusters(con), rebuild_novelty(con))),
              ("entity counts", lambda: recount_all_entities(con)),
+             ("mention keys", lambda: rebuild_mention_keys(con)),
              ("story answers", lambda: recount_stories(con))]
     if search_index:
         steps.append(("search", lambda: refresh_search_index(con, datetime.now(timezone.utc), 1)))

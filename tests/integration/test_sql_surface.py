@@ -132,12 +132,17 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("store/feeds.py", "sync_sources"): (frozenset({"_CONFIG_COLUMNS", "c"}), "column-name tuple"),
     ("store/feeds.py", "write_feed_batch"): (frozenset({"_STATE_COLUMNS", "c"}), "column-name tuple"),
     ("store/events.py", "regroup_events_counted"): (
-        frozenset({"_LOAD", "clauses"}), "WHERE clauses are constant strings chosen in code; values are bound"),
+        frozenset({"_LOAD", "clauses", "_LINKS_WITHIN"}),
+        "WHERE clauses are constant strings chosen in code; values are bound"),
+    ("store/events.py", "_neighbours"): (frozenset({"_LINKS_TOUCHING"}), "a module constant; values are bound"),
     ("store/events.py", "stored_mentions"): (frozenset({"_LOAD"}), "a constant WHERE clause; values are bound"),
     ("store/event_neighbours.py", "<module>"): (
         frozenset({"_KEYS"}), "the blocking-key query with a constant WHERE clause; values are bound"),
     ("store/event_neighbours.py", "stored_block_keys"): (frozenset({"_SOME_KEYS"}), "a module constant; values are bound"),
     ("store/event_neighbours.py", "find_neighbours"): (frozenset({"_NEIGHBOURS"}), "a module constant; values are bound"),
+    ("store/event_neighbours.py", "store_mention_keys"): (frozenset({"_STORE_KEYS"}), "a module constant; values are bound"),
+    ("store/event_neighbours.py", "rebuild_mention_keys"): (frozenset({"_STORE_ALL_KEYS"}),
+                                                             "a module constant; values are bound"),
     ("store/migrate.py", "migrate"): (frozenset({"m"}), "the SQL of a migration file shipped in the package"),
     ("cli/output.py", "print_summary"): (frozenset({"summary", "_MAX_FAILURES_SHOWN"}), "a hint printed for the user, never executed"),
     ("cli/query.py", "cmd_query"): (frozenset({"args"}), "the user's own SQL, on the sandboxed read-only connection"),

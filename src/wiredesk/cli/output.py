@@ -40,7 +40,8 @@ def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> No
     print(f"  paragraphs  {c.paragraphs_new} new ({roles})", file=out)
     print(f"  duplicates  {c.duplicates_new} new paragraph links", file=out)
     print(f"  events      {c.event_mentions_new} new event mentions, {c.events_written} events written"
-          + skipped_note(c.event_documents_skipped, c.event_skipped_languages), file=out)
+          + cut_note(c.event_candidates_cut) + skipped_note(c.event_documents_skipped, c.event_skipped_languages),
+          file=out)
     print(f"  stories     {c.documents_assigned} documents assigned, {c.stories_new} new "
           f"{'story' if c.stories_new == 1 else 'stories'}", file=out)
     if c.records_skipped:
@@ -67,6 +68,13 @@ def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> No
             print(f"    {f.origin}: {f.reason}: {f.message}", file=out)
         if len(summary.failures) > _MAX_FAILURES_SHOWN:
             print(f"    ... and {len(summary.failures) - _MAX_FAILURES_SHOWN} more: wiredesk query \"SELECT * FROM failures WHERE run_id = {summary.run_id}\"", file=out)
+
+
+def cut_note(n: int) -> str:
+    """", 12 grouping candidates cut by the block size" when the event grouping's blocks cut some; else ""."""
+    if not n:
+        return ""
+    return f", {n} grouping candidate{'s' if n != 1 else ''} cut by the block size (runs.event_candidates_cut)"
 
 
 def by_count(counter) -> str:  # noqa: ANN001

@@ -11,7 +11,7 @@ from datetime import date
 from typing import TextIO
 
 from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_from_args
-from wiredesk.cli.output import format_rows
+from wiredesk.cli.output import cut_note, format_rows
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import ConfigError
 from wiredesk.store.reader import STORY_COLUMNS, STORY_DOCUMENT_COLUMNS, Reader
@@ -136,6 +136,6 @@ def cmd_stories_rebuild(args, screen: Screen) -> int:
     summary = run_stories_rebuild(settings, progress=progress)
     screen.print(f"stories rebuilt (run {summary.run_id}) in {summary.seconds:.1f}s: {summary.documents} document "
           f"versions in {summary.stories} {'story' if summary.stories == 1 else 'stories'}; "
-          f"{summary.documents_moved} current documents changed story, {summary.events_written} events regrouped "
-          f"-> {summary.db_path}")
+          f"{summary.documents_moved} current documents changed story, {summary.events_written} events regrouped"
+          f"{cut_note(summary.event_candidates_cut)} -> {summary.db_path}")
     return 0

@@ -118,6 +118,9 @@ class ReprocessCounts(_Adds):
     events_written: int = 0
     #: re-derived documents whose events were not extracted (their language is not read)
     event_documents_skipped: int = 0
+    #: stored mentions and events the regrouping did not compare because a blocking key held more than the
+    #: block size (as ``BatchCounts.event_candidates_cut``)
+    event_candidates_cut: int = 0
     failed: int = 0
     fields_changed: Counter = field(default_factory=Counter)
     changes: list[DocumentChange] = field(default_factory=list)
@@ -130,4 +133,5 @@ REPROCESS_RUN_COLUMNS = {
     "duplicates_new": "links_added", "duplicates_removed": "links_removed",
     "event_mentions_new": "mentions_added", "event_mentions_removed": "mentions_removed",
     "events_written": "events_written", "event_documents_skipped": "event_documents_skipped",
+    "event_candidates_cut": "event_candidates_cut",
 }

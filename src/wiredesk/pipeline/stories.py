@@ -38,6 +38,7 @@ class StoriesRebuildSummary:
     stories: int = 0
     documents_moved: int = 0  # current documents whose story changed
     events_written: int = 0   # events written when those documents' events were grouped again
+    event_candidates_cut: int = 0  # candidates the grouping's block size cut then (runs.event_candidates_cut)
 
 
 def run_stories_rebuild(settings: Settings, *, chunk: int = 2000,
@@ -63,4 +64,5 @@ def run_stories_rebuild(settings: Settings, *, chunk: int = 2000,
                                            story_settings=story_settings)
     summary.documents, summary.stories = counts.documents, counts.stories_new
     summary.documents_moved, summary.events_written = counts.documents_moved, counts.events_written
+    summary.event_candidates_cut = counts.event_candidates_cut
     return summary

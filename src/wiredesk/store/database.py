@@ -197,7 +197,8 @@ class Store:
         with Transaction(self._con, what="stories rebuild"):
             counts = rebuild_stories(self._con, featurize, run_id, chunk, progress, window_days, story_settings)
             writer.add_run_counters(self._con, run_id, {"documents_assigned": "documents", "stories_new": "stories_new",
-                                                        "events_written": "events_written"}, counts)
+                                                        "events_written": "events_written",
+                                                        "event_candidates_cut": "event_candidates_cut"}, counts)
         return counts
 
     # -- sources (configuration: each call is its own small transaction) --------------------------------

@@ -23,6 +23,7 @@ from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import SchemaVersionError, StoreError
 from wiredesk.store.clusters import rebuild_clusters, rebuild_document_facts, rebuild_novelty
 from wiredesk.store.entity_counts import recount_all_entities
+from wiredesk.store.event_neighbours import rebuild_mention_keys
 from wiredesk.store.events import store_event_stories
 from wiredesk.store.revisits import rebuild_revisions
 from wiredesk.store.search_segments import seal_segment
@@ -48,6 +49,7 @@ BACKFILLS: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
     "entity_source_counts": recount_all_entities,  # every entity's documents per outlet
     "revisits": rebuild_revisions,  # the paragraph changes of every version after the first stored before
     "search_postings_by_term": lambda con: seal_segment(con, 1, 1),  # the converted postings: one sorted segment
+    "event_mention_keys": rebuild_mention_keys,  # the blocking keys of every current mention already stored
 }
 
 

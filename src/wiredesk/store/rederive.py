@@ -33,7 +33,9 @@ from wiredesk.events.model import Extraction
 from wiredesk.store import near_index as index
 from wiredesk.store.clusters import refresh_documents
 from wiredesk.store.entity_counts import count_entities, entities_of
-from wiredesk.store.events import MENTION_COLUMNS, mention_values, regroup_events, store_extractions
+from wiredesk.store.event_neighbours import forget_mention_keys, refresh_mention_keys
+from wiredesk.store.events import (MENTION_COLUMNS, RegroupCounts, mention_values, regroup_events_counted,
+                                   store_extractions)
 from wiredesk.store.near_index import link_near
 from wiredesk.store.rederive_links import count_link_changes, link_region, links_touching, relink_documents
 from wiredesk.store.sql import Transaction, insert_columns
@@ -207,12 +209,15 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
         link_near(con, added, dedup, run_id)
     if any(r.article is not None for r in results):  # dates and sources may have changed: clusters follow
         refresh_documents(con, [r.document_id for r in results if r.article is not None], [*removed, *orphans], shrunk)
+        # ... and the stored blocking keys of their mentions (the publication day is one of them)
+        refresh_mention_keys(con, [r.document_id for r in results if r.article is not None])
         recount_stories(con, stories_touched(con, [r.document_id for r in results if r.article is not None]))
 
     # 4. event mentions (events stage): replaced where they differ, their events regrouped; entities recounted
     extractions = [(r.document_id, r.extraction) for r in results if r.extraction is not None]
     if extractions:
-        counts.events_written = _replace_mentions(con, run_id, by_id, extractions, changes, window)
+        regrouped = _replace_mentions(con, run_id, by_id, extractions, changes, window)
+        counts.events_written, counts.event_candidates_cut = regrouped.events, regrouped.cut
         counts.event_documents_skipped = sum(1 for _, x in extractions if x.skipped)
     count_entities(con, doc_ids, sorted(entities_before))
 
@@ -314,8 +319,10 @@ def _replace_article(con, old: StoredDocument, article: Article, run_id: int, ch
 # -- event mentions -------------------------------------------------------------------------------------
 
 
-def _replace_mentions(con, run_id, by_id, extractions: Sequence[tuple[int, Extraction]], changes, window: int) -> int:
-    """Replace the mentions of documents whose extraction differs from the stored one; regroup their events."""
+def _replace_mentions(con, run_id, by_id, extractions: Sequence[tuple[int, Extraction]], changes,
+                      window: int) -> RegroupCounts:
+    """Replace the mentions of documents whose extraction differs from the stored one; regroup their events
+    (the events written, and what the block size cut)."""
     ids = [doc_id for doc_id, _ in extractions]
     stored: dict[int, list] = {}
     extractor_of: dict[int, str] = {}
@@ -344,11 +351,12 @@ def _replace_mentions(con, run_id, by_id, extractions: Sequence[tuple[int, Extra
         ch.extractor_before, ch.extractor_after = extractor_of.get(doc_id), x.extractor
         changed.append(doc_id)
     if not changed:
-        return 0
+        return RegroupCounts()
     old_events = sorted({r[0] for r in con.execute(
         "SELECT DISTINCT event_id FROM event_mention_rows WHERE event_id IS NOT NULL AND document_id IN (SELECT unnest(?::BIGINT[]))",
         [changed]).fetchall()})
     con.execute("DELETE FROM event_mention_rows WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [changed])
+    forget_mention_keys(con, changed)  # store_extractions stores the new mentions' keys
     con.execute("DELETE FROM entity_mention_rows WHERE document_id IN (SELECT unnest(?::BIGINT[]))", [changed])
     wanted = {doc_id for doc_id in changed}
     for doc_id, x in extractions:
@@ -360,7 +368,7 @@ def _replace_mentions(con, run_id, by_id, extractions: Sequence[tuple[int, Extra
     others = [r[0] for r in con.execute(
         "SELECT DISTINCT document_id FROM event_mention_rows WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [old_events]
     ).fetchall()]
-    return regroup_events(con, run_id, sorted(set(changed) | set(others)), [], window)
+    return regroup_events_counted(con, run_id, sorted(set(changed) | set(others)), [], window)
 
 
 def _record(con, run_id, changed: dict[int, _DocChange], counts: ReprocessCounts, failures, now) -> None:

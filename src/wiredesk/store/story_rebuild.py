@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 import duckdb
 import numpy as np
 
-from wiredesk.store.events import regroup_events, store_event_stories
+from wiredesk.store.event_neighbours import refresh_mention_keys
+from wiredesk.store.events import regroup_events_counted, store_event_stories
 from wiredesk.store.stories import assign_documents, copied_documents, paragraphs_of, previous_versions
 from wiredesk.store.story_answers import recount_stories
 from wiredesk.stories import DocFeatures, StoryDocument
@@ -37,12 +38,13 @@ Featurize = Callable[[list[StoryDocument]], list[DocFeatures]]
 @dataclass(frozen=True)
 class RebuildCounts:
     """What a rebuild did: versions assigned, stories started, current documents whose story changed, and
-    events written when their events were grouped again."""
+    events written when their events were grouped again (and the candidates the block size cut then)."""
 
     documents: int = 0
     stories_new: int = 0
     documents_moved: int = 0
     events_written: int = 0
+    event_candidates_cut: int = 0  # what the block size cut when those events were grouped again
 
 
 def replay_order(con: duckdb.DuckDBPyConnection) -> list[tuple[int, list[int] | None]]:
@@ -115,13 +117,17 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection, featurize: Featurize, run_id
         if progress is not None:
             progress(start + len(part), len(order))
     moved = moved_documents(con, before)
+    # the story is part of a mention's stored blocking keys: those of every document whose story id changed
+    after = current_stories(con)
+    refresh_mention_keys(con, [d for d in before.keys() | after.keys() if before.get(d) != after.get(d)])
     # only mentions carry a story into the grouping: a moved document without mentions changes no event
     with_mentions = [d for (d,) in con.execute(
         "SELECT DISTINCT document_id FROM event_mention_rows WHERE document_id IN (SELECT unnest(?::BIGINT[])) "
         "ORDER BY 1", [moved]).fetchall()] if moved else []
-    events = regroup_events(con, run_id, with_mentions, [], window_days) if with_mentions else 0
+    regrouped = regroup_events_counted(con, run_id, with_mentions, [], window_days) if with_mentions else None
     # every event's stored story and every story's stored answers follow the rebuilt ones (ids may be
     # renumbered where no document moved)
     store_event_stories(con)
     recount_stories(con)
-    return RebuildCounts(documents, stories, len(moved), events)
+    return RebuildCounts(documents, stories, len(moved), regrouped.events if regrouped else 0,
+                         regrouped.cut if regrouped else 0)
