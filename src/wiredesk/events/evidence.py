@@ -23,6 +23,9 @@ _NAME = re.compile(r"(?<=[a-z0-9,;:)\"\u201d] )[A-Z][a-z][A-Za-z'-]+")
 _MIN_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _NAME_WORD = re.compile(r"[a-z0-9]+")
 #: Words of a name that do not tell one name from another ("the", "Center" of "Betty Ford Center").
+#: Capitalised words that name no one: days and months ("on Tuesday" is in every report of the day).
+_CALENDAR = frozenset("@" + w for w in """monday tuesday wednesday thursday friday saturday sunday january february
+march april may june july august september october november december""".split())
 _NAME_FILLER = frozenset("""the of and de al s jr sr mr mrs ms dr center centre clinic hospital department ministry
 inc corp co ltd company group party""".split())
 
@@ -43,6 +46,10 @@ class GroupingSettings:
     #: two mentions naming different kinds of action (no trigger family, no specific code in common): this
     #: much less ("arrested" and "detained" are one action, "shot" and "stabbed" two)
     other_action: float = 3.0
+    #: the most a pair of mentions of two documents scores when nothing identifies their event in both: no
+    #: place, named actor or target, capitalised name of both sentences, near-duplicate paragraph, story, or
+    #: cast of names in common (the same day, trigger and wording alone are what look-alike happenings share)
+    unanchored_cap: float = 2.0
     #: the most events a mention is compared with through one blocking key (the latest made); a larger block
     #: (thousands of mentions of one class on one day) is cut to them and the cut counted (``GroupingStats``)
     block_size: int = 64
@@ -254,25 +261,34 @@ def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozens
     score += _actor_score(m.actor, x.actor) + _actor_score(m.target, x.target)
     if m.killed is not None and m.killed == x.killed:
         score += 2.0
+    anchored = m.doc_key == x.doc_key or _slot_anchor(m, x) or bool(
+        near and frozenset(((m.doc_key, m.paragraph_position), (x.doc_key, x.paragraph_position))) in near)
     if m.doc_key == x.doc_key:
         score += 1.5
     else:
         # different articles: the same names in both sentences, and the same cast of names overall
-        score += min(2.0, 1.0 * sum(1 for w in mw & xw if w.startswith("@")))
+        shared = sum(1 for w in mw & xw if w.startswith("@") and w not in _CALENDAR)
+        score += min(2.0, 1.0 * shared)
+        anchored = anchored or shared > 0
         a = doc_names.get(m.doc_key, frozenset()) if doc_names else frozenset()
         b = doc_names.get(x.doc_key, frozenset()) if doc_names else frozenset()
+        common = len(a & b)
         if a and b:
-            alike = len(a & b) / len(a | b)
+            alike = common / len(a | b)
             score += 3.0 * alike
-            if alike >= settings.same_story and same_action(m, x):
+            if alike >= settings.same_story and common >= 2 and same_action(m, x):
                 score += 2.0  # two reports of one story naming the same action: the same event
+                anchored = True
         s1 = stories.get(m.doc_key) if stories else None
         s2 = stories.get(x.doc_key) if stories else None
         if s1 is not None and s2 is not None:
-            if s1 == s2:
+            if s1 == s2 and (common or not (a and b)):
+                # one story, and both documents name someone or something the other names (or either names
+                # no one): a story that lumps two happenings of one kind still has no name in common
+                anchored = True
                 if same_action(m, x):
                     score += settings.story_same_action
-            else:
+            elif s1 != s2:
                 score -= settings.other_story
     if near and frozenset(((m.doc_key, m.paragraph_position), (x.doc_key, x.paragraph_position))) in near:
         score += 3.0
@@ -282,7 +298,16 @@ def pair_score(m: EventMention, mw: frozenset[str], x: EventMention, xw: frozens
         score -= settings.other_action  # "killed 25" and "the airstrikes that killed 25" stay one
     if mw and xw:
         score += 3.0 * len(mw & xw) / len(mw | xw)
-    return score
+    return score if anchored else min(score, settings.unanchored_cap)
+
+
+def _slot_anchor(m: EventMention, x: EventMention) -> bool:
+    """Whether two mentions name one place or one named actor or target: a slot that identifies the event.
+    The day, the death toll and the kinds of actor do not: many happenings of one day share them."""
+    if m.place is not None and x.place is not None and m.place.name.lower() == x.place.name.lower():
+        return True
+    return any(a is not None and b is not None and named(a) and named(b) and same_name(a.name, b.name)
+               for a, b in ((m.actor, x.actor), (m.target, x.target)))
 
 
 def _compatible_codes(a: str | None, b: str | None) -> bool:

@@ -28,7 +28,13 @@ of its class or starts a new one.
    mentions have the same trigger or the same specific code; with the story layer's decisions
    (``stories``), documents of one story +``story_same_action`` (2.5) when the two mentions have the same
    trigger or the same specific code, of two stories -``other_story`` (1). A mention joins when the score
-   reaches ``threshold`` (2.5).
+   reaches ``threshold`` (2.5). Days and months ("on Tuesday") are no capitalised names.
+   **Across documents, only identifying evidence reaches the threshold**: without one place or one named actor
+   or target in both mentions, a capitalised name in both sentences, near-duplicate paragraphs, a cast of names
+   in common, or one story whose two documents name someone or something in common, a pair scores at most
+   ``unanchored_cap`` (2): the same day, trigger and wording are what unrelated happenings of a busy day share.
+   Near-duplicate paragraphs count as a copy only between documents sharing two or more of them (``_copied``):
+   one stock line ("the cause of the fire was not immediately known") is no copy.
 3. **Blocks are bounded**: a mention is compared only with events filed under one of its blocking keys
    (``_block_keys``), and through one key with at most ``block_size`` (64) of them, the latest made; a larger
    block (every ASSAULT of a busy day) is cut to those, and ``GroupingStats`` counts the cut. Grouping costs
@@ -58,7 +64,7 @@ __all__ = ["GROUPING_VERSION", "UNGROUPED", "GroupingSettings", "GroupingStats",
            "group_mentions", "informative", "lookup_key_texts", "pair_score"]
 
 #: Version of the grouping rules; bump when events change for the same mentions.
-GROUPING_VERSION = "group/5"  # 5: bounded blocks (same events as 4 wherever no block holds more than block_size)
+GROUPING_VERSION = "group/6"  # 6: two documents' mentions join only on evidence that identifies the event
 
 #: Classes whose mentions stay mentions: no event is made of them (see the module docstring).
 UNGROUPED = frozenset({"STATEMENT"})
@@ -91,7 +97,7 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
     (``doc_key`` -> story id, from the story layer). Deterministic: the same
     mentions in any order give the same events with the same ids. ``stats``, when given, counts the comparisons
     made and what the block size cut (``GroupingStats``)."""
-    near = {frozenset(pair) for pair in near_links}
+    near = _copied(near_links)
     names: dict[str, set[str]] = {}
     for e in entities:
         if e.label in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
@@ -153,6 +159,16 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
                 insort(index[k], best)
     clusters = _merge_by_affinity(clusters, settings)
     return [_event(c) for c in clusters]
+
+
+def _copied(near_links: Iterable[tuple]) -> set[frozenset]:
+    """The near-duplicate paragraph pairs that tell of a copy: within one document, or between two documents
+    that share two or more such paragraphs. One short stock paragraph shared by two reports ("The cause of the
+    fire was not immediately known.") is wording, not a copy, and says nothing of which happening they tell."""
+    pairs = {frozenset(pair) for pair in near_links}
+    docs_of = {p: frozenset(doc for doc, _ in p) for p in pairs}
+    shared = Counter(docs_of.values())
+    return {p for p in pairs if len(docs_of[p]) == 1 or shared[docs_of[p]] >= 2}
 
 
 def _block_keys(m: EventMention, words: frozenset[str], story: object = None) -> set[tuple]:

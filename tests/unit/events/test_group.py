@@ -65,8 +65,11 @@ def test_near_duplicate_paragraphs_join_mentions_that_say_little(extractor, doc)
     a = extractor.extract(doc("Smoke from the tear gas rose in the area.", "a")).mentions
     b = extractor.extract(doc("Clouds of tear gas drifted over the square.", "b")).mentions
     assert len(group_mentions(a + b)) == 2
-    links = [(("a", 0), ("b", 0))]
+    # a copy: the two documents share two near-identical paragraphs
+    links = [(("a", 0), ("b", 0)), (("a", 1), ("b", 1))]
     assert len(group_mentions(a + b, near_links=links)) == 1
+    # one stock paragraph in common is wording, not a copy
+    assert len(group_mentions(a + b, near_links=links[:1])) == 2
 
 
 def test_date_windows_follow_their_precision(seed_extractions):
@@ -107,3 +110,42 @@ def test_two_actions_with_one_generic_code_stay_apart_in_a_story(extractor, doc)
     b = extractor.extract(doc("Rebels clashed with police in the capital.", "b")).mentions
     assert {(m.trigger_lemma, m.cameo) for m in a + b} == {("raid", "190"), ("clash", "190")}
     assert len(group_mentions(a + b, stories={"a": 1, "b": 1})) == 2
+
+
+def test_unrelated_happenings_of_one_day_with_nothing_in_common_stay_apart(extractor, doc):
+    # same day, same trigger, similar wording, and no place, name, story or copied text that both report
+    a = extractor.extract(doc("A gunman opened fire at a nightclub on Tuesday, police said.", "a",
+                              source="Outlet A")).mentions
+    b = extractor.extract(doc("A gunman opened fire at a crowded supermarket on Tuesday, witnesses said.", "b",
+                              source="Outlet B")).mentions
+    assert {m.date.start for m in a + b} == {date(2019, 12, 31)}
+    assert len(group_mentions(a + b)) == 2
+
+
+def test_a_weekday_is_no_name_two_reports_share(extractor, doc):
+    a = extractor.extract(doc("Farmers protested on Tuesday over fuel prices.", "a", source="Outlet A")).mentions
+    b = extractor.extract(doc("Students protested on Tuesday against cuts to their grants.", "b",
+                              source="Outlet B")).mentions
+    assert len(group_mentions(a + b)) == 2
+
+
+def test_two_reports_naming_one_city_are_still_grouped(extractor, doc):
+    a = extractor.extract(doc("A gunman opened fire at a nightclub in Leipzig on Tuesday, police said.", "a",
+                              source="Outlet A")).mentions
+    b = extractor.extract(doc("Witnesses said a man opened fire inside a crowded nightclub in Leipzig on Tuesday.",
+                              "b", source="Outlet B")).mentions
+    [event] = group_mentions(a + b)
+    assert (event.num_documents, event.place.name) == (2, "Leipzig")
+
+
+def test_reports_of_one_story_are_grouped_and_a_story_naming_no_one_in_common_is_no_evidence(extractor, doc):
+    texts = {"a": "Police in Leipzig said a gunman opened fire at a nightclub on Tuesday, killing Jonas Bauer.",
+             "b": "Jonas Bauer was among those killed when a gunman opened fire at a nightclub on Tuesday.",
+             "c": "Witnesses in Porto said a gunman opened fire at a restaurant on Tuesday."}
+    xs = {k: extractor.extract(doc(t, k, source=f"Outlet {k}")) for k, t in texts.items()}
+    mentions = [m for x in xs.values() for m in x.mentions]
+    entities = [e for x in xs.values() for e in x.entities]
+    # the story layer put all three in one story; the Porto report names no one and nothing the others name
+    events = group_mentions(mentions, entities=entities, stories={"a": 1, "b": 1, "c": 1})
+    event_of = {m.doc_key: e.event_id for e in events for m in e.mentions if m.event_class == "ASSAULT"}
+    assert event_of["a"] == event_of["b"] != event_of["c"]
