@@ -89,3 +89,23 @@ def test_each_lexicon5_family_fires_with_its_class_and_code(extractor, doc, text
 ])
 def test_the_other_sense_of_a_lexicon5_word_is_no_event(extractor, doc, text, absent_class):
     assert absent_class not in _found(extractor, doc, text)[1]
+
+
+def test_the_general_news_pages_split_by_a_stable_hash_and_the_new_section_is_read_from_the_lexicon():
+    import hashlib
+    import sys
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from eval_news_coverage import HALVES, half, new_entries
+
+    keys = [f"aeb/{i:04d}" for i in range(200)]
+    halves = [half(k) for k in keys]
+    assert halves == [half(k) for k in keys]  # the same key, the same half, whatever the order or the run
+    assert all(h == HALVES[hashlib.sha256(k.encode()).digest()[0] % 2] for k, h in zip(keys, halves))
+    assert 60 < halves.count("tuning") < 140  # both halves get pages
+    new = new_entries("lexicon 5")
+    assert ("outage", "DISASTER", "W28") in new and ("premier", "CULTURE", "WC1") in new
+    assert not any(cls == "STATEMENT" for _, cls, _ in new)  # the next section is not part of it
+    assert ("gunfire", "ASSAULT", "193") not in new  # lexicon 4's
