@@ -3,6 +3,7 @@
     python bench/bench_dedup.py                         # 1,000,000 paragraphs, batches of 10,000 (about 20 min)
     python bench/bench_dedup.py --paragraphs 200000     # smaller
     python bench/bench_dedup.py --out bench/results/dedup_1m.json
+    python bench/bench_dedup.py --probe-only --db FILE --fill-sketches  # a store built before token sketches
 
 Paragraphs are generated from the aeb corpus's article bodies (../shared/corpus/aeb, WIREDESK_CORPUS overrides;
 nothing is copied into the repository):
@@ -35,6 +36,7 @@ from collections import deque
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -42,7 +44,9 @@ sys.path.insert(0, str(HERE))
 from corpus_path import corpus_dir  # noqa: E402
 from synthetic import PER_DOC, Generator, insert_documents  # noqa: E402
 
+from wiredesk.dedup.matchtext import match_tokens_batch  # noqa: E402
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
+from wiredesk.dedup.sketch import sketches_of  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
 from wiredesk.store.near_index import link_near  # noqa: E402
 
@@ -51,7 +55,30 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def probe(con, gen: Generator, settings, next_doc: int, next_par: int, n_docs: int, repeats: int = 3) -> dict:
+def fill_sketches(con, chunk: int = 50_000) -> int:
+    """Store the token sketch of every indexed paragraph that has none (a store built before sketches):
+    the sketches the stage would have stored, from the paragraphs' texts. Returns paragraphs filled."""
+    filled, after = 0, -1
+    while True:
+        rows = con.execute(
+            "SELECT d.paragraph_id, p.text FROM dedup_paragraphs d JOIN paragraphs p USING (paragraph_id) "
+            "WHERE d.sketch IS NULL AND d.n_tokens > 0 AND d.paragraph_id > ? ORDER BY 1 LIMIT ?", [after, chunk]
+        ).fetchall()
+        if not rows:
+            return filled
+        tokens, salient, lengths = match_tokens_batch([r[1] for r in rows])
+        blobs = sketches_of(tokens, salient, lengths)
+        column = np.empty(len(blobs), dtype=object)
+        column[:] = blobs
+        filled_rows = {"paragraph_id": np.array([r[0] for r in rows], dtype=np.int64), "sketch": column}  # noqa: F841
+        con.execute("UPDATE dedup_paragraphs SET sketch = f.sketch::BLOB FROM filled_rows f "
+                    "WHERE dedup_paragraphs.paragraph_id = f.paragraph_id")
+        filled += len(rows)
+        after = rows[-1][0]
+
+
+def probe(con, gen: Generator, settings, next_doc: int, next_par: int, n_docs: int, repeats: int = 3,
+          prefilter: bool = True) -> dict:
     """Median cost of linking a fresh batch at the current size; each probe is rolled back."""
     runs = []
     recent = deque(gen.recent, maxlen=gen.recent.maxlen)
@@ -60,8 +87,9 @@ def probe(con, gen: Generator, settings, next_doc: int, next_par: int, n_docs: i
         con.execute("BEGIN TRANSACTION")
         ids = insert_documents(con, gen, next_doc, next_par, n_docs)
         t = time.perf_counter()
-        res = link_near(con, ids, settings, run_id=0)
-        runs.append({"seconds": time.perf_counter() - t, "candidates": res.candidates, "links": res.links_new,
+        res = link_near(con, ids, settings, run_id=0, prefilter=prefilter)
+        runs.append({"seconds": time.perf_counter() - t, "candidates": res.candidates,
+                     "verified": res.prefiltered if prefilter else res.candidates, "links": res.links_new,
                      "timings": res.timings})
         con.execute("ROLLBACK")
     gen.recent = recent
@@ -78,17 +106,26 @@ def main() -> None:
     ap.add_argument("--probe-only", action="store_true",
                     help="only time --repeats probe batches (rolled back) against the existing --db")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--fill-sketches", action="store_true",
+                    help="with --probe-only: first migrate the store and store the sketches it lacks (committed)")
+    ap.add_argument("--no-prefilter", action="store_true", help="verify every candidate on its text")
     args = ap.parse_args()
     if args.probe_only:
         con = duckdb.connect(str(args.db))
         con.execute(f"SET memory_limit = '{args.memory_limit}'")
+        if args.fill_sketches:
+            migrate(con)
+            t = time.perf_counter()
+            print(f"filled {fill_sketches(con):,} sketches in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+            con.execute("CHECKPOINT")
         stored = con.execute("SELECT count(*) FROM paragraphs").fetchone()[0]
         next_doc = con.execute("SELECT max(document_id) + 1 FROM documents").fetchone()[0]
         next_par = con.execute("SELECT max(paragraph_id) + 1 FROM paragraphs").fetchone()[0]
         gen = Generator(seed=2)
         gen.recent.extend(r[0] for r in con.execute(
             "SELECT text FROM paragraphs ORDER BY paragraph_id DESC LIMIT 20000").fetchall()[::-1])
-        result = probe(con, gen, DedupSettings(), next_doc, next_par, args.batch // PER_DOC, args.repeats)
+        result = probe(con, gen, DedupSettings(), next_doc, next_par, args.batch // PER_DOC, args.repeats,
+                       prefilter=not args.no_prefilter)
         print(json.dumps({"stored": stored, **result, "peak_rss_mb": peak_rss_mb()}, indent=1))
         return
     if not (corpus_dir() / "aeb" / "ground-truth.json").exists():
@@ -120,11 +157,12 @@ def main() -> None:
         next_doc += n_docs
         next_par += len(ids)
         batches.append({"stored_after": stored, "seconds": seconds, "candidates": res.candidates,
+                        "verified": res.prefiltered,
                         "links": res.links_new, "keys": res.keys})
         if args.out:
             with open(str(args.out) + ".batches.jsonl", "a") as fh:
                 fh.write(json.dumps({**batches[-1], "timings": res.timings, "rss_mb": peak_rss_mb()}) + "\n")
-        print(f"{stored:>9,} stored  batch {seconds:6.2f}s  candidates {res.candidates:>6}  links {res.links_new:>5}"
+        print(f"{stored:>9,} stored  batch {seconds:6.2f}s  candidates {res.candidates:>6}  verified {res.prefiltered:>5}  links {res.links_new:>5}"
               f"  rss {peak_rss_mb():7.0f} MB  " + " ".join(f"{k}={v:.2f}" for k, v in res.timings.items()), flush=True)
         if stored in probe_at:
             probes[stored] = probe(con, gen, settings, next_doc + 10**7, next_par + 10**9, n_docs)
@@ -133,11 +171,13 @@ def main() -> None:
     con.execute("CHECKPOINT")
     counts = dict(con.execute("SELECT kind, count(*) FROM duplicates GROUP BY kind").fetchall())
     n_keys = con.execute("SELECT count(*) FROM dedup_keys").fetchone()[0]
+    sketch_bytes = con.execute("SELECT sum(octet_length(sketch)), count(sketch) FROM dedup_paragraphs").fetchone()
     con.close()
     summary = {
         "paragraphs": stored, "batch": args.batch, "wall_seconds": wall, "link_seconds": link_total,
         "paragraphs_per_second": stored / link_total, "peak_rss_mb": peak_rss_mb(),
         "db_mb": args.db.stat().st_size / 2**20, "keys": n_keys, "links": counts,
+        "sketch_bytes_per_paragraph": (sketch_bytes[0] or 0) / max(stored, 1), "sketches": sketch_bytes[1],
         "generated": dict(gen.kinds), "probes": probes, "batches": batches,
         "settings": settings.signature_version, "duckdb": duckdb.__version__,
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",

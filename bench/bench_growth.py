@@ -13,7 +13,9 @@ data and a generator for it exists already (nothing is duplicated here):
    largest size, each batch a run started one day after the previous one and linked by the real stages. At
    each size the probe batch is *written* (documents and paragraphs, plain SQL), *exact-linked*
    (``writer.relink_exact`` with its cluster refresh), and *near-linked* (``near_index.link_near``) twice:
-   against the whole store and with ``dedup.window_days = --window-days`` (10 days: 100,000 paragraphs here).
+   against the whole store and with ``dedup.window_days = --window-days`` (10 days: 100,000 paragraphs here),
+   and a third time against the whole store with the token-sketch filter off (every candidate verified on its
+   text, as before the filter).
 2. **Views** (``bench_views.build``, built per size): *clusters* (``refresh_clusters`` after a batch of links
    of the store's shape), *event regrouping* (``regroup_events`` of the batch's 1,200 new mentions, window
    ``events.group_window_days`` 30, the default, and ``EVENTS_WINDOW`` 3 days, which the 100k store already
@@ -94,6 +96,14 @@ def _store_batch(con, gen: Generator, run_id: int, texts: list[str] | None, sett
         t = time.perf_counter()
         link_near(con, ids, window, run_id, now=EPOCH + run_id * DAY)
         out[f"near links, window {window.window_days} days"] = time.perf_counter() - t
+        # and against the whole store with every candidate verified on its text (no token-sketch filter)
+        con.execute("ROLLBACK")
+        con.execute("BEGIN TRANSACTION")
+        _run_row(con, run_id)
+        insert_documents(con, gen, first_doc, run_id * BATCH + 1, BATCH // PER_DOC, texts)
+        t = time.perf_counter()
+        link_near(con, ids, settings, run_id, now=EPOCH + run_id * DAY, prefilter=False)
+        out["near links, whole store, without the sketch filter"] = time.perf_counter() - t
     return out
 
 

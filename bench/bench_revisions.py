@@ -5,11 +5,18 @@ stores of growing size.
 
 1. **Build** one synthetic store per size with the real schema (the shipped migrations), filled by bulk SQL:
    ``SIZE`` documents (one in five with a second version), three ``paragraph_revisions`` rows per second
-   version, and one ``revisits`` row per first version (first seen over the last 24 hours, due 4 hours after,
-   so about five in six are due), in 200 sources.
+   version, and one ``revisits`` row per first version, in 200 sources, in two layouts:
+
+   - *all recent* (the worst case): every page first seen over the last 24 hours and due 4 hours after, so
+     about five in six are due and every page is in ``revisit_queue``;
+   - *30 days* and *300 days*: pages first seen at a steady rate over the last 30 (300) days; a page first seen
+     more than 24 hours ago has had its revisits (nothing due, not in the queue), the others are due 4 hours
+     after first seen. What a store that grows looks like: the queue holds about a day of pages whatever the
+     store's size (1M documents over 300 days queue as many pages as 100k over 30).
 2. **Time** on one read-only connection, ``--repeats`` times after a warm-up (median and minimum, ms):
    ``Reader.revisions`` for one URL with two versions near the middle of the store (what the command reads),
-   and ``due_revisits`` with the default budget of 50 per source (what a run reads before it revisits).
+   and ``due_revisits`` with the default budget of 50 per source (what a run reads before it revisits), in
+   each layout.
 
 Prints a Markdown table and writes ``bench/results/revisions.json``. Speed figures depend on the machine and
 its load.
@@ -35,6 +42,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "revisions.json"
 
 
 def build(path: Path, size: int, now: datetime) -> None:
+    """The store, revisits in the *all recent* layout."""
     con = duckdb.connect(str(path))
     migrate(con)
     con.execute("""
@@ -60,7 +68,41 @@ def build(path: Path, size: int, now: datetime) -> None:
                $1 - (document_id % 1440) * INTERVAL 1 MINUTE, 0,
                $1 - (document_id % 1440) * INTERVAL 1 MINUTE + INTERVAL 4 HOUR
         FROM documents WHERE version = 1""", [now])
+    fill_queue(con)
     con.close()
+
+
+def fill_queue(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM revisit_queue")
+    con.execute("""
+        INSERT INTO revisit_queue (origin, next_due_at, next_slot, document_id, source_id, source, fetch_url, doc_key,
+                                   first_seen_at)
+        SELECT r.origin, r.next_due_at, r.next_slot, d.document_id, r.source_id, r.source, r.fetch_url, r.doc_key,
+               r.first_seen_at
+        FROM revisits r JOIN documents d ON d.doc_key = r.doc_key AND d.is_current
+        WHERE r.next_due_at IS NOT NULL ORDER BY r.next_due_at""")
+
+
+def spread(path: Path, days: int, now: datetime) -> None:
+    """The *N days* layout: first seen at a steady rate over ``days`` days, done after 24 hours."""
+    con = duckdb.connect(str(path))
+    con.execute("""
+        UPDATE revisits SET first_seen_at = $1 - (hash(origin) % ($2 * 86400)) * INTERVAL 1 SECOND,
+                            next_due_at = NULL, next_slot = 3, revisits_done = 3""", [now, days])
+    con.execute("""
+        UPDATE revisits SET next_slot = 0, revisits_done = 0, next_due_at = first_seen_at + INTERVAL 4 HOUR
+        WHERE first_seen_at > $1 - INTERVAL 24 HOUR""", [now])
+    fill_queue(con)
+    con.close()
+
+
+def time_due(path: Path, now: datetime, repeats: int) -> tuple[tuple[float, float], int, int, int]:
+    con = duckdb.connect(str(path), read_only=True)
+    queued = con.execute("SELECT count(*) FROM revisit_queue").fetchone()[0]
+    due, skipped, _ = due_revisits(con, now, 50)
+    due_ms = timed(lambda: due_revisits(con, now, 50), repeats)
+    con.close()
+    return due_ms, len(due), skipped, queued
 
 
 def timed(fn, repeats: int) -> tuple[float, float]:
@@ -93,19 +135,21 @@ def main() -> None:
                 versions, changes = reader.revisions([url])
                 assert [v["version"] for v in versions] == [1, 2] and len(changes) == 3, (versions, changes)
                 one = timed(lambda: reader.revisions([url]), args.repeats)
-            con = duckdb.connect(str(path), read_only=True)
-            due, skipped = due_revisits(con, now, 50)
-            due_ms = timed(lambda: due_revisits(con, now, 50), args.repeats)
-            con.close()
-            out.append({"documents": size, "build_s": round(built, 1), "one_url_ms": [round(x, 1) for x in one],
-                        "due_ms": [round(x, 1) for x in due_ms], "due_chosen": len(due), "due_skipped": skipped})
+            row = {"documents": size, "build_s": round(built, 1), "one_url_ms": [round(x, 1) for x in one]}
+            for layout in ("all recent", "30 days", "300 days"):
+                if layout != "all recent":
+                    spread(path, int(layout.split()[0]), now)
+                due_ms, chosen, skipped, queued = time_due(path, now, args.repeats)
+                out.append({**row, "layout": layout, "queued": queued, "due_ms": [round(x, 1) for x in due_ms],
+                            "due_chosen": chosen, "due_skipped": skipped})
             if args.keep:
                 (Path.cwd() / path.name).write_bytes(path.read_bytes())
-    print("| documents | one URL's revisions (median / min ms) | due revisits, 50 a source (median / min ms) | chosen | left |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| documents | one URL's revisions (median / min ms) | revisits layout | in the queue | due revisits, "
+          "50 a source (median / min ms) | chosen | left |")
+    print("|---:|---:|---|---:|---:|---:|---:|")
     for r in out:
-        print(f"| {r['documents']:,} | {r['one_url_ms'][0]} / {r['one_url_ms'][1]} | {r['due_ms'][0]} / "
-              f"{r['due_ms'][1]} | {r['due_chosen']:,} | {r['due_skipped']:,} |")
+        print(f"| {r['documents']:,} | {r['one_url_ms'][0]} / {r['one_url_ms'][1]} | {r['layout']} | {r['queued']:,} | "
+              f"{r['due_ms'][0]} / {r['due_ms'][1]} | {r['due_chosen']:,} | {r['due_skipped']:,} |")
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"measured_at": now.isoformat(), "results": out}, indent=1) + "\n")
 

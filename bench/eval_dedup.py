@@ -36,6 +36,8 @@ sys.path.insert(0, str(HERE))
 from wiredesk.dedup.keys import compute_keys  # noqa: E402
 from wiredesk.dedup.minhash import BAND_TAG  # noqa: E402
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
+from wiredesk.dedup.matchtext import match_tokens_batch  # noqa: E402
+from wiredesk.dedup.sketch import could_match, sketches_of  # noqa: E402
 from wiredesk.dedup.verify import MatchText, compare  # noqa: E402
 from wiredesk.domain.normalize import match_hash  # noqa: E402
 
@@ -63,12 +65,22 @@ def candidates(pairs: list[dict], settings: DedupSettings) -> list[bool]:
     return out
 
 
+def sketch_kept(pairs: list[dict], settings: DedupSettings) -> list[bool]:
+    """Does the stage's token-sketch filter (``wiredesk.dedup.sketch``) let each pair through to verification?"""
+    tokens, salient, lengths = match_tokens_batch([t for p in pairs for t in (p["a"], p["b"])])
+    blobs = [b if b else b"\0\0\0\0" for b in sketches_of(tokens, salient, lengths)]  # no sketch: kept
+    kept = could_match(np.arange(2 * len(pairs)).reshape(-1, 2), blobs, settings).tolist()
+    return [k or not lengths[2 * i] or not lengths[2 * i + 1] for i, k in enumerate(kept)]
+
+
 def predict(pairs: list[dict], settings: DedupSettings, proposed: list[bool] | None = None) -> list[str]:
     proposed = candidates(pairs, settings) if proposed is None else proposed
+    kept = sketch_kept(pairs, settings)
     out = []
-    for p, cand in zip(pairs, proposed):
+    for p, cand, keep in zip(pairs, proposed, kept):
         verdict = None
-        if cand:
+        exact = match_hash(p["a"]) == match_hash(p["b"])
+        if cand and (keep or exact):
             verdict = compare(MatchText.of(p["a"]), MatchText.of(p["b"]), settings,
                               same_exact_text=match_hash(p["a"]) == match_hash(p["b"]))
         out.append(verdict.kind if verdict else "different")

@@ -83,7 +83,9 @@ def test_a_keep_selector_that_matches_nothing_falls_back_to_generic_extraction_a
     config = local_config(tmp_path, '[site_rules."127.0.0.1"]\nkeep = ["div.story-text"]\n')
     code, out, _ = cli(capsys, "run", str(listing), "--db", db, "--config", config, "--no-prefect")
     assert code == 0 and "1 new" in out
-    assert "1 keep_unmatched (keep_unmatched: the keep selectors matched nothing, generic extraction" in out
+    assert "site rules  1 documents cleaned under a site rule: 1 keep_unmatched" in out
+    assert "keep_unmatched (the keep selectors matched nothing, generic extraction; documents.site_rule): " \
+           "1 127.0.0.1" in out  # by host
     assert q(db, "SELECT site_rule, text FROM documents") == [("keep_unmatched", SPLIT_PARAGRAPHS[0])]
 
 

@@ -183,7 +183,10 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
                         "totals": {"_DOCS", "_EVENT_DAY", "_IN_WINDOW"}, "documents_by_outlet_day": {"_DOCS"},
                         "stories_by_day": {"_DOCS"}, "copy_edges": {"_DOCS"}, "novelty_by_outlet": {"_DOCS"},
                         "events": {"_EVENT_DAY", "_IN_WINDOW"}, "event_places": {"_EVENT_DAY", "_IN_WINDOW"}, "fetches_by_day": {"_IN_WINDOW"}, "runs": {"_IN_WINDOW"},
-                        "failure_reasons": {"_IN_WINDOW"}}.items()},
+                        "failure_reasons": {"_IN_WINDOW"}, "revisits_by_run": {"_IN_WINDOW"},
+                        "site_rule_fallbacks": {"_DOC_DAY", "_IN_WINDOW"}}.items()},
+    # revisits: the runs' revisit counters, a module constant
+    ("store/revisits.py", "revisit_overview"): (frozenset({"_RUN_REVISIT_COLUMNS"}), "module constant; values are bound"),
 }
 
 _SQL_WORDS = re.compile(r"\b(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE|DROP|ALTER|WHERE|VALUES|FROM|JOIN|SET)\b")

@@ -95,6 +95,13 @@ ORPHANS = {
         "OR previous_document_id NOT IN (SELECT document_id FROM documents)",
     "revisit schedules of a page never stored":
         "SELECT count(*) FROM revisits WHERE doc_key NOT IN (SELECT doc_key FROM documents)",
+    "revisit queue out of step with the revisits' schedule":
+        "SELECT count(*) FROM revisits r FULL JOIN revisit_queue q USING (origin) "
+        "WHERE (r.next_due_at IS NOT NULL) IS DISTINCT FROM (q.origin IS NOT NULL) "
+        "OR q.next_due_at <> r.next_due_at OR q.next_slot <> r.next_slot",
+    "queued revisits not pointing at their page's current version":
+        "SELECT count(*) FROM revisit_queue q LEFT JOIN documents d ON d.document_id = q.document_id "
+        "WHERE d.is_current IS NOT TRUE",
     "run counters short of the documents stored":
         "SELECT count(*) FROM runs r WHERE r.documents_new + r.documents_updated < "
         "(SELECT count(*) FROM documents d WHERE d.run_id = r.run_id)",

@@ -49,21 +49,41 @@ def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> No
               file=out)
     if c.site_rules:
         what = ", ".join(f"{c.site_rules[k]} {k}" for k in ("keep", "generic", "keep_unmatched") if c.site_rules[k])
-        note = (" (keep_unmatched: the keep selectors matched nothing, generic extraction; see documents.site_rule)"
-                if c.site_rules["keep_unmatched"] else "")
-        print(f"  site rules  {sum(c.site_rules.values())} documents cleaned under a site rule: {what}{note}", file=out)
+        print(f"  site rules  {sum(c.site_rules.values())} documents cleaned under a site rule: {what}", file=out)
+        if c.site_rule_fallbacks:
+            print(f"              keep_unmatched (the keep selectors matched nothing, generic extraction; "
+                  f"documents.site_rule): {by_count(c.site_rule_fallbacks)}", file=out)
+    if c.not_articles:
+        print(f"  access      {sum(c.not_articles.values())} fetched pages not the article, not stored: "
+              f"{by_count(c.not_articles)} (page_access; tried again later)", file=out)
     if c.entries_dropped:
         print(f"  filters     {c.entries_dropped} dropped by filters, not fetched (by source and rule: the "
               "dropped_entries table)", file=out)
     if c.revisits_due:
-        print(f"  revisits    {c.revisits_due} due, {c.revisits_done} done, {c.revisits_changed} changed "
-              f"(new versions), {c.revisits_skipped} left by the per-source budget", file=out)
+        print(f"  revisits    {revisits_line(c)}", file=out)
     if summary.failures:
         print(f"  failures    {len(summary.failures)} (all in the failures table):", file=out)
         for f in summary.failures[:_MAX_FAILURES_SHOWN]:
             print(f"    {f.origin}: {f.reason}: {f.message}", file=out)
         if len(summary.failures) > _MAX_FAILURES_SHOWN:
             print(f"    ... and {len(summary.failures) - _MAX_FAILURES_SHOWN} more: wiredesk query \"SELECT * FROM failures WHERE run_id = {summary.run_id}\"", file=out)
+
+
+def by_count(counter) -> str:  # noqa: ANN001
+    """"3 example.com, 1 news.example.org": a Counter, most first, then by name."""
+    return ", ".join(f"{n} {k}" for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def revisits_line(c) -> str:  # noqa: ANN001 (BatchCounts, or a runs row with the same names)
+    """What a run's revisits did, as the run summary and ``status`` say it."""
+    get = c.get if isinstance(c, dict) else lambda k: getattr(c, k)
+    done, changed, nm, failed = (get(k) or 0 for k in ("revisits_done", "revisits_changed", "revisits_not_modified",
+                                                     "revisits_failed"))
+    line = (f"{get('revisits_due') or 0} due, {done} done: {changed} changed (new versions), {done - changed - nm - failed} "
+            f"the same, {nm} not modified (304), {failed} failed; {get('revisits_skipped') or 0} left by the "
+            "per-source budget")
+    dropped = get("revisits_dropped") or 0
+    return line + (f", {dropped} dropped (no current document)" if dropped else "")
 
 
 def skipped_note(n: int, languages) -> str:

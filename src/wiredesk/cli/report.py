@@ -42,8 +42,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _by_count(counter: Counter) -> str:
+    return ", ".join(f"{k} {n}" for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def run_report_markdown(summary) -> str:  # noqa: ANN001 (pipeline.RunSummary; imported lazily by callers)
-    """The Markdown artifact of one run: counts, then errors by source."""
+    """The Markdown artifact of one run: counts (revisits, pages that were not the article, site rules that
+    matched nothing included), then errors by source."""
     c = summary.counts
     roles = ", ".join(f"{c.paragraphs_by_role.get(r, 0)} {r}" for r in ROLES)
     lines = [
@@ -64,9 +69,24 @@ def run_report_markdown(summary) -> str:  # noqa: ANN001 (pipeline.RunSummary; i
         f"| documents not read for events (language) | {c.event_documents_skipped} |",
         f"| documents assigned to stories | {c.documents_assigned} |",
         f"| stories new | {c.stories_new} |",
+        f"| revisits due | {c.revisits_due} |",
+        f"| revisits done: changed (new versions) | {c.revisits_changed} |",
+        f"| revisits done: not modified (304) | {c.revisits_not_modified} |",
+        f"| revisits done: failed (an error, or not the article) | {c.revisits_failed} |",
+        f"| revisits done: the same | {c.revisits_done - c.revisits_changed - c.revisits_not_modified - c.revisits_failed} |",
+        f"| revisits left by the per-source budget | {c.revisits_skipped} |",
+        f"| revisits dropped (no current document) | {c.revisits_dropped} |",
+        f"| fetched pages not the article (not stored) | {sum(c.not_articles.values())} |",
+        f"| documents whose site rule matched nothing (keep_unmatched) | {sum(c.site_rule_fallbacks.values())} |",
         f"| errors | {len(summary.failures)} |",
         "",
     ]
+    if c.not_articles:
+        lines += ["**Fetched pages that were not the article**, by state (`page_access`; tried again later): "
+                  + _cell(_by_count(c.not_articles)), ""]
+    if c.site_rule_fallbacks:
+        lines += ["**Site rules that matched nothing** (generic extraction, `documents.site_rule = 'keep_unmatched'`), "
+                  "by host: " + _cell(_by_count(c.site_rule_fallbacks)), ""]
     if summary.error:
         lines += [f"**Stopped by:** `{_cell(summary.error)}`", ""]
     groups = errors_by_source(summary.failures)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from wiredesk.cli.args import add_db_args, settings_from_args
-from wiredesk.cli.output import format_size, jsonable
+from wiredesk.cli.output import format_size, jsonable, revisits_line
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 from wiredesk.ops.status import collect_status, needs_attention
@@ -23,12 +23,14 @@ from wiredesk.store.reader import Reader
 def add_status_parser(sub) -> None:  # noqa: ANN001
     status = sub.add_parser(
         "status",
-        help="health: last runs, run in progress, sources due and failing, database size, index health",
+        help="health: last runs, run in progress, sources due and failing, revisits, site rules, database size, index health",
         description=(
             "Show the last runs, whether a run is writing now (and which), the sources due now, the "
             "failing sources (failures in a row, last error), the sources that answer but are stalled (no new entry for "
             "several times their usual gap) or degraded (their pages extract to much less text than before), each "
-            "with its figure, and those with pages that were not articles (consent, paywall, blocked, empty), the database size and the health of the "
+            "with its figure, and those with pages that were not articles (consent, paywall, blocked, empty), the "
+            "revisits scheduled and due now and what the last run that revisited did (changed, 304, failed, left by "
+            "the budget), the hosts whose site rule fell back to generic extraction (keep_unmatched), the database size and the health of the "
             "near-duplicate index (paragraphs not indexed, settings changed since it was built), of the "
             "duplicate views' stored clusters (out of step with the links, links to missing paragraphs, cycles "
             "cut), of stories (documents without one, older story code) and of the event tables. Read-only: "
@@ -77,6 +79,16 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
             if s["not_articles"]:
                 print(f"  access   {s['name']}: {format_access(s['not_articles'])} page(s) not an article when last "
                       "fetched (tried again later)", file=out)
+    rv = st.get("revisits")
+    if rv is not None and (rv["scheduled"] or rv["last_run"]):  # nothing to say for a store of files only
+        last = rv["last_run"]
+        print(f"revisits   {rv['scheduled']} pages scheduled, {rv['due_now']} due now"
+              + (f"; run {last['run_id']}: {revisits_line(last)}" if last else "; none was due yet"), file=out)
+    fallbacks = st.get("site_rule_fallbacks")
+    if fallbacks:
+        print(f"site rules keep_unmatched (the keep selectors matched nothing, generic extraction) in current documents "
+              f"of {len(fallbacks)} host(s): " + ", ".join(f"{f['host']} {f['documents']}" for f in fallbacks[:10])
+              + (" ..." if len(fallbacks) > 10 else ""), file=out)
     ix = st["index"]
     print(f"index      near-duplicates: {ix['near_index_rows']} paragraphs indexed ({ix['near_eligible_paragraphs']} current "
           f"eligible, {ix['near_not_indexed']} missing), {ix['near_index_keys']} keys, settings "

@@ -4,9 +4,10 @@
 paragraphs are inserted and after exact links, against a ``ParagraphIndex`` (the store's implementation is
 ``wiredesk.store.near_index.DuckDBParagraphIndex``; this module holds the decisions and no SQL):
 
-1. index: match tokens and keys of the batch's paragraphs not indexed yet (``wiredesk.dedup.keys``), stored
-   in the index;
-2. candidates: every stored paragraph sharing enough keys with a batch paragraph (``ParagraphIndex.candidates``);
+1. index: match tokens, keys (``wiredesk.dedup.keys``) and token sketches (``wiredesk.dedup.sketch``) of the
+   batch's paragraphs not indexed yet, stored in the index;
+2. candidates: every stored paragraph sharing enough keys with a batch paragraph (``ParagraphIndex.candidates``),
+   less the pairs whose token sketches show they cannot match (no stored text is read for those);
 3. verify: each candidate pair on its words (``wiredesk.dedup.verify``): near, partial or nothing (pairs of
    equal normalized text are the exact stage's);
 4. direct: link each paragraph to the earliest paragraph it matches, moving stored links when the batch
@@ -28,6 +29,7 @@ from wiredesk.dedup.keys import BatchKeys, compute_keys_flat
 from wiredesk.dedup.links import Link, Match, Placement, decide_links
 from wiredesk.dedup.matchtext import match_tokens_batch
 from wiredesk.dedup.settings import DedupSettings
+from wiredesk.dedup.sketch import filter_pairs, sketches_of
 from wiredesk.dedup.verify import MatchText, compare
 from wiredesk.domain.versions import NEAR_DEDUP_VERSION
 
@@ -63,7 +65,9 @@ class ParagraphIndex(Protocol):
     def check_version(self, settings: DedupSettings, run_id: int | None) -> None: ...
     def paragraphs(self, ids: Iterable[int]) -> dict[int, IndexedParagraph]: ...
     def not_yet_indexed(self, ids: Iterable[int]) -> list[int]: ...
-    def insert_keys(self, ids: Sequence[int], keys: BatchKeys, n_tokens: Sequence[int], run_id: int) -> int: ...
+    def insert_keys(self, ids: Sequence[int], keys: BatchKeys, n_tokens: Sequence[int], run_id: int,
+                    sketches: Sequence[bytes | None]) -> int: ...
+    def sketches(self, ids: Iterable[int]) -> Mapping[int, bytes | None]: ...
     def candidates(self, ids: Sequence[int], keys: BatchKeys, settings: DedupSettings) -> set[tuple[int, int]]: ...
     def current_links(self, ids: Iterable[int]) -> Mapping[tuple[int, str], Link]: ...
     def write_links(self, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int,
@@ -81,13 +85,14 @@ class NearResult:
     indexed: int = 0
     keys: int = 0
     candidates: int = 0
+    prefiltered: int = 0  # candidates left to verify on their texts after the sketch filter
     links_new: int = 0
     links_replaced: int = 0
     new_links: list[Link] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     def add(self, other: "NearResult") -> None:
-        for name in ("indexed", "keys", "candidates", "links_new", "links_replaced"):
+        for name in ("indexed", "keys", "candidates", "prefiltered", "links_new", "links_replaced"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.new_links += other.new_links
         for k, v in other.timings.items():
@@ -114,20 +119,23 @@ def link_near(
     run_id: int,
     *,
     superseded_documents: Sequence[int] = (),
+    prefilter: bool = True,
 ) -> NearResult:
-    """Index the given (already stored) paragraphs and write their near/partial links."""
+    """Index the given (already stored) paragraphs and write their near/partial links. ``prefilter=False``
+    verifies every candidate on its text (the same links, slower: for tests and benchmarks)."""
     index.check_version(settings, run_id)
     result = NearResult()
     orphans: list[int] = []
     if superseded_documents:
         orphans = index.forget(index.paragraphs_of_documents(superseded_documents))
-    result.add(_link(index, index.not_yet_indexed(paragraph_ids), settings, run_id, fresh=True))
+    result.add(_link(index, index.not_yet_indexed(paragraph_ids), settings, run_id, fresh=True, prefilter=prefilter))
     if orphans:
-        result.add(_link(index, orphans, settings, run_id, fresh=False))
+        result.add(_link(index, orphans, settings, run_id, fresh=False, prefilter=prefilter))
     return result
 
 
-def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, run_id: int, *, fresh: bool) -> NearResult:
+def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, run_id: int, *, fresh: bool,
+          prefilter: bool = True) -> NearResult:
     """Steps 1-4 for ``ids``: newly stored paragraphs (``fresh``: index them), or indexed ones to relink."""
     result = NearResult()
     clock = time.perf_counter()
@@ -148,16 +156,22 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
     n_tokens = dict(zip(eligible, lengths))
     all_lengths = [n_tokens.get(pid, 0) for pid in ids]
     keys = compute_keys_flat(tokens, all_lengths, settings, [rows[pid].language for pid in ids])
+    sketches = dict(zip(eligible, sketches_of(tokens, salient, lengths)))
     lap("keys")
     if fresh:
         result.indexed = len(ids)
-        result.keys = index.insert_keys(ids, keys, all_lengths, run_id)
+        result.keys = index.insert_keys(ids, keys, all_lengths, run_id, [sketches.get(pid) for pid in ids])
     lap("insert_keys")
 
-    # 2. candidates
+    # 2. candidates, less those whose token sketches cannot match (their texts are never read)
     pairs = index.candidates(ids, keys, settings)
     result.candidates = len(pairs)
     lap("candidates")
+    if prefilter and pairs:
+        sketches.update(index.sketches({pid for pair in pairs for pid in pair} - sketches.keys()))
+        pairs = filter_pairs(pairs, sketches, settings)
+        lap("prefilter")
+    result.prefiltered = len(pairs)
     rows.update(index.paragraphs({pid for pair in pairs for pid in pair} - rows.keys()))
     lap("load_candidates")
 

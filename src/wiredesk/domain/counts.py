@@ -44,11 +44,16 @@ class BatchCounts(_Adds):
     #: feed entries and URL-list records a source's filter dropped before fetching (``dropped_entries``)
     entries_dropped: int = 0
     #: pages fetched by URL whose revisit had come, revisited, found edited (a new version), and left by the
-    #: per-source budget for a later run (``wiredesk.pipeline.revisits``)
+    #: per-source budget for a later run (``wiredesk.pipeline.revisits``); of those revisited, answered 304 and
+    #: failed (an error or a page that is not the article); due but without a current document (taken off the
+    #: schedule, not fetched)
     revisits_due: int = 0
     revisits_done: int = 0
     revisits_changed: int = 0
     revisits_skipped: int = 0
+    revisits_not_modified: int = 0
+    revisits_failed: int = 0
+    revisits_dropped: int = 0
     #: stored mentions and events a batch's mentions were not compared with because a blocking key held more
     #: than ``GroupingSettings.block_size`` (wiredesk.store.event_neighbours, wiredesk.events.group)
     event_candidates_cut: int = 0
@@ -60,6 +65,11 @@ class BatchCounts(_Adds):
     #: stored versions cleaned under a site rule, by what the rule did ("keep", "generic", "keep_unmatched");
     #: printed, not stored (each document has it: ``documents.site_rule``)
     site_rules: Counter = field(default_factory=Counter)
+    #: of those, the ``keep_unmatched`` ones (generic extraction: the rule needs a look), by host; printed, not stored
+    site_rule_fallbacks: Counter = field(default_factory=Counter)
+    #: fetched pages that were not the article (consent, paywall, blocked, empty), by state; printed, not
+    #: stored here (each is a ``page_access`` row)
+    not_articles: Counter = field(default_factory=Counter)
 
 
 #: ``runs`` column -> the ``BatchCounts`` field added to it by each stored batch (``items_seen`` is the batch's
@@ -67,7 +77,8 @@ class BatchCounts(_Adds):
 INGEST_RUN_COLUMNS = {name: name for name in (
     "documents_new", "documents_updated", "items_unchanged", "items_failed", "paragraphs_new", "duplicates_new",
     "event_mentions_new", "events_written", "event_documents_skipped", "documents_assigned", "stories_new", "entries_dropped",
-    "revisits_due", "revisits_done", "revisits_changed", "revisits_skipped",
+    "revisits_due", "revisits_done", "revisits_changed", "revisits_skipped", "revisits_not_modified",
+    "revisits_failed", "revisits_dropped",
     "event_candidates_cut")}
 
 

@@ -1,8 +1,8 @@
 """The health of one wiredesk database: what ``wiredesk status`` shows, and what needs attention.
 
 ``collect_status`` puts together, as plain data (a dict ready for JSON), what the store reads
-(``wiredesk.store.reader.Reader``: the last runs, the sources due and failing, the near-duplicate index and
-event tables), the file's size and its run lock; ``index_problems`` and ``needs_attention`` decide what is
+(``wiredesk.store.reader.Reader``: the last runs, the sources due and failing, the revisits scheduled and due,
+the hosts whose site rule fell back to generic extraction, the near-duplicate index and event tables), the file's size and its run lock; ``index_problems`` and ``needs_attention`` decide what is
 wrong. It writes nothing and sends no SQL; ``wiredesk.cli.status`` prints it.
 """
 
@@ -53,6 +53,8 @@ def collect_status(reader: Reader, settings: Settings, now: datetime) -> dict[st
         status["sources_total"] = reader.sources_total()
         if reader.has_table("page_access"):
             status["sources_watch"] = sources_watch(reader.sources(), *reader.source_signals(), now)
+    status["revisits"] = reader.revisit_overview(now)
+    status["site_rule_fallbacks"] = [{"host": h, "documents": n} for h, n in reader.site_rule_fallbacks()]
     status["index"] = index_health(reader, settings)
     return status
 

@@ -3,7 +3,8 @@ text becomes a new version of its document, through the same batch step as every
 
 1. ``plan_revisits`` — the due revisits (``wiredesk.store.revisits.due_revisits``): at most
    ``[revisits] budget_per_source`` per source (a followed source, or a URL list), oldest due first; the rest
-   are counted as skipped and wait for the next run;
+   are counted as skipped and wait for the next run; a due page whose document has no current version is
+   taken off the schedule with the first batch (counted as dropped, never fetched);
 2. ``fetch_revisits`` — conditional GET with the page's stored ``ETag`` / ``Last-Modified``, many at once,
    through the same client as every article (robots, politeness, limits, address guard), within the fetch
    budget; each page revisited gets its next slot (``wiredesk.sources.revisits.next_slot``): a 304 or an
@@ -39,6 +40,7 @@ from wiredesk.store.feeds import FeedBatch
 class RevisitPlan:
     due: list[DueRevisit]
     skipped: int = 0  # due, but over the per-source budget: left for the next run
+    dropped: tuple[str, ...] = ()  # due, but without a current document: taken off the schedule, not fetched
 
 
 def plan_revisits(settings: Settings, now: datetime, source_tag: str | None = None) -> RevisitPlan:
@@ -48,8 +50,8 @@ def plan_revisits(settings: Settings, now: datetime, source_tag: str | None = No
         ids = None
         if source_tag:
             ids = [r.source_id for r in store.list_sources() if source_tag in r.config.tags]
-        due, skipped = store.due_revisits(now, settings.revisits.budget_per_source, ids)
-    return RevisitPlan(due, skipped)
+        due, skipped, dropped = store.due_revisits(now, settings.revisits.budget_per_source, ids)
+    return RevisitPlan(due, skipped, tuple(dropped))
 
 
 @dataclass
@@ -81,7 +83,8 @@ def fetch_revisits(due: Sequence[DueRevisit], settings: Settings, now: datetime,
             status, etag, last_modified = "fetched", res.etag, res.last_modified
             out.items.append(fetched_page(r.origin, res, r.meta, r.source_id, r.source))  # type: ignore[arg-type]
         else:
-            status = f"error:{res.error.reason if res.error else f'status_{res.status}'}"
+            answered = res.status is not None and res.status >= 400  # an HTTP error: its code, as docs/revisits.md says
+            status = f"error:{f'status_{res.status}' if answered or res.error is None else res.error.reason}"
         out.outcomes.append(RevisitOutcome(r.origin, r.slot, status, now, slot, due_at(r.first_seen_at, offsets, slot),
                                            etag, last_modified))
     return out
@@ -103,7 +106,7 @@ def ingest_revisits(step: BatchStep, now: datetime, *, source_tag: str | None = 
     settings, wrap = step.settings, step.wrap
     report_stage("revisits", 0, None, "pages")
     plan = wrap(plan_revisits)(settings, now, source_tag)
-    result = RevisitRunResult(due=len(plan.due) + plan.skipped, skipped=plan.skipped)
+    result = RevisitRunResult(due=len(plan.due) + plan.skipped + len(plan.dropped), skipped=plan.skipped)
     if not result.due:
         return result
     size, stop_at = settings.ingest.batch_size, time.monotonic() + settings.fetch_budget
@@ -115,7 +118,7 @@ def ingest_revisits(step: BatchStep, now: datetime, *, source_tag: str | None = 
         result.deferred += fetched.deferred
         first = start == 0
         revisits = RevisitBatch(tuple(fetched.outcomes), due=result.due if first else 0,
-                                skipped=result.skipped if first else 0)
+                                skipped=result.skipped if first else 0, dropped=plan.dropped if first else ())
         step.submit(BatchInput(tuple(fetched.items), (), FeedBatch(fetches=tuple(fetched.fetches), revisits=revisits)))
     step.drain()
     return result

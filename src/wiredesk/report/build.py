@@ -172,14 +172,28 @@ def _feeds(page: Page, rows: dict[str, Any]) -> None:
             table("t-sources", [("state", state, False), col("source", "name"), col("kind", "kind"),
                                 col("why", "reason"), col("failures in a row", "consecutive_failures", True),
                                 col("last HTTP status", "last_status", True), col("last success", "last_success_at"),
-                                col("next fetch", "next_fetch_at")], sources, filter_box=len(sources) > 10),
+                                col("next fetch", "next_fetch_at"), ("pages not the article", _access, False)],
+                  sources, filter_box=len(sources) > 10),
             page.chart("feeds", figures.feed_activity(rows["fetches_by_day"]), "No feed was fetched in this window.")])
+    fallbacks = rows.get("site_rule_fallbacks") or []
+    if fallbacks:
+        body += ("\n<h3>Site rules that matched nothing</h3>\n<p>Current documents whose host's keep selectors matched "
+                 "no text, so generic extraction was used (<code>documents.site_rule = 'keep_unmatched'</code>): the "
+                 "rule needs a look.</p>\n" + table("t-site-rules", [col("host", "host"), col("documents", "documents", True)],
+                                                    fallbacks))
     reasons = rows["failure_reasons"]
     body += "\n<h3>What could not be ingested</h3>\n" + (
         table("t-failures", [col("stage", "stage"), col("reason", "reason"), col("failures", "failures", True),
                              col("example", "example")], reasons) if reasons else note("No failure in this window."))
     page.section("feeds", "Feeds", "The health of each followed source (ok, failing with the last error, "
-                 "disabled with the reason), the new items it brought per day, and the failures by reason.", body)
+                 "disabled with the reason) and its pages that were not the article when last fetched (consent, "
+                 "paywall, blocked, empty), the new items it brought per day, the hosts whose site rule matched "
+                 "nothing, and the failures by reason.", body)
+
+
+def _access(s: dict) -> str:
+    states = s.get("not_articles") or {}
+    return escape(", ".join(f"{state} {n}" for state, n in sorted(states.items())))
 
 
 def _runs(page: Page, rows: dict[str, Any]) -> None:
@@ -191,4 +205,13 @@ def _runs(page: Page, rows: dict[str, Any]) -> None:
             col("seconds", "seconds", True), col("new", "documents_new", True), col("updated", "documents_updated", True),
             col("unchanged", "items_unchanged", True), col("failed", "items_failed", True),
             col("duplicates", "duplicates_new", True), col("error", "error")], list(reversed(runs)))
-    page.section("runs", "Runs", "Documents stored and items failed per run, and how long each run took.", body)
+    revisits = rows.get("revisits_by_run") or []
+    if revisits:
+        body += "\n<h3>Revisits</h3>\n" + table("t-revisits", [
+            col("run", "run_id", True), col("started", "started_at"), col("due", "revisits_due", True),
+            col("done", "revisits_done", True), col("changed", "revisits_changed", True),
+            col("the same", "revisits_same", True), col("not modified (304)", "revisits_not_modified", True),
+            col("failed", "revisits_failed", True), col("left by the budget", "revisits_skipped", True),
+            col("dropped (no current document)", "revisits_dropped", True)], list(reversed(revisits)))
+    page.section("runs", "Runs", "Documents stored and items failed per run, and how long each run took; per run "
+                 "that had revisits due, what they found.", body)

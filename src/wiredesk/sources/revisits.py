@@ -87,9 +87,11 @@ class RevisitOutcome:
 
 @dataclass(frozen=True)
 class RevisitBatch:
-    """The revisits stored with one batch, and (on a run's first revisit batch) how many were due and how
-    many the per-source budget left for a later run."""
+    """The revisits stored with one batch, and (on a run's first revisit batch) how many were due, how
+    many the per-source budget left for a later run, and the due pages without a current document (taken
+    off the schedule with this batch, never fetched)."""
 
     outcomes: tuple[RevisitOutcome, ...] = ()
     due: int = 0
     skipped: int = 0
+    dropped: tuple[str, ...] = ()

@@ -151,7 +151,8 @@ class Store:
         return known_failures(self._con, origins)
 
     def due_revisits(self, now: datetime, budget: int, source_ids: Sequence[int] | None = None):
-        """The revisits due by ``now``, ``budget`` per source, and how many more were due (``store.revisits``)."""
+        """The revisits due by ``now``, ``budget`` per source, how many more were due, and the due pages without
+        a current document (``store.revisits``)."""
         return revisits.due_revisits(self._con, now, budget, source_ids)
 
     def known_entries(self, keys: Iterable[str]) -> KnownEntries:
@@ -208,6 +209,10 @@ class Store:
     def source_signals(self) -> tuple[dict, dict]:
         """Per source: its pages not articles, by state; its entry dates and text lengths (``store.source_health``)."""
         return source_health.access_by_source(self._con), source_health.source_signals(self._con)
+
+    def revisits_by_source(self, now: datetime) -> dict[int, tuple[int, int]]:
+        """Per followed source: its pages whose revisit is due by ``now``, and all with one to come."""
+        return revisits.revisits_by_source(self._con, now)
 
     def add_source(self, cfg: SourceConfig, added_by: str, now: datetime) -> tuple[int, str]:
         """Add a source (or re-enable a disabled one); returns (id, ``added`` | ``re-enabled``)."""

@@ -22,6 +22,7 @@ from wiredesk.dedup.settings import DedupSettings
 from wiredesk.domain.counts import BatchCounts
 from wiredesk.domain.models import Article, InputItem
 from wiredesk.domain.normalize import content_hash, match_hash
+from wiredesk.domain.urls import host_of
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def decide_versions(cleaned: Sequence[tuple[InputItem, Article]], known_raw: Map
         out.states[item.origin] = (item.raw_sha256, article.doc_key, doc_id)
         if article.site_rule:
             out.counts.site_rules[article.site_rule] += 1
+            if article.site_rule == "keep_unmatched":  # the rule's keep selectors matched nothing on this host
+                out.counts.site_rule_fallbacks[host_of(article.url) if article.url else "(no host)"] += 1
         hashes = tuple(match_hash(p.text) for p in article.paragraphs)
         ids = tuple(range(next_par, next_par + len(hashes)))
         next_par += len(hashes)

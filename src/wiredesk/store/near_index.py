@@ -4,7 +4,8 @@ All of the near-duplicate stage's SQL, as ``DuckDBParagraphIndex`` (the ``Paragr
 ``wiredesk.dedup.near``, decides over), and ``link_near``/``relink``/``rebuild_index`` that run the stage on
 a connection.
 
-The index is two tables (migration 0002): ``dedup_keys(key, paragraph_id)`` and ``dedup_paragraphs``. A batch
+The index is ``dedup_keys(key, paragraph_id)`` and ``dedup_paragraphs`` (with each paragraph's token sketch),
+and ``dedup_runs`` (the lowest paragraph id each run indexed, for the window). A batch
 is matched against everything stored with one hash join of the batch's keys (held in memory, a few hundred
 thousand at most) against ``dedup_keys``, so nothing of the stored corpus is loaded into Python: only the
 candidate paragraphs' rows are read back to verify them.
@@ -64,29 +65,62 @@ def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
     return [r[0] for r in rows]
 
 
-def insert_keys(con, ids: Sequence[int], batch: BatchKeys, n_tokens: Sequence[int], run_id: int) -> int:
-    """Store the keys of newly indexed paragraphs (``batch.owner`` indexes ``ids``); returns key rows written."""
+def insert_keys(con, ids: Sequence[int], batch: BatchKeys, n_tokens: Sequence[int], run_id: int,
+                sketches: Sequence[bytes | None] | None = None) -> int:
+    """Store the keys and token sketches of newly indexed paragraphs (``batch.owner`` and ``sketches``
+    index ``ids``; a ``None`` sketch is stored as NULL); returns key rows written."""
     if not ids:
         return 0
     id_array = np.asarray(ids, dtype=np.int64)
     batch_keys = {"key": batch.keys, "paragraph_id": id_array[batch.owner]}  # noqa: F841
+    blobs = np.empty(len(ids), dtype=object)
+    blobs[:] = list(sketches) if sketches is not None else [None] * len(ids)
     seen = {  # noqa: F841
         "paragraph_id": id_array,
         "n_tokens": np.asarray(n_tokens, dtype=np.int32),
         "n_keys": np.bincount(batch.owner, minlength=len(ids)).astype(np.int32),
+        "sketch": blobs,
     }
     con.execute("INSERT INTO dedup_keys SELECT key, paragraph_id FROM batch_keys")
-    con.execute("INSERT INTO dedup_paragraphs SELECT paragraph_id, n_tokens, n_keys, ? FROM seen", [run_id])
+    con.execute("INSERT INTO dedup_paragraphs (paragraph_id, n_tokens, n_keys, run_id, sketch) "
+                "SELECT paragraph_id, n_tokens, n_keys, ?, sketch::BLOB FROM seen", [run_id])
+    note_run_lowest(con, run_id, int(id_array.min()))
     return len(batch.keys)
 
 
+def note_run_lowest(con, run_id: int, lowest: int) -> None:
+    """Record that ``run_id`` indexed paragraph ``lowest`` (``dedup_runs`` keeps each run's lowest)."""
+    con.execute("UPDATE dedup_runs SET lowest = least(lowest, ?) WHERE run_id = ?", [lowest, run_id])
+    con.execute("INSERT INTO dedup_runs SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM dedup_runs WHERE run_id = ?)",
+                [run_id, lowest, run_id])
+
+
+def recount_run_lowest(con, run_id: int) -> None:
+    """Recompute ``run_id``'s lowest indexed paragraph from ``dedup_paragraphs`` (after a reprocess gave some
+    re-indexed paragraphs their old run back)."""
+    con.execute("DELETE FROM dedup_runs WHERE run_id = ?", [run_id])
+    con.execute("INSERT INTO dedup_runs SELECT run_id, min(paragraph_id) FROM dedup_paragraphs WHERE run_id = ? "
+                "GROUP BY run_id", [run_id])
+
+
+def load_sketches(con, ids: Iterable[int]) -> dict[int, bytes]:
+    """The stored token sketches of the given paragraphs (those that have one)."""
+    wanted = _ids_table(ids)  # noqa: F841
+    got = con.execute(
+        "SELECT paragraph_id, sketch FROM dedup_paragraphs "
+        "WHERE paragraph_id IN (SELECT id FROM wanted) AND sketch IS NOT NULL"
+    ).fetchnumpy()
+    return dict(zip(got["paragraph_id"].tolist(), map(bytes, got["sketch"])))
+
+
 def window_start(con, since: datetime) -> int | None:
-    """The lowest paragraph id indexed by a run started at ``since`` or later (``None``: no such paragraph).
-    Ids grow with ingestion, so the paragraphs at or above it are the window, and DuckDB skips the older
-    row groups of ``dedup_keys`` by their min/max of ``paragraph_id``."""
+    """The lowest paragraph id indexed by a run started at ``since`` or later (``None``: no such paragraph):
+    a look-up in ``dedup_runs`` (one row per run). Ids grow with ingestion, so the paragraphs at or above it
+    are the window, and DuckDB skips the older row groups of ``dedup_keys`` by their min/max of
+    ``paragraph_id``."""
     return con.execute(
-        """SELECT min(d.paragraph_id) FROM dedup_paragraphs d
-           WHERE d.run_id IN (SELECT run_id FROM runs WHERE started_at >= ?)""",
+        """SELECT min(r.lowest) FROM dedup_runs r
+           WHERE r.run_id IN (SELECT run_id FROM runs WHERE started_at >= ?)""",
         [since],
     ).fetchone()[0]
 
@@ -223,6 +257,7 @@ def clear_index(con, settings: DedupSettings, run_id: int | None = None, now: da
     """Drop every key and start a fresh index at the current signature version (links are kept)."""
     con.execute("DELETE FROM dedup_keys")
     con.execute("DELETE FROM dedup_paragraphs")
+    con.execute("DELETE FROM dedup_runs")
     con.execute("DELETE FROM dedup_index")
     check_index_version(con, settings, run_id, now)
 
@@ -258,8 +293,12 @@ class DuckDBParagraphIndex:
     def not_yet_indexed(self, ids: Iterable[int]) -> list[int]:
         return not_yet_indexed(self._con, ids)
 
-    def insert_keys(self, ids: Sequence[int], keys: BatchKeys, n_tokens: Sequence[int], run_id: int) -> int:
-        return insert_keys(self._con, ids, keys, n_tokens, run_id)
+    def insert_keys(self, ids: Sequence[int], keys: BatchKeys, n_tokens: Sequence[int], run_id: int,
+                    sketches: Sequence[bytes | None]) -> int:
+        return insert_keys(self._con, ids, keys, n_tokens, run_id, sketches)
+
+    def sketches(self, ids: Iterable[int]) -> dict[int, bytes]:
+        return load_sketches(self._con, ids)
 
     def candidates(self, ids: Sequence[int], keys: BatchKeys, settings: DedupSettings) -> set[tuple[int, int]]:
         lowest = None
@@ -297,12 +336,14 @@ class DuckDBParagraphIndex:
 
 
 def link_near(con, paragraph_ids: Iterable[int], settings: DedupSettings, run_id: int, *,
-              superseded_documents: Sequence[int] = (), now: datetime | None = None) -> NearResult:
+              superseded_documents: Sequence[int] = (), now: datetime | None = None,
+              prefilter: bool = True) -> NearResult:
     """Index the given (already stored) paragraphs and write their near/partial links (``dedup.near.link_near``),
     then refresh the stored clusters of every paragraph whose links changed."""
     paragraph_ids = list(paragraph_ids)
     index = DuckDBParagraphIndex(con, now)
-    result = near.link_near(index, paragraph_ids, settings, run_id, superseded_documents=superseded_documents)
+    result = near.link_near(index, paragraph_ids, settings, run_id, superseded_documents=superseded_documents,
+                            prefilter=prefilter)
     refresh_clusters(con, index.touched | set(paragraph_ids))
     return result
 

@@ -187,6 +187,12 @@ class Reader:
     def source_signals(self) -> tuple[dict, dict]:  # pages not articles by state; entry dates, text lengths
         return source_health.access_by_source(self._con), source_health.source_signals(self._con)
 
+    def revisit_overview(self, now: datetime) -> dict[str, Any] | None:  # None: a database from before the queue
+        return revisits.revisit_overview(self._con, now) if self.has_table("revisit_queue") else None
+
+    def site_rule_fallbacks(self) -> list[tuple[str, int]]:  # hosts whose keep selectors matched nothing
+        return source_health.site_rule_fallbacks(self._con) if self.has_column("documents", "site_rule") else []
+
     def near_index_state(self, dedup: DedupSettings) -> dict[str, Any]:
         """The near-duplicate index: its stored signature version, rows and keys, and the current paragraphs
         ``dedup`` makes eligible that it lacks."""
@@ -346,7 +352,12 @@ class Reader:
             "fetches_by_day": q.fetches_by_day(con, since, until),
             "runs": q.runs(con, since, until, runs),
             "failure_reasons": q.failure_reasons(con, since, until),
+            "revisits_by_run": q.revisits_by_run(con, since, until, runs),
+            "site_rule_fallbacks": q.site_rule_fallbacks(con, since, until),
         }
+        access = source_health.access_by_source(con) if self.has_table("page_access") else {}
+        for s in rows["sources_health"]:  # pages not the article when last fetched, by state
+            s["not_articles"] = access.get(s["source_id"], {})
         rows["event_mentions"] = q.event_mentions(con, [e["event_id"] for e in rows["events"]], mentions_per_event)
         return rows
 

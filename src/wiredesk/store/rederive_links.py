@@ -61,6 +61,7 @@ def relink_documents(con, run_id, doc_ids, removed, orphans, new_hashes, dedup) 
     con.execute("UPDATE dedup_paragraphs SET run_id = r.run_id FROM reindexed r WHERE dedup_paragraphs.paragraph_id = "
                 "r.paragraph_id AND dedup_paragraphs.n_tokens = r.n_tokens AND dedup_paragraphs.n_keys = r.n_keys")
     con.execute("DROP TABLE reindexed")
+    index.recount_run_lowest(con, run_id)
     outside = sorted(orphans - set(par_ids) - set(removed))
     relink(con, outside, dedup, run_id)
     return outside

@@ -137,12 +137,42 @@ def event_mentions(con: duckdb.DuckDBPyConnection, event_ids: list[str], per_eve
 def sources_health(con: duckdb.DuckDBPyConnection) -> Rows:
     """Every followed source with its state: ``ok``, ``failing`` (with the reason) or ``disabled``."""
     return _rows(con, """
-        SELECT name, kind, url,
+        SELECT source_id, name, kind, url,
                CASE WHEN disabled_reason IS NOT NULL OR NOT enabled THEN 'disabled'
                     WHEN consecutive_failures > 0 THEN 'failing' ELSE 'ok' END AS state,
                coalesce(disabled_reason, CASE WHEN consecutive_failures > 0 THEN last_error END) AS reason,
                consecutive_failures, last_status, last_success_at, next_fetch_at
         FROM sources ORDER BY CASE state WHEN 'failing' THEN 0 WHEN 'disabled' THEN 1 ELSE 2 END, name""", [])
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                            [table, column]).fetchone()[0])
+
+
+def revisits_by_run(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None, limit: int) -> Rows:
+    """The newest ``limit`` runs started in the window that had revisits due, oldest first, with what their
+    revisits found (empty for a database from before these counters)."""
+    if not _has_column(con, "runs", "revisits_dropped"):
+        return []
+    return _rows(con, """
+        SELECT * FROM (
+            SELECT run_id, started_at, revisits_due, revisits_done, revisits_changed, revisits_not_modified,
+                   revisits_failed, revisits_done - revisits_changed - revisits_not_modified - revisits_failed AS revisits_same,
+                   revisits_skipped, revisits_dropped
+            FROM runs WHERE revisits_due > 0 AND """ + _IN_WINDOW.format(day="CAST(started_at AS DATE)") + """
+            ORDER BY run_id DESC LIMIT ?) ORDER BY run_id""", [*_window(since, until), limit])
+
+
+def site_rule_fallbacks(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None) -> Rows:
+    """``host, documents``: current documents of the window whose site rule's keep selectors matched nothing
+    (``documents.site_rule = 'keep_unmatched'``: generic extraction), most first (empty before site rules)."""
+    if not _has_column(con, "documents", "site_rule"):
+        return []
+    return _rows(con, """
+        SELECT coalesce(d.host, '(no host)') AS host, count(*) AS documents FROM documents d
+        WHERE d.is_current AND d.site_rule = 'keep_unmatched' AND """ + _IN_WINDOW.format(day=_DOC_DAY) + """
+        GROUP BY 1 ORDER BY documents DESC, host""", _window(since, until))
 
 
 def fetches_by_day(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None) -> Rows:

@@ -12,7 +12,7 @@ arithmetic is ``wiredesk.sources.revisits``'s, the diff ``wiredesk.domain.revisi
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -33,27 +33,57 @@ def write_revisits(con: duckdb.DuckDBPyConnection, run_id: int, versions: Sequen
     transaction); the batch's revisit counters go to ``counts``."""
     schedule_pages(con, [v for v in versions if v.version == 1 and v.item.fetched is not None], offsets, now)
     store_changes(con, [(v.document_id, v.article.doc_key, v.version, v.article) for v in versions if v.version > 1])
+    follow_versions(con, [v for v in versions if v.version > 1])
     if revisits is not None:
         counts.revisits_due, counts.revisits_skipped = revisits.due, revisits.skipped
+        counts.revisits_dropped = drop_revisits(con, run_id, revisits.dropped, now)
         changed = {v.item.origin for v in versions}
         failed = {f.origin: f.reason for f in failures}
-        counts.revisits_done, counts.revisits_changed = record_revisits(con, run_id, revisits, changed, failed)
+        found = record_revisits(con, run_id, revisits, changed, failed)
+        counts.revisits_done = sum(found.values())
+        counts.revisits_changed = found.get("changed", 0)
+        counts.revisits_not_modified = found.get("not_modified", 0)
+        counts.revisits_failed = sum(n for k, n in found.items() if k not in ("changed", "same", "not_modified"))
 
 
 def schedule_pages(con: duckdb.DuckDBPyConnection, versions: Sequence[NewVersion], offsets: Sequence[timedelta],
                    now: datetime) -> None:
-    """A revisit schedule for each page first stored now (a page scheduled before keeps its own)."""
+    """A revisit schedule for each page first stored now (a page scheduled before keeps its own), in
+    ``revisits`` and in the queue of revisits to come."""
     rows = [v for v in versions if v.item.fetched is not None]
     if not rows or not offsets:
         return
-    con.execute(
+    new = {o for o, in con.execute(
         "INSERT INTO revisits (origin, fetch_url, doc_key, source_id, source, first_seen_at, next_slot, next_due_at, "
         "etag, last_modified) SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::VARCHAR[]), "
         "unnest($4::BIGINT[]), unnest($5::VARCHAR[]), $6, 0, $7, unnest($8::VARCHAR[]), unnest($9::VARCHAR[]) "
-        "ON CONFLICT (origin) DO NOTHING",
+        "ON CONFLICT (origin) DO NOTHING RETURNING origin",
         [[v.item.origin for v in rows], [v.item.fetched.url for v in rows], [v.article.doc_key for v in rows],
          [v.item.source_id for v in rows], [v.item.fetched.source for v in rows], now, due_at(now, offsets, 0),
-         [v.item.fetched.etag for v in rows], [v.item.fetched.last_modified for v in rows]])
+         [v.item.fetched.etag for v in rows], [v.item.fetched.last_modified for v in rows]]).fetchall()}
+    queued = [v for v in rows if v.item.origin in new]
+    if queued:
+        insert_columns(con, "revisit_queue", {
+            "origin": ("VARCHAR", [v.item.origin for v in queued]),
+            "next_due_at": ("TIMESTAMPTZ", [due_at(now, offsets, 0)] * len(queued)),
+            "next_slot": ("INTEGER", [0] * len(queued)),
+            "document_id": ("BIGINT", [v.document_id for v in queued]),
+            "source_id": ("BIGINT", [v.item.source_id for v in queued]),
+            "source": ("VARCHAR", [v.item.fetched.source for v in queued]),
+            "fetch_url": ("VARCHAR", [v.item.fetched.url for v in queued]),
+            "doc_key": ("VARCHAR", [v.article.doc_key for v in queued]),
+            "first_seen_at": ("TIMESTAMPTZ", [now] * len(queued)),
+            "etag": ("VARCHAR", [v.item.fetched.etag for v in queued]),
+            "last_modified": ("VARCHAR", [v.item.fetched.last_modified for v in queued]),
+        })
+
+
+def follow_versions(con: duckdb.DuckDBPyConnection, versions: Sequence[NewVersion]) -> None:
+    """Queued pages whose document got a new version point at it (the due query reads that version only)."""
+    if versions:
+        con.execute("UPDATE revisit_queue q SET document_id = v.document_id FROM (SELECT unnest($1::VARCHAR[]) AS "
+                    "doc_key, unnest($2::BIGINT[]) AS document_id) v WHERE q.doc_key = v.doc_key",
+                    [[v.article.doc_key for v in versions], [v.document_id for v in versions]])
 
 
 def _body(article: Article) -> list[tuple[int, str]]:
@@ -101,10 +131,12 @@ def rebuild_revisions(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def record_revisits(con: duckdb.DuckDBPyConnection, run_id: int, batch: RevisitBatch, changed: set[str],
-                    failed: dict[str, str]) -> tuple[int, int]:
-    """Move each revisited page to its next slot, with what was found; returns (revisits done, changed). A
-    page no longer at the slot revisited (recorded by an earlier batch) is left alone: no slot counts twice."""
-    done = n_changed = 0
+                    failed: dict[str, str]) -> dict[str, int]:
+    """Move each revisited page to its next slot, with what was found (a page with no slot left leaves the
+    queue); returns the revisits done by what they found (``changed``, ``same``, ``not_modified``,
+    ``error:REASON``, an access state). A page no longer at the slot revisited (recorded by an earlier batch) is
+    left alone: no slot counts twice."""
+    found: dict[str, int] = {}
     for o in batch.outcomes:
         outcome = o.status
         if o.status == "fetched":
@@ -115,31 +147,61 @@ def record_revisits(con: duckdb.DuckDBPyConnection, run_id: int, batch: RevisitB
             "WHERE origin = ? AND next_slot = ? RETURNING origin",
             [o.next_slot, o.next_due_at, o.etag, o.last_modified, o.checked_at, outcome, run_id, o.origin, o.slot],
         ).fetchall()
-        if hit:
-            done += 1
-            n_changed += outcome == "changed"
-    return done, n_changed
+        if not hit:
+            continue
+        found[outcome] = found.get(outcome, 0) + 1
+        if o.next_due_at is None:
+            con.execute("DELETE FROM revisit_queue WHERE origin = ?", [o.origin])
+        else:
+            con.execute("UPDATE revisit_queue SET next_slot = ?, next_due_at = ?, etag = ?, last_modified = ? "
+                        "WHERE origin = ?", [o.next_slot, o.next_due_at, o.etag, o.last_modified, o.origin])
+    return found
+
+
+def drop_revisits(con: duckdb.DuckDBPyConnection, run_id: int, origins: Sequence[str], now: datetime) -> int:
+    """Take pages whose document has no current version off the schedule (``last_outcome = 'no_document'``,
+    nothing due); returns how many were still scheduled."""
+    if not origins:
+        return 0
+    con.execute("DELETE FROM revisit_queue WHERE origin IN (SELECT unnest($1::VARCHAR[]))", [list(origins)])
+    return len(con.execute(
+        "UPDATE revisits SET next_due_at = NULL, last_outcome = 'no_document', last_revisit_at = $2, last_run_id = $3 "
+        "WHERE origin IN (SELECT unnest($1::VARCHAR[])) AND next_due_at IS NOT NULL RETURNING origin",
+        [list(origins), now, run_id]).fetchall())
 
 
 def due_revisits(con: duckdb.DuckDBPyConnection, now: datetime, budget: int,
-                 source_ids: Sequence[int] | None = None) -> tuple[list[DueRevisit], int]:
+                 source_ids: Sequence[int] | None = None) -> tuple[list[DueRevisit], int, list[str]]:
     """The revisits due by ``now``, at most ``budget`` per source, oldest due first, each with its current
-    version's supplied metadata; and how many more were due (left by the budget). ``source_ids``: only
-    pages of these followed sources (a source group's run)."""
+    version's supplied metadata; how many more were due (left by the budget); and the due pages among those
+    chosen whose document has no current version (to take off the schedule: never fetched; a current version
+    without supplied metadata, which no scheduled page has, counts as none). ``source_ids``:
+    only pages of these followed sources (a source group's run).
+
+    Reads ``revisit_queue`` (the pages with a revisit to come, not every page ever scheduled) and the current
+    versions of the chosen pages by ``document_id`` (recent ids: the scan of ``documents`` skips the row groups
+    of older ones)."""
+    ids = None if source_ids is None else list(source_ids)
     rows = con.execute("""
         WITH due AS (
-            SELECT r.*, row_number() OVER (PARTITION BY r.source_id, r.source ORDER BY r.next_due_at, r.origin) AS n
-            FROM revisits r
-            WHERE r.next_due_at IS NOT NULL AND r.next_due_at <= $1
-              AND ($2::BIGINT[] IS NULL OR list_contains($2::BIGINT[], r.source_id))
-        )
-        SELECT due.origin, due.fetch_url, due.source_id, due.source, due.first_seen_at, due.next_slot, due.etag,
-               due.last_modified, d.supplied_meta, due.n
-        FROM due LEFT JOIN documents d ON d.doc_key = due.doc_key AND d.is_current
-        ORDER BY due.next_due_at, due.origin""", [now, None if source_ids is None else list(source_ids)]).fetchall()
-    chosen = [DueRevisit(origin, url, sid, source, first, slot, etag, lm, meta_from_json(meta))
-              for origin, url, sid, source, first, slot, etag, lm, meta, n in rows if n <= budget and meta is not None]
-    return chosen, sum(1 for *_, n in rows if n > budget)
+            SELECT * FROM revisit_queue
+            WHERE next_due_at <= $1 AND ($2::BIGINT[] IS NULL OR list_contains($2::BIGINT[], source_id))),
+        chosen AS (
+            SELECT * FROM due
+            QUALIFY row_number() OVER (PARTITION BY source_id, source ORDER BY next_due_at, origin) <= $3)
+        SELECT c.origin, c.fetch_url, c.source_id, c.source, epoch_us(c.first_seen_at), c.next_slot, c.etag, c.last_modified,
+               d.supplied_meta, d.supplied_meta IS NOT NULL AS current, (SELECT count(*) FROM due) AS n_due
+        FROM chosen c LEFT JOIN documents d ON d.document_id = c.document_id AND d.is_current
+        ORDER BY c.next_due_at, c.origin""", [now, ids, budget]).fetchall()
+    # first seen as microseconds: a TIMESTAMPTZ converted by the driver costs more than the rest of the row
+    chosen = [DueRevisit(origin, url, sid, source, _EPOCH + timedelta(microseconds=first), slot, etag, lm,
+                         meta_from_json(meta))
+              for origin, url, sid, source, first, slot, etag, lm, meta, current, _ in rows if current]
+    dropped = [r[0] for r in rows if not r[9]]
+    return chosen, (rows[0][10] - len(rows)) if rows else 0, dropped
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def read_revisions(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> tuple[list[dict], list[dict]]:
@@ -172,3 +234,26 @@ def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
+
+
+def revisit_overview(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, Any]:
+    """The schedule now (pages with a revisit to come, due by ``now``) and what the newest run that had
+    revisits due did with them (``runs`` counters; None when no run had any)."""
+    queued, due = con.execute("SELECT count(*), count(*) FILTER (WHERE next_due_at <= ?) FROM revisit_queue",
+                              [now]).fetchone()
+    last = _dicts(con.execute(
+        "SELECT run_id, started_at, " + _RUN_REVISIT_COLUMNS + " FROM runs WHERE revisits_due > 0 "
+        "ORDER BY run_id DESC LIMIT 1"))
+    return {"scheduled": queued, "due_now": due, "last_run": last[0] if last else None}
+
+
+def revisits_by_source(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[int, tuple[int, int]]:
+    """``{source_id: (due by now, scheduled)}`` of the followed sources' pages with a revisit to come."""
+    rows = con.execute("SELECT source_id, count(*) FILTER (WHERE next_due_at <= ?), count(*) FROM revisit_queue "
+                       "WHERE source_id IS NOT NULL GROUP BY source_id", [now]).fetchall()
+    return {sid: (due, queued) for sid, due, queued in rows}
+
+
+#: The revisit counters of ``runs``, in the order the run summary says them.
+_RUN_REVISIT_COLUMNS = ("revisits_due, revisits_done, revisits_changed, revisits_not_modified, revisits_failed, "
+                        "revisits_skipped, revisits_dropped")

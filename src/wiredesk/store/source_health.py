@@ -84,3 +84,10 @@ def source_signals(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[list[datet
                list(chars ORDER BY ingested_at, document_id) FILTER (WHERE chars IS NOT NULL AND by_store <= ?)
         FROM ranked GROUP BY source_id""", [SIGNAL_WINDOW, SIGNAL_WINDOW]).fetchall()
     return {sid: (list(dates or []), list(chars or [])) for sid, dates, chars in entries}
+
+
+def site_rule_fallbacks(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """``(host, current documents)`` whose site rule's keep selectors matched nothing (``documents.site_rule
+    = 'keep_unmatched'``: generic extraction, the rule needs a look), most first."""
+    return con.execute("SELECT coalesce(host, '(no host)'), count(*) AS n FROM documents "
+                       "WHERE is_current AND site_rule = 'keep_unmatched' GROUP BY 1 ORDER BY n DESC, 1").fetchall()

@@ -167,6 +167,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     clear_failures(con, [item.origin for item, _ in batch.cleaned] + [item.origin for item in batch.unchanged])
     insert_failures(con, run_id, batch.failures, now, batch.retry)
     write_page_access(con, run_id, batch.access, now)
+    counts.not_articles.update(a.state for a in batch.access if a.state != "article")
 
     # 9. feed sources' state, entry keys and fetch log, with the documents (and failures) they describe; the
     #    new pages' revisit schedules, the revisits done, the new versions' paragraph changes (store.revisits)
@@ -336,7 +337,8 @@ _RUN_COUNTER_COLUMNS = (
     "items_seen", "items_failed", "documents_new", "documents_updated", "items_unchanged", "documents_changed",
     "paragraphs_new", "paragraphs_removed", "duplicates_new", "duplicates_removed", "event_mentions_new",
     "event_mentions_removed", "events_written", "event_documents_skipped", "documents_assigned", "stories_new",
-    "entries_dropped", "revisits_due", "revisits_done", "revisits_changed", "revisits_skipped", "event_candidates_cut",
+    "entries_dropped", "revisits_due", "revisits_done", "revisits_changed", "revisits_skipped", "revisits_not_modified",
+    "revisits_failed", "revisits_dropped", "event_candidates_cut",
 )
 
 _DOCUMENT_COLUMNS = {

@@ -178,3 +178,36 @@ def test_a_negative_window_is_a_configuration_error():
 
     with pytest.raises(ConfigError, match="window_days"):
         DedupSettings(window_days=-1)
+
+
+def test_the_window_looks_up_each_runs_lowest_indexed_paragraph(con):
+    from wiredesk.store.near_index import window_start
+
+    ap, sun = seed_paragraphs(AP), seed_paragraphs(SUN)
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    _run(con, 1, now.replace(month=1))
+    _run(con, 2, now)
+    ap_ids = add_document(con, "ap", ap, published_at=DAY, source="AP", run_id=1)
+    dedup_batch(con, ap_ids, S, run_id=1)
+    sun_ids = add_document(con, "sun", sun, published_at=DAY, source="The Sun", run_id=2)
+    dedup_batch(con, sun_ids[5:], S, run_id=2)
+    dedup_batch(con, sun_ids[:5], S, run_id=2)  # a later batch of the same run with lower ids
+    assert con.execute("SELECT * FROM dedup_runs ORDER BY 1").fetchall() == [(1, ap_ids[0]), (2, sun_ids[0])]
+    assert window_start(con, now.replace(month=2)) == sun_ids[0]
+    assert window_start(con, now.replace(month=1)) == ap_ids[0]
+    assert window_start(con, now.replace(month=4)) is None
+
+
+def test_the_migration_fills_each_runs_lowest_paragraph_from_an_older_index(tmp_path):
+    import duckdb
+
+    from wiredesk.store.migrate import available_migrations, migrate
+
+    version = next(m.version for m in available_migrations() if m.name.endswith("dedup_sketches"))
+    db = duckdb.connect(str(tmp_path / "old.duckdb"))
+    migrate(db, upto=version - 1)
+    db.execute("INSERT INTO dedup_paragraphs VALUES (7, 10, 3, 1), (3, 10, 3, 1), (12, 10, 3, 2), (9, 10, 3, 2)")
+    migrate(db)
+    assert db.execute("SELECT * FROM dedup_runs ORDER BY 1").fetchall() == [(1, 3), (2, 9)]
+    assert db.execute("SELECT count(sketch) FROM dedup_paragraphs").fetchone() == (0,)
+    db.close()

@@ -1,0 +1,194 @@
+"""Token sketches: reject chance candidates from stored token hashes, without reading or aligning texts.
+
+A paragraph's *sketch* is its match tokens in order, each a 4-byte word: a 31-bit hash of the token
+(``shingles.word_hash``) with the token's salience flag in the lowest bit. It is stored with the paragraph when
+it is indexed (``dedup_paragraphs.sketch``, about 4 bytes a token), so a batch's candidate pairs can be
+filtered before any stored text is loaded.
+
+``could_match`` is a necessary condition of ``verify.compare`` finding a near or partial duplicate, computed
+for a whole array of pairs with numpy, from three upper bounds:
+
+* the multiset overlap of the two token sequences (no alignment matches more of a token than the smaller of
+  its two counts), bounding the aligned share (``near_containment``);
+* the same overlap weighted as ``verify`` weighs it (a token counts 2 when salient in either paragraph),
+  bounding the weighted near ratio (``near_threshold``);
+* the tokens of the shorter paragraph covered by a run of ``partial_min_run`` tokens that also occurs in the
+  other: every aligned block of that length is such a run, so this bounds the words a ``partial`` link shares.
+
+Hashes may collide (tokens are hashed to 31 bits, and to fewer bits inside the filter): a collision makes
+two different tokens look equal, which only raises the bounds. So the filter never rejects a pair that
+``compare`` accepts, and links are the same with and without it (tested); it only spares the alignment and the
+loading and tokenising of the texts of pairs that cannot match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import count
+
+import numpy as np
+
+from wiredesk.dedup.settings import DedupSettings
+from wiredesk.dedup.shingles import mix64, word_hashes
+
+#: Slack on the ratio thresholds: the bounds are computed in another order than ``verify`` computes the
+#: ratios, so a pair exactly at a threshold passes whatever the rounding.
+_EPS = 1e-9
+_LOW40 = np.uint64((1 << 40) - 1)
+_RANK_BITS = 14  # occurrences of one token in a paragraph; a paragraph with more is never rejected
+_SLOT_SHIFT = np.uint64(40)
+_STEP = np.uint64(0x9E3779B97F4A7C15)  # multiplier of the rolling hash of token runs
+
+
+def sketches_of(tokens: Sequence[str], salient: Sequence[bool], lengths: Sequence[int]) -> list[bytes]:
+    """The sketch of each paragraph of a batch, from ``matchtext.match_tokens_batch``'s flat output."""
+    words = list(dict.fromkeys(tokens))
+    number = dict(zip(words, count()))
+    ids = np.fromiter(map(number.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    hashes = word_hashes(words)[ids] if len(ids) else np.zeros(0, dtype=np.uint64)
+    values = ((hashes >> np.uint64(33)) << np.uint64(1)) | np.asarray(salient, dtype=np.uint64)
+    raw = values.astype("<u4").tobytes()
+    out, start = [], 0
+    for n in lengths:
+        out.append(raw[4 * start : 4 * (start + n)])
+        start += n
+    return out
+
+
+class _Sketches:
+    """The sketches of the paragraphs of a set of pairs, flattened, with what every pair's bounds need."""
+
+    def __init__(self, blobs: Sequence[bytes]):
+        lengths = np.fromiter((len(b) // 4 for b in blobs), dtype=np.int64, count=len(blobs))
+        values = np.frombuffer(b"".join(blobs), dtype="<u4").astype(np.uint64)
+        self.n = lengths
+        self.offsets = np.r_[0, np.cumsum(lengths)]
+        seg = np.repeat(np.arange(len(blobs), dtype=np.uint64), lengths)
+        salient = values & np.uint64(1)
+        token = values >> np.uint64(1)  # 31 bits
+        self.positional = token >> np.uint64(5)  # the coarser hash the filter compares, in token order
+        self.total_weight = np.bincount(seg.astype(np.int64), weights=(salient + 1).astype(np.float64),
+                                        minlength=len(blobs))
+        # token occurrences as a set: (paragraph, token hash, k-th occurrence), sorted; overlap of two
+        # paragraphs' multisets = the size of the intersection of these sets
+        key = (seg << np.uint64(26)) | self.positional
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+        group = np.cumsum(np.r_[False, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+        rank = np.arange(len(key)) - starts[group]
+        self.unfiltered = np.zeros(len(blobs), dtype=bool)  # paragraphs the set cannot describe: always pass
+        over = rank >= (1 << _RANK_BITS)
+        if over.any():
+            self.unfiltered[(key[over] >> np.uint64(26)).astype(np.int64)] = True
+            rank = np.minimum(rank, (1 << _RANK_BITS) - 1)
+        type_weight = np.maximum.reduceat(salient[order], starts) + 1 if len(key) else np.zeros(0, dtype=np.uint64)
+        self.occ = (key << np.uint64(_RANK_BITS)) | rank.astype(np.uint64)  # sorted: paragraph, token, rank
+        self.occ_weight = type_weight[group].astype(np.float64)
+        self.occ_start = np.searchsorted(self.occ, np.arange(len(blobs) + 1, dtype=np.uint64) << _SLOT_SHIFT)
+
+
+def could_match(pairs: np.ndarray, blobs: Sequence[bytes], settings: DedupSettings) -> np.ndarray:
+    """For each row ``(i, j)`` of ``pairs`` (indices into ``blobs``, the paragraphs' sketches): ``False`` only
+    when ``verify.compare`` of the two paragraphs surely returns ``None``."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    n_pairs = len(pairs)
+    if not n_pairs:
+        return np.zeros(0, dtype=bool)
+    if len(blobs) >= 1 << 24:  # more paragraphs than the packed keys number (a batch is far smaller)
+        return np.ones(n_pairs, dtype=bool)
+    sk = _Sketches(blobs)
+    la, lb = sk.n[pairs[:, 0]], sk.n[pairs[:, 1]]
+    swap = la > lb  # the query side is the shorter paragraph
+    q = np.where(swap, pairs[:, 1], pairs[:, 0])
+    o = np.where(swap, pairs[:, 0], pairs[:, 1])
+    shorter, longer = np.maximum(np.minimum(la, lb), 1), np.maximum(la, lb)
+
+    # 1. multiset overlap, plain and weighted: each occurrence of the shorter one looked up in the other's set
+    nq = sk.n[q]
+    pair_of = np.repeat(np.arange(n_pairs), nq)
+    idx = _ranges(sk.occ_start[q], nq)
+    probe = (sk.occ[idx] & _LOW40) | (o[pair_of].astype(np.uint64) << _SLOT_SHIFT)
+    pos = np.minimum(np.searchsorted(sk.occ, probe), len(sk.occ) - 1)
+    hit = sk.occ[pos] == probe
+    matched = np.bincount(pair_of[hit], minlength=n_pairs).astype(np.float64)
+    weighted = np.bincount(pair_of[hit], weights=np.maximum(sk.occ_weight[idx[hit]], sk.occ_weight[pos[hit]]),
+                           minlength=n_pairs)
+
+    # 2. tokens of the shorter one covered by a run of partial_min_run tokens that the other has too
+    k = settings.partial_min_run
+    covered = _covered(sk, q, o, k)
+    shared = np.minimum(covered, matched)
+
+    ok = (shared >= settings.partial_min_shared) & (shared / shorter >= settings.partial_min_containment - _EPS)
+    ok |= (matched / shorter >= settings.near_containment - _EPS) & (
+        shorter >= settings.near_min_length_ratio * longer - _EPS)
+    total = sk.total_weight[pairs[:, 0]] + sk.total_weight[pairs[:, 1]]
+    ok |= 2.0 * weighted / np.maximum(total, 1.0) >= settings.near_threshold - _EPS
+    ok |= sk.unfiltered[pairs[:, 0]] | sk.unfiltered[pairs[:, 1]]
+    return ok
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, s + n)`` for each start and length."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return np.arange(total, dtype=np.int64) + np.repeat(np.asarray(starts, dtype=np.int64) - (ends - lengths), lengths)
+
+
+def _covered(sk: _Sketches, q: np.ndarray, o: np.ndarray, k: int) -> np.ndarray:
+    """Per pair, positions of paragraph ``q`` inside a ``k``-token run that paragraph ``o`` also has."""
+    n_pairs = len(q)
+    values = sk.positional
+    total = len(values)
+    m = total - k + 1
+    if m <= 0:
+        return np.zeros(n_pairs)
+    acc = np.zeros(m, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            acc = mix64(acc * _STEP + values[j : j + m])
+    seg = np.repeat(np.arange(len(sk.n), dtype=np.int64), sk.n)
+    inside = seg[:m] == seg[k - 1 :]
+    tagged = (seg[:m].astype(np.uint64) << _SLOT_SHIFT) | (acc & _LOW40)
+    gram_set = np.sort(tagged[inside])  # a sorted multiset: membership is all the probe needs
+    if not len(gram_set):
+        return np.zeros(n_pairs)
+    # the gram starts of each pair's query paragraph
+    ng = np.maximum(sk.n[q] - k + 1, 0)
+    pair_of = np.repeat(np.arange(n_pairs), ng)
+    idx = _ranges(sk.offsets[q], ng)
+    probe = (tagged[idx] & _LOW40) | (o[pair_of].astype(np.uint64) << _SLOT_SHIFT)
+    pos = np.minimum(np.searchsorted(gram_set, probe), len(gram_set) - 1)
+    hit = gram_set[pos] == probe
+    # union of the covered intervals [start, start + k) of each pair's hits (in position order)
+    hp, hs = pair_of[hit], idx[hit]
+    if not len(hp):
+        return np.zeros(n_pairs)
+    gap = np.r_[hs[1:] - hs[:-1], k]
+    gap[np.r_[hp[1:] != hp[:-1], True]] = k  # the last hit of a pair covers k tokens
+    return np.bincount(hp, weights=np.minimum(gap, k).astype(np.float64), minlength=n_pairs)
+
+
+def filter_pairs(pairs: Sequence[tuple[int, int]], sketches: Mapping[int, bytes | None],
+                 settings: DedupSettings) -> list[tuple[int, int]]:
+    """The pairs of paragraph ids that may match: those ``could_match`` keeps, and every pair with a
+    paragraph without a sketch (stored before sketches existed, or without match tokens)."""
+    pairs = list(pairs)
+    known = [p for p in pairs if sketches.get(p[0]) and sketches.get(p[1])]
+    kept = [p for p in pairs if not (sketches.get(p[0]) and sketches.get(p[1]))]
+    if not known:
+        return kept
+    slot: dict[int, int] = {}
+    blobs: list[bytes] = []
+    for a, b in known:
+        for pid in (a, b):
+            if pid not in slot:
+                slot[pid] = len(blobs)
+                blobs.append(sketches[pid])
+    index = np.array([(slot[a], slot[b]) for a, b in known], dtype=np.int64)
+    ok = could_match(index, blobs, settings)
+    return sorted(kept + [p for p, keep in zip(known, ok.tolist()) if keep])
