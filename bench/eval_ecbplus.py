@@ -1,7 +1,7 @@
 """Event grouping and trigger recall on ECB+ (each topic: two look-alike real-world events, many outlets).
 
     python bench/eval_ecbplus.py [--backend auto|spacy|rules] [--split tuning|reporting|both] [--topics 1,3]
-                                 [--errors FILE] [--json]
+                                 [--errors FILE] [--since "lexicon 5"] [--json]
 
 Reads ../shared/corpus/ecbplus relative to the repository root ($WIREDESK_CORPUS overrides the corpus
 folder); exits 0 with a message when it is absent.
@@ -95,15 +95,17 @@ def stories_of(data: dict) -> dict[str, int]:
 
 
 def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=None,
-             errors: dict | None = None) -> dict:
+             errors: dict | None = None, new: set | None = None) -> dict:
     """Figures over ``topics`` (default: all). ``errors``, when given, collects missed actions and triggers
-    outside any annotated action (for error analysis: pass it only for tuning topics)."""
+    outside any annotated action (for error analysis: pass it only for tuning topics). ``new``: (lemma,
+    class, code) of lexicon entries whose triggers' precision is also reported on their own (counts only)."""
     data = read_topics(topics)
     complete = complete_sentences()
     extractor = extractor or DefaultEventExtractor(backend)
     totals = defaultdict(lambda: [0.0, 0.0, 0.0])
     n_docs = n_with_main = n_without_event = 0
     hit = n_gold = n_pred = n_pred_ok = n_pred_occ = 0
+    new_counts = [0, 0, 0]  # triggers of the ``new`` entries in annotated sentences, of them on any action, on occurrences
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # annotated class -> [found, gold]
     coref = {"all": defaultdict(list), "occurrence": defaultdict(list)}  # -> label -> [(scores, n)]
     words = 0
@@ -165,7 +167,12 @@ def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=N
                     n_pred += 1
                     ok = any(a < m.trigger_end and m.trigger_start < b for a, b in actions)
                     n_pred_ok += ok
-                    n_pred_occ += any(a < m.trigger_end and m.trigger_start < b for a, b in occurrences)
+                    occ = any(a < m.trigger_end and m.trigger_start < b for a, b in occurrences)
+                    n_pred_occ += occ
+                    if new and (m.trigger_lemma, m.event_class, m.cameo or "-") in new:
+                        new_counts[0] += 1
+                        new_counts[1] += ok
+                        new_counts[2] += occ
                     if not ok and errors is not None:
                         errors.setdefault("false", []).append((m.trigger_lemma or m.trigger.lower(), m.event_class,
                                                                m.sentence))
@@ -204,6 +211,8 @@ def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=N
         "trigger_precision_vs_any_action": round(n_pred_ok / n_pred, 3) if n_pred else None,
         "trigger_precision_vs_occurrence": round(n_pred_occ / n_pred, 3) if n_pred else None,
         "triggers_in_annotated_sentences": n_pred,
+        "new_entry_triggers": ({"triggers": new_counts[0], "on_any_action": new_counts[1],
+                                "on_occurrence": new_counts[2]} if new else None),
         "seconds": round(seconds, 1), "words": words,
     }
 
@@ -258,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="tuning topics (odd ids), reporting topics (even ids), or each of them (default)")
     ap.add_argument("--topics", default="", help="comma-separated topic numbers (overrides --split)")
     ap.add_argument("--errors", default="", help="write error analysis of the TUNING topics to this file")
+    ap.add_argument("--since", default="", help="also count the triggers of the entries of the triggers.tsv "
+                    "section whose comment line contains this (e.g. 'lexicon 5'): how many, how many on an action")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not corpus_dir().is_dir():
@@ -273,7 +284,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for name, topics in runs.items():
         errors = {} if args.errors and name == "tuning" else None
-        results[name] = evaluate(args.backend, topics, extractor=extractor, errors=errors)
+        new = None
+        if args.since:
+            from eval_news_coverage import new_entries
+            new = new_entries(args.since)
+        results[name] = evaluate(args.backend, topics, extractor=extractor, errors=errors, new=new)
         if errors is not None:
             write_errors(errors, args.errors)
     if args.json:
@@ -295,6 +310,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trigger precision ({r['triggers_in_annotated_sentences']} triggers in annotated sentences): "
               f"{r['trigger_precision_vs_any_action']} vs any annotated action, "
               f"{r['trigger_precision_vs_occurrence']} vs occurrences only")
+        if r["new_entry_triggers"]:
+            v = r["new_entry_triggers"]
+            print(f"  of them from the entries of '{args.since}': {v['triggers']}, {v['on_any_action']} on an annotated "
+                  f"action, {v['on_occurrence']} on an occurrence")
         for name, labels in r["mention_coreference"].items():
             print(f"mention coreference ({name} annotated actions found), CoNLL F1 (MUC / B3 / CEAF-e):")
             for label, v in labels.items():

@@ -18,7 +18,7 @@ from importlib import resources
 from wiredesk.domain.errors import ConfigError
 
 #: Bump when the meaning of the lexicon files changes; the digest catches edits that forget to.
-LEXICON_VERSION = "4"
+LEXICON_VERSION = "5"
 
 # Irregular verb forms the rules-only backend needs to see past tenses ("broke into", "shot").
 _IRREGULAR = {
@@ -29,6 +29,7 @@ _IRREGULAR = {
     "put": ("put",), "bring": ("brought",), "withdraw": ("withdrew", "withdrawn"), "sit": ("sat",),
     "push": ("pushed", "pushes"), "quit": ("quit",), "catch": ("caught",), "blow": ("blew", "blown"),
     "mow": ("mown",), "win": ("won",), "lose": ("lost",), "sell": ("sold",), "buy": ("bought",),
+    "go": ("went", "gone"),
 }
 
 
