@@ -66,9 +66,7 @@ class Words:
         # each distinct word is hashed and looked up in the common-word lists once per batch (a batch of
         # 10,000 paragraphs has about 450,000 words but 20,000 distinct ones); numbering them is done by
         # dicts in C, not a loop in Python
-        words = list(dict.fromkeys(tokens))
-        number = dict(zip(words, count()))
-        ids = np.fromiter(map(number.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        words, ids = number_words(tokens)
         hashes = word_hashes(words)[ids]
         langs = list(languages) if languages is not None else [None] * len(lengths)
         distinct = list(dict.fromkeys(langs))
@@ -78,6 +76,14 @@ class Words:
         lang_of = np.fromiter((code[lang] for lang in langs), dtype=np.int64, count=len(langs))
         stop = common[lang_of[seg], ids] if len(ids) else np.zeros(0, dtype=bool)
         return cls(hashes, stop, seg)
+
+
+def number_words(tokens: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct words of ``tokens`` in first-seen order, and each token's number among them (dicts in C,
+    not a loop in Python): what lets a batch hash each distinct word once."""
+    words = list(dict.fromkeys(tokens))
+    number = dict(zip(words, count()))
+    return words, np.fromiter(map(number.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
 
 #: word -> ``word_hash``, kept between batches (most words of a batch were in the previous ones); cleared

@@ -24,12 +24,11 @@ loading and tokenising of the texts of pairs that cannot match.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from itertools import count
 
 import numpy as np
 
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.dedup.shingles import mix64, word_hashes
+from wiredesk.dedup.shingles import mix64, number_words, word_hashes
 
 #: Slack on the ratio thresholds: the bounds are computed in another order than ``verify`` computes the
 #: ratios, so a pair exactly at a threshold passes whatever the rounding.
@@ -42,9 +41,7 @@ _STEP = np.uint64(0x9E3779B97F4A7C15)  # multiplier of the rolling hash of token
 
 def sketches_of(tokens: Sequence[str], salient: Sequence[bool], lengths: Sequence[int]) -> list[bytes]:
     """The sketch of each paragraph of a batch, from ``matchtext.match_tokens_batch``'s flat output."""
-    words = list(dict.fromkeys(tokens))
-    number = dict(zip(words, count()))
-    ids = np.fromiter(map(number.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    words, ids = number_words(tokens)
     hashes = word_hashes(words)[ids] if len(ids) else np.zeros(0, dtype=np.uint64)
     values = ((hashes >> np.uint64(33)) << np.uint64(1)) | np.asarray(salient, dtype=np.uint64)
     raw = values.astype("<u4").tobytes()
