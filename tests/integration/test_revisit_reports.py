@@ -16,7 +16,7 @@ import wiredesk
 from wiredesk.cli.report import run_report_markdown
 
 from conftest import query as q
-from support.localrun import cli, local_config
+from support.localrun import cli, local_config, url_listing
 from support.localserver import send, static
 from support.pages import article
 from integration.test_revisits import EditablePage, FIRST, later, page
@@ -141,8 +141,7 @@ def test_a_due_page_without_a_current_document_is_taken_off_the_schedule_and_cou
     config = local_config(tmp_path)
     for i in range(2):
         site.route(f"/a/{i}", static(page(FIRST), "text/html; charset=utf-8"))
-    listing = tmp_path / "urls.jsonl"
-    listing.write_text("".join(json.dumps({"url": site.url(f"/a/{i}")}) + "\n" for i in range(2)))
+    listing = url_listing(tmp_path, [site.url(f"/a/{i}") for i in range(2)])
     wiredesk.ingest([listing], db=db, config=config)
     gone = f"https://127.0.0.1:{site.port}/a/0"
     import duckdb
@@ -170,8 +169,7 @@ def test_a_database_from_before_the_revisit_queue_gets_its_pending_revisits_queu
     config = local_config(tmp_path)
     for i in range(2):
         site.route(f"/a/{i}", static(article(i), "text/html; charset=utf-8"))
-    listing = tmp_path / "urls.jsonl"
-    listing.write_text("".join(json.dumps({"url": site.url(f"/a/{i}")}) + "\n" for i in range(2)))
+    listing = url_listing(tmp_path, [site.url(f"/a/{i}") for i in range(2)])
     written = tmp_path / "written.duckdb"
     wiredesk.ingest([listing], db=written, config=config)
     wiredesk.ingest([listing], db=written, config=config, clock=later(30))  # every slot of both pages done

@@ -12,7 +12,7 @@ import pytest
 
 import wiredesk
 
-from support.localrun import cli, local_config
+from support.localrun import cli, local_config, url_listing
 from support.localserver import send, static
 from support.pages import WORDS, article
 from conftest import query as q
@@ -107,8 +107,7 @@ def test_an_edited_feed_article_is_revisited_stored_as_a_new_version_and_its_cha
 def test_a_page_not_modified_answers_304_is_recorded_as_checked_and_each_slot_is_revisited_once(site, db, tmp_path):
     config = local_config(tmp_path)
     site.route("/a/7", static(article(7), "text/html; charset=utf-8", etag='"p7"'))
-    listing = tmp_path / "urls.jsonl"
-    listing.write_text(json.dumps({"url": site.url("/a/7")}) + "\n")
+    listing = url_listing(tmp_path, [site.url("/a/7")])
     wiredesk.ingest([listing], db=db, config=config)
 
     second = wiredesk.ingest([listing], db=db, config=config, clock=later(2))
@@ -132,8 +131,7 @@ def test_the_per_source_budget_leaves_the_rest_due_for_the_next_run_and_no_revis
     off = local_config(tmp_path, "[revisits]\nenabled = false\n", name="off.toml")
     for i in range(3):
         site.route(f"/a/{i}", static(article(i), "text/html; charset=utf-8"))
-    listing = tmp_path / "urls.jsonl"
-    listing.write_text("".join(json.dumps({"url": site.url(f"/a/{i}")}) + "\n" for i in range(3)))
+    listing = url_listing(tmp_path, [site.url(f"/a/{i}") for i in range(3)])
     wiredesk.ingest([listing], db=db, config=config)
 
     skipped = wiredesk.ingest([listing], db=db, config=off, clock=later(2))  # [revisits] enabled = false
@@ -152,8 +150,7 @@ def test_the_per_source_budget_leaves_the_rest_due_for_the_next_run_and_no_revis
 def test_revisions_of_an_unknown_url_say_so(capsys, site, db, tmp_path):
     config = local_config(tmp_path)
     site.route("/a/3", static(article(3), "text/html; charset=utf-8"))
-    listing = tmp_path / "urls.jsonl"
-    listing.write_text(json.dumps({"url": site.url("/a/3")}) + "\n")
+    listing = url_listing(tmp_path, [site.url("/a/3")])
     wiredesk.ingest([listing], db=db, config=config)
     code, out, err = cli(capsys, "revisions", "https://example.org/nothing", "--db", db)
     assert code == 2 and "no document at https://example.org/nothing" in err

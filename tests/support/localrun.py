@@ -3,6 +3,7 @@ local server at full speed, and a call of ``wiredesk`` that returns its exit cod
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from wiredesk.cli import main
@@ -23,3 +24,10 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def url_listing(tmp_path: Path, urls: list[str], name: str = "urls.jsonl") -> Path:
+    """A JSONL list of URLs to fetch, one ``{"url": ...}`` record a line (a URL-list input of ``wiredesk run``)."""
+    path = tmp_path / name
+    path.write_text("".join(json.dumps({"url": u}) + "\n" for u in urls))
+    return path
