@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import platform
 import resource
 import statistics
@@ -47,6 +48,7 @@ from synthetic import PER_DOC, Generator, insert_documents  # noqa: E402
 from wiredesk.dedup.matchtext import match_tokens_batch  # noqa: E402
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
 from wiredesk.dedup.sketch import sketches_of  # noqa: E402
+from wiredesk.dedup.tokenwork import articles_token_work  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
 from wiredesk.store.near_index import link_near  # noqa: E402
 
@@ -77,23 +79,45 @@ def fill_sketches(con, chunk: int = 50_000) -> int:
         after = rows[-1][0]
 
 
+def worker_tokens(texts: list[str], ids: list[int], settings, workers: bool) -> tuple[dict, dict]:
+    """What the cleaning workers do for a batch (``workers``): the token work of each document of PER_DOC
+    paragraphs (``tokenwork.articles_token_work``, as ``scaleout.process_items`` makes it), pickled and
+    unpickled as it crosses to the writer. Returns the carried work by paragraph id and its costs (CPU seconds
+    of the work, of the pickle round trip, and the pickled bytes); nothing without ``workers`` (the stage
+    then makes it itself, as before)."""
+    if not workers:
+        return {}, {"token_seconds": 0.0, "pickle_seconds": 0.0, "pickle_bytes": 0}
+    t = time.process_time()
+    docs = [([("body", p) for p in texts[i : i + PER_DOC]], "en") for i in range(0, len(texts), PER_DOC)]
+    works = articles_token_work(docs, settings)
+    made = time.process_time()
+    payload = pickle.dumps(works, protocol=pickle.HIGHEST_PROTOCOL)
+    works = pickle.loads(payload)
+    crossed = time.process_time()
+    carried = {pid: (works[i // PER_DOC], i % PER_DOC) for i, pid in enumerate(ids)}
+    return carried, {"token_seconds": made - t, "pickle_seconds": crossed - made, "pickle_bytes": len(payload)}
+
+
 def probe(con, gen: Generator, settings, next_doc: int, next_par: int, n_docs: int, repeats: int = 3,
-          prefilter: bool = True) -> dict:
+          prefilter: bool = True, workers: bool = True) -> dict:
     """Median cost of linking a fresh batch at the current size; each probe is rolled back."""
     runs = []
     recent = deque(gen.recent, maxlen=gen.recent.maxlen)
     for _ in range(repeats):
         gen.recent = deque(recent, maxlen=recent.maxlen)  # copies come from stored paragraphs, not a rolled-back probe
         con.execute("BEGIN TRANSACTION")
-        ids = insert_documents(con, gen, next_doc, next_par, n_docs)
+        texts = [gen.next() for _ in range(n_docs * PER_DOC)]
+        ids = insert_documents(con, gen, next_doc, next_par, n_docs, texts)
+        carried, cost = worker_tokens(texts, ids, settings, workers)
         t = time.perf_counter()
-        res = link_near(con, ids, settings, run_id=0, prefilter=prefilter)
+        res = link_near(con, ids, settings, run_id=0, prefilter=prefilter, carried=carried)
         runs.append({"seconds": time.perf_counter() - t, "candidates": res.candidates,
                      "verified": res.prefiltered if prefilter else res.candidates, "links": res.links_new,
-                     "timings": res.timings})
+                     "carried": res.carried, **cost, "timings": res.timings})
         con.execute("ROLLBACK")
     gen.recent = recent
-    return {"median_seconds": statistics.median(r["seconds"] for r in runs), "runs": runs}
+    return {"median_seconds": statistics.median(r["seconds"] for r in runs),
+            "median_token_seconds": statistics.median(r["token_seconds"] for r in runs), "runs": runs}
 
 
 def main() -> None:
@@ -109,6 +133,9 @@ def main() -> None:
     ap.add_argument("--fill-sketches", action="store_true",
                     help="with --probe-only: first migrate the store and store the sketches it lacks (committed)")
     ap.add_argument("--no-prefilter", action="store_true", help="verify every candidate on its text")
+    ap.add_argument("--inline", action="store_true",
+                    help="the stage makes the batch's match tokens, keys and sketches itself (as before the "
+                         "cleaning workers carried them)")
     args = ap.parse_args()
     if args.probe_only:
         con = duckdb.connect(str(args.db))
@@ -125,7 +152,7 @@ def main() -> None:
         gen.recent.extend(r[0] for r in con.execute(
             "SELECT text FROM paragraphs ORDER BY paragraph_id DESC LIMIT 20000").fetchall()[::-1])
         result = probe(con, gen, DedupSettings(), next_doc, next_par, args.batch // PER_DOC, args.repeats,
-                       prefilter=not args.no_prefilter)
+                       prefilter=not args.no_prefilter, workers=not args.inline)
         print(json.dumps({"stored": stored, **result, "peak_rss_mb": peak_rss_mb()}, indent=1))
         return
     if not (corpus_dir() / "aeb" / "ground-truth.json").exists():
@@ -144,28 +171,34 @@ def main() -> None:
     stored, next_doc, next_par = 0, 1, 1
     started = time.perf_counter()
     link_total = 0.0
+    worker_total = {"token_seconds": 0.0, "pickle_seconds": 0.0, "pickle_bytes": 0}
     probe_at = {100_000, args.paragraphs}
     while stored < args.paragraphs:
         con.execute("BEGIN TRANSACTION")
-        ids = insert_documents(con, gen, next_doc, next_par, n_docs)
+        texts = [gen.next() for _ in range(n_docs * PER_DOC)]
+        ids = insert_documents(con, gen, next_doc, next_par, n_docs, texts)
+        carried, cost = worker_tokens(texts, ids, settings, not args.inline)
         t = time.perf_counter()
-        res = link_near(con, ids, settings, run_id=1)
+        res = link_near(con, ids, settings, run_id=1, carried=carried)
         seconds = time.perf_counter() - t
         con.execute("COMMIT")
         link_total += seconds
+        for k, v in cost.items():
+            worker_total[k] += v
         stored += len(ids)
         next_doc += n_docs
         next_par += len(ids)
         batches.append({"stored_after": stored, "seconds": seconds, "candidates": res.candidates,
-                        "verified": res.prefiltered,
+                        "verified": res.prefiltered, "carried": res.carried, **cost,
                         "links": res.links_new, "keys": res.keys})
         if args.out:
             with open(str(args.out) + ".batches.jsonl", "a") as fh:
                 fh.write(json.dumps({**batches[-1], "timings": res.timings, "rss_mb": peak_rss_mb()}) + "\n")
-        print(f"{stored:>9,} stored  batch {seconds:6.2f}s  candidates {res.candidates:>6}  verified {res.prefiltered:>5}  links {res.links_new:>5}"
+        print(f"{stored:>9,} stored  batch {seconds:6.2f}s  workers {cost['token_seconds']:5.2f}s  candidates {res.candidates:>6}  verified {res.prefiltered:>5}  links {res.links_new:>5}"
               f"  rss {peak_rss_mb():7.0f} MB  " + " ".join(f"{k}={v:.2f}" for k, v in res.timings.items()), flush=True)
         if stored in probe_at:
-            probes[stored] = probe(con, gen, settings, next_doc + 10**7, next_par + 10**9, n_docs)
+            probes[stored] = probe(con, gen, settings, next_doc + 10**7, next_par + 10**9, n_docs,
+                                   workers=not args.inline)
             print(f"probe at {stored:,}: median {probes[stored]['median_seconds']:.2f}s", flush=True)
     wall = time.perf_counter() - started
     con.execute("CHECKPOINT")
@@ -175,7 +208,10 @@ def main() -> None:
     con.close()
     summary = {
         "paragraphs": stored, "batch": args.batch, "wall_seconds": wall, "link_seconds": link_total,
-        "paragraphs_per_second": stored / link_total, "peak_rss_mb": peak_rss_mb(),
+        "paragraphs_per_second": stored / link_total, "token_work": "inline" if args.inline else "workers",
+        # the token work done where the cleaning workers would do it (CPU seconds, not free: on other cores)
+        "worker_token_seconds": worker_total["token_seconds"], "worker_pickle_seconds": worker_total["pickle_seconds"],
+        "pickled_mb": worker_total["pickle_bytes"] / 2**20, "peak_rss_mb": peak_rss_mb(),
         "db_mb": args.db.stat().st_size / 2**20, "keys": n_keys, "links": counts,
         "sketch_bytes_per_paragraph": (sketch_bytes[0] or 0) / max(stored, 1), "sketches": sketch_bytes[1],
         "generated": dict(gen.kinds), "probes": probes, "batches": batches,

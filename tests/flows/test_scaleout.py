@@ -168,6 +168,7 @@ def test_the_runs_own_pool_cleans_and_reads_events_in_its_workers_with_the_same_
     summary = run_ingest([str(pages)], _settings(two, batch_size=3, workers=2))
     assert summary.status == "completed" and summary.counts.documents_new == 10
     assert summary.cpu_seconds["events"] > 0 and summary.cpu_seconds["clean"] > 0
+    assert summary.cpu_seconds["near_tokens"] > 0  # the workers made the near-duplicate token work
     a, b = snapshot(one), snapshot(two)
     assert a["event_rows"] and a["duplicates"]
     assert a == b

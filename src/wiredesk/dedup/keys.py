@@ -48,7 +48,24 @@ def compute_keys_flat(tokens: Sequence[str], lengths: Sequence[int], settings: D
     if len(eligible) < len(n_tokens):
         keep = np.repeat(n_tokens >= settings.min_tokens, n_tokens)
         tokens = list(compress(tokens, keep.tolist()))
-    words = Words.of_flat(tokens, n_tokens[eligible].tolist(), langs)
+    return _keys_of(Words.of_flat(tokens, n_tokens[eligible].tolist(), langs), eligible, n_tokens, settings)
+
+
+def compute_keys_words(words: Words, lengths: Sequence[int], settings: DedupSettings) -> BatchKeys:
+    """``compute_keys_flat`` from the batch's ``Words`` (every paragraph's tokens, hashed once: see
+    ``wiredesk.dedup.tokenwork``); ``lengths[i]`` tokens are paragraph ``i``'s."""
+    n_tokens = np.asarray(lengths, dtype=np.int64)
+    long_enough = n_tokens >= settings.min_tokens
+    eligible = np.flatnonzero(long_enough)
+    if len(eligible) < len(n_tokens):
+        keep = long_enough[words.seg]
+        number = np.cumsum(long_enough) - 1  # a paragraph's number among the eligible ones
+        words = Words(words.hashes[keep], words.stop[keep], number[words.seg[keep]])
+    return _keys_of(words, eligible, n_tokens, settings)
+
+
+def _keys_of(words: Words, eligible: np.ndarray, n_tokens: np.ndarray, settings: DedupSettings) -> BatchKeys:
+    """The keys of the ``eligible`` paragraphs, whose words (numbered among them) are ``words``."""
     # 1. MinHash band keys over word shingles, for paragraphs that have any
     sh, sh_seg = shingles(words, settings.shingle_words)
     has = np.unique(sh_seg)

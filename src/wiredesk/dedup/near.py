@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from wiredesk.dedup.keys import BatchKeys, compute_keys_flat
+from wiredesk.dedup.keys import BatchKeys
 from wiredesk.dedup.links import Link, Match, Placement, decide_links
 from wiredesk.dedup.matchtext import match_tokens_batch
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.dedup.sketch import filter_pairs, sketches_of
+from wiredesk.dedup.sketch import filter_pairs
+from wiredesk.dedup.tokenwork import Carried, carried_work
 from wiredesk.dedup.verify import MatchText, compare
 from wiredesk.domain.versions import NEAR_DEDUP_VERSION
 
@@ -86,13 +87,14 @@ class NearResult:
     keys: int = 0
     candidates: int = 0
     prefiltered: int = 0  # candidates left to verify on their texts after the sketch filter
+    carried: int = 0  # new paragraphs whose tokens, keys and sketch came with the batch (not made here)
     links_new: int = 0
     links_replaced: int = 0
     new_links: list[Link] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     def add(self, other: "NearResult") -> None:
-        for name in ("indexed", "keys", "candidates", "prefiltered", "links_new", "links_replaced"):
+        for name in ("indexed", "keys", "candidates", "prefiltered", "carried", "links_new", "links_replaced"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.new_links += other.new_links
         for k, v in other.timings.items():
@@ -120,22 +122,26 @@ def link_near(
     *,
     superseded_documents: Sequence[int] = (),
     prefilter: bool = True,
+    carried: Carried | None = None,
 ) -> NearResult:
     """Index the given (already stored) paragraphs and write their near/partial links. ``prefilter=False``
-    verifies every candidate on its text (the same links, slower: for tests and benchmarks)."""
+    verifies every candidate on its text (the same links, slower: for tests and benchmarks). ``carried``:
+    the token work of new paragraphs made where they were cleaned (``wiredesk.dedup.tokenwork``); the
+    paragraphs without are done here. The links are the same either way."""
     index.check_version(settings, run_id)
     result = NearResult()
     orphans: list[int] = []
     if superseded_documents:
         orphans = index.forget(index.paragraphs_of_documents(superseded_documents))
-    result.add(_link(index, index.not_yet_indexed(paragraph_ids), settings, run_id, fresh=True, prefilter=prefilter))
+    result.add(_link(index, index.not_yet_indexed(paragraph_ids), settings, run_id, fresh=True, prefilter=prefilter,
+                     carried=carried))
     if orphans:
         result.add(_link(index, orphans, settings, run_id, fresh=False, prefilter=prefilter))
     return result
 
 
 def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, run_id: int, *, fresh: bool,
-          prefilter: bool = True) -> NearResult:
+          prefilter: bool = True, carried: Carried | None = None) -> NearResult:
     """Steps 1-4 for ``ids``: newly stored paragraphs (``fresh``: index them), or indexed ones to relink."""
     result = NearResult()
     clock = time.perf_counter()
@@ -150,17 +156,17 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
     ids = [pid for pid in ids if pid in rows]
     lap("load")
 
-    # 1. index: the match tokens of the whole batch in one pass, then its keys
+    # 1. index: match tokens, keys and sketches of the batch, as carried with it (made where its paragraphs
+    #    were cleaned) or, for the paragraphs without, made here in one batch pass (wiredesk.dedup.tokenwork)
     eligible = [pid for pid in ids if _eligible(rows[pid], settings)]
-    tokens, salient, lengths = match_tokens_batch([rows[pid].text for pid in eligible])
-    n_tokens = dict(zip(eligible, lengths))
-    all_lengths = [n_tokens.get(pid, 0) for pid in ids]
-    keys = compute_keys_flat(tokens, all_lengths, settings, [rows[pid].language for pid in ids])
-    sketches = dict(zip(eligible, sketches_of(tokens, salient, lengths)))
+    work = carried_work(ids, eligible, {pid: rows[pid].text for pid in eligible},
+                        {pid: rows[pid].language for pid in eligible}, settings, carried)
+    keys, sketches = work.keys, dict(work.sketches)
+    result.carried = work.carried
     lap("keys")
     if fresh:
         result.indexed = len(ids)
-        result.keys = index.insert_keys(ids, keys, all_lengths, run_id, [sketches.get(pid) for pid in ids])
+        result.keys = index.insert_keys(ids, keys, work.n_tokens, run_id, [sketches.get(pid) for pid in ids])
     lap("insert_keys")
 
     # 2. candidates, less those whose token sketches cannot match (their texts are never read)
@@ -169,6 +175,7 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
     lap("candidates")
     if prefilter and pairs:
         sketches.update(index.sketches({pid for pair in pairs for pid in pair} - sketches.keys()))
+        lap("read_sketches")
         pairs = filter_pairs(pairs, sketches, settings)
         lap("prefilter")
     result.prefiltered = len(pairs)
@@ -186,10 +193,11 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
         if ra.doc_key == rb.doc_key and ra.document_id != rb.document_id:
             continue  # another version of the same document is not a copy
         kept.append((a, b))
-    stored = sorted({pid for pair in kept for pid in pair} - n_tokens.keys())
-    more_tokens, more_salient, more_lengths = match_tokens_batch([rows[pid].text for pid in stored])
-    texts = _match_texts(eligible, tokens, salient, lengths)
-    texts.update(_match_texts(stored, more_tokens, more_salient, more_lengths))
+    needed = {pid for pair in kept for pid in pair}
+    texts = work.match_texts(needed)  # the batch's: made or carried with the rest of its token work
+    rest = sorted(needed - texts.keys())  # stored paragraphs
+    more_tokens, more_salient, more_lengths = match_tokens_batch([rows[pid].text for pid in rest])
+    texts.update(_match_texts(rest, more_tokens, more_salient, more_lengths))
     matches = []
     for a, b in kept:
         verdict = compare(texts[a], texts[b], settings)

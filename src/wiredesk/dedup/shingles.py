@@ -67,7 +67,13 @@ class Words:
         # 10,000 paragraphs has about 450,000 words but 20,000 distinct ones); numbering them is done by
         # dicts in C, not a loop in Python
         words, ids = number_words(tokens)
-        hashes = word_hashes(words)[ids]
+        return cls.of_numbered(words, ids, word_hashes(words)[ids], lengths, languages)
+
+    @classmethod
+    def of_numbered(cls, words: Sequence[str], ids: np.ndarray, hashes: np.ndarray, lengths: Sequence[int],
+                    languages: Sequence[str | None] | None = None) -> "Words":
+        """``Words.of_flat`` from what ``number_words`` made of the tokens and the tokens' hashes (``hashes[i]``:
+        token ``i``'s ``word_hash``), for a caller that hashes the tokens once for other uses too."""
         langs = list(languages) if languages is not None else [None] * len(lengths)
         distinct = list(dict.fromkeys(langs))
         common = np.array([[w in sw or w.isdigit() for w in words] for sw in map(stop_words, distinct)], dtype=bool)

@@ -43,8 +43,17 @@ def sketches_of(tokens: Sequence[str], salient: Sequence[bool], lengths: Sequenc
     """The sketch of each paragraph of a batch, from ``matchtext.match_tokens_batch``'s flat output."""
     words, ids = number_words(tokens)
     hashes = word_hashes(words)[ids] if len(ids) else np.zeros(0, dtype=np.uint64)
+    return split_sketches(sketch_bytes(hashes, salient), lengths)
+
+
+def sketch_bytes(hashes: np.ndarray, salient: Sequence[bool]) -> bytes:
+    """The sketch words of a run of tokens from their ``word_hash`` values and salience flags, as bytes."""
     values = ((hashes >> np.uint64(33)) << np.uint64(1)) | np.asarray(salient, dtype=np.uint64)
-    raw = values.astype("<u4").tobytes()
+    return values.astype("<u4").tobytes()
+
+
+def split_sketches(raw: bytes, lengths: Sequence[int]) -> list[bytes]:
+    """``raw`` (``sketch_bytes`` of a batch's tokens) cut into each paragraph's sketch, ``lengths[i]`` tokens."""
     out, start = [], 0
     for n in lengths:
         out.append(raw[4 * start : 4 * (start + n)])

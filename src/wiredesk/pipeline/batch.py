@@ -168,11 +168,11 @@ class BatchStep:
             log.warning("process pool broke (%s); cleaning this batch in the main process", exc)
             processed = self._process_here(plan.todo).result()
         self.run.summary.cpu_seconds.update(clean=processed.clean_seconds, events=processed.events_seconds,
-                                            stories=processed.stories_seconds)
+                                            stories=processed.stories_seconds, near_tokens=processed.tokens_seconds)
         report_stage("store", 0, len(batch.items))
         self._store(Batch(cleaned=processed.articles, unchanged=plan.unchanged, skipped=plan.skipped,
                           failures=plan.failures + processed.failures, feeds=batch.feeds, events=processed.events,
-                          stories=processed.stories, retry=self.retry,
+                          stories=processed.stories, tokens=processed.tokens, retry=self.retry,
                           access=page_access(plan.todo, processed), revisit_offsets=self.revisit_offsets))
         counts = self.run.summary.counts
         counts.records_skipped.update(batch.skipped)

@@ -30,6 +30,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from wiredesk.dedup.settings import DedupSettings
+from wiredesk.dedup.tokenwork import TokenWork, articles_token_work
 from wiredesk.domain.models import Article, Failure, InputItem
 from wiredesk.domain.settings import EventsSettings, Settings
 from wiredesk.events.extract import DefaultEventExtractor
@@ -81,6 +83,9 @@ class Processed:
     clean_seconds: float = 0.0
     events_seconds: float = 0.0
     stories_seconds: float = 0.0
+    #: the near-duplicate stage's token work of ``articles`` (empty: the writer's stage makes it)
+    tokens: tuple = ()
+    tokens_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,9 @@ class ChunkResult:
     clean_seconds: float = 0.0
     events_seconds: float = 0.0
     stories_seconds: float = 0.0
+    #: the near-duplicate stage's token work of the articles, in their order (``wiredesk.dedup.tokenwork``)
+    tokens: tuple = ()
+    tokens_seconds: float = 0.0
 
 
 @functools.lru_cache(maxsize=2)
@@ -127,8 +135,18 @@ def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult
         events = tuple(worker_extractor(settings.events).extract_many([DocumentInput.from_article(a) for a in articles]))
     events_done = time.process_time()
     stories = tuple(extract_features(story_document(a), StorySettings(), worker_places()) for a in articles)
+    stories_done = time.process_time()
+    tokens = tuple(near_token_work(articles, settings.dedup))
     return ChunkResult(outcomes, events, stories, cleaned - started, events_done - cleaned,
-                       time.process_time() - events_done)
+                       stories_done - events_done, tokens, time.process_time() - stories_done)
+
+
+def near_token_work(articles: Sequence[Article], settings: DedupSettings) -> list[TokenWork]:
+    """The near-duplicate stage's token work of ``articles`` (``wiredesk.dedup.tokenwork``), made here so that
+    the writer does not: the paragraphs' match tokens, keys and sketches."""
+    if not articles:
+        return []
+    return articles_token_work([([(p.role, p.text) for p in a.paragraphs], a.language) for a in articles], settings)
 
 
 def without_raw(item: InputItem) -> InputItem:
@@ -158,8 +176,9 @@ class PendingItems:
         articles: list[tuple[InputItem, Article]] = []
         failures: list[Failure] = []
         events: list = []
-        clean = extract = story = 0.0
+        clean = extract = story = token_seconds = 0.0
         stories: list = []
+        tokens: list = []
         total, finished = sum(len(c) for c in self.chunks), 0
         for chunk, future in zip(self.chunks, self.futures):
             done: ChunkResult = future.result()
@@ -172,10 +191,15 @@ class PendingItems:
                     failures.append(outcome)
             events.extend(done.events)
             stories.extend(done.stories)
+            tokens.extend(done.tokens)
             clean += done.clean_seconds
             extract += done.events_seconds
             story += done.stories_seconds
-        return Processed(tuple(articles), tuple(failures), tuple(events), tuple(stories), clean, extract, story)
+            token_seconds += done.tokens_seconds
+        if len(tokens) != len(articles):  # a runner that sends no token work: the writer's stage makes it
+            tokens = []
+        return Processed(tuple(articles), tuple(failures), tuple(events), tuple(stories), clean, extract, story,
+                         tuple(tokens), token_seconds)
 
 
 #: Chunks per worker and batch: pages differ a lot in cleaning and parsing time, and with one chunk each a

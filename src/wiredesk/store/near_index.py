@@ -29,6 +29,7 @@ from wiredesk.dedup.links import Link
 from wiredesk.dedup.minhash import BAND_TAG
 from wiredesk.dedup.near import IndexedParagraph, NearResult
 from wiredesk.dedup.settings import DedupSettings
+from wiredesk.dedup.tokenwork import Carried
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import StoreError
 from wiredesk.store.clusters import rebuild_clusters, rebuild_document_facts, rebuild_novelty, refresh_clusters
@@ -337,13 +338,14 @@ class DuckDBParagraphIndex:
 
 def link_near(con, paragraph_ids: Iterable[int], settings: DedupSettings, run_id: int, *,
               superseded_documents: Sequence[int] = (), now: datetime | None = None,
-              prefilter: bool = True) -> NearResult:
-    """Index the given (already stored) paragraphs and write their near/partial links (``dedup.near.link_near``),
-    then refresh the stored clusters of every paragraph whose links changed."""
+              prefilter: bool = True, carried: Carried | None = None) -> NearResult:
+    """Index the given (already stored) paragraphs and write their near/partial links (``dedup.near.link_near``;
+    ``carried``: their token work made where they were cleaned), then refresh the stored clusters of every
+    paragraph whose links changed."""
     paragraph_ids = list(paragraph_ids)
     index = DuckDBParagraphIndex(con, now)
     result = near.link_near(index, paragraph_ids, settings, run_id, superseded_documents=superseded_documents,
-                            prefilter=prefilter)
+                            prefilter=prefilter, carried=carried)
     refresh_clusters(con, index.touched | set(paragraph_ids))
     return result
 

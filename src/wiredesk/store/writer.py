@@ -22,6 +22,7 @@ import duckdb
 
 from wiredesk.dedup.exact import ParagraphRef, exact_links
 from wiredesk.dedup.settings import DedupSettings
+from wiredesk.dedup.tokenwork import TokenWork
 from wiredesk.domain.counts import INGEST_RUN_COLUMNS, BatchCounts
 from wiredesk.domain.lineage import meta_to_json
 from wiredesk.domain.models import Article, Failure, InputItem
@@ -69,6 +70,9 @@ class Batch:
     #: access states of the fetched pages cleaned in this batch (``wiredesk.clean.access``)
     access: tuple[PageAccess, ...] = ()
     revisit_offsets: tuple[timedelta, ...] = ()  # [revisits] offsets: when a page fetched by URL is fetched again
+    #: the near-duplicate stage's token work of the cleaned articles, in the same order, made by the workers
+    #: that cleaned them (``wiredesk.dedup.tokenwork``; empty: the stage makes it)
+    tokens: tuple[TokenWork, ...] = ()
 
 
 def known_raw_hashes(con: duckdb.DuckDBPyConnection, origins: Iterable[str]) -> dict[str, str]:
@@ -139,7 +143,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     checkpoint("store:exact")
 
     # 5. near-duplicate and partial links against everything stored (wiredesk.dedup.near)
-    near = link_near(con, new_paragraph_ids, dedup, run_id, superseded_documents=decision.superseded, now=now)
+    near = link_near(con, new_paragraph_ids, dedup, run_id, superseded_documents=decision.superseded, now=now,
+                     carried=_carried_tokens(decision, batch))
     counts.duplicates_new += sum(1 for link in near.new_links if link.paragraph_id in fresh_ids)
     checkpoint("store:near")
 
@@ -183,6 +188,16 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
                      items_seen=len(batch.cleaned) + len(batch.unchanged) + len(batch.skipped) + len(batch.failures))
     checkpoint("store:counters")
     return counts
+
+
+def _carried_tokens(decision: VersionDecision, batch: Batch) -> dict[int, tuple[TokenWork, int]]:
+    """The new paragraphs' token work as the batch carries it (by origin, as story features): paragraph id ->
+    (its article's work, its number in the article)."""
+    if len(batch.tokens) != len(batch.cleaned):
+        return {}
+    by_origin = {item.origin: work for (item, _), work in zip(batch.cleaned, batch.tokens)}
+    return {pid: (by_origin[v.item.origin], j) for v in decision.versions if v.item.origin in by_origin
+            for j, pid in enumerate(v.paragraph_ids)}
 
 
 def _story_documents(con: duckdb.DuckDBPyConnection, decision: VersionDecision, batch: Batch) -> list[DocFeatures]:
