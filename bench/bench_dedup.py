@@ -4,6 +4,7 @@
     python bench/bench_dedup.py --paragraphs 200000     # smaller
     python bench/bench_dedup.py --out bench/results/dedup_1m.json
     python bench/bench_dedup.py --probe-only --db FILE --fill-sketches  # a store built before token sketches
+    python bench/bench_dedup.py --inline                # the stage makes the batch's token work (no workers)
 
 Paragraphs are generated from the aeb corpus's article bodies (../shared/corpus/aeb, WIREDESK_CORPUS overrides;
 nothing is copied into the repository):
@@ -17,7 +18,10 @@ nothing is copied into the repository):
   cycle: copies of a story appear within days of it, so clusters of copies stay news-sized as the store grows).
 
 Documents of 20 paragraphs are inserted with plain SQL (not timed) and then linked by the real stage,
-``wiredesk.store.near_index.link_near``, one transaction per batch, as ``Store.write_batch`` does. At 100k and at
+``wiredesk.store.near_index.link_near``, one transaction per batch, as ``Store.write_batch`` does. The cleaning
+workers are modelled: the batch's match tokens, keys and sketches are made per document as a worker makes them
+(``tokenwork.articles_token_work``), pickled and unpickled, and carried to the stage; their CPU seconds and
+pickled size are reported apart from the stage time (``--inline``: the stage makes them, as before). At 100k and at
 1M stored paragraphs, three extra probe batches are linked and rolled back: their median is the cost of a
 10k-paragraph batch at that size.
 """
