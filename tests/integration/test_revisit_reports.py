@@ -187,6 +187,49 @@ def test_a_database_from_before_the_revisit_queue_gets_its_pending_revisits_queu
     con.close()
     upgraded = wiredesk.ingest([listing], db=db, config=config, clock=later(2))  # migrates, then revisits it
     assert (upgraded.counts.revisits_due, upgraded.counts.revisits_done) == (1, 1)
-    assert q(db, "SELECT origin, next_slot FROM revisit_queue") == [(con_rows[0][0], 1)]
+    assert q(db, "SELECT q.origin, r.next_slot FROM revisit_queue q JOIN revisits r USING (origin)") == [(con_rows[0][0], 1)]
     assert q(db, "SELECT revisits_due, revisits_not_modified, revisits_failed, revisits_dropped FROM runs "
                  "WHERE run_id = 1") == [(0, 0, 0, 0)]
+
+
+def test_a_store_whose_queue_copied_the_revisit_state_revisits_the_same_pages_with_the_same_outcomes(
+        site, db, tmp_path):
+    from pathlib import Path
+
+    import duckdb
+
+    from support.old_database import base_tables, old_database
+    from wiredesk.store.migrate import available_migrations, migrate
+
+    config = local_config(tmp_path)
+    edited = EditablePage(FIRST)
+    site.route("/p/0", edited)                                                      # changed
+    site.route("/p/1", EditablePage([f"Other {p}" for p in FIRST]))                 # 304
+    site.route("/p/2", static(page(FIRST[:3]), "text/html; charset=utf-8"))         # the same
+    site.route("/p/3", gone_after_first(page(FIRST[1:])))                           # 404
+    listing = url_listing(tmp_path, [site.url(f"/p/{i}") for i in range(4)])
+    reference = tmp_path / "reference.duckdb"
+    wiredesk.ingest([listing], db=reference, config=config)
+
+    # the store as the wiredesk before this layout left it: the queue made by its migration, ten columns
+    versions = {m.name: m.version for m in available_migrations()}
+    old_database(Path(db), versions["revisit_queue"] - 1, reference)
+    con = duckdb.connect(str(db))
+    migrate(con, upto=versions["revisit_queue_one_copy"] - 1)
+    assert {"next_slot", "etag", "fetch_url", "doc_key"} <= set(base_tables(con)["revisit_queue"])
+    con.close()
+
+    edited.paragraphs[1] = "Officials said on Wednesday that the vote had been postponed."
+    clock = later(2)
+    runs = [wiredesk.ingest([listing], db=path, config=config, clock=clock) for path in (reference, db)]
+    assert [(r.counts.revisits_due, r.counts.revisits_done, r.counts.revisits_changed,
+             r.counts.revisits_not_modified, r.counts.revisits_failed) for r in runs] == [(4, 4, 1, 1, 1)] * 2
+    assert set(base_tables(duckdb.connect(str(db), read_only=True))["revisit_queue"]) == {
+        "origin", "next_due_at", "source_id", "source", "document_id", "first_seen_at"}
+    state = ("SELECT origin, next_slot, next_due_at, revisits_done, etag, last_outcome FROM revisits ORDER BY origin")
+    queue = ("SELECT q.origin, q.next_due_at, q.source, d.doc_key, d.version FROM revisit_queue q "
+             "JOIN documents d USING (document_id) WHERE d.is_current ORDER BY q.origin")
+    for sql in (state, queue):
+        assert q(db, sql) == q(reference, sql)
+    assert sorted(o for _, _, _, _, _, o in q(db, state)) == ["changed", "error:status_404", "not_modified", "same"]
+    assert len(q(db, queue)) == 4  # every page has its +6 h and +24 h slots to come, at its current version
