@@ -233,3 +233,34 @@ def test_a_store_whose_queue_copied_the_revisit_state_revisits_the_same_pages_wi
         assert q(db, sql) == q(reference, sql)
     assert sorted(o for _, _, _, _, _, o in q(db, state)) == ["changed", "error:status_404", "not_modified", "same"]
     assert len(q(db, queue)) == 4  # every page has its +6 h and +24 h slots to come, at its current version
+
+
+def test_sources_list_shows_the_revisits_of_a_url_lists_pages_under_the_list_beside_the_followed_feeds(
+        capsys, site, db, tmp_path):
+    config = local_config(tmp_path)
+    for i in range(3):
+        site.route(f"/u/{i}", static(article(i), "text/html; charset=utf-8"))
+    site.route("/f/0", static(article(7), "text/html; charset=utf-8"))
+    site.route("/feed", static((f"<rss version='2.0'><channel><title>Local</title><item><title>F</title><link>"
+                                f"{site.url('/f/0')}</link><guid>f0</guid></item></channel></rss>").encode()))
+    listing = url_listing(tmp_path, [site.url(f"/u/{i}") for i in range(3)])
+    other = url_listing(tmp_path, [site.url("/u/0")], name="again.jsonl")  # a page stored already: nothing new
+    for inputs in ([str(listing)], [site.url("/feed")], [str(other)]):
+        assert cli(capsys, "run", *inputs, "--db", db, "--config", config, "--no-prefect")[0] == 0
+
+    def listed() -> dict[str, tuple]:
+        code, out, _ = cli(capsys, "sources", "list", "--db", db, "--format", "json")
+        assert code == 0
+        return {r["name"]: (r["kind"], r["revisits_due"], r["revisits_scheduled"]) for r in json.loads(out)}
+
+    [(path,)] = q(db, "SELECT DISTINCT source FROM revisits WHERE source_id IS NULL")
+    assert path.endswith("urls.jsonl")
+    feed = next(name for name in listed() if name != path)
+    assert listed() == {feed: ("feed", 0, 1), path: ("url_list", 0, 3)}
+    age(db, 2)
+    assert listed() == {feed: ("feed", 1, 1), path: ("url_list", 3, 3)}
+    code, out, _ = cli(capsys, "sources", "list", "--db", db, "--max-width", "0")
+    assert code == 0 and re.search(rf"^{re.escape(path)}\s+NULL\s+url_list\s.*\s3\s+3$", out, re.M)
+    age(db, 30)  # every slot passed: the run revisits each page once, and none is left to come
+    assert cli(capsys, "run", str(listing), "--db", db, "--config", config, "--no-prefect")[0] == 0
+    assert listed()[path] == ("url_list", 0, 0)

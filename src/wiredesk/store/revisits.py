@@ -279,6 +279,13 @@ def revisits_by_source(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[in
     return {sid: (due, queued) for sid, due, queued in rows}
 
 
+def revisits_by_url_list(con: duckdb.DuckDBPyConnection, now: datetime) -> list[tuple[str, int, int]]:
+    """``(path, due by now, scheduled)`` of each URL list whose pages were scheduled for revisits (a list
+    whose revisits are all done too, with 0 and 0), by path. Reads ``revisits`` (a URL list is not a followed
+    source: it has no row elsewhere)."""
+    return con.execute("SELECT source, count(*) FILTER (WHERE next_due_at <= ?), count(next_due_at) FROM revisits "
+                       "WHERE source_id IS NULL GROUP BY source ORDER BY source", [now]).fetchall()
+
 
 #: The revisit counters of ``runs``, in the order the run summary says them.
 _RUN_REVISIT_COLUMNS = ("revisits_due, revisits_done, revisits_changed, revisits_not_modified, revisits_failed, "
