@@ -87,6 +87,9 @@ def test_revisits_site_rule_fallbacks_and_access_show_in_the_summary_status_sour
         ("changed", 1), ("not_modified", 1), ("error:status_404", 1), (None, 0)]
 
     code, out, _ = cli(capsys, "status", "--db", db)
+    assert code == 0  # a site rule that fell back is a warning, not a problem: exit 1 only with --strict
+    assert "\nhealth     ok\nwarnings   site rules fell back to generic extraction (keep_unmatched) on 1 host(s)\n" in out
+    assert cli(capsys, "status", "--db", db, "--strict")[0] == 1
     assert "revisits   4 pages scheduled, 1 due now; run 2: 4 due, 3 done: 1 changed (new versions), 0 the same, " \
            "1 not modified (304), 1 failed; 1 left by the per-source budget" in out
     assert "site rules keep_unmatched (the keep selectors matched nothing, generic extraction) in current documents " \
@@ -96,6 +99,8 @@ def test_revisits_site_rule_fallbacks_and_access_show_in_the_summary_status_sour
     assert st["revisits"]["scheduled"] == 4 and st["revisits"]["due_now"] == 1
     assert st["revisits"]["last_run"]["revisits_not_modified"] == 1 and st["revisits"]["last_run"]["run_id"] == 2
     assert st["site_rule_fallbacks"] == [{"host": host, "documents": 4}]
+    assert st["problems"] == [] and st["warnings"] == [
+        "site rules fell back to generic extraction (keep_unmatched) on 1 host(s)"]
 
     code, out, _ = cli(capsys, "sources", "list", "--db", db, "--format", "json")
     [source] = json.loads(out)
