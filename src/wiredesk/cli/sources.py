@@ -75,9 +75,7 @@ def _open(args) -> Store:  # noqa: ANN001
     return Store.open(settings.db_path, wait=settings.db_write_wait_seconds)
 
 
-
 def cmd_sources_add(args, screen: Screen) -> int:  # noqa: ANN001
-
     raw = {"url": args.url, "kind": args.kind, "interval": args.interval, "tags": args.tags,
            "enabled": not args.disabled, "full_articles": not args.feed_content}
     if args.name:
@@ -115,7 +113,6 @@ def cmd_sources_list(args, screen: Screen) -> int:  # noqa: ANN001
 
 
 def cmd_sources_remove(args, screen: Screen) -> int:  # noqa: ANN001
-
     with _open(args) as store:
         row = store.remove_source(args.source)
     if row is None:
