@@ -5,8 +5,9 @@
 What is measured (definitions also in docs/events.md):
 - statements (class STATEMENT) are mentions that never make events, and the gold lists events: they are
   left out of every figure below and listed with their speakers.
-- mentions: a predicted (non-negated) mention is correct when it lies in the sentence of a gold mention of
-  the same document and has the gold mention's class; each gold mention counts once.
+- mentions: a predicted mention told as happened (``EventMention.happened``: not negated, not hypothetical,
+  what a run groups) is correct when it lies in the sentence of a gold mention of the same document and has
+  the gold mention's class; each gold mention counts once.
 - events: each predicted event maps to the gold event most of its correct mentions belong to. Event
   precision = mapped predicted events / predicted events; recall = gold events with a mapped predicted event
   / gold events. "split" counts gold events spread over several predicted events; "cross-outlet" counts gold
@@ -99,14 +100,15 @@ def evaluate(backend: str = "auto") -> dict:
     store.add([extract_features(StoryDocument(i, d.text, language=d.language, published_at=d.published_at,
                                               outlet=d.source), settings, places) for i, d in enumerate(docs)])
     stories = {docs[a.document_id].doc_key: a.story_id for a in store.assignments}
-    events = group_mentions(mentions, entities=[e for x in extractions for e in x.entities], stories=stories)
+    events = group_mentions([m for m in mentions if m.happened], entities=[e for x in extractions for e in x.entities],
+                            stories=stories)
     event_of = {m.key: ev for ev in events for m in ev.mentions}
 
     gold_mentions = [(e["id"], gm["doc"], _norm(gm["text"]), gm.get("class", e["class"]))
                      for e in gold["events"] for gm in e["mentions"]]
     used: set[int] = set()
     correct: dict = {}  # mention key → gold event id
-    predicted = [m for m in mentions if not m.negated and m.event_class not in UNGROUPED]
+    predicted = [m for m in mentions if m.happened and m.event_class not in UNGROUPED]
     # statements are mentions without events (the gold lists events): counted apart, each with its speaker
     statements = [(short_name(m.doc_key), m.actor.name if m.actor else None, m.trigger) for m in mentions
                   if m.event_class in UNGROUPED and not m.negated]

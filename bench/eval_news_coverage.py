@@ -15,9 +15,9 @@ Real articles (and some blog posts) of many topics: business, politics, sports, 
 never change with the corpus order, the cleaner or the lexicon. Error analysis (``--errors``) reads the
 tuning half only; the held-out half gives the figures to quote and the sample for hand-checking.
 
-Figures per half: documents, documents without an event (no mention that is not negated and can make an
-event: statements, ``STATEMENT``, are mentions only; the same definition as ``eval_ecbplus.py``), mentions
-by class.
+Figures per half: documents, documents without an event (no mention told as happened that can make an
+event: statements, ``STATEMENT``, are mentions only, and negated or hypothetical mentions join no event;
+the same definition as ``eval_ecbplus.py``), mentions by class.
 
 ``--errors FILE`` (tuning half): the documents without an event (key and opening words), and the most
 frequent candidate newsworthy words that fire nothing, by the number of tuning documents they occur in,
@@ -112,7 +112,7 @@ def news_documents(root: Path) -> dict[str, DocumentInput]:
 
 
 def _eventful(mentions) -> list:
-    return [m for m in mentions if not m.negated and m.event_class not in UNGROUPED]
+    return [m for m in mentions if m.happened and m.event_class not in UNGROUPED]
 
 
 def new_entries(marker: str) -> set[tuple[str, str, str]]:

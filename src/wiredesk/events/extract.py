@@ -31,11 +31,11 @@ from wiredesk.events.lexicon import Lexicon, lexicon_languages
 from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction, base_language
 from wiredesk.events.nlp import NlpBackend, ParsedDoc, Sentence, choose_model, make_backend
 from wiredesk.events.places import Gazetteer
-from wiredesk.events.segment import TriggerWords, split_sentences, words_of
+from wiredesk.events.segment import FUNCTION_WORDS, TriggerWords, split_sentences, words_of
 from wiredesk.events.sentence import SentenceReader
 
 #: Version of the extraction code; bump when its output changes for the same input and lexicon.
-EXTRACTION_VERSION = "events/3"
+EXTRACTION_VERSION = "events/4"
 
 
 class EventExtractor(Protocol):
@@ -308,16 +308,25 @@ def _body_units(doc: DocumentInput):
 
 def _sentence_case(text: str) -> str:
     """A headline or shouted line ("Colts Clinch Playoff Berth", "GRANDMOTHER KILLED BY DRUNK DRIVER") in
-    sentence case, for the tagger and parser, which read capitals as names; other text unchanged. Offsets
-    stay valid: only the case changes (a text whose length would change is left as it is)."""
+    sentence case, for the tagger and parser, which read capitals as names; other text unchanged. A line
+    that ends like a sentence and keeps a long word other than a title's small words in lower case is a
+    sentence with many names ("The announcement was made by Erik Feig, Summit's President of Production."):
+    its capitals are names and stay. Offsets stay valid: only the case changes (a text whose length would
+    change is left as it is)."""
     words = [w for w in _LONG_WORD.findall(text)]
     if len(words) < 3 or sum(w[0].isupper() for w in words) < 0.7 * len(words):
         return text
+    if text.rstrip(" \"'\u201d\u2019").endswith((".", "?", "!")) and any(
+            not w[0].isupper() and w.lower() not in _TITLE_SMALL for w in words):
+        return text  # "The announcement was made by Erik Feig, Summit's President ...": a sentence, not a title
     lowered = text[:1] + text[1:].lower()
     return lowered if len(lowered) == len(text) else text
 
 
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+#: Long words a title leaves in lower case ("Clinch Berth *with* Victory *over* Jaguars").
+_TITLE_SMALL = FUNCTION_WORDS | {"than", "about", "against", "during", "amid", "amidst", "through", "that", "this",
+                                 "near", "upon", "onto", "under", "says", "said", "will", "were", "from"}
 
 
 def _strip_the(name: str) -> str:

@@ -18,7 +18,7 @@ from importlib import resources
 from wiredesk.domain.errors import ConfigError
 
 #: Bump when the meaning of the lexicon files changes; the digest catches edits that forget to.
-LEXICON_VERSION = "5"
+LEXICON_VERSION = "6"
 
 # Irregular verb forms the rules-only backend needs to see past tenses ("broke into", "shot").
 _IRREGULAR = {
@@ -44,6 +44,12 @@ class TriggerEntry:
     not_after: frozenset[str] = frozenset()  # lemmas or words that must not come right before the trigger
     #: ``requires`` must be met in the trigger's own sentence (lexicon "=word,..."), not elsewhere in the document
     sentence_only: bool = False
+    #: ``requires`` must be met among the trigger's own arguments (lexicon "^word,...": "earned a profit", not
+    #: "earned the gangs millions" in a sentence about profits); implies ``sentence_only``
+    argument_only: bool = False
+    #: prepositions or particles the trigger must not govern (lexicon "~with": "go public *with* the claims"
+    #: is speaking out, "her disappearance *from* public view" no missing person)
+    not_with: frozenset[str] = frozenset()
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -130,11 +136,13 @@ class Lexicon:
 
         self.triggers: dict[tuple[str, ...], list[TriggerEntry]] = {}
         for lemma, pos, cls, cameo, weight, requires in trig_rows:
-            sentence_only = requires.startswith("=")
-            words = [] if requires == "-" else requires.lstrip("=").split(",")
+            argument_only = requires.startswith("^")
+            sentence_only = argument_only or requires.startswith("=")
+            words = [] if requires == "-" else requires.lstrip("=^").split(",")
             entry = TriggerEntry(lemma, pos, cls, None if cameo == "-" else cameo, float(weight),
-                                 frozenset(w for w in words if not w.startswith("!")),
-                                 frozenset(w[1:] for w in words if w.startswith("!")), sentence_only)
+                                 frozenset(w for w in words if w[:1] not in ("!", "~")),
+                                 frozenset(w[1:] for w in words if w.startswith("!")), sentence_only,
+                                 argument_only, frozenset(w[1:] for w in words if w.startswith("~")))
             self.triggers.setdefault(entry.words, []).append(entry)
         self.max_trigger_len = max(len(k) for k in self.triggers)
         # Surface form → lemma, for backends without a lemmatizer (the rules-only backend).

@@ -119,6 +119,13 @@ class Actor:
     named: bool = False  # the name is a proper name (lexicon, PERSON/ORG/GPE entity), not just the words
 
 
+#: Modalities of an action its sentence does not tell as real: a possibility ("could", "a possible leak"), a
+#: condition ("if confirmed"), an intention or a demand ("vowed to strike", "urged them to attack"), a denial,
+#: a failure. Such mentions are stored with their modality and join no event, like negated ones; an attempt,
+#: an announced plan ("will be sentenced May 3") and an earlier event brought to mind do join events.
+UNREALISED = frozenset({"possible", "conditional", "intended", "demanded", "denied", "failed"})
+
+
 @dataclass(frozen=True)
 class EventMention:
     """One sentence reporting one action. Every slot comes from that sentence or a resolved reference."""
@@ -155,6 +162,12 @@ class EventMention:
     def key(self) -> tuple[str, int]:
         """Stable identity within a document version: (doc_key, trigger offset)."""
         return (self.doc_key, self.trigger_start)
+
+    @property
+    def happened(self) -> bool:
+        """Whether the sentence tells the action as real: not negated, and no modality in ``UNREALISED``.
+        Only such mentions join events."""
+        return not self.negated and self.modality not in UNREALISED
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,12 @@
 with a lexicon entry whose part of speech, context words and neighbours fit (a verb entry does not fire on
 a noun; "strike" needs "air", "missile", ...; "fire" does not fire after "opened"; a word inside a
 person's or organization's name, a participle used as an adjective and a noun that only modifies another
-trigger noun are not triggers). Pure: a parsed sentence in, (start, end, entry) out; it knows nothing of
-arguments.
+trigger noun are not triggers). Since lexicon 6 also not: a capitalised word used as a name on its own
+("*Summit* did not invite her", the film company), a noun a sentence names something by ("commonly known as
+the *genius grant*"), earlier happenings in general ("from *previous altercations*"), an entry whose sense
+words are not among its own arguments ("^": "*earned* the gangs millions"), or one governing a preposition
+of its other sense ("~": "*go public* with the claims"). Pure: a parsed sentence in, (start, end, entry)
+out; it knows nothing of arguments.
 """
 
 from __future__ import annotations
@@ -20,6 +24,15 @@ _SKIP_ENTS = {"PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODUCT"}
 _PREDICATIVE = {"acomp", "oprd", "xcomp", "ccomp", "ROOT", "conj", "attr", "advcl"}
 #: Confidence taken off an ambiguous trigger whose sense only the rest of the document tells.
 DOCUMENT_SENSE_PENALTY = 0.1
+#: Verbs that give something a name: what follows "known as", "dubbed" is a name, not a happening.
+_NAMING = {"know", "call", "dub", "nickname", "term", "brand", "style", "bill", "refer"}
+#: Adjectives that turn a plural noun into earlier happenings in general ("previous altercations").
+_GENERIC_PAST = {"previous", "prior", "past", "former"}
+#: Dependents that open a clause or a phrase of their own: not part of a trigger's own arguments.
+_OTHER_PHRASE = {"advcl", "ccomp", "relcl", "parataxis", "conj", "csubj", "acl", "appos", "cc", "punct", "mark",
+                 "dep"}
+#: Tokens before a capitalised word that make the capital no sign of a name (a quote or a clause opening).
+_OPENERS = {'"', "\u201c", "'", "\u2018", ":", "(", "\u2014", "\u2013", "-", ";"}
 
 
 class TriggerMatcher:
@@ -56,7 +69,7 @@ class TriggerMatcher:
                 entries = self.lexicon.trigger_entries(lemmas)
                 if not entries:
                     continue
-                entry = self._pick(pd, k, n, entries, context, document)
+                entry = self._pick(pd, k, n, entries, context, document, sent.start)
                 if entry:
                     matched = (k, k + n, entry)
                     break
@@ -88,9 +101,11 @@ class TriggerMatcher:
         return kept, folded
 
     def _pick(self, pd: ParsedDoc, k: int, n: int, entries: list[TriggerEntry], context: set[str],
-              document: frozenset[str]):
+              document: frozenset[str], first: int = 0):
         toks = pd.tokens
         best = None
+        if pd.has_parse and (_bare_name(pd, k, n, first) or _named_by(pd, k + n - 1) or _generic_past(pd, k + n - 1)):
+            return None
         for e in entries:
             head = toks[k] if e.pos == "V" else toks[k + n - 1]
             if any(t.ent in _SKIP_ENTS for t in toks[k:k + n]) and self._in_name(pd, k, n):
@@ -117,6 +132,80 @@ class TriggerMatcher:
                 e = replace(e, weight=round(e.weight - DOCUMENT_SENSE_PENALTY, 3))
             if e.not_after and k > 0 and {toks[k - 1].lemma, toks[k - 1].text.lower()} & e.not_after:
                 continue  # "opened fire", "under fire": not a blaze
+            if e.not_with and _governs(pd, k, n, e.not_with):
+                continue  # "go public with the claims": speaking out, not a listing
+            if e.argument_only and pd.has_parse and not (e.requires & own_phrase(pd, k, n, e.pos == "V")):
+                continue  # the sense word is in the sentence but not an argument of this trigger
             if best is None or e.weight > best.weight:
                 best = e
         return best
+
+
+def _bare_name(pd: ParsedDoc, k: int, n: int, first: int) -> bool:
+    """Whether the trigger's words are a capitalised name standing alone in mid-sentence ("*Summit*
+    memorably did not invite her", "*Summit*'s president": the film company): tagged a proper noun, in title
+    case, not the sentence's first word nor after a quote or colon, with no determiner ("the NATO Summit" is
+    a summit) and not naming the name that follows ("Hurricane Katrina" is a hurricane). A line parsed in
+    sentence case (a headline) has no such tags."""
+    toks = pd.tokens
+    last = toks[k + n - 1]
+    if k <= first or toks[k - 1].text in _OPENERS or last.pos != "PROPN":
+        return False
+    if not all(t.text[:1].isupper() and t.text[1:].islower() for t in toks[k:k + n] if t.text.isalpha()):
+        return False
+    if any(toks[c].dep in ("det", "amod", "nummod") for c in pd.children(last.i)):
+        return False
+    return not (last.dep == "compound" and last.head > last.i and toks[last.head].pos == "PROPN")
+
+
+def _named_by(pd: ParsedDoc, h: int) -> bool:
+    """Whether the noun at ``h`` is what something is called ("commonly known as the *genius grant*",
+    "dubbed the *trial* of the century"): a name for a thing, not a happening told."""
+    toks = pd.tokens
+    t = toks[h]
+    if t.dep == "pobj" and toks[t.head].lemma == "as":
+        return toks[toks[t.head].head].lemma in _NAMING
+    return t.dep == "oprd" and toks[t.head].lemma in _NAMING
+
+
+def _generic_past(pd: ParsedDoc, h: int) -> bool:
+    """Whether the noun at ``h`` names earlier happenings in general, none in particular ("knew him from
+    *previous altercations*", "*past attacks*"): a plural with "previous", "prior", "past", "former"."""
+    toks = pd.tokens
+    return toks[h].tag == "NNS" and any(
+        toks[c].dep == "amod" and toks[c].lemma in _GENERIC_PAST for c in pd.children(h))
+
+
+def _governs(pd: ParsedDoc, k: int, n: int, words: frozenset[str]) -> bool:
+    """Whether a word of the trigger governs one of ``words`` as a preposition or particle ("go public
+    *with*"); without a parse, whether one of them follows the trigger."""
+    toks = pd.tokens
+    if not pd.has_parse:
+        return k + n < len(toks) and toks[k + n].text.lower() in words
+    return any(toks[c].dep in ("prep", "prt", "agent") and toks[c].lemma in words
+               for i in range(k, k + n) for c in pd.children(i))
+
+
+def own_phrase(pd: ParsedDoc, k: int, n: int, verb: bool) -> set[str]:
+    """Lemmas and lower-case words of the trigger's own arguments: its words and everything below them that
+    is not a clause or phrase of its own (a relative clause, an adverbial clause, a conjunct, ...); for a
+    verb also the subject, object and agent of the verbs it shares its subject with ("the Senate voted to
+    *confirm* her"). "Earned the gangs tens of millions in ransoms" holds no profit; "promoting the film
+    when his role was announced" no post."""
+    toks = pd.tokens
+    seen = set(range(k, k + n))
+    todo = list(seen)
+    j, steps = k, 0
+    while verb and toks[j].dep in ("xcomp", "conj") and toks[j].head != j and steps < 3:
+        j, steps = toks[j].head, steps + 1
+        for c in pd.children(j):
+            if toks[c].dep in ("nsubj", "nsubjpass", "agent", "dobj") and c not in seen:
+                seen.add(c)
+                todo.append(c)
+    while todo:
+        i = todo.pop()
+        for c in pd.children(i):
+            if c not in seen and toks[c].dep not in _OTHER_PHRASE:
+                seen.add(c)
+                todo.append(c)
+    return {toks[i].lemma for i in seen} | {toks[i].text.lower() for i in seen}
