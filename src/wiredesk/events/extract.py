@@ -35,7 +35,7 @@ from wiredesk.events.segment import TriggerWords, split_sentences, words_of
 from wiredesk.events.sentence import SentenceReader
 
 #: Version of the extraction code; bump when its output changes for the same input and lexicon.
-EXTRACTION_VERSION = "events/3"
+EXTRACTION_VERSION = "events/4"  # 4: places after a noun trigger, "the city of X", the trigger's clause
 
 
 class EventExtractor(Protocol):
