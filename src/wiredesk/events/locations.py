@@ -1,4 +1,4 @@
-"""Where a trigger happened: the place names of its sentence that are used as its place. Reads a parse only.
+"""Where a trigger happened: the place names of its sentence that are used as its place (parse or word windows).
 
 A place is a GPE, LOC or FAC entity that is the object of a locative preposition ("in Basra", "at the
 embassy in Baghdad"), or stands for the noun such a preposition governs: "the Leipzig district", "the German
@@ -6,8 +6,8 @@ city of Leipzig", "the streets of Lyon". It belongs to a trigger when the prepos
 (``owner_ok``, decided by the argument reader: "a fire in Leipzig", "the blaze at a hotel in Rosario"), or,
 failing that, when it lies in the trigger's own clause, such as a place on the subject ("Rail workers in
 Sofia went on strike"), but never one of another clause ("Officials in Washington said militants attacked a
-convoy") or one hanging off another trigger. Without a parse: an entity right after a locative preposition
-inside the trigger's window.
+convoy"), one hanging off another trigger, or one scoping an adjective ("the worst in Nigeria"). Without a
+parse: an entity right after a locative preposition inside the trigger's window.
 
 The small English model often labels a city it has not seen as a person or an organisation ("in the city of
 Durban", "a hotel in Rosario"): in a locative position, a PERSON or ORG entity the gazetteer knows as a place
@@ -122,6 +122,9 @@ def clause_places(doc: ParsedDoc, sent: Sentence, h: int, other_triggers: Iterab
         if doc.tokens[root].dep == "conj":
             continue
         prep = _locative(doc, root)
-        if prep is not None and _clause_of(doc, prep, others) == clause:
+        # on the clause's verb or on one of its nouns ("workers in Sofia"), not on an adjective: "the crash
+        # was the worst in Nigeria in a decade" scopes a superlative, it does not say where the crash was
+        if prep is not None and doc.tokens[doc.tokens[prep].head].pos in (*_CLAUSE_HEADS, "NOUN", "PROPN") and (
+                _clause_of(doc, prep, others) == clause):
             out.append(root)
     return out
