@@ -391,12 +391,14 @@ ABLATIONS = {
     "no numbers": lambda s: replace(s, weights={**s.weights, "#": 0.0}),
     "no years": lambda s: replace(s, weights={**s.weights, "y": 0.0}),
     "no places": lambda s: replace(s, weights={**s.weights, "p": 0.0}),
-    "no penalties": lambda s: replace(s, year_penalty=1.0, place_penalty=1.0, number_penalty=1.0, name_penalty=1.0),
+    "no penalties": lambda s: replace(s, year_penalty=1.0, place_penalty=1.0, number_penalty=1.0, name_penalty=1.0,
+                                      anchor_penalty=1.0),
+    "no anchor penalty": lambda s: replace(s, anchor_penalty=1.0),
     "number penalty 0.7 too": lambda s: replace(s, number_penalty=0.7),
     "no stemming (stem_chars=40)": lambda s: replace(s, stem_chars=40),
     "words only, no penalties": lambda s: replace(s, weights={"w": 1.0, "n": 0.0, "#": 0.0, "y": 0.0, "p": 0.0},
                                                   year_penalty=1.0, place_penalty=1.0, number_penalty=1.0,
-                                                  name_penalty=1.0),
+                                                  name_penalty=1.0, anchor_penalty=1.0),
 }
 
 

@@ -31,10 +31,6 @@ _DESCEND_OF = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands"
 _BACKING = {"backed", "sponsored", "sanctioned", "allied", "supported", "aligned", "funded", "led", "linked",
             "affiliated", "inspired", "trained", "armed", "based"}
 _PRONOUNS = {"they", "them", "it", "he", "she", "him", "her"}
-_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within",
-                "à", "au", "aux", "dans", "en", "près", "devant"}  # French after "au": no English word is spelled so
-_PLACE_NOUNS = {"neighbourhood", "neighborhood", "district", "province", "suburb", "street", "area", "region",
-                "town", "village", "city", "capital"}
 _TITLES = {"president", "minister", "secretary", "ambassador", "commander", "general", "chief", "leader",
            "spokesman", "spokeswoman", "governor", "mayor", "senator", "official", "king", "prince", "head"}
 CONTAINERS = {"compound", "building", "headquarters", "office", "residence", "convoy", "mission", "wall",
@@ -292,33 +288,6 @@ class ArgumentReader:
         return i < hi and (self.doc.tokens[i].text[:1].isupper() or self.lex.actor_entry(
             (self.doc.tokens[i].lemma,)) is not None or self.doc.tokens[i].text == "-")
 
-    # --- places ------------------------------------------------------------------------------------------
-
-    def place_candidates(self, owner_ok) -> list[int]:
-        """Token indices of place entities used as places (object of a locative preposition) whose
-        preposition belongs to the trigger (``owner_ok(prep_index)``)."""
-        out = []
-        for e in self.doc.entities:
-            if e.label not in ("GPE", "LOC", "FAC"):
-                continue
-            root = _span_root(self.doc, e.start, e.end)
-            t = self.doc.tokens[root]
-            if self.doc.has_parse:
-                if t.dep == "compound" and self.doc.tokens[t.head].lemma in _PLACE_NOUNS:
-                    t = self.doc.tokens[t.head]
-                if t.dep in ("pobj",) and self.doc.tokens[t.head].lemma in _PLACE_PREPS:
-                    if owner_ok(t.head):
-                        out.append(root)
-                elif t.dep == "conj":  # "in Iraq and Syria": only the first conjunct is taken
-                    continue
-            else:
-                prev = e.start - 1
-                while prev >= 0 and self.doc.tokens[prev].text.lower() in ("the", "a"):
-                    prev -= 1
-                if prev >= 0 and self.doc.tokens[prev].text.lower() in _PLACE_PREPS and owner_ok(prev):
-                    out.append(root)
-        return out
-
 
 def _glued(tokens: list[Token]) -> tuple[list[str], list[str]]:
     """Words as written ("al-Shaabi", "Iran-backed" stay one word) and their lemmas, lower case."""
@@ -336,16 +305,6 @@ def _glued(tokens: list[Token]) -> tuple[list[str], list[str]]:
             lemmas.append(t.lemma)
         prev = t
     return words, lemmas
-
-
-def _span_root(doc: ParsedDoc, a: int, b: int) -> int:
-    if not doc.has_parse:
-        return b - 1
-    for i in range(a, b):
-        h = doc.tokens[i].head
-        if h < a or h >= b or h == i:
-            return i
-    return b - 1
 
 
 def _resolved(res: Actor, t: Token, offset: int, first: Token | None = None) -> Actor:

@@ -35,7 +35,7 @@ from wiredesk.events.segment import FUNCTION_WORDS, TriggerWords, split_sentence
 from wiredesk.events.sentence import SentenceReader
 
 #: Version of the extraction code; bump when its output changes for the same input and lexicon.
-EXTRACTION_VERSION = "events/4"
+EXTRACTION_VERSION = "events/4"  # 4: lexicon 6's sense and modality rules; places after a noun trigger, "the city of X", the trigger's clause
 
 
 class EventExtractor(Protocol):

@@ -64,7 +64,7 @@ __all__ = ["GROUPING_VERSION", "UNGROUPED", "GroupingSettings", "GroupingStats",
            "group_mentions", "informative", "lookup_key_texts", "pair_score"]
 
 #: Version of the grouping rules; bump when events change for the same mentions.
-GROUPING_VERSION = "group/6"  # 6: two documents' mentions join only on evidence that identifies the event
+GROUPING_VERSION = "group/7"  # 7: stories keep look-alike briefs apart, more mentions carry a place
 
 #: Classes whose mentions stay mentions: no event is made of them (see the module docstring).
 UNGROUPED = frozenset({"STATEMENT"})

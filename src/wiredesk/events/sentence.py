@@ -13,6 +13,7 @@ from dataclasses import replace
 from wiredesk.events.arguments import LIGHT_VERBS, ArgumentReader, count_of, count_of_victims
 from wiredesk.events.dates import resolve_date
 from wiredesk.events.lexicon import Lexicon, TriggerEntry
+from wiredesk.events.locations import clause_places, place_candidates
 from wiredesk.events.model import UNKNOWN_DATE, DateRef, DocumentInput, EventMention, Place
 from wiredesk.events.nlp import ParsedDoc, Sentence
 from wiredesk.events.merge import linked, merge_same_class, renames
@@ -37,6 +38,7 @@ class SentenceReader:
     def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer) -> None:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
+        self._known_place = lambda name: gazetteer.lookup(name) is not None  # a mislabelled city in place position
         self.triggers = TriggerMatcher(lexicon)
 
     def mentions(self, doc: DocumentInput, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence,
@@ -221,7 +223,8 @@ class SentenceReader:
         else:
             owner_ok = self._window_args(pd, reader, sent, sidx, h, a, b, slots, default_kind, heads)
         slots["date"] = self._date(doc, pd, sent, owner_ok, slots["modality"], heads)
-        slots["place"] = self._place(pd, reader, owner_ok, h if not is_verb else None)
+        slots["place"] = self._place(pd, reader, owner_ok, h if not is_verb else None) or self._place(
+            pd, reader, None, None, clause_places(pd, sent, h, heads, self._known_place))
         return slots
 
     def _casualty(self, pd: ParsedDoc, h: int, slots: dict, heads: dict, kids) -> None:
@@ -309,8 +312,9 @@ class SentenceReader:
                 return ref
         return UNKNOWN_DATE
 
-    def _place(self, pd: ParsedDoc, reader: ArgumentReader, owner_ok, noun_head: int | None) -> Place | None:
-        candidates = reader.place_candidates(owner_ok)
+    def _place(self, pd: ParsedDoc, reader: ArgumentReader, owner_ok, noun_head: int | None,
+               candidates: list[int] | None = None) -> Place | None:  # the most specific of the trigger's
+        candidates = place_candidates(pd, owner_ok, self._known_place) if candidates is None else candidates
         if noun_head is not None and pd.has_parse:
             for c in reader.np_tokens(noun_head):  # "the Benghazi embassy siege"
                 ct = pd.tokens[c]

@@ -11,9 +11,10 @@ For one document:
    it still resembles it (similarity reaching ``threshold``) or has no features; otherwise it is decided
    afresh below, like any new document (a page whose address now holds another article);
 1. no features (empty text, nothing analysable): a story of its own (method ``empty``);
-2. it copies an earlier document (near-duplicate paragraph links) and resembles it at least
-   ``copy_threshold`` (a lower bar than ``threshold``): that document's story (``copy``); a copy that
-   resembles it less (one stock sentence shared by reports of different happenings) is decided below;
+2. it copies an earlier document (near-duplicate paragraph links), resembles it at least ``copy_threshold``
+   (a lower bar than ``threshold``) and no evidence conflicts (step 4's kinds): that document's story
+   (``copy``); a copy that resembles it less or conflicts (stock sentences shared by reports of different
+   happenings) is decided below;
 3. candidates are earlier documents holding one of its ``candidate_terms`` heaviest features (by its own
    weights, so the choice does not depend on the store): per feature the latest ``postings_per_term``
    holders among the latest ``window_documents`` documents, those published more than ``window_days``
@@ -21,7 +22,8 @@ For one document:
    scored in full (``candidates_for``; ``batch_candidates`` tells a store which ones to load);
 4. score = cosine of tf-idf vectors (new document vs candidate document), multiplied by a penalty for each
    kind of evidence on which the two disagree (different years, places, key names, or quantities of one
-   unit: look-alike happenings);
+   unit: look-alike happenings) and when they share no name, city or number at all (only the wording every
+   report of a kind uses);
 5. the best score reaching ``threshold`` joins that document's story (``joined``); else a new story starts.
 
 Comparing with single earlier documents rather than a story centroid keeps a story's distinct details
@@ -112,9 +114,27 @@ def _key_people(weights: Mapping[str, float], floor: float) -> list[tuple[str, .
     return out
 
 
+def _anchor(feature: str) -> bool:
+    """A name, a city or US state, or a number of two characters or more ("#:12 people", "#:4.1 billio"):
+    a country, a year or a one-digit count ("#:7 people") is what look-alike reports share by chance."""
+    kind = feature[:2]
+    if kind == "n:":
+        return True
+    if kind == "p:":
+        return not feature.startswith("p:c:")
+    return kind == "#:" and len(feature[2:].split(" ", 1)[0]) >= 2
+
+
+def _anchored(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
+    """Whether two documents share an anchor (``_anchor``): what ties two reports to one happening beyond the
+    words every report of its kind uses."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return any(f in large for f in small if _anchor(f))
+
+
 def conflicts(a: Mapping[str, float], b: Mapping[str, float], settings: Settings) -> tuple[str, ...]:
     """The kinds of evidence on which two documents' feature weights disagree: "year", "place", "number",
-    "name".
+    "name", and "anchor" when they share no name, city or US state, or number of two digits or more.
 
     Years or places disagree when both name some and share none; a quantity disagrees when both count the
     same unit ("magnit", "killed") and share no value; names disagree when each names someone ("Hasim Rahman",
@@ -137,12 +157,14 @@ def conflicts(a: Mapping[str, float], b: Mapping[str, float], settings: Settings
 
     if any(unknown_to(p, b) for p in _key_people(a, floor)) and any(unknown_to(p, a) for p in _key_people(b, floor)):
         found.append("name")
+    if not _anchored(a, b):
+        found.append("anchor")
     return tuple(found)
 
 
 def _penalties(settings: Settings) -> dict[str, float]:
     return {"year": settings.year_penalty, "place": settings.place_penalty, "number": settings.number_penalty,
-            "name": settings.name_penalty}
+            "name": settings.name_penalty, "anchor": settings.anchor_penalty}
 
 
 def candidate_terms(tw: Mapping[str, float], settings: Settings) -> list[tuple[str, float]]:
@@ -289,11 +311,13 @@ def _decide(doc: DocFeatures, tw: Mapping[str, float], seq: int, overlay: _Overl
     if not tw:
         return "empty", None, None, 0.0
     # a shared paragraph lowers the bar to the copied document's story, it does not remove it: one stock
-    # sentence ("A .38-caliber revolver was recovered.") links reports of unrelated happenings
+    # sentence ("A .38-caliber revolver was recovered.") links reports of unrelated happenings; and a copy
+    # that disagrees on any evidence (another place, toll, year or person, or nothing specific shared) shares
+    # stock lines only: two fires' "The cause of the fire was not immediately known."
     for copied in doc.copies_of:
         stored = overlay.document(copied)
-        if stored is not None:
-            score = similarity(tw, stored.features, idf, settings)
+        if stored is not None and not conflicts(tw, stored.features, settings):
+            score = cosine(tw, stored.features, idf)
             if score >= settings.copy_threshold:
                 return "copy", stored.story_id, copied, score
     best, best_score = None, 0.0

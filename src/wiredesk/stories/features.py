@@ -29,7 +29,7 @@ from wiredesk.stories.text import (NAME_CONNECTORS, base_language, fold, guess_l
                                    stopwords_for)
 
 #: Bumped whenever the features of a document change for the same input: stored features are then stale.
-FEATURES_VERSION = "stories-features/1"
+FEATURES_VERSION = "stories-features/2"
 
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _NUMBER = re.compile(r"^\d[\d,.]*$")
@@ -45,6 +45,10 @@ _NOT_NAMES = frozenset(
     "marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunedi martedi mercoledi "
     "giovedi venerdi sabato domenica gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre "
     "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag".split())
+# English number words count as their digits, so "seven killed" and "7 killed" are one quantity
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split()) if i >= 2}
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def _headline_like(sentence: str, toks: list[str]) -> bool:
 
 
 def _name_runs(toks: list[str], lower_seen: set[str], stop: frozenset[str], known: set[str],
-               headline: bool) -> list[list[str]]:
+               headline: bool, inner_caps: frozenset[str] | set[str] = frozenset()) -> list[list[str]]:
     """Runs of capitalised tokens that are names (see module docstring), connectors kept inside."""
     runs: list[list[str]] = []
     run: list[str] = []
@@ -102,8 +106,12 @@ def _name_runs(toks: list[str], lower_seen: set[str], stop: frozenset[str], know
                 ok = f in known
             elif i == 0 or (not run and f in stop):
                 # sentence start (or a capitalised stop word such as "The"): a name only if the document
-                # never writes it in lower case and it is no stop word
-                ok = f not in lower_seen and f not in stop
+                # never writes it in lower case, it is no stop word, and the document capitalises it inside
+                # a sentence too or a capitalised word follows ("Brian Nichols said"); a lone capital at the
+                # start is any word ("Firefighters said", "Riot police fired", "Flames engulfed")
+                nxt = toks[i + 1] if i + 1 < len(toks) else ""
+                ok = f not in lower_seen and f not in stop and (
+                    f in inner_caps or (_is_capitalised(nxt) and fold(nxt) not in stop))
             else:
                 ok = True
             if ok:
@@ -142,29 +150,40 @@ def extract_features(doc: StoryDocument, settings: Settings, places: PlaceIndex 
         language = guess_language(all_words) or language
     stop = stopwords_for(language) | stopwords_for("en") if language != "en" else stopwords_for("en")
     lower_seen = {fold(t) for _, s in sentences for t in s[1:] if t.islower()}
+    # words capitalised inside a running-text sentence (not at its start): names the document uses as names
+    inner_caps = {fold(t) for sentence, s in sentences if not _headline_like(sentence, s)
+                  for t in s[1:] if _is_capitalised(t)}
     counts: Counter[str] = Counter()
     # names capitalised in running text: what headline-like lines may reuse
     known: set[str] = set()
     body_runs: list[tuple[list[str], bool]] = []
     for sentence, toks in sentences:
         headline = _headline_like(sentence, toks)
-        runs = [] if headline else _name_runs(toks, lower_seen, stop, set(), False)
+        runs = [] if headline else _name_runs(toks, lower_seen, stop, set(), False, inner_caps)
         body_runs.append((toks, headline))
         for run in runs:
             known.update(fold(t) for t in run)
 
     def add_sentence(toks: list[str], headline: bool, weight: float) -> None:
-        for run in _name_runs(toks, lower_seen, stop, known, headline):
+        for run in _name_runs(toks, lower_seen, stop, known, headline, inner_caps):
             words = [fold(t).removesuffix("'s") for t in run]
             content = [w for w in words if w not in NAME_CONNECTORS]
             for w in content:
                 counts[f"n:{w}"] += weight
             if len(content) > 1:
                 counts[f"n:{' '.join(words)}"] += weight
-            for place in places.lookup(" ".join(run)):
-                counts[f"p:{place}"] += weight
+            # a single word the document also writes in lower case is a common word there, not a town
+            # ("the Union" of a union, "Police" of police: towns in New Jersey and Poland)
+            if len(content) > 1 or content and content[0] not in lower_seen:
+                for place in places.lookup(" ".join(run)):
+                    counts[f"p:{place}"] += weight
         for i, tok in enumerate(toks):
             low = fold(tok)
+            if low in _NUMBER_WORDS:
+                unit = _unit(toks, i, stop, stem)
+                if unit:
+                    counts[f"#:{_NUMBER_WORDS[low]} {unit}"] += weight
+                continue
             if low.isalpha():
                 if len(low) >= 3 and low not in stop:
                     counts[f"w:{low[:stem]}"] += weight

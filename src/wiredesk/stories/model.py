@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 #: Bumped whenever ``assign`` would place the same documents differently: stored stories are then stale.
-ASSIGN_VERSION = "stories-assign/2"
+ASSIGN_VERSION = "stories-assign/3"
 
 #: How a document came to its story: it started one, joined its nearest earlier document's, copies an
 #: earlier document, kept its previous version's, or has nothing to compare (a story of its own).
@@ -70,6 +70,7 @@ class Settings:
     place_penalty: float = 0.7      # ...when their places differ
     number_penalty: float = 1.0     # ...when a quantity of the same unit differs
     name_penalty: float = 0.7       # ...when each names someone the other never mentions
+    anchor_penalty: float = 0.5     # ...when they share no name, city, or number of 2+ digits: wording alone
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,8 @@ def test_a_syndicated_copy_joins_the_story_of_the_document_it_copies(places):
     # to join by similarity alone, enough with the copy
     rewrite = ("Regional papers carried the wire report on Thursday morning, with pictures sent by readers from the "
                "coast and comments from the editor about the newsroom's long night. Subscribers can read every "
-               "page online. The Padang quake damaged hospitals and schools.")
+               "page online, and printing ran late after a power cut at the plant. The Padang quake damaged hospitals "
+               "and schools.")
     result = store.add(feats([StoryDocument(3, rewrite, copies_of=(99, 1))], places))
     (a,) = result.assignments
     assert (a.method, a.story_id, a.matched_document_id) == ("copy", store.story_of(1), 1)
@@ -203,3 +204,36 @@ def test_a_state_missing_a_candidate_document_is_refused_rather_than_decided_dif
     assert term in state.postings
     with pytest.raises(ValueError, match="lacks candidate document 3"):
         assign(docs, state)
+
+
+FIRE_A = ("A fire tore through a textile factory in the Indonesian city of Surabaya on Tuesday, killing seven people, "
+          "firefighters said.\n\nThe cause of the fire was not immediately known.\n\n"
+          "Fire chief Yusuf Costa said the blaze was put out by early evening.")
+FIRE_A2 = ("Seven people died when fire swept through a textile factory in Surabaya on Tuesday. Firefighters put "
+           "the blaze out by early evening, fire chief Yusuf Costa told reporters.")
+FIRE_B = ("A fire tore through a shopping mall in the Kenyan city of Mombasa on Tuesday, killing four people, "
+          "firefighters said.\n\nThe cause of the fire was not immediately known.\n\n"
+          "Fire chief Amara Okafor said the blaze was put out by early evening.")
+FIRE_C = ("Flames engulfed a warehouse on Tuesday and three people were killed, the fire service said.\n\n"
+          "The cause of the fire was not immediately known.")
+
+
+def test_look_alike_briefs_of_one_day_get_stories_of_their_own(places):
+    # a busy day: fires in two cities told in the same wire phrases, a third naming no place; the Surabaya fire
+    # is told twice in different words
+    day = datetime(2024, 3, 12, 9, tzinfo=timezone.utc)
+    docs = [StoryDocument(1, FIRE_A, published_at=day), StoryDocument(2, FIRE_B, published_at=day),
+            StoryDocument(3, FIRE_C, published_at=day), StoryDocument(4, FIRE_A2, published_at=day)]
+    stories = run([feats(docs, places)])
+    assert stories[1] == stories[4]
+    assert len({stories[1], stories[2], stories[3]}) == 3
+
+
+def test_a_copy_of_stock_lines_that_names_another_place_is_no_copy(places):
+    # the Mombasa brief shares two paragraphs with the Surabaya one, word for word; the places disagree
+    store = MemoryStoryStore()
+    store.add(feats([StoryDocument(1, FIRE_A)], places))
+    (a,) = store.add(feats([StoryDocument(2, FIRE_B, copies_of=(1,))], places)).assignments
+    assert a.method == "new" and a.story_id != store.story_of(1)
+    assert "place" in conflicts(feats([StoryDocument(1, FIRE_A)], places)[0].counts,
+                                feats([StoryDocument(2, FIRE_B)], places)[0].counts, Settings())

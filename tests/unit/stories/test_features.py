@@ -29,6 +29,30 @@ def test_names_are_found_inside_sentences_and_at_their_start_only_when_never_low
     assert "w:police" in counts
 
 
+def test_a_lone_capital_at_a_sentence_start_is_any_word_not_a_name():
+    # briefs open with common nouns that the text never writes in lower case: no names, nothing shared
+    counts = features("Riot police fired tear gas at the crowd. Firefighters battled the blaze for hours. "
+                      "Flames engulfed the mall, fire chief Elena Varga said. Varga blamed a faulty heater.")
+    for word in ("riot", "firefighters", "flames"):
+        assert f"n:{word}" not in counts
+    assert counts["n:elena varga"] == 1
+    assert counts["n:varga"] == 2  # capitalised inside a sentence, so a name at a sentence start too
+
+
+def test_number_words_count_as_their_digits():
+    assert features("A fire killed seven people.").keys() & features("A fire killed 7 people.").keys() >= {
+        "#:7 people"}
+    assert "w:seven" not in features("Seven people died.")
+
+
+def test_a_single_word_the_text_also_writes_in_lower_case_is_no_place(places):
+    # "Union" (New Jersey) and "Police" (Poland) are towns; here they are a union and the police
+    counts = features("Rail workers struck in Sofia, the Union said. The union wants higher wages. "
+                      "Officers from the Police academy and the police union joined.", places)
+    assert "p:c:BGR" in counts
+    assert "p:c:USA" not in counts and "p:c:POL" not in counts
+
+
 def test_title_case_headlines_only_reuse_names_the_body_capitalises():
     counts = features("The Chargers said Vincent Jackson will play.", title="Chargers Receiver Arrested For DUI")
     assert "n:receiver" not in counts and "n:arrested" not in counts
