@@ -95,5 +95,6 @@ def test_a_new_version_that_moves_an_entitys_only_dates_is_counted_again(tmp_pat
     after = query(db, seen)
     assert after[0][:2] == (2, 2) and after[0][2] > before[0][2] and after[0][3] > before[0][3]
     assert check_views(db) == []
-    stored = query(db, "SELECT source_documents FROM entity_rows WHERE name = 'Baghdad'")[0][0]
-    assert json.loads(stored) == {"Courier": 1, "Daily": 1}
+    stored = query(db, "SELECT o.source, o.n_documents FROM entity_outlets o JOIN entity_rows e USING (entity_id) "
+                       "WHERE e.name = 'Baghdad' ORDER BY o.source")
+    assert stored == [("Courier", 1), ("Daily", 1)]
