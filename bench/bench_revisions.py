@@ -1,7 +1,7 @@
 """One URL's revisions (``wiredesk revisions URL``, the view ``document_revisions``) and the due-revisit query on
 stores of growing size.
 
-    python bench/bench_revisions.py [--sizes 100000,1000000] [--repeats 7] [--dir DIR] [--keep]
+    python bench/bench_revisions.py [--sizes 100000,1000000] [--repeats 7] [--dir DIR] [--keep] [--out FILE]
 
 1. **Build** one synthetic store per size with the real schema (the shipped migrations), filled by bulk SQL:
    ``SIZE`` documents (one in five with a second version), three ``paragraph_revisions`` rows per second
@@ -9,16 +9,17 @@ stores of growing size.
 
    - *all recent* (the worst case): every page first seen over the last 24 hours and due 4 hours after, so
      about five in six are due and every page is in ``revisit_queue``;
-   - *30 days* and *300 days*: pages first seen at a steady rate over the last 30 (300) days; a page first seen
-     more than 24 hours ago has had its revisits (nothing due, not in the queue), the others are due 4 hours
-     after first seen. What a store that grows looks like: the queue holds about a day of pages whatever the
-     store's size (1M documents over 300 days queue as many pages as 100k over 30).
+   - *30 days* and *300 days*: pages first seen at a steady rate over the last 30 (300) days, stored in the
+     order they were first seen (as a store that grows writes them); a page first seen more than 24 hours ago
+     has had its revisits (nothing due, not in the queue), the others are due 4 hours after first seen. What a
+     store that grows looks like: the queue holds about a day of pages whatever the store's size (1M documents
+     over 300 days queue as many pages as 100k over 30).
 2. **Time** on one read-only connection, ``--repeats`` times after a warm-up (median and minimum, ms):
    ``Reader.revisions`` for one URL with two versions near the middle of the store (what the command reads),
    and ``due_revisits`` with the default budget of 50 per source (what a run reads before it revisits), in
    each layout.
 
-Prints a Markdown table and writes ``bench/results/revisions.json``. Speed figures depend on the machine and
+Prints a Markdown table and writes ``bench/results/revisions.json`` (or ``--out``). Speed figures depend on the machine and
 its load.
 """
 
@@ -62,38 +63,51 @@ def build(path: Path, size: int, now: datetime) -> None:
         FROM documents d JOIN documents p ON p.doc_key = d.doc_key AND p.version = 1,
              (SELECT unnest(['added', 'removed', 'changed']) AS change) c
         WHERE d.version = 2""")
-    con.execute("""
-        INSERT INTO revisits (origin, fetch_url, doc_key, source_id, source, first_seen_at, next_slot, next_due_at)
-        SELECT origin, origin, doc_key, document_id % 200, 'source ' || (document_id % 200),
-               $1 - (document_id % 1440) * INTERVAL 1 MINUTE, 0,
-               $1 - (document_id % 1440) * INTERVAL 1 MINUTE + INTERVAL 4 HOUR
-        FROM documents WHERE version = 1""", [now])
+    con.close()
+    fill_revisits(path, now, None)
+
+
+def fill_revisits(path: Path, now: datetime, days: int | None) -> None:
+    """One ``revisits`` row per first version, in first-seen order (as a store grows), and the queue.
+
+    ``days`` None: *all recent*, every page first seen in the last 24 hours (in 1,440 one-minute steps) and due
+    4 hours after. Else *N days*: first seen at a steady rate over ``days`` days, in document order; a page
+    first seen more than 24 hours ago has had its three revisits (nothing due, not queued)."""
+    con = duckdb.connect(str(path))
+    con.execute("DELETE FROM revisit_queue")
+    con.execute("DELETE FROM revisits")
+    con.execute("CHECKPOINT")  # the deleted rows' row groups go: the new rows' zone maps are their own
+    pages = con.execute("SELECT count(*) FROM documents WHERE version = 1").fetchone()[0]
+    seen = ("$1 - (document_id % 1440) * INTERVAL 1 MINUTE" if days is None else  # nth first version, n from 1:
+            f"$1 - (({pages} - row_number() OVER (ORDER BY document_id)) * {days} * 86400 // {pages}) * INTERVAL 1 SECOND")
+    con.execute(f"""
+        INSERT INTO revisits (origin, fetch_url, doc_key, source_id, source, first_seen_at, next_slot, next_due_at,
+                              revisits_done)
+        SELECT origin, origin, doc_key, document_id % 200, 'source ' || (document_id % 200), seen,
+               CASE WHEN seen > $1 - INTERVAL 24 HOUR THEN 0 ELSE 3 END,
+               CASE WHEN seen > $1 - INTERVAL 24 HOUR THEN seen + INTERVAL 4 HOUR END,
+               CASE WHEN seen > $1 - INTERVAL 24 HOUR THEN 0 ELSE 3 END
+        FROM (SELECT *, {seen} AS seen FROM documents WHERE version = 1) ORDER BY document_id""", [now])
     fill_queue(con)
     con.close()
+
+
+#: What the queue's columns hold, for either layout of ``revisit_queue`` (the one before the queue kept only
+#: what selects the due pages had ten columns): the bench runs on the code before a change and after it.
+QUEUE_COLUMNS = {"origin": "r.origin", "next_due_at": "r.next_due_at", "next_slot": "r.next_slot",
+                 "document_id": "d.document_id", "source_id": "r.source_id", "source": "r.source",
+                 "fetch_url": "r.fetch_url", "doc_key": "r.doc_key", "first_seen_at": "r.first_seen_at",
+                 "etag": "r.etag", "last_modified": "r.last_modified"}
 
 
 def fill_queue(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM revisit_queue")
-    con.execute("""
-        INSERT INTO revisit_queue (origin, next_due_at, next_slot, document_id, source_id, source, fetch_url, doc_key,
-                                   first_seen_at)
-        SELECT r.origin, r.next_due_at, r.next_slot, d.document_id, r.source_id, r.source, r.fetch_url, r.doc_key,
-               r.first_seen_at
+    cols = [c for c, in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = "
+                                     "'revisit_queue' ORDER BY ordinal_position").fetchall()]
+    con.execute(f"""
+        INSERT INTO revisit_queue ({", ".join(cols)})
+        SELECT {", ".join(QUEUE_COLUMNS[c] for c in cols)}
         FROM revisits r JOIN documents d ON d.doc_key = r.doc_key AND d.is_current
         WHERE r.next_due_at IS NOT NULL ORDER BY r.next_due_at""")
-
-
-def spread(path: Path, days: int, now: datetime) -> None:
-    """The *N days* layout: first seen at a steady rate over ``days`` days, done after 24 hours."""
-    con = duckdb.connect(str(path))
-    con.execute("""
-        UPDATE revisits SET first_seen_at = $1 - (hash(origin) % ($2 * 86400)) * INTERVAL 1 SECOND,
-                            next_due_at = NULL, next_slot = 3, revisits_done = 3""", [now, days])
-    con.execute("""
-        UPDATE revisits SET next_slot = 0, revisits_done = 0, next_due_at = first_seen_at + INTERVAL 4 HOUR
-        WHERE first_seen_at > $1 - INTERVAL 24 HOUR""", [now])
-    fill_queue(con)
-    con.close()
 
 
 def time_due(path: Path, now: datetime, repeats: int) -> tuple[tuple[float, float], int, int, int]:
@@ -121,6 +135,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--dir", type=Path)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"where the JSON goes (default: {RESULTS.name} "
+                        "in bench/results)")
     args = parser.parse_args()
     now = datetime.now(timezone.utc)
     out = []
@@ -138,7 +154,7 @@ def main() -> None:
             row = {"documents": size, "build_s": round(built, 1), "one_url_ms": [round(x, 1) for x in one]}
             for layout in ("all recent", "30 days", "300 days"):
                 if layout != "all recent":
-                    spread(path, int(layout.split()[0]), now)
+                    fill_revisits(path, now, int(layout.split()[0]))
                 due_ms, chosen, skipped, queued = time_due(path, now, args.repeats)
                 out.append({**row, "layout": layout, "queued": queued, "due_ms": [round(x, 1) for x in due_ms],
                             "due_chosen": chosen, "due_skipped": skipped})
@@ -150,8 +166,8 @@ def main() -> None:
     for r in out:
         print(f"| {r['documents']:,} | {r['one_url_ms'][0]} / {r['one_url_ms'][1]} | {r['layout']} | {r['queued']:,} | "
               f"{r['due_ms'][0]} / {r['due_ms'][1]} | {r['due_chosen']:,} | {r['due_skipped']:,} |")
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"measured_at": now.isoformat(), "results": out}, indent=1) + "\n")
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps({"measured_at": now.isoformat(), "results": out}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -140,6 +140,38 @@ def test_reprocess_with_a_changed_setting_gives_the_rows_of_a_fresh_ingest(tmp_p
     assert derived(new.db_path) == derived(fresh.db_path)
 
 
+def test_reprocess_that_reextracts_events_stores_the_mention_keys_of_a_fresh_ingest_once_each(tmp_path):
+    pages = sorted((corpus_dir() / "aeb" / "html").glob("*.html.gz"))[:24]
+    if not pages:
+        pytest.skip("AEB corpus not available")
+    import gzip
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for p in pages:
+        (folder / p.name.removesuffix(".gz")).write_bytes(gzip.decompress(p.read_bytes()))
+    old = rules(str(tmp_path / "old.duckdb"))
+    new = dataclasses.replace(old, clean=CleanSettings(favor_precision=True))
+    fresh = dataclasses.replace(new, db_path=str(tmp_path / "fresh.duckdb"))
+    run_ingest([str(folder)], old)
+    run_ingest([str(folder)], fresh)
+    summary = run_reprocess(new)
+    c = summary.counts
+    assert c.text_changed > 0 and c.mentions_added + c.mentions_removed > 0  # re-cleaned, and mentions replaced
+
+    def keys(db):
+        """Each stored key with its mention (by document URL and offsets: mention ids differ) and how many times."""
+        return query(db, "SELECT d.origin, m.sentence_start, m.trigger_start, k.key, k.event_class, k.published_at, "
+                         "count(*) FROM event_mention_keys k JOIN event_mention_rows m USING (mention_id) "
+                         "JOIN documents d ON d.document_id = k.document_id GROUP BY ALL ORDER BY ALL")
+
+    after = keys(new.db_path)
+    assert after and all(n == 1 for *_, n in after)
+    assert after == keys(fresh.db_path)
+    assert query(new.db_path, "SELECT count(*) FROM event_mention_keys") == query(
+        fresh.db_path, "SELECT count(*) FROM event_mention_keys")
+
+
 def test_since_limits_reprocess_to_documents_ingested_from_that_date(seeds, tmp_path, db):
     first, second = tmp_path / "first", tmp_path / "second"
     for folder, name in ((first, AP), (second, SUN)):

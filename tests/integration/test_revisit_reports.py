@@ -87,6 +87,9 @@ def test_revisits_site_rule_fallbacks_and_access_show_in_the_summary_status_sour
         ("changed", 1), ("not_modified", 1), ("error:status_404", 1), (None, 0)]
 
     code, out, _ = cli(capsys, "status", "--db", db)
+    assert code == 0  # a site rule that fell back is a warning, not a problem: exit 1 only with --strict
+    assert "\nhealth     ok\nwarnings   site rules fell back to generic extraction (keep_unmatched) on 1 host(s)\n" in out
+    assert cli(capsys, "status", "--db", db, "--strict")[0] == 1
     assert "revisits   4 pages scheduled, 1 due now; run 2: 4 due, 3 done: 1 changed (new versions), 0 the same, " \
            "1 not modified (304), 1 failed; 1 left by the per-source budget" in out
     assert "site rules keep_unmatched (the keep selectors matched nothing, generic extraction) in current documents " \
@@ -96,6 +99,8 @@ def test_revisits_site_rule_fallbacks_and_access_show_in_the_summary_status_sour
     assert st["revisits"]["scheduled"] == 4 and st["revisits"]["due_now"] == 1
     assert st["revisits"]["last_run"]["revisits_not_modified"] == 1 and st["revisits"]["last_run"]["run_id"] == 2
     assert st["site_rule_fallbacks"] == [{"host": host, "documents": 4}]
+    assert st["problems"] == [] and st["warnings"] == [
+        "site rules fell back to generic extraction (keep_unmatched) on 1 host(s)"]
 
     code, out, _ = cli(capsys, "sources", "list", "--db", db, "--format", "json")
     [source] = json.loads(out)
@@ -187,6 +192,80 @@ def test_a_database_from_before_the_revisit_queue_gets_its_pending_revisits_queu
     con.close()
     upgraded = wiredesk.ingest([listing], db=db, config=config, clock=later(2))  # migrates, then revisits it
     assert (upgraded.counts.revisits_due, upgraded.counts.revisits_done) == (1, 1)
-    assert q(db, "SELECT origin, next_slot FROM revisit_queue") == [(con_rows[0][0], 1)]
+    assert q(db, "SELECT q.origin, r.next_slot FROM revisit_queue q JOIN revisits r USING (origin)") == [(con_rows[0][0], 1)]
     assert q(db, "SELECT revisits_due, revisits_not_modified, revisits_failed, revisits_dropped FROM runs "
                  "WHERE run_id = 1") == [(0, 0, 0, 0)]
+
+
+def test_a_store_whose_queue_copied_the_revisit_state_revisits_the_same_pages_with_the_same_outcomes(
+        site, db, tmp_path):
+    from pathlib import Path
+
+    import duckdb
+
+    from support.old_database import base_tables, old_database
+    from wiredesk.store.migrate import available_migrations, migrate
+
+    config = local_config(tmp_path)
+    edited = EditablePage(FIRST)
+    site.route("/p/0", edited)                                                      # changed
+    site.route("/p/1", EditablePage([f"Other {p}" for p in FIRST]))                 # 304
+    site.route("/p/2", static(page(FIRST[:3]), "text/html; charset=utf-8"))         # the same
+    site.route("/p/3", gone_after_first(page(FIRST[1:])))                           # 404
+    listing = url_listing(tmp_path, [site.url(f"/p/{i}") for i in range(4)])
+    reference = tmp_path / "reference.duckdb"
+    wiredesk.ingest([listing], db=reference, config=config)
+
+    # the store as the wiredesk before this layout left it: the queue made by its migration, ten columns
+    versions = {m.name: m.version for m in available_migrations()}
+    old_database(Path(db), versions["revisit_queue"] - 1, reference)
+    con = duckdb.connect(str(db))
+    migrate(con, upto=versions["revisit_queue_one_copy"] - 1)
+    assert {"next_slot", "etag", "fetch_url", "doc_key"} <= set(base_tables(con)["revisit_queue"])
+    con.close()
+
+    edited.paragraphs[1] = "Officials said on Wednesday that the vote had been postponed."
+    clock = later(2)
+    runs = [wiredesk.ingest([listing], db=path, config=config, clock=clock) for path in (reference, db)]
+    assert [(r.counts.revisits_due, r.counts.revisits_done, r.counts.revisits_changed,
+             r.counts.revisits_not_modified, r.counts.revisits_failed) for r in runs] == [(4, 4, 1, 1, 1)] * 2
+    assert set(base_tables(duckdb.connect(str(db), read_only=True))["revisit_queue"]) == {
+        "origin", "next_due_at", "source_id", "source", "document_id", "first_seen_at"}
+    state = ("SELECT origin, next_slot, next_due_at, revisits_done, etag, last_outcome FROM revisits ORDER BY origin")
+    queue = ("SELECT q.origin, q.next_due_at, q.source, d.doc_key, d.version FROM revisit_queue q "
+             "JOIN documents d USING (document_id) WHERE d.is_current ORDER BY q.origin")
+    for sql in (state, queue):
+        assert q(db, sql) == q(reference, sql)
+    assert sorted(o for _, _, _, _, _, o in q(db, state)) == ["changed", "error:status_404", "not_modified", "same"]
+    assert len(q(db, queue)) == 4  # every page has its +6 h and +24 h slots to come, at its current version
+
+
+def test_sources_list_shows_the_revisits_of_a_url_lists_pages_under_the_list_beside_the_followed_feeds(
+        capsys, site, db, tmp_path):
+    config = local_config(tmp_path)
+    for i in range(3):
+        site.route(f"/u/{i}", static(article(i), "text/html; charset=utf-8"))
+    site.route("/f/0", static(article(7), "text/html; charset=utf-8"))
+    site.route("/feed", static((f"<rss version='2.0'><channel><title>Local</title><item><title>F</title><link>"
+                                f"{site.url('/f/0')}</link><guid>f0</guid></item></channel></rss>").encode()))
+    listing = url_listing(tmp_path, [site.url(f"/u/{i}") for i in range(3)])
+    other = url_listing(tmp_path, [site.url("/u/0")], name="again.jsonl")  # a page stored already: nothing new
+    for inputs in ([str(listing)], [site.url("/feed")], [str(other)]):
+        assert cli(capsys, "run", *inputs, "--db", db, "--config", config, "--no-prefect")[0] == 0
+
+    def listed() -> dict[str, tuple]:
+        code, out, _ = cli(capsys, "sources", "list", "--db", db, "--format", "json")
+        assert code == 0
+        return {r["name"]: (r["kind"], r["revisits_due"], r["revisits_scheduled"]) for r in json.loads(out)}
+
+    [(path,)] = q(db, "SELECT DISTINCT source FROM revisits WHERE source_id IS NULL")
+    assert path.endswith("urls.jsonl")
+    feed = next(name for name in listed() if name != path)
+    assert listed() == {feed: ("feed", 0, 1), path: ("url_list", 0, 3)}
+    age(db, 2)
+    assert listed() == {feed: ("feed", 1, 1), path: ("url_list", 3, 3)}
+    code, out, _ = cli(capsys, "sources", "list", "--db", db, "--max-width", "0")
+    assert code == 0 and re.search(rf"^{re.escape(path)}\s+NULL\s+url_list\s.*\s3\s+3$", out, re.M)
+    age(db, 30)  # every slot passed: the run revisits each page once, and none is left to come
+    assert cli(capsys, "run", str(listing), "--db", db, "--config", config, "--no-prefect")[0] == 0
+    assert listed()[path] == ("url_list", 0, 0)

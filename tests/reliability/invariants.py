@@ -98,7 +98,7 @@ ORPHANS = {
     "revisit queue out of step with the revisits' schedule":
         "SELECT count(*) FROM revisits r FULL JOIN revisit_queue q USING (origin) "
         "WHERE (r.next_due_at IS NOT NULL) IS DISTINCT FROM (q.origin IS NOT NULL) "
-        "OR q.next_due_at <> r.next_due_at OR q.next_slot <> r.next_slot",
+        "OR q.next_due_at <> r.next_due_at OR q.first_seen_at <> r.first_seen_at",
     "queued revisits not pointing at their page's current version":
         "SELECT count(*) FROM revisit_queue q LEFT JOIN documents d ON d.document_id = q.document_id "
         "WHERE d.is_current IS NOT TRUE",

@@ -47,7 +47,7 @@ def add_sources_parser(sub) -> None:  # noqa: ANN001
     add_db_args(add)
     add.set_defaults(func=cmd_sources_add)
 
-    ls = actions.add_parser("list", help="list sources with their title and health", description="List sources: name, the feed's own title, health (new, ok, failing, disabled, off; stalled: no new entry for several times its usual gap; degraded: its latest pages extract to much less text than before) with the figure behind it, its pages that were not articles when last fetched (consent, paywall, blocked, empty), its pages whose revisit is due now and all with a revisit to come (docs/revisits.md), failures in a row, last status and error, next fetch, interval, tags, the feed URL and the site it belongs to (title and site are what the feed said at its last fetch, or its OPML outline).", epilog=SOURCES_EPILOG)
+    ls = actions.add_parser("list", help="list sources with their title and health", description="List sources: name, the feed's own title, health (new, ok, failing, disabled, off; stalled: no new entry for several times its usual gap; degraded: its latest pages extract to much less text than before) with the figure behind it, its pages that were not articles when last fetched (consent, paywall, blocked, empty), its pages whose revisit is due now and all with a revisit to come (docs/revisits.md), failures in a row, last status and error, next fetch, interval, tags, the feed URL and the site it belongs to (title and site are what the feed said at its last fetch, or its OPML outline). The URL lists whose pages are revisited follow, one row each (kind url_list, named by their path), with their revisit columns.", epilog=SOURCES_EPILOG)
     add_listing_args(ls)
     add_db_args(ls)
     ls.set_defaults(func=cmd_sources_list)
@@ -75,9 +75,7 @@ def _open(args) -> Store:  # noqa: ANN001
     return Store.open(settings.db_path, wait=settings.db_write_wait_seconds)
 
 
-
 def cmd_sources_add(args, screen: Screen) -> int:  # noqa: ANN001
-
     raw = {"url": args.url, "kind": args.kind, "interval": args.interval, "tags": args.tags,
            "enabled": not args.disabled, "full_articles": not args.feed_content}
     if args.name:
@@ -95,6 +93,7 @@ def cmd_sources_list(args, screen: Screen) -> int:  # noqa: ANN001
         access, signals = store.source_signals()
         now = utcnow()
         revisits = store.revisits_by_source(now)
+        lists = store.revisits_by_url_list(now)
     columns = ["name", "title", "kind", "health", "failures", "last_status", "last_error", "next_fetch_at", "interval",
                "tags", "url", "site_url", "health_figure", "not_articles", "revisits_due", "revisits_scheduled"]
     table = []
@@ -105,12 +104,15 @@ def cmd_sources_list(args, screen: Screen) -> int:  # noqa: ANN001
                       r.state.last_status, r.state.disabled_reason or r.state.last_error, r.state.next_fetch_at,
                       format_duration(r.config.interval), ",".join(r.config.tags), r.config.url, r.state.site_url,
                       h.figure, format_access(access.get(r.source_id, {})), *revisits.get(r.source_id, (0, 0))))
+    # the URL lists whose pages are revisited: not followed (a run reads a list when given it), one row each
+    for path, due, scheduled in lists:
+        table.append((path, None, "url_list", None, None, None, None, None, None, "", None, None, None, "", due,
+                      scheduled))
     format_rows(columns, table, args.format, screen.out, max_width=args.max_width)
     return 0
 
 
 def cmd_sources_remove(args, screen: Screen) -> int:  # noqa: ANN001
-
     with _open(args) as store:
         row = store.remove_source(args.source)
     if row is None:

@@ -1,8 +1,7 @@
 """``wiredesk status``: last runs, run in progress, sources due and failing, database size, index health.
 
 Reads through ``wiredesk.store.reader.Reader`` (waits for a batch commit to end, never writes); the data
-and what needs attention come from ``wiredesk.ops.status``; this module prints them. Exit status 0 when healthy, 1 when something needs
-attention (a failing source, the last run failed, an index problem), 2 for a usage or database error.
+and what needs attention come from ``wiredesk.ops.status``; this module prints them. Exit status: ``STATUS_EPILOG``.
 """
 
 from __future__ import annotations
@@ -15,9 +14,18 @@ from wiredesk.cli.args import add_db_args, settings_from_args
 from wiredesk.cli.output import format_size, jsonable, revisits_line
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
-from wiredesk.ops.status import collect_status, needs_attention
+from wiredesk.ops.status import collect_status, needs_attention, warnings
 from wiredesk.sources.health import format_access
 from wiredesk.store.reader import Reader
+
+
+STATUS_EPILOG = (
+    "Exit status: 0 healthy, though warnings may be listed (a site rule whose keep selectors matched nothing on "
+    "current documents of a host: keep_unmatched; a stalled or degraded source); 1 something needs attention (a "
+    "failing source, the last run failed or was abandoned, an index, cluster, story or event table problem), or "
+    "with --strict a warning too; 2 usage or database error. Pages that were not articles and revisits due are "
+    "shown, never counted."
+)
 
 
 def add_status_parser(sub) -> None:  # noqa: ANN001
@@ -36,10 +44,12 @@ def add_status_parser(sub) -> None:  # noqa: ANN001
             "cut), of stories (documents without one, older story code) and of the event tables. Read-only: "
             "safe while a run writes (waits for its batch commit)."
         ),
-        epilog="Exit status: 0 healthy, 1 something needs attention, 2 usage or database error.",
+        epilog=STATUS_EPILOG,
     )
     add_db_args(status)
     status.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
+    status.add_argument("--strict", action="store_true",
+                        help="exit 1 on warnings too (site-rule fallbacks, stalled or degraded sources)")
     status.set_defaults(func=cmd_status)
 
 
@@ -105,6 +115,9 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
         print(f"           stories: {ix['documents_without_story']} current documents without one", file=out)
     problems = needs_attention(st)
     print("health     " + ("ok" if not problems else "; ".join(problems)), file=out)
+    warned = warnings(st)
+    if warned:
+        print("warnings   " + "; ".join(warned), file=out)
 
 
 def cmd_status(args, screen: Screen) -> int:  # noqa: ANN001
@@ -112,8 +125,8 @@ def cmd_status(args, screen: Screen) -> int:  # noqa: ANN001
     with Reader.open(settings.db_path) as reader:
         st = collect_status(reader, settings, utcnow())
     if args.json:
-        json.dump(jsonable({**st, "problems": needs_attention(st)}), screen.out, indent=2)
+        json.dump(jsonable({**st, "problems": needs_attention(st), "warnings": warnings(st)}), screen.out, indent=2)
         screen.print()
     else:
         print_status(st, screen.out)
-    return 1 if needs_attention(st) else 0
+    return 1 if needs_attention(st) or (args.strict and warnings(st)) else 0

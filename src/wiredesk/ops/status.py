@@ -2,7 +2,7 @@
 
 ``collect_status`` puts together, as plain data (a dict ready for JSON), what the store reads
 (``wiredesk.store.reader.Reader``: the last runs, the sources due and failing, the revisits scheduled and due,
-the hosts whose site rule fell back to generic extraction, the near-duplicate index and event tables), the file's size and its run lock; ``index_problems`` and ``needs_attention`` decide what is
+the hosts whose site rule fell back to generic extraction, the near-duplicate index and event tables), the file's size and its run lock; ``index_problems``, ``needs_attention`` (problems) and ``warnings`` decide what is
 wrong. It writes nothing and sends no SQL; ``wiredesk.cli.status`` prints it.
 """
 
@@ -128,7 +128,9 @@ def index_problems(health: dict[str, Any]) -> list[str]:
 
 
 def needs_attention(st: dict[str, Any]) -> list[str]:
-    """One line per problem, for the exit status and the report's end."""
+    """One line per problem: something is broken or stopped and needs someone to act (a failing source, the
+    last run failed or was abandoned, an index, cluster, story or event table out of step). ``wiredesk status``
+    exits 1 when there is any."""
     out = list(st["index"]["problems"])
     failing = st.get("sources_failing", [])
     if failing:
@@ -136,4 +138,21 @@ def needs_attention(st: dict[str, Any]) -> list[str]:
     runs = st["last_runs"]
     if runs and runs[0]["status"] in ("failed", "abandoned"):
         out.append(f"the last run ({runs[0]['run_id']}) {runs[0]['status']}")
+    return out
+
+
+def warnings(st: dict[str, Any]) -> list[str]:
+    """One line per warning: something works but may need a look, and may also be how a site is (a site rule
+    whose keep selectors matched nothing on some current documents, so they had the generic extraction; a
+    source that answers but is stalled or degraded). ``wiredesk status`` exits 0 for them, 1 with ``--strict``.
+    Pages that were not articles (consent, paywall ...) are neither: they are retried, and a paywalled outlet
+    has them all the time."""
+    out = []
+    fallbacks = st.get("site_rule_fallbacks") or []
+    if fallbacks:
+        out.append(f"site rules fell back to generic extraction (keep_unmatched) on {len(fallbacks)} host(s)")
+    for label in ("stalled", "degraded"):
+        names = [s["name"] for s in st.get("sources_watch", []) if s[label]]
+        if names:
+            out.append(f"{len(names)} {label} source(s): " + ", ".join(names[:5]) + (" ..." if len(names) > 5 else ""))
     return out

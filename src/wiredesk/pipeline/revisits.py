@@ -86,7 +86,7 @@ def fetch_revisits(due: Sequence[DueRevisit], settings: Settings, now: datetime,
             answered = res.status is not None and res.status >= 400  # an HTTP error: its code, as docs/revisits.md says
             status = f"error:{f'status_{res.status}' if answered or res.error is None else res.error.reason}"
         out.outcomes.append(RevisitOutcome(r.origin, r.slot, status, now, slot, due_at(r.first_seen_at, offsets, slot),
-                                           etag, last_modified))
+                                           etag, last_modified, r.first_seen_at))
     return out
 
 

@@ -83,6 +83,7 @@ class RevisitOutcome:
     next_due_at: datetime | None
     etag: str | None
     last_modified: str | None
+    first_seen_at: datetime  # the page's (never changes): lets the store skip older pages' rows
 
 
 @dataclass(frozen=True)

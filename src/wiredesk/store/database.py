@@ -215,6 +215,10 @@ class Store:
         """Per followed source: its pages whose revisit is due by ``now``, and all with one to come."""
         return revisits.revisits_by_source(self._con, now)
 
+    def revisits_by_url_list(self, now: datetime) -> list[tuple[str, int, int]]:
+        """Per URL list (by path) whose pages were scheduled: its pages due by ``now``, and all with one to come."""
+        return revisits.revisits_by_url_list(self._con, now)
+
     def add_source(self, cfg: SourceConfig, added_by: str, now: datetime) -> tuple[int, str]:
         """Add a source (or re-enable a disabled one); returns (id, ``added`` | ``re-enabled``)."""
         return feeds.add_source(self._con, cfg, added_by, now)

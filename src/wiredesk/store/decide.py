@@ -45,6 +45,8 @@ class NewVersion:
     content_hash: str
     paragraph_ids: tuple[int, ...]
     match_hashes: tuple[int, ...]
+    #: the version it replaces as current (None when there was none): the revisit queue moves from it to this one
+    previous_document_id: int | None
 
 
 @dataclass
@@ -109,6 +111,7 @@ def decide_versions(cleaned: Sequence[tuple[InputItem, Article]], known_raw: Map
             out.counts.paragraphs_by_role[p.role] += 1
             if p.role in roles and len(p.text) >= dedup.min_chars:
                 out.dedup_hashes.add(h)
-        out.versions.append(NewVersion(item, article, doc_id, current[article.doc_key].version, chash, ids, hashes))
+        out.versions.append(NewVersion(item, article, doc_id, current[article.doc_key].version, chash, ids, hashes,
+                                       cur.document_id if cur is not None else None))
     out.counts.paragraphs_new = sum(len(v.paragraph_ids) for v in out.versions)
     return out

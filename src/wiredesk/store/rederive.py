@@ -207,16 +207,18 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
             changes.setdefault(doc_id, _DocChange()).links_removed += n
     elif added:  # new paragraphs still join the index and get links (no full re-derivation asked for)
         link_near(con, added, dedup, run_id)
-    if any(r.article is not None for r in results):  # dates and sources may have changed: clusters follow
-        refresh_documents(con, [r.document_id for r in results if r.article is not None], [*removed, *orphans], shrunk)
-        # ... and the stored blocking keys of their mentions (the publication day is one of them)
-        refresh_mention_keys(con, [r.document_id for r in results if r.article is not None])
-        recount_stories(con, stories_touched(con, [r.document_id for r in results if r.article is not None]))
+    recleaned = [r.document_id for r in results if r.article is not None]
+    extractions = [(r.document_id, r.extraction) for r in results if r.extraction is not None]
+    if recleaned:  # dates and sources may have changed: clusters follow
+        refresh_documents(con, recleaned, [*removed, *orphans], shrunk)
+        # ... and the stored blocking keys of their mentions (the publication day is one of them): here those of
+        # documents not re-extracted; step 4 does the others, once, after it knows whose mentions it replaces
+        refresh_mention_keys(con, sorted(set(recleaned) - {doc_id for doc_id, _ in extractions}))
+        recount_stories(con, stories_touched(con, recleaned))
 
     # 4. event mentions (events stage): replaced where they differ, their events regrouped; entities recounted
-    extractions = [(r.document_id, r.extraction) for r in results if r.extraction is not None]
     if extractions:
-        regrouped = _replace_mentions(con, run_id, by_id, extractions, changes, window)
+        regrouped = _replace_mentions(con, run_id, by_id, extractions, changes, window, set(recleaned))
         counts.events_written, counts.event_candidates_cut = regrouped.events, regrouped.cut
         counts.event_documents_skipped = sum(1 for _, x in extractions if x.skipped)
     count_entities(con, doc_ids, sorted(entities_before))
@@ -320,9 +322,10 @@ def _replace_article(con, old: StoredDocument, article: Article, run_id: int, ch
 
 
 def _replace_mentions(con, run_id, by_id, extractions: Sequence[tuple[int, Extraction]], changes,
-                      window: int) -> RegroupCounts:
+                      window: int, recleaned: set[int]) -> RegroupCounts:
     """Replace the mentions of documents whose extraction differs from the stored one; regroup their events
-    (the events written, and what the block size cut)."""
+    (the events written, and what the block size cut). The mention keys of the ``recleaned`` documents are
+    computed once: stored with their new mentions, or refreshed (kept mentions) before the regrouping reads them."""
     ids = [doc_id for doc_id, _ in extractions]
     stored: dict[int, list] = {}
     extractor_of: dict[int, str] = {}
@@ -350,6 +353,7 @@ def _replace_mentions(con, run_id, by_id, extractions: Sequence[tuple[int, Extra
         ch.mentions_removed, ch.mentions_added = len(old), len(new)
         ch.extractor_before, ch.extractor_after = extractor_of.get(doc_id), x.extractor
         changed.append(doc_id)
+    refresh_mention_keys(con, sorted(recleaned.intersection(ids) - set(changed)))
     if not changed:
         return RegroupCounts()
     old_events = sorted({r[0] for r in con.execute(

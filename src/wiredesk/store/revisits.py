@@ -4,7 +4,9 @@
 Inside a batch's transaction (``wiredesk.store.writer.write_batch`` calls ``write_revisits`` after the new
 versions are inserted): a page first stored from a fetch gets its schedule; each version after the first gets
 its paragraph changes against the version before (``wiredesk.domain.revisions``); each revisit fetched for
-the batch moves its page to its next slot. Reads: the due revisits with the per-source budget applied
+the batch moves its page to its next slot. The state of each page's schedule is its row of ``revisits``;
+``revisit_queue`` holds only what selects the due pages (the page, its due time, its source, its current
+version). Reads: the due revisits with the per-source budget applied
 (``due_revisits``), a URL's versions and changes (``read_revisions``). Decisions are not here: the schedule's
 arithmetic is ``wiredesk.sources.revisits``'s, the diff ``wiredesk.domain.revisions``'s.
 """
@@ -48,8 +50,8 @@ def write_revisits(con: duckdb.DuckDBPyConnection, run_id: int, versions: Sequen
 
 def schedule_pages(con: duckdb.DuckDBPyConnection, versions: Sequence[NewVersion], offsets: Sequence[timedelta],
                    now: datetime) -> None:
-    """A revisit schedule for each page first stored now (a page scheduled before keeps its own), in
-    ``revisits`` and in the queue of revisits to come."""
+    """A revisit schedule for each page first stored now (a page scheduled before keeps its own): its state in
+    ``revisits``, and its place in the queue of revisits to come."""
     rows = [v for v in versions if v.item.fetched is not None]
     if not rows or not offsets:
         return
@@ -66,24 +68,21 @@ def schedule_pages(con: duckdb.DuckDBPyConnection, versions: Sequence[NewVersion
         insert_columns(con, "revisit_queue", {
             "origin": ("VARCHAR", [v.item.origin for v in queued]),
             "next_due_at": ("TIMESTAMPTZ", [due_at(now, offsets, 0)] * len(queued)),
-            "next_slot": ("INTEGER", [0] * len(queued)),
-            "document_id": ("BIGINT", [v.document_id for v in queued]),
             "source_id": ("BIGINT", [v.item.source_id for v in queued]),
             "source": ("VARCHAR", [v.item.fetched.source for v in queued]),
-            "fetch_url": ("VARCHAR", [v.item.fetched.url for v in queued]),
-            "doc_key": ("VARCHAR", [v.article.doc_key for v in queued]),
+            "document_id": ("BIGINT", [v.document_id for v in queued]),
             "first_seen_at": ("TIMESTAMPTZ", [now] * len(queued)),
-            "etag": ("VARCHAR", [v.item.fetched.etag for v in queued]),
-            "last_modified": ("VARCHAR", [v.item.fetched.last_modified for v in queued]),
         })
 
 
 def follow_versions(con: duckdb.DuckDBPyConnection, versions: Sequence[NewVersion]) -> None:
-    """Queued pages whose document got a new version point at it (the due query reads that version only)."""
-    if versions:
-        con.execute("UPDATE revisit_queue q SET document_id = v.document_id FROM (SELECT unnest($1::VARCHAR[]) AS "
-                    "doc_key, unnest($2::BIGINT[]) AS document_id) v WHERE q.doc_key = v.doc_key",
-                    [[v.article.doc_key for v in versions], [v.document_id for v in versions]])
+    """Queued pages whose document got a new version point at it (the due query reads that version only): the
+    rows at the version it replaced."""
+    moves = [v for v in versions if v.previous_document_id is not None]
+    if moves:
+        con.execute("UPDATE revisit_queue q SET document_id = v.document_id FROM (SELECT unnest($1::BIGINT[]) AS "
+                    "previous_id, unnest($2::BIGINT[]) AS document_id) v WHERE q.document_id = v.previous_id",
+                    [[v.previous_document_id for v in moves], [v.document_id for v in moves]])
 
 
 def _body(article: Article) -> list[tuple[int, str]]:
@@ -135,27 +134,47 @@ def record_revisits(con: duckdb.DuckDBPyConnection, run_id: int, batch: RevisitB
     """Move each revisited page to its next slot, with what was found (a page with no slot left leaves the
     queue); returns the revisits done by what they found (``changed``, ``same``, ``not_modified``,
     ``error:REASON``, an access state). A page no longer at the slot revisited (recorded by an earlier batch) is
-    left alone: no slot counts twice."""
+    left alone: no slot counts twice. Three statements for the batch: ``revisits`` (the state), then the
+    queue's due time of the pages moved, and the pages with no slot left out of the queue."""
+    if not batch.outcomes:
+        return {}
+    outcomes = [revisit_outcome(o.status, o.origin, changed, failed) for o in batch.outcomes]
+    outs = batch.outcomes
+    # joined on first_seen_at too (equal for the same page): the scan of `revisits` skips older pages' row groups
+    hit = con.execute("""
+        UPDATE revisits r SET next_slot = v.next_slot, next_due_at = v.next_due_at,
+               revisits_done = r.revisits_done + 1, etag = v.etag, last_modified = v.last_modified,
+               last_revisit_at = v.checked_at, last_outcome = v.outcome, last_run_id = $1
+        FROM (SELECT unnest($2::VARCHAR[]) AS origin, unnest($3::TIMESTAMPTZ[]) AS first_seen_at,
+                     unnest($4::INTEGER[]) AS slot, unnest($5::INTEGER[]) AS next_slot,
+                     unnest($6::TIMESTAMPTZ[]) AS next_due_at, unnest($7::VARCHAR[]) AS etag,
+                     unnest($8::VARCHAR[]) AS last_modified, unnest($9::TIMESTAMPTZ[]) AS checked_at,
+                     unnest($10::VARCHAR[]) AS outcome) v
+        WHERE r.origin = v.origin AND r.first_seen_at = v.first_seen_at AND r.next_slot = v.slot
+        RETURNING r.origin, r.last_outcome, r.next_due_at""",
+        [run_id, [o.origin for o in outs], [o.first_seen_at for o in outs], [o.slot for o in outs],
+         [o.next_slot for o in outs], [o.next_due_at for o in outs], [o.etag for o in outs],
+         [o.last_modified for o in outs], [o.checked_at for o in outs], outcomes]).fetchall()
     found: dict[str, int] = {}
-    for o in batch.outcomes:
-        outcome = o.status
-        if o.status == "fetched":
-            outcome = "changed" if o.origin in changed else failed.get(o.origin, "same")
-        hit = con.execute(
-            "UPDATE revisits SET next_slot = ?, next_due_at = ?, revisits_done = revisits_done + 1, etag = ?, "
-            "last_modified = ?, last_revisit_at = ?, last_outcome = ?, last_run_id = ? "
-            "WHERE origin = ? AND next_slot = ? RETURNING origin",
-            [o.next_slot, o.next_due_at, o.etag, o.last_modified, o.checked_at, outcome, run_id, o.origin, o.slot],
-        ).fetchall()
-        if not hit:
-            continue
+    for _, outcome, _ in hit:
         found[outcome] = found.get(outcome, 0) + 1
-        if o.next_due_at is None:
-            con.execute("DELETE FROM revisit_queue WHERE origin = ?", [o.origin])
-        else:
-            con.execute("UPDATE revisit_queue SET next_slot = ?, next_due_at = ?, etag = ?, last_modified = ? "
-                        "WHERE origin = ?", [o.next_slot, o.next_due_at, o.etag, o.last_modified, o.origin])
+    moved = [(origin, due) for origin, _, due in hit if due is not None]
+    if moved:
+        con.execute("UPDATE revisit_queue q SET next_due_at = v.next_due_at FROM (SELECT unnest($1::VARCHAR[]) AS "
+                    "origin, unnest($2::TIMESTAMPTZ[]) AS next_due_at) v WHERE q.origin = v.origin",
+                    [[m[0] for m in moved], [m[1] for m in moved]])
+    done = [origin for origin, _, due in hit if due is None]
+    if done:
+        con.execute("DELETE FROM revisit_queue WHERE origin IN (SELECT unnest($1::VARCHAR[]))", [done])
     return found
+
+
+def revisit_outcome(status: str, origin: str, changed: set[str], failed: dict[str, str]) -> str:
+    """What a revisit found: a fetched page is ``changed`` (a new version), its access state or fetch error
+    (``failed``), or ``same``; ``not_modified`` and ``error:REASON`` as the fetch said."""
+    if status != "fetched":
+        return status
+    return "changed" if origin in changed else failed.get(origin, "same")
 
 
 def drop_revisits(con: duckdb.DuckDBPyConnection, run_id: int, origins: Sequence[str], now: datetime) -> int:
@@ -178,20 +197,23 @@ def due_revisits(con: duckdb.DuckDBPyConnection, now: datetime, budget: int,
     without supplied metadata, which no scheduled page has, counts as none). ``source_ids``:
     only pages of these followed sources (a source group's run).
 
-    Reads ``revisit_queue`` (the pages with a revisit to come, not every page ever scheduled) and the current
-    versions of the chosen pages by ``document_id`` (recent ids: the scan of ``documents`` skips the row groups
-    of older ones)."""
+    Reads ``revisit_queue`` (the pages with a revisit to come, not every page ever scheduled), then for the
+    chosen pages only their state in ``revisits`` (by primary key, and by ``first_seen_at``: the scan skips the
+    row groups of pages first seen before the oldest chosen) and their current versions by ``document_id``
+    (recent ids: the scan of ``documents`` skips the row groups of older ones)."""
     ids = None if source_ids is None else list(source_ids)
     rows = con.execute("""
         WITH due AS (
-            SELECT * FROM revisit_queue
+            SELECT origin, next_due_at, source_id, source, document_id, first_seen_at FROM revisit_queue
             WHERE next_due_at <= $1 AND ($2::BIGINT[] IS NULL OR list_contains($2::BIGINT[], source_id))),
         chosen AS (
             SELECT * FROM due
             QUALIFY row_number() OVER (PARTITION BY source_id, source ORDER BY next_due_at, origin) <= $3)
-        SELECT c.origin, c.fetch_url, c.source_id, c.source, epoch_us(c.first_seen_at), c.next_slot, c.etag, c.last_modified,
-               d.supplied_meta, d.supplied_meta IS NOT NULL AS current, (SELECT count(*) FROM due) AS n_due
-        FROM chosen c LEFT JOIN documents d ON d.document_id = c.document_id AND d.is_current
+        SELECT c.origin, r.fetch_url, c.source_id, c.source, epoch_us(c.first_seen_at), r.next_slot, r.etag,
+               r.last_modified, d.supplied_meta, d.supplied_meta IS NOT NULL AS current, (SELECT count(*) FROM due) AS n_due
+        FROM chosen c
+        JOIN revisits r ON r.origin = c.origin AND r.first_seen_at = c.first_seen_at
+        LEFT JOIN documents d ON d.document_id = c.document_id AND d.is_current
         ORDER BY c.next_due_at, c.origin""", [now, ids, budget]).fetchall()
     # first seen as microseconds: a TIMESTAMPTZ converted by the driver costs more than the rest of the row
     chosen = [DueRevisit(origin, url, sid, source, _EPOCH + timedelta(microseconds=first), slot, etag, lm,
@@ -239,7 +261,6 @@ def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
-
 def revisit_overview(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, Any]:
     """The schedule now (pages with a revisit to come, due by ``now``) and what the newest run that had
     revisits due did with them (``runs`` counters; None when no run had any)."""
@@ -256,6 +277,14 @@ def revisits_by_source(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[in
     rows = con.execute("SELECT source_id, count(*) FILTER (WHERE next_due_at <= ?), count(*) FROM revisit_queue "
                        "WHERE source_id IS NOT NULL GROUP BY source_id", [now]).fetchall()
     return {sid: (due, queued) for sid, due, queued in rows}
+
+
+def revisits_by_url_list(con: duckdb.DuckDBPyConnection, now: datetime) -> list[tuple[str, int, int]]:
+    """``(path, due by now, scheduled)`` of each URL list whose pages were scheduled for revisits (a list
+    whose revisits are all done too, with 0 and 0), by path. Reads ``revisits`` (a URL list is not a followed
+    source: it has no row elsewhere)."""
+    return con.execute("SELECT source, count(*) FILTER (WHERE next_due_at <= ?), count(next_due_at) FROM revisits "
+                       "WHERE source_id IS NULL GROUP BY source ORDER BY source", [now]).fetchall()
 
 
 #: The revisit counters of ``runs``, in the order the run summary says them.

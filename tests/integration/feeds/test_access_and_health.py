@@ -83,6 +83,8 @@ def test_consent_walls_and_challenges_are_not_stored_and_are_fetched_again_until
     assert row["not_articles"] == "blocked 1, consent 1"
     code, out, _ = cli(capsys, "status", "--db", db, "--config", config)
     assert "access" in out and "blocked 1, consent 1" in out
+    assert code == 0 and "warnings" not in out  # pages not articles: shown, never counted (retried later)
+    assert cli(capsys, "status", "--db", db, "--config", config, "--strict")[0] == 0
 
     # the wall is gone at the next run: the page is fetched again and stored; the challenge stays
     site.route("/a/1", static(article(1), "text/html; charset=utf-8"))
@@ -107,6 +109,8 @@ def test_a_feed_that_answers_but_stopped_publishing_is_stalled_with_its_figure(c
     assert row["health_figure"].startswith("no new entry for 9.") and "usual gap 1.0 h" in row["health_figure"]
     code, out, _ = cli(capsys, "status", "--db", db, "--config", config)
     assert "stalled" in out and "usual gap 1.0 h" in out
+    assert code == 0 and f"\nwarnings   1 stalled source(s): {row['name']}\n" in out  # a warning: exit 1 only with --strict
+    assert cli(capsys, "status", "--db", db, "--config", config, "--strict")[0] == 1
 
 
 def test_a_source_whose_pages_suddenly_extract_to_much_less_text_is_degraded(capsys, site, db, config):
@@ -125,3 +129,5 @@ def test_a_source_whose_pages_suddenly_extract_to_much_less_text_is_degraded(cap
     assert "(median of the last 5 pages), was" in row["health_figure"]
     code, out, _ = cli(capsys, "status", "--db", db, "--config", config)
     assert "degraded" in out and "median of the last 5 pages" in out
+    assert code == 0 and f"\nwarnings   1 degraded source(s): {row['name']}\n" in out
+    assert cli(capsys, "status", "--db", db, "--config", config, "--strict")[0] == 1

@@ -66,7 +66,8 @@ def test_status_shows_runs_sources_size_and_a_healthy_index(seeds, db, capsys):
     out = capsys.readouterr().out
     assert "last runs" in out and "completed" in out and "2 new, 0 updated, 0 failed, 3 duplicates" in out
     assert "no run in progress" in out and "0 missing" in out and "settings match" in out
-    assert out.rstrip().endswith("health     ok")
+    assert out.rstrip().endswith("health     ok")  # no warnings line
+    assert main(["status", "--db", db, "--strict"]) == 0
 
 
 def test_status_names_a_failing_source_and_exits_1(local, db, cfg, capsys):
@@ -78,7 +79,8 @@ def test_status_names_a_failing_source_and_exits_1(local, db, cfg, capsys):
     (failing,) = st["sources_failing"]
     assert failing["consecutive_failures"] == 1 and failing["last_status"] == 500 and "HTTP 500" in failing["last_error"]
     assert st["sources_total"] == 1 and st["sources_due"] == []  # backing off: not due yet
-    assert "1 failing source(s)" in st["problems"]
+    assert "1 failing source(s)" in st["problems"] and st["warnings"] == []
+    assert main(["status", "--db", db, "--config", str(cfg), "--strict"]) == 1  # a problem either way
 
 
 def test_status_reports_index_settings_changed_since_the_index_was_built(seeds, db, tmp_path, capsys):
