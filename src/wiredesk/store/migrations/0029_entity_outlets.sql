@@ -1,4 +1,4 @@
--- 0028_entity_outlets: per entity and outlet, how many current documents mention the entity, one row each,
+-- 0029_entity_outlets: per entity and outlet, how many current documents mention the entity, one row each,
 -- instead of one JSON object per entity (entity_rows.source_documents, migration entity_source_counts). A batch
 -- then changes the rows of the (entity, outlet) pairs its documents touch, by a key look-up, and no longer reads
 -- and rewrites the whole outlet list of every entity it mentions, which grows with the store (up to every outlet
