@@ -20,7 +20,8 @@ data and a generator for it exists already (nothing is duplicated here):
    of the store's shape), *event regrouping* (storing the blocking keys of the batch's 1,200 new mentions,
    then ``regroup_events``, window ``events.group_window_days`` 30, the default, and ``EVENTS_WINDOW`` 3 days,
    which the 100k store already fills), *entity counts* (``add_entity_counts``, as the writer) and the *search index*
-   (``refresh_search_index`` of the 400 new documents).
+   (``refresh_search_index`` of the 400 new documents). A store kept in ``--dir`` by an earlier run is upgraded
+   first (the migrations it lacks, as a user's store would be).
 3. **Stories** (``bench_stories_scale.build``, built per size with one stored document per 25 paragraphs):
    the *story step* of 400 new documents (``read_state``, ``assign``, ``write_result``).
 
@@ -271,6 +272,8 @@ def main() -> None:
                 # places are two events, as in news (an unresolved place conflicts with none: one event a class)
                 with duckdb.connect(str(path)) as con:
                     con.execute("UPDATE event_mention_rows SET place_feature = 'city' WHERE place_feature IS NULL")
+            else:  # a store kept from an earlier run, maybe by an older wiredesk: the migrations it lacks
+                views_bench.upgrade(path)
             results[size].update(views_batch(path, args.repeats))
         if "stories" in only:
             results[size].update(stories_batch(args.dir / f"stories-{size}.duckdb", size // views_bench.PER_DOC,

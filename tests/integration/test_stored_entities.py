@@ -95,5 +95,27 @@ def test_a_new_version_that_moves_an_entitys_only_dates_is_counted_again(tmp_pat
     after = query(db, seen)
     assert after[0][:2] == (2, 2) and after[0][2] > before[0][2] and after[0][3] > before[0][3]
     assert check_views(db) == []
-    stored = query(db, "SELECT source_documents FROM entity_rows WHERE name = 'Baghdad'")[0][0]
-    assert json.loads(stored) == {"Courier": 1, "Daily": 1}
+    stored = query(db, "SELECT o.source, o.n_documents FROM entity_outlets o JOIN entity_rows e USING (entity_id) "
+                       "WHERE e.name = 'Baghdad' ORDER BY o.source")
+    assert stored == [("Courier", 1), ("Daily", 1)]
+
+
+def test_a_new_version_from_another_outlet_moves_the_entitys_outlet_without_a_recount(tmp_path, db):
+    """Dates unchanged, so the batch's change applies as it is: the old outlet's row reaches zero and goes, the new
+    outlet's row comes, and num_sources follows both."""
+    first = tmp_path / "first.jsonl"
+    first.write_text(_record("https://wire.example/march", BAGHDAD, "Wire", "2019-01-04T08:00:00Z")
+                     + _record("https://daily.example/march", BAGHDAD.replace("Friday", "Saturday"), "Daily",
+                               "2019-01-04T08:00:00Z"), encoding="utf-8")
+    assert run_ingest([str(first)], settings(db)).ok
+    outlets = ("SELECT o.source, o.n_documents FROM entity_outlets o JOIN entity_rows e USING (entity_id) "
+               "WHERE e.name = 'Baghdad' ORDER BY o.source")
+    assert query(db, outlets) == [("Daily", 1), ("Wire", 1)]
+
+    second = tmp_path / "second.jsonl"
+    second.write_text(_record("https://wire.example/march", BAGHDAD + "\n\nMore marches were called.", "Courier",
+                              "2019-01-04T08:00:00Z"), encoding="utf-8")
+    assert run_ingest([str(second)], settings(db)).counts.documents_updated == 1
+    assert query(db, outlets) == [("Courier", 1), ("Daily", 1)]
+    assert query(db, "SELECT num_documents, num_sources FROM entities WHERE name = 'Baghdad'") == [(2, 2)]
+    assert check_views(db) == []

@@ -1,11 +1,12 @@
 """The counts the ``entities`` view shows, stored per entity in ``entity_rows`` over the current document
-versions (migrations ``stored_view_answers`` and ``entity_source_counts``), kept right in the writer's
-transaction.
+versions (migration ``stored_view_answers``), with, per entity and outlet, how many current documents mention it
+in ``entity_outlets`` (migration ``entity_outlets``), kept right in the writer's transaction.
 
 A batch of new versions changes them by what its documents add and what the versions they supersede take
-away: ``add_entity_counts`` reads only the mentions of those documents and the rows of the entities they
-mention, so its cost does not grow with the store. ``num_sources`` (distinct outlets) is kept through
-``entity_rows.source_documents`` (JSON): per outlet, how many current documents mention the entity.
+away: ``add_entity_counts`` reads only the mentions of those documents, the rows of the entities they mention and
+the ``entity_outlets`` rows of the (entity, outlet) pairs they touch (a key look-up: an upsert on the table's
+primary key), so its cost does not grow with the store, nor with the number of outlets an entity has.
+``num_sources`` (distinct outlets) changes by the pairs that reach or leave zero documents.
 ``first_seen``/``last_seen`` follow by least/greatest; when a superseded version held an entity's earliest or
 latest date and nothing the batch adds reaches it, that entity alone is counted again from its mentions
 (``count_entities``: it reads every mention of the entity).
@@ -16,31 +17,33 @@ re-source or re-mention any document), the migration's backfill and the fallback
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import duckdb
 import numpy as np
 
 # per entity, from the mentions in current documents, grouped by outlet first (a document has one outlet)
-_COUNT = """
+_PER_OUTLET = """
+SELECT em.entity_id, d.source, count(*) AS n_mentions, count(DISTINCT d.document_id) AS n_documents,
+       min(d.published_at) AS first_seen, max(d.published_at) AS last_seen
+FROM entity_mention_rows em JOIN documents d ON d.document_id = em.document_id AND d.is_current
+WHERE em.entity_id IN (SELECT unnest(?::BIGINT[]))
+GROUP BY em.entity_id, d.source
+"""
+_COUNT = f"""
 UPDATE entity_rows SET num_mentions = a.num_mentions, num_documents = a.num_documents,
-       num_sources = a.num_sources, first_seen = a.first_seen, last_seen = a.last_seen,
-       source_documents = a.source_documents
+       num_sources = a.num_sources, first_seen = a.first_seen, last_seen = a.last_seen
 FROM (SELECT e.id AS entity_id, coalesce(sum(s.n_mentions), 0) AS num_mentions,
              coalesce(sum(s.n_documents), 0) AS num_documents, count(s.source) AS num_sources,
-             min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen,
-             coalesce(to_json(map_from_entries(list(struct_pack(k := s.source, v := s.n_documents) ORDER BY s.source)
-                                               FILTER (WHERE s.source IS NOT NULL)))::VARCHAR, '{}') AS source_documents
+             min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen
       FROM (SELECT unnest(?::BIGINT[]) AS id) e
-      LEFT JOIN (SELECT em.entity_id, d.source, count(*) AS n_mentions,
-                        count(DISTINCT d.document_id) AS n_documents,
-                        min(d.published_at) AS first_seen, max(d.published_at) AS last_seen
-                 FROM entity_mention_rows em JOIN documents d ON d.document_id = em.document_id AND d.is_current
-                 WHERE em.entity_id IN (SELECT unnest(?::BIGINT[]))
-                 GROUP BY em.entity_id, d.source) s ON s.entity_id = e.id
+      LEFT JOIN ({_PER_OUTLET}) s ON s.entity_id = e.id
       GROUP BY e.id) a
 WHERE entity_rows.entity_id = a.entity_id
+"""
+_COUNT_OUTLETS = f"""
+INSERT INTO entity_outlets (entity_id, source, n_documents)
+SELECT entity_id, source, n_documents FROM ({_PER_OUTLET}) WHERE source IS NOT NULL
 """
 
 # what the given documents contribute, per entity and outlet: +1 for the added ones, -1 for the removed ones
@@ -54,21 +57,22 @@ WHERE em.document_id IN (SELECT unnest(?::BIGINT[]))
 GROUP BY em.entity_id, d.source, c.sign
 """
 _STATE = """
-SELECT entity_id, num_mentions, num_documents, epoch_us(first_seen), epoch_us(last_seen),
-       coalesce(source_documents, '{}')
+SELECT entity_id, num_mentions, num_documents, num_sources, epoch_us(first_seen), epoch_us(last_seen)
 FROM entity_rows WHERE entity_id IN (SELECT unnest(?::BIGINT[]))
 """
-# the new values, from ``counts`` and ``outlets`` (numpy columns: DuckDB's replacement scan); times in
-# microseconds since the epoch, NULL as $none; the JSON made as _COUNT makes it (the same text for the same counts)
+# each touched (entity, outlet) pair changed by its documents' net change (``pairs``: numpy columns, DuckDB's
+# replacement scan), a count below zero taken as zero (as if its row had been deleted); the new counts come back
+_ADD_OUTLETS = """
+INSERT INTO entity_outlets (entity_id, source, n_documents) SELECT entity_id, source, n_documents FROM pairs
+ON CONFLICT (entity_id, source) DO UPDATE SET n_documents = greatest(entity_outlets.n_documents, 0) + excluded.n_documents
+RETURNING entity_id, source, n_documents
+"""
+# the new values, from ``counts`` (numpy columns); times in microseconds since the epoch, NULL as $none
 _SET = """
 UPDATE entity_rows SET num_mentions = u.num_mentions, num_documents = u.num_documents, num_sources = u.num_sources,
        first_seen = timezone('UTC', make_timestamp(nullif(u.first_seen, $none))),
-       last_seen = timezone('UTC', make_timestamp(nullif(u.last_seen, $none))),
-       source_documents = coalesce(j.source_documents, '{}')
+       last_seen = timezone('UTC', make_timestamp(nullif(u.last_seen, $none)))
 FROM counts u
-LEFT JOIN (SELECT entity_id, to_json(map_from_entries(list(struct_pack(k := source, v := n_documents)
-                                                           ORDER BY source)))::VARCHAR AS source_documents
-           FROM outlets GROUP BY entity_id) j ON j.entity_id = u.entity_id
 WHERE entity_rows.entity_id = u.entity_id
 """
 #: Stands for NULL in the int64 columns handed to DuckDB.
@@ -84,16 +88,19 @@ def entities_of(con, document_ids: Sequence[int]) -> set[int]:
 
 def count_entities(con, document_ids: Sequence[int], entity_ids: Sequence[int] = ()) -> int:
     """Count again, from every one of their mentions in current document versions, the entities these
-    documents mention and ``entity_ids``; returns the entities counted. Reads every mention of those entities:
-    for reprocess and repairs; a batch of new versions uses ``add_entity_counts``."""
+    documents mention and ``entity_ids``; returns the entities counted. Reads every mention of those entities
+    (and every ``entity_outlets`` row, to replace theirs): for reprocess and repairs; a batch of new versions uses
+    ``add_entity_counts``."""
     ids = sorted(entities_of(con, document_ids) | set(entity_ids))
     if ids:
         con.execute(_COUNT, [ids, ids])
+        con.execute("DELETE FROM entity_outlets WHERE entity_id IN (SELECT unnest(?::BIGINT[]))", [ids])
+        con.execute(_COUNT_OUTLETS, [ids])
     return len(ids)
 
 
 def recount_all_entities(con: duckdb.DuckDBPyConnection) -> None:
-    """``count_entities`` for every entity (the ``entity_source_counts`` migration's backfill)."""
+    """``count_entities`` for every entity (the ``entity_outlets`` migration's backfill)."""
     count_entities(con, [], [r[0] for r in con.execute("SELECT entity_id FROM entity_rows").fetchall()])
 
 
@@ -116,17 +123,13 @@ def add_entity_counts(con, added: Sequence[int], removed: Sequence[int]) -> int:
         delta.setdefault(entity, []).append((source, sign, mentions, documents, first, last))
     if not delta:
         return 0
-    rows, pairs, again = [], [], []
-    for entity, n_mentions, n_documents, first, last, source_docs in con.execute(
+    rows: dict[int, list] = {}
+    outlets: dict[tuple[int, str], int] = {}
+    again = []
+    for entity, n_mentions, n_documents, n_sources, first, last in con.execute(
             _STATE, [sorted(delta)]).fetchall():
-        per_source = json.loads(source_docs)
         gained = [x for x in delta[entity] if x[1] > 0]
         lost = [x for x in delta[entity] if x[1] < 0]
-        for source, sign, mentions, documents, _, _ in delta[entity]:
-            n_mentions += sign * mentions
-            n_documents += sign * documents
-            if source is not None:
-                per_source[source] = per_source.get(source, 0) + sign * documents
         gained_first, gained_last = _least([x[4] for x in gained]), _greatest([x[5] for x in gained])
         lost_first, lost_last = _least([x[4] for x in lost]), _greatest([x[5] for x in lost])
         # a removed document held the earliest (latest) date and nothing added reaches it: count this one again
@@ -134,23 +137,45 @@ def add_entity_counts(con, added: Sequence[int], removed: Sequence[int]) -> int:
                 or _held(lost_last, last, gained_last, later=True)):
             again.append(entity)
             continue
+        for source, sign, mentions, documents, _, _ in delta[entity]:
+            n_mentions += sign * mentions
+            n_documents += sign * documents
+            if source is not None:
+                outlets[entity, source] = outlets.get((entity, source), 0) + sign * documents
         new_first, new_last = _least([first, gained_first]), _greatest([last, gained_last])
-        kept = [(s, n) for s, n in per_source.items() if n > 0]
-        pairs.extend((entity, s, n) for s, n in kept)
         if n_documents <= 0:
             new_first = new_last = None
-        rows.append((entity, n_mentions, n_documents, len(kept), _NONE if new_first is None else new_first,
-                     _NONE if new_last is None else new_last))
+        rows[entity] = [entity, n_mentions, n_documents, n_sources, _NONE if new_first is None else new_first,
+                        _NONE if new_last is None else new_last]
+    changed = {pair: n for pair, n in outlets.items() if n}
+    if changed:
+        _add_outlets(con, changed, rows)
     if rows:
         counts = {name: np.asarray(col, dtype=np.int64) for name, col in zip(  # noqa: F841 (replacement scan)
-            ("entity_id", "num_mentions", "num_documents", "num_sources", "first_seen", "last_seen"), zip(*rows))}
-        outlets = {"entity_id": np.asarray([e for e, _, _ in pairs], dtype=np.int64),  # noqa: F841
-                   "source": np.asarray([s for _, s, _ in pairs], dtype=object),
-                   "n_documents": np.asarray([n for _, _, n in pairs], dtype=np.int64)}
+            ("entity_id", "num_mentions", "num_documents", "num_sources", "first_seen", "last_seen"),
+            zip(*rows.values()))}
         con.execute(_SET, {"none": int(_NONE)})
     if again:
         count_entities(con, [], again)
     return len(delta)
+
+
+def _add_outlets(con, changed: dict[tuple[int, str], int], rows: dict[int, list]) -> None:
+    """Change the ``entity_outlets`` rows of ``changed`` pairs by their net change in documents, and each
+    entity's ``num_sources`` (column 3 of its ``rows`` entry) by the pairs that reached or left zero."""
+    keys = sorted(changed)
+    pairs = {"entity_id": np.asarray([e for e, _ in keys], dtype=np.int64),  # noqa: F841 (replacement scan)
+             "source": np.asarray([s for _, s in keys], dtype=object),
+             "n_documents": np.asarray([changed[k] for k in keys], dtype=np.int64)}
+    emptied = []
+    for entity, source, n in con.execute(_ADD_OUTLETS).fetchall():
+        before = n - changed[entity, source]  # what the row held (0: no row, or below zero)
+        rows[entity][3] += (n > 0) - (before > 0)
+        if n <= 0:
+            emptied.append((entity, source))
+    if emptied:
+        con.execute("DELETE FROM entity_outlets WHERE n_documents <= 0 AND entity_id IN (SELECT unnest(?::BIGINT[]))",
+                    [sorted({e for e, _ in emptied})])
 
 
 def _held(lost, stored, gained, *, later: bool) -> bool:

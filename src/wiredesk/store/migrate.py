@@ -46,10 +46,12 @@ BACKFILLS: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
     "stored_view_answers_2": backfill_stored_view_answers_2,
     "story_answers": lambda con: recount_stories(con, outlets=False),  # every story's row (outlets: a later migration)
     "story_outlet_answers": recount_story_outlets,  # every story's rows per outlet
-    "entity_source_counts": recount_all_entities,  # every entity's documents per outlet
+    # entity_rows.source_documents was filled here; migration entity_outlets replaces it and counts again
+    "entity_source_counts": lambda con: None,
     "revisits": rebuild_revisions,  # the paragraph changes of every version after the first stored before
     "search_postings_by_term": lambda con: seal_segment(con, 1, 1),  # the converted postings: one sorted segment
     "event_mention_keys": rebuild_mention_keys,  # the blocking keys of every current mention already stored
+    "entity_outlets": recount_all_entities,  # every entity's counts and its documents per outlet
 }
 
 
