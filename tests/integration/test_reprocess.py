@@ -108,16 +108,22 @@ def test_a_new_cleaner_rederives_the_changed_document_and_records_what_changed(s
     assert again.counts.documents_changed == 0
 
 
-def test_reprocess_with_a_changed_setting_gives_the_rows_of_a_fresh_ingest(tmp_path):
-    pages = sorted((corpus_dir() / "aeb" / "html").glob("*.html.gz"))[:24]
-    if not pages:
-        pytest.skip("AEB corpus not available")
+def aeb_pages(tmp_path, n: int = 24):
+    """A folder of the first ``n`` AEB pages as plain HTML files (the test skips without the corpus)."""
     import gzip
 
+    pages = sorted((corpus_dir() / "aeb" / "html").glob("*.html.gz"))[:n]
+    if not pages:
+        pytest.skip("AEB corpus not available")
     folder = tmp_path / "pages"
     folder.mkdir()
     for p in pages:
         (folder / p.name.removesuffix(".gz")).write_bytes(gzip.decompress(p.read_bytes()))
+    return folder
+
+
+def test_reprocess_with_a_changed_setting_gives_the_rows_of_a_fresh_ingest(tmp_path):
+    folder = aeb_pages(tmp_path)
     old = Settings(db_path=str(tmp_path / "old.duckdb"), ingest=IngestSettings(workers=1), events=EventsSettings(enabled=False))
     new = dataclasses.replace(old, clean=CleanSettings(favor_precision=True))
     fresh = dataclasses.replace(new, db_path=str(tmp_path / "fresh.duckdb"))
@@ -141,15 +147,7 @@ def test_reprocess_with_a_changed_setting_gives_the_rows_of_a_fresh_ingest(tmp_p
 
 
 def test_reprocess_that_reextracts_events_stores_the_mention_keys_of_a_fresh_ingest_once_each(tmp_path):
-    pages = sorted((corpus_dir() / "aeb" / "html").glob("*.html.gz"))[:24]
-    if not pages:
-        pytest.skip("AEB corpus not available")
-    import gzip
-
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    for p in pages:
-        (folder / p.name.removesuffix(".gz")).write_bytes(gzip.decompress(p.read_bytes()))
+    folder = aeb_pages(tmp_path)
     old = rules(str(tmp_path / "old.duckdb"))
     new = dataclasses.replace(old, clean=CleanSettings(favor_precision=True))
     fresh = dataclasses.replace(new, db_path=str(tmp_path / "fresh.duckdb"))
