@@ -36,7 +36,8 @@ def regroup(mentions: Mapping[int, EventMention], *, near_links: Iterable[tuple]
     stats = GroupingStats()
     # a mention whose sentence does not tell its action as real ("if confirmed", "could face charges") is
     # stored with its modality and, like a negated one, joins no event
-    events = group_mentions([m for m in mentions.values() if m.happened], near_links=near_links, entities=entities, stories=stories,
+    happened = [m for m in mentions.values() if m.happened]
+    events = group_mentions(happened, near_links=near_links, entities=entities, stories=stories,
                             settings=GroupingSettings(max_gap_days=window_days, block_size=block_size), stats=stats)
     key_to_id = {m.key: mid for mid, m in mentions.items()}
     return Regrouped(events, [(key_to_id[m.key], e.event_id) for e in events for m in e.mentions],
