@@ -102,7 +102,7 @@ class NearResult:
 
 
 def _eligible(row, settings: DedupSettings) -> bool:
-    return row.is_current and row.role in settings.roles and len(row.text) >= settings.min_chars
+    return row.is_current and settings.takes_part(row.role, row.text)
 
 
 def _match_texts(ids: Sequence[int], tokens: list[str], salient: list[bool], lengths: list[int]) -> dict[int, MatchText]:

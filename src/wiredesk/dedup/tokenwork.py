@@ -87,13 +87,12 @@ def articles_token_work(articles: Sequence[tuple[Sequence[tuple[str, str]], str 
     """``TokenWork`` of each article, given as ``([(role, text) of each paragraph], language)``, computed in
     one batch pass: what a pool worker sends to the writer with the articles it cleaned."""
     texts, langs, computed, sizes = [], [], [], []
-    roles = set(settings.roles)
     for paragraphs, language in articles:
         sizes.append(len(paragraphs))
         for role, text in paragraphs:
             texts.append(text)
             langs.append(language)
-            computed.append(role in roles and len(text) >= settings.min_chars)
+            computed.append(settings.takes_part(role, text))
     made = token_work(texts, langs, settings, computed)
     whole = made.work
     out, p, k, t = [], 0, 0, 0

@@ -77,7 +77,6 @@ def decide_versions(cleaned: Sequence[tuple[InputItem, Article]], known_raw: Map
     known = dict(known_raw)
     current = dict(current)
     out = VersionDecision()
-    roles = set(dedup.roles)
     next_doc, next_par = next_document_id, next_paragraph_id
     for item, article in cleaned:
         if known.get(item.origin) == item.raw_sha256:  # stored meanwhile: idempotent
@@ -109,7 +108,7 @@ def decide_versions(cleaned: Sequence[tuple[InputItem, Article]], known_raw: Map
         next_par += len(hashes)
         for p, h in zip(article.paragraphs, hashes):
             out.counts.paragraphs_by_role[p.role] += 1
-            if p.role in roles and len(p.text) >= dedup.min_chars:
+            if dedup.takes_part(p.role, p.text):
                 out.dedup_hashes.add(h)
         out.versions.append(NewVersion(item, article, doc_id, current[article.doc_key].version, chash, ids, hashes,
                                        cur.document_id if cur is not None else None))
