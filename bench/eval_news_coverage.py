@@ -87,8 +87,9 @@ def _pages(root: Path):
                 yield f"trafilatura_eval/{entry['file']}", url, gzip.decompress(path.read_bytes())
 
 
-def news_documents(root: Path) -> dict[str, DocumentInput]:
-    """``{key: DocumentInput}`` of the English pages, cleaned by wiredesk's cleaner."""
+def news_documents(root: Path, keep_pages: bool = False) -> dict:
+    """``{key: DocumentInput}`` of the English pages, cleaned by wiredesk's cleaner (with ``keep_pages``,
+    ``{key: (DocumentInput, Article)}``)."""
     from wiredesk.clean.cleaner import clean_item
     from wiredesk.domain.errors import WiredeskError
     from wiredesk.domain.models import InputItem, ItemMeta
@@ -107,7 +108,8 @@ def news_documents(root: Path) -> dict[str, DocumentInput]:
             continue
         doc = DocumentInput.from_article(article)
         if (doc.language or "").lower().split("-")[0] == "en" and len(doc.text.split()) >= MIN_WORDS:
-            out[key] = dataclasses.replace(doc, doc_key=key)
+            doc = dataclasses.replace(doc, doc_key=key)
+            out[key] = (doc, article) if keep_pages else doc
     return out
 
 
