@@ -44,7 +44,7 @@ from wiredesk.store.failures import insert_failures
 from wiredesk.store.writer import add_run_counters
 
 #: documents columns a re-clean may change (besides text, content_hash and the version columns)
-METADATA_COLUMNS = ("url", "title", "authors", "source", "published_at", "language", "language_source")
+METADATA_COLUMNS = ("url", "title", "authors", "source", "published_at", "language", "language_source", "page_types")
 _COMPARED_MENTION_COLUMNS = [c for c in MENTION_COLUMNS if c not in ("mention_id", "document_id", "event_id", "extractor", "run_id")]
 
 
@@ -72,6 +72,8 @@ class StoredDocument:
     raw: bytes | None = None
     #: the run that stored it (documents.run_id): its site furniture counts only the runs before it
     stored_run_id: int | None = None
+    #: the kinds the page declares (documents.page_types; empty when stored before they were kept)
+    page_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def load_documents(con, ids: Sequence[int], *, with_raw: bool) -> list[StoredDoc
     rows = con.execute(
         f"SELECT d.document_id, d.doc_key, d.origin, d.kind, d.raw_sha256, d.url, d.title, d.authors, d.source, "
         f"d.published_at, d.language, d.language_source, d.text, d.content_hash, d.cleaner, d.supplied_meta, "
-        f"{raw_col}, d.run_id "
+        f"{raw_col}, d.run_id, d.page_types "
         "FROM documents d LEFT JOIN raw_pages r ON r.raw_sha256 = d.raw_sha256 "
         "WHERE d.document_id IN (SELECT id FROM wanted) ORDER BY d.document_id").fetchall()
     pars: dict[int, list[Paragraph]] = {}
@@ -125,7 +127,8 @@ def load_documents(con, ids: Sequence[int], *, with_raw: bool) -> list[StoredDoc
         raw = None
         if data is not None:
             raw = zlib.decompress(data) if codec == "zlib" else bytes(data)
-        out.append(StoredDocument(*r[:7], tuple(r[7] or ()), *r[8:16], tuple(pars.get(r[0], ())), raw, r[18]))
+        out.append(StoredDocument(*r[:7], tuple(r[7] or ()), *r[8:16], tuple(pars.get(r[0], ())), raw, r[18],
+                                  tuple(r[19] or ())))
     return out
 
 
@@ -220,7 +223,8 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
     if extractions:
         regrouped = _replace_mentions(con, run_id, by_id, extractions, changes, window, set(recleaned))
         counts.events_written, counts.event_candidates_cut = regrouped.events, regrouped.cut
-        counts.event_documents_skipped = sum(1 for _, x in extractions if x.skipped)
+        counts.event_documents_skipped = sum(1 for _, x in extractions if x.skipped == "language")
+        counts.event_documents_not_news = sum(1 for _, x in extractions if x.skipped == "page")
     count_entities(con, doc_ids, sorted(entities_before))
 
     # 5. what changed, the failures, and the run's counters
@@ -261,7 +265,7 @@ def _replace_article(con, old: StoredDocument, article: Article, run_id: int, ch
     text = article.text
     new_values = {"url": article.url, "title": article.title, "authors": tuple(article.authors),
                   "source": article.source, "published_at": article.published_at, "language": article.language,
-                  "language_source": article.language_source}
+                  "language_source": article.language_source, "page_types": tuple(article.page_types)}
     ch.metadata_changed = [c for c in METADATA_COLUMNS if new_values[c] != getattr(old, c)]
     ch.text_changed = text != old.text
     ch.cleaner_before, ch.cleaner_after = old.cleaner, article.cleaner
@@ -283,11 +287,11 @@ def _replace_article(con, old: StoredDocument, article: Article, run_id: int, ch
     con.execute(
         "UPDATE documents SET url = ?, title = ?, authors = ?, source = ?, published_at = ?, language = ?, "
         "language_source = ?, host = ?, text = ?, content_hash = ?, cleaner = ?, site_rule = ?, pipeline_version = ?, "
-        "derived_run_id = ? "
+        "derived_run_id = ?, page_types = ? "
         "WHERE document_id = ?",
         [article.url, article.title, list(article.authors), article.source, article.published_at, article.language,
          article.language_source, host_of(article.url) if article.url else None, text, content_hash(text),
-         article.cleaner, article.site_rule, PIPELINE_VERSION, run_id, old.document_id])
+         article.cleaner, article.site_rule, PIPELINE_VERSION, run_id, list(article.page_types), old.document_id])
     set_lead_lines(con, [old.document_id])
     if stale_versions:  # kept paragraphs, made again by newer splitting code with the same result
         con.execute("UPDATE paragraphs SET derived_by = ?, run_id = ? WHERE document_id = ? AND derived_by <> ?",
