@@ -137,8 +137,8 @@ def _in_condition(pd: ParsedDoc, noun: int, kids) -> bool:
     if toks[noun].dep not in ("nsubj", "nsubjpass", "attr", "dobj") or toks[noun].head == noun:
         return False
     j, steps = toks[noun].head, 0
-    while steps < 3:
-        if any(toks[c].lemma.lower() in CONDITIONS for c in kids(j, "mark")):
+    while steps < 3:  # not "whether": "whether today's outage is the same order of magnitude" asks of a real one
+        if any(toks[c].lemma.lower() in CONDITIONS - {"whether"} for c in kids(j, "mark")):
             return True
         if toks[j].dep != "xcomp" or toks[j].head == j:
             return False

@@ -68,3 +68,8 @@ def test_one_academy_awards_ceremony_is_a_happening_and_the_series_is_not(extrac
     assert not [m for m in _mentions(extractor, doc, series) if m.trigger == "Awards"]
     company = "Riot Games released a patch for its game on Tuesday."
     assert not [m for m in _mentions(extractor, doc, company) if m.trigger == "Games"]
+
+
+def test_a_question_about_a_real_happening_is_no_condition(extractor, doc):
+    text = "It is not yet clear whether today's outage is the same order of magnitude as the one in March."
+    assert _mention(extractor, doc, text, "outage").happened
