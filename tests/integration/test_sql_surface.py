@@ -147,8 +147,8 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("cli/output.py", "print_summary"): (frozenset({"summary", "_MAX_FAILURES_SHOWN"}), "a hint printed for the user, never executed"),
     ("cli/query.py", "cmd_query"): (frozenset({"args"}), "the user's own SQL, on the sandboxed read-only connection"),
     # reprocess
-    ("store/rederive.py", "load_documents"): (frozenset({"raw_col"}), "one of two constant column lists"),
-    ("store/rederive.py", "_replace_mentions"): (frozenset({"cols"}), "_COMPARED_MENTION_COLUMNS, a module constant"),
+    ("store/rederive_reads.py", "load_documents"): (frozenset({"raw_col"}), "one of two constant column lists"),
+    ("store/rederive_steps.py", "replace_mentions"): (frozenset({"cols"}), "_COMPARED_MENTION_COLUMNS, a module constant"),
     ("cli/reprocess.py", "print_reprocess_summary"): (frozenset({"summary"}), "a hint printed, never executed"),
     # reads (status, stats, search): the Reader's helpers run its own constant queries; values are bound
     ("store/reader.py", "_rows"): (frozenset({"sql"}), "its callers (Reader methods) pass constant queries; values are bound"),
