@@ -14,7 +14,8 @@ from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_fr
 from wiredesk.cli.output import cut_note, format_rows
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import ConfigError
-from wiredesk.store.reader import STORY_COLUMNS, STORY_DOCUMENT_COLUMNS, Reader
+from wiredesk.store.reader import Reader
+from wiredesk.store.story_reads import STORY_COLUMNS, STORY_DOCUMENT_COLUMNS
 
 STORIES_EPILOG = "What a story is and how documents join one: docs/stories.md. " + EPILOG
 
