@@ -33,7 +33,7 @@ from wiredesk.sources.entries import KnownEntries
 from wiredesk.store import (feeds, rederive, rederive_reads, revisits, search_index, site_lines, source_health, stories,
                             writer)
 from wiredesk.store.access import DatabaseBusyError, connect_retrying
-from wiredesk.store.dbfile import NO_EXTENSIONS, first_line, refuse_by_content, translate_error
+from wiredesk.store.dbfile import NO_EXTENSIONS, closing_on_error, first_line, refuse_by_content, translate_error
 from wiredesk.store.failures import known_failures
 from wiredesk.store.migrate import migrate
 from wiredesk.store.near_index import rebuild_index
@@ -72,14 +72,8 @@ class Store:
             if created:  # e.g. a full disk cut the new file's header: an unopenable file would block every rerun
                 _remove_new_database(path)
             raise translate_error(exc, path) or StoreError(f"cannot open database {path}: {first_line(exc)}") from exc
-        try:
+        with closing_on_error(con, path):
             migrate(con)
-        except Exception as exc:
-            con.close()
-            translated = translate_error(exc, path)
-            if translated is not None:
-                raise translated from exc
-            raise
         return cls(con, path)
 
     def close(self) -> None:

@@ -24,7 +24,7 @@ from wiredesk.dedup.settings import DedupSettings
 from wiredesk.store import (exports, report_queries, revisits, search_reads, source_health, status_reads,
                             story_reads)
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
-from wiredesk.store.dbfile import foreign_error, translate_error
+from wiredesk.store.dbfile import closing_on_error, foreign_error, translate_error
 from wiredesk.store.feeds import SourceRow, list_sources
 from wiredesk.store.sql import dict_rows, first_row, has_column, has_table
 
@@ -54,15 +54,9 @@ class Reader:
     def open(cls, path: str | Path, wait: float = READ_WAIT_SECONDS) -> Reader:
         """Open the database at ``path`` read-only (``StoreError`` when there is none, or it is not wiredesk's)."""
         con = open_readonly(path, wait=wait)
-        try:
+        with closing_on_error(con, path):
             if not has_table(con, "schema_migrations"):
                 raise foreign_error(path)
-        except BaseException as exc:
-            con.close()
-            translated = translate_error(exc, path)
-            if translated is not None:
-                raise translated from exc
-            raise
         return cls(con, owned=True, path=path)
 
     @classmethod
