@@ -47,7 +47,7 @@ def totals(con: duckdb.DuckDBPyConnection, since: date | None, until: date | Non
 def documents_by_outlet_day(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None) -> Rows:
     """``source, day, documents`` of current documents."""
     return dict_rows(con, _DOCS + "SELECT source, day, count(*) AS documents FROM docs GROUP BY ALL ORDER BY day, source",
-                 _window(since, until))
+                     _window(since, until))
 
 
 def stories_by_day(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None, limit: int) -> Rows:
