@@ -7,8 +7,10 @@ of its class or starts a new one.
 1. **Hard conflicts keep look-alikes apart** (checked against *every* mention already in the event):
    different class; different specific CAMEO code for violent classes (air strike 195 vs rocket attack 194);
    known dates whose windows (day / week / month / year) do not overlap;
-   places that cannot be the same (two different cities, a city outside the other's country); actors or
-   targets of different countries or names that cannot be one ("Reid" and "Tara Reid" can); different death
+   places that cannot be the same (two cities farther apart than ``same_area_km``, 40: a neighbourhood or suburb
+   and its city can be one place; a place outside the other's country; a city and a US state only when the city
+   is outside the US); actors or targets of different countries or names that cannot be one ("Reid" and "Tara
+   Reid" can, and "Mat Maid" and "Matanuska Maid": a clipped word beside a shared one); different death
    tolls; two mentions of one sentence (unless one is a bare re-mention, "called the attack a violation",
    or a recalled action of the dated earlier event beside it); publication dates more than
    ``max_gap_days`` apart; an earlier event brought to mind ("memories of the murder", modality
@@ -64,7 +66,7 @@ __all__ = ["GROUPING_VERSION", "UNGROUPED", "GroupingSettings", "GroupingStats",
            "group_mentions", "informative", "lookup_key_texts", "pair_score"]
 
 #: Version of the grouping rules; bump when events change for the same mentions.
-GROUPING_VERSION = "group/7"  # 7: stories keep look-alike briefs apart, more mentions carry a place
+GROUPING_VERSION = "group/8"  # 8: no place conflict within one area (a city and its state or suburb); clipped names
 
 #: Classes whose mentions stay mentions: no event is made of them (see the module docstring).
 UNGROUPED = frozenset({"STATEMENT"})
