@@ -152,6 +152,15 @@ def test_reports_of_one_story_are_grouped_and_a_story_naming_no_one_in_common_is
     assert event_of["a"] == event_of["b"] != event_of["c"]
 
 
+def test_hypothetical_mentions_form_no_event_when_grouped_directly(extractor, doc):
+    ms = extractor.extract(doc("Police arrested two men in Basra on Monday. Prosecutors could charge them with "
+                               "arson.")).mentions
+    assert {m.modality for m in ms if m.trigger_lemma == "charge"} == {"possible"}
+    events = group_mentions(ms)
+    assert "COERCE" in {e.event_class for e in events}  # the arrest happened
+    assert all(m.trigger_lemma != "charge" for e in events for m in e.mentions)  # the possible charge joins none
+
+
 def test_a_city_and_its_state_or_its_neighbourhood_can_be_one_place(extractor, doc):
     a = extractor.extract(doc("A gunman opened fire at a nightclub in Memphis on Tuesday, police said.", "a",
                               source="Outlet A")).mentions
