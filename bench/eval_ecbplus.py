@@ -25,8 +25,8 @@ for reporting. Every figure is given per split.
    overlapping an ACTION_OCCURRENCE / NEG_ACTION_OCCURRENCE.
 3. Documents with no event: documents where extraction gives no mention that can make an event: told as
    happened (not negated, no modality of ``wiredesk.events.model.UNREALISED``: "if confirmed", "could face
-   charges") and not a statement (``STATEMENT``, mentions only). Grouping, as in a run, gets only mentions
-   told as happened (``EventMention.happened``).
+   charges") and not a statement (``STATEMENT``, mentions only): ``wiredesk.events.group.groupable``. Grouping
+   gets every mention and, as in a run, groups only those (``group_mentions`` leaves the others out).
 4. Mention-level cross-document coreference, per topic: the annotated action mentions (complete sentences)
    that one of our triggers overlaps, clustered by our events (``group_mentions`` over the topic) against
    ECB+'s coreference instances (a mention in no relation is a singleton); MUC, B-cubed, CEAF-e and their
@@ -51,7 +51,7 @@ from ecbplus import complete_sentences, corpus_dir, read_topics  # noqa: E402
 from splits import pick_runs  # noqa: E402
 
 from wiredesk.events import DefaultEventExtractor, group_mentions  # noqa: E402
-from wiredesk.events.group import UNGROUPED  # noqa: E402
+from wiredesk.events.group import groupable  # noqa: E402
 from wiredesk.stories import MemoryStoryStore, StoryDocument, extract_features, load_place_index  # noqa: E402
 from wiredesk.stories import Settings as StorySettings  # noqa: E402
 
@@ -77,7 +77,7 @@ def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, fl
 
 
 def main_mention(mentions):
-    ms = [m for m in mentions if m.happened and m.event_class not in UNGROUPED]
+    ms = [m for m in mentions if groupable(m)]
     if not ms:
         return None
     early = [m for m in ms if m.sentence_index < 3] or ms
@@ -120,10 +120,9 @@ def evaluate(backend: str = "auto", topics: list[int] | None = None, extractor=N
         words += sum(len(d.doc.text.split()) for d in docs)
         mentions = [m for x in extractions for m in x.mentions]
         entities = [e for x in extractions for e in x.entities]
-        real = [m for m in mentions if m.happened]  # what a run groups (``wiredesk.events.regroup``)
-        events = group_mentions(real, entities=entities, stories=story_of)
+        events = group_mentions(mentions, entities=entities, stories=story_of)  # it groups what a run groups
         event_of = {m.key: e.event_id for e in events for m in e.mentions}
-        plain_of = {m.key: e.event_id for e in group_mentions(real, entities=entities) for m in e.mentions}
+        plain_of = {m.key: e.event_id for e in group_mentions(mentions, entities=entities) for m in e.mentions}
         gold, pred, by_class, one, single = {}, {}, {}, {}, {}
         gold_of, ours_of, plain, lemma_of, occurrence_keys = {}, {}, {}, {}, []
         for d, x in zip(docs, extractions):

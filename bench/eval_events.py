@@ -32,7 +32,7 @@ from eval_ecbplus import bcubed  # noqa: E402
 from seed_docs import seed_documents, short_name  # noqa: E402
 
 from wiredesk.events import DefaultEventExtractor, group_mentions  # noqa: E402
-from wiredesk.events.group import UNGROUPED  # noqa: E402
+from wiredesk.events.group import UNGROUPED, groupable  # noqa: E402
 from wiredesk.stories import MemoryStoryStore, StoryDocument, extract_features, load_place_index  # noqa: E402
 from wiredesk.stories import Settings as StorySettings  # noqa: E402
 
@@ -100,7 +100,7 @@ def evaluate(backend: str = "auto") -> dict:
     store.add([extract_features(StoryDocument(i, d.text, language=d.language, published_at=d.published_at,
                                               outlet=d.source), settings, places) for i, d in enumerate(docs)])
     stories = {docs[a.document_id].doc_key: a.story_id for a in store.assignments}
-    events = group_mentions([m for m in mentions if m.happened], entities=[e for x in extractions for e in x.entities],
+    events = group_mentions(mentions, entities=[e for x in extractions for e in x.entities],
                             stories=stories)
     event_of = {m.key: ev for ev in events for m in ev.mentions}
 
@@ -108,7 +108,7 @@ def evaluate(backend: str = "auto") -> dict:
                      for e in gold["events"] for gm in e["mentions"]]
     used: set[int] = set()
     correct: dict = {}  # mention key → gold event id
-    predicted = [m for m in mentions if m.happened and m.event_class not in UNGROUPED]
+    predicted = [m for m in mentions if groupable(m)]
     # statements are mentions without events (the gold lists events): counted apart, each with its speaker
     statements = [(short_name(m.doc_key), m.actor.name if m.actor else None, m.trigger) for m in mentions
                   if m.event_class in UNGROUPED and not m.negated]

@@ -344,7 +344,7 @@ def event_grouping(topics: list[int] | None, backend: str) -> dict:
     for topic, items in read_topics(topics).items():
         extractions = extractor.extract_many([d.doc for d in items])
         mentions = [m for x in extractions for m in x.mentions]
-        events = group_mentions([m for m in mentions if m.happened], entities=[e for x in extractions for e in x.entities])
+        events = group_mentions(mentions, entities=[e for x in extractions for e in x.entities])
         event_of = {m.key: e.event_id for e in events for m in e.mentions}
         for d, x in zip(items, extractions):
             i = len(docs) + 1

@@ -137,7 +137,8 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("store/events.py", "_neighbours"): (frozenset({"_LINKS_TOUCHING"}), "a module constant; values are bound"),
     ("store/events.py", "stored_mentions"): (frozenset({"_LOAD"}), "a constant WHERE clause; values are bound"),
     ("store/event_neighbours.py", "<module>"): (
-        frozenset({"_KEYS"}), "the blocking-key query with a constant WHERE clause; values are bound"),
+        frozenset({"_KEYS", "_GROUPABLE"}), "the blocking-key query with a constant WHERE clause (_GROUPABLE: "
+        "which mentions have keys, a constant); values are bound"),
     ("store/event_neighbours.py", "stored_block_keys"): (frozenset({"_SOME_KEYS"}), "a module constant; values are bound"),
     ("store/event_neighbours.py", "find_neighbours"): (frozenset({"_NEIGHBOURS"}), "a module constant; values are bound"),
     ("store/event_neighbours.py", "store_mention_keys"): (frozenset({"_STORE_KEYS"}), "a module constant; values are bound"),

@@ -5,6 +5,7 @@ and how strongly they say they do (``pair_score``). The rules and weights are de
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -50,6 +51,9 @@ class GroupingSettings:
     #: place, named actor or target, capitalised name of both sentences, near-duplicate paragraph, story, or
     #: cast of names in common (the same day, trigger and wording alone are what look-alike happenings share)
     unanchored_cap: float = 2.0
+    #: two cities closer than this (km) can name one happening's place at two grains: a neighbourhood or a
+    #: suburb and its city ("East Flatbush" and "Brooklyn", "Baytown" and "Houston"), so they never conflict
+    same_area_km: float = 40.0
     #: the most events a mention is compared with through one blocking key (the latest made); a larger block
     #: (thousands of mentions of one class on one day) is cut to them and the cut counted (``GroupingStats``)
     block_size: int = 64
@@ -141,11 +145,24 @@ def name_words(name: str) -> frozenset[str]:
 
 def same_name(a: str, b: str) -> bool:
     """Whether two names can name the same one: equal, one's words within the other's ("Reid", "Tara
-    Reid"), or two words in common ("Betty Ford Center", "Betty Ford Clinic")."""
+    Reid"), or two words in common ("Betty Ford Center", "Betty Ford Clinic"), one of them possibly clipped
+    when the other is shared ("Mat Maid", "Matanuska Maid"; a lone clipped word is not enough: "Ali" is not
+    "Alice")."""
     if a.lower() == b.lower():
         return True
     wa, wb = name_words(a), name_words(b)
-    return bool(wa and wb) and (wa <= wb or wb <= wa or len(wa & wb) >= 2)
+    if not (wa and wb):
+        return False
+    if wa <= wb or wb <= wa or len(wa & wb) >= 2:
+        return True
+    # two words in common, one of them clipped: "Mat Maid" and "Matanuska Maid"
+    small, large = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return bool(wa & wb) and sum(1 for w in small if any(_same_word(w, v) for v in large)) >= 2
+
+
+def _same_word(a: str, b: str) -> bool:
+    """One word of a name, or its clipped form ("Mat" of "Matanuska": "Mat Maid" is "Matanuska Maid")."""
+    return a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)))
 
 
 def _actor_conflict(a: Actor | None, b: Actor | None) -> bool:
@@ -166,14 +183,29 @@ def _actor_score(a: Actor | None, b: Actor | None) -> float:
     return 0.0
 
 
-def _place_conflict(a: Place | None, b: Place | None) -> bool:
+def _place_conflict(a: Place | None, b: Place | None, same_area_km: float = GroupingSettings.same_area_km) -> bool:
+    """Whether two places cannot be where one happening was: two countries, a place outside the other's country,
+    two US states, or two cities farther apart than ``same_area_km``. A place and a place it contains do not
+    conflict: a country and its cities, a US state and any US city (the gazetteer does not tell a city's
+    state: "Memphis, Tennessee"), a city and its neighbourhood or suburb (two points of one area)."""
     if a is None or b is None or a.name.lower() == b.name.lower():
         return False
     if a.feature == "unresolved" or b.feature == "unresolved":
         return False
     if a.feature == "country" or b.feature == "country":
         return a.country != b.country
-    return True  # two different cities or states
+    if a.feature != b.feature:  # a US state and a city: the city's country decides
+        return a.country != b.country
+    if a.feature == "city" and None not in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return _km(a, b) > same_area_km
+    return True  # two different states, or cities without coordinates
+
+
+def _km(a: Place, b: Place) -> float:
+    """Great-circle distance between two places with coordinates (haversine, mean Earth radius)."""
+    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _place_score(a: Place | None, b: Place | None) -> float:
@@ -207,7 +239,7 @@ def conflict(m: EventMention, x: EventMention, settings: GroupingSettings = Grou
         return True
     if m.date.known and x.date.known and not overlaps(m.date, x.date, settings.date_slack_days):
         return True
-    if _place_conflict(m.place, x.place):
+    if _place_conflict(m.place, x.place, settings.same_area_km):
         return True
     if _actor_conflict(m.actor, x.actor) or _actor_conflict(m.target, x.target):
         return True

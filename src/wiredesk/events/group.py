@@ -7,8 +7,10 @@ of its class or starts a new one.
 1. **Hard conflicts keep look-alikes apart** (checked against *every* mention already in the event):
    different class; different specific CAMEO code for violent classes (air strike 195 vs rocket attack 194);
    known dates whose windows (day / week / month / year) do not overlap;
-   places that cannot be the same (two different cities, a city outside the other's country); actors or
-   targets of different countries or names that cannot be one ("Reid" and "Tara Reid" can); different death
+   places that cannot be the same (two cities farther apart than ``same_area_km``, 40: a neighbourhood or suburb
+   and its city can be one place; a place outside the other's country; a city and a US state only when the city
+   is outside the US); actors or targets of different countries or names that cannot be one ("Reid" and "Tara
+   Reid" can, and "Mat Maid" and "Matanuska Maid": a clipped word beside a shared one); different death
    tolls; two mentions of one sentence (unless one is a bare re-mention, "called the attack a violation",
    or a recalled action of the dated earlier event beside it); publication dates more than
    ``max_gap_days`` apart; an earlier event brought to mind ("memories of the murder", modality
@@ -42,9 +44,10 @@ of its class or starts a new one.
 4. **Documents that share two or more events report the same story**: in a second pass, the only event of
    a class in one of them and the only event of that class in the other are merged unless they conflict.
 
-Negated mentions ("made no effort to stop") are never grouped: nothing happened to group. Nor are
-statements (``UNGROUPED``: "Pompeo said ..."): each outlet quotes its own way, and a story's many
-statements would tie its documents together as if they reported the same events.
+Only mentions told as happened are grouped (``groupable``): not negated ones ("made no effort to stop": nothing
+happened to group), not hypothetical ones (a modality of ``wiredesk.events.model.UNREALISED``: "could face
+charges", "if confirmed"), and not statements (``UNGROUPED``: "Pompeo said ..."): each outlet quotes its own way,
+and a story's many statements would tie its documents together as if they reported the same events.
 """
 
 from __future__ import annotations
@@ -61,13 +64,20 @@ from wiredesk.events.evidence import (GroupingSettings, conflict, informative, n
 from wiredesk.events.model import UNKNOWN_DATE, EntityMention, Event, EventMention
 
 __all__ = ["GROUPING_VERSION", "UNGROUPED", "GroupingSettings", "GroupingStats", "block_key_texts", "conflict",
-           "group_mentions", "informative", "lookup_key_texts", "pair_score"]
+           "group_mentions", "groupable", "informative", "lookup_key_texts", "pair_score"]
 
 #: Version of the grouping rules; bump when events change for the same mentions.
-GROUPING_VERSION = "group/7"  # 7: stories keep look-alike briefs apart, more mentions carry a place
+GROUPING_VERSION = "group/8"  # 8: no place conflict within one area (a city and its state or suburb); clipped names
 
 #: Classes whose mentions stay mentions: no event is made of them (see the module docstring).
 UNGROUPED = frozenset({"STATEMENT"})
+
+
+def groupable(m: EventMention) -> bool:
+    """Whether a mention can join an event: told as happened (``EventMention.happened``: not negated, no
+    modality of ``UNREALISED``) and not of an ``UNGROUPED`` class. The one test ``group_mentions``, the store's
+    neighbour look-up and its stored keys (``wiredesk.store.event_neighbours``) apply."""
+    return m.happened and m.event_class not in UNGROUPED
 
 
 @dataclass
@@ -96,7 +106,8 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
     documents' entity mentions (how alike two articles' casts of names are); ``stories`` each document's story
     (``doc_key`` -> story id, from the story layer). Deterministic: the same
     mentions in any order give the same events with the same ids. ``stats``, when given, counts the comparisons
-    made and what the block size cut (``GroupingStats``)."""
+    made and what the block size cut (``GroupingStats``). Mentions that are not ``groupable`` (negated,
+    hypothetical, statements) join no event and are left out of the result."""
     near = _copied(near_links)
     names: dict[str, set[str]] = {}
     for e in entities:
@@ -104,7 +115,7 @@ def group_mentions(mentions: Iterable[EventMention], *, near_links: Iterable[tup
             names.setdefault(e.doc_key, set()).add(e.name.lower())
     doc_names = {k: frozenset(v) for k, v in names.items()}
     # informative mentions first: bare re-mentions ("the attack") then join the events they re-mention
-    ordered = sorted((m for m in mentions if not m.negated and m.event_class not in UNGROUPED),
+    ordered = sorted((m for m in mentions if groupable(m)),
                      key=lambda m: (not informative(m), published(m), m.doc_key, m.trigger_start, m.event_class))
     clusters: list[_Cluster] = []
     index: dict[tuple, list[int]] = defaultdict(list)  # blocking key → clusters holding a mention with it, ascending

@@ -31,13 +31,12 @@ def regroup(mentions: Mapping[int, EventMention], *, near_links: Iterable[tuple]
             window_days: int = 30, block_size: int = GroupingSettings.block_size) -> Regrouped:
     """Group ``mentions`` (stored id -> mention) into events; ``near_links`` are pairs of
     ``(doc_key, paragraph position)`` that repeat each other, ``entities`` the documents' named entities,
-    ``stories`` each document's story (``doc_key`` -> story id). Only mentions told as happened
-    (``EventMention.happened``) are grouped: the others get no event."""
+    ``stories`` each document's story (``doc_key`` -> story id). Only ``groupable`` mentions (told as happened,
+    not statements) are grouped: the others get no event."""
     stats = GroupingStats()
     # a mention whose sentence does not tell its action as real ("if confirmed", "could face charges") is
-    # stored with its modality and, like a negated one, joins no event
-    happened = [m for m in mentions.values() if m.happened]
-    events = group_mentions(happened, near_links=near_links, entities=entities, stories=stories,
+    # stored with its modality and, like a negated one, joins no event (``group_mentions`` leaves it out)
+    events = group_mentions(mentions.values(), near_links=near_links, entities=entities, stories=stories,
                             settings=GroupingSettings(max_gap_days=window_days, block_size=block_size), stats=stats)
     key_to_id = {m.key: mid for mid, m in mentions.items()}
     return Regrouped(events, [(key_to_id[m.key], e.event_id) for e in events for m in e.mentions],

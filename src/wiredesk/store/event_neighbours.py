@@ -10,7 +10,9 @@ mentions look up with that table, within the time window, and cuts each key to t
 publication time: it reads the key rows, never the mentions' sentences, and reloads only what shares a key
 with it; the cut is counted (``runs.event_candidates_cut``).
 
-The table holds the keys of the current, not negated mentions, kept right where what they derive from
+The table holds the keys of the current mentions that can join an event (``wiredesk.events.group.groupable``:
+told as happened, not statements; the others never join, so their keys would be rows nobody reads), kept right
+where what they derive from
 changes: a superseded version's keys go (``forget_mention_keys``, from ``wiredesk.store.events``), reprocess
 replaces the keys of the mentions it replaces and of the documents it re-dates, ``wiredesk stories-rebuild``
 those of the documents whose story id changed (``refresh_mention_keys``). ``event_key_index`` records which
@@ -29,6 +31,8 @@ from datetime import datetime, timedelta
 import duckdb
 
 from wiredesk.events.evidence import name_fillers, trigger_families
+from wiredesk.events.group import UNGROUPED
+from wiredesk.events.model import UNREALISED
 
 #: The blocking keys of stored mentions (``{filter}``: a constant condition on ``m`` and ``d``), as the text of
 #: ``wiredesk.events.group._block_keys``, parts joined by chr(31). $families/$lemmas: ``trigger_families()``,
@@ -74,7 +78,7 @@ FROM (SELECT *, coalesce($families[list_position($lemmas, lemma)], lemma) AS fam
 """
 
 #: The stored keys of mentions near the batch in time (or undated), of the batch's classes, not of the batch's
-#: documents (``event_mention_keys`` holds only current, not negated mentions); those sharing a looked-up key,
+#: documents (``event_mention_keys`` holds only current, groupable mentions); those sharing a looked-up key,
 #: ranked per key by distance in time to the batch's mentions with that key (then the latest stored first).
 _NEIGHBOURS = """
 WITH b AS (SELECT unnest($keys::VARCHAR[]) AS key, unnest($t_lo::DOUBLE[]) AS t_lo, unnest($t_hi::DOUBLE[]) AS t_hi),
@@ -89,16 +93,19 @@ WITH b AS (SELECT unnest($keys::VARCHAR[]) AS key, unnest($t_lo::DOUBLE[]) AS t_
 SELECT coalesce(list(DISTINCT mention_id) FILTER (WHERE r <= $cap), []), count(*) FILTER (WHERE r > $cap) FROM j
 """
 _SOME_KEYS = _KEYS.format(filter="m.mention_id IN (SELECT unnest($ids::BIGINT[]))")
-#: The keys of the current, not negated mentions of some documents, stored.
+#: Which stored mentions have keys: current ones that can join an event (``groupable``, in SQL: not negated, no
+#: modality of $unrealised, no class of $ungrouped).
+_GROUPABLE = ("d.is_current AND NOT coalesce(m.negated, false) AND NOT list_contains($unrealised, "
+              "coalesce(m.modality, '')) AND NOT list_contains($ungrouped, m.event_class)")
+#: The keys of the current, groupable mentions of some documents, stored.
 _STORE_KEYS = """
 INSERT INTO event_mention_keys (key, mention_id, document_id, event_class, published_at)
 SELECT unnest(keys), mention_id, document_id, event_class, published_at FROM ({keys})
-""".format(keys=_KEYS.format(filter="m.document_id IN (SELECT unnest($documents::BIGINT[])) AND d.is_current "
-                                    "AND NOT coalesce(m.negated, false)"))
+""".format(keys=_KEYS.format(filter="m.document_id IN (SELECT unnest($documents::BIGINT[])) AND " + _GROUPABLE))
 _STORE_ALL_KEYS = """
 INSERT INTO event_mention_keys (key, mention_id, document_id, event_class, published_at)
 SELECT unnest(keys), mention_id, document_id, event_class, published_at FROM ({keys}) ORDER BY published_at, mention_id
-""".format(keys=_KEYS.format(filter="d.is_current AND NOT coalesce(m.negated, false)"))
+""".format(keys=_KEYS.format(filter=_GROUPABLE))
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,10 @@ def _tables() -> dict:  # the lexicon's tables the key SQL reads
     families = trigger_families()
     lemmas = sorted(families)
     return {"lemmas": lemmas, "families": [families[k] for k in lemmas], "filler": sorted(name_fillers())}
+
+
+def _groupable() -> dict:  # what ``_GROUPABLE`` reads: ``groupable`` as lists
+    return {"unrealised": sorted(UNREALISED), "ungrouped": sorted(UNGROUPED)}
 
 
 def stored_block_keys(con: duckdb.DuckDBPyConnection, mention_ids: Iterable[int]) -> dict[int, set[str]]:
@@ -142,16 +153,17 @@ def find_neighbours(con: duckdb.DuckDBPyConnection, lookups: dict[str, tuple[flo
 
 
 def keys_version() -> str:
-    """A digest of what makes the stored keys: the key SQL and the lexicon tables it reads."""
-    text = _KEYS + json.dumps(_tables(), sort_keys=True)
+    """A digest of what makes the stored keys: the key SQL, which mentions have keys, and the tables they read
+    (a store whose keys were made otherwise has them all computed again by its next regrouping)."""
+    text = _KEYS + _GROUPABLE + json.dumps({**_tables(), **_groupable()}, sort_keys=True)
     return "keys/" + hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
 def store_mention_keys(con: duckdb.DuckDBPyConnection, document_ids: Iterable[int]) -> None:
-    """Store the keys of the current, not negated mentions of these documents (their mentions just written)."""
+    """Store the keys of the current, groupable mentions of these documents (their mentions just written)."""
     docs = sorted(set(document_ids))
     if docs:
-        con.execute(_STORE_KEYS, {"documents": docs, **_tables()})
+        con.execute(_STORE_KEYS, {"documents": docs, **_tables(), **_groupable()})
 
 
 def forget_mention_keys(con: duckdb.DuckDBPyConnection, document_ids: Iterable[int]) -> None:
@@ -172,7 +184,7 @@ def rebuild_mention_keys(con: duckdb.DuckDBPyConnection) -> None:
     """Every stored key computed again, in publication order, by the current key rules (the migration's
     backfill, and the first regrouping after the rules change)."""
     con.execute("DELETE FROM event_mention_keys")
-    con.execute(_STORE_ALL_KEYS, _tables())
+    con.execute(_STORE_ALL_KEYS, {**_tables(), **_groupable()})
     con.execute("DELETE FROM event_key_index")
     con.execute("INSERT INTO event_key_index (version) VALUES (?)", [keys_version()])
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import duckdb
 
 from wiredesk.events.evidence import published
-from wiredesk.events.group import GROUPING_VERSION, UNGROUPED, GroupingSettings, lookup_key_texts
+from wiredesk.events.group import GROUPING_VERSION, GroupingSettings, groupable, lookup_key_texts
 from wiredesk.events.model import Actor, DateRef, EntityMention, EventMention, Extraction, Place
 from wiredesk.events.regroup import regroup
 from wiredesk.store.event_neighbours import (Neighbours, ensure_mention_keys, find_neighbours, forget_mention_keys,
@@ -318,7 +318,7 @@ def _neighbours(con, rows: list, document_ids: Sequence[int], times: tuple, wind
                 block_size: int) -> Neighbours:
     """The stored mentions sharing a blocking key with the loaded ``rows`` (the batch's), near them in time."""
     mentions = [(r[45], _to_mention(r)) for r in rows]
-    mentions = [(d, m) for d, m in mentions if not m.negated and m.event_class not in UNGROUPED]
+    mentions = [(d, m) for d, m in mentions if groupable(m)]
     if not mentions:
         return Neighbours([], 0)
     docs = sorted({d for d, _ in mentions})

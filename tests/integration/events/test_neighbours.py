@@ -14,7 +14,7 @@ import duckdb
 
 from wiredesk.cli import main
 from wiredesk.domain.settings import EventsSettings, IngestSettings, Settings
-from wiredesk.events.group import block_key_texts
+from wiredesk.events.group import block_key_texts, groupable
 from wiredesk.pipeline.ingest import run_ingest
 from wiredesk.pipeline.reprocess import run_reprocess
 from wiredesk.pipeline.stories import run_stories_rebuild
@@ -29,14 +29,14 @@ SUN = "the-sun-2019-12-31-baghdad-embassy.txt"
 
 
 def _fresh_keys(con) -> set[tuple]:
-    """(mention, key, document, class, publication time) of every current, not negated mention, computed now
-    by the grouping's own code."""
+    """(mention, key, document, class, publication time) of every current mention that can join an event
+    (``groupable``), computed now by the grouping's own code."""
     ids = [r[0] for r in con.execute(
         "SELECT m.mention_id FROM event_mention_rows m JOIN documents d USING (document_id) "
-        "WHERE d.is_current AND NOT coalesce(m.negated, false)").fetchall()]
+        "WHERE d.is_current").fetchall()]
     stories = dict(con.execute("SELECT document_id, story_id FROM story_assignments").fetchall())
     return {(mid, k, doc, m.event_class, m.published_at)
-            for mid, (doc, m) in stored_mentions(con, ids).items()
+            for mid, (doc, m) in stored_mentions(con, ids).items() if groupable(m)
             for k in block_key_texts(m, stories.get(doc)) if not k.startswith("doc\x1f")}  # own documents: loaded whole
 
 

@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 
 
 from wiredesk.events import group_mentions
+from wiredesk.events.evidence import conflict, same_name
 from wiredesk.events.model import DateRef
 
 
@@ -149,3 +150,35 @@ def test_reports_of_one_story_are_grouped_and_a_story_naming_no_one_in_common_is
     events = group_mentions(mentions, entities=entities, stories={"a": 1, "b": 1, "c": 1})
     event_of = {m.doc_key: e.event_id for e in events for m in e.mentions if m.event_class == "ASSAULT"}
     assert event_of["a"] == event_of["b"] != event_of["c"]
+
+
+def test_hypothetical_mentions_form_no_event_when_grouped_directly(extractor, doc):
+    ms = extractor.extract(doc("Police arrested two men in Basra on Monday. Prosecutors could charge them with "
+                               "arson.")).mentions
+    assert {m.modality for m in ms if m.trigger_lemma == "charge"} == {"possible"}
+    events = group_mentions(ms)
+    assert "COERCE" in {e.event_class for e in events}  # the arrest happened
+    assert all(m.trigger_lemma != "charge" for e in events for m in e.mentions)  # the possible charge joins none
+
+
+def test_a_city_and_its_state_or_its_neighbourhood_can_be_one_place(extractor, doc):
+    a = extractor.extract(doc("A gunman opened fire at a nightclub in Memphis on Tuesday, police said.", "a",
+                              source="Outlet A")).mentions
+    b = extractor.extract(doc("A gunman opened fire at a nightclub in Tennessee on Tuesday, police said.", "b",
+                              source="Outlet B")).mentions
+    c = extractor.extract(doc("A gunman opened fire at a nightclub in Brooklyn on Tuesday, police said.", "c",
+                              source="Outlet C")).mentions
+    d = extractor.extract(doc("A gunman opened fire at a nightclub in East Flatbush on Tuesday, police said.", "d",
+                              source="Outlet D")).mentions
+    assert [m.place.feature for m in a + b + c + d] == ["city", "us_state", "city", "city"]
+    shots = {k: m for k, m in zip("abcd", a + b + c + d)}
+    assert not conflict(shots["a"], shots["b"])  # Memphis is in the US; the gazetteer tells no city's state
+    assert not conflict(shots["c"], shots["d"])  # East Flatbush lies within a few km of Brooklyn's centre
+    assert conflict(shots["a"], shots["c"])  # Memphis and Brooklyn are two cities, far apart
+
+
+def test_a_clipped_name_with_a_word_in_common_is_the_same_name():
+    assert same_name("Mat Maid", "Matanuska Maid")
+    assert same_name("Alaska's Mat - Maid dairy", "historic Matanuska Maid warehouse")
+    assert not same_name("Ali", "Alice Moreau")  # a lone clipped word is no name in common
+    assert not same_name("Iraq", "Iran")
