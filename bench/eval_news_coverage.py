@@ -17,7 +17,8 @@ tuning half only; the held-out half gives the figures to quote and the sample fo
 
 Figures per half: documents, documents without an event (no mention told as happened that can make an
 event: statements, ``STATEMENT``, are mentions only, and negated or hypothetical mentions join no event;
-the same definition as ``eval_ecbplus.py``), mentions by class.
+the same definition as ``eval_ecbplus.py``), of them the pages the page-kind gate did not read (no news:
+``wiredesk.events.pagekind``), mentions by class.
 
 ``--errors FILE`` (tuning half): the documents without an event (key and opening words), and the most
 frequent candidate newsworthy words that fire nothing, by the number of tuning documents they occur in,
@@ -87,8 +88,9 @@ def _pages(root: Path):
                 yield f"trafilatura_eval/{entry['file']}", url, gzip.decompress(path.read_bytes())
 
 
-def news_documents(root: Path) -> dict[str, DocumentInput]:
-    """``{key: DocumentInput}`` of the English pages, cleaned by wiredesk's cleaner."""
+def news_documents(root: Path, keep_pages: bool = False) -> dict:
+    """``{key: DocumentInput}`` of the English pages, cleaned by wiredesk's cleaner (with ``keep_pages``,
+    ``{key: (DocumentInput, Article)}``)."""
     from wiredesk.clean.cleaner import clean_item
     from wiredesk.domain.errors import WiredeskError
     from wiredesk.domain.models import InputItem, ItemMeta
@@ -107,7 +109,8 @@ def news_documents(root: Path) -> dict[str, DocumentInput]:
             continue
         doc = DocumentInput.from_article(article)
         if (doc.language or "").lower().split("-")[0] == "en" and len(doc.text.split()) >= MIN_WORDS:
-            out[key] = dataclasses.replace(doc, doc_key=key)
+            doc = dataclasses.replace(doc, doc_key=key)
+            out[key] = (doc, article) if keep_pages else doc
     return out
 
 
@@ -186,11 +189,14 @@ def main(argv: list[str] | None = None) -> int:
         by_half[name] = (keys, extractions)
         classes = Counter(m.event_class for x in extractions for m in _eventful(x.mentions))
         without = [k for k, x in zip(keys, extractions) if not _eventful(x.mentions)]
+        gated = [k for k, x in zip(keys, extractions) if x.skipped == "page"]  # no news: not read
         results[name] = {
             "documents": len(keys), "aeb": sum(k.startswith("aeb/") for k in keys),
             "words": sum(len(docs[k].text.split()) for k in keys),
             "documents_without_event": len(without),
             "documents_without_event_share": round(len(without) / len(keys), 3) if keys else None,
+            "documents_not_news": len(gated),
+            "news_documents_without_event": len(without) - len(gated),
             "mentions": sum(classes.values()), "mentions_by_class": dict(classes.most_common()),
         }
     results["extractor"] = extractor.describe()
@@ -201,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in HALVES:
             r = results[name]
             print(f"== {name}: {r['documents']} English documents ({r['aeb']} AEB, {r['words']} words); "
-                  f"{r['documents_without_event']} without an event ({r['documents_without_event_share']}); "
+                  f"{r['documents_without_event']} without an event ({r['documents_without_event_share']}; "
+                  f"{r['documents_not_news']} not news, not read; {r['news_documents_without_event']} of the "
+                  f"{r['documents'] - r['documents_not_news']} read); "
                   f"{r['mentions']} mentions: " + ", ".join(f"{k} {v}" for k, v in r["mentions_by_class"].items()))
     if args.errors:
         keys, extractions = by_half["tuning"]

@@ -54,14 +54,24 @@ RULE = """# Labels: sense = 1 when the trigger names an action of its class and 
 
 
 def _ecb_pool(extractor, section, docs_by_name=None):
+    """Reporting-topic mentions (not negated) of the lexicon entries in ``section``; with ``section`` None,
+    every mention that joins events (told as happened, not a statement)."""
     out = []
     for _, docs in read_topics(SPLITS["reporting"]).items():
         for d, x in zip(docs, extractor.extract_many([d.doc for d in docs])):
             if docs_by_name is not None:
                 docs_by_name[d.name] = d.doc
-            out += [("ecbplus-reporting", d.name, m) for m in x.mentions
-                    if not m.negated and (m.trigger_lemma, m.event_class, m.cameo or "-") in section]
+            if section is None:
+                out += [("ecbplus-reporting", d.name, m) for m in x.mentions if _joins(m)]
+            else:
+                out += [("ecbplus-reporting", d.name, m) for m in x.mentions
+                        if not m.negated and (m.trigger_lemma, m.event_class, m.cameo or "-") in section]
     return out
+
+
+def _joins(m) -> bool:
+    """Whether a mention joins events: told as happened and not a statement."""
+    return m.happened and m.event_class not in UNGROUPED
 
 
 def _news_pool(extractor, docs):
@@ -110,17 +120,26 @@ def seen(args) -> int:
 
 
 def draw(args) -> int:
-    done = {_key(r["pool"], r["doc"], r["trigger_start"]) for r in _read(args.seen)}
+    done = {_key(r["pool"], r["doc"], r["trigger_start"]) for path in args.seen for r in _read(path)}
     extractor = DefaultEventExtractor("spacy", n_process=1)
-    ecb = [p for p in _ecb_pool(extractor, new_entries("lexicon 5")) if _key(p[0], p[1], p[2].trigger_start) not in done]
-    news = [p for p in _news_pool(extractor, news_documents(corpus_dir()))
-            if _key(p[0], p[1], p[2].trigger_start) not in done]
-    picked = ecb + random.Random(args.seed).sample(news, min(args.news, len(news)))
+    fresh = lambda pool: [p for p in pool if _key(p[0], p[1], p[2].trigger_start) not in done]  # noqa: E731
+    if args.ecb:  # a seeded draw over every mention that joins events (the seed-43 report sample)
+        ecb_all = fresh(_ecb_pool(extractor, None))
+        news = [p for p in fresh(_news_pool(extractor, news_documents(corpus_dir()))) if _joins(p[2])]
+        rng = random.Random(args.seed)
+        ecb = rng.sample(ecb_all, min(args.ecb, len(ecb_all)))
+        what = f"{len(ecb)} of {len(ecb_all)} unseen ECB+ reporting mentions that join events"
+    else:  # lexicon 5's entries on ECB+, any trigger on the held-out half (the seed-31 sample)
+        ecb = fresh(_ecb_pool(extractor, new_entries("lexicon 5")))
+        news = fresh(_news_pool(extractor, news_documents(corpus_dir())))
+        rng = random.Random(args.seed)
+        what = f"{len(ecb)} unseen ECB+ mentions of lexicon 5's entries"
+    picked = ecb + rng.sample(news, min(args.news, len(news)))
     rows = [_row(i, *p) for i, p in enumerate(picked, 1)]
     _write(args.out, rows, RULE + f"\n# drawn by bench/trigger_precision.py draw --seed {args.seed} --news "
-                                  f"{args.news} ({extractor.describe()}): {len(ecb)} unseen ECB+ mentions of "
-                                  f"lexicon 5's entries, {len(rows) - len(ecb)} of {len(news)} unseen held-out "
-                                  "mentions")
+                                  f"{args.news}{f' --ecb {args.ecb}' if args.ecb else ''} ({extractor.describe()}): "
+                                  f"{what}, {len(rows) - len(ecb)} of {len(news)} unseen held-out mentions; "
+                                  f"excluding every mention of {', '.join(args.seen)}")
     print(f"{len(ecb)} ECB+ and {len(rows) - len(ecb)} held-out mentions (of {len(news)}) written to {args.out}")
     return 0
 
@@ -181,7 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("seen")
     s.add_argument("--out", default="bench/data/trigger_precision_seen.tsv")
     d = sub.add_parser("draw")
-    d.add_argument("--seen", default="bench/data/trigger_precision_seen.tsv")
+    d.add_argument("--seen", nargs="+", default=["bench/data/trigger_precision_seen.tsv"],
+                   help="label files whose mentions are left out (already read)")
+    d.add_argument("--ecb", type=int, default=0,
+                   help="draw this many ECB+ reporting mentions among all that join events (and held-out "
+                        "mentions that join events only) instead of lexicon 5's entries")
     d.add_argument("--seed", type=int, default=31)
     d.add_argument("--news", type=int, default=64)
     d.add_argument("--out", default="bench/data/trigger_precision_sample.tsv")

@@ -29,6 +29,7 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
 from wiredesk.clean.language import document_language
+from wiredesk.clean.pagetypes import page_types
 from wiredesk.clean.paragraphs import assign_roles, paragraphs_from_text
 from wiredesk.clean.sitepages import drop_matches, keep_blocks, keep_matches, kept_page
 from wiredesk.clean.siterules import SiteRule, SiteRules
@@ -78,6 +79,7 @@ def _article(item: InputItem, paragraphs: tuple[Paragraph, ...], cleaner: str, s
         paragraphs=paragraphs,
         cleaner=cleaner,
         site_rule=site_rule,
+        page_types=tuple(found.get("page_types") or ()),
     )
 
 
@@ -136,7 +138,8 @@ class HtmlCleaner:
                 if rule.keep and (article := self._clean_kept(item, tree, rule, version)) is not None:
                     return article  # 2. the body is what the rule keeps
             outcome = None if rule is None else "keep_unmatched" if rule.keep else "generic"
-            anchors = figure_anchors(tree)  # before trafilatura prunes the tree
+            types = page_types(tree)  # before trafilatura prunes the tree (its scripts and meta elements)
+            anchors = figure_anchors(tree)
             links = link_texts(tree)
             doc = trafilatura.bare_extraction(
                 tree,
@@ -164,11 +167,12 @@ class HtmlCleaner:
             blocks = blocks[1:]
         # the lead (standfirst) printed above the article, which trafilatura often leaves out
         blocks = place_lead(blocks, lead_anchor(tree, doc.description, doc.title))
-        return self._finish(item, blocks, doc, version, outcome)
+        return self._finish(item, blocks, doc, version, outcome, types)
 
     def _clean_kept(self, item: InputItem, tree, rule: SiteRule, version: str) -> Article | None:
         """The article whose body is what ``rule``'s keep selectors match (figure captions inside placed as
         captions), with the page's metadata; None when they match no text (the caller falls back)."""
+        types = page_types(tree)
         page = kept_page(keep_matches(tree, rule))
         blocks = place_captions(mark_links(keep_blocks(page), link_texts(page)), figure_anchors(page))
         if not blocks:
@@ -177,9 +181,10 @@ class HtmlCleaner:
         doc = extract_metadata(tree, item.meta.url, _DATE_PARAMS, False, set())
         if doc.title and normalize_for_match(blocks[0].text) == normalize_for_match(doc.title):
             blocks = blocks[1:]  # the headline alone is no body either
-        return self._finish(item, blocks, doc, version, "keep") if blocks else None
+        return self._finish(item, blocks, doc, version, "keep", types) if blocks else None
 
-    def _finish(self, item: InputItem, blocks, doc, version: str, outcome: str | None) -> Article:
+    def _finish(self, item: InputItem, blocks, doc, version: str, outcome: str | None,
+                types: tuple[str, ...] = ()) -> Article:
         paragraphs = assign_roles(blocks, site_furniture=item.site_furniture)
         authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
         return _article(
@@ -193,6 +198,7 @@ class HtmlCleaner:
             source=doc.sitename,
             published_at=parse_published(doc.date),
             language=doc.language or page_language(item.content),
+            page_types=types,
         )
 
 

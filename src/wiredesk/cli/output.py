@@ -40,7 +40,8 @@ def print_summary(summary, out: TextIO, wall_seconds: float | None = None) -> No
     print(f"  paragraphs  {c.paragraphs_new} new ({roles})", file=out)
     print(f"  duplicates  {c.duplicates_new} new paragraph links", file=out)
     print(f"  events      {c.event_mentions_new} new event mentions, {c.events_written} events written"
-          + cut_note(c.event_candidates_cut) + skipped_note(c.event_documents_skipped, c.event_skipped_languages),
+          + cut_note(c.event_candidates_cut) + skipped_note(c.event_documents_skipped, c.event_skipped_languages)
+          + not_news_note(c.event_documents_not_news, c.event_skipped_pages),
           file=out)
     print(f"  stories     {c.documents_assigned} documents assigned, {c.stories_new} new "
           f"{'story' if c.stories_new == 1 else 'stories'}", file=out)
@@ -100,6 +101,15 @@ def skipped_note(n: int, languages) -> str:
         return ""
     langs = ", ".join(f"{k} {lang}" for lang, k in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
     return f"; {n} document{'s' if n != 1 else ''} not read (language{': ' + langs if langs else ''})"
+
+
+def not_news_note(n: int, reasons) -> str:
+    """"; 2 not news, not read (type Recipe 1, url /wiki/ 1)" for a run whose page-kind gate kept documents out
+    of event extraction (``events.pages = "news"``); else ""."""
+    if not n:
+        return ""
+    why = ", ".join(f"{reason} {k}" for reason, k in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"; {n} not news, not read{' (' + why + ')' if why else ''}"
 
 
 def jsonable(value):

@@ -67,6 +67,7 @@ def run_report_markdown(summary) -> str:  # noqa: ANN001 (pipeline.RunSummary; i
         f"| event mentions new | {c.event_mentions_new} |",
         f"| events written | {c.events_written} |",
         f"| documents not read for events (language) | {c.event_documents_skipped} |",
+        f"| documents not read for events (not news) | {c.event_documents_not_news} |",
         f"| documents assigned to stories | {c.documents_assigned} |",
         f"| stories new | {c.stories_new} |",
         f"| revisits due | {c.revisits_due} |",

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_from_args
 from wiredesk.cli.live import progress_display
-from wiredesk.cli.output import cut_note, format_rows, skipped_note
+from wiredesk.cli.output import cut_note, format_rows, not_news_note, skipped_note
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import ConfigError
 from wiredesk.pipeline.progress import RunProgress
@@ -119,7 +119,8 @@ def print_reprocess_summary(summary, out: TextIO) -> None:
     print(f"  paragraphs  {c.paragraphs_added} added, {c.paragraphs_removed} removed", file=out)
     print(f"  duplicates  {c.links_added} links added, {c.links_removed} removed", file=out)
     print(f"  events      {c.mentions_added} mentions added, {c.mentions_removed} removed, {c.events_written} events written"
-          + cut_note(c.event_candidates_cut) + skipped_note(c.event_documents_skipped, {}), file=out)
+          + cut_note(c.event_candidates_cut) + skipped_note(c.event_documents_skipped, {})
+          + not_news_note(c.event_documents_not_news, {}), file=out)
     for f in summary.failures[:10]:
         print(f"    {f.origin}: {f.reason}: {f.message}", file=out)
     if not summary.dry_run and c.documents_changed:

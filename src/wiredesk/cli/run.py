@@ -63,6 +63,9 @@ def add_run_parser(sub) -> None:
     run.add_argument("--url-column", metavar="NAME",
                      help="the URL column of CSV URL lists (default: [urls] url_column, else the first of url, link, "
                           "sourceurl, mentionidentifier, href, story_url, page, else the first column holding a URL)")
+    run.add_argument("--event-pages", choices=("news", "all"),
+                     help="which documents events are read from: news (pages that report news; a recipe, a product "
+                          "page, a wiki is counted and not read) or all (default: [events] pages, else news)")
     run.add_argument("--no-revisits", action="store_true",
                      help="fetch no due revisits in this run (they stay due; new pages are still scheduled)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own log lines too")
@@ -101,6 +104,8 @@ def cmd_run(args, screen: Screen) -> int:
         settings = replace(settings, urls=replace(settings.urls, url_column=args.url_column))
     if args.no_revisits:
         settings = replace(settings, revisits=replace(settings.revisits, enabled=False))
+    if args.event_pages:
+        settings = replace(settings, events=replace(settings.events, pages=args.event_pages))
     if not args.paths:
         # lazy on purpose: the pipeline loads trafilatura and spaCy
         from wiredesk.pipeline.ingest import idle_reason

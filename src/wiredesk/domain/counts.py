@@ -38,6 +38,8 @@ class BatchCounts(_Adds):
     events_written: int = 0
     #: stored documents whose events were not extracted: a language the extractor does not read, or none
     event_documents_skipped: int = 0
+    #: stored documents whose events were not extracted because the page reports no news (events.pages = "news")
+    event_documents_not_news: int = 0
     #: document versions given a story, and the stories they started (wiredesk.store.stories)
     documents_assigned: int = 0
     stories_new: int = 0
@@ -60,6 +62,8 @@ class BatchCounts(_Adds):
     paragraphs_by_role: Counter = field(default_factory=Counter)
     #: ``event_documents_skipped`` by base language code ("de", "unknown"); printed, not stored
     event_skipped_languages: Counter = field(default_factory=Counter)
+    #: ``event_documents_not_news`` by the gate's reason ("type Recipe", "url /wiki/"); printed, not stored
+    event_skipped_pages: Counter = field(default_factory=Counter)
     #: web-archive records that are no HTML page, by kind ("request", "image/png", "http 3xx"); printed, not stored
     records_skipped: Counter = field(default_factory=Counter)
     #: stored versions cleaned under a site rule, by what the rule did ("keep", "generic", "keep_unmatched");
@@ -76,7 +80,8 @@ class BatchCounts(_Adds):
 #: size, counted by the store).
 INGEST_RUN_COLUMNS = {name: name for name in (
     "documents_new", "documents_updated", "items_unchanged", "items_failed", "paragraphs_new", "duplicates_new",
-    "event_mentions_new", "events_written", "event_documents_skipped", "documents_assigned", "stories_new", "entries_dropped",
+    "event_mentions_new", "events_written", "event_documents_skipped", "event_documents_not_news", "documents_assigned",
+    "stories_new", "entries_dropped",
     "revisits_due", "revisits_done", "revisits_changed", "revisits_skipped", "revisits_not_modified",
     "revisits_failed", "revisits_dropped",
     "event_candidates_cut")}
@@ -118,6 +123,8 @@ class ReprocessCounts(_Adds):
     events_written: int = 0
     #: re-derived documents whose events were not extracted (their language is not read)
     event_documents_skipped: int = 0
+    #: re-derived documents whose events were not extracted because the page reports no news
+    event_documents_not_news: int = 0
     #: stored mentions and events the regrouping did not compare because a blocking key held more than the
     #: block size (as ``BatchCounts.event_candidates_cut``)
     event_candidates_cut: int = 0
@@ -133,5 +140,6 @@ REPROCESS_RUN_COLUMNS = {
     "duplicates_new": "links_added", "duplicates_removed": "links_removed",
     "event_mentions_new": "mentions_added", "event_mentions_removed": "mentions_removed",
     "events_written": "events_written", "event_documents_skipped": "event_documents_skipped",
+    "event_documents_not_news": "event_documents_not_news",
     "event_candidates_cut": "event_candidates_cut",
 }

@@ -125,6 +125,9 @@ class Article:
     #: what the site rule of its host did ("keep", "generic", "keep_unmatched": ``wiredesk.clean.siterules``);
     #: None when its host has no rule
     site_rule: str | None = None
+    #: the kinds the page declares: ``og:TYPE`` and its schema.org types ("og:article", "NewsArticle", "Recipe";
+    #: ``wiredesk.clean.pagetypes``); empty for text and pages that declare none
+    page_types: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

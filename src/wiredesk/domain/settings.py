@@ -84,6 +84,9 @@ class EventsSettings:
     workers: int = 2
     #: events are regrouped from the mentions of documents published within this many days of a batch
     group_window_days: int = 30
+    #: "news": read only documents that report news (not recipes, product pages, wikis...: the page-kind gate,
+    #: wiredesk.events.pagekind; the others are counted, runs.event_documents_not_news); "all": every document
+    pages: str = "news"
 
 
 # -- feeds ----------------------------------------------------------------------------------------------
@@ -312,6 +315,8 @@ def _coerce(section: str, cls: type, values: dict[str, Any]):
         out[key] = value
     if section == "events" and out.get("backend", "auto") not in ("auto", "spacy", "rules"):
         raise ConfigError(f"setting 'events.backend' must be auto, spacy or rules, got {out['backend']!r}")
+    if section == "events" and out.get("pages", "news") not in ("news", "all"):
+        raise ConfigError(f"setting 'events.pages' must be news or all, got {out['pages']!r}")
     if section == "events":  # events.models: "fr=fr_core_news_md"
         bad = [m for m in out.get("models", ()) if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z]+)?=[\w.-]+", m)]
         if bad:

@@ -5,6 +5,8 @@
 1. reads each document only in a language it has both a trigger lexicon and an NLP back-end for (the
    document's ``language``, its base code: "en-GB" reads as "en"); any other document, and one without a
    language, is skipped and says so (``Extraction.skipped``), never read with another language's model;
+   with ``pages="news"`` (the default) also only a document the page-kind gate calls news
+   (``wiredesk.events.pagekind``: a recipe, a product page, a wiki is skipped, with the reason);
 2. splits the body paragraphs into sentences by rule (``segment.py``) and parses, in one ``parse_many``
    call per language, only the sentences that could hold a trigger (judged from their surface words); every
    distinct sentence text is parsed once per batch. A slot that is a reference ("they", "the group") and
@@ -30,12 +32,13 @@ from wiredesk.events.references import References
 from wiredesk.events.lexicon import Lexicon, lexicon_languages
 from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction, base_language
 from wiredesk.events.nlp import NlpBackend, ParsedDoc, Sentence, choose_model, make_backend
+from wiredesk.events.pagekind import PAGE_SETTINGS, page_kind
 from wiredesk.events.places import Gazetteer
 from wiredesk.events.segment import FUNCTION_WORDS, TriggerWords, split_sentences, words_of
 from wiredesk.events.sentence import SentenceReader
 
 #: Version of the extraction code; bump when its output changes for the same input and lexicon.
-EXTRACTION_VERSION = "events/4"  # 4: lexicon 6's sense and modality rules; places after a noun trigger, "the city of X", the trigger's clause
+EXTRACTION_VERSION = "events/5"  # 5: the page-kind gate, more modal frames and generic uses (docs/events.md)
 
 
 class EventExtractor(Protocol):
@@ -86,16 +89,21 @@ class DefaultEventExtractor:
     language with a lexicon and no model named is read when one of ``PREFERRED_MODELS[language]`` is
     installed. A model named for a language without a lexicon, or named and not installed, is a
     ``ConfigError``. ``parse_all`` parses every sentence instead of only those that could hold a trigger
-    (same mentions, more entities, several times slower)."""
+    (same mentions, more entities, several times slower). ``pages``: "news" reads only the documents the
+    page-kind gate calls news (``wiredesk.events.pagekind``), "all" every document in a language it reads."""
 
     name = "wiredesk-events"
     version = EXTRACTION_VERSION
 
     def __init__(self, backend: str | NlpBackend = "auto", *, model: str | None = None,
                  models: Mapping[str, str] | None = None, lexicon: Lexicon | None = None,
-                 gazetteer: Gazetteer | None = None, n_process: int = 2, parse_all: bool = False):
+                 gazetteer: Gazetteer | None = None, n_process: int = 2, parse_all: bool = False,
+                 pages: str = "news"):
+        if pages not in PAGE_SETTINGS:
+            raise ConfigError(f"events pages must be one of {', '.join(PAGE_SETTINGS)}, got {pages!r}")
         self.gazetteer = gazetteer or Gazetteer()
         self.parse_all = parse_all
+        self.pages = pages
         named = {base_language(k): v for k, v in (models or {}).items() if v}
         if model:
             named.setdefault("en", model)
@@ -152,7 +160,11 @@ class DefaultEventExtractor:
         by_language: dict[str, list[int]] = {}
         for i, doc in enumerate(docs):
             code = base_language(doc.language)
-            if code in self._languages:
+            kind = page_kind(doc) if code in self._languages and self.pages == "news" else None
+            if kind is not None and not kind.news:  # no news: counted as skipped, never read
+                out[i] = Extraction(doc.doc_key, (), (), f"{self.version} not read: {kind.reason}", code,
+                                    skipped="page", skip_reason=kind.reason)
+            elif code in self._languages:
                 by_language.setdefault(code, []).append(i)
             else:
                 out[i] = Extraction(doc.doc_key, (), (), f"{self.version} not read: language {code}", code,

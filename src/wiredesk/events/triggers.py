@@ -45,11 +45,13 @@ class TriggerMatcher:
     def _in_name(pd: ParsedDoc, k: int, n: int) -> bool:
         """Whether the words k..k+n are part of a longer name ("Riot Games", "Operation Desert Storm") or a
         person's name; a name that is just the trigger word ("suspicion of DUI" tagged ORG) is a tagging
-        slip, not a name."""
+        slip, not a name, and so is one ceremony named by its name ("the 79th Academy *Awards*", "the 2013
+        Emmy *Awards*": the name's last word, plural, with an ordinal or a year; "the Academy Awards" alone is
+        the series, no happening)."""
         for i in range(k, k + n):
             e = pd.entity_at(i)
             if e is not None and e.label in _SKIP_ENTS and (e.label == "PERSON" or e.start < k or e.end > k + n):
-                return True
+                return not _ceremony(pd, e, k + n)
         return False
 
     def find(self, pd: ParsedDoc, sent: Sentence,
@@ -67,6 +69,8 @@ class TriggerMatcher:
             for n in range(min(self.lexicon.max_trigger_len, sent.end - k), 0, -1):
                 lemmas = tuple(t.lemma for t in toks[k:k + n])
                 entries = self.lexicon.trigger_entries(lemmas)
+                if not entries and n == 1 and toks[k].pos == "PROPN" and ceremony_lemma(lemmas[0]):
+                    entries = self.lexicon.trigger_entries((ceremony_lemma(lemmas[0]),))  # "Academy Awards"
                 if not entries:
                     continue
                 entry = self._pick(pd, k, n, entries, context, document, sent.start)
@@ -158,6 +162,32 @@ def _bare_name(pd: ParsedDoc, k: int, n: int, first: int) -> bool:
     return not (last.dep == "compound" and last.head > last.i and toks[last.head].pos == "PROPN")
 
 
+#: Trigger lemmas whose plural, as the last word of a name, names a ceremony ("the Academy Awards").
+_CEREMONIES = {"award"}
+_ORDINAL = ("st", "nd", "rd", "th")
+
+
+def ceremony_lemma(lemma: str) -> str | None:
+    """The ceremony word of a plural name's last word ("awards" → "award": a proper noun keeps its plural as
+    its lemma), or None."""
+    return lemma[:-1] if lemma.endswith("s") and lemma[:-1] in _CEREMONIES else None
+
+
+def _ceremony(pd: ParsedDoc, e, end: int) -> bool:
+    """Whether the entity ``e`` ending at ``end`` is one ceremony named by its name: its last word a plural
+    ceremony word ("Awards"), with an ordinal ("79th", "81st") or a year ("2013") in the name or just before
+    it; not a person's name."""
+    toks = pd.tokens
+    last = toks[end - 1]
+    word = last.lemma.lower()
+    if e.label == "PERSON" or e.end != end or not last.text.endswith("s") or (
+            word not in _CEREMONIES and ceremony_lemma(word) is None):
+        return False
+    before = toks[max(0, e.start - 2):end - 1]
+    return any((t.text[:-2].isdigit() and t.text[-2:].lower() in _ORDINAL) or (t.text.isdigit() and len(t.text) == 4)
+               for t in before)
+
+
 def _named_by(pd: ParsedDoc, h: int) -> bool:
     """Whether the noun at ``h`` is what something is called ("commonly known as the *genius grant*",
     "dubbed the *trial* of the century"): a name for a thing, not a happening told."""
@@ -165,7 +195,10 @@ def _named_by(pd: ParsedDoc, h: int) -> bool:
     t = toks[h]
     if t.dep == "pobj" and toks[t.head].lemma == "as":
         return toks[toks[t.head].head].lemma in _NAMING
-    return t.dep == "oprd" and toks[t.head].lemma in _NAMING
+    if t.dep != "oprd" or toks[t.head].lemma not in _NAMING:
+        return False
+    # "what he called the *murder* of three bank workers": a speaker's word for a real happening, not a name
+    return not any(toks[c].lemma == "what" for c in pd.children(t.head) if toks[c].dep in ("dobj", "nsubjpass"))
 
 
 def _generic_past(pd: ParsedDoc, h: int) -> bool:

@@ -162,7 +162,7 @@ def _document_input(doc: StoredDocument, article: Article | None) -> DocumentInp
         return DocumentInput.from_article(article)
     return DocumentInput(doc_key=doc.doc_key, published_at=doc.published_at, source=doc.source,
                          paragraphs=tuple(InputParagraph(p.position, p.role, p.text) for p in doc.paragraphs),
-                         language=doc.language)
+                         language=doc.language, url=doc.url, page_types=doc.page_types)
 
 
 # -- the reprocess ---------------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ def worker_extractor(events: EventsSettings):
     daemon process that may not start processes of its own.
     """
     return DefaultEventExtractor(events.backend, model=events.model or None,
-                                 models=dict(m.split("=", 1) for m in events.models), n_process=1)
+                                 models=dict(m.split("=", 1) for m in events.models), n_process=1, pages=events.pages)
 
 
 @functools.lru_cache(maxsize=1)

@@ -230,7 +230,7 @@ def make_event_extractor(settings: Settings) -> DefaultEventExtractor | None:
         return None
     ev = settings.events
     return DefaultEventExtractor(ev.backend, model=ev.model or None, models=dict(m.split("=", 1) for m in ev.models),
-                                 n_process=ev.workers or (os.cpu_count() or 1))
+                                 n_process=ev.workers or (os.cpu_count() or 1), pages=ev.pages)
 
 
 #: Documents handed to the extractor at once: each hand-over is one ``nlp.pipe`` pass (with its worker

@@ -109,7 +109,15 @@ def skipped_languages(doc_ids: dict[str, int], extractions: Sequence[Extraction]
     base language ("de", "unknown"): the run's ``event_documents_skipped``. The same one extraction per
     stored document as ``store_extractions``."""
     wanted = {x.doc_key: x for x in extractions if x.doc_key in doc_ids}.values()
-    return Counter(x.language or "unknown" for x in wanted if x.skipped)
+    return Counter(x.language or "unknown" for x in wanted if x.skipped == "language")
+
+
+def skipped_pages(doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> Counter:
+    """How many of the documents just stored were not read for events because the page-kind gate found they
+    report no news, by its reason ("type Recipe", "url /wiki/", "text: addressed to the reader"): the run's
+    ``event_documents_not_news`` (``wiredesk.events.pagekind``)."""
+    wanted = {x.doc_key: x for x in extractions if x.doc_key in doc_ids}.values()
+    return Counter(x.skip_reason or "page" for x in wanted if x.skipped == "page")
 
 
 def _store_entities(con, run_id: int, doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> None:

@@ -114,7 +114,8 @@ def _write(con, run_id, docs, results, relink_duplicates, dedup, failures, now, 
     if extractions:
         regrouped = replace_mentions(con, run_id, by_id, extractions, changes, window, set(recleaned))
         counts.events_written, counts.event_candidates_cut = regrouped.events, regrouped.cut
-        counts.event_documents_skipped = sum(1 for _, x in extractions if x.skipped)
+        counts.event_documents_skipped = sum(1 for _, x in extractions if x.skipped == "language")
+        counts.event_documents_not_news = sum(1 for _, x in extractions if x.skipped == "page")
     count_entities(con, doc_ids, sorted(entities_before))
 
     # 5. what changed, the failures, and the run's counters

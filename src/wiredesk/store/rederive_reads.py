@@ -42,6 +42,8 @@ class StoredDocument:
     raw: bytes | None = None
     #: the run that stored it (documents.run_id): its site furniture counts only the runs before it
     stored_run_id: int | None = None
+    #: the kinds the page declares (documents.page_types; empty when stored before they were kept)
+    page_types: tuple[str, ...] = ()
 
 
 def select_documents(con, since: datetime | None, after: int, limit: int) -> list[int]:
@@ -68,7 +70,7 @@ def load_documents(con, ids: Sequence[int], *, with_raw: bool) -> list[StoredDoc
     rows = con.execute(
         f"SELECT d.document_id, d.doc_key, d.origin, d.kind, d.raw_sha256, d.url, d.title, d.authors, d.source, "
         f"d.published_at, d.language, d.language_source, d.text, d.content_hash, d.cleaner, d.supplied_meta, "
-        f"{raw_col}, d.run_id "
+        f"{raw_col}, d.run_id, d.page_types "
         "FROM documents d LEFT JOIN raw_pages r ON r.raw_sha256 = d.raw_sha256 "
         "WHERE d.document_id IN (SELECT id FROM wanted) ORDER BY d.document_id").fetchall()
     pars: dict[int, list[Paragraph]] = {}
@@ -82,5 +84,6 @@ def load_documents(con, ids: Sequence[int], *, with_raw: bool) -> list[StoredDoc
         raw = None
         if data is not None:
             raw = zlib.decompress(data) if codec == "zlib" else bytes(data)
-        out.append(StoredDocument(*r[:7], tuple(r[7] or ()), *r[8:16], tuple(pars.get(r[0], ())), raw, r[18]))
+        out.append(StoredDocument(*r[:7], tuple(r[7] or ()), *r[8:16], tuple(pars.get(r[0], ())), raw, r[18],
+                                  tuple(r[19] or ())))
     return out

@@ -31,7 +31,7 @@ from wiredesk.store.sql import insert_columns
 from wiredesk.store.story_answers import set_lead_lines
 
 #: documents columns a re-clean may change (besides text, content_hash and the version columns)
-METADATA_COLUMNS = ("url", "title", "authors", "source", "published_at", "language", "language_source")
+METADATA_COLUMNS = ("url", "title", "authors", "source", "published_at", "language", "language_source", "page_types")
 _COMPARED_MENTION_COLUMNS = [c for c in MENTION_COLUMNS if c not in ("mention_id", "document_id", "event_id", "extractor", "run_id")]
 
 
@@ -70,7 +70,7 @@ def replace_article(con, old: StoredDocument, article: Article, run_id: int, ch:
     text = article.text
     new_values = {"url": article.url, "title": article.title, "authors": tuple(article.authors),
                   "source": article.source, "published_at": article.published_at, "language": article.language,
-                  "language_source": article.language_source}
+                  "language_source": article.language_source, "page_types": tuple(article.page_types)}
     ch.metadata_changed = [c for c in METADATA_COLUMNS if new_values[c] != getattr(old, c)]
     ch.text_changed = text != old.text
     ch.cleaner_before, ch.cleaner_after = old.cleaner, article.cleaner
@@ -92,11 +92,11 @@ def replace_article(con, old: StoredDocument, article: Article, run_id: int, ch:
     con.execute(
         "UPDATE documents SET url = ?, title = ?, authors = ?, source = ?, published_at = ?, language = ?, "
         "language_source = ?, host = ?, text = ?, content_hash = ?, cleaner = ?, site_rule = ?, pipeline_version = ?, "
-        "derived_run_id = ? "
+        "derived_run_id = ?, page_types = ? "
         "WHERE document_id = ?",
         [article.url, article.title, list(article.authors), article.source, article.published_at, article.language,
          article.language_source, host_of(article.url) if article.url else None, text, content_hash(text),
-         article.cleaner, article.site_rule, PIPELINE_VERSION, run_id, old.document_id])
+         article.cleaner, article.site_rule, PIPELINE_VERSION, run_id, list(article.page_types), old.document_id])
     set_lead_lines(con, [old.document_id])
     if stale_versions:  # kept paragraphs, made again by newer splitting code with the same result
         con.execute("UPDATE paragraphs SET derived_by = ?, run_id = ? WHERE document_id = ? AND derived_by <> ?",

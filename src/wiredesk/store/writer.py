@@ -34,7 +34,7 @@ from wiredesk.ops.faults import checkpoint
 from wiredesk.store.clusters import refresh_clusters
 from wiredesk.store.decide import CurrentVersion, VersionDecision, decide_versions
 from wiredesk.store.entity_counts import add_entity_counts
-from wiredesk.store.events import regroup_events_counted, skipped_languages, store_extractions
+from wiredesk.store.events import regroup_events_counted, skipped_languages, skipped_pages, store_extractions
 from wiredesk.store.failures import clear_failures, insert_failures
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
 from wiredesk.store.near_index import link_near
@@ -161,6 +161,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     counts.event_mentions_new = store_extractions(con, run_id, new_doc_ids, batch.events)
     counts.event_skipped_languages = skipped_languages(new_doc_ids, batch.events)
     counts.event_documents_skipped = sum(counts.event_skipped_languages.values())
+    counts.event_skipped_pages = skipped_pages(new_doc_ids, batch.events)
+    counts.event_documents_not_news = sum(counts.event_skipped_pages.values())
     if batch.events or decision.superseded:
         regrouped = regroup_events_counted(con, run_id, sorted(new_doc_ids.values()), decision.superseded,
                                            events_window_days)
@@ -253,6 +255,7 @@ def _insert_versions(con: duckdb.DuckDBPyConnection, decision: VersionDecision, 
             ("pipeline_version", PIPELINE_VERSION), ("run_id", run_id), ("ingested_at", now),
             # lineage: the run that derived the text, and the metadata a reprocess applies again
             ("derived_run_id", run_id), ("supplied_meta", meta_to_json(item.meta)),
+            ("page_types", list(article.page_types)),
         ):
             docs[name].append(value)
         for p, pid, h in zip(article.paragraphs, v.paragraph_ids, v.match_hashes, strict=True):
@@ -353,7 +356,7 @@ _RUN_COUNTER_COLUMNS = (
     "paragraphs_new", "paragraphs_removed", "duplicates_new", "duplicates_removed", "event_mentions_new",
     "event_mentions_removed", "events_written", "event_documents_skipped", "documents_assigned", "stories_new",
     "entries_dropped", "revisits_due", "revisits_done", "revisits_changed", "revisits_skipped", "revisits_not_modified",
-    "revisits_failed", "revisits_dropped", "event_candidates_cut",
+    "revisits_failed", "revisits_dropped", "event_candidates_cut", "event_documents_not_news",
 )
 
 _DOCUMENT_COLUMNS = {
@@ -363,7 +366,7 @@ _DOCUMENT_COLUMNS = {
     "text": "VARCHAR", "content_hash": "VARCHAR",
     "origin": "VARCHAR", "kind": "VARCHAR", "raw_sha256": "VARCHAR", "cleaner": "VARCHAR", "site_rule": "VARCHAR",
     "pipeline_version": "VARCHAR", "run_id": "BIGINT", "ingested_at": "TIMESTAMPTZ",
-    "derived_run_id": "BIGINT", "supplied_meta": "VARCHAR",
+    "derived_run_id": "BIGINT", "supplied_meta": "VARCHAR", "page_types": "VARCHAR[]",
 }
 _PARAGRAPH_COLUMNS = {
     "paragraph_id": "BIGINT", "document_id": "BIGINT", "position": "INTEGER", "role": "VARCHAR",
