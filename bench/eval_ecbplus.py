@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from coref_scores import conll_f1  # noqa: E402
 from ecbplus import complete_sentences, corpus_dir, read_topics  # noqa: E402
+from splits import pick_runs  # noqa: E402
 
 from wiredesk.events import DefaultEventExtractor, group_mentions  # noqa: E402
 from wiredesk.events.group import UNGROUPED  # noqa: E402
@@ -278,12 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ECB+ not found at {corpus_dir()} (set WIREDESK_CORPUS); nothing to evaluate")
         return 0
     extractor = DefaultEventExtractor(args.backend)
-    if args.topics:
-        runs = {"topics": [int(t) for t in args.topics.split(",") if t]}
-    elif args.split == "both":
-        runs = {name: list(t) for name, t in SPLITS.items()}
-    else:
-        runs = {args.split: list(SPLITS[args.split])}
+    runs = pick_runs(args.topics, args.split, SPLITS, "topics")
     results = {}
     for name, topics in runs.items():
         errors = {} if args.errors and name == "tuning" else None

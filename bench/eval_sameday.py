@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import duckdb  # noqa: E402
 from sameday import generate, score, write_jsonl  # noqa: E402
+from splits import pick_runs  # noqa: E402
 
 import wiredesk  # noqa: E402
 
@@ -92,12 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", default="", help="keep each seed's files and database under this folder")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    if args.seeds:
-        runs = {"seeds": [int(s) for s in args.seeds.split(",") if s]}
-    elif args.split == "both":
-        runs = {name: list(s) for name, s in SPLITS.items()}
-    else:
-        runs = {args.split: list(SPLITS[args.split])}
+    runs = pick_runs(args.seeds, args.split, SPLITS, "seeds")
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(args.keep) if args.keep else Path(tmp)

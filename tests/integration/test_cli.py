@@ -1,7 +1,9 @@
 """The command line: help everywhere, the runs users start, read-only SQL, stats, one-line errors."""
 
+import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -26,6 +28,59 @@ def test_every_command_has_help(capsys, command):
         main([command, "--help"])
     out = capsys.readouterr().out
     assert exit_.value.code == 0 and f"usage: wiredesk {command}" in out and len(out.splitlines()) > 5
+
+
+def _parsers(parser: argparse.ArgumentParser, name: str = "wiredesk"):
+    """Every parser under ``parser`` with its command line: each command and each ``sources`` action."""
+    yield name, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_name, sub in action.choices.items():
+                yield from _parsers(sub, f"{name} {sub_name}")
+
+
+def _help_of(capsys, command: str) -> str:
+    with pytest.raises(SystemExit):
+        main([*command.split()[1:], "--help"])
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_every_argument_of_every_command_says_what_it_is(capsys):
+    bare = [f"{command} {a.dest}" for command, p in _parsers(build_parser()) for a in p._actions
+            if not isinstance(a, argparse._SubParsersAction) and not a.help]
+    assert not bare
+    # and the help shows it: the bare positionals there were (`server ACTION`, `sources remove NAME_OR_URL`)
+    assert "status: whether it is running" in _help_of(capsys, "wiredesk server")
+    assert "the source's name or feed URL" in _help_of(capsys, "wiredesk sources remove")
+
+
+def test_every_number_a_help_gives_as_default_is_the_default_the_command_uses(capsys):
+    shown = 0
+    for command, p in _parsers(build_parser()):
+        for a in p._actions:
+            said = re.search(r"\(default:? (-?\d+)(?![\w.])", a.help or "")
+            if said:
+                assert int(said.group(1)) == a.default, (command, a.option_strings, a.help)
+                shown += 1
+                # through the CLI too: the text printed is the text checked
+                assert f"default: {said.group(1)}" in _help_of(capsys, command)
+    assert shown >= 8  # --limit (search, stories), --max-width (every listing), --port
+
+
+def test_the_help_of_wiredesk_and_of_stats_names_what_they_cover(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    top = " ".join(capsys.readouterr().out.split())
+    assert "events and stories" in top and "Exit status, unless a command's help says more" in top
+    stats = _help_of(capsys, "wiredesk stats")
+    assert all(part in stats for part in ("paragraphs by role", "duplicate links by kind",
+                                          "events, mentions and entities", "the failures by reason"))
+
+
+def test_search_help_says_its_table_is_not_cut_unless_asked(capsys):
+    search = _help_of(capsys, "wiredesk search")
+    assert "table (a readable list; the default)" in search
+    assert "cut cells at N characters (default: 0, never)" in search
 
 
 def test_console_script_is_installed_and_prints_help():

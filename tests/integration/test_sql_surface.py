@@ -147,12 +147,12 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("cli/output.py", "print_summary"): (frozenset({"summary", "_MAX_FAILURES_SHOWN"}), "a hint printed for the user, never executed"),
     ("cli/query.py", "cmd_query"): (frozenset({"args"}), "the user's own SQL, on the sandboxed read-only connection"),
     # reprocess
-    ("store/rederive.py", "load_documents"): (frozenset({"raw_col"}), "one of two constant column lists"),
-    ("store/rederive.py", "_replace_mentions"): (frozenset({"cols"}), "_COMPARED_MENTION_COLUMNS, a module constant"),
+    ("store/rederive_reads.py", "load_documents"): (frozenset({"raw_col"}), "one of two constant column lists"),
+    ("store/rederive_steps.py", "replace_mentions"): (frozenset({"cols"}), "_COMPARED_MENTION_COLUMNS, a module constant"),
     ("cli/reprocess.py", "print_reprocess_summary"): (frozenset({"summary"}), "a hint printed, never executed"),
     # reads (status, stats, search): the Reader's helpers run its own constant queries; values are bound
-    ("store/reader.py", "_rows"): (frozenset({"sql"}), "its callers (Reader methods) pass constant queries; values are bound"),
-    ("store/reader.py", "_one"): (frozenset({"sql"}), "its callers (Reader methods) pass constant queries; values are bound"),
+    ("store/sql.py", "dict_rows"): (frozenset({"sql"}), "its callers (the read modules) pass constant queries; values are bound"),
+    ("store/sql.py", "first_row"): (frozenset({"sql"}), "its callers (the read modules) pass constant queries; values are bound"),
     ("store/search_reads.py", "search"): (frozenset({"sql"}), "search_sql(), constants only; the query's terms are bound"),
     ("cli/report.py", "run_report_markdown"): (frozenset({"summary"}), "a hint printed in the run's artifact, never executed"),
     # full-text search and exports (reviewed: fragments are module constants, ids are ints from the database,
@@ -193,7 +193,7 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     # the HTML report's reads: the window and the day expressions are module constants; dates and limits are bound
     **{("store/report_queries.py", f): (frozenset(names), "constant fragments of the module (_DOCS, _IN_WINDOW, the day "
                                          "expressions); since/until, limits and event ids are bound parameters")
-       for f, names in {"<module>": {"_DOC_DAY", "_IN_WINDOW"}, "_rows": {"sql"},
+       for f, names in {"<module>": {"_DOC_DAY", "_IN_WINDOW"},
                         "totals": {"_DOCS", "_EVENT_DAY", "_IN_WINDOW"}, "documents_by_outlet_day": {"_DOCS"},
                         "stories_by_day": {"_DOCS"}, "copy_edges": {"_DOCS"}, "novelty_by_outlet": {"_DOCS"},
                         "events": {"_EVENT_DAY", "_IN_WINDOW"}, "event_places": {"_EVENT_DAY", "_IN_WINDOW"}, "fetches_by_day": {"_IN_WINDOW"}, "runs": {"_IN_WINDOW"},

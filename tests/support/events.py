@@ -57,6 +57,13 @@ def seed_extractions(extractor, seed_docs):
     return extractor.extract_many(seed_docs)
 
 
+def found_mentions(extractor: DefaultEventExtractor, doc, text: str) -> tuple[set[tuple[str, str, str]], set[str]]:
+    """What ``extractor`` finds in the one-paragraph document ``doc(text)`` (the ``doc`` fixture): its mentions as
+    ``(trigger, event_class, cameo)`` and the set of their classes."""
+    ms = extractor.extract(doc(text)).mentions
+    return {(m.trigger, m.event_class, m.cameo) for m in ms}, {m.event_class for m in ms}
+
+
 def _doc(text: str, key: str = "doc", published: datetime | None = PUBLISHED, source: str | None = None,
          language: str | None = "en") -> DocumentInput:
     return DocumentInput(doc_key=key, published_at=published, source=source or key,

@@ -43,8 +43,9 @@ from wiredesk.domain.versions import __version__
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wiredesk",
-        description="Incremental news ingestion into DuckDB: clean articles, paragraphs with roles, duplicates.",
-        epilog=EPILOG,
+        description=("Incremental news ingestion into DuckDB: files, web archives, URL lists and feeds become clean "
+                     "articles with paragraph roles, duplicate links, events and stories, searchable and exportable."),
+        epilog=EPILOG + " Exit status, unless a command's help says more: 0 ok, 2 usage, settings or database error.",
     )
     parser.add_argument("--version", action="version", version=f"wiredesk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -31,13 +31,16 @@ FORMATS = ("table", "csv", "json", "jsonl")
 DEFAULT_MAX_WIDTH = 60
 
 
-def add_listing_args(p: argparse.ArgumentParser, *, table_help: str = "aligned columns",
+def add_listing_args(p: argparse.ArgumentParser, *, table_help: str = "aligned columns", others_help: str = "",
                      default_width: int = DEFAULT_MAX_WIDTH) -> None:
-    """``--format`` and ``--max-width``, the same on every command that prints rows."""
+    """``--format`` and ``--max-width``, the same on every command that prints rows; ``others_help`` says what
+    the formats other than the table hold when it differs."""
     p.add_argument("--format", choices=FORMATS, default="table",
-                   help=f"table ({table_help}; the default), csv, json (one array) or jsonl (one object a line)")
+                   help=f"table ({table_help}; the default), csv, json (one array) or jsonl (one object a line)"
+                   + (f"; {others_help}" if others_help else ""))
+    default = f"default: {default_width}; 0: never" if default_width else "default: 0, never"
     p.add_argument("--max-width", type=_width, default=default_width, metavar="N",
-                   help=f"table format: cut cells at N characters (default {default_width or 'never'}; 0: never)")
+                   help=f"table format: cut cells at N characters ({default})")
 
 
 def _width(text: str) -> int:

@@ -37,7 +37,12 @@ def add_query_parser(sub) -> None:
 
 
 def add_stats_parser(sub) -> None:
-    stats = sub.add_parser("stats", help="summarize the database", description="Counts of documents, paragraphs, duplicates, runs and failures.", epilog=EPILOG)
+    stats = sub.add_parser(
+        "stats", help="summarize the database",
+        description=("The file's size and schema version, then counts: documents (current, versions, sources), "
+                     "paragraphs by role, duplicate links by kind, events, mentions and entities, followed sources "
+                     "(failing, disabled), the top sources, the latest runs and the failures by reason. Read-only."),
+        epilog=EPILOG)
     add_db_args(stats)
     stats.set_defaults(func=cmd_stats)
 

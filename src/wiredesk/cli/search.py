@@ -32,7 +32,7 @@ def add_search_parser(sub) -> None:
     p.add_argument("query", metavar="QUERY", help='words to look for, e.g. "embassy protest Baghdad"')
     add_db_args(p)
     p.add_argument("-n", "--limit", type=int, default=10, metavar="N", help="show the N best documents (default: 10)")
-    add_listing_args(p, table_help="a readable list; the others have all columns, as `wiredesk query`",
+    add_listing_args(p, table_help="a readable list", others_help="these three with every column, as `wiredesk query`",
                      default_width=0)
     p.set_defaults(func=cmd_search)
 

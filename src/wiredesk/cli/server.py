@@ -13,11 +13,15 @@ def add_server_parser(sub) -> None:
         help="start/stop/status of a kept local Prefect server (makes runs much faster)",
         description=(
             "Manage a local Prefect server (127.0.0.1, analytics off, state in $WIREDESK_HOME/prefect) that "
-            "`wiredesk run` uses when PREFECT_API_URL is not set, instead of starting a temporary one per run."
+            "`wiredesk run` uses when PREFECT_API_URL is not set, instead of starting a temporary one per run. "
+            "See docs/operations.md."
         ),
-        epilog=EPILOG,
+        epilog=("Exit status: 0 ok; 1 `status` found no kept server running; 2 it could not start (the port is in "
+                "use, it exited, or it did not answer in time). " + EPILOG),
     )
-    server.add_argument("action", choices=("start", "stop", "status"))
+    server.add_argument("action", choices=("start", "stop", "status"), metavar="{start,stop,status}",
+                        help="start: start it in the background and print its API and UI addresses; stop: stop it; "
+                        "status: whether it is running, and its addresses")
     server.add_argument("--port", type=int, default=4200, help="port for `start` (default: 4200)")
     server.set_defaults(func=cmd_server)
 

@@ -41,7 +41,7 @@ def add_sources_parser(sub) -> None:  # noqa: ANN001
     add.add_argument("--name", help="unique name (default: host and path of the URL)")
     add.add_argument("--kind", choices=KINDS, default="feed", help="feed (default), sitemap, or site (find its feed by autodiscovery)")
     add.add_argument("--interval", default="30m", help="how often to fetch: 90s, 30m, 2h, 1d (default: 30m)")
-    add.add_argument("--tag", action="append", default=[], dest="tags", help="a tag (repeatable)")
+    add.add_argument("--tag", action="append", default=[], dest="tags", metavar="TAG", help="a tag (repeatable)")
     add.add_argument("--feed-content", action="store_true", help="trust the content in the feed; do not download article pages")
     add.add_argument("--disabled", action="store_true", help="add without fetching it until enabled")
     add_db_args(add)
@@ -53,7 +53,7 @@ def add_sources_parser(sub) -> None:  # noqa: ANN001
     ls.set_defaults(func=cmd_sources_list)
 
     rm = actions.add_parser("remove", help="stop following a source", description="Remove a source by name or URL. Its documents stay.", epilog=SOURCES_EPILOG)
-    rm.add_argument("source", metavar="NAME_OR_URL")
+    rm.add_argument("source", metavar="NAME_OR_URL", help="the source's name or feed URL (as `wiredesk sources list` shows)")
     add_db_args(rm)
     rm.set_defaults(func=cmd_sources_remove)
 

@@ -14,7 +14,8 @@ from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_fr
 from wiredesk.cli.output import cut_note, format_rows
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import ConfigError
-from wiredesk.store.reader import STORY_COLUMNS, STORY_DOCUMENT_COLUMNS, Reader
+from wiredesk.store.reader import Reader
+from wiredesk.store.story_reads import STORY_COLUMNS, STORY_DOCUMENT_COLUMNS
 
 STORIES_EPILOG = "What a story is and how documents join one: docs/stories.md. " + EPILOG
 
@@ -42,7 +43,7 @@ def add_stories_parser(sub) -> None:
     p.add_argument("story_id", nargs="?", type=int, metavar="ID", help="the story to show (with `show`)")
     p.add_argument("--since", type=_date, metavar="DATE",
                    help="only stories with a document seen on or after DATE (published, else ingested; YYYY-MM-DD)")
-    p.add_argument("--min-outlets", type=int, default=1, metavar="N", help="only stories told by at least N outlets")
+    p.add_argument("--min-outlets", type=int, default=1, metavar="N", help="only stories told by at least N outlets (default: 1)")
     p.add_argument("-n", "--limit", type=int, default=20, metavar="N", help="list the N biggest (default: 20; 0: all)")
     add_listing_args(p)
     add_db_args(p)

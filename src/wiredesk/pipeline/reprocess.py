@@ -51,7 +51,8 @@ from wiredesk.pipeline.run import locked, running
 from wiredesk.pipeline.stages import clean_batch, make_event_extractor, open_store, refresh_search
 from wiredesk.sources import files
 from wiredesk.sources.feeds.collect import decode_html
-from wiredesk.store.rederive import Rederived, StoredDocument
+from wiredesk.store.rederive import Rederived
+from wiredesk.store.rederive_reads import StoredDocument
 
 log = logging.getLogger("wiredesk")
 

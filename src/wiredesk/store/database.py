@@ -2,7 +2,7 @@
 writing) it.
 
 Every query the pipeline needs is a method here; the SQL lives in this package's modules (``writer`` for a
-batch, ``feeds`` for sources, ``rederive`` for reprocess, ``search_index``, ``near_index``, ``stories`` and
+batch, ``feeds`` for sources, ``rederive_reads`` and ``rederive`` for reprocess, ``search_index``, ``near_index``, ``stories`` and
 ``story_rebuild``), each given the
 connection by ``Store`` and never handing it on. Open with ``Store.open(path)`` (creates and migrates the
 database) and close it when the stage is done: between stages the file is free for readers
@@ -30,13 +30,15 @@ from wiredesk.domain.versions import PIPELINE_VERSION
 from wiredesk.ops.faults import checkpoint
 from wiredesk.sources.config import SourceConfig
 from wiredesk.sources.entries import KnownEntries
-from wiredesk.store import feeds, rederive, revisits, search_index, site_lines, source_health, stories, writer
+from wiredesk.store import (feeds, rederive, rederive_reads, revisits, search_index, site_lines, source_health, stories,
+                            writer)
 from wiredesk.store.access import DatabaseBusyError, connect_retrying
-from wiredesk.store.dbfile import NO_EXTENSIONS, first_line, refuse_by_content, translate_error
+from wiredesk.store.dbfile import NO_EXTENSIONS, closing_on_error, first_line, refuse_by_content, translate_error
 from wiredesk.store.failures import known_failures
 from wiredesk.store.migrate import migrate
 from wiredesk.store.near_index import rebuild_index
-from wiredesk.store.rederive import Rederived, StoredDocument
+from wiredesk.store.rederive import Rederived
+from wiredesk.store.rederive_reads import StoredDocument
 from wiredesk.store.search_index import RefreshResult
 from wiredesk.store.sql import Transaction
 from wiredesk.store.story_rebuild import Featurize, RebuildCounts, rebuild_stories
@@ -70,14 +72,8 @@ class Store:
             if created:  # e.g. a full disk cut the new file's header: an unopenable file would block every rerun
                 _remove_new_database(path)
             raise translate_error(exc, path) or StoreError(f"cannot open database {path}: {first_line(exc)}") from exc
-        try:
+        with closing_on_error(con, path):
             migrate(con)
-        except Exception as exc:
-            con.close()
-            translated = translate_error(exc, path)
-            if translated is not None:
-                raise translated from exc
-            raise
         return cls(con, path)
 
     def close(self) -> None:
@@ -253,15 +249,15 @@ class Store:
 
     def select_documents(self, since: datetime | None, after: int, limit: int) -> list[int]:
         """Ids of current document versions above ``after`` (ascending), ingested at or after ``since``."""
-        return rederive.select_documents(self._con, since, after, limit)
+        return rederive_reads.select_documents(self._con, since, after, limit)
 
     def document_lineage(self, ids: Sequence[int]) -> list[tuple]:
         """``(document_id, origin, kind, cleaner, supplied_meta, url)`` of the documents ``ids``."""
-        return rederive.document_lineage(self._con, ids)
+        return rederive_reads.document_lineage(self._con, ids)
 
     def load_documents(self, ids: Sequence[int], *, with_raw: bool) -> list[StoredDocument]:
         """The stored documents ``ids`` with their paragraphs (and raw bytes, if ``with_raw``)."""
-        return rederive.load_documents(self._con, ids, with_raw=with_raw)
+        return rederive_reads.load_documents(self._con, ids, with_raw=with_raw)
 
     def write_rederived(self, run_id: int, docs: Sequence[StoredDocument], results: Sequence[Rederived], *,
                         relink_duplicates: bool, dedup: DedupSettings, failures: Sequence[Failure], now: datetime,

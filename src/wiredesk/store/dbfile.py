@@ -19,6 +19,8 @@ import os
 import re
 import struct
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -214,3 +216,18 @@ def translate_error(exc: BaseException, path: str | Path) -> StoreError | None:
         return DamagedDatabaseError(f"{path} is damaged ({first_line(exc)}); {_WHAT_TO_DO} "
                                     "(wiredesk does not repair or delete it)")
     return None
+
+
+@contextmanager
+def closing_on_error(con: duckdb.DuckDBPyConnection, path: str | Path) -> Iterator[None]:
+    """The first steps on a connection just opened (a check, the migrations): any error inside closes ``con``
+    and leaves as ``translate_error`` says (one line for a damaged file, a full disk, a read-only folder),
+    else as it was."""
+    try:
+        yield
+    except BaseException as exc:
+        con.close()
+        translated = translate_error(exc, path)
+        if translated is not None:
+            raise translated from exc
+        raise

@@ -1,9 +1,15 @@
-"""``Reader``: a read-only wiredesk database, and every read the commands make of it.
+"""``Reader``: a read-only wiredesk database, and the one door every read the commands make goes through.
 
-What ``wiredesk stats``, ``status``, ``search``, ``stories`` and ``export`` show comes from the methods here
-(the export's ``COPY`` is ``wiredesk.store.exports``'s); the callers format and decide, they send no SQL. A
-``Reader`` opens its own connection with ``open_readonly`` (which waits for a run's batch commit to end) and
-keeps it to itself; ``Reader.over(con)`` reads one the caller owns (``wiredesk.connect``, ``wiredesk.search``).
+What ``wiredesk stats``, ``status``, ``search``, ``stories``, ``tables``, ``export`` and ``report`` show comes
+through the methods here; the callers format and decide, they send no SQL. A ``Reader`` opens its own
+connection with ``open_readonly`` (which waits for a run's batch commit to end) and keeps it to itself;
+``Reader.over(con)`` reads one the caller owns (``wiredesk.connect``, ``wiredesk.search``).
+
+What it is: opening and closing (with a damaged or foreign file's errors made one line), the catalog of
+tables and views, and one method per read, each handing the connection to the store module that owns that
+read's SQL: ``status_reads`` (stats and status), ``story_reads``, ``search_reads``, ``revisits``,
+``source_health``, ``exports`` and ``report_queries``. What it is not: the queries themselves, except the
+catalog's.
 """
 
 from __future__ import annotations
@@ -15,22 +21,12 @@ from typing import Any
 import duckdb
 
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.domain.errors import StoreError
-from wiredesk.store import clusters, exports, report_queries, revisits, search_reads, source_health
+from wiredesk.store import (exports, report_queries, revisits, search_reads, source_health, status_reads,
+                            story_reads)
 from wiredesk.store.access import READ_WAIT_SECONDS, open_readonly
-from wiredesk.store.dbfile import foreign_error, translate_error
+from wiredesk.store.dbfile import closing_on_error, foreign_error, translate_error
 from wiredesk.store.feeds import SourceRow, list_sources
-
-
-def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' "
-                            "AND table_catalog = current_database()").fetchone()[0])
-
-#: The columns of ``Reader.stories`` and ``Reader.story_documents`` (``wiredesk stories``, the Python API).
-STORY_COLUMNS = ("story_id", "n_documents", "n_outlets", "first_seen", "last_seen", "first_outlet", "title",
-                 "top_names")
-STORY_DOCUMENT_COLUMNS = ("published_at", "outlet", "title", "novel_share", "method", "similarity", "document_id",
-                          "url")
+from wiredesk.store.sql import dict_rows, first_row, has_column, has_table
 
 #: The user's tables and views of the open database (not DuckDB's own), tables first; ``$1``: one name or NULL.
 _CATALOG_SQL = """
@@ -58,15 +54,9 @@ class Reader:
     def open(cls, path: str | Path, wait: float = READ_WAIT_SECONDS) -> Reader:
         """Open the database at ``path`` read-only (``StoreError`` when there is none, or it is not wiredesk's)."""
         con = open_readonly(path, wait=wait)
-        try:
-            if not _has_schema(con):
+        with closing_on_error(con, path):
+            if not has_table(con, "schema_migrations"):
                 raise foreign_error(path)
-        except BaseException as exc:
-            con.close()
-            translated = translate_error(exc, path)
-            if translated is not None:
-                raise translated from exc
-            raise
         return cls(con, owned=True, path=path)
 
     @classmethod
@@ -88,98 +78,56 @@ class Reader:
         if translated is not None:
             raise translated from exc
 
-    def _rows(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
-        cur = self._con.execute(sql, params or [])
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
-
-    def _one(self, sql: str, params: list | None = None) -> tuple:
-        # fetchall, not fetchone: a result left unfinished would block the relations of stories() and search()
-        rows = self._con.execute(sql, params or []).fetchall()
-        return rows[0] if rows else None
 
     def has_table(self, name: str) -> bool:
-        return bool(self._one("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0])
+        return has_table(self._con, name)
+
+    def has_column(self, table: str, column: str) -> bool:
+        return has_column(self._con, table, column)
 
     # -- the catalog: tables and views ------------------------------------------------------------------
 
     def catalog(self, name: str | None = None) -> list[dict[str, Any]]:
         """The tables and views (or the one called ``name``), tables first, by name: ``name``, ``kind`` (table
         or view), ``columns``, ``rows`` (counted), ``sql`` (its CREATE statement) and ``indexes`` (theirs)."""
-        rows = self._rows(_CATALOG_SQL, [name])
+        rows = dict_rows(self._con, _CATALOG_SQL, [name])
         indexes: dict[str, list[str]] = {}
-        for index in self._rows(_INDEXES_SQL):
+        for index in dict_rows(self._con, _INDEXES_SQL):
             indexes.setdefault(index["table_name"], []).append(index["sql"])
         for r in rows:
-            r["rows"] = self._one("SELECT count(*) FROM query_table(?)", [r["name"]])[0]  # the name is bound
+            r["rows"] = first_row(self._con, "SELECT count(*) FROM query_table(?)", [r["name"]])[0]  # the name is bound
             r["indexes"] = indexes.get(r["name"], [])
         return rows
 
-    # -- stats --------------------------------------------------------------------------------------
+    # -- stats and status (wiredesk.store.status_reads) -------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
         """What ``wiredesk stats`` prints: documents, paragraphs by role, links by kind, events, sources,
         the last runs and the failures, from the public tables."""
-        out: dict[str, Any] = {"schema_version": self._one("SELECT max(version) FROM schema_migrations")[0]}
-        out["documents"], out["documents_current"], out["sources"] = self._one(
-            "SELECT count(*), count(*) FILTER (WHERE is_current), count(DISTINCT source) FROM documents")
-        out["paragraphs_by_role"] = dict(self._con.execute("SELECT role, count(*) FROM paragraphs GROUP BY role").fetchall())
-        out["duplicates_by_kind"] = self._con.execute(
-            "SELECT kind, count(*) FROM duplicates GROUP BY kind ORDER BY kind").fetchall()
-        out["events"] = self._one("SELECT count(*) FROM events")[0]
-        out["event_mentions"] = self._one("SELECT count(*) FROM event_mentions")[0]
-        out["entities"] = self._one("SELECT count(*) FROM entities")[0]
-        out["sources_followed"], out["sources_failing"], out["sources_disabled"] = self._one(
-            "SELECT count(*), count(*) FILTER (WHERE consecutive_failures > 0 AND disabled_reason IS NULL), "
-            "count(*) FILTER (WHERE disabled_reason IS NOT NULL OR NOT enabled) FROM sources")
-        out["top_sources"] = self._con.execute(
-            "SELECT coalesce(source, '(unknown)'), count(*) n FROM documents WHERE is_current GROUP BY 1 "
-            "ORDER BY n DESC, 1 LIMIT 5").fetchall()
-        out["runs"] = self._one("SELECT count(*) FROM runs")[0]
-        out["latest_runs"] = self._con.execute(
-            "SELECT run_id, status, started_at, documents_new, items_unchanged, items_failed, event_documents_skipped "
-            "FROM runs ORDER BY run_id DESC LIMIT 5").fetchall()
-        out["failures"] = self._one("SELECT count(*) FROM failures")[0]
-        out["failure_reasons"] = self._con.execute(
-            "SELECT reason, count(*) n FROM failures GROUP BY 1 ORDER BY n DESC LIMIT 5").fetchall()
-        return out
-
-    # -- status -------------------------------------------------------------------------------------
+        return status_reads.stats(self._con)
 
     def last_runs(self, limit: int) -> list[dict[str, Any]]:
         """The newest runs, newest first, with their length in seconds."""
-        return self._rows("""
-            SELECT run_id, status, started_at, finished_at, round(epoch(finished_at) - epoch(started_at), 1) AS seconds,
-                   documents_new, documents_updated, items_failed, duplicates_new, event_documents_skipped, error
-            FROM runs ORDER BY run_id DESC LIMIT ?""", [limit])
+        return status_reads.last_runs(self._con, limit)
 
     def table_counts(self) -> dict[str, Any]:
         """Current documents, paragraphs, duplicate links and recorded failures."""
-        return self._rows("""
-            SELECT (SELECT count(*) FROM documents WHERE is_current) AS documents_current,
-                   (SELECT count(*) FROM paragraphs) AS paragraphs, (SELECT count(*) FROM duplicates) AS duplicate_links,
-                   (SELECT count(*) FROM failures) AS failures""")[0]
+        return status_reads.table_counts(self._con)
 
     def sources_due(self, now: datetime) -> list[dict[str, Any]]:
         """Enabled sources whose next fetch time has come by ``now``."""
-        return self._rows("""
-            SELECT name, kind, next_fetch_at, consecutive_failures FROM sources WHERE enabled AND disabled_reason IS NULL
-            AND (next_fetch_at IS NULL OR next_fetch_at <= ?) ORDER BY next_fetch_at NULLS FIRST, name""", [now])
+        return status_reads.sources_due(self._con, now)
 
     def sources_failing(self) -> list[dict[str, Any]]:
         """Sources with failures in a row, or disabled, most failures first."""
-        return self._rows("""
-            SELECT name, consecutive_failures, last_status, coalesce(disabled_reason, last_error) AS last_error,
-                   last_success_at, next_fetch_at, disabled_reason IS NOT NULL AS disabled
-            FROM sources WHERE consecutive_failures > 0 OR disabled_reason IS NOT NULL
-            ORDER BY consecutive_failures DESC, name""")
+        return status_reads.sources_failing(self._con)
 
     def sources(self) -> list[SourceRow]:
         """Every followed source with its configuration and state, by name."""
         return list_sources(self._con)
 
     def sources_total(self) -> int:
-        return self._one("SELECT count(*) FROM sources")[0]
+        return first_row(self._con, "SELECT count(*) FROM sources")[0]
 
     def revisions(self, keys: list[str]) -> tuple[list[dict], list[dict]]:  # a URL's versions; their changes
         return revisits.read_revisions(self._con, keys)
@@ -196,41 +144,16 @@ class Reader:
     def near_index_state(self, dedup: DedupSettings) -> dict[str, Any]:
         """The near-duplicate index: its stored signature version, rows and keys, and the current paragraphs
         ``dedup`` makes eligible that it lacks."""
-        stored = self._one("SELECT signature_version FROM dedup_index") if self.has_table("dedup_index") else None
-        eligible, not_indexed = self._one(
-            """
-            SELECT count(*), count(*) FILTER (WHERE dp.paragraph_id IS NULL)
-            FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
-            LEFT JOIN dedup_paragraphs dp ON dp.paragraph_id = p.paragraph_id
-            WHERE d.is_current AND p.role IN (SELECT unnest(?::VARCHAR[])) AND length(p.text) >= ?
-            """, [list(dedup.roles), dedup.min_chars])
-        return {
-            "signature_version": stored[0] if stored else None,
-            "rows": self._one("SELECT count(*) FROM dedup_paragraphs")[0],
-            "keys": self._one("SELECT count(*) FROM dedup_keys")[0],
-            "eligible": eligible,
-            "not_indexed": not_indexed,
-        }
+        return status_reads.near_index_state(self._con, dedup)
 
     def cluster_state(self) -> dict[str, Any]:
         """The duplicate views' stored answers (``wiredesk.store.clusters``): paragraphs never computed or out
         of step with their links, links to a missing paragraph, and where cycles of copy links were cut."""
-        if not self.has_column("paragraphs", "cluster_id"):
-            return {}
-        return {
-            "not_computed": self._one(clusters.NOT_COMPUTED)[0],
-            "out_of_step": self._one(clusters.OUT_OF_STEP)[0],
-            "dangling_links": self._one(clusters.DANGLING)[0],
-            "cycles_cut_at": [r["paragraph_id"] for r in self._rows(clusters.CUT)],
-        }
-
-    def has_column(self, table: str, column: str) -> bool:
-        return bool(self._one("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
-                              [table, column])[0])
+        return status_reads.cluster_state(self._con)
 
     def extractor_versions(self) -> list[dict[str, Any]]:
         """Event mentions per extractor version, most first."""
-        return self._rows("SELECT extractor, count(*) AS mentions FROM event_mention_rows GROUP BY 1 ORDER BY 2 DESC")
+        return status_reads.extractor_versions(self._con)
 
     # -- search (wiredesk.store.search_reads) ------------------------------------------------------------
 
@@ -256,60 +179,34 @@ class Reader:
         """``wiredesk.store.search_reads.search``: the relation reads when consumed; consume it before closing."""
         return search_reads.search(self._con, query, limit)
 
-    # -- stories ------------------------------------------------------------------------------------
+    # -- stories (wiredesk.store.story_reads) ----------------------------------------------------------
 
     def has_stories(self) -> bool:
         """Whether this database has the story tables (migration 0007 or later)."""
-        return self.has_table("story_assignments")
+        return story_reads.has_stories(self._con)
 
     def documents_without_story(self) -> int:
         """Current document versions with no story (stored before stories existed: ``wiredesk stories-rebuild``)."""
-        return self._one("SELECT count(*) FROM documents d WHERE d.is_current AND NOT EXISTS "
-                         "(SELECT 1 FROM story_assignments a WHERE a.document_id = d.document_id)")[0]
+        return story_reads.documents_without_story(self._con)
 
     def story_versions(self) -> list[dict[str, Any]]:
         """Assigned document versions per story code (``derived_by``), most first."""
-        return self._rows("SELECT derived_by, count(*) AS documents FROM story_assignments GROUP BY 1 ORDER BY 2 DESC")
+        return story_reads.story_versions(self._con)
 
     def stories(self, since: date | None = None, min_outlets: int = 1, limit: int | None = None
                 ) -> duckdb.DuckDBPyRelation:
         """Stories with a document seen on or after ``since`` (publication, else ingestion date) and at least
-        ``min_outlets`` outlets, biggest first, as a relation with ``STORY_COLUMNS``."""
-        self._require_stories()
-        return self._con.sql(
-            """
-            SELECT story_id, n_documents, n_outlets, first_seen, last_seen, first_outlet, title, top_names
-            FROM stories
-            WHERE ($since IS NULL OR last_seen >= $since::DATE) AND n_outlets >= $min_outlets
-            ORDER BY n_documents DESC, n_outlets DESC, first_seen, story_id
-            LIMIT $limit
-            """, params={"since": since, "min_outlets": min_outlets, "limit": limit})
+        ``min_outlets`` outlets, biggest first, as a relation with ``story_reads.STORY_COLUMNS``."""
+        return story_reads.stories(self._con, since, min_outlets, limit)
 
     def story(self, story_id: int) -> dict[str, Any] | None:
         """One row of the ``stories`` view, or None."""
-        self._require_stories()
-        rows = self._rows("SELECT * FROM stories WHERE story_id = ?", [story_id])
-        return rows[0] if rows else None
+        return story_reads.story(self._con, story_id)
 
     def story_documents(self, story_id: int) -> duckdb.DuckDBPyRelation:
         """The current documents of one story in time order (published, undated last, then arrival), with
-        outlet, title and novel share, as a relation with ``STORY_DOCUMENT_COLUMNS``."""
-        self._require_stories()
-        return self._con.sql(
-            """
-            SELECT d.published_at, d.source AS outlet, d.title, n.novel_share, ds.method, ds.similarity,
-                   d.document_id, d.url
-            FROM document_stories ds
-            JOIN documents d ON d.document_id = ds.document_id
-            JOIN document_novelty n ON n.document_id = ds.document_id
-            WHERE ds.story_id = $story_id
-            ORDER BY d.published_at NULLS LAST, ds.seq
-            """, params={"story_id": story_id})
-
-    def _require_stories(self) -> None:
-        if not self.has_stories():
-            raise StoreError("this database has no stories yet (made by an older wiredesk): the next "
-                             "`wiredesk run` upgrades it; then `wiredesk stories-rebuild` assigns what is stored")
+        outlet, title and novel share, as a relation with ``story_reads.STORY_DOCUMENT_COLUMNS``."""
+        return story_reads.story_documents(self._con, story_id)
 
     # -- exports (wiredesk.exports.tables decides what; wiredesk.store.exports has the SQL) -----------------
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import duckdb
 
+from wiredesk.store.sql import dict_rows, has_column, has_table
+
 Rows = list[dict[str, Any]]
 
 #: The day a document counts on; ``d`` is ``documents``.
@@ -26,18 +28,8 @@ _DOCS = ("WITH docs AS (SELECT d.document_id, coalesce(d.source, '(unknown)') AS
          "FROM documents d WHERE d.is_current AND " + _IN_WINDOW.format(day=_DOC_DAY) + ") ")
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> Rows:
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
-
-
 def _window(since: date | None, until: date | None) -> list:
     return [since, since, until, until]
-
-
-def _has(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
 
 
 def totals(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None) -> dict[str, Any]:
@@ -49,21 +41,21 @@ def totals(con: duckdb.DuckDBPyConnection, since: date | None, until: date | Non
     runs = con.execute("SELECT count(*) FROM runs WHERE " + _IN_WINDOW.format(day="CAST(started_at AS DATE)"), w).fetchone()[0]
     all_docs = con.execute("SELECT count(*) FROM documents WHERE is_current").fetchone()[0]
     return {"documents": out[0], "outlets": out[1], "first_day": out[2], "last_day": out[3], "events": ev,
-            "runs": runs, "documents_in_database": all_docs, "has_stories": _has(con, "stories")}
+            "runs": runs, "documents_in_database": all_docs, "has_stories": has_table(con, "stories")}
 
 
 def documents_by_outlet_day(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None) -> Rows:
     """``source, day, documents`` of current documents."""
-    return _rows(con, _DOCS + "SELECT source, day, count(*) AS documents FROM docs GROUP BY ALL ORDER BY day, source",
-                 _window(since, until))
+    return dict_rows(con, _DOCS + "SELECT source, day, count(*) AS documents FROM docs GROUP BY ALL ORDER BY day, source",
+                     _window(since, until))
 
 
 def stories_by_day(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None, limit: int) -> Rows:
     """The ``limit`` stories with most documents in the window: ``story_id, title, n_outlets_total, day,
     documents, outlets`` per day (empty when the database has no story layer)."""
-    if not _has(con, "stories"):
+    if not has_table(con, "stories"):
         return []
-    return _rows(con, _DOCS + """
+    return dict_rows(con, _DOCS + """
         , top AS (SELECT ds.story_id, count(*) AS n FROM document_stories ds JOIN docs USING (document_id)
                   GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?)
         SELECT t.story_id, s.title, t.n AS story_documents, s.n_outlets AS n_outlets_total, docs.day,
@@ -76,7 +68,7 @@ def copy_edges(con: duckdb.DuckDBPyConnection, since: date | None, until: date |
     """``from_source, to_source, paragraphs``: exact and near copies whose copying document is in the
     window, from the outlet of the earliest copy to the outlet that repeated it (an outlet repeating itself
     included)."""
-    return _rows(con, _DOCS + """
+    return dict_rows(con, _DOCS + """
         SELECT coalesce(od.source, '(unknown)') AS from_source, docs.source AS to_source, count(*) AS paragraphs
         FROM duplicates l
         JOIN paragraphs cp ON cp.paragraph_id = l.paragraph_id
@@ -89,7 +81,7 @@ def copy_edges(con: duckdb.DuckDBPyConnection, since: date | None, until: date |
 
 def novelty_by_outlet(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None) -> Rows:
     """``source, documents, n_chars, n_novel_chars, novel_share`` per outlet (``document_novelty``)."""
-    return _rows(con, _DOCS + """
+    return dict_rows(con, _DOCS + """
         SELECT docs.source, count(*) AS documents, sum(n.n_chars)::BIGINT AS n_chars,
                sum(n.n_novel_chars)::BIGINT AS n_novel_chars,
                CASE WHEN sum(n.n_chars) > 0 THEN sum(n.n_novel_chars) / sum(n.n_chars) END AS novel_share
@@ -99,7 +91,7 @@ def novelty_by_outlet(con: duckdb.DuckDBPyConnection, since: date | None, until:
 
 def events(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None, limit: int) -> Rows:
     """The ``limit`` events in the window reported by most outlets, then mentions, with their outlets."""
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT e.event_id, e.event_class, e.actor_name, e.target_name, e.place_name, e.place_country,
                e.place_latitude, e.place_longitude, e.date_start, e.date_end, e.date_precision,
                e.killed, e.wounded, e.num_mentions, e.num_documents, e.num_sources, e.confidence,
@@ -113,7 +105,7 @@ def events(con: duckdb.DuckDBPyConnection, since: date | None, until: date | Non
 def event_places(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None, limit: int) -> Rows:
     """The map's points: events in the window with coordinates, per class and place (at most ``limit``
     places, those with most events first), with how many events, mentions and outlets at most, and their days."""
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT e.event_class, e.place_name, e.place_country, e.place_latitude, e.place_longitude, count(*) AS events,
                sum(e.num_mentions) AS mentions, max(e.num_sources) AS max_sources,
                min(e.date_start) AS first_day, max(e.date_end) AS last_day
@@ -126,7 +118,7 @@ def event_mentions(con: duckdb.DuckDBPyConnection, event_ids: list[str], per_eve
     """Up to ``per_event`` mentions of each event: the sentence, its trigger and document, earliest first."""
     if not event_ids:
         return []
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT mention_id, event_id, coalesce(source, '(unknown)') AS source, title, published_at, sentence, trigger,
                trigger_start - sentence_start AS trigger_offset, confidence
         FROM (SELECT m.*, row_number() OVER (PARTITION BY m.event_id ORDER BY m.published_at NULLS LAST, m.mention_id) AS k
@@ -136,7 +128,7 @@ def event_mentions(con: duckdb.DuckDBPyConnection, event_ids: list[str], per_eve
 
 def sources_health(con: duckdb.DuckDBPyConnection) -> Rows:
     """Every followed source with its state: ``ok``, ``failing`` (with the reason) or ``disabled``."""
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT source_id, name, kind, url,
                CASE WHEN disabled_reason IS NOT NULL OR NOT enabled THEN 'disabled'
                     WHEN consecutive_failures > 0 THEN 'failing' ELSE 'ok' END AS state,
@@ -145,17 +137,12 @@ def sources_health(con: duckdb.DuckDBPyConnection) -> Rows:
         FROM sources ORDER BY CASE state WHEN 'failing' THEN 0 WHEN 'disabled' THEN 1 ELSE 2 END, name""", [])
 
 
-def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
-                            [table, column]).fetchone()[0])
-
-
 def revisits_by_run(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None, limit: int) -> Rows:
     """The newest ``limit`` runs started in the window that had revisits due, oldest first, with what their
     revisits found (empty for a database from before these counters)."""
-    if not _has_column(con, "runs", "revisits_dropped"):
+    if not has_column(con, "runs", "revisits_dropped"):
         return []
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT * FROM (
             SELECT run_id, started_at, revisits_due, revisits_done, revisits_changed, revisits_not_modified,
                    revisits_failed, revisits_done - revisits_changed - revisits_not_modified - revisits_failed AS revisits_same,
@@ -167,9 +154,9 @@ def revisits_by_run(con: duckdb.DuckDBPyConnection, since: date | None, until: d
 def site_rule_fallbacks(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None) -> Rows:
     """``host, documents``: current documents of the window whose site rule's keep selectors matched nothing
     (``documents.site_rule = 'keep_unmatched'``: generic extraction), most first (empty before site rules)."""
-    if not _has_column(con, "documents", "site_rule"):
+    if not has_column(con, "documents", "site_rule"):
         return []
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT coalesce(d.host, '(no host)') AS host, count(*) AS documents FROM documents d
         WHERE d.is_current AND d.site_rule = 'keep_unmatched' AND """ + _IN_WINDOW.format(day=_DOC_DAY) + """
         GROUP BY 1 ORDER BY documents DESC, host""", _window(since, until))
@@ -179,7 +166,7 @@ def fetches_by_day(con: duckdb.DuckDBPyConnection, since: date | None, until: da
     """``source, day, requests, failed, new_items`` per followed source and day: HTTP exchanges, those
     that failed, and the documents the source's runs stored (first versions of its feed entries)."""
     w = _window(since, until)
-    return _rows(con, """
+    return dict_rows(con, """
         WITH f AS (
             SELECT s.name AS source, CAST(x.started_at AS DATE) AS day, count(*) AS requests,
                    count(*) FILTER (WHERE x.error IS NOT NULL OR x.status >= 400) AS failed
@@ -197,7 +184,7 @@ def fetches_by_day(con: duckdb.DuckDBPyConnection, since: date | None, until: da
 
 def runs(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None, limit: int) -> Rows:
     """The newest ``limit`` runs started in the window, oldest first, with their length and failures."""
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT * FROM (
             SELECT r.run_id, r.kind, r.status, r.started_at, round(epoch(r.finished_at) - epoch(r.started_at), 2) AS seconds,
                    r.items_seen, r.documents_new, r.documents_updated, r.items_unchanged, r.items_failed,
@@ -209,7 +196,7 @@ def runs(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None,
 
 def failure_reasons(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None) -> Rows:
     """``stage, reason, failures, example`` of the failures recorded in the window, most first."""
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT stage, reason, count(*) AS failures, any_value(message) AS example
         FROM failures WHERE """ + _IN_WINDOW.format(day="CAST(failed_at AS DATE)") + """
         GROUP BY ALL ORDER BY failures DESC, stage, reason""", _window(since, until))
@@ -219,15 +206,15 @@ def run_additions(con: duckdb.DuckDBPyConnection, run_id: int, limit: int) -> di
     """What one run added: documents per outlet (new and updated versions), the events it wrote (most outlets
     first) and the copies its documents made of earlier paragraphs, per pair of outlets; ``limit`` rows each."""
     return {
-        "outlets": _rows(con, """
+        "outlets": dict_rows(con, """
             SELECT coalesce(source, '(unknown)') AS source, count(*) FILTER (WHERE version = 1) AS new,
                    count(*) FILTER (WHERE version > 1) AS updated
             FROM documents WHERE run_id = ? GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ?""", [run_id, limit]),
-        "events": _rows(con, """
+        "events": dict_rows(con, """
             SELECT event_class, actor_name, target_name, place_name, place_country, date_start, num_sources, num_mentions
             FROM events WHERE run_id = ?
             ORDER BY num_sources DESC, num_mentions DESC, date_start DESC NULLS LAST, event_id LIMIT ?""", [run_id, limit]),
-        "copies": _rows(con, """
+        "copies": dict_rows(con, """
             SELECT coalesce(od.source, '(unknown)') AS from_source, coalesce(cd.source, '(unknown)') AS to_source,
                    count(*) AS paragraphs
             FROM duplicates l

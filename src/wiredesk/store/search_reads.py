@@ -17,16 +17,12 @@ import duckdb
 from wiredesk.domain.errors import SearchError, StoreError
 from wiredesk.fulltext import terms
 from wiredesk.fulltext.ranking import search_sql
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
-                            "AND table_catalog = current_database()", [name]).fetchall()[0][0])
+from wiredesk.store.sql import has_table
 
 
 def has_search_index(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether this database has the search tables (made by wiredesk 0.1 with migration 0006 or later)."""
-    return _has_table(con, "search_postings")
+    return has_table(con, "search_postings")
 
 
 def indexed_documents(con: duckdb.DuckDBPyConnection) -> int:
@@ -42,7 +38,7 @@ def unindexed_documents(con: duckdb.DuckDBPyConnection) -> int:
 
 def indexed_languages(con: duckdb.DuckDBPyConnection) -> list[str | None]:
     """The languages of the indexed documents (``None`` for documents without one), as the last refresh kept them."""
-    if not _has_table(con, "search_segments"):  # an index of the layout before term-sorted segments
+    if not has_table(con, "search_segments"):  # an index of the layout before term-sorted segments
         return [r[0] for r in con.execute("SELECT DISTINCT d.language FROM search_documents s "
                                           "JOIN documents d USING (document_id) ORDER BY 1").fetchall()]
     rows = con.execute("SELECT languages FROM search_index").fetchall()
@@ -73,7 +69,7 @@ def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -> duckd
         raise SearchError(
             "this database has no search index yet (made by an older wiredesk): the next `wiredesk run` builds it"
         )
-    if not _has_table(con, "search_segments"):
+    if not has_table(con, "search_segments"):
         raise SearchError("the search index has the layout of an older wiredesk: the next `wiredesk run` "
                           "upgrades it")
     made_by = search_index_version(con)

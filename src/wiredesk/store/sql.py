@@ -1,4 +1,5 @@
-"""SQL helpers every store module shares: bulk inserts of column lists, and the batch transaction.
+"""SQL helpers every store module shares: bulk inserts of column lists, the batch transaction, and the small
+reads of the read side (rows as dicts, the first row, whether a table or column exists).
 
 Not here: any table's queries (each store module owns its own).
 """
@@ -6,6 +7,7 @@ Not here: any table's queries (each store module owns its own).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import duckdb
 
@@ -64,3 +66,33 @@ class Transaction:
         if isinstance(exc, duckdb.Error):
             raise StoreError(f"database write failed, {self.what} rolled back: {exc}") from exc
         return False
+
+
+# -- reads -------------------------------------------------------------------------------------------------
+
+
+def dict_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
+    """The rows of the query ``sql`` (a constant of its caller; values bound as ``params``) as dicts by column."""
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """The first row of the query ``sql`` (a constant of its caller), or None."""
+    # fetchall, not fetchone: a result left unfinished would block a relation the caller reads next (a
+    # Reader's stories() and search())
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the open database has a table or view ``name`` (a database older than its migration has not)."""
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+                            "AND table_catalog = current_database()", [name]).fetchall()[0][0])
+
+
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    """Whether the open database's table ``table`` has the column ``column``."""
+    return bool(con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ? "
+                            "AND table_catalog = current_database()", [table, column]).fetchall()[0][0])

@@ -3,10 +3,7 @@ POLICY class; one case per trigger family, and the other sense of each ambiguous
 
 import pytest
 
-
-def _found(extractor, doc, text):
-    ms = extractor.extract(doc(text)).mentions
-    return {(m.trigger, m.event_class, m.cameo) for m in ms}, {m.event_class for m in ms}
+from support.events import found_mentions
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -43,7 +40,7 @@ def _found(extractor, doc, text):
     ("The governor vetoed the budget.", ("vetoed", "POLICY", "W02")),
 ])
 def test_each_new_trigger_family_fires_with_its_class_and_code(extractor, doc, text, expected):
-    assert expected in _found(extractor, doc, text)[0]
+    assert expected in found_mentions(extractor, doc, text)[0]
 
 
 @pytest.mark.parametrize("text, absent_class", [
@@ -57,9 +54,9 @@ def test_each_new_trigger_family_fires_with_its_class_and_code(extractor, doc, t
     ("The injured player sat out the game.", "DISASTER"),  # "injured" is an event only as a predicate
 ])
 def test_the_other_sense_of_a_new_word_is_no_event(extractor, doc, text, absent_class):
-    assert absent_class not in _found(extractor, doc, text)[1]
+    assert absent_class not in found_mentions(extractor, doc, text)[1]
 
 
 def test_a_court_overturning_a_conviction_stays_justice(extractor, doc):
-    found, classes = _found(extractor, doc, "The court overturned his conviction.")
+    found, classes = found_mentions(extractor, doc, "The court overturned his conviction.")
     assert ("overturned", "JUSTICE", "W33") in found and "POLICY" not in classes

@@ -5,10 +5,7 @@ staying quiet."""
 
 import pytest
 
-
-def _found(extractor, doc, text):
-    ms = extractor.extract(doc(text)).mentions
-    return {(m.trigger, m.event_class, m.cameo) for m in ms}, {m.event_class for m in ms}
+from support.events import found_mentions
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -60,7 +57,7 @@ def _found(extractor, doc, text):
     ("The study, published in the journal Nature, followed 4,000 patients.", ("study", "SCIENCE", "WS3")),
 ])
 def test_each_lexicon5_family_fires_with_its_class_and_code(extractor, doc, text, expected):
-    assert expected in _found(extractor, doc, text)[0]
+    assert expected in found_mentions(extractor, doc, text)[0]
 
 
 @pytest.mark.parametrize("text, absent_class", [
@@ -88,7 +85,7 @@ def test_each_lexicon5_family_fires_with_its_class_and_code(extractor, doc, text
     ("The ICC will decide two cases relating to Israeli settlements.", "JUSTICE"),  # settling needs a lawsuit
 ])
 def test_the_other_sense_of_a_lexicon5_word_is_no_event(extractor, doc, text, absent_class):
-    assert absent_class not in _found(extractor, doc, text)[1]
+    assert absent_class not in found_mentions(extractor, doc, text)[1]
 
 
 def test_the_general_news_pages_split_by_a_stable_hash_and_the_new_section_is_read_from_the_lexicon():
