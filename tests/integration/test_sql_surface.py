@@ -165,10 +165,14 @@ ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("store/exports.py", "max_key"): (frozenset({"table"}), "ExportTable constants"),
     ("store/exports.py", "fingerprint"): (frozenset({"table", "where"}), "ExportTable constants; since as a date"),
     ("fulltext/ranking.py", "search_sql"): (frozenset({"B", "K1", "SNIPPET_CHARS"}), "numeric constants; the query's terms are bound"),
+    # the near-duplicate stage's rows, with or without the texts: one of two module constants
+    ("store/near_index.py", "load_paragraphs"): (frozenset({"_WITH_TEXT", "_WITHOUT_TEXT", "texts"}),
+                                                 "one of two module constants (with or without p.text); ids are a bound table"),
     # the duplicate views' stored answers: one copy-link aggregation shared by the refresh and `wiredesk status`
     ("store/clusters.py", "<module>"): (frozenset({"_LINKS"}), "module constant (the copy-link aggregation)"),
     ("store/clusters.py", "_links"): (frozenset({"_LINKS_OF"}), "module constant; the ids are a bound table"),
-    ("store/clusters.py", "_rows"): (frozenset({"sql"}), "its callers pass _STORED, _NEVER_COMPUTED or _MEMBERS, constants"),
+    ("store/clusters.py", "_rows"): (frozenset({"sql"}), "its callers pass _STORED or _MEMBERS, constants"),
+    ("store/clusters.py", "refresh_clusters"): (frozenset({"_NEVER_COMPUTED"}), "module constant"),
     ("store/story_answers.py", "set_lead_lines"): (frozenset({"_LEAD_LINE"}), "module constant; the ids are bound"),
     ("store/story_answers.py", "recount_stories"): (frozenset({"_RECOUNT_ALL", "_RECOUNT_SOME"}),
                                                     "module constants formatted from constant scopes; ids are a bound table"),

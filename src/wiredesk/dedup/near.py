@@ -23,21 +23,22 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
+
+import numpy as np
 
 from wiredesk.dedup.keys import BatchKeys
 from wiredesk.dedup.links import Link, Match, Placement, decide_links
 from wiredesk.dedup.matchtext import match_tokens_batch
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.dedup.sketch import filter_pairs
-from wiredesk.dedup.tokenwork import Carried, carried_work
+from wiredesk.dedup.tokenwork import Carried, carried_work, split_carried
 from wiredesk.dedup.verify import MatchText, compare
 from wiredesk.domain.versions import NEAR_DEDUP_VERSION
 
 
-@dataclass(frozen=True)
-class IndexedParagraph:
-    """What verification and ordering need of one stored paragraph."""
+class IndexedParagraph(NamedTuple):
+    """What verification and ordering need of one stored paragraph (a tuple: a batch makes thousands)."""
 
     paragraph_id: int
     document_id: int
@@ -46,10 +47,11 @@ class IndexedParagraph:
     position: int
     published_at: datetime | None
     role: str
-    text: str
+    text: str | None  # None when loaded without it (``ParagraphIndex.paragraphs(..., texts=False)``)
     match_hash: int
     first_document_id: int  # of the document's first version: ties are broken on it, so new versions keep their place
     language: str | None = None  # the document's: chooses the common words of its keys
+    chars: int = 0  # characters of the text (what ``DedupSettings.takes_part`` measures)
 
     @property
     def placement(self) -> Placement:
@@ -61,15 +63,17 @@ class ParagraphIndex(Protocol):
 
     Every call works in the caller's transaction and never commits: links land with the batch that caused
     them. ``check_version`` raises ``StoreError`` when the stored keys were made with other index settings.
+    ``candidates`` returns the candidate pairs as an ``(n, 2)`` array of ids, lower id first, sorted, unique;
+    ``paragraphs(..., texts=False)`` leaves ``text`` out (``chars`` still says how long it is).
     """
 
     def check_version(self, settings: DedupSettings, run_id: int | None) -> None: ...
-    def paragraphs(self, ids: Iterable[int]) -> dict[int, IndexedParagraph]: ...
+    def paragraphs(self, ids: Iterable[int], texts: bool = True) -> dict[int, IndexedParagraph]: ...
     def not_yet_indexed(self, ids: Iterable[int]) -> list[int]: ...
     def insert_keys(self, ids: Sequence[int], keys: BatchKeys, n_tokens: Sequence[int], run_id: int,
                     sketches: Sequence[bytes | None]) -> int: ...
     def sketches(self, ids: Iterable[int]) -> Mapping[int, bytes | None]: ...
-    def candidates(self, ids: Sequence[int], keys: BatchKeys, settings: DedupSettings) -> set[tuple[int, int]]: ...
+    def candidates(self, ids: Sequence[int], keys: BatchKeys, settings: DedupSettings) -> np.ndarray: ...
     def current_links(self, ids: Iterable[int]) -> Mapping[tuple[int, str], Link]: ...
     def write_links(self, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int,
                     dedup_settings: str | None) -> None: ...
@@ -101,8 +105,8 @@ class NearResult:
             self.timings[k] = self.timings.get(k, 0.0) + v
 
 
-def _eligible(row, settings: DedupSettings) -> bool:
-    return row.is_current and settings.takes_part(row.role, row.text)
+def _eligible(row: IndexedParagraph, settings: DedupSettings) -> bool:
+    return row.is_current and row.role in settings.roles and row.chars >= settings.min_chars
 
 
 def _match_texts(ids: Sequence[int], tokens: list[str], salient: list[bool], lengths: list[int]) -> dict[int, MatchText]:
@@ -128,13 +132,15 @@ def link_near(
     verifies every candidate on its text (the same links, slower: for tests and benchmarks). ``carried``:
     the token work of new paragraphs made where they were cleaned (``wiredesk.dedup.tokenwork``); the
     paragraphs without are done here. The links are the same either way."""
+    started = time.perf_counter()
     index.check_version(settings, run_id)
     result = NearResult()
     orphans: list[int] = []
     if superseded_documents:
         orphans = index.forget(index.paragraphs_of_documents(superseded_documents))
-    result.add(_link(index, index.not_yet_indexed(paragraph_ids), settings, run_id, fresh=True, prefilter=prefilter,
-                     carried=carried))
+    todo = index.not_yet_indexed(paragraph_ids)
+    result.timings["check"] = time.perf_counter() - started
+    result.add(_link(index, todo, settings, run_id, fresh=True, prefilter=prefilter, carried=carried))
     if orphans:
         result.add(_link(index, orphans, settings, run_id, fresh=False, prefilter=prefilter))
     return result
@@ -152,16 +158,20 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
         result.timings[name] = result.timings.get(name, 0.0) + now - clock
         clock = now
 
-    rows = index.paragraphs(ids)
+    rows = index.paragraphs(ids, texts=False)
     ids = [pid for pid in ids if pid in rows]
     lap("load")
 
     # 1. index: match tokens, keys and sketches of the batch, as carried with it (made where its paragraphs
-    #    were cleaned) or, for the paragraphs without, made here in one batch pass (wiredesk.dedup.tokenwork)
+    #    were cleaned) or, for the paragraphs without, made here in one batch pass (wiredesk.dedup.tokenwork):
+    #    only their texts are read
     eligible = [pid for pid in ids if _eligible(rows[pid], settings)]
-    work = carried_work(ids, eligible, {pid: rows[pid].text for pid in eligible},
-                        {pid: rows[pid].language for pid in eligible}, settings, carried)
-    keys, sketches = work.keys, dict(work.sketches)
+    use, here = split_carried(eligible, settings, carried)
+    if here:
+        rows.update(index.paragraphs(here))
+    work = carried_work(ids, use, here, [rows[pid].text for pid in here], [rows[pid].language for pid in here],
+                        settings)
+    keys, sketches = work.keys, work.sketches
     result.carried = work.carried
     lap("keys")
     if fresh:
@@ -173,18 +183,19 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
     pairs = index.candidates(ids, keys, settings)
     result.candidates = len(pairs)
     lap("candidates")
-    if prefilter and pairs:
-        sketches.update(index.sketches({pid for pair in pairs for pid in pair} - sketches.keys()))
+    if prefilter and len(pairs):
+        sketches.update(index.sketches([pid for pid in np.unique(pairs).tolist() if pid not in sketches]))
         lap("read_sketches")
         pairs = filter_pairs(pairs, sketches, settings)
         lap("prefilter")
     result.prefiltered = len(pairs)
-    rows.update(index.paragraphs({pid for pair in pairs for pid in pair} - rows.keys()))
+    pair_list = [tuple(pair) for pair in pairs.tolist()]
+    rows.update(index.paragraphs({pid for pair in pair_list for pid in pair} - rows.keys()))
     lap("load_candidates")
 
     # 3. verify: the stored paragraphs' match tokens in one batch pass, then each pair on its words
     kept = []
-    for a, b in sorted(pairs):
+    for a, b in pair_list:
         ra, rb = rows.get(a), rows.get(b)
         if ra is None or rb is None or not (_eligible(ra, settings) and _eligible(rb, settings)):
             continue
@@ -200,7 +211,7 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
     texts.update(_match_texts(rest, more_tokens, more_salient, more_lengths))
     matches = []
     for a, b in kept:
-        verdict = compare(texts[a], texts[b], settings)
+        verdict = compare(texts[a], texts[b], settings, bounded=prefilter)
         if verdict is not None:
             matches.append(Match(a, b, verdict))
     lap("verify")
@@ -208,8 +219,9 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
     # 4. direct and write
     involved = {pid for m in matches for pid in (m.a, m.b)}
     current = index.current_links(involved)
-    rows.update(index.paragraphs({link.duplicate_of for link in current.values()} - rows.keys()))
-    placements = {pid: row.placement for pid, row in rows.items()}
+    targets = {link.duplicate_of for link in current.values()}
+    rows.update(index.paragraphs(targets - rows.keys(), texts=False))
+    placements = {pid: rows[pid].placement for pid in involved | targets if pid in rows}
     new, replaced = decide_links(matches, placements, current)
     index.write_links(new, replaced, NEAR_DEDUP_VERSION, run_id, settings.fingerprint)
     result.links_new, result.links_replaced = len(new), len(replaced)

@@ -15,6 +15,11 @@ for a whole array of pairs with numpy, from three upper bounds:
 * the tokens of the shorter paragraph covered by a run of ``partial_min_run`` tokens that also occurs in the
   other: every aligned block of that length is such a run, so this bounds the words a ``partial`` link shares.
 
+The bounds are computed twice: first from a bitmap of each paragraph's token hashes (1,024 bits, one array
+look-up a token: cheap, and it rejects almost every chance candidate), then from the token multisets and runs
+themselves for the pairs the bitmaps let through (sorting and searching, the exact bounds). A bitmap bound is
+never below the exact one, so the second pass only ever rejects more.
+
 Hashes may collide (tokens are hashed to 31 bits, and to fewer bits inside the filter): a collision makes
 two different tokens look equal, which only raises the bounds. So the filter never rejects a pair that
 ``compare`` accepts, and links are the same with and without it (tested); it only spares the alignment and the
@@ -37,6 +42,7 @@ _LOW40 = np.uint64((1 << 40) - 1)
 _RANK_BITS = 14  # occurrences of one token in a paragraph; a paragraph with more is never rejected
 _SLOT_SHIFT = np.uint64(40)
 _STEP = np.uint64(0x9E3779B97F4A7C15)  # multiplier of the rolling hash of token runs
+_BITMAP_BITS = 1024  # bits of a paragraph's token bitmap in the first pass (a power of two)
 
 
 def sketches_of(tokens: Sequence[str], salient: Sequence[bool], lengths: Sequence[int]) -> list[bytes]:
@@ -64,17 +70,19 @@ def split_sketches(raw: bytes, lengths: Sequence[int]) -> list[bytes]:
 class _Sketches:
     """The sketches of the paragraphs of a set of pairs, flattened, with what every pair's bounds need."""
 
-    def __init__(self, blobs: Sequence[bytes]):
-        lengths = np.fromiter((len(b) // 4 for b in blobs), dtype=np.int64, count=len(blobs))
-        values = np.frombuffer(b"".join(blobs), dtype="<u4").astype(np.uint64)
+    def __init__(self, values: np.ndarray, lengths: np.ndarray):
+        """``values``: the paragraphs' sketch words one paragraph after the other, ``lengths[i]`` of them
+        paragraph ``i``'s."""
+        n_blobs = len(lengths)
+        values = values.astype(np.uint64)
         self.n = lengths
         self.offsets = np.r_[0, np.cumsum(lengths)]
-        seg = np.repeat(np.arange(len(blobs), dtype=np.uint64), lengths)
+        seg = np.repeat(np.arange(n_blobs, dtype=np.uint64), lengths)
         salient = values & np.uint64(1)
         token = values >> np.uint64(1)  # 31 bits
         self.positional = token >> np.uint64(5)  # the coarser hash the filter compares, in token order
         self.total_weight = np.bincount(seg.astype(np.int64), weights=(salient + 1).astype(np.float64),
-                                        minlength=len(blobs))
+                                        minlength=n_blobs)
         # token occurrences as a set: (paragraph, token hash, k-th occurrence), sorted; overlap of two
         # paragraphs' multisets = the size of the intersection of these sets
         key = (seg << np.uint64(26)) | self.positional
@@ -83,7 +91,7 @@ class _Sketches:
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
         group = np.cumsum(np.r_[False, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
         rank = np.arange(len(key)) - starts[group]
-        self.unfiltered = np.zeros(len(blobs), dtype=bool)  # paragraphs the set cannot describe: always pass
+        self.unfiltered = np.zeros(n_blobs, dtype=bool)  # paragraphs the set cannot describe: always pass
         over = rank >= (1 << _RANK_BITS)
         if over.any():
             self.unfiltered[(key[over] >> np.uint64(26)).astype(np.int64)] = True
@@ -91,24 +99,96 @@ class _Sketches:
         type_weight = np.maximum.reduceat(salient[order], starts) + 1 if len(key) else np.zeros(0, dtype=np.uint64)
         self.occ = (key << np.uint64(_RANK_BITS)) | rank.astype(np.uint64)  # sorted: paragraph, token, rank
         self.occ_weight = type_weight[group].astype(np.float64)
-        self.occ_start = np.searchsorted(self.occ, np.arange(len(blobs) + 1, dtype=np.uint64) << _SLOT_SHIFT)
+        self.occ_start = np.searchsorted(self.occ, np.arange(n_blobs + 1, dtype=np.uint64) << _SLOT_SHIFT)
 
 
 def could_match(pairs: np.ndarray, blobs: Sequence[bytes], settings: DedupSettings) -> np.ndarray:
     """For each row ``(i, j)`` of ``pairs`` (indices into ``blobs``, the paragraphs' sketches): ``False`` only
-    when ``verify.compare`` of the two paragraphs surely returns ``None``."""
+    when ``verify.compare`` of the two paragraphs surely returns ``None``.
+
+    Two passes with the same three bounds: first from a bitmap of each paragraph's tokens (``_bitmap_bounds``:
+    one look-up a token, so most chance candidates cost a few array operations), then, for the pairs that
+    pass it, from the exact token multisets and runs (``_exact_bounds``)."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     n_pairs = len(pairs)
     if not n_pairs:
         return np.zeros(0, dtype=bool)
     if len(blobs) >= 1 << 24:  # more paragraphs than the packed keys number (a batch is far smaller)
         return np.ones(n_pairs, dtype=bool)
-    sk = _Sketches(blobs)
+    lengths = np.fromiter((len(b) // 4 for b in blobs), dtype=np.int64, count=len(blobs))
+    values = np.frombuffer(b"".join(blobs), dtype="<u4")
+    ok = _bitmap_bounds(values, lengths, pairs, settings)
+    if ok.any():
+        survivors = np.flatnonzero(ok)
+        used, inverse = np.unique(pairs[survivors], return_inverse=True)
+        offsets = np.r_[0, np.cumsum(lengths)]
+        sk = _Sketches(values[_ranges(offsets[used], lengths[used])], lengths[used])
+        ok[survivors] = _exact_bounds(sk, inverse.reshape(-1, 2), settings)
+    return ok
+
+
+def _decide(matched: np.ndarray, weighted: np.ndarray, covered: np.ndarray, la: np.ndarray, lb: np.ndarray,
+            total: np.ndarray, settings: DedupSettings) -> np.ndarray:
+    """Whether bounds on the aligned tokens (``matched``), their weight (``weighted``) and the tokens in
+    aligned runs of ``partial_min_run`` (``covered``) reach any threshold of ``verify.compare``; ``la``,
+    ``lb``: the two paragraphs' tokens, ``total``: their summed weight."""
+    shorter, longer = np.maximum(np.minimum(la, lb), 1), np.maximum(la, lb)
+    shared = np.minimum(covered, matched)
+    ok = (shared >= settings.partial_min_shared) & (shared / shorter >= settings.partial_min_containment - _EPS)
+    ok |= (matched / shorter >= settings.near_containment - _EPS) & (
+        shorter >= settings.near_min_length_ratio * longer - _EPS)
+    ok |= 2.0 * weighted / np.maximum(total, 1.0) >= settings.near_threshold - _EPS
+    return ok
+
+
+def _bitmap_bounds(values: np.ndarray, lengths: np.ndarray, pairs: np.ndarray, settings: DedupSettings) -> np.ndarray:
+    """The first pass of ``could_match``: each paragraph's tokens as a bitmap of ``_BITMAP_BITS`` bits (a bit
+    set for every token hashed to it, and a second bit when one of them is salient); each token of a pair's
+    shorter paragraph looked up in the other's bitmap. A token both paragraphs have always hits, so the hits
+    bound the multiset overlap (every occurrence counted), their weights the weighted overlap (2 where
+    either bitmap says salient), and the runs of ``partial_min_run`` hits the tokens of aligned runs: the
+    bounds of ``_exact_bounds``, looser only by bitmap collisions."""
+    n_blobs = len(lengths)
+    offsets = np.r_[0, np.cumsum(lengths)]
+    seg = np.repeat(np.arange(n_blobs, dtype=np.int64), lengths)
+    slot = ((values >> 1) & (_BITMAP_BITS - 1)).astype(np.int64)
+    salient = (values & 1).astype(bool)
+    bitmap = np.zeros((n_blobs, _BITMAP_BITS), dtype=np.uint8)
+    bitmap[seg, slot] = 1
+    bitmap[seg[salient], slot[salient]] = 3
+    la, lb = lengths[pairs[:, 0]], lengths[pairs[:, 1]]
+    swap = la > lb  # the query side is the shorter paragraph
+    q = np.where(swap, pairs[:, 1], pairs[:, 0])
+    o = np.where(swap, pairs[:, 0], pairs[:, 1])
+    n_pairs = len(pairs)
+    nq = lengths[q]
+    pair_of = np.repeat(np.arange(n_pairs), nq)
+    idx = _ranges(offsets[q], nq)
+    token_slot = slot[idx]
+    in_other = bitmap[o[pair_of], token_slot]
+    hit = in_other != 0
+    weight = 1 + ((in_other | bitmap[q[pair_of], token_slot]) >> 1)
+    matched = np.bincount(pair_of[hit], minlength=n_pairs).astype(np.float64)
+    weighted = np.bincount(pair_of[hit], weights=weight[hit].astype(np.float64), minlength=n_pairs)
+    # maximal runs of hits inside each pair's query paragraph; those of partial_min_run or more count
+    run_start = hit.copy()
+    run_start[1:] &= ~(hit[:-1] & (pair_of[1:] == pair_of[:-1]))
+    run_of = np.cumsum(run_start) - 1
+    run_length = np.bincount(run_of[hit], minlength=int(run_start.sum()))
+    long_run = np.where(run_length >= settings.partial_min_run, run_length, 0).astype(np.float64)
+    covered = np.bincount(pair_of[run_start], weights=long_run, minlength=n_pairs)
+    total_weight = np.bincount(seg, weights=salient + 1.0, minlength=n_blobs)
+    return _decide(matched, weighted, covered, la, lb, total_weight[pairs[:, 0]] + total_weight[pairs[:, 1]],
+                   settings)
+
+
+def _exact_bounds(sk: "_Sketches", pairs: np.ndarray, settings: DedupSettings) -> np.ndarray:
+    """The second pass of ``could_match``: the bounds from the token multisets and runs themselves."""
+    n_pairs = len(pairs)
     la, lb = sk.n[pairs[:, 0]], sk.n[pairs[:, 1]]
     swap = la > lb  # the query side is the shorter paragraph
     q = np.where(swap, pairs[:, 1], pairs[:, 0])
     o = np.where(swap, pairs[:, 0], pairs[:, 1])
-    shorter, longer = np.maximum(np.minimum(la, lb), 1), np.maximum(la, lb)
 
     # 1. multiset overlap, plain and weighted: each occurrence of the shorter one looked up in the other's set
     nq = sk.n[q]
@@ -122,17 +202,10 @@ def could_match(pairs: np.ndarray, blobs: Sequence[bytes], settings: DedupSettin
                            minlength=n_pairs)
 
     # 2. tokens of the shorter one covered by a run of partial_min_run tokens that the other has too
-    k = settings.partial_min_run
-    covered = _covered(sk, q, o, k)
-    shared = np.minimum(covered, matched)
-
-    ok = (shared >= settings.partial_min_shared) & (shared / shorter >= settings.partial_min_containment - _EPS)
-    ok |= (matched / shorter >= settings.near_containment - _EPS) & (
-        shorter >= settings.near_min_length_ratio * longer - _EPS)
-    total = sk.total_weight[pairs[:, 0]] + sk.total_weight[pairs[:, 1]]
-    ok |= 2.0 * weighted / np.maximum(total, 1.0) >= settings.near_threshold - _EPS
-    ok |= sk.unfiltered[pairs[:, 0]] | sk.unfiltered[pairs[:, 1]]
-    return ok
+    covered = _covered(sk, q, o, settings.partial_min_run)
+    ok = _decide(matched, weighted, covered, la, lb, sk.total_weight[pairs[:, 0]] + sk.total_weight[pairs[:, 1]],
+                 settings)
+    return ok | sk.unfiltered[pairs[:, 0]] | sk.unfiltered[pairs[:, 1]]
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -179,22 +252,22 @@ def _covered(sk: _Sketches, q: np.ndarray, o: np.ndarray, k: int) -> np.ndarray:
     return np.bincount(hp, weights=np.minimum(gap, k).astype(np.float64), minlength=n_pairs)
 
 
-def filter_pairs(pairs: Sequence[tuple[int, int]], sketches: Mapping[int, bytes | None],
-                 settings: DedupSettings) -> list[tuple[int, int]]:
-    """The pairs of paragraph ids that may match: those ``could_match`` keeps, and every pair with a
-    paragraph without a sketch (stored before sketches existed, or without match tokens)."""
-    pairs = list(pairs)
-    known = [p for p in pairs if sketches.get(p[0]) and sketches.get(p[1])]
-    kept = [p for p in pairs if not (sketches.get(p[0]) and sketches.get(p[1]))]
-    if not known:
-        return kept
-    slot: dict[int, int] = {}
-    blobs: list[bytes] = []
-    for a, b in known:
-        for pid in (a, b):
-            if pid not in slot:
-                slot[pid] = len(blobs)
-                blobs.append(sketches[pid])
-    index = np.array([(slot[a], slot[b]) for a, b in known], dtype=np.int64)
-    ok = could_match(index, blobs, settings)
-    return sorted(kept + [p for p, keep in zip(known, ok.tolist()) if keep])
+def filter_pairs(pairs: np.ndarray | Sequence[tuple[int, int]], sketches: Mapping[int, bytes | None],
+                 settings: DedupSettings) -> np.ndarray:
+    """The pairs of paragraph ids that may match, as an ``(n, 2)`` array sorted by row: those ``could_match``
+    keeps, and every pair with a paragraph without a sketch (stored before sketches existed, or without match
+    tokens)."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if not len(pairs):
+        return pairs
+    ids, inverse = np.unique(pairs, return_inverse=True)
+    inverse = inverse.reshape(-1, 2)
+    found = [sketches.get(pid) for pid in ids.tolist()]
+    has = np.fromiter((bool(blob) for blob in found), dtype=bool, count=len(found))
+    known = has[inverse[:, 0]] & has[inverse[:, 1]]
+    ok = np.ones(len(pairs), dtype=bool)
+    if known.any():
+        slot = np.cumsum(has) - 1
+        ok[known] = could_match(slot[inverse[known]], [blob for blob in found if blob], settings)
+    kept = pairs[ok]
+    return kept[np.lexsort((kept[:, 1], kept[:, 0]))]

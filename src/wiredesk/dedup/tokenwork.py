@@ -9,8 +9,9 @@ Before the stage reads anything of the store it needs, for each new paragraph: i
 * ``articles_token_work`` runs it in the pool workers that clean a batch (``wiredesk.pipeline.scaleout``),
   one ``TokenWork`` per article, which travels with the article to the writer (numpy arrays, bytes and
   the match tokens as one string: about 730 bytes a paragraph when pickled);
-* ``carried_work`` is what the stage (``wiredesk.dedup.near``) makes of a batch: the carried work of the
-  paragraphs that have it, the rest computed inline (reprocess, rebuilds, callers that carry nothing).
+* ``split_carried`` and ``carried_work`` are what the stage (``wiredesk.dedup.near``) makes of a batch: the
+  carried work of the paragraphs that have it, the rest computed inline (reprocess, rebuilds, callers that
+  carry nothing), put together with a few numpy operations, not a step per paragraph.
 
 The keys and sketches are the same whichever way they were made (tested): carried work only moves CPU out
 of the writer. Pure functions, no store, no Prefect.
@@ -19,7 +20,7 @@ of the writer. Pure functions, no store, no Prefect.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -111,6 +112,22 @@ def articles_token_work(articles: Sequence[tuple[Sequence[tuple[str, str]], str 
 Carried = Mapping[int, tuple[TokenWork, int]]
 
 
+def split_carried(eligible: Sequence[int], settings: DedupSettings,
+                  carried: Carried | None) -> tuple[dict[int, tuple[TokenWork, int]], list[int]]:
+    """Which of the ``eligible`` ids have usable carried work (made with these settings, for a paragraph the
+    maker computed), and the rest, whose work the stage makes (their texts are then needed)."""
+    carried = carried or {}
+    signature = settings.signature_version
+    use, here = {}, []
+    for pid in eligible:
+        got = carried.get(pid)
+        if got is not None and got[0].signature == signature and got[0].computed[got[1]]:
+            use[pid] = got
+        else:
+            here.append(pid)
+    return use, here
+
+
 @dataclass
 class BatchWork:
     """What the stage needs of its batch (``ids``, of which ``eligible`` are linked), however it was made."""
@@ -118,55 +135,73 @@ class BatchWork:
     n_tokens: list[int]  # per id (0: not eligible)
     keys: BatchKeys  # owner indexes ids
     sketches: dict[int, bytes]  # per eligible id
-    #: eligible id -> (match tokens, salience flags, its first and end token); made here or carried
-    token_runs: dict[int, tuple[Sequence[str], Sequence[bool], int, int]]
     carried: int  # eligible ids whose work came with the batch
+    #: the works the batch's paragraphs come from (carried, and the one made here), and per eligible id its
+    #: work's number and its own number in that work
+    works: list[TokenWork] = field(default_factory=list)
+    where: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: per work: its match tokens as a list and their salience flags (split when first needed)
+    _words: dict[int, tuple[Sequence[str], Sequence, np.ndarray]] = field(default_factory=dict)
 
     def match_texts(self, ids: Iterable[int]) -> dict[int, MatchText]:
         """The ``MatchText`` of those of ``ids`` in the batch (what verification compares)."""
         out = {}
         for pid in ids:
-            got = self.token_runs.get(pid)
-            if got is not None:
-                tokens, salient, lo, hi = got
-                out[pid] = MatchText(tuple(tokens[lo:hi]), tuple(map(bool, salient[lo:hi])))
+            got = self.where.get(pid)
+            if got is None:
+                continue
+            w, j = got
+            if w not in self._words:
+                work = self.works[w]
+                self._words[w] = (work.tokens.split(" ") if work.tokens else [], work.salient, work.token_offsets())
+            tokens, salient, offsets = self._words[w]
+            lo, hi = int(offsets[j]), int(offsets[j + 1])
+            out[pid] = MatchText(tuple(tokens[lo:hi]), tuple(map(bool, salient[lo:hi])))
         return out
 
 
-def carried_work(ids: Sequence[int], eligible: Sequence[int], text_of: Mapping[int, str],
-                 language_of: Mapping[int, str | None], settings: DedupSettings,
-                 carried: Carried | None = None) -> BatchWork:
-    """The batch's token counts, keys and sketches: carried where the batch brought them (made with these
-    settings), computed here for the other eligible ids."""
-    carried = carried or {}
-    use = {}
-    for pid in eligible:
-        got = carried.get(pid)
-        if got is not None and got[0].signature == settings.signature_version and bool(got[0].computed[got[1]]):
-            use[pid] = got
-    here = [pid for pid in eligible if pid not in use]
-    made = token_work([text_of[pid] for pid in here], [language_of[pid] for pid in here], settings)
-    here_at = {pid: i for i, pid in enumerate(here)}
-    key_off, tok_off = made.work.key_offsets(), made.work.token_offsets()
-    offsets: dict[int, tuple[np.ndarray, np.ndarray, list[str]]] = {}
-    n_tokens, key_parts, owners, sketches, runs = [], [], [], {}, {}
-    for pos, pid in enumerate(ids):
-        if pid in here_at:
-            w, j, ko, to = made.work, here_at[pid], key_off, tok_off
-            runs[pid] = (made.tokens, made.salient, int(to[j]), int(to[j + 1]))
-        elif pid in use:
-            w, j = use[pid]
-            if id(w) not in offsets:
-                offsets[id(w)] = (w.key_offsets(), w.token_offsets(), w.tokens.split(" ") if w.tokens else [])
-            ko, to, words = offsets[id(w)]
-            runs[pid] = (words, w.salient, int(to[j]), int(to[j + 1]))
-        else:
-            n_tokens.append(0)
-            continue
-        n_tokens.append(int(w.n_tokens[j]))
-        key_parts.append(w.keys[ko[j] : ko[j + 1]])
-        owners.append(np.full(int(ko[j + 1] - ko[j]), pos, dtype=np.int64))
-        sketches[pid] = w.sketch[4 * int(to[j]) : 4 * int(to[j + 1])]
-    keys = BatchKeys(np.concatenate([*key_parts, np.zeros(0, dtype=np.int64)]).astype(np.int64, copy=False),
-                     np.concatenate([*owners, np.zeros(0, dtype=np.int64)]))
-    return BatchWork(n_tokens, keys, sketches, runs, len(use))
+def carried_work(ids: Sequence[int], use: Mapping[int, tuple[TokenWork, int]], here: Sequence[int],
+                 texts: Sequence[str], languages: Sequence[str | None], settings: DedupSettings) -> BatchWork:
+    """The batch's token counts, keys and sketches: ``use`` carried (``split_carried``), made here for the
+    ids of ``here`` from their ``texts`` and ``languages``. Vectorised over the batch: the works' arrays
+    are concatenated once and every paragraph's keys and sketch taken from them by offsets."""
+    made = token_work(texts, languages, settings) if here else None
+    works: list[TokenWork] = []
+    number: dict[int, int] = {}
+    for w, _ in use.values():
+        if id(w) not in number:
+            number[id(w)] = len(works)
+            works.append(w)
+    where = {pid: (number[id(w)], j) for pid, (w, j) in use.items()}
+    words: dict[int, tuple[Sequence[str], Sequence, np.ndarray]] = {}
+    if made is not None:
+        words[len(works)] = (made.tokens, made.salient, made.work.token_offsets())
+        where.update((pid, (len(works), j)) for j, pid in enumerate(here))
+        works.append(made.work)
+    # every work's paragraphs, numbered one after the other
+    sizes = np.fromiter((len(w.n_tokens) for w in works), dtype=np.int64, count=len(works))
+    base = np.r_[0, np.cumsum(sizes)]
+    n_tok = np.concatenate([w.n_tokens for w in works] + [np.zeros(0, np.int32)]).astype(np.int64)
+    n_key = np.concatenate([w.key_counts for w in works] + [np.zeros(0, np.int32)]).astype(np.int64)
+    all_keys = np.concatenate([w.keys for w in works] + [np.zeros(0, np.int64)]).astype(np.int64, copy=False)
+    sketch = b"".join(w.sketch for w in works)
+    key_off, tok_off = np.r_[0, np.cumsum(n_key)], np.r_[0, np.cumsum(n_tok)]
+    # the batch's eligible paragraphs in id order: their global numbers and positions in ids
+    pos = np.fromiter((i for i, pid in enumerate(ids) if pid in where), dtype=np.int64)
+    g = np.fromiter((base[where[ids[i]][0]] + where[ids[i]][1] for i in pos.tolist()), dtype=np.int64, count=len(pos))
+    counts = n_key[g]
+    keys = BatchKeys(all_keys[_ranges(key_off[g], counts)], np.repeat(pos, counts))
+    n_tokens = np.zeros(len(ids), dtype=np.int64)
+    n_tokens[pos] = n_tok[g]
+    lo, hi = (4 * tok_off[g]).tolist(), (4 * tok_off[g + 1]).tolist()
+    sketches = {ids[i]: sketch[a:b] for i, a, b in zip(pos.tolist(), lo, hi)}
+    return BatchWork(n_tokens.tolist(), keys, sketches, len(use), works, where, words)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, s + n)`` for each start and length."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)

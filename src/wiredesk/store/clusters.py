@@ -79,8 +79,7 @@ CUT = "SELECT paragraph_id FROM paragraphs WHERE copy_of IS NOT NULL AND cluster
 
 _STORED = ("SELECT paragraph_id, document_id, copy_of, cluster_id, novel, partial_of FROM paragraphs "
            "WHERE paragraph_id IN (SELECT id FROM wanted)")
-_NEVER_COMPUTED = ("SELECT paragraph_id, document_id, copy_of, cluster_id, novel, partial_of FROM paragraphs "
-                   "WHERE cluster_id IS NULL")
+_NEVER_COMPUTED = "SELECT paragraph_id, document_id FROM paragraphs WHERE cluster_id IS NULL"
 _MEMBERS = ("SELECT paragraph_id, document_id, copy_of, cluster_id, novel, partial_of FROM paragraphs "
             "WHERE cluster_id IN (SELECT id FROM wanted)")
 
@@ -140,17 +139,20 @@ def refresh_clusters(con, touched: Iterable[int], recount: Iterable[int] = (),
     transaction). ``touched`` may name paragraphs that no longer exist; paragraphs never computed are added.
     ``recount``: clusters that lost a paragraph the caller removed (its stored ``cluster_id``); ``documents``:
     documents that lost paragraphs (their novelty counts are recounted)."""
-    fresh = _rows(con, _NEVER_COMPUTED)
+    fresh = con.execute(_NEVER_COMPUTED).fetchnumpy()
+    fresh_documents = set(fresh["document_id"].tolist())
     # the document facts of new paragraphs (those of their documents only: the update reads nothing else)
-    _copy_document_facts(con, "documents", {row.document_id for row in fresh.values()})
-    rows = _rows(con, _STORED, touched)
-    rows.update(fresh)
+    _copy_document_facts(con, "documents", fresh_documents)
+    novelty = set(documents) | fresh_documents
+    # new paragraphs that no link leaves or reaches (most of a batch): their own cluster of one, novel, with
+    # nothing to walk or count, written in one statement; the other new ones are read with the touched
+    alone = _write_alone(con, fresh["paragraph_id"].tolist())
+    rows = _rows(con, _STORED, set(touched) | (set(fresh["paragraph_id"].tolist()) - alone))
     recount = set(recount)
-    novelty = set(documents) | {row.document_id for row in fresh.values()}
     if not rows:
         _recount(con, recount)
         _recount_novelty(con, novelty)
-        return ClusterRefresh(0, len(recount))
+        return ClusterRefresh(len(alone), len(recount))
     links = _links(con, rows)
     # 1. the copy links that changed; a paragraph never computed counts as changed
     changed = [pid for pid, row in rows.items()
@@ -188,7 +190,21 @@ def refresh_clusters(con, touched: Iterable[int], recount: Iterable[int] = (),
     _recount(con, recount)
     # 5. the novelty counts of the documents whose paragraphs changed their answers, were added or removed
     _recount_novelty(con, novelty | {rows[pid].document_id for pid in updates})
-    return ClusterRefresh(len(updates), len(recount), tuple(sorted(resolved.cut)))
+    return ClusterRefresh(len(updates) + len(alone - updates.keys()), len(recount), tuple(sorted(resolved.cut)))
+
+
+def _write_alone(con, ids: Iterable[int]) -> set[int]:
+    """Of ``ids`` (paragraphs never computed), store the answers of those no link leaves or reaches: copying
+    nothing, their own cluster, novel (what the walk gives them). Returns them."""
+    wanted = _ids(ids)
+    if not len(wanted["id"]):
+        return set()
+    found = con.execute("SELECT w.id FROM wanted w ANTI JOIN duplicates l ON l.paragraph_id = w.id "
+                        "ANTI JOIN duplicates m ON m.duplicate_of = w.id").fetchnumpy()["id"]
+    alone = {"id": np.asarray(found, dtype=np.int64)}  # noqa: F841
+    con.execute("UPDATE paragraphs SET copy_of = NULL, cluster_id = paragraphs.paragraph_id, novel = true, "
+                "partial_of = NULL FROM alone a WHERE paragraphs.paragraph_id = a.id")
+    return set(alone["id"].tolist())
 
 
 def refresh_documents(con, document_ids: Iterable[int], touched: Iterable[int] = (),

@@ -17,9 +17,10 @@ in the same transaction as the batch that caused them. Not the decisions (``veri
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
@@ -42,19 +43,27 @@ def _ids_table(ids: Iterable[int]) -> dict[str, np.ndarray]:
     return {"id": np.unique(np.fromiter(ids, dtype=np.int64))}
 
 
-def load_paragraphs(con, ids: Iterable[int]) -> dict[int, IndexedParagraph]:
-    """The rows verification and ordering need, for the given paragraph ids."""
-    wanted = _ids_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
-    rows = con.execute(
-        """
-        SELECT p.paragraph_id, p.document_id, d.doc_key, d.is_current, p.position, d.published_at, p.role,
-               p.text, p.match_hash, coalesce(f.document_id, d.document_id), d.language
+_PARAGRAPH_ROWS = """
+        SELECT p.paragraph_id, p.document_id, d.doc_key, d.is_current, p.position, epoch_us(d.published_at), p.role,
+               {text}, p.match_hash, coalesce(f.document_id, d.document_id), d.language, p.n_chars
         FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
         LEFT JOIN documents f ON f.doc_key = d.doc_key AND f.version = 1
         WHERE p.paragraph_id IN (SELECT id FROM wanted)
         """
-    ).fetchall()
-    return {r[0]: IndexedParagraph(*r) for r in rows}
+_WITH_TEXT = _PARAGRAPH_ROWS.format(text="p.text")
+_WITHOUT_TEXT = _PARAGRAPH_ROWS.format(text="NULL")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def load_paragraphs(con, ids: Iterable[int], texts: bool = True) -> dict[int, IndexedParagraph]:
+    """The rows verification and ordering need, for the given paragraph ids (``texts=False``: without their
+    texts, which only paragraphs whose match tokens are made here or verified on them need).
+    ``published_at`` comes back in UTC (read as microseconds: the instant, which is all ordering needs)."""
+    wanted = _ids_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
+    rows = con.execute(_WITH_TEXT if texts else _WITHOUT_TEXT).fetchall()
+    return {r[0]: IndexedParagraph(r[0], r[1], r[2], r[3], r[4],
+                                   None if r[5] is None else _EPOCH + timedelta(microseconds=r[5]),
+                                   r[6], r[7], r[8], r[9], r[10], r[11]) for r in rows}
 
 
 def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
@@ -108,8 +117,8 @@ def load_sketches(con, ids: Iterable[int]) -> dict[int, bytes]:
     """The stored token sketches of the given paragraphs (those that have one)."""
     wanted = _ids_table(ids)  # noqa: F841
     got = con.execute(
-        "SELECT paragraph_id, sketch FROM dedup_paragraphs "
-        "WHERE paragraph_id IN (SELECT id FROM wanted) AND sketch IS NOT NULL"
+        "SELECT d.paragraph_id, d.sketch FROM dedup_paragraphs d JOIN wanted w ON d.paragraph_id = w.id "
+        "WHERE d.sketch IS NOT NULL"
     ).fetchnumpy()
     return dict(zip(got["paragraph_id"].tolist(), map(bytes, got["sketch"])))
 
@@ -127,18 +136,18 @@ def window_start(con, since: datetime) -> int | None:
 
 
 def find_candidates(con, ids: Sequence[int], batch: BatchKeys, settings: DedupSettings,
-                    lowest: int | None = None) -> set[tuple[int, int]]:
-    """Undirected candidate pairs ``(low_id, high_id)``: a batch paragraph and any stored paragraph (the batch
-    included) sharing a band key or ``min_shared_keys`` keys; per batch paragraph the ``max_candidates``
-    sharing most keys. ``lowest``: only stored paragraphs from this id up (the window; the batch is always
-    in it)."""
+                    lowest: int | None = None) -> np.ndarray:
+    """Undirected candidate pairs as an ``(n, 2)`` array of ``(low_id, high_id)`` rows, sorted and unique: a
+    batch paragraph and any stored paragraph (the batch included) sharing a band key or ``min_shared_keys``
+    keys; per batch paragraph the ``max_candidates`` sharing most keys. ``lowest``: only stored paragraphs
+    from this id up (the window; the batch is always in it)."""
     if not len(batch.keys):
-        return set()
+        return np.zeros((0, 2), dtype=np.int64)
     floor = -(2**63) if lowest is None else min(lowest, min(ids))
     probe = {"key": batch.keys, "src": np.asarray(ids, dtype=np.int64)[batch.owner]}  # noqa: F841
-    rows = con.execute(
+    got = con.execute(
         """
-        SELECT src, dst FROM (
+        SELECT DISTINCT least(src, dst) AS a, greatest(src, dst) AS b FROM (
             SELECT b.src, k.paragraph_id AS dst, count(*) AS shared
             FROM probe b JOIN dedup_keys k ON k.key = b.key
             WHERE k.paragraph_id <> b.src AND k.paragraph_id >= $floor
@@ -146,11 +155,12 @@ def find_candidates(con, ids: Sequence[int], batch: BatchKeys, settings: DedupSe
             HAVING count(*) >= $min_shared OR bool_or(b.key >> 56 = $band_tag)
         )
         QUALIFY row_number() OVER (PARTITION BY src ORDER BY shared DESC, dst) <= $cap
+        ORDER BY a, b
         """,
         {"min_shared": settings.min_shared_keys, "band_tag": BAND_TAG, "cap": settings.max_candidates,
          "floor": floor},
-    ).fetchall()
-    return {(min(a, b), max(a, b)) for a, b in rows}
+    ).fetchnumpy()
+    return np.stack([np.asarray(got["a"], dtype=np.int64), np.asarray(got["b"], dtype=np.int64)], axis=1)
 
 
 def load_current_links(con, ids: Iterable[int]) -> dict[tuple[int, str], Link]:
@@ -174,19 +184,27 @@ def load_current_links(con, ids: Iterable[int]) -> dict[tuple[int, str], Link]:
 
 def write_links(con, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int,
                 dedup_settings: str | None = None) -> None:
-    """Replace superseded links and insert new ones (in the caller's transaction). ``dedup_settings``: the
-    fingerprint of the settings that decided them (``duplicates.dedup_settings``)."""
-    for link in replaced:
-        con.execute("DELETE FROM duplicates WHERE paragraph_id = ? AND duplicate_of = ?", [link.paragraph_id, link.duplicate_of])
+    """Replace superseded links and insert new ones (in the caller's transaction), each in one statement.
+    ``dedup_settings``: the fingerprint of the settings that decided them (``duplicates.dedup_settings``)."""
+    if replaced:
+        gone = {"paragraph_id": np.fromiter((link.paragraph_id for link in replaced), dtype=np.int64),  # noqa: F841
+                "duplicate_of": np.fromiter((link.duplicate_of for link in replaced), dtype=np.int64)}
+        con.execute("DELETE FROM duplicates USING gone g "
+                    "WHERE duplicates.paragraph_id = g.paragraph_id AND duplicates.duplicate_of = g.duplicate_of")
     if not new:
         return
+    kinds = np.empty(len(new), dtype=object)
+    kinds[:] = [link.kind for link in new]
+    links = {  # noqa: F841
+        "paragraph_id": np.fromiter((link.paragraph_id for link in new), dtype=np.int64, count=len(new)),
+        "duplicate_of": np.fromiter((link.duplicate_of for link in new), dtype=np.int64, count=len(new)),
+        "kind": kinds,
+        "similarity": np.fromiter((link.similarity for link in new), dtype=np.float64, count=len(new)),
+    }
     con.execute(
-        """
-        INSERT INTO duplicates (paragraph_id, duplicate_of, kind, similarity, method, run_id, dedup_settings)
-        SELECT unnest($1::BIGINT[]), unnest($2::BIGINT[]), unnest($3::VARCHAR[]), unnest($4::DOUBLE[]), $5, $6, $7
-        """,
-        [[l.paragraph_id for l in new], [l.duplicate_of for l in new], [l.kind for l in new],
-         [l.similarity for l in new], method, run_id, dedup_settings],
+        "INSERT INTO duplicates (paragraph_id, duplicate_of, kind, similarity, method, run_id, dedup_settings) "
+        "SELECT paragraph_id, duplicate_of, kind, similarity, $method, $run_id, $settings FROM links",
+        {"method": method, "run_id": run_id, "settings": dedup_settings},
     )
 
 
@@ -288,8 +306,8 @@ class DuckDBParagraphIndex:
     def check_version(self, settings: DedupSettings, run_id: int | None) -> None:
         check_index_version(self._con, settings, run_id, self._now)
 
-    def paragraphs(self, ids: Iterable[int]) -> dict[int, IndexedParagraph]:
-        return load_paragraphs(self._con, ids)
+    def paragraphs(self, ids: Iterable[int], texts: bool = True) -> dict[int, IndexedParagraph]:
+        return load_paragraphs(self._con, ids, texts)
 
     def not_yet_indexed(self, ids: Iterable[int]) -> list[int]:
         return not_yet_indexed(self._con, ids)
@@ -301,7 +319,7 @@ class DuckDBParagraphIndex:
     def sketches(self, ids: Iterable[int]) -> dict[int, bytes]:
         return load_sketches(self._con, ids)
 
-    def candidates(self, ids: Sequence[int], keys: BatchKeys, settings: DedupSettings) -> set[tuple[int, int]]:
+    def candidates(self, ids: Sequence[int], keys: BatchKeys, settings: DedupSettings) -> np.ndarray:
         lowest = None
         if settings.window_days:
             since = (self._now or utcnow()) - timedelta(days=settings.window_days)
@@ -341,12 +359,16 @@ def link_near(con, paragraph_ids: Iterable[int], settings: DedupSettings, run_id
               prefilter: bool = True, carried: Carried | None = None) -> NearResult:
     """Index the given (already stored) paragraphs and write their near/partial links (``dedup.near.link_near``;
     ``carried``: their token work made where they were cleaned), then refresh the stored clusters of every
-    paragraph whose links changed."""
+    paragraph whose links changed (and of the paragraphs never computed)."""
     paragraph_ids = list(paragraph_ids)
     index = DuckDBParagraphIndex(con, now)
     result = near.link_near(index, paragraph_ids, settings, run_id, superseded_documents=superseded_documents,
                             prefilter=prefilter, carried=carried)
-    refresh_clusters(con, index.touched | set(paragraph_ids))
+    # only what the links changed: the batch's paragraphs never computed are added by refresh_clusters itself,
+    # and those computed already (by the exact stage) keep their answers unless their links changed
+    started = time.perf_counter()
+    refresh_clusters(con, index.touched)
+    result.timings["clusters"] = time.perf_counter() - started
     return result
 
 

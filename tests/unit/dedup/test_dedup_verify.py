@@ -44,3 +44,22 @@ def test_same_exact_text_is_exact_with_similarity_one():
 def test_verification_is_symmetric(a, b):
     ta, tb = MatchText.of(" ".join(a)), MatchText.of(" ".join(b))
     assert compare(ta, tb, S) == compare(tb, ta, S)
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=60), st.lists(st.sampled_from(WORDS), max_size=60))
+def test_the_compiled_alignment_gives_difflibs_blocks(a, b):
+    # verification aligns with cydifflib's SequenceMatcher: it must be difflib's algorithm, block for block
+    from difflib import SequenceMatcher
+
+    from wiredesk.dedup.verify import alignment
+
+    expected = [tuple(blk) for blk in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if blk[2]]
+    assert alignment(a, b) == expected
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=40), st.lists(st.sampled_from(WORDS), min_size=1, max_size=40))
+def test_skipping_the_count_bound_never_changes_a_verdict(a, b):
+    ma, mb = MatchText.of(" ".join(a)), MatchText.of(" ".join(b + a[: len(a) // 2]))
+    assert compare(ma, mb, S, bounded=True) == compare(ma, mb, S)
