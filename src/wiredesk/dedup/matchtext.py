@@ -44,6 +44,8 @@ _DIGIT_SEP_FAST = re.compile(r"[,.](?<=\d[,.])(?=\d{3}\b)")
 _DOTTED_HINT = re.compile(r"\.[A-Za-z]\.")
 _CREDIT_WORD = re.compile(r"(?:Credits?|Picture|Photo|Image)\s*:")
 _FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in FOLD_TABLE) + "]")
+#: The ASCII characters folding changes (the backtick, a quote): an ASCII paragraph without them skips folding.
+_ASCII_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in FOLD_TABLE if c < 128) + "]")
 
 
 def strip_credits(text: str) -> str:
@@ -87,7 +89,7 @@ def match_tokens_batch(texts: Sequence[str]) -> tuple[list[str], list[bool], lis
             texts = [_strip_credits_fast(t) for t in texts]
         # NFKC, invisible characters and folding act on characters (NFKC on a paragraph's combining
         # sequences, which the separator ends): skipped for the paragraphs they cannot change
-        texts = [t if t.isascii() else _fold_unicode(t) for t in texts]
+        texts = [t if t.isascii() and not _ASCII_FOLDABLE.search(t) else _fold_unicode(t) for t in texts]
         texts = [_undot(t) if _DOTTED_HINT.search(t) else t for t in texts]
         # the other two substitutions match runs that cannot contain the separator and treat it as the end
         # of a string; each is written to start with a literal so the scan of the batch is fast

@@ -10,9 +10,10 @@ hospitalized" happened), forecasts ("*is expected* to sign", "*is likely* to": `
 "*is due* to", "*is going* to": ``future``), "*seeks* to", "*aims* to" (``intended``, no longer an attempt),
 "*refused* to" (``failed``), a noun that is the subject of an occurrence verb ("sudden death *would ensue*") or
 sits in a clause of a condition ("*if* one of them turned out to be the only hope, ... death"), "whenever" and
-"when ... ever" (``conditional``), and habitual actions ("*every year* the festival draws", "the union *usually*
-strikes": ``habitual``, present tense with a word of frequency). Which modalities keep a mention out of events:
-``wiredesk.events.model.UNREALISED``.
+"when ... ever" (``conditional``), a "would" in what someone said in the past ("announced that he *would*
+resign": the speaker's "will", ``future``, unless a condition of its own follows) and habitual actions ("*every
+year* the festival draws", "the union *usually* strikes": ``habitual``, present tense with a word of
+frequency). Which modalities keep a mention out of events: ``wiredesk.events.model.UNREALISED``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ ATTEMPT = {"try": "attempted", "attempt": "attempted", "seek": "intended", "aim"
 FUTURE = {"will": "future", "'ll": "future", "shall": "future", "would": "possible", "could": "possible",
           "may": "possible", "might": "possible", "wo": "future", "must": "demanded", "should": "possible",
           "ought": "demanded"}
+#: Verbs of saying in the past that turn "will" into "would": "said it *would* take over the rival" is the speaker's
+#: "will take over", a plan told as future, not a possibility.
+REPORTING = {"say", "announce", "tell", "confirm", "state", "report"}
 #: Verbs that make the infinitive they govern an obligation in the present only ("needs to be approved",
 #: "has to resign"; "had to be hospitalized" happened).
 OBLIGATION = {"need": "demanded", "have": "demanded"}
@@ -99,8 +103,11 @@ def modality(pd: ParsedDoc, h: int, kids) -> str | None:
             return "conditional"  # "if one of them turned out to be the only hope, ... death would ensue"
     for _ in range(3):
         for c in kids(j, "aux"):
-            if toks[c].text.lower() in FUTURE:
-                return FUTURE[toks[c].text.lower()]
+            word = toks[c].text.lower()
+            if word == "would" and _reported(pd, j, kids):
+                return "future"  # "announced that he would resign": a reported "will"
+            if word in FUTURE:
+                return FUTURE[word]
         if any(toks[c].lemma.lower() in CONDITIONS for c in kids(j, "mark")) or _when_ever(pd, j, kids):
             return "conditional"
         if toks[j].dep in ("xcomp", "ccomp") and toks[j].head != j:
@@ -118,6 +125,17 @@ def modality(pd: ParsedDoc, h: int, kids) -> str | None:
             break
         j = toks[j].head  # "could be forced to resign": the modal of the verb above the infinitive
     return None
+
+
+def _reported(pd: ParsedDoc, j: int, kids) -> bool:
+    """Whether the clause at ``j`` is what someone said, announced or reported in the past ("said it would"),
+    with no condition of its own ("said the army would attack *if* the talks failed" stays a possibility)."""
+    toks = pd.tokens
+    t = toks[j]
+    above = toks[t.head]
+    if t.dep != "ccomp" or t.head == j or above.lemma not in REPORTING or above.tag not in ("VBD", "VBN"):
+        return False
+    return not any(toks[m].lemma.lower() in CONDITIONS for a in kids(j, "advcl") for m in kids(a, "mark"))
 
 
 def _base_noun(pd: ParsedDoc, h: int) -> int:

@@ -10,7 +10,7 @@ import json
 import random
 
 import numpy as np
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import example, given, settings as hsettings, strategies as st
 from support.dedup import corpus_dir, seed_paragraphs
 
 from conftest import REPO
@@ -60,7 +60,8 @@ def test_batch_tokens_equal_paragraph_tokens_on_the_aeb_articles():
 
 
 @hsettings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from(list("aAbZ .,'’-—()\n:0123456789_İßΣ\u0301\u00ad\u200bﬁ½“")) | st.characters(),
+@example(["0`0", "don`t stop"])  # a backtick in an ASCII paragraph folds to an apostrophe, which a word drops
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aAbZ .,'`’-—()\n:0123456789_İßΣ\u0301\u00ad\u200bﬁ½“")) | st.characters(),
                         max_size=40), max_size=6))
 def test_batch_tokens_equal_paragraph_tokens_on_fuzzed_text(texts):
     assert_batch_equals_each(texts)

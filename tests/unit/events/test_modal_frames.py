@@ -32,6 +32,9 @@ def _mention(extractor, doc, text, trigger):
     # habits: present tense with a word of frequency
     ("Every year, thousands of people protest in the capital.", "protest", "habitual"),
     ("Protesters routinely clash with police in the city.", "clash", "habitual"),
+    # "would" in what someone said stays a possibility when it has a condition of its own, or is said now
+    ("He said the army would attack if the talks failed.", "attack", "possible"),
+    ("The company says it would acquire the startup.", "acquire", "possible"),
 ])
 def test_a_modal_frame_or_a_habit_is_stored_and_joins_no_event(extractor, doc, text, trigger, modality):
     m = _mention(extractor, doc, text, trigger)
@@ -49,6 +52,18 @@ def test_a_modal_frame_or_a_habit_is_stored_and_joins_no_event(extractor, doc, t
 ])
 def test_the_same_actions_told_as_done_or_scheduled_still_make_events(extractor, doc, text, trigger):
     assert _mention(extractor, doc, text, trigger).happened
+
+
+@pytest.mark.parametrize("text, trigger", [
+    ("Acme said on Monday it would take over its rival Globex for $2 billion.", "take over"),
+    ("The prime minister announced that he would resign next month.", "resign"),
+])
+def test_a_would_in_what_someone_said_is_their_will_and_joins_an_event(extractor, doc, text, trigger):
+    """A past "said ... would" is reported speech of "will": a plan told as future, grouped like "will resign"
+    (a busy day's leads "X said it would take over Y" lost their cross-outlet links while it read as possible)."""
+    m = _mention(extractor, doc, text, trigger)
+    assert m.modality == "future"
+    assert m.happened
 
 
 def test_a_real_happening_a_speaker_calls_by_its_name_is_no_name(extractor, doc):
