@@ -103,6 +103,13 @@ def skipped_note(n: int, languages) -> str:
     return f"; {n} document{'s' if n != 1 else ''} not read (language{': ' + langs if langs else ''})"
 
 
+def not_read_for_events(language: int | None, not_news: int | None) -> str:
+    """", 2 not read for events (language), 1 not read for events (not news)" for a stored run's line in
+    ``status`` and ``stats``; "" when the run read every document."""
+    return ((f", {language} not read for events (language)" if language else "")
+            + (f", {not_news} not read for events (not news)" if not_news else ""))
+
+
 def not_news_note(n: int, reasons) -> str:
     """"; 2 not news, not read (type Recipe 1, url /wiki/ 1)" for a run whose page-kind gate kept documents out
     of event extraction (``events.pages = "news"``); else ""."""
@@ -193,9 +200,9 @@ def print_stats(stats: dict, db_path: str, out: TextIO) -> None:
     if stats["top_sources"]:
         print("  top sources " + "; ".join(f"{s} ({n})" for s, n in stats["top_sources"]), file=out)
     print(f"  runs        {stats['runs']} (latest first):", file=out)
-    for run_id, status, started, new, unchanged, failed, skipped in stats["latest_runs"]:
+    for run_id, status, started, new, unchanged, failed, skipped, not_news in stats["latest_runs"]:
         print(f"    #{run_id} {status:<9} {started:%Y-%m-%d %H:%M} {new} new, {unchanged} unchanged, {failed} failed"
-              + (f", {skipped} not read for events (language)" if skipped else ""), file=out)
+              + not_read_for_events(skipped, not_news), file=out)
     if stats["failures"]:
         reasons = stats["failure_reasons"]
         print(f"  failures    {stats['failures']} recorded ({', '.join(f'{n} {r}' for r, n in reasons)})", file=out)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from wiredesk.cli.args import add_db_args, settings_from_args
-from wiredesk.cli.output import format_size, jsonable, revisits_line
+from wiredesk.cli.output import format_size, jsonable, not_read_for_events, revisits_line
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 from wiredesk.ops.status import collect_status, needs_attention, warnings
@@ -72,7 +72,7 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
         line = (f"  {r['run_id']:>5}  {r['status']:<9}  {_when(r['started_at'])}  {secs:>8}  "
                 f"{r['documents_new']} new, {r['documents_updated']} updated, {r['items_failed']} failed, "
                 f"{r['duplicates_new']} duplicates"
-                + (f", {r['event_documents_skipped']} not read for events (language)" if r["event_documents_skipped"] else ""))
+                + not_read_for_events(r["event_documents_skipped"], r["event_documents_not_news"]))
         print(line + (f"  error: {r['error']}" if r["error"] else ""), file=out)
     if "sources_due" in st:
         due = st["sources_due"]

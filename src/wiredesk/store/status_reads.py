@@ -42,8 +42,8 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "ORDER BY n DESC, 1 LIMIT 5").fetchall()
     out["runs"] = first_row(con, "SELECT count(*) FROM runs")[0]
     out["latest_runs"] = con.execute(
-        "SELECT run_id, status, started_at, documents_new, items_unchanged, items_failed, event_documents_skipped "
-        "FROM runs ORDER BY run_id DESC LIMIT 5").fetchall()
+        "SELECT run_id, status, started_at, documents_new, items_unchanged, items_failed, event_documents_skipped, "
+        "event_documents_not_news FROM runs ORDER BY run_id DESC LIMIT 5").fetchall()
     out["failures"] = first_row(con, "SELECT count(*) FROM failures")[0]
     out["failure_reasons"] = con.execute(
         "SELECT reason, count(*) n FROM failures GROUP BY 1 ORDER BY n DESC LIMIT 5").fetchall()
@@ -54,7 +54,8 @@ def last_runs(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]
     """The newest runs, newest first, with their length in seconds."""
     return dict_rows(con, """
         SELECT run_id, status, started_at, finished_at, round(epoch(finished_at) - epoch(started_at), 1) AS seconds,
-               documents_new, documents_updated, items_failed, duplicates_new, event_documents_skipped, error
+               documents_new, documents_updated, items_failed, duplicates_new, event_documents_skipped,
+               event_documents_not_news, error
         FROM runs ORDER BY run_id DESC LIMIT ?""", [limit])
 
 

@@ -38,6 +38,9 @@ def test_a_page_that_is_no_news_is_stored_counted_and_not_read_for_events(tmp_pa
     assert main(["run", "--no-prefect", str(pages), "--db", db]) == 0
     assert "1 not news, not read (type Recipe 1)" in capsys.readouterr().out
     assert query(db, "SELECT event_documents_not_news, event_documents_skipped FROM runs") == [(1, 0)]
+    for command in ("status", "stats"):  # the stored run's line says it too
+        assert main([command, "--db", db]) == 0
+        assert "1 not read for events (not news)" in capsys.readouterr().out
     by_title = _mentions_by_title(db)
     assert by_title["Butter cake"] == 0 and by_title["Arrests in Basra"] > 0
     types = dict(query(db, "SELECT title, page_types FROM documents"))
