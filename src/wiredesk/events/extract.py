@@ -153,7 +153,9 @@ class DefaultEventExtractor:
         lang = self._languages[language].load()
         b = lang.backend
         engine = f"spacy/{getattr(b, 'spacy_version', '?')}" if b.name == "spacy" else b.name
-        return f"{self.version} {engine} model={b.model} {lang.lexicon.version} {self.gazetteer.version}"
+        # "pages=all" in the lineage of mentions read from every page: they are not the default's
+        pages = "" if self.pages == "news" else f" pages={self.pages}"
+        return f"{self.version} {engine} model={b.model} {lang.lexicon.version} {self.gazetteer.version}{pages}"
 
     def extract_many(self, docs: Sequence[DocumentInput]) -> list[Extraction]:
         out: list[Extraction | None] = [None] * len(docs)

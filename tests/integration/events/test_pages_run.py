@@ -62,3 +62,5 @@ def test_event_pages_all_reads_every_page(tmp_path, capsys):
     assert "not news" not in capsys.readouterr().out
     assert query(db, "SELECT event_documents_not_news FROM runs") == [(0,)]
     assert _mentions_by_title(db)["Butter cake"] > 0  # "won first prize": read when every page is
+    # the mentions' lineage says they were read from every page, so they are not taken for the default's
+    assert {e.endswith(" pages=all") for (e,) in query(db, "SELECT DISTINCT extractor FROM event_mentions")} == {True}
