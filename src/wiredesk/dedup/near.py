@@ -106,7 +106,7 @@ class NearResult:
 
 
 def _eligible(row: IndexedParagraph, settings: DedupSettings) -> bool:
-    return row.is_current and row.role in settings.roles and row.chars >= settings.min_chars
+    return row.is_current and settings.takes_part(row.role, row.chars)
 
 
 def _match_texts(ids: Sequence[int], tokens: list[str], salient: list[bool], lengths: list[int]) -> dict[int, MatchText]:

@@ -94,10 +94,11 @@ class DedupSettings:
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ConfigError(f"dedup.{name} must be in (0, 1], got {getattr(self, name)}")
 
-    def takes_part(self, role: str, text: str) -> bool:
-        """Whether a paragraph of this role and text is linked at all (exact and near): the eligibility
-        fields. The SQL of the store (``reader``, ``writer``) says the same with ``roles`` and ``min_chars``."""
-        return role in self.roles and len(text) >= self.min_chars
+    def takes_part(self, role: str, chars: int) -> bool:
+        """Whether a paragraph of this role and length in characters is linked at all (exact and near): the
+        eligibility fields. The SQL of the store (``reader``, ``writer``) says the same with ``roles`` and
+        ``min_chars``."""
+        return role in self.roles and chars >= self.min_chars
 
     @property
     def rows_per_band(self) -> int:

@@ -108,7 +108,7 @@ def decide_versions(cleaned: Sequence[tuple[InputItem, Article]], known_raw: Map
         next_par += len(hashes)
         for p, h in zip(article.paragraphs, hashes):
             out.counts.paragraphs_by_role[p.role] += 1
-            if dedup.takes_part(p.role, p.text):
+            if dedup.takes_part(p.role, len(p.text)):
                 out.dedup_hashes.add(h)
         out.versions.append(NewVersion(item, article, doc_id, current[article.doc_key].version, chash, ids, hashes,
                                        cur.document_id if cur is not None else None))
