@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping, Protocol, Sequence
 
 from wiredesk.domain.errors import ConfigError, ModelNotAvailableError
+from wiredesk.domain.settings import EventsSettings
 from wiredesk.events.arguments import CONTAINERS, ArgumentReader
 from wiredesk.events.references import References
 from wiredesk.events.lexicon import Lexicon, lexicon_languages
@@ -128,6 +129,13 @@ class DefaultEventExtractor:
             self._languages[code] = lang
         en = self._languages["en"]
         self.lexicon, self.backend, self.sentences = en.lexicon, en.backend, en.sentences
+
+    @classmethod
+    def from_settings(cls, events: EventsSettings, n_process: int) -> DefaultEventExtractor:
+        """The extractor ``[events]`` asks for (back-end, models, which pages) with ``n_process`` spaCy
+        processes: the run's (``wiredesk.pipeline.stages``) and each pool worker's (``scaleout``)."""
+        return cls(events.backend, model=events.model or None, models=dict(m.split("=", 1) for m in events.models),
+                   n_process=n_process, pages=events.pages)
 
     @staticmethod
     def _can_read(lang: _Language, explicit: bool) -> bool:

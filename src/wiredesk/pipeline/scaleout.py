@@ -113,8 +113,7 @@ def worker_extractor(events: EventsSettings):
     uses one spaCy process (``n_process=1``): here the workers are the parallelism, and a Dask worker is a
     daemon process that may not start processes of its own.
     """
-    return DefaultEventExtractor(events.backend, model=events.model or None,
-                                 models=dict(m.split("=", 1) for m in events.models), n_process=1, pages=events.pages)
+    return DefaultEventExtractor.from_settings(events, n_process=1)
 
 
 @functools.lru_cache(maxsize=1)

@@ -228,9 +228,8 @@ def make_event_extractor(settings: Settings) -> DefaultEventExtractor | None:
     event extraction is disabled. Raises ``ConfigError`` when ``events.backend = "spacy"`` has no model."""
     if not settings.events.enabled:
         return None
-    ev = settings.events
-    return DefaultEventExtractor(ev.backend, model=ev.model or None, models=dict(m.split("=", 1) for m in ev.models),
-                                 n_process=ev.workers or (os.cpu_count() or 1), pages=ev.pages)
+    events = settings.events
+    return DefaultEventExtractor.from_settings(events, n_process=events.workers or (os.cpu_count() or 1))
 
 
 #: Documents handed to the extractor at once: each hand-over is one ``nlp.pipe`` pass (with its worker
