@@ -84,8 +84,7 @@ def store_extractions(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: dict
     """Insert the mentions and entity mentions of the documents just stored (``doc_key → document_id``);
     extractions of documents not stored in this batch (unchanged content) are ignored. Returns the number
     of mentions inserted."""
-    # one extraction per stored document: when two items of a batch share a doc_key, the later version is stored
-    wanted = list({x.doc_key: x for x in extractions if x.doc_key in doc_ids}.values())
+    wanted = _one_per_stored(doc_ids, extractions)
     if not wanted:
         return 0
     next_id = con.execute("SELECT coalesce(max(mention_id), 0) + 1 FROM event_mention_rows").fetchone()[0]
@@ -104,20 +103,24 @@ def store_extractions(con: duckdb.DuckDBPyConnection, run_id: int, doc_ids: dict
     return len(rows["mention_id"])
 
 
+def _one_per_stored(doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> list[Extraction]:
+    """One extraction per stored document: when two items of a batch share a doc_key, the later version is
+    stored (and so is its extraction); extractions of documents not stored are left out."""
+    return list({x.doc_key: x for x in extractions if x.doc_key in doc_ids}.values())
+
+
 def skipped_languages(doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> Counter:
     """How many of the documents just stored (``doc_key → document_id``) were not read for events, by
     base language ("de", "unknown"): the run's ``event_documents_skipped``. The same one extraction per
     stored document as ``store_extractions``."""
-    wanted = {x.doc_key: x for x in extractions if x.doc_key in doc_ids}.values()
-    return Counter(x.language or "unknown" for x in wanted if x.skipped == "language")
+    return Counter(x.language or "unknown" for x in _one_per_stored(doc_ids, extractions) if x.skipped == "language")
 
 
 def skipped_pages(doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> Counter:
     """How many of the documents just stored were not read for events because the page-kind gate found they
     report no news, by its reason ("type Recipe", "url /wiki/", "text: addressed to the reader"): the run's
-    ``event_documents_not_news`` (``wiredesk.events.pagekind``)."""
-    wanted = {x.doc_key: x for x in extractions if x.doc_key in doc_ids}.values()
-    return Counter(x.skip_reason or "page" for x in wanted if x.skipped == "page")
+    ``event_documents_not_news`` (``wiredesk.events.pagekind``). The same one extraction per stored document."""
+    return Counter(x.skip_reason or "page" for x in _one_per_stored(doc_ids, extractions) if x.skipped == "page")
 
 
 def _store_entities(con, run_id: int, doc_ids: dict[str, int], extractions: Sequence[Extraction]) -> None:
