@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any, TextIO
 
-from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.args import add_db_args, docs, settings_from_args
 from wiredesk.cli.output import format_size, jsonable, not_read_for_events, revisits_line
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
@@ -24,7 +24,7 @@ STATUS_EPILOG = (
     "current documents of a host: keep_unmatched; a stalled or degraded source); 1 something needs attention (a "
     "failing source, the last run failed or was abandoned, an index, cluster, story or event table problem), or "
     "with --strict a warning too; 2 usage or database error. Pages that were not articles and revisits due are "
-    "shown, never counted."
+    "shown, never counted. " + docs("docs/operations.md (after a run: what to look at)")
 )
 
 
