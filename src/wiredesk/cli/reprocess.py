@@ -47,7 +47,9 @@ def add_reprocess_parser(sub) -> None:
     p.add_argument("--outdated", action="store_true",
                    help="only documents whose stored cleaner version (documents.cleaner) is not the one the cleaners "
                         "write now: new cleaning code, or a [site_rules] rule of their host added, changed or removed; "
-                        "the others are not read (needs --stage clean; a changed [clean] setting needs a full reprocess)")
+                        "and those stored before the page's declared types were kept (documents.page_types NULL, "
+                        "which the events' news-page gate reads); the others are not read (needs --stage clean; a "
+                        "changed [clean] setting needs a full reprocess)")
     p.add_argument("--stage", choices=("clean", "dedup", "events"), default="clean",
                    help="first stage to re-derive; later stages follow (clean: everything, the default; "
                         "dedup: duplicate links and near index, then events; events: event mentions only)")
