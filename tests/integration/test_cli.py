@@ -12,6 +12,8 @@ import pytest
 
 from wiredesk.cli import build_parser, main
 
+from conftest import REPO
+
 COMMANDS = ["run", "query", "stats", "server", "dedup-rebuild", "sources", "reprocess", "serve", "status", "search", "export",
             "stories", "stories-rebuild", "tables", "schema", "report", "revisions"]
 
@@ -22,14 +24,6 @@ def _cli(capsys, *argv):
     return code, out, err
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help(capsys, command):
-    with pytest.raises(SystemExit) as exit_:
-        main([command, "--help"])
-    out = capsys.readouterr().out
-    assert exit_.value.code == 0 and f"usage: wiredesk {command}" in out and len(out.splitlines()) > 5
-
-
 def _parsers(parser: argparse.ArgumentParser, name: str = "wiredesk"):
     """Every parser under ``parser`` with its command line: each command and each ``sources`` action."""
     yield name, parser
@@ -37,6 +31,26 @@ def _parsers(parser: argparse.ArgumentParser, name: str = "wiredesk"):
         if isinstance(action, argparse._SubParsersAction):
             for sub_name, sub in action.choices.items():
                 yield from _parsers(sub, f"{name} {sub_name}")
+
+
+#: A page of the docs as a help names it: a path from the repository's root.
+DOC_PAGE = re.compile(r"(?<![\w/.])(README\.md|docs/[\w-]+\.md)")
+#: How a help ends: "Docs: " and pages, each maybe with what to read it for in brackets, then a full stop.
+DOCS_LINE = re.compile(rf"Docs: (?:{DOC_PAGE.pattern}(?: \([^()]*\))?, )*{DOC_PAGE.pattern}(?: \([^()]*\))?\.$")
+
+
+@pytest.mark.parametrize("command", [name for name, _ in _parsers(build_parser())])
+def test_every_command_has_help_that_ends_naming_the_docs_that_explain_it(capsys, monkeypatch, command):
+    monkeypatch.setenv("COLUMNS", "10000")  # a paragraph a line, and no path cut at its hyphen
+    with pytest.raises(SystemExit) as exit_:
+        main([*command.split()[1:], "--help"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0 and out.startswith(f"usage: {command}") and len(out.splitlines()) > 5
+    last = out.strip().splitlines()[-1]
+    assert DOCS_LINE.search(last), f"{command} --help does not end naming its docs: {last!r}"
+    # every page the help names, in its Docs line or anywhere else, is a file of this repository
+    missing = [page for page in DOC_PAGE.findall(out) if not (REPO / page).is_file()]
+    assert not missing, f"{command} --help names docs that do not exist: {missing}"
 
 
 def _help_of(capsys, command: str) -> str:

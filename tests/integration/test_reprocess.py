@@ -25,6 +25,7 @@ from wiredesk.domain.settings import CleanSettings, DedupSettings, EventsSetting
 from wiredesk.domain.versions import PARAGRAPHS_VERSION
 
 from conftest import SEEDS, corpus_dir
+from integration.events.test_pages_run import NEWS_PAGE, RECIPE_PAGE
 from support.localserver import LocalServer, static
 from conftest import query
 
@@ -331,3 +332,42 @@ def test_documents_stored_before_lineage_keep_their_supplied_metadata(seeds, db)
 
     # the sidecars' source and date are not in the raw bytes: the stored values are kept
     assert summary.counts.documents_changed == 0 and snapshot(db) == before
+
+
+def test_documents_stored_before_page_types_are_counted_by_status_and_filled_by_reprocess_outdated(tmp_path, capsys):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "news.html").write_text(NEWS_PAGE, encoding="utf-8")
+    (pages / "recipe.html").write_text(RECIPE_PAGE, encoding="utf-8")
+    shutil.copy(SEEDS / AP, pages / AP)
+    db = str(tmp_path / "old.duckdb")
+    assert main(["run", "--no-prefect", "-q", str(pages), "--db", db]) == 0
+    derived = dict(query(db, "SELECT origin, page_types FROM documents"))
+    mentions = "SELECT count(*) FROM event_mentions m JOIN documents d USING (document_id) WHERE d.title = 'Butter cake'"
+    assert query(db, mentions) == [(0,)]  # the recipe says what it is: not read for events
+    # the store as migration 0030 (page_kinds) left every document stored before it; the news page came later
+    con = duckdb.connect(db)
+    con.execute("UPDATE documents SET page_types = NULL WHERE NOT origin LIKE '%news.html'")
+    con.close()
+    capsys.readouterr()
+
+    assert main(["status", "--db", db]) == 1
+    out = capsys.readouterr().out
+    assert "page types: 2 current documents never had them derived" in out
+    assert "2 current documents have no page types" in out and "run `wiredesk reprocess --outdated`" in out
+    assert main(["status", "--json", "--db", db]) == 1
+    assert '"documents_without_page_types": 2' in capsys.readouterr().out
+    # without its types the gate reads the recipe from its URL and short text: it is read for events
+    assert main(["reprocess", "--stage", "events", "-q", "--db", db]) == 0
+    assert query(db, mentions) > [(0,)]
+
+    assert main(["reprocess", "--outdated", "-q", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "2 re-derived, 2 changed: 0 text, 2 metadata (2 page_types)" in out
+    assert dict(query(db, "SELECT origin, page_types FROM documents")) == derived  # what the run derived, [] for text
+    filled = query(db, "SELECT d.origin FROM reprocess_changes c JOIN documents d USING (document_id) "
+                       "WHERE list_contains(c.metadata_changed, 'page_types')")
+    assert sorted(o for (o,) in filled) == sorted(o for o in derived if not o.endswith("news.html"))
+    assert query(db, mentions) == [(0,)]  # and its events stage decided with them
+    assert main(["status", "--db", db]) == 0
+    assert "page types" not in capsys.readouterr().out

@@ -1,10 +1,16 @@
 """The search query as shipped before the postings were kept in term-sorted segments (migration
-``search_postings_by_term``): kept verbatim to rank an index of the old layout, so a test can check that
-converting it changes no result."""
+``search_postings_by_term``), for ``tests/integration/test_search_layout.py``: it ranks an index of the old
+layout, so the test can check that converting the index changes no result.
+
+A frozen copy on purpose, not an import: ``wiredesk.fulltext.ranking.search_sql`` now reads columns the old
+layout lacks (``search_postings.n_terms``, ``search_index``), and this text must stay as it was shipped. Only
+the BM25 parameters and the snippet length are the current ones, imported: the test compares layouts, not
+parameters.
+"""
 
 from __future__ import annotations
 
-K1, B, SNIPPET_CHARS = 1.2, 0.75, 200
+from wiredesk.fulltext.ranking import B, K1, SNIPPET_CHARS
 
 SEARCH_BEFORE = f"""
 WITH q AS (SELECT DISTINCT unnest($terms::VARCHAR[]) AS term),

@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="wiredesk",
         description=("Incremental news ingestion into DuckDB: files, web archives, URL lists and feeds become clean "
                      "articles with paragraph roles, duplicate links, events and stories, searchable and exportable."),
-        epilog=EPILOG + " Exit status, unless a command's help says more: 0 ok, 2 usage, settings or database error.",
+        epilog="Exit status, unless a command's help says more: 0 ok, 2 usage, settings or database error. " + EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"wiredesk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -10,7 +10,15 @@ import argparse
 
 from wiredesk.domain.settings import Settings, load_settings, replace
 
-EPILOG = "Docs: README.md, docs/schema.md (tables and example queries), docs/configuration.md."
+def docs(*pages: str) -> str:
+    """The last sentence of a command's help: ``Docs:`` and the pages that explain the command, each a path
+    from the repository's root (``README.md``, ``docs/NAME.md``) with what to read it for in brackets.
+    ``tests/integration/test_cli.py`` checks that every command has one and that each page exists."""
+    return "Docs: " + ", ".join(pages) + "."
+
+
+#: The docs of ``wiredesk --help`` and of the commands no single page explains: where anyone starts.
+EPILOG = docs("README.md", "docs/schema.md (tables and example queries)", "docs/configuration.md")
 
 
 def add_db_args(p: argparse.ArgumentParser) -> None:

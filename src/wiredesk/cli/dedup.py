@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
+from wiredesk.cli.args import add_db_args, docs, settings_from_args
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 
@@ -16,9 +16,9 @@ def add_dedup_rebuild_parser(sub) -> None:
             "(one transaction). Needed when an index setting (num_perm, bands, shingle_words, anchor_words, "
             "anchor_window, dense_anchor_tokens, seed, min_tokens, min_chars, roles) changed, or an upgrade changed how keys "
             "are made: until then runs refuse to mix keys. "
-            "Existing links are kept; links the new settings find are added. See docs/dedup.md."
+            "Existing links are kept; links the new settings find are added."
         ),
-        epilog=EPILOG,
+        epilog=docs("docs/dedup.md (versions and rebuilds)", "docs/configuration.md (the [dedup] settings)"),
     )
     add_db_args(rebuild)
     rebuild.set_defaults(func=cmd_dedup_rebuild)

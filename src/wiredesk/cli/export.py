@@ -9,7 +9,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.args import add_db_args, docs, settings_from_args
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.exports.tables import DEFAULT_TABLES, FORMATS, TABLES, export_tables
@@ -25,9 +25,10 @@ def add_export_parser(sub) -> None:
             "Incremental: documents and paragraphs are append-only, so each export writes only rows stored since the "
             "last export to DIR, into new files; derived tables (duplicates, events, event_mentions, entities) are "
             "written whole when they changed, replacing the previous snapshot. The state is DIR/wiredesk-export.json; "
-            "the database is only read. See docs/export.md."
+            "the database is only read."
         ),
-        epilog="Exit status: 0 ok (also when nothing was new), 2 usage, database or destination error.",
+        epilog="Exit status: 0 ok (also when nothing was new), 2 usage, database or destination error. "
+               + docs("docs/export.md", "docs/python-api.md (reading the files)"),
     )
     add_db_args(p)
     p.add_argument("-o", "--output", metavar="DIR", default="export", help="destination folder (default: ./export)")

@@ -10,7 +10,7 @@ import argparse
 from datetime import date
 
 from wiredesk.api import write_report
-from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.args import add_db_args, docs, settings_from_args
 from wiredesk.cli.output import format_size
 from wiredesk.cli.screen import Screen
 
@@ -31,9 +31,10 @@ def add_report_parser(sub) -> None:  # noqa: ANN001
             "network) with charts and tables: the biggest stories over time (documents per outlet and day), who "
             "copies whom and each outlet's share of novel text, events on a map and in a table linked to their "
             "sentences, the health of each followed source, and the runs. Hover, zoom, and click legends to "
-            "filter. Read-only. See docs/report.md."
+            "filter. Read-only."
         ),
-        epilog="Exit status: 0 ok (also for an empty database or window: the page says so), 2 usage or database error.",
+        epilog="Exit status: 0 ok (also for an empty database or window: the page says so), 2 usage or database error. "
+               + docs("docs/report.md"),
     )
     add_db_args(p)
     p.add_argument("--since", metavar="YYYY-MM-DD", type=_date,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_from_args
+from wiredesk.cli.args import add_db_args, add_listing_args, docs, settings_from_args
 from wiredesk.cli.output import format_rows, print_stats
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import WiredeskError
@@ -23,8 +23,9 @@ def add_query_parser(sub) -> None:
         "query",
         help="run read-only SQL against the database",
         description=("Run one SQL statement on a read-only connection to the database and print the result. The connection "
-                     "cannot write, read or attach other files, or load extensions. See docs/schema.md for tables."),
-        epilog=EPILOG,
+                     "cannot write, read or attach other files, or load extensions."),
+        epilog=docs("docs/schema.md (tables and example queries)", "docs/python-api.md (the same from pandas or polars)",
+                    "README.md"),
     )
     query.add_argument("sql", metavar="SQL", help='SQL text, e.g. "SELECT role, count(*) FROM paragraphs GROUP BY role"')
     add_db_args(query)
@@ -42,7 +43,7 @@ def add_stats_parser(sub) -> None:
         description=("The file's size and schema version, then counts: documents (current, versions, sources), "
                      "paragraphs by role, duplicate links by kind, events, mentions and entities, followed sources "
                      "(failing, disabled), the top sources, the latest runs and the failures by reason. Read-only."),
-        epilog=EPILOG)
+        epilog=docs("README.md", "docs/schema.md (the tables it counts)"))
     add_db_args(stats)
     stats.set_defaults(func=cmd_stats)
 

@@ -9,7 +9,7 @@ import argparse
 from datetime import datetime, timezone
 from typing import TextIO
 
-from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_from_args
+from wiredesk.cli.args import add_db_args, add_listing_args, docs, settings_from_args
 from wiredesk.cli.live import progress_display
 from wiredesk.cli.output import cut_note, format_rows, not_news_note, skipped_note
 from wiredesk.cli.screen import Screen
@@ -38,14 +38,18 @@ def add_reprocess_parser(sub) -> None:
             "(kind 'reprocess') with what it changed. Rows that come out the same are left untouched."
         ),
         epilog="Exit status: 0 ok, 1 some documents could not be re-cleaned (they keep their rows; see failures), "
-               "2 usage/config/database error. " + EPILOG,
+               "2 usage/config/database error. "
+               + docs("docs/operations.md (reprocess: re-deriving with new code)",
+                      "docs/schema.md (reprocess_changes, runs)"),
     )
     p.add_argument("--since", type=_since, metavar="DATE",
                    help="only documents ingested at or after DATE (documents.ingested_at; YYYY-MM-DD is midnight UTC)")
     p.add_argument("--outdated", action="store_true",
                    help="only documents whose stored cleaner version (documents.cleaner) is not the one the cleaners "
                         "write now: new cleaning code, or a [site_rules] rule of their host added, changed or removed; "
-                        "the others are not read (needs --stage clean; a changed [clean] setting needs a full reprocess)")
+                        "and those stored before the page's declared types were kept (documents.page_types NULL, "
+                        "which the events' news-page gate reads); the others are not read (needs --stage clean; a "
+                        "changed [clean] setting needs a full reprocess)")
     p.add_argument("--stage", choices=("clean", "dedup", "events"), default="clean",
                    help="first stage to re-derive; later stages follow (clean: everything, the default; "
                         "dedup: duplicate links and near index, then events; events: event mentions only)")

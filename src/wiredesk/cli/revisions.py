@@ -11,7 +11,7 @@ import textwrap
 from datetime import UTC
 from typing import TextIO
 
-from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
+from wiredesk.cli.args import add_db_args, docs, settings_from_args
 from wiredesk.cli.output import jsonable
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import ConfigError
@@ -29,7 +29,8 @@ def add_revisions_parser(sub) -> None:
             "text). New versions come from revisits of pages fetched by URL and from feed entries that changed; "
             "see docs/revisits.md. The URL may be given as fetched or in its canonical form."
         ),
-        epilog="Exit status: 0 ok, 2 no database or no document at URL. " + EPILOG,
+        epilog="Exit status: 0 ok, 2 no database or no document at URL. "
+               + docs("docs/revisits.md (revision diffs)", "docs/schema.md (document_revisions)"),
     )
     p.add_argument("url", metavar="URL", help="the page's URL")
     p.add_argument("--json", action="store_true",

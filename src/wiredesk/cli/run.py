@@ -11,7 +11,7 @@ import logging
 import os
 import time
 
-from wiredesk.cli.args import EPILOG, add_db_args, settings_from_args
+from wiredesk.cli.args import add_db_args, docs, settings_from_args
 from wiredesk.cli.live import progress_display
 from wiredesk.cli.output import print_summary
 from wiredesk.cli.screen import Screen
@@ -50,7 +50,9 @@ def add_run_parser(sub) -> None:
             "terminal (stage, items done, rate, ETA), else a line every 10 s."
         ),
         epilog="Exit status: 0 ok (also: nothing to do), 1 nothing could be ingested, 2 usage/config/database error. "
-               + EPILOG,
+               + docs("README.md", "docs/files.md (files and web archives)", "docs/feeds.md (feeds and sources)",
+                      "docs/urls.md (lists of URLs)", "docs/operations.md (Prefect, what to look at after a run)",
+                      "docs/schema.md (the tables it fills)", "docs/configuration.md"),
     )
     run.add_argument("paths", nargs="*", metavar="PATH",
                      help="files or folders to ingest, or feed URLs to fetch (default: seeds/ if present, and every due source)")

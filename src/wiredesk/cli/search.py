@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import PurePath
 
-from wiredesk.cli.args import add_db_args, add_listing_args, settings_from_args
+from wiredesk.cli.args import add_db_args, add_listing_args, docs, settings_from_args
 from wiredesk.cli.output import cut, format_rows
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.urls import is_http_url
@@ -24,10 +24,10 @@ def add_search_parser(sub) -> None:
         description=(
             "Find current document versions by words in their title or body text, best first (Okapi BM25 over "
             "an index every `wiredesk run` keeps up to date). Words are OR-ed; case, accents, plural endings and "
-            "stopwords do not matter. Prints rank, score, title, outlet, date and the best-matching paragraph. "
-            "See docs/search.md."
+            "stopwords do not matter. Prints rank, score, title, outlet, date and the best-matching paragraph."
         ),
-        epilog="Exit status: 0 ok (also when nothing matches), 2 no database, no index or nothing to search for.",
+        epilog="Exit status: 0 ok (also when nothing matches), 2 no database, no index or nothing to search for. "
+               + docs("docs/search.md"),
     )
     p.add_argument("query", metavar="QUERY", help='words to look for, e.g. "embassy protest Baghdad"')
     add_db_args(p)

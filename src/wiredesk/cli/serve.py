@@ -15,7 +15,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.args import add_db_args, docs, settings_from_args
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import WiredeskError
 from wiredesk.ops.deployments import deployment_specs
@@ -32,9 +32,10 @@ def add_serve_parser(sub) -> None:  # noqa: ANN001
             "with that tag) and run their scheduled runs until stopped (Ctrl-C). Needs a Prefect server: "
             "PREFECT_API_URL, else the one started by `wiredesk server start`. The UI shows every run, its "
             "logs, retries and a summary artifact. A run that finds the database busy waits up to "
-            "serve.lock_wait_seconds. See docs/operations.md."
+            "serve.lock_wait_seconds."
         ),
-        epilog="Exit status: 0 stopped, 2 usage/config error or no Prefect server.",
+        epilog="Exit status: 0 stopped, 2 usage/config error or no Prefect server. "
+               + docs("docs/operations.md (scheduled operation)", "docs/configuration.md (serve.schedules)"),
     )
     add_db_args(serve)
     serve.add_argument("--list", action="store_true", help="print the deployments and their schedules, then exit (no server needed)")

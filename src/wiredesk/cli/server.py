@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wiredesk.cli.args import EPILOG
+from wiredesk.cli.args import docs
 from wiredesk.cli.screen import Screen
 from wiredesk.ops import prefect_server
 
@@ -13,11 +13,10 @@ def add_server_parser(sub) -> None:
         help="start/stop/status of a kept local Prefect server (makes runs much faster)",
         description=(
             "Manage a local Prefect server (127.0.0.1, analytics off, state in $WIREDESK_HOME/prefect) that "
-            "`wiredesk run` uses when PREFECT_API_URL is not set, instead of starting a temporary one per run. "
-            "See docs/operations.md."
+            "`wiredesk run` uses when PREFECT_API_URL is not set, instead of starting a temporary one per run."
         ),
         epilog=("Exit status: 0 ok; 1 `status` found no kept server running; 2 it could not start (the port is in "
-                "use, it exited, or it did not answer in time). " + EPILOG),
+                "use, it exited, or it did not answer in time). " + docs("docs/operations.md (the kept local server)")),
     )
     server.add_argument("action", choices=("start", "stop", "status"), metavar="{start,stop,status}",
                         help="start: start it in the background and print its API and UI addresses; stop: stop it; "

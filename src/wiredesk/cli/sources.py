@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wiredesk.cli.args import add_db_args, add_listing_args, settings_from_args
+from wiredesk.cli.args import add_db_args, add_listing_args, docs, settings_from_args
 from wiredesk.cli.output import format_rows
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
@@ -20,7 +20,8 @@ from wiredesk.sources.feeds.opml import Subscription, export_opml, parse_opml
 from wiredesk.sources.health import format_access, source_health
 from wiredesk.store import Store
 
-SOURCES_EPILOG = "Sources file format, scheduling and limits: docs/feeds.md."
+SOURCES_EPILOG = docs("docs/feeds.md (the sources file, scheduling and limits)",
+                      "docs/configuration.md (filters before fetching)")
 
 
 def add_sources_parser(sub) -> None:  # noqa: ANN001

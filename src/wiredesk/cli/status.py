@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any, TextIO
 
-from wiredesk.cli.args import add_db_args, settings_from_args
+from wiredesk.cli.args import add_db_args, docs, settings_from_args
 from wiredesk.cli.output import format_size, jsonable, not_read_for_events, revisits_line
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
@@ -22,9 +22,10 @@ from wiredesk.store.reader import Reader
 STATUS_EPILOG = (
     "Exit status: 0 healthy, though warnings may be listed (a site rule whose keep selectors matched nothing on "
     "current documents of a host: keep_unmatched; a stalled or degraded source); 1 something needs attention (a "
-    "failing source, the last run failed or was abandoned, an index, cluster, story or event table problem), or "
-    "with --strict a warning too; 2 usage or database error. Pages that were not articles and revisits due are "
-    "shown, never counted."
+    "failing source, the last run failed or was abandoned, an index, cluster, story or event table problem, "
+    "current documents whose page types were never derived while events read news pages only), or with --strict a "
+    "warning too; 2 usage or database error. Pages that were not articles and revisits due are shown, never "
+    "counted. " + docs("docs/operations.md (after a run: what to look at)")
 )
 
 
@@ -109,6 +110,9 @@ def print_status(st: dict[str, Any], out: TextIO) -> None:
               f"links, {cl['dangling_links']} links to missing paragraphs, {len(cl['cycles_cut_at'])} cycles cut", file=out)
     for ex in ix.get("event_extractors", []):
         print(f"           events: {ex['mentions']} mentions by {ex['extractor']}", file=out)
+    if ix.get("documents_without_page_types"):
+        print(f"           page types: {ix['documents_without_page_types']} current documents never had them derived "
+              "(`wiredesk reprocess --outdated` fills them)", file=out)
     for code in ix.get("story_code", []):
         print(f"           stories: {code['documents']} document versions by {code['derived_by']}", file=out)
     if ix.get("documents_without_story"):

@@ -10,14 +10,15 @@ import argparse
 from datetime import date
 from typing import TextIO
 
-from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_from_args
+from wiredesk.cli.args import add_db_args, add_listing_args, docs, settings_from_args
 from wiredesk.cli.output import cut_note, format_rows
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import ConfigError
 from wiredesk.store.reader import Reader
 from wiredesk.store.story_reads import STORY_COLUMNS, STORY_DOCUMENT_COLUMNS
 
-STORIES_EPILOG = "What a story is and how documents join one: docs/stories.md. " + EPILOG
+STORIES_EPILOG = docs("docs/stories.md (what a story is and how documents join one)",
+                      "docs/schema.md (the story tables and views)")
 
 
 def _date(value: str) -> date:
@@ -35,7 +36,7 @@ def add_stories_parser(sub) -> None:
             "`wiredesk stories` lists stories, biggest first: documents, outlets, first and last seen, the "
             "outlet that had it first, and its title. `wiredesk stories show ID` lists one story's documents "
             "in time order with outlet, title and novel share (the part of its text no earlier document had). "
-            "Every document version joins a story as it is stored; see docs/stories.md."
+            "Every document version joins a story as it is stored."
         ),
         epilog="Exit status: 0 ok (also when nothing matches), 2 no database or no such story. " + STORIES_EPILOG,
     )
@@ -58,9 +59,9 @@ def add_stories_rebuild_parser(sub) -> None:
             "Delete every story and replay every document version in the order it arrived through the "
             "current story code, in one transaction: the same code gives the same stories the runs made. "
             "Needed after the story code changed, after `wiredesk reprocess` changed texts, and once on a "
-            "database made before stories existed. See docs/stories.md."
+            "database made before stories existed."
         ),
-        epilog=EPILOG,
+        epilog=docs("docs/stories.md (rebuilding)"),
     )
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary, no progress")
     add_db_args(p)

@@ -8,7 +8,7 @@ statements DuckDB keeps; docs/schema.md says what each column means). Both read 
 
 from __future__ import annotations
 
-from wiredesk.cli.args import EPILOG, add_db_args, add_listing_args, settings_from_args
+from wiredesk.cli.args import add_db_args, add_listing_args, docs, settings_from_args
 from wiredesk.cli.output import format_rows
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.errors import WiredeskError
@@ -21,7 +21,7 @@ def add_tables_parser(sub) -> None:  # noqa: ANN001
         help="list the tables and views of the database, with their columns and rows",
         description="List every table and view (name, kind, columns, rows). `wiredesk schema TABLE` shows one's "
                     "columns; docs/schema.md says what they mean, with example queries.",
-        epilog=EPILOG,
+        epilog=docs("docs/schema.md (what each table and column means, example queries)", "README.md"),
     )
     add_db_args(p)
     add_listing_args(p)
@@ -34,7 +34,7 @@ def add_schema_parser(sub) -> None:  # noqa: ANN001
         help="print the CREATE statements of the tables and views (or of one)",
         description="Print the CREATE statement of every table and view, or of TABLE only, one column a line, "
                     "with the table's indexes. docs/schema.md says what each column means.",
-        epilog=EPILOG,
+        epilog=docs("docs/schema.md (what each table and column means, example queries)", "README.md"),
     )
     p.add_argument("table", nargs="?", metavar="TABLE", help="one table or view (default: all)")
     add_db_args(p)

@@ -75,7 +75,8 @@ def sources_watch(rows: list[SourceRow], access: dict[int, dict[str, int]],
 
 
 def index_health(reader: Reader, settings: Settings) -> dict[str, Any]:
-    """Near-duplicate index, event and story tables: is anything missing or built with other settings?"""
+    """Near-duplicate index, event and story tables, and the documents' page types the event extraction's
+    page-kind gate reads: is anything missing or built with other settings?"""
     dedup = settings.dedup
     near = reader.near_index_state(dedup)
     health: dict[str, Any] = {
@@ -87,6 +88,9 @@ def index_health(reader: Reader, settings: Settings) -> dict[str, Any]:
     }
     if reader.has_table("event_mention_rows"):
         health["event_extractors"] = reader.extractor_versions()
+    health["documents_without_page_types"] = reader.documents_without_page_types()
+    # they matter where the page-kind gate reads them: events on, and only the pages that report news
+    health["page_kind_gate"] = settings.events.enabled and settings.events.pages == "news"
     health["clusters"] = reader.cluster_state()
     if reader.has_stories():
         health["documents_without_story"] = reader.documents_without_story()
@@ -119,6 +123,10 @@ def index_problems(health: dict[str, Any]) -> list[str]:
     versions = health.get("event_extractors", [])
     if len(versions) > 1:
         problems.append(f"event mentions come from {len(versions)} extractor versions (older documents were not re-extracted)")
+    if health.get("documents_without_page_types") and health.get("page_kind_gate"):
+        problems.append(f"{health['documents_without_page_types']} current documents have no page types (stored "
+                        "before they were kept: the news-page gate reads only their URL and text): run "
+                        "`wiredesk reprocess --outdated`")
     if health.get("documents_without_story"):
         problems.append(f"{health['documents_without_story']} current documents have no story (stored before stories "
                         "existed): run `wiredesk stories-rebuild`")
@@ -129,7 +137,8 @@ def index_problems(health: dict[str, Any]) -> list[str]:
 
 def needs_attention(st: dict[str, Any]) -> list[str]:
     """One line per problem: something is broken or stopped and needs someone to act (a failing source, the
-    last run failed or was abandoned, an index, cluster, story or event table out of step). ``wiredesk status``
+    last run failed or was abandoned, an index, cluster, story or event table out of step, documents the page-kind
+    gate would read without their page types). ``wiredesk status``
     exits 1 when there is any."""
     out = list(st["index"]["problems"])
     failing = st.get("sources_failing", [])

@@ -31,7 +31,7 @@ from wiredesk.domain.models import Failure, InputItem
 from wiredesk.domain.urls import is_http_url
 from wiredesk.pipeline.progress import report_stage, report_stored
 from wiredesk.pipeline.run import Run
-from wiredesk.pipeline.scaleout import PendingItems, Processed, StageRunner, submit_items, work_stage
+from wiredesk.pipeline.scaleout import Done, PendingItems, Processed, StageRunner, submit_items, work_stage
 from wiredesk.pipeline.stages import (MIN_ITEMS_FOR_POOL, Plan, clean_batch, extract_events_batch,
                                       make_event_extractor, plan_batch, retry_policy, store_batch,
                                       story_features_batch)
@@ -67,16 +67,6 @@ def page_access(items: tuple[InputItem, ...], processed: Processed) -> tuple[Pag
                  for i in items if i.origin in stored and is_http_url(i.origin) and i.kind == "html" or i.origin in failed)
 
 
-class _Finished:
-    """Step 2 done in this process: its result, shaped like a runner's pending chunks."""
-
-    def __init__(self, processed: Processed):
-        self.processed = processed
-
-    def result(self) -> Processed:
-        return self.processed
-
-
 class BatchStep:
     """Steps 1-4 for the batches of one run (see the module docstring); counts and failures go to the run's
     summary, progress is reported against ``total``.
@@ -92,7 +82,7 @@ class BatchStep:
         self.total = total
         self.runner = runner
         self.runner_workers = runner_workers
-        self._pending: deque[tuple[BatchInput, Plan, PendingItems | _Finished]] = deque()
+        self._pending: deque[tuple[BatchInput, Plan, PendingItems | Done]] = deque()
         self._extractor = None
         self.retry = retry_policy(self.settings)  # when failed items are tried again, with which code version
         self.revisit_offsets = self.settings.revisits.deltas  # when pages fetched by URL are fetched again
@@ -122,7 +112,7 @@ class BatchStep:
         """Store failures found before any batch (paths that could not be used at all): step 3 and 4 only."""
         self._store(Batch(failures=failures, retry=self.retry))
 
-    def _process(self, items: tuple[InputItem, ...]) -> PendingItems | _Finished:
+    def _process(self, items: tuple[InputItem, ...]) -> PendingItems | Done:
         if self.runner is not None:
             report_stage(work_stage(self.settings), 0, len(items))  # done counts come as chunks return
             return submit_items(self.runner, items, self.settings, self.runner_workers)
@@ -137,7 +127,7 @@ class BatchStep:
                 log.warning("process pool broke (%s); cleaning this batch in the main process", exc)
         return self._process_here(items)
 
-    def _process_here(self, items: tuple[InputItem, ...]) -> _Finished:
+    def _process_here(self, items: tuple[InputItem, ...]) -> Done:
         started = time.process_time()
         cleaned = self.wrap(clean_batch)(items, self.settings, None)
         clean_seconds = time.process_time() - started
@@ -152,8 +142,9 @@ class BatchStep:
             if self._places is None:  # loaded on the first batch with articles, like the extractor (about 1 s)
                 self._places = load_place_index()
             stories = self.wrap(story_features_batch)(cleaned, self._places)
-        return _Finished(Processed(cleaned.articles, cleaned.failures, events, stories, clean_seconds,
-                                   events_done - started - clean_seconds, time.process_time() - events_done))
+        return Done(Processed(cleaned.articles, cleaned.failures, events=events, stories=stories,
+                                   clean_seconds=clean_seconds, events_seconds=events_done - started - clean_seconds,
+                                   stories_seconds=time.process_time() - events_done))
 
     def _pooled(self, items: tuple[InputItem, ...]) -> bool:
         """Whether a batch goes to the pool: any batch when events are read (the workers hold the models;

@@ -10,7 +10,8 @@
 
 ``outdated`` takes only the documents whose stored cleaner version is not the one the cleaners would write for
 them now (``outdated_ids``): new cleaning code, or a site rule of their host added, changed or removed
-(``wiredesk.clean.siterules``); the others are not read at all.
+(``wiredesk.clean.siterules``), and the documents stored before the cleaner kept the types a page declares
+(``documents.page_types`` NULL); the others are not read at all.
 
 ``stage`` names the first stage re-derived; every later one runs too (a changed paragraph must be relinked,
 a changed text re-extracted). Each batch is written by ``Store.write_rederived`` in one transaction; the
@@ -131,13 +132,14 @@ def site_key(doc: StoredDocument) -> tuple[str, int] | None:
 
 def outdated_ids(lineage, site_rules: SiteRules) -> list[int]:
     """Pure: the ids, among ``lineage`` rows (``Store.document_lineage``: id, origin, kind, cleaner, supplied
-    metadata, url), of the documents whose cleaner version is not the one the cleaners would write now. The
-    host is the one cleaning saw (``wiredesk.clean.cleaner.item_host``): the supplied URL's, else the
-    origin's when it is a web address."""
+    metadata, url, whether its page types were derived), of the documents whose cleaner version is not the one
+    the cleaners would write now, or whose page types were never derived (stored before the cleaner kept them:
+    the page-kind gate of event extraction would read them as declaring nothing). The host is the one cleaning
+    saw (``wiredesk.clean.cleaner.item_host``): the supplied URL's, else the origin's when it is a web address."""
     out = []
-    for document_id, origin, kind, cleaner, supplied_meta, url in lineage:
+    for document_id, origin, kind, cleaner, supplied_meta, url, page_types_derived in lineage:
         url = (meta_from_json(supplied_meta).url if supplied_meta else url) or (origin if is_http_url(origin) else None)
-        if cleaner != cleaner_version(kind, host_of(url) if url else None, site_rules):
+        if not page_types_derived or cleaner != cleaner_version(kind, host_of(url) if url else None, site_rules):
             out.append(document_id)
     return out
 
@@ -162,7 +164,7 @@ def _document_input(doc: StoredDocument, article: Article | None) -> DocumentInp
         return DocumentInput.from_article(article)
     return DocumentInput(doc_key=doc.doc_key, published_at=doc.published_at, source=doc.source,
                          paragraphs=tuple(InputParagraph(p.position, p.role, p.text) for p in doc.paragraphs),
-                         language=doc.language, url=doc.url, page_types=doc.page_types)
+                         language=doc.language, url=doc.url, page_types=doc.page_types or ())
 
 
 # -- the reprocess ---------------------------------------------------------------------------------------
@@ -172,7 +174,8 @@ def run_reprocess(settings: Settings, *, since: datetime | None = None, stage: s
                   progress: Progress | None = None, clean: Clean | None = None, extractor=None,
                   batch_size: int | None = None, outdated: bool = False) -> ReprocessSummary:
     """Re-derive the current documents of ``settings.db_path`` (ingested at or after ``since``; with
-    ``outdated``, only those whose cleaner version is not the current one for them) from ``stage`` on.
+    ``outdated``, only those whose cleaner version is not the current one for them, or whose page types were
+    never derived) from ``stage`` on.
 
     ``clean`` (default: the configured cleaners) and ``extractor`` (default: the configured event extractor)
     are the code to re-derive with; tests and experiments inject other versions here.

@@ -53,7 +53,10 @@ class StageRunner(Protocol):
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> StageFuture: ...
 
 
-class _Done:
+class Done:
+    """A ``StageFuture`` whose work is already done: what ``InlineRunner`` returns, and a batch's step 2 when the
+    caller's own process did it (``wiredesk.pipeline.batch``)."""
+
     def __init__(self, value: Any):
         self.value = value
 
@@ -66,43 +69,43 @@ class InlineRunner:
     scaled-out code path without a cluster, and as the reference it must agree with."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> StageFuture:
-        return _Done(fn(*args))
+        return Done(fn(*args))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticlesWork:
+    """What the CPU-heavy stages made of some articles, in the articles' order, and the CPU seconds each stage
+    spent (summed over workers; on a busy machine wall time is longer). What a worker's chunk (``ChunkResult``)
+    and a whole batch (``Processed``) have in common; each adds how its articles and failures come back."""
+
+    #: event extractions of the articles (empty when events are disabled)
+    events: tuple = ()
+    #: story features of the articles
+    stories: tuple = ()
+    #: the near-duplicate stage's token work of the articles (``wiredesk.dedup.tokenwork``; empty: the writer's
+    #: stage makes it)
+    tokens: tuple = ()
+    clean_seconds: float = 0.0
+    events_seconds: float = 0.0
+    stories_seconds: float = 0.0
+    tokens_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
-class Processed:
-    """The CPU-heavy results of some items, in the items' order, and the CPU seconds the workers spent
-    cleaning and extracting events (summed over workers; on a busy machine wall time is longer)."""
+class Processed(ArticlesWork):
+    """A batch's CPU-heavy results: its articles paired with their items, in the items' order, its failures, and
+    the work done on the articles."""
 
     articles: tuple[tuple[InputItem, Article], ...] = ()
     failures: tuple[Failure, ...] = ()
-    #: event extractions of ``articles`` (empty when events are disabled)
-    events: tuple = ()
-    #: story features of ``articles``, in their order
-    stories: tuple = ()
-    clean_seconds: float = 0.0
-    events_seconds: float = 0.0
-    stories_seconds: float = 0.0
-    #: the near-duplicate stage's token work of ``articles`` (empty: the writer's stage makes it)
-    tokens: tuple = ()
-    tokens_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
-class ChunkResult:
-    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, the events and story
-    features of the articles and the CPU seconds each took. Not the items: the caller still holds them (raw
-    bytes included), so they never travel back."""
+class ChunkResult(ArticlesWork):
+    """What a worker sends back for a chunk: per item an ``Article`` or a ``Failure``, and the work done on the
+    articles. Not the items: the caller still holds them (raw bytes included), so they never travel back."""
 
     outcomes: tuple[Article | Failure, ...]
-    events: tuple = ()
-    stories: tuple = ()
-    clean_seconds: float = 0.0
-    events_seconds: float = 0.0
-    stories_seconds: float = 0.0
-    #: the near-duplicate stage's token work of the articles, in their order (``wiredesk.dedup.tokenwork``)
-    tokens: tuple = ()
-    tokens_seconds: float = 0.0
 
 
 @functools.lru_cache(maxsize=2)
@@ -136,8 +139,9 @@ def process_items(items: Sequence[InputItem], settings: Settings) -> ChunkResult
     stories = tuple(extract_features(story_document(a), StorySettings(), worker_places()) for a in articles)
     stories_done = time.process_time()
     tokens = tuple(near_token_work(articles, settings.dedup))
-    return ChunkResult(outcomes, events, stories, cleaned - started, events_done - cleaned,
-                       stories_done - events_done, tokens, time.process_time() - stories_done)
+    return ChunkResult(outcomes, events=events, stories=stories, tokens=tokens, clean_seconds=cleaned - started,
+                       events_seconds=events_done - cleaned, stories_seconds=stories_done - events_done,
+                       tokens_seconds=time.process_time() - stories_done)
 
 
 def near_token_work(articles: Sequence[Article], settings: DedupSettings) -> list[TokenWork]:
@@ -197,8 +201,9 @@ class PendingItems:
             token_seconds += done.tokens_seconds
         if len(tokens) != len(articles):  # a runner that sends no token work: the writer's stage makes it
             tokens = []
-        return Processed(tuple(articles), tuple(failures), tuple(events), tuple(stories), clean, extract, story,
-                         tuple(tokens), token_seconds)
+        return Processed(tuple(articles), tuple(failures), events=tuple(events), stories=tuple(stories),
+                         tokens=tuple(tokens), clean_seconds=clean, events_seconds=extract, stories_seconds=story,
+                         tokens_seconds=token_seconds)
 
 
 #: Chunks per worker and batch: pages differ a lot in cleaning and parsing time, and with one chunk each a

@@ -155,6 +155,11 @@ class Reader:
         """Event mentions per extractor version, most first."""
         return status_reads.extractor_versions(self._con)
 
+    def documents_without_page_types(self) -> int:
+        """Current documents whose page types were never derived (stored before migration 0030; a reprocess
+        of the clean stage fills them)."""
+        return status_reads.documents_without_page_types(self._con)
+
     # -- search (wiredesk.store.search_reads) ------------------------------------------------------------
 
     def has_search_index(self) -> bool:

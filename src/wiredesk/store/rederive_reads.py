@@ -42,8 +42,9 @@ class StoredDocument:
     raw: bytes | None = None
     #: the run that stored it (documents.run_id): its site furniture counts only the runs before it
     stored_run_id: int | None = None
-    #: the kinds the page declares (documents.page_types; empty when stored before they were kept)
-    page_types: tuple[str, ...] = ()
+    #: the kinds the page declares (documents.page_types: empty when it declares none); None when they were never
+    #: derived (stored before migration 0030, page_kinds): a re-clean fills them, even with none
+    page_types: tuple[str, ...] | None = None
 
 
 def select_documents(con, since: datetime | None, after: int, limit: int) -> list[int]:
@@ -53,11 +54,12 @@ def select_documents(con, since: datetime | None, after: int, limit: int) -> lis
         "ORDER BY document_id LIMIT ?", [after, since, since, limit]).fetchall()]
 
 
-def document_lineage(con, ids: Sequence[int]) -> list[tuple[int, str, str, str, str | None, str | None]]:
-    """``(document_id, origin, kind, cleaner, supplied_meta, url)`` of the documents ``ids``: what tells whether
-    the current cleaner would write another version for them, without reading their texts."""
+def document_lineage(con, ids: Sequence[int]) -> list[tuple[int, str, str, str, str | None, str | None, bool]]:
+    """``(document_id, origin, kind, cleaner, supplied_meta, url, page_types_derived)`` of the documents ``ids``:
+    what tells whether the current cleaner would write another version for them, without reading their texts
+    (``page_types_derived`` is false for a document stored before the cleaner kept the page's types)."""
     return [tuple(r) for r in con.execute(
-        "SELECT document_id, origin, kind, cleaner, supplied_meta, url FROM documents "
+        "SELECT document_id, origin, kind, cleaner, supplied_meta, url, page_types IS NOT NULL FROM documents "
         "WHERE document_id IN (SELECT unnest(?::BIGINT[])) ORDER BY document_id", [list(ids)]).fetchall()]
 
 
@@ -85,5 +87,5 @@ def load_documents(con, ids: Sequence[int], *, with_raw: bool) -> list[StoredDoc
         if data is not None:
             raw = zlib.decompress(data) if codec == "zlib" else bytes(data)
         out.append(StoredDocument(*r[:7], tuple(r[7] or ()), *r[8:16], tuple(pars.get(r[0], ())), raw, r[18],
-                                  tuple(r[19] or ())))
+                                  None if r[19] is None else tuple(r[19])))
     return out

@@ -2,7 +2,8 @@
 
 Functions over a read-only connection (``Reader`` delegates to them): the counts of ``stats``, the last runs,
 the sources due and failing, the near-duplicate index and the duplicate views' stored answers against what
-they should hold, and the extractor versions of the stored mentions. Each is one small query or a handful;
+they should hold, the extractor versions of the stored mentions and the documents whose page types (what the
+events' page-kind gate reads) were never derived. Each is one small query or a handful;
 the callers (``wiredesk.ops.status``, ``wiredesk.cli.status``) decide what is healthy and format.
 
 What it is not: the stories' reads (``wiredesk.store.story_reads``), the search index's
@@ -114,6 +115,14 @@ def cluster_state(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "dangling_links": first_row(con, clusters.DANGLING)[0],
         "cycles_cut_at": [r["paragraph_id"] for r in dict_rows(con, clusters.CUT)],
     }
+
+
+def documents_without_page_types(con: duckdb.DuckDBPyConnection) -> int:
+    """Current documents whose page types were never derived (``documents.page_types`` NULL: stored before
+    migration 0030, page_kinds, and not re-cleaned since); 0 for a database from before the column."""
+    if not has_column(con, "documents", "page_types"):
+        return 0
+    return first_row(con, "SELECT count(*) FROM documents WHERE is_current AND page_types IS NULL")[0]
 
 
 def extractor_versions(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
