@@ -36,8 +36,10 @@ from bench_dedup import worker_tokens  # noqa: E402
 from synthetic import PER_DOC, Generator, insert_documents  # noqa: E402
 
 from wiredesk.dedup.keys import BatchKeys  # noqa: E402
-from wiredesk.dedup.minhash import BAND_TAG  # noqa: E402
+from wiredesk.dedup.matchtext import match_tokens_batch  # noqa: E402
+from wiredesk.dedup.minhash import ANCHOR_TAG, BAND_TAG, tag_keys  # noqa: E402
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
+from wiredesk.dedup.shingles import Words, shingles  # noqa: E402
 from wiredesk.dedup.sketch import filter_pairs  # noqa: E402
 from wiredesk.store.near_index import find_candidates, link_near, load_sketches  # noqa: E402
 
@@ -83,8 +85,40 @@ def keeps(shared: list[tuple[int, bool]], cap: int, settings: DedupSettings) -> 
     return weight >= 2 * settings.min_shared_keys or any(band for _, band in shared)
 
 
+def anchor_offsets(con, pairs: list[tuple[int, int]], settings: DedupSettings) -> dict[tuple[int, int], Counter]:
+    """Per pair of paragraphs: for each alignment offset (position in the second minus position in the first),
+    how many distinct shared anchor keys occur at it. Two anchors of one shared run of words are at the same
+    offset; two common phrases met by chance are at any two offsets."""
+    ids = sorted({pid for pair in pairs for pid in pair})
+    wanted = {"id": np.asarray(ids, dtype=np.int64)}  # noqa: F841
+    rows = con.execute("SELECT p.paragraph_id, p.text, d.language FROM paragraphs p JOIN documents d "
+                       "USING (document_id) WHERE p.paragraph_id IN (SELECT id FROM wanted)").fetchall()
+    tokens, _, lengths = match_tokens_batch([r[1] for r in rows])
+    words = Words.of_flat(tokens, lengths, [r[2] for r in rows])
+    starts = np.r_[0, np.cumsum(lengths)]
+    where: dict[int, dict[int, list[int]]] = {}
+    for i, row in enumerate(rows):
+        lo, hi = int(starts[i]), int(starts[i + 1])
+        n = hi - lo
+        # every word 4-gram of the paragraph, in order (none dropped: positions are what is wanted here)
+        one = Words(words.hashes[lo:hi], np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64))
+        grams, _ = shingles(one, settings.anchor_words)
+        at: dict[int, list[int]] = {}
+        for pos, key in enumerate(tag_keys(grams, ANCHOR_TAG).tolist()):
+            at.setdefault(key, []).append(pos)
+        where[row[0]] = at
+    out = {}
+    for a, b in pairs:
+        pa, pb = where.get(a, {}), where.get(b, {})
+        offsets: Counter = Counter()
+        for key in pa.keys() & pb.keys():
+            offsets.update({j - i for i in pa[key] for j in pb[key]})
+        out[(a, b)] = offsets
+    return out
+
+
 def analyse(con, ids: list[int], links: set[tuple[int, int]], settings: DedupSettings, caps: list[int],
-            time_sql: bool) -> dict:
+            time_sql: bool, positions: bool = False) -> dict:
     keys = batch_keys(con, ids)
     pairs = find_candidates(con, ids, keys, settings)
     kept = filter_pairs(pairs, load_sketches(con, np.unique(pairs).tolist()), settings)
@@ -118,6 +152,25 @@ def analyse(con, ids: list[int], links: set[tuple[int, int]], settings: DedupSet
         out["rule"][cap] = {"rejected_dropped": c[("rejected", False)], "kept_dropped": c[("kept", False)],
                             "linked_dropped": c[("linked", False)],
                             "candidates_left": sum(v for (_, ok), v in c.items() if ok)}
+    if positions:
+        # anchors-only pairs: do two shared anchors sit at one alignment offset (one shared run), or within
+        # a few words of one (a run with a small edit between them)?
+        only_anchors = [pair for pair in map(tuple, pairs.tolist())
+                        if shared.get(pair) and not any(band for _, band in shared[pair])]
+        offsets = anchor_offsets(con, only_anchors, settings)
+        wanted = {"id": np.unique(np.asarray(only_anchors, dtype=np.int64))}  # noqa: F841
+        n_tokens = dict(con.execute("SELECT paragraph_id, n_tokens FROM dedup_paragraphs "
+                                    "WHERE paragraph_id IN (SELECT id FROM wanted)").fetchall())
+        c, dense = Counter(), Counter()
+        for pair in only_anchors:
+            offs = offsets[pair]
+            same = any(n >= 2 for n in offs.values())
+            near = same or any(offs.get(o + d, 0) for o in offs for d in (1, 2, 3))
+            c[(klass(pair), "same offset" if same else "offsets 1-3 apart" if near else "apart")] += 1
+            # short paragraphs keep every anchor (dense_anchor_tokens); long ones the winnowed ones
+            short = sum(n_tokens.get(pid, 0) < settings.dense_anchor_tokens for pid in pair)
+            dense[(klass(pair), ("both long", "one short", "both short")[short], min(len(shared[pair]), 4))] += 1
+        out["positions"], out["density"] = c, dense
     if time_sql:
         params = {"min_shared": settings.min_shared_keys, "band_tag": BAND_TAG, "cap": settings.max_candidates}
         times: dict[str, list[float]] = {"as is": [], **{f"rule C={cap}": [] for cap in caps}}
@@ -140,6 +193,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=10_000)
     ap.add_argument("--caps", type=int, nargs="*", default=[100, 200, 500])
     ap.add_argument("--time-sql", action="store_true")
+    ap.add_argument("--positions", action="store_true",
+                    help="for pairs sharing anchors only: are two shared anchors at one alignment offset?")
     args = ap.parse_args()
     con = duckdb.connect(str(args.db))
     con.execute("SET memory_limit = '4GB'")
@@ -160,7 +215,7 @@ def main() -> None:
         carried, _ = worker_tokens(texts, ids, settings, True)
         res = link_near(con, ids, settings, run_id=0, carried=carried)
         links = {(min(k.paragraph_id, k.duplicate_of), max(k.paragraph_id, k.duplicate_of)) for k in res.new_links}
-        out = analyse(con, ids, links, settings, args.caps, args.time_sql)
+        out = analyse(con, ids, links, settings, args.caps, args.time_sql, args.positions)
         con.execute("ROLLBACK")
         print(f"\nbatch {repeat + 1}: {out['candidates']:,} candidates, {out['kept']:,} kept by the sketch filter, "
               f"{out['linked']:,} linked pairs")
@@ -173,6 +228,10 @@ def main() -> None:
         for cap, r in out["rule"].items():
             print(f"  rule C={cap}: candidates left {r['candidates_left']:,}; dropped: rejected {r['rejected_dropped']:,}, "
                   f"kept {r['kept_dropped']:,}, linked {r['linked_dropped']:,}")
+        for (k, where), n in sorted(out.get("positions", {}).items()):
+            print(f"  anchors only, {k:9s} two shared anchors at {where:18s} {n:7,}")
+        for (k, short, n_keys), n in sorted(out.get("density", {}).items()):
+            print(f"  anchors only, {k:9s} {short:10s} sharing {n_keys if n_keys < 4 else '4+'} anchors {n:7,}")
         if "sql_seconds" in out:
             print(f"  candidate SQL, median of 5 (s): {out['sql_seconds']}")
 
