@@ -6,7 +6,7 @@
 
 For each size, one more batch of 10,000 paragraphs (400 documents of 25, or 500 of 20 in the first store) is
 stored step by step in a transaction that is rolled back, so every repeat and every step sees the same store;
-the median of ``--repeats`` is reported. Three synthetic stores, because each step needs its own realistic
+the median of ``--repeats`` is reported, with the repeats' range beside it. Three synthetic stores, because each step needs its own realistic
 data and a generator for it exists already (nothing is duplicated here):
 
 1. **Duplicates** (``synthetic.Generator``, the paragraphs of ``bench_dedup.py``): grown batch by batch to the
@@ -109,7 +109,7 @@ def _store_batch(con, gen: Generator, run_id: int, texts: list[str] | None, sett
     return out
 
 
-def duplicates_store(path: Path, sizes: list[int], repeats: int, window_days: int) -> dict[int, dict[str, float]]:
+def duplicates_store(path: Path, sizes: list[int], repeats: int, window_days: int) -> dict[int, dict[str, list[float]]]:
     """Grow the duplicates store to each size and time ``repeats`` probe batches there (rolled back)."""
     for suffix in ("", ".wal"):
         Path(str(path) + suffix).unlink(missing_ok=True)
@@ -118,7 +118,7 @@ def duplicates_store(path: Path, sizes: list[int], repeats: int, window_days: in
     settings = DedupSettings()
     window = replace(settings, window_days=window_days)
     gen = Generator()
-    results: dict[int, dict[str, float]] = {}
+    results: dict[int, dict[str, list[float]]] = {}
     run_id, stored = 0, 0
     for size in sizes:
         started = time.perf_counter()
@@ -137,8 +137,9 @@ def duplicates_store(path: Path, sizes: list[int], repeats: int, window_days: in
             runs.append(_store_batch(con, gen, run_id, texts, settings, window))
             con.execute("ROLLBACK")
         gen.recent = recent
-        results[size] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        print(f"{size:,} (duplicates): " + ", ".join(f"{k} {v:.2f} s" for k, v in results[size].items()), flush=True)
+        results[size] = _each_step(runs)
+        print(f"{size:,} (duplicates): " + ", ".join(f"{k} {statistics.median(v):.2f} s"
+                                                  for k, v in results[size].items()), flush=True)
     con.close()
     return results
 
@@ -191,7 +192,7 @@ def regroup(con, new_docs: list[int], window_days: int) -> None:
     regroup_events(con, 2, new_docs, [], window_days)
 
 
-def views_batch(path: Path, repeats: int) -> dict[str, float]:
+def views_batch(path: Path, repeats: int) -> dict[str, list[float]]:
     """The views store's write-side steps for 400 new documents (10,000 paragraphs), rolled back."""
     docs = BATCH // views_bench.PER_DOC
     con = duckdb.connect(str(path))
@@ -220,25 +221,33 @@ def views_batch(path: Path, repeats: int) -> dict[str, float]:
             runs.append(out)
     finally:
         con.close()
-    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    return _each_step(runs)
 
 
-def stories_batch(path: Path, stored_documents: int, repeats: int) -> dict[str, float]:
+def stories_batch(path: Path, stored_documents: int, repeats: int) -> dict[str, list[float]]:
     if not path.exists():
         stories_bench.build(path, stored_documents)
     docs = stories_bench.batch(path, BATCH // views_bench.PER_DOC, seed=stored_documents)
     runs = [stories_bench.time_step(path, docs, StorySettings()) for _ in range(repeats)]
-    return {"story step": statistics.median(r["total"] for r in runs)}
+    return {"story step": [r["total"] for r in runs]}
 
 
-def report(results: dict[int, dict[str, float]]) -> None:
+def _each_step(runs: list[dict[str, float]]) -> dict[str, list[float]]:
+    """Every repeat's seconds, step by step (the median is reported, and the range beside it)."""
+    return {k: [r[k] for r in runs] for k in runs[0]}
+
+
+def report(results: dict[int, dict[str, list[float]]]) -> None:
+    """One Markdown row per step: the median seconds at each size, the repeats' range beside it (so growth can
+    be told from noise), and the ratio of the medians, largest size / smallest."""
     sizes = sorted(results)
     steps = list(results[sizes[0]])
-    print("| step | " + " | ".join(f"{s:,} stored" for s in sizes) + f" | {sizes[-1]:,} / {sizes[0]:,} |")
+    print("| step | " + " | ".join(f"{s:,} stored (range)" for s in sizes) + f" | {sizes[-1]:,} / {sizes[0]:,} |")
     print("|---|" + "---|" * (len(sizes) + 1))
     for step in steps:
-        cells = [f"{results[s][step]:.2f} s" for s in sizes]
-        ratio = results[sizes[-1]][step] / results[sizes[0]][step] if results[sizes[0]][step] else float("nan")
+        med = {s: statistics.median(results[s][step]) for s in sizes}
+        cells = [f"{med[s]:.2f} s ({min(results[s][step]):.2f}-{max(results[s][step]):.2f})" for s in sizes]
+        ratio = med[sizes[-1]] / med[sizes[0]] if med[sizes[0]] else float("nan")
         print(f"| {step} | " + " | ".join(cells) + f" | {ratio:.2f}x |")
 
 
@@ -258,7 +267,7 @@ def main() -> None:
     sizes = sorted(int(s) for s in args.sizes.split(","))
     only = set(args.only or ("duplicates", "views", "stories"))
     args.dir.mkdir(parents=True, exist_ok=True)
-    results: dict[int, dict[str, float]] = {s: {} for s in sizes}
+    results: dict[int, dict[str, list[float]]] = {s: {} for s in sizes}
     started = time.perf_counter()
     if "duplicates" in only:
         for size, steps in duplicates_store(args.dir / "duplicates.duckdb", sizes, args.repeats, args.window_days).items():
@@ -278,13 +287,16 @@ def main() -> None:
         if "stories" in only:
             results[size].update(stories_batch(args.dir / f"stories-{size}.duckdb", size // views_bench.PER_DOC,
                                                args.repeats))
-        print(f"{size:,}: " + ", ".join(f"{k} {v:.2f} s" for k, v in results[size].items()), flush=True)
+        print(f"{size:,}: " + ", ".join(f"{k} {statistics.median(v):.2f} s" for k, v in results[size].items()),
+              flush=True)
     report(results)
     print(f"(whole benchmark {time.perf_counter() - started:.0f} s; speed figures under the machine's current load)")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({"sizes": sizes, "repeats": args.repeats, "window_days": args.window_days,
-                                        "results": {str(k): v for k, v in results.items()},
+                                        "results": {str(k): {step: statistics.median(v) for step, v in steps.items()}
+                                                    for k, steps in results.items()},
+                                        "repeats_seconds": {str(k): v for k, v in results.items()},
                                         "machine": views_bench.machine()}, indent=1))
 
 
