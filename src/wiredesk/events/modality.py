@@ -15,7 +15,8 @@ resign": the speaker's "will", ``future``, unless a condition of its own follows
 year* the festival draws", "the union *usually* strikes": ``habitual``, present tense with a word of
 frequency). Since ``events/6`` also: a noun trigger that names a kind of another noun ("*crash* testing", "*fire*
 danger", "the *nomination* process", "*assault* rifles": ``generic``) and an imperative ("please *visit* our
-site", "*buy* now": ``demanded``). Which modalities keep a mention out of events: ``wiredesk.events.model.UNREALISED``.
+site", "*buy* now": ``demanded``) and a question ("What was the *investigation* about?": ``asked``). Which
+modalities keep a mention out of events: ``wiredesk.events.model.UNREALISED``.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def negated(pd: ParsedDoc, h: int, kids) -> bool:
 #: "*fire* danger", "the *nomination* process", "a *game*-time decision", "a *fighting* major" (a penalty),
 #: "*assault* rifles", "the *death* penalty".
 KINDS = {"test", "testing", "danger", "risk", "hazard", "process", "procedure", "time", "major", "minor",
-         "penalty", "rifle", "simulator", "drill", "prevention", "insurance", "rate"}
+         "penalty", "rifle", "simulator", "drill", "prevention", "insurance", "rate", "police", "gear", "type"}
 
 
 #: Nouns whose "of" names an earlier event, not today's news: "memories of the murder", "the anniversary of".
@@ -100,11 +101,14 @@ def modality(pd: ParsedDoc, h: int, kids) -> str | None:
     for c in kids(h, "amod"):
         if toks[c].lemma.lower() in HEDGES:
             return HEDGES[toks[c].lemma.lower()]
-    if t.pos in ("NOUN", "PROPN") and t.dep in ("compound", "amod", "nmod") and t.head != h and (
+    nominal = t.pos in ("NOUN", "PROPN") or t.dep == "compound"  # "riot police": "riot" tagged a verb
+    if nominal and t.dep in ("compound", "amod", "nmod") and t.head != h and (
             toks[t.head].pos == "NOUN" and toks[t.head].lemma.lower() in KINDS):
         return "generic"  # "crash testing", "fire danger": a kind of thing named after the action
     if _imperative(pd, h, kids):
         return "demanded"  # "please visit our site": the reader is asked to act
+    if _question(pd, h):
+        return "asked"  # "What was the investigation about?", "How does a hurricane see?"
     j = h
     if t.pos in ("NOUN", "PROPN"):
         base = _base_noun(pd, h)
@@ -139,6 +143,25 @@ def modality(pd: ParsedDoc, h: int, kids) -> str | None:
             break
         j = toks[j].head  # "could be forced to resign": the modal of the verb above the infinitive
     return None
+
+
+#: First words of a direct question: a question word or an inverted auxiliary ("*Would* there have been ...?").
+_ASKING = {"what", "who", "whom", "whose", "which", "when", "where", "why", "how", "is", "are", "was", "were", "do",
+           "does", "did", "can", "could", "will", "would", "should", "has", "have", "had", "may", "might", "shall"}
+
+
+def _question(pd: ParsedDoc, h: int) -> bool:
+    """Whether the sentence holding ``h`` is a direct question: it opens with a question word or an inverted
+    auxiliary and ends with "?" (before any closing quote). A question asks; it does not tell a happening
+    ("*Would* there have been impeachment proceedings?", "What was the Swedish investigation about?"). A "?"
+    alone proves nothing: some sources print a character they cannot encode as "?" ("in return for ?")."""
+    toks = pd.tokens
+    s = next((s for s in pd.sentences if s.start <= h < s.end), None)
+    start, end = (s.start, s.end) if s is not None else (0, len(toks))
+    words = [t for t in toks[start:end] if t.pos != "PUNCT"]
+    text = pd.text[toks[start].start:toks[end - 1].end] if end > start else ""
+    return bool(words) and words[0].text.lower() in _ASKING and (
+        text.rstrip().rstrip("\"'\u201d\u2019)").rstrip().endswith("?"))
 
 
 def _imperative(pd: ParsedDoc, h: int, kids) -> bool:

@@ -230,7 +230,8 @@ def core_arguments(pd: ParsedDoc, k: int, n: int) -> set[str]:
             if toks[c].dep in _CORE:
                 out |= {toks[c].lemma, toks[c].text.lower()}
             elif toks[c].dep == "prep" and toks[c].lemma == "of":
-                out |= {x for g in pd.children(c) if toks[g].dep == "pobj" for x in (toks[g].lemma, toks[g].text.lower())}
+                out |= {x for g in pd.children(c) if toks[g].dep == "pobj"
+                        for x in (toks[g].lemma, toks[g].text.lower())}
     last = toks[k + n - 1]
     if last.dep in ("acl", "amod", "compound") and last.head != last.i and not k <= last.head < k + n:
         out |= {toks[last.head].lemma, toks[last.head].text.lower()}

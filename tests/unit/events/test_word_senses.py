@@ -37,6 +37,10 @@ def _found(extractor, doc, text):
      "The army deployed troops to the border on Friday.", ("deployed", "MOBILIZE")),
     ("The result was not a peaceful transition but civil war.", ("result", "BUSINESS"),
      "The bank reported quarterly results above forecasts on Tuesday.", ("results", "BUSINESS")),
+    ("Felt played a dual role in Nixon's downfall, the team's coach said.", ("played", "CONTEST"),
+     "The team played the final in Paris on Saturday.", ("played", "CONTEST")),
+    ("The new cards are also sold out at the moment, the company said.", ("sold", "BUSINESS"),
+     "The company sold its stake in the bank for $1 billion.", ("sold", "BUSINESS")),
 ])
 def test_a_word_whose_argument_tells_another_sense_is_no_trigger(extractor, doc, junk, wrong, real, right):
     assert wrong not in _found(extractor, doc, junk)
@@ -53,6 +57,7 @@ def test_a_noun_measuring_another_noun_is_no_trigger(extractor, doc):
     ("Coaches require details of crash testing certificates for the wheelchair.", "crash"),
     ("Prosecutors will seek the death penalty.", "death"),
     ("The navy seized seven AK-47 assault rifles from the pirates.", "assault"),
+    ("Protesters threw stones at riot police in the capital on Sunday.", "riot"),
 ])
 def test_a_kind_of_thing_named_after_an_action_is_stored_as_generic(extractor, doc, junk, trigger):
     m = next(m for m in _mentions(extractor, doc, junk) if m.trigger == trigger)
@@ -63,10 +68,22 @@ def test_a_kind_of_thing_named_after_an_action_is_stored_as_generic(extractor, d
     ("The crash killed two people on the motorway on Monday.", "crash"),
     ("Police are investigating the death of a student found on Sunday.", "death"),
     ("The assault on the town began at dawn on Friday.", "assault"),
+    ("A riot broke out in the prison on Monday.", "riot"),
 ])
 def test_the_same_nouns_as_happenings_still_join_events(extractor, doc, real, trigger):
     m = next(m for m in _mentions(extractor, doc, real) if m.trigger == trigger)
     assert m.modality is None and m.happened
+
+
+def test_a_direct_question_asks_and_tells_no_happening(extractor, doc):
+    m = next(m for m in _mentions(extractor, doc, "What was the Swedish investigation about?")
+             if m.trigger == "investigation")
+    assert m.modality == "asked" and not m.happened
+    assert ("investigation", "JUSTICE") in _joining(
+        extractor, doc, "Prosecutors dropped the Swedish investigation in November.")
+    # a "?" alone is no question: some sources print a character they cannot encode as "?"
+    assert ("agreed", "AGREE") in _joining(
+        extractor, doc, "The government agreed at the weekend to slash spending in return for ?")
 
 
 def test_an_imperative_is_a_demand_not_a_happening(extractor, doc):
