@@ -10,10 +10,10 @@
 2. splits the body paragraphs into sentences by rule (``segment.py``) and parses, in one ``parse_many``
    call per language, only the sentences that could hold a trigger (judged from their surface words) and
    that are not, by the language detector, surely in another language (a German quote inside an English
-   page: "die" is no death); every distinct sentence text is parsed once per batch. A slot that is a reference ("they", "the group") and
-   asked for an antecedent gets the sentence before it parsed in a second, small call, and its document
-   is read again; a reference never resolves past a sentence that was not parsed (``References.skip``):
-   what that sentence said could have blocked it;
+   page: "die" is no death); every distinct sentence text is parsed once per batch. A slot that is a
+   reference ("they", "the group") and asked for an antecedent gets the sentence before it parsed in a
+   second, small call, and its document is read again; a reference never resolves past a sentence that
+   was not parsed (``References.skip``): what that sentence said could have blocked it;
 3. for every parsed sentence, in document order, finds triggers, reads their arguments and merges them
    (``sentence.py``), resolving "the group" / "they" to a named actor of the same document; and records
    the named entities of the sentence.

@@ -50,7 +50,8 @@ def test_a_word_whose_argument_tells_another_sense_is_no_trigger(extractor, doc,
 def test_a_noun_measuring_another_noun_is_no_trigger(extractor, doc):
     junk = "Right now, having scored four times during a three-game streak, Parise is brimming with confidence."
     assert ("game", "CONTEST") not in _found(extractor, doc, junk)
-    assert ("game", "CONTEST") in _joining(extractor, doc, "The game against Iowa drew 50,000 fans to the stadium on Saturday.")
+    real = "The game against Iowa drew 50,000 fans to the stadium on Saturday."
+    assert ("game", "CONTEST") in _joining(extractor, doc, real)
 
 
 @pytest.mark.parametrize("junk, trigger", [
