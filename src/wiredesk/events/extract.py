@@ -8,11 +8,12 @@
    with ``pages="news"`` (the default) also only a document the page-kind gate calls news
    (``wiredesk.events.pagekind``: a recipe, a product page, a wiki is skipped, with the reason);
 2. splits the body paragraphs into sentences by rule (``segment.py``) and parses, in one ``parse_many``
-   call per language, only the sentences that could hold a trigger (judged from their surface words); every
-   distinct sentence text is parsed once per batch. A slot that is a reference ("they", "the group") and
-   asked for an antecedent gets the sentence before it parsed in a second, small call, and its document
-   is read again; a reference never resolves past a sentence that was not parsed (``References.skip``):
-   what that sentence said could have blocked it;
+   call per language, only the sentences that could hold a trigger (judged from their surface words) and
+   that are not, by the language detector, surely in another language (a German quote inside an English
+   page: "die" is no death); every distinct sentence text is parsed once per batch. A slot that is a
+   reference ("they", "the group") and asked for an antecedent gets the sentence before it parsed in a
+   second, small call, and its document is read again; a reference never resolves past a sentence that
+   was not parsed (``References.skip``): what that sentence said could have blocked it;
 3. for every parsed sentence, in document order, finds triggers, reads their arguments and merges them
    (``sentence.py``), resolving "the group" / "they" to a named actor of the same document; and records
    the named entities of the sentence.
@@ -35,11 +36,13 @@ from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Ex
 from wiredesk.events.nlp import NlpBackend, ParsedDoc, Sentence, choose_model, make_backend
 from wiredesk.events.pagekind import PAGE_SETTINGS, page_kind
 from wiredesk.events.places import Gazetteer
-from wiredesk.events.segment import FUNCTION_WORDS, TriggerWords, split_sentences, words_of
+from wiredesk.events.segment import FUNCTION_WORDS, TriggerWords, other_language, split_sentences, words_of
 from wiredesk.events.sentence import SentenceReader
 
 #: Version of the extraction code; bump when its output changes for the same input and lexicon.
-EXTRACTION_VERSION = "events/5"  # 5: the page-kind gate, more modal frames and generic uses (docs/events.md)
+#: 5: the page-kind gate, more modal frames and generic uses; 6: word senses (lexicon 7's "-" arguments, measures,
+#: kinds, imperatives, lone words) and sentences in another language left unread (docs/events.md)
+EXTRACTION_VERSION = "events/6"
 
 
 class EventExtractor(Protocol):
@@ -234,7 +237,8 @@ class DefaultEventExtractor:
         sents = [(position, offset + a, text[a:b]) for position, offset, text in _body_units(doc)
                  for a, b in split_sentences(text)]
         every = self.parse_all or lang.words is None
-        return [(p, o, t, every or lang.words.possible(t, context)) for p, o, t in sents]
+        return [(p, o, t, (every or lang.words.possible(t, context)) and not other_language(t, lang.code))
+                for p, o, t in sents]
 
     # --- one document ------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from importlib import resources
 from wiredesk.domain.errors import ConfigError
 
 #: Bump when the meaning of the lexicon files changes; the digest catches edits that forget to.
-LEXICON_VERSION = "6"
+LEXICON_VERSION = "7"
 
 # Irregular verb forms the rules-only backend needs to see past tenses ("broke into", "shot").
 _IRREGULAR = {
@@ -50,6 +50,9 @@ class TriggerEntry:
     #: prepositions or particles the trigger must not govern (lexicon "~with": "go public *with* the claims"
     #: is speaking out, "her disappearance *from* public view" no missing person)
     not_with: frozenset[str] = frozenset()
+    #: words that must not be among the trigger's core arguments (lexicon "-word": its object, subject,
+    #: modifier or what it qualifies): "*stopped* 30 shots" is a save, "*seized* the moment" no seizure
+    not_args: frozenset[str] = frozenset()
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -140,9 +143,10 @@ class Lexicon:
             sentence_only = argument_only or requires.startswith("=")
             words = [] if requires == "-" else requires.lstrip("=^").split(",")
             entry = TriggerEntry(lemma, pos, cls, None if cameo == "-" else cameo, float(weight),
-                                 frozenset(w for w in words if w[:1] not in ("!", "~")),
+                                 frozenset(w for w in words if w[:1] not in ("!", "~", "-")),
                                  frozenset(w[1:] for w in words if w.startswith("!")), sentence_only,
-                                 argument_only, frozenset(w[1:] for w in words if w.startswith("~")))
+                                 argument_only, frozenset(w[1:] for w in words if w.startswith("~")),
+                                 frozenset(w[1:] for w in words if w.startswith("-")))
             self.triggers.setdefault(entry.words, []).append(entry)
         self.max_trigger_len = max(len(k) for k in self.triggers)
         # Surface form → lemma, for backends without a lemmatizer (the rules-only backend).

@@ -13,7 +13,10 @@ sits in a clause of a condition ("*if* one of them turned out to be the only hop
 "when ... ever" (``conditional``), a "would" in what someone said in the past ("announced that he *would*
 resign": the speaker's "will", ``future``, unless a condition of its own follows) and habitual actions ("*every
 year* the festival draws", "the union *usually* strikes": ``habitual``, present tense with a word of
-frequency). Which modalities keep a mention out of events: ``wiredesk.events.model.UNREALISED``.
+frequency). Since ``events/6`` also: a noun trigger that names a kind of another noun ("*crash* testing", "*fire*
+danger", "the *nomination* process", "*assault* rifles": ``generic``) and an imperative ("please *visit* our
+site", "*buy* now": ``demanded``) and a question ("What was the *investigation* about?": ``asked``). Which
+modalities keep a mention out of events: ``wiredesk.events.model.UNREALISED``.
 """
 
 from __future__ import annotations
@@ -76,6 +79,13 @@ def negated(pd: ParsedDoc, h: int, kids) -> bool:
     return False
 
 
+#: Nouns that turn a trigger noun qualifying them into a kind of thing, not a happening: "*crash* testing",
+#: "*fire* danger", "the *nomination* process", "a *game*-time decision", "a *fighting* major" (a penalty),
+#: "*assault* rifles", "the *death* penalty".
+KINDS = {"test", "testing", "danger", "risk", "hazard", "process", "procedure", "time", "major", "minor",
+         "penalty", "rifle", "simulator", "drill", "prevention", "insurance", "rate", "police", "gear", "type"}
+
+
 #: Nouns whose "of" names an earlier event, not today's news: "memories of the murder", "the anniversary of".
 RECALLING = {"memory", "reminder", "anniversary", "echo", "legacy", "repeat", "repetition", "recollection"}
 
@@ -91,6 +101,14 @@ def modality(pd: ParsedDoc, h: int, kids) -> str | None:
     for c in kids(h, "amod"):
         if toks[c].lemma.lower() in HEDGES:
             return HEDGES[toks[c].lemma.lower()]
+    nominal = t.pos in ("NOUN", "PROPN") or t.dep == "compound"  # "riot police": "riot" tagged a verb
+    if nominal and t.dep in ("compound", "amod", "nmod") and t.head != h and (
+            toks[t.head].pos == "NOUN" and toks[t.head].lemma.lower() in KINDS):
+        return "generic"  # "crash testing", "fire danger": a kind of thing named after the action
+    if _imperative(pd, h, kids):
+        return "demanded"  # "please visit our site": the reader is asked to act
+    if _question(pd, h):
+        return "asked"  # "What was the investigation about?", "How does a hurricane see?"
     j = h
     if t.pos in ("NOUN", "PROPN"):
         base = _base_noun(pd, h)
@@ -125,6 +143,45 @@ def modality(pd: ParsedDoc, h: int, kids) -> str | None:
             break
         j = toks[j].head  # "could be forced to resign": the modal of the verb above the infinitive
     return None
+
+
+#: First words of a direct question: a question word or an inverted auxiliary ("*Would* there have been ...?").
+_ASKING = {"what", "who", "whom", "whose", "which", "when", "where", "why", "how", "is", "are", "was", "were", "do",
+           "does", "did", "can", "could", "will", "would", "should", "has", "have", "had", "may", "might", "shall"}
+
+
+def _question(pd: ParsedDoc, h: int) -> bool:
+    """Whether the sentence holding ``h`` is a direct question: it opens with a question word or an inverted
+    auxiliary and ends with "?" (before any closing quote). A question asks; it does not tell a happening
+    ("*Would* there have been impeachment proceedings?", "What was the Swedish investigation about?"). A "?"
+    alone proves nothing: some sources print a character they cannot encode as "?" ("in return for ?")."""
+    toks = pd.tokens
+    s = next((s for s in pd.sentences if s.start <= h < s.end), None)
+    start, end = (s.start, s.end) if s is not None else (0, len(toks))
+    words = [t for t in toks[start:end] if t.pos != "PUNCT"]
+    text = pd.text[toks[start].start:toks[end - 1].end] if end > start else ""
+    return bool(words) and words[0].text.lower() in _ASKING and (
+        text.rstrip().rstrip("\"'\u201d\u2019)").rstrip().endswith("?"))
+
+
+def _imperative(pd: ParsedDoc, h: int, kids) -> bool:
+    """Whether the verb at ``h`` is an imperative: the root of its sentence (or joined to one by "and") in
+    the base form, with no subject and no auxiliary of its own, opening its sentence or right after "please"
+    ("please *visit* www...", "*Buy* it now"); not a headline whose root has a finite verb joined to it ("*Hit*
+    and run outside a store leaves woman dead")."""
+    toks = pd.tokens
+    j = h
+    if toks[j].dep == "conj" and toks[j].head != j:
+        j = toks[j].head
+    for i in {h, j}:
+        t = toks[i]
+        if t.pos != "VERB" or t.tag != "VB" or kids(i, "nsubj", "nsubjpass", "aux", "auxpass", "mark", "expl"):
+            return False
+    if toks[j].dep != "ROOT" or any(toks[c].tag in ("VBZ", "VBD", "VBP") for c in kids(j, "conj")):
+        return False
+    start = next((s.start for s in pd.sentences if s.start <= j < s.end), 0)
+    words = [t for t in toks[start:j] if t.pos != "PUNCT"]
+    return not words or words[-1].text.lower() == "please"
 
 
 def _reported(pd: ParsedDoc, j: int, kids) -> bool:

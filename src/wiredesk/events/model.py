@@ -125,9 +125,13 @@ class Actor:
 
 #: Modalities of an action its sentence does not tell as real: a possibility ("could", "a possible leak"), a
 #: condition ("if confirmed"), an intention or a demand ("vowed to strike", "urged them to attack"), a denial,
-#: a failure, a habit ("every year the festival draws"). Such mentions are stored with their modality and join no event, like negated ones; an attempt,
-#: an announced plan ("will be sentenced May 3") and an earlier event brought to mind do join events.
-UNREALISED = frozenset({"possible", "conditional", "intended", "demanded", "denied", "failed", "habitual"})
+#: a failure, a habit ("every year the festival draws"), a kind of thing rather than a happening ("*crash*
+#: testing", "*fire* danger": ``generic``, since ``events/6``), a question ("What was the *investigation*
+#: about?": ``asked``, since ``events/6``). Such mentions are stored with their modality and join no event,
+#: like negated ones; an attempt, an announced plan ("will be sentenced May 3") and an earlier event brought
+#: to mind do join events.
+UNREALISED = frozenset({"possible", "conditional", "intended", "demanded", "denied", "failed", "habitual",
+                        "generic", "asked"})
 
 
 @dataclass(frozen=True)

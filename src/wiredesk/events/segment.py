@@ -5,7 +5,8 @@ action of the lexicon. This module splits a paragraph into sentences with a regu
 from surface word forms alone, which sentences could hold a trigger: a superset of what the lexicon fires
 on after the parse (every inflected form of every trigger word, its other words and one of its
 disambiguation words must all be there), so only those sentences, and the sentences a reference in them
-may point back to, are parsed. Pure and model-free; it knows words, not events.
+may point back to, are parsed; a sentence the language detector is sure is in another language is not.
+Pure; the only model it asks is the language detector's; it knows words, not events.
 """
 
 from __future__ import annotations
@@ -95,6 +96,20 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1].isspace():
         b -= 1
     return a, b
+
+
+#: How sure the language detector must be that a sentence is in another language before it is left unread.
+OTHER_LANGUAGE_PROBABILITY = 0.99
+
+
+def other_language(text: str, language: str) -> bool:
+    """Whether the sentence ``text`` is surely in another language than its document's ``language`` (a German
+    quote in an English page: "die Bausteine" holds no death): the project's language detector
+    (``wiredesk.clean.language``) is near certain of another language. Too little text says nothing (false)."""
+    from wiredesk.clean.language import detect_language  # the detector's model loads on first use only
+
+    code, probability = detect_language(text)
+    return code is not None and code != language and probability >= OTHER_LANGUAGE_PROBABILITY
 
 
 def words_of(text: str) -> set[str]:

@@ -8,8 +8,11 @@ trigger noun are not triggers). Since lexicon 6 also not: a capitalised word use
 ("*Summit* did not invite her", the film company), a noun a sentence names something by ("commonly known as
 the *genius grant*"), earlier happenings in general ("from *previous altercations*"), an entry whose sense
 words are not among its own arguments ("^": "*earned* the gangs millions"), or one governing a preposition
-of its other sense ("~": "*go public* with the claims"). Pure: a parsed sentence in, (start, end, entry)
-out; it knows nothing of arguments.
+of its other sense ("~": "*go public* with the claims"). Since lexicon 7 also not: an entry one of whose
+core arguments names its other sense ("-": "*stopped* 30 shots" is a goalie's save, "*seized* the moment",
+"dealers *sold* 303,417 vehicles" a sales figure), a noun with a number of its own that measures another
+noun ("a three-*game* streak", "a one-*game* lead") and a verb standing alone as a line ("*Fall*" over a
+paragraph: the season). Pure: a parsed sentence in, (start, end, entry) out; it knows nothing of arguments.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ _GENERIC_PAST = {"previous", "prior", "past", "former"}
 #: Dependents that open a clause or a phrase of their own: not part of a trigger's own arguments.
 _OTHER_PHRASE = {"advcl", "ccomp", "relcl", "parataxis", "conj", "csubj", "acl", "appos", "cc", "punct", "mark",
                  "dep"}
+#: Dependencies of a trigger's core arguments, the words that tell a verb's or a noun's sense ("stopped
+#: *shots*", "*fleet* sales", "*corporate* profits", "*documents* have unveiled").
+_CORE = {"dobj", "nsubj", "nsubjpass", "attr", "dative", "compound", "amod", "nmod", "poss"}
 #: Tokens before a capitalised word that make the capital no sign of a name (a quote or a clause opening).
 _OPENERS = {'"', "\u201c", "'", "\u2018", ":", "(", "\u2014", "\u2013", "-", ";"}
 
@@ -108,7 +114,8 @@ class TriggerMatcher:
               document: frozenset[str], first: int = 0):
         toks = pd.tokens
         best = None
-        if pd.has_parse and (_bare_name(pd, k, n, first) or _named_by(pd, k + n - 1) or _generic_past(pd, k + n - 1)):
+        if pd.has_parse and (_bare_name(pd, k, n, first) or _named_by(pd, k + n - 1) or _generic_past(pd, k + n - 1)
+                             or _measure(pd, k + n - 1) or _lone_verb(pd, k, n)):
             return None
         for e in entries:
             head = toks[k] if e.pos == "V" else toks[k + n - 1]
@@ -140,6 +147,8 @@ class TriggerMatcher:
                 continue  # "go public with the claims": speaking out, not a listing
             if e.argument_only and pd.has_parse and not (e.requires & own_phrase(pd, k, n, e.pos == "V")):
                 continue  # the sense word is in the sentence but not an argument of this trigger
+            if e.not_args and pd.has_parse and e.not_args & core_arguments(pd, k, n):
+                continue  # "stopped 30 shots", "seized the moment": the argument names the other sense
             if best is None or e.weight > best.weight:
                 best = e
         return best
@@ -207,6 +216,46 @@ def _generic_past(pd: ParsedDoc, h: int) -> bool:
     toks = pd.tokens
     return toks[h].tag == "NNS" and any(
         toks[c].dep == "amod" and toks[c].lemma in _GENERIC_PAST for c in pd.children(h))
+
+
+def core_arguments(pd: ParsedDoc, k: int, n: int) -> set[str]:
+    """Lemmas and lower-case words of the trigger's core arguments: its subject, object, attribute,
+    compound and adjective modifiers and possessor, the object of its "of" ("the withdrawal *of* a bill"),
+    and, for a trigger that itself qualifies a noun ("products *sold*", "crop *burning*"), that noun. Not
+    the rest of its phrase (``own_phrase``): the words that say which sense a word is in."""
+    toks = pd.tokens
+    out = set()
+    for i in range(k, k + n):
+        for c in pd.children(i):
+            if toks[c].dep in _CORE:
+                out |= {toks[c].lemma, toks[c].text.lower()}
+            elif toks[c].dep == "prep" and toks[c].lemma == "of":
+                out |= {x for g in pd.children(c) if toks[g].dep == "pobj"
+                        for x in (toks[g].lemma, toks[g].text.lower())}
+    last = toks[k + n - 1]
+    if last.dep in ("acl", "amod", "compound") and last.head != last.i and not k <= last.head < k + n:
+        out |= {toks[last.head].lemma, toks[last.head].text.lower()}
+    return out
+
+
+def _measure(pd: ParsedDoc, h: int) -> bool:
+    """Whether the noun at ``h`` is a measure of another noun, not a happening: it qualifies that noun and is
+    joined by a hyphen to a number of its own ("a three-*game* winning streak", "a one-*game* lead", "a
+    10-*match* ban"; not "5.9 *Earthquake* Jolts Iran")."""
+    toks = pd.tokens
+    t = toks[h]
+    if t.pos not in ("NOUN", "PROPN") or t.dep not in ("compound", "amod", "nmod", "npadvmod") or t.head == h:
+        return False
+    if h < 2 or toks[h - 1].text not in ("-", "\u2011") or toks[t.head].pos != "NOUN":
+        return False
+    return any(toks[c].dep == "nummod" and c == h - 2 for c in pd.children(h))
+
+
+def _lone_verb(pd: ParsedDoc, k: int, n: int) -> bool:
+    """Whether a one-word verb trigger is the root of its sentence with nothing below it: a word standing
+    alone as a line or a heading ("*Fall*" over a paragraph about the season), which tells no action."""
+    t = pd.tokens[k]
+    return n == 1 and t.pos == "VERB" and t.dep == "ROOT" and not pd.children(k)
 
 
 def _governs(pd: ParsedDoc, k: int, n: int, words: frozenset[str]) -> bool:
