@@ -54,26 +54,22 @@ def test_a_noun_measuring_another_noun_is_no_trigger(extractor, doc):
     assert ("game", "CONTEST") in _joining(extractor, doc, real)
 
 
-@pytest.mark.parametrize("junk, trigger", [
-    ("Coaches require details of crash testing certificates for the wheelchair.", "crash"),
-    ("Prosecutors will seek the death penalty.", "death"),
-    ("The navy seized seven AK-47 assault rifles from the pirates.", "assault"),
-    ("Protesters threw stones at riot police in the capital on Sunday.", "riot"),
+@pytest.mark.parametrize("text, trigger, modality", [
+    # a kind of thing named after an action: stored as generic, joins no event
+    ("Coaches require details of crash testing certificates for the wheelchair.", "crash", "generic"),
+    ("Prosecutors will seek the death penalty.", "death", "generic"),
+    ("The navy seized seven AK-47 assault rifles from the pirates.", "assault", "generic"),
+    ("Protesters threw stones at riot police in the capital on Sunday.", "riot", "generic"),
+    # the same nouns as happenings still join events
+    ("The crash killed two people on the motorway on Monday.", "crash", None),
+    ("Police are investigating the death of a student found on Sunday.", "death", None),
+    ("The assault on the town began at dawn on Friday.", "assault", None),
+    ("A riot broke out in the prison on Monday.", "riot", None),
 ])
-def test_a_kind_of_thing_named_after_an_action_is_stored_as_generic(extractor, doc, junk, trigger):
-    m = next(m for m in _mentions(extractor, doc, junk) if m.trigger == trigger)
-    assert m.modality == "generic" and not m.happened
-
-
-@pytest.mark.parametrize("real, trigger", [
-    ("The crash killed two people on the motorway on Monday.", "crash"),
-    ("Police are investigating the death of a student found on Sunday.", "death"),
-    ("The assault on the town began at dawn on Friday.", "assault"),
-    ("A riot broke out in the prison on Monday.", "riot"),
-])
-def test_the_same_nouns_as_happenings_still_join_events(extractor, doc, real, trigger):
-    m = next(m for m in _mentions(extractor, doc, real) if m.trigger == trigger)
-    assert m.modality is None and m.happened
+def test_a_kind_of_thing_named_after_an_action_is_generic_and_the_happening_is_not(extractor, doc, text, trigger,
+                                                                                    modality):
+    m = next(m for m in _mentions(extractor, doc, text) if m.trigger == trigger)
+    assert m.modality == modality and m.happened == (modality is None)
 
 
 def test_a_direct_question_asks_and_tells_no_happening(extractor, doc):
