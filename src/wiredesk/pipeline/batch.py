@@ -143,8 +143,8 @@ class BatchStep:
                 self._places = load_place_index()
             stories = self.wrap(story_features_batch)(cleaned, self._places)
         return Done(Processed(cleaned.articles, cleaned.failures, events=events, stories=stories,
-                                   clean_seconds=clean_seconds, events_seconds=events_done - started - clean_seconds,
-                                   stories_seconds=time.process_time() - events_done))
+                              clean_seconds=clean_seconds, events_seconds=events_done - started - clean_seconds,
+                              stories_seconds=time.process_time() - events_done))
 
     def _pooled(self, items: tuple[InputItem, ...]) -> bool:
         """Whether a batch goes to the pool: any batch when events are read (the workers hold the models;
