@@ -122,7 +122,7 @@ def could_match(pairs: np.ndarray, blobs: Sequence[bytes], settings: DedupSettin
         survivors = np.flatnonzero(ok)
         used, inverse = np.unique(pairs[survivors], return_inverse=True)
         offsets = np.r_[0, np.cumsum(lengths)]
-        sk = _Sketches(values[_ranges(offsets[used], lengths[used])], lengths[used])
+        sk = _Sketches(values[ranges(offsets[used], lengths[used])], lengths[used])
         ok[survivors] = _exact_bounds(sk, inverse.reshape(-1, 2), settings)
     return ok
 
@@ -163,7 +163,7 @@ def _bitmap_bounds(values: np.ndarray, lengths: np.ndarray, pairs: np.ndarray, s
     n_pairs = len(pairs)
     nq = lengths[q]
     pair_of = np.repeat(np.arange(n_pairs), nq)
-    idx = _ranges(offsets[q], nq)
+    idx = ranges(offsets[q], nq)
     token_slot = slot[idx]
     in_other = bitmap[o[pair_of], token_slot]
     hit = in_other != 0
@@ -193,7 +193,7 @@ def _exact_bounds(sk: "_Sketches", pairs: np.ndarray, settings: DedupSettings) -
     # 1. multiset overlap, plain and weighted: each occurrence of the shorter one looked up in the other's set
     nq = sk.n[q]
     pair_of = np.repeat(np.arange(n_pairs), nq)
-    idx = _ranges(sk.occ_start[q], nq)
+    idx = ranges(sk.occ_start[q], nq)
     probe = (sk.occ[idx] & _LOW40) | (o[pair_of].astype(np.uint64) << _SLOT_SHIFT)
     pos = np.minimum(np.searchsorted(sk.occ, probe), len(sk.occ) - 1)
     hit = sk.occ[pos] == probe
@@ -208,8 +208,9 @@ def _exact_bounds(sk: "_Sketches", pairs: np.ndarray, settings: DedupSettings) -
     return ok | sk.unfiltered[pairs[:, 0]] | sk.unfiltered[pairs[:, 1]]
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Concatenation of ``arange(s, s + n)`` for each start and length."""
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, s + n)`` for each start and length: the flat indexes of many slices of
+    one array (also how ``wiredesk.dedup.tokenwork`` takes a batch's keys from its works)."""
     lengths = np.asarray(lengths, dtype=np.int64)
     total = int(lengths.sum())
     if not total:
@@ -239,7 +240,7 @@ def _covered(sk: _Sketches, q: np.ndarray, o: np.ndarray, k: int) -> np.ndarray:
     # the gram starts of each pair's query paragraph
     ng = np.maximum(sk.n[q] - k + 1, 0)
     pair_of = np.repeat(np.arange(n_pairs), ng)
-    idx = _ranges(sk.offsets[q], ng)
+    idx = ranges(sk.offsets[q], ng)
     probe = (tagged[idx] & _LOW40) | (o[pair_of].astype(np.uint64) << _SLOT_SHIFT)
     pos = np.minimum(np.searchsorted(gram_set, probe), len(gram_set) - 1)
     hit = gram_set[pos] == probe

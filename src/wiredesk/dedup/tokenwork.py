@@ -28,7 +28,7 @@ from wiredesk.dedup.keys import BatchKeys, compute_keys_words
 from wiredesk.dedup.matchtext import match_tokens_batch
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.dedup.shingles import Words, number_words, word_hashes
-from wiredesk.dedup.sketch import sketch_bytes
+from wiredesk.dedup.sketch import ranges, sketch_bytes
 from wiredesk.dedup.verify import MatchText
 
 
@@ -190,18 +190,10 @@ def carried_work(ids: Sequence[int], use: Mapping[int, tuple[TokenWork, int]], h
     pos = np.fromiter((i for i, pid in enumerate(ids) if pid in where), dtype=np.int64)
     g = np.fromiter((base[where[ids[i]][0]] + where[ids[i]][1] for i in pos.tolist()), dtype=np.int64, count=len(pos))
     counts = n_key[g]
-    keys = BatchKeys(all_keys[_ranges(key_off[g], counts)], np.repeat(pos, counts))
+    keys = BatchKeys(all_keys[ranges(key_off[g], counts)], np.repeat(pos, counts))
     n_tokens = np.zeros(len(ids), dtype=np.int64)
     n_tokens[pos] = n_tok[g]
     lo, hi = (4 * tok_off[g]).tolist(), (4 * tok_off[g + 1]).tolist()
     sketches = {ids[i]: sketch[a:b] for i, a, b in zip(pos.tolist(), lo, hi)}
     return BatchWork(n_tokens.tolist(), keys, sketches, len(use), works, where, words)
 
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Concatenation of ``arange(s, s + n)`` for each start and length."""
-    total = int(lengths.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(lengths)
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
