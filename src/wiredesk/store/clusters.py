@@ -35,6 +35,7 @@ import numpy as np
 
 from wiredesk.dedup.clusters import resolve_roots
 from wiredesk.store.story_answers import recount_outlets_of, recount_story_outlets
+from wiredesk.store.sql import id_table
 
 #: Stands for NULL in the int64 columns handed to DuckDB (paragraph ids are positive).
 _NONE = np.iinfo(np.int64).min
@@ -106,29 +107,25 @@ class _Row:
         return self.copy_of, self.cluster_id, self.novel, self.partial_of
 
 
-def _ids(ids: Iterable[int]) -> dict[str, np.ndarray]:
-    return {"id": np.unique(np.fromiter(ids, dtype=np.int64))}
-
-
 def _rows(con, sql: str, ids: Iterable[int] = ()) -> dict[int, _Row]:
-    wanted = _ids(ids)  # noqa: F841 (read by DuckDB's replacement scan)
+    wanted = id_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
     return {r[0]: _Row(*r[1:]) for r in con.execute(sql).fetchall()}
 
 
 def _links(con, ids: Iterable[int]) -> dict[int, tuple[int | None, int | None]]:
     """``paragraph -> (copy link, partial link)`` of the given paragraphs (only those with a link to a stored paragraph)."""
-    wanted = _ids(ids)  # noqa: F841
+    wanted = id_table(ids)  # noqa: F841
     return {r[0]: (r[1], r[2]) for r in con.execute(_LINKS_OF).fetchall()}
 
 
 def _document_ids(con, ids: Iterable[int]) -> dict[int, int]:
-    wanted = _ids(ids)  # noqa: F841
+    wanted = id_table(ids)  # noqa: F841
     return dict(con.execute("SELECT paragraph_id, document_id FROM paragraphs WHERE paragraph_id IN "
                             "(SELECT id FROM wanted)").fetchall())
 
 
 def _stored_roots(con, ids: Iterable[int]) -> dict[int, int]:
-    wanted = _ids(ids)  # noqa: F841
+    wanted = id_table(ids)  # noqa: F841
     return dict(con.execute("SELECT paragraph_id, cluster_id FROM paragraphs WHERE paragraph_id IN "
                             "(SELECT id FROM wanted) AND cluster_id IS NOT NULL").fetchall())
 
@@ -196,7 +193,7 @@ def refresh_clusters(con, touched: Iterable[int], recount: Iterable[int] = (),
 def _write_alone(con, ids: Iterable[int]) -> set[int]:
     """Of ``ids`` (paragraphs never computed), store the answers of those no link leaves or reaches: copying
     nothing, their own cluster, novel (what the walk gives them). Returns them."""
-    wanted = _ids(ids)
+    wanted = id_table(ids)
     if not len(wanted["id"]):
         return set()
     found = con.execute("SELECT w.id FROM wanted w ANTI JOIN duplicates l ON l.paragraph_id = w.id "
@@ -213,7 +210,7 @@ def refresh_documents(con, document_ids: Iterable[int], touched: Iterable[int] =
     ``touched``: after a reprocess re-derived them, a changed date or source changes which copy is earliest
     and what their clusters count. ``recount``: clusters of the paragraphs the reprocess removed."""
     document_ids = list(document_ids)
-    docs = _ids(document_ids)  # noqa: F841
+    docs = id_table(document_ids)  # noqa: F841
     _copy_document_facts(con, "documents", document_ids)
     around = [r[0] for r in con.execute(
         "SELECT paragraph_id FROM paragraphs WHERE document_id IN (SELECT id FROM docs) UNION "
@@ -242,7 +239,7 @@ def _write(con, updates: dict[int, tuple]) -> None:
 
 
 def _recount(con, clusters: Iterable[int]) -> None:
-    wanted = _ids(clusters)  # noqa: F841
+    wanted = id_table(clusters)  # noqa: F841
     if not len(wanted["id"]):
         return
     con.execute(
@@ -280,7 +277,7 @@ def _recount_novelty(con, document_ids: Iterable[int]) -> None:
     """Count again the body paragraphs, novel ones and their characters of these documents
     (``document_novelty_rows``, what ``document_novelty`` shows), and what ``story_outlets`` shows for their
     stories (it sums those counts)."""
-    wanted = _ids(document_ids)  # noqa: F841
+    wanted = id_table(document_ids)  # noqa: F841
     if not len(wanted["id"]):
         return
     con.execute("DELETE FROM document_novelty_rows WHERE document_id IN (SELECT id FROM wanted)")
@@ -325,7 +322,7 @@ def _copy_document_facts(con, scope: str, document_ids: Iterable[int] = ()) -> N
     its paragraphs in ``scope`` (``documents``: of ``document_ids``; ``all``) where
     they differ: the columns ``duplicate_clusters`` shows (migration ``stored_view_answers_2``), so that view
     reads one table."""
-    docs = _ids(document_ids)  # read by DuckDB's replacement scan
+    docs = id_table(document_ids)  # read by DuckDB's replacement scan
     if scope == "documents" and not len(docs["id"]):
         return
     con.execute(

@@ -34,13 +34,10 @@ from wiredesk.dedup.tokenwork import Carried
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import StoreError
 from wiredesk.store.clusters import rebuild_clusters, rebuild_document_facts, rebuild_novelty, refresh_clusters
+from wiredesk.store.sql import id_table
 
 _INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "dense_anchor_tokens",
                  "seed", "min_tokens", "roles")
-
-
-def _ids_table(ids: Iterable[int]) -> dict[str, np.ndarray]:
-    return {"id": np.unique(np.fromiter(ids, dtype=np.int64))}
 
 
 _PARAGRAPH_ROWS = """
@@ -59,7 +56,7 @@ def load_paragraphs(con, ids: Iterable[int], texts: bool = True) -> dict[int, In
     """The rows verification and ordering need, for the given paragraph ids (``texts=False``: without their
     texts, which only paragraphs whose match tokens are made here or verified on them need).
     ``published_at`` comes back in UTC (read as microseconds: the instant, which is all ordering needs)."""
-    wanted = _ids_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
+    wanted = id_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
     rows = con.execute(_WITH_TEXT if texts else _WITHOUT_TEXT).fetchall()
     return {r[0]: IndexedParagraph(r[0], r[1], r[2], r[3], r[4],
                                    None if r[5] is None else _EPOCH + timedelta(microseconds=r[5]),
@@ -68,7 +65,7 @@ def load_paragraphs(con, ids: Iterable[int], texts: bool = True) -> dict[int, In
 
 def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
     """The ids among ``ids`` the index has not seen (re-indexing the same paragraph is a no-op)."""
-    wanted = _ids_table(ids)  # noqa: F841
+    wanted = id_table(ids)  # noqa: F841
     rows = con.execute(
         "SELECT id FROM wanted ANTI JOIN dedup_paragraphs d ON d.paragraph_id = wanted.id ORDER BY id"
     ).fetchall()
@@ -115,7 +112,7 @@ def recount_run_lowest(con, run_id: int) -> None:
 
 def load_sketches(con, ids: Iterable[int]) -> dict[int, bytes]:
     """The stored token sketches of the given paragraphs (those that have one)."""
-    wanted = _ids_table(ids)  # noqa: F841
+    wanted = id_table(ids)  # noqa: F841
     got = con.execute(
         "SELECT d.paragraph_id, d.sketch FROM dedup_paragraphs d JOIN wanted w ON d.paragraph_id = w.id "
         "WHERE d.sketch IS NOT NULL"
@@ -167,7 +164,7 @@ def load_current_links(con, ids: Iterable[int]) -> dict[tuple[int, str], Link]:
     """Stored near/partial links of the given paragraphs, keyed by ``(paragraph_id, link_class)``.
 
     Exact links are the exact stage's (whole clusters of equal text) and are left alone."""
-    wanted = _ids_table(ids)  # noqa: F841
+    wanted = id_table(ids)  # noqa: F841
     rows = con.execute(
         """
         SELECT paragraph_id, duplicate_of, kind, similarity FROM duplicates
@@ -214,7 +211,7 @@ def forget_paragraphs(con, ids: Sequence[int]) -> list[int]:
     Returns the paragraphs whose link pointed to one of them: they must be relinked."""
     if not ids:
         return []
-    gone = _ids_table(ids)  # noqa: F841
+    gone = id_table(ids)  # noqa: F841
     orphans = [r[0] for r in con.execute(
         """
         SELECT DISTINCT paragraph_id FROM duplicates

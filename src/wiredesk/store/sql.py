@@ -1,5 +1,6 @@
-"""SQL helpers every store module shares: bulk inserts of column lists, the batch transaction, and the small
-reads of the read side (rows as dicts, the first row, whether a table or column exists).
+"""SQL helpers every store module shares: bulk inserts of column lists, a set of ids as a table a query joins, the
+batch transaction, and the small reads of the read side (rows as dicts, the first row, whether a table or column
+exists).
 
 Not here: any table's queries (each store module owns its own).
 """
@@ -7,14 +8,22 @@ Not here: any table's queries (each store module owns its own).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import duckdb
+import numpy as np
 
 from wiredesk.domain.errors import StoreError
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 _SQL_TYPE = re.compile(r"[A-Z]+(\[\])?")
+
+
+def id_table(ids: Iterable[int]) -> dict[str, np.ndarray]:
+    """``ids`` as a one-column table ``id`` (BIGINT, unique, sorted) that a query reads by the local variable's
+    name (DuckDB's replacement scan: ``wanted = id_table(ids)``, then ``... IN (SELECT id FROM wanted)``)."""
+    return {"id": np.unique(np.fromiter(ids, dtype=np.int64))}
 
 
 def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, tuple[str, list]]) -> None:

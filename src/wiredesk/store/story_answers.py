@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import duckdb
-import numpy as np
+
+from wiredesk.store.sql import id_table
 
 _RECOUNT = """
 INSERT INTO story_answers
@@ -61,10 +62,6 @@ _OUTLETS_SOME = _OUTLETS.format(scope="ds.story_id IN (SELECT id FROM wanted)")
 _OUTLETS_ALL = _OUTLETS.format(scope="true")
 
 
-def _wanted(story_ids: Iterable[int]) -> dict[str, np.ndarray]:
-    return {"id": np.unique(np.fromiter(story_ids, dtype=np.int64))}
-
-
 def recount_stories(con: duckdb.DuckDBPyConnection, story_ids: Iterable[int] | None = None, *,
                     outlets: bool = True) -> None:
     """Store again what ``stories`` shows for these stories (``None``: every story), and what
@@ -74,7 +71,7 @@ def recount_stories(con: duckdb.DuckDBPyConnection, story_ids: Iterable[int] | N
         con.execute(_RECOUNT_ALL)
     else:
         story_ids = list(story_ids)
-        wanted = _wanted(story_ids)
+        wanted = id_table(story_ids)
         if not len(wanted["id"]):
             return
         con.execute("DELETE FROM story_answers WHERE story_id IN (SELECT id FROM wanted)")
@@ -90,7 +87,7 @@ def recount_story_outlets(con: duckdb.DuckDBPyConnection, story_ids: Iterable[in
         con.execute("DELETE FROM story_outlet_answers")
         con.execute(_OUTLETS_ALL)
         return
-    wanted = _wanted(story_ids)  # noqa: F841 (DuckDB's replacement scan)
+    wanted = id_table(story_ids)  # noqa: F841 (DuckDB's replacement scan)
     if not len(wanted["id"]):
         return
     con.execute("DELETE FROM story_outlet_answers WHERE story_id IN (SELECT id FROM wanted)")
@@ -104,7 +101,7 @@ def recount_outlets_of(con: duckdb.DuckDBPyConnection, document_ids: Iterable[in
 
 def stories_touched(con: duckdb.DuckDBPyConnection, document_ids: Iterable[int]) -> list[int]:
     """The stories these document versions are assigned to (current or not)."""
-    docs = {"id": np.unique(np.fromiter(document_ids, dtype=np.int64))}  # noqa: F841 (DuckDB's replacement scan)
+    docs = id_table(document_ids)  # noqa: F841 (DuckDB's replacement scan)
     return [r[0] for r in con.execute(
         "SELECT DISTINCT story_id FROM story_assignments WHERE document_id IN (SELECT id FROM docs)").fetchall()]
 
