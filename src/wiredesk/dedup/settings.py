@@ -124,5 +124,8 @@ class DedupSettings:
     def fingerprint(self) -> str:
         """Short hash of every field (index and decision parameters), stored on each duplicate link
         (``duplicates.dedup_settings``) so links made under other settings can be told apart."""
-        text = json.dumps(asdict(self), sort_keys=True, default=list)
+        fields = asdict(self)
+        if not fields["exact_window_days"]:  # added later: off, links keep the label they had before it existed
+            del fields["exact_window_days"]
+        text = json.dumps(fields, sort_keys=True, default=list)
         return "dedup-settings/" + hashlib.sha256(text.encode()).hexdigest()[:12]
