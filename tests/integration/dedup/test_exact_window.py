@@ -54,11 +54,13 @@ def test_an_exact_window_leaves_copies_of_older_text_unlinked_and_older_links_as
         exact = _exact(con)
         new = exact - old
         clusters = dict(con.execute("SELECT paragraph_id, cluster_id FROM paragraphs").fetchall())
+        from_copy = con.execute("SELECT kind FROM duplicates WHERE paragraph_id = ?", [copy[0]]).fetchall()
         con.execute("ROLLBACK")
         if linked:  # within the window, or without one: the copy links to the earliest copy
             assert new == {(copy[0], first[0])} and clusters[copy[0]] == first[0]
         else:  # the older copies are outside the window: no link, a cluster of its own, and theirs untouched
             assert new == set() and clusters[copy[0]] == copy[0]
+            assert from_copy == []  # nor a near link: the near stage leaves equal text to the exact stage
         assert old <= exact and clusters[again[0]] == first[0]
 
 
