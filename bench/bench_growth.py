@@ -3,6 +3,8 @@
     python bench/bench_growth.py                         # 100k, 300k and 1M stored paragraphs, 3 repeats
     python bench/bench_growth.py --quick                 # 100k and 300k, one repeat (a check that it runs)
     python bench/bench_growth.py --sizes 100000,1000000 --window-days 10 --out bench/results/growth.json
+    python bench/bench_growth.py --only duplicates --only views --keep --exact-only --exact-window-days 10 --dir DIR
+                                                         # kept stores: probe the same ones again (another PYTHONPATH)
 
 For each size, one more batch of 10,000 paragraphs (400 documents of 25, or 500 of 20 in the first store) is
 stored step by step in a transaction that is rolled back, so every repeat and every step sees the same store;
@@ -15,7 +17,9 @@ data and a generator for it exists already (nothing is duplicated here):
    (``writer.relink_exact`` with its cluster refresh), and *near-linked* (``near_index.link_near``) twice:
    against the whole store and with ``dedup.window_days = --window-days`` (10 days: 100,000 paragraphs here),
    and a third time against the whole store with the token-sketch filter off (every candidate verified on its
-   text, as before the filter).
+   text, as before the filter); with ``--exact-window-days``, exact links again with ``dedup.exact_window_days``.
+   ``--keep`` keeps the store at each size (with the generator's state) in ``--dir`` and probes the kept copies on
+   later runs; ``--exact-only`` probes the write and exact links only.
 2. **Views** (``bench_views.build``, built per size): *clusters* (``refresh_clusters`` after a batch of links
    of the store's shape), *event regrouping* (storing the blocking keys of the batch's 1,200 new mentions,
    then ``regroup_events``, window ``events.group_window_days`` 30, the default, and ``EVENTS_WINDOW`` 3 days,
@@ -33,6 +37,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
+import shutil
 import statistics
 import sys
 import tempfile
@@ -74,8 +80,11 @@ def _run_row(con, run_id: int) -> None:
 
 
 def _store_batch(con, gen: Generator, run_id: int, texts: list[str] | None, settings: DedupSettings,
-                 window: DedupSettings | None = None) -> dict[str, float]:
-    """Write one batch of the duplicates store as run ``run_id`` and link it; seconds per step."""
+                 window: DedupSettings | None = None, near: bool = True,
+                 exact_window: DedupSettings | None = None) -> dict[str, float]:
+    """Write one batch of the duplicates store as run ``run_id`` and link it; seconds per step (``near=False``:
+    the write and exact links only; ``exact_window``: and the exact links again with these settings, whose
+    ``exact_window_days`` bounds them, in their own rolled-back transaction)."""
     out: dict[str, float] = {}
     t = time.perf_counter()
     _run_row(con, run_id)
@@ -87,36 +96,54 @@ def _store_batch(con, gen: Generator, run_id: int, texts: list[str] | None, sett
         "SELECT DISTINCT match_hash FROM paragraphs WHERE paragraph_id BETWEEN ? AND ?", [ids[0], ids[-1]]).fetchall()]
     relink_exact(con, sorted(hashes), [], set(ids), settings, run_id)
     out["exact links"] = time.perf_counter() - t
-    t = time.perf_counter()
-    link_near(con, ids, settings, run_id, now=EPOCH + run_id * DAY)
-    out["near links, whole store"] = time.perf_counter() - t
-    if window is not None:  # the same batch again, with the window, in its own rolled-back transaction
+
+    def again() -> None:  # the same batch again, in its own rolled-back transaction
         con.execute("ROLLBACK")
         con.execute("BEGIN TRANSACTION")
         _run_row(con, run_id)
         insert_documents(con, gen, first_doc, run_id * BATCH + 1, BATCH // PER_DOC, texts)
+
+    if near:
+        t = time.perf_counter()
+        link_near(con, ids, settings, run_id, now=EPOCH + run_id * DAY)
+        out["near links, whole store"] = time.perf_counter() - t
+    if near and window is not None:  # with the window
+        again()
         t = time.perf_counter()
         link_near(con, ids, window, run_id, now=EPOCH + run_id * DAY)
         out[f"near links, window {window.window_days} days"] = time.perf_counter() - t
         # and against the whole store with every candidate verified on its text (no token-sketch filter)
-        con.execute("ROLLBACK")
-        con.execute("BEGIN TRANSACTION")
-        _run_row(con, run_id)
-        insert_documents(con, gen, first_doc, run_id * BATCH + 1, BATCH // PER_DOC, texts)
+        again()
         t = time.perf_counter()
         link_near(con, ids, settings, run_id, now=EPOCH + run_id * DAY, prefilter=False)
         out["near links, whole store, without the sketch filter"] = time.perf_counter() - t
+    if exact_window is not None:
+        again()
+        t = time.perf_counter()
+        relink_exact(con, sorted(hashes), [], set(ids), exact_window, run_id, now=EPOCH + run_id * DAY)
+        out[f"exact links, window {exact_window.exact_window_days} days"] = time.perf_counter() - t
     return out
 
 
-def duplicates_store(path: Path, sizes: list[int], repeats: int, window_days: int) -> dict[int, dict[str, list[float]]]:
-    """Grow the duplicates store to each size and time ``repeats`` probe batches there (rolled back)."""
+def duplicates_store(path: Path, sizes: list[int], repeats: int, window_days: int,
+                     keep: bool = False, exact_only: bool = False,
+                     exact_window_days: int = 0) -> dict[int, dict[str, list[float]]]:
+    """Grow the duplicates store to each size and time ``repeats`` probe batches there (rolled back).
+
+    ``keep``: keep a copy of the store at each size (``duplicates-SIZE.duckdb`` beside ``path``, with the
+    generator's state in ``duplicates-SIZE.state``) and probe those copies on later runs instead of growing the
+    store again, so that runs of two versions of the code (``PYTHONPATH``) probe the same stores."""
+    kept = {size: (path.with_name(f"{path.stem}-{size}.duckdb"), path.with_name(f"{path.stem}-{size}.state"))
+            for size in sizes}
+    if keep and all(db.exists() and state.exists() for db, state in kept.values()):
+        return {size: _probe_kept(db, state, repeats, None if exact_only else window_days, exact_window_days)
+                for size, (db, state) in kept.items()}
     for suffix in ("", ".wal"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     migrate(con)
     settings = DedupSettings()
-    window = replace(settings, window_days=window_days)
+    window = None if exact_only else replace(settings, window_days=window_days)
     gen = Generator()
     results: dict[int, dict[str, list[float]]] = {}
     run_id, stored = 0, 0
@@ -128,20 +155,52 @@ def duplicates_store(path: Path, sizes: list[int], repeats: int, window_days: in
             con.execute("COMMIT")
             run_id, stored = run_id + 1, stored + BATCH
         print(f"duplicates store at {stored:,} ({time.perf_counter() - started:.0f} s to grow)", flush=True)
-        recent = gen.recent.copy()
-        runs = []
-        for _ in range(repeats):
-            gen.recent = recent.copy()  # copies come from stored paragraphs, not from a rolled-back probe
-            texts = [gen.next() for _ in range(BATCH)]
-            con.execute("BEGIN TRANSACTION")
-            runs.append(_store_batch(con, gen, run_id, texts, settings, window))
-            con.execute("ROLLBACK")
-        gen.recent = recent
-        results[size] = _each_step(runs)
+        if keep:
+            con.execute("CHECKPOINT")
+            shutil.copyfile(path, kept[size][0])
+            kept[size][1].write_bytes(pickle.dumps((run_id, gen.rng.getstate(), list(gen.recent))))
+        results[size] = _probe(con, gen, run_id, repeats, settings, window, exact_window_days)
         print(f"{size:,} (duplicates): " + ", ".join(f"{k} {statistics.median(v):.2f} s"
                                                   for k, v in results[size].items()), flush=True)
     con.close()
     return results
+
+
+def _probe(con, gen: Generator, run_id: int, repeats: int, settings: DedupSettings,
+           window: DedupSettings | None, exact_window_days: int = 0) -> dict[str, list[float]]:
+    """``repeats`` probe batches of the duplicates store as run ``run_id``, each rolled back (``window``
+    ``None``: the write and exact links only)."""
+    recent = gen.recent.copy()
+    runs = []
+    for _ in range(repeats):
+        gen.recent = recent.copy()  # copies come from stored paragraphs, not from a rolled-back probe
+        texts = [gen.next() for _ in range(BATCH)]
+        con.execute("BEGIN TRANSACTION")
+        exact_window = replace(settings, exact_window_days=exact_window_days) if exact_window_days else None
+        runs.append(_store_batch(con, gen, run_id, texts, settings, window, near=window is not None,
+                                 exact_window=exact_window))
+        con.execute("ROLLBACK")
+    gen.recent = recent
+    return _each_step(runs)
+
+
+def _probe_kept(db: Path, state: Path, repeats: int, window_days: int | None,
+                exact_window_days: int = 0) -> dict[str, list[float]]:
+    """Probe a store kept by ``duplicates_store(keep=True)``, from the generator's state saved with it."""
+    run_id, rng_state, recent = pickle.loads(state.read_bytes())
+    gen = Generator()
+    gen.rng.setstate(rng_state)
+    gen.recent.extend(recent)
+    settings = DedupSettings()
+    con = duckdb.connect(str(db))
+    try:
+        window = None if window_days is None else replace(settings, window_days=window_days)
+        steps = _probe(con, gen, run_id, repeats, settings, window, exact_window_days)
+    finally:
+        con.close()
+    print(f"{db.name} (duplicates, kept): " + ", ".join(f"{k} {statistics.median(v):.2f} s"
+                                                       for k, v in steps.items()), flush=True)
+    return steps
 
 
 def _views_probe(con, docs: int) -> tuple[list[int], list[int], object]:
@@ -261,6 +320,12 @@ def main() -> None:
                     help="measure only these stores (repeatable)")
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "wiredesk-bench-growth")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--exact-window-days", type=int, default=0,
+                    help="also probe exact links with dedup.exact_window_days set to this (0: not)")
+    ap.add_argument("--exact-only", action="store_true",
+                    help="probe the duplicates store's write and exact links only (not the near stage)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the duplicates store at each size in --dir and probe the kept copies on later runs")
     args = ap.parse_args()
     if args.quick:
         args.sizes, args.repeats = "100000,300000", 1
@@ -270,7 +335,9 @@ def main() -> None:
     results: dict[int, dict[str, list[float]]] = {s: {} for s in sizes}
     started = time.perf_counter()
     if "duplicates" in only:
-        for size, steps in duplicates_store(args.dir / "duplicates.duckdb", sizes, args.repeats, args.window_days).items():
+        for size, steps in duplicates_store(args.dir / "duplicates.duckdb", sizes, args.repeats,
+                                                     args.window_days, args.keep, args.exact_only,
+                                                     args.exact_window_days).items():
             results[size].update(steps)
     for size in sizes:
         if "views" in only:

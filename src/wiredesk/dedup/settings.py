@@ -79,6 +79,11 @@ class DedupSettings:
     #: as the store grows (copies of old text are rare in news) at the price of missing copies of older text
     #: and of links that depend on arrival order (docs/dedup.md, "Window"). No rebuild: keys are unchanged.
     window_days: int = 0
+    #: The same window for exact links: a batch's paragraphs are clustered with the equal paragraphs stored by
+    #: runs started in the last this many days only (the near stage's window start, ``dedup_runs``); 0: with every
+    #: stored one. Finding equal text reads every stored paragraph's hash, a cost that grows with the store; a
+    #: window bounds it at the price of copies of older text staying unlinked to it (docs/dedup.md, "Window").
+    exact_window_days: int = 0
 
     def __post_init__(self) -> None:
         if self.num_perm <= 0 or self.bands <= 0 or self.num_perm % self.bands:
@@ -88,8 +93,9 @@ class DedupSettings:
                      "partial_min_shared", "max_candidates"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"dedup.{name} must be at least 1, got {getattr(self, name)}")
-        if self.window_days < 0:
-            raise ConfigError(f"dedup.window_days must be 0 (no window) or more, got {self.window_days}")
+        for name in ("window_days", "exact_window_days"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"dedup.{name} must be 0 (no window) or more, got {getattr(self, name)}")
         for name in ("near_threshold", "near_containment", "near_min_length_ratio", "partial_min_containment"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ConfigError(f"dedup.{name} must be in (0, 1], got {getattr(self, name)}")
@@ -118,5 +124,8 @@ class DedupSettings:
     def fingerprint(self) -> str:
         """Short hash of every field (index and decision parameters), stored on each duplicate link
         (``duplicates.dedup_settings``) so links made under other settings can be told apart."""
-        text = json.dumps(asdict(self), sort_keys=True, default=list)
+        fields = asdict(self)
+        if not fields["exact_window_days"]:  # added later: off, links keep the label they had before it existed
+            del fields["exact_window_days"]
+        text = json.dumps(fields, sort_keys=True, default=list)
         return "dedup-settings/" + hashlib.sha256(text.encode()).hexdigest()[:12]

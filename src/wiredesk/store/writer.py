@@ -37,7 +37,7 @@ from wiredesk.store.entity_counts import add_entity_counts
 from wiredesk.store.events import regroup_events_counted, skipped_languages, skipped_pages, store_extractions
 from wiredesk.store.failures import clear_failures, insert_failures
 from wiredesk.store.feeds import FeedBatch, write_feed_batch
-from wiredesk.store.near_index import link_near
+from wiredesk.store.near_index import link_near, window_start
 from wiredesk.store.revisits import write_revisits
 from wiredesk.store.source_health import PageAccess, write_page_access
 from wiredesk.store.sql import insert_columns
@@ -139,7 +139,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, run_id: int, batch: Batch, dedup
     # 4. exact-duplicate links of every cluster this batch touched, recomputed whole
     new_paragraph_ids = decision.new_paragraph_ids
     fresh_ids = set(new_paragraph_ids)
-    counts.duplicates_new = relink_exact(con, sorted(dedup_hashes), decision.superseded, fresh_ids, dedup, run_id)
+    counts.duplicates_new = relink_exact(con, sorted(dedup_hashes), decision.superseded, fresh_ids, dedup, run_id,
+                                         now=now)
     checkpoint("store:exact")
 
     # 5. near-duplicate and partial links against everything stored (wiredesk.dedup.near)
@@ -291,9 +292,13 @@ def _write_item_state(con: duckdb.DuckDBPyConnection, unchanged_origins: list[st
 
 
 def relink_exact(con: duckdb.DuckDBPyConnection, hashes: list[int], superseded: list[int], new_ids: set[int],
-                 dedup: DedupSettings, run_id: int) -> int:
+                 dedup: DedupSettings, run_id: int, now: datetime | None = None) -> int:
     """Replace the exact links of the clusters with these match hashes; return links from new paragraphs.
-    The stored clusters of every paragraph whose exact link changed are refreshed (``store.clusters``)."""
+    The stored clusters of every paragraph whose exact link changed are refreshed (``store.clusters``).
+
+    With ``dedup.exact_window_days`` and ``now`` (a batch's write), a cluster is its paragraphs from the window's
+    start on (``exact_window_start``); the older ones keep the links they have. Without ``now`` (reprocess,
+    rebuild) every stored paragraph takes part."""
     touched: set[int] = set()
     if superseded:
         # paragraphs of superseded versions leave every exact cluster
@@ -306,14 +311,17 @@ def relink_exact(con: duckdb.DuckDBPyConnection, hashes: list[int], superseded: 
     if not hashes:
         refresh_clusters(con, touched)
         return 0
+    # the clusters' paragraphs first, then the documents of those only (joined the other way round, DuckDB
+    # would join every stored document with its first version before filtering)
     rows = con.execute(
-        "SELECT p.paragraph_id, p.match_hash, d.published_at, p.document_id, p.position, "
-        "coalesce(f.document_id, p.document_id) "  # ties broken on the first version (links keep direction)
-        "FROM paragraphs p JOIN documents d USING (document_id) "
-        "LEFT JOIN documents f ON f.doc_key = d.doc_key AND f.version = 1 "
-        "WHERE d.is_current AND p.match_hash IN (SELECT unnest(?::BIGINT[])) "
-        "AND p.role IN (SELECT unnest(?::VARCHAR[])) AND p.n_chars >= ?",
-        [hashes, list(dedup.roles), dedup.min_chars],
+        "WITH m AS MATERIALIZED (SELECT paragraph_id, match_hash, document_id, position FROM paragraphs "
+        "WHERE match_hash IN (SELECT unnest(?::BIGINT[])) AND role IN (SELECT unnest(?::VARCHAR[])) AND n_chars >= ? "
+        "AND paragraph_id >= ?) "  # the window: DuckDB skips older row groups by their min/max paragraph_id
+        "SELECT m.paragraph_id, m.match_hash, d.published_at, m.document_id, m.position, "
+        "coalesce(f.document_id, m.document_id) "  # ties broken on the first version (links keep direction)
+        "FROM m JOIN documents d ON d.document_id = m.document_id AND d.is_current "
+        "LEFT JOIN documents f ON f.doc_key = d.doc_key AND f.version = 1",
+        [hashes, list(dedup.roles), dedup.min_chars, exact_window_start(con, dedup, now, new_ids)],
     ).fetchall()
     refs = [ParagraphRef(*r) for r in rows]
     members = [r.paragraph_id for r in refs]
@@ -334,6 +342,20 @@ def relink_exact(con: duckdb.DuckDBPyConnection, hashes: list[int], superseded: 
     })
     refresh_clusters(con, touched)
     return sum(1 for lk in links if lk.paragraph_id in new_ids)
+
+
+def exact_window_start(con: duckdb.DuckDBPyConnection, dedup: DedupSettings, now: datetime | None,
+                       new_ids: set[int]) -> int:
+    """The lowest paragraph id the exact stage reads (0: all): with ``dedup.exact_window_days`` and ``now``, the
+    near stage's window start for that many days (``near_index.window_start``, a look-up in ``dedup_runs``);
+    the batch's own paragraphs when no recent run indexed any."""
+    if not dedup.exact_window_days or now is None:
+        return 0
+    lowest = window_start(con, now - timedelta(days=dedup.exact_window_days))
+    if lowest is None:
+        lowest = min(new_ids) if new_ids else con.execute(
+            "SELECT coalesce(max(paragraph_id), 0) + 1 FROM paragraphs").fetchone()[0]
+    return min(lowest, min(new_ids)) if new_ids else lowest
 
 
 def add_run_counters(con: duckdb.DuckDBPyConnection, run_id: int, columns: dict[str, str], counts: object,
