@@ -29,7 +29,7 @@ from wiredesk.dedup.matchtext import match_tokens_batch
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.dedup.shingles import Words, number_words, word_hashes
 from wiredesk.dedup.sketch import ranges, sketch_bytes
-from wiredesk.dedup.verify import MatchText
+from wiredesk.dedup.verify import TokenRows
 
 
 @dataclass(frozen=True)
@@ -141,11 +141,19 @@ class BatchWork:
     works: list[TokenWork] = field(default_factory=list)
     where: dict[int, tuple[int, int]] = field(default_factory=dict)
     #: per work: its match tokens as a list and their salience flags (split when first needed)
-    _words: dict[int, tuple[Sequence[str], Sequence, np.ndarray]] = field(default_factory=dict)
+    _words: dict[int, tuple[Sequence[str], np.ndarray]] = field(default_factory=dict)
+    #: per work, the number of its first paragraph among all works' paragraphs; per such paragraph, the number
+    #: of its first token among all works' tokens (one more than the paragraphs)
+    _first_paragraph: list[int] = field(default_factory=list)
+    _first_token: list[int] = field(default_factory=list)
 
-    def match_texts(self, ids: Iterable[int]) -> dict[int, MatchText]:
-        """The ``MatchText`` of those of ``ids`` in the batch (what verification compares)."""
-        out = {}
+    def token_rows(self, ids: Iterable[int]) -> tuple[list[int], TokenRows]:
+        """Those of ``ids`` in the batch (in the order given) and their match tokens, one row each, as
+        ``verify.compare_pairs`` reads them."""
+        found: list[int] = []
+        tokens: list[str] = []
+        flags: list[np.ndarray] = []
+        lengths: list[int] = []
         for pid in ids:
             got = self.where.get(pid)
             if got is None:
@@ -153,11 +161,17 @@ class BatchWork:
             w, j = got
             if w not in self._words:
                 work = self.works[w]
-                self._words[w] = (work.tokens.split(" ") if work.tokens else [], work.salient, work.token_offsets())
-            tokens, salient, offsets = self._words[w]
-            lo, hi = int(offsets[j]), int(offsets[j + 1])
-            out[pid] = MatchText(tuple(tokens[lo:hi]), tuple(map(bool, salient[lo:hi])))
-        return out
+                self._words[w] = (work.tokens.split(" ") if work.tokens else [],
+                                  np.frombuffer(work.salient, dtype=np.uint8).astype(bool))
+            words, salient = self._words[w]
+            g, first = self._first_paragraph[w] + j, self._first_token[self._first_paragraph[w]]
+            lo, hi = self._first_token[g] - first, self._first_token[g + 1] - first
+            found.append(pid)
+            tokens += words[lo:hi]
+            flags.append(salient[lo:hi])
+            lengths.append(hi - lo)
+        salient_all = np.concatenate(flags) if flags else np.zeros(0, dtype=bool)
+        return found, TokenRows.of(tokens, salient_all, lengths)
 
 
 def carried_work(ids: Sequence[int], use: Mapping[int, tuple[TokenWork, int]], here: Sequence[int],
@@ -173,9 +187,9 @@ def carried_work(ids: Sequence[int], use: Mapping[int, tuple[TokenWork, int]], h
             number[id(w)] = len(works)
             works.append(w)
     where = {pid: (number[id(w)], j) for pid, (w, j) in use.items()}
-    words: dict[int, tuple[Sequence[str], Sequence, np.ndarray]] = {}
+    words: dict[int, tuple[Sequence[str], np.ndarray]] = {}
     if made is not None:
-        words[len(works)] = (made.tokens, made.salient, made.work.token_offsets())
+        words[len(works)] = (made.tokens, np.asarray(made.salient, dtype=bool))
         where.update((pid, (len(works), j)) for j, pid in enumerate(here))
         works.append(made.work)
     # every work's paragraphs, numbered one after the other
@@ -195,5 +209,5 @@ def carried_work(ids: Sequence[int], use: Mapping[int, tuple[TokenWork, int]], h
     n_tokens[pos] = n_tok[g]
     lo, hi = (4 * tok_off[g]).tolist(), (4 * tok_off[g + 1]).tolist()
     sketches = {ids[i]: sketch[a:b] for i, a, b in zip(pos.tolist(), lo, hi)}
-    return BatchWork(n_tokens.tolist(), keys, sketches, len(use), works, where, words)
+    return BatchWork(n_tokens.tolist(), keys, sketches, len(use), works, where, words, base.tolist(), tok_off.tolist())
 
