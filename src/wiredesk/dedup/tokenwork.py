@@ -46,6 +46,10 @@ class TokenWork:
     sketch: bytes  # 4-byte words: n_tokens[i] of them for paragraph i, in order
     tokens: str = ""  # the match tokens, space-separated (a token never holds a space), paragraph after paragraph
     salient: bytes = b""  # one byte a token: its salience flag
+    #: where each paragraph's tokens start in ``tokens`` (characters; one more than the paragraphs, the last
+    #: one past the end), so one paragraph's tokens are split without splitting the article's; ``None``:
+    #: not given (the whole string is split)
+    token_chars: np.ndarray | None = None
 
     def key_offsets(self) -> np.ndarray:
         return np.r_[0, np.cumsum(self.key_counts, dtype=np.int64)]
@@ -96,6 +100,9 @@ def articles_token_work(articles: Sequence[tuple[Sequence[tuple[str, str]], str 
             computed.append(settings.takes_part(role, len(text)))
     made = token_work(texts, langs, settings, computed)
     whole = made.work
+    # characters before each token in the tokens joined by spaces, and the first token of each paragraph
+    chars = np.r_[0, np.cumsum(np.fromiter(map(len, made.tokens), dtype=np.int64, count=len(made.tokens)) + 1)]
+    first_token = whole.token_offsets()
     out, p, k, t = [], 0, 0, 0
     for size in sizes:
         n_keys = int(whole.key_counts[p : p + size].sum())
@@ -103,7 +110,8 @@ def articles_token_work(articles: Sequence[tuple[Sequence[tuple[str, str]], str 
         out.append(TokenWork(whole.signature, whole.computed[p : p + size].copy(), whole.n_tokens[p : p + size].copy(),
                              whole.key_counts[p : p + size].copy(), whole.keys[k : k + n_keys].copy(),
                              whole.sketch[4 * t : 4 * (t + n_tok)], " ".join(made.tokens[t : t + n_tok]),
-                             bytes(made.salient[t : t + n_tok])))
+                             bytes(made.salient[t : t + n_tok]),
+                             (chars[first_token[p : p + size + 1]] - chars[t]).astype(np.int32)))
         p, k, t = p + size, k + n_keys, t + n_tok
     return out
 
@@ -159,16 +167,22 @@ class BatchWork:
             if got is None:
                 continue
             w, j = got
-            if w not in self._words:
-                work = self.works[w]
-                self._words[w] = (work.tokens.split(" ") if work.tokens else [],
-                                  np.frombuffer(work.salient, dtype=np.uint8).astype(bool))
-            words, salient = self._words[w]
+            work = self.works[w]
             g, first = self._first_paragraph[w] + j, self._first_token[self._first_paragraph[w]]
             lo, hi = self._first_token[g] - first, self._first_token[g + 1] - first
+            if w not in self._words and work.token_chars is not None:  # this paragraph's tokens alone
+                c0, c1 = int(work.token_chars[j]), int(work.token_chars[j + 1])
+                if hi > lo:
+                    tokens += work.tokens[c0 : c1 - 1].split(" ")
+                    flags.append(np.frombuffer(work.salient, dtype=np.uint8, count=hi - lo, offset=lo).astype(bool))
+            else:
+                if w not in self._words:
+                    self._words[w] = (work.tokens.split(" ") if work.tokens else [],
+                                      np.frombuffer(work.salient, dtype=np.uint8).astype(bool))
+                words, salient = self._words[w]
+                tokens += words[lo:hi]
+                flags.append(salient[lo:hi])
             found.append(pid)
-            tokens += words[lo:hi]
-            flags.append(salient[lo:hi])
             lengths.append(hi - lo)
         salient_all = np.concatenate(flags) if flags else np.zeros(0, dtype=bool)
         return found, TokenRows.of(tokens, salient_all, lengths)
