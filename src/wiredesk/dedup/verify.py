@@ -173,8 +173,8 @@ def compare_pairs(rows: TokenRows, pairs: np.ndarray | Sequence[tuple[int, int]]
     verdicts (tested), for a batch's pairs at once. Each pair is aligned in ``compare``'s canonical order;
     the weighted matched share, the aligned share and the tokens in long runs are sums over the blocks,
     taken from cumulative weights (every term is a multiple of 0.5, so the sums are exact and equal
-    ``compare``'s). ``bounded``: like ``compare(..., bounded=True)``, no cheap test on token counts first (the
-    caller filtered the pairs, ``wiredesk.dedup.sketch``, or wants every pair aligned)."""
+    ``compare``'s). Every pair is aligned: there is no cheap test on token counts first, which only ever spares
+    an alignment (the stage's pairs passed the sketch filter, ``wiredesk.dedup.sketch``, a stricter test)."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     n_pairs = len(pairs)
     if not n_pairs:
@@ -191,8 +191,8 @@ def compare_pairs(rows: TokenRows, pairs: np.ndarray | Sequence[tuple[int, int]]
         ta, tb = tokens[sa : sa + length_list[a]], tokens[sb : sb + length_list[b]]
         if not ta or not tb:
             continue
-        if ta > tb or (ta == tb and tuple(salient[sa : sa + len(ta)].tolist()) > tuple(salient[sb : sb + len(tb)].tolist())):
-            ta, tb = tb, ta  # compare's canonical argument order: the same blocks
+        if ta > tb or (ta == tb and salient[sa : sa + len(ta)].tolist() > salient[sb : sb + len(tb)].tolist()):
+            ta, tb = tb, ta  # compare's canonical argument order (tokens, then flags): the same blocks
             a_of[p], b_of[p] = b, a
         got = SequenceMatcher(None, ta, tb, autojunk=False).get_matching_blocks()
         blocks += got

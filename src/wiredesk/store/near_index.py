@@ -57,8 +57,6 @@ def load_paragraphs(con, ids: Iterable[int], texts: bool = True) -> dict[int, In
     texts, which only paragraphs whose match tokens are made here or verified on them need).
     ``published_at`` comes back in UTC (read as microseconds: the instant, which is all ordering needs)."""
     wanted = id_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
-    if not len(wanted["id"]):
-        return {}
     rows = con.execute(_WITH_TEXT if texts else _WITHOUT_TEXT, _bounds(wanted)).fetchall()
     return {r[0]: IndexedParagraph(r[0], r[1], r[2], r[3], r[4],
                                    None if r[5] is None else _EPOCH + timedelta(microseconds=r[5]),
@@ -66,18 +64,15 @@ def load_paragraphs(con, ids: Iterable[int], texts: bool = True) -> dict[int, In
 
 
 def _bounds(wanted: dict[str, np.ndarray]) -> dict[str, int]:
-    """The lowest and highest id of an ``id_table`` (not empty), as ``$lo`` and ``$hi``. A query that also
-    filters the table it reads on ``BETWEEN $lo AND $hi`` gets the same rows, and DuckDB skips the row groups
-    whose min/max id is outside: ids grow with ingestion, so a new batch's rows sit in the last row groups
-    and the scan of the rest of the store is skipped (a join on the id table alone reads every row group)."""
-    return {"lo": int(wanted["id"][0]), "hi": int(wanted["id"][-1])}
+    """``$lo`` and ``$hi`` of an ``id_table`` (an empty range if it is empty): filtering on them too, DuckDB skips the
+    row groups outside (ids grow with ingestion, so a new batch's rows are the last; a join alone reads them all)."""
+    ids = wanted["id"]
+    return {"lo": int(ids[0]), "hi": int(ids[-1])} if len(ids) else {"lo": 0, "hi": -1}
 
 
 def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
     """The ids among ``ids`` the index has not seen (re-indexing the same paragraph is a no-op)."""
     wanted = id_table(ids)  # noqa: F841
-    if not len(wanted["id"]):
-        return []
     rows = con.execute(
         "SELECT id FROM wanted ANTI JOIN (SELECT paragraph_id FROM dedup_paragraphs "
         "WHERE paragraph_id BETWEEN $lo AND $hi) d ON d.paragraph_id = wanted.id ORDER BY id", _bounds(wanted)
@@ -126,8 +121,6 @@ def recount_run_lowest(con, run_id: int) -> None:
 def load_sketches(con, ids: Iterable[int]) -> dict[int, bytes]:
     """The stored token sketches of the given paragraphs (those that have one)."""
     wanted = id_table(ids)  # noqa: F841
-    if not len(wanted["id"]):
-        return {}
     got = con.execute(
         "SELECT d.paragraph_id, d.sketch FROM dedup_paragraphs d JOIN wanted w ON d.paragraph_id = w.id "
         "WHERE d.sketch IS NOT NULL AND d.paragraph_id BETWEEN $lo AND $hi", _bounds(wanted)
