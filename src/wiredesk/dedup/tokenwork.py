@@ -8,7 +8,7 @@ Before the stage reads anything of the store it needs, for each new paragraph: i
   sketches (the keys' ``Words`` and the sketches share one ``word_hashes`` call);
 * ``articles_token_work`` runs it in the pool workers that clean a batch (``wiredesk.pipeline.scaleout``),
   one ``TokenWork`` per article, which travels with the article to the writer (numpy arrays, bytes and
-  the match tokens as one string: about 730 bytes a paragraph when pickled);
+  the match tokens as one string: about 850 bytes a paragraph when pickled);
 * ``split_carried`` and ``carried_work`` are what the stage (``wiredesk.dedup.near``) makes of a batch: the
   carried work of the paragraphs that have it, the rest computed inline (reprocess, rebuilds, callers that
   carry nothing), put together with a few numpy operations, not a step per paragraph.
