@@ -120,7 +120,7 @@ def link_near(
     carried: Carried | None = None,
 ) -> NearResult:
     """Index the given (already stored) paragraphs and write their near/partial links. ``prefilter=False``
-    verifies every candidate on its text (the same links, slower: for tests and benchmarks). ``carried``:
+    verifies every candidate on its text, each aligned (the same links, slower: for tests and benchmarks). ``carried``:
     the token work of new paragraphs made where they were cleaned (``wiredesk.dedup.tokenwork``); the
     paragraphs without are done here. The links are the same either way."""
     started = time.perf_counter()
