@@ -38,7 +38,7 @@ from wiredesk.dedup.minhash import BAND_TAG  # noqa: E402
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
 from wiredesk.dedup.matchtext import match_tokens_batch  # noqa: E402
 from wiredesk.dedup.sketch import could_match, sketches_of  # noqa: E402
-from wiredesk.dedup.verify import MatchText, compare  # noqa: E402
+from wiredesk.dedup.verify import MatchText, TokenRows, Verdict, compare_pairs  # noqa: E402
 from wiredesk.domain.normalize import match_hash  # noqa: E402
 
 KINDS = ("exact", "near", "partial", "different")
@@ -76,13 +76,14 @@ def sketch_kept(pairs: list[dict], settings: DedupSettings) -> list[bool]:
 def predict(pairs: list[dict], settings: DedupSettings, proposed: list[bool] | None = None) -> list[str]:
     proposed = candidates(pairs, settings) if proposed is None else proposed
     kept = sketch_kept(pairs, settings)
+    exact = [match_hash(p["a"]) == match_hash(p["b"]) for p in pairs]
+    # the pairs the stage would verify, verified as the stage does (all at once, ``compare_pairs``)
+    verify = [i for i, (cand, keep, same) in enumerate(zip(proposed, kept, exact)) if cand and keep and not same]
+    rows = TokenRows.of(*match_tokens_batch([t for p in pairs for t in (p["a"], p["b"])]))
+    verdicts = dict(zip(verify, compare_pairs(rows, [(2 * i, 2 * i + 1) for i in verify], settings)))
     out = []
-    for p, cand, keep in zip(pairs, proposed, kept):
-        verdict = None
-        exact = match_hash(p["a"]) == match_hash(p["b"])
-        if cand and (keep or exact):
-            verdict = compare(MatchText.of(p["a"]), MatchText.of(p["b"]), settings,
-                              same_exact_text=match_hash(p["a"]) == match_hash(p["b"]))
+    for i, (cand, same) in enumerate(zip(proposed, exact)):
+        verdict = Verdict("exact", 1.0) if cand and same else verdicts.get(i)
         out.append(verdict.kind if verdict else "different")
     return out
 

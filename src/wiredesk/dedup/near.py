@@ -33,7 +33,7 @@ from wiredesk.dedup.matchtext import match_tokens_batch
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.dedup.sketch import filter_pairs
 from wiredesk.dedup.tokenwork import Carried, carried_work, split_carried
-from wiredesk.dedup.verify import MatchText, compare
+from wiredesk.dedup.verify import TokenRows, compare_pairs
 from wiredesk.domain.versions import NEAR_DEDUP_VERSION
 
 
@@ -109,15 +109,6 @@ def _eligible(row: IndexedParagraph, settings: DedupSettings) -> bool:
     return row.is_current and settings.takes_part(row.role, row.chars)
 
 
-def _match_texts(ids: Sequence[int], tokens: list[str], salient: list[bool], lengths: list[int]) -> dict[int, MatchText]:
-    """``MatchText`` of each paragraph from ``match_tokens_batch``'s flat output."""
-    out, start = {}, 0
-    for pid, n in zip(ids, lengths):
-        out[pid] = MatchText(tuple(tokens[start : start + n]), tuple(salient[start : start + n]))
-        start += n
-    return out
-
-
 def link_near(
     index: ParagraphIndex,
     paragraph_ids: Iterable[int],
@@ -129,7 +120,7 @@ def link_near(
     carried: Carried | None = None,
 ) -> NearResult:
     """Index the given (already stored) paragraphs and write their near/partial links. ``prefilter=False``
-    verifies every candidate on its text (the same links, slower: for tests and benchmarks). ``carried``:
+    verifies every candidate on its text, each aligned (the same links, slower: for tests and benchmarks). ``carried``:
     the token work of new paragraphs made where they were cleaned (``wiredesk.dedup.tokenwork``); the
     paragraphs without are done here. The links are the same either way."""
     started = time.perf_counter()
@@ -193,7 +184,7 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
     rows.update(index.paragraphs({pid for pair in pair_list for pid in pair} - rows.keys()))
     lap("load_candidates")
 
-    # 3. verify: the stored paragraphs' match tokens in one batch pass, then each pair on its words
+    # 3. verify: each pair on its words (``compare_pairs``: ``compare``'s verdicts, the pairs at once)
     kept = []
     for a, b in pair_list:
         ra, rb = rows.get(a), rows.get(b)
@@ -204,16 +195,15 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
         if ra.doc_key == rb.doc_key and ra.document_id != rb.document_id:
             continue  # another version of the same document is not a copy
         kept.append((a, b))
-    needed = {pid for pair in kept for pid in pair}
-    texts = work.match_texts(needed)  # the batch's: made or carried with the rest of its token work
-    rest = sorted(needed - texts.keys())  # stored paragraphs
-    more_tokens, more_salient, more_lengths = match_tokens_batch([rows[pid].text for pid in rest])
-    texts.update(_match_texts(rest, more_tokens, more_salient, more_lengths))
-    matches = []
-    for a, b in kept:
-        verdict = compare(texts[a], texts[b], settings, bounded=prefilter)
-        if verdict is not None:
-            matches.append(Match(a, b, verdict))
+    needed = sorted({pid for pair in kept for pid in pair})
+    # the batch's tokens (made or carried with the rest of its token work), then the stored paragraphs' in
+    # one batch pass over their texts; one row each
+    batch_ids, batch_rows = work.token_rows(needed)
+    rest = sorted(set(needed) - set(batch_ids))
+    row_of = {pid: k for k, pid in enumerate(batch_ids + rest)}
+    token_rows = TokenRows.concat([batch_rows, TokenRows.of(*match_tokens_batch([rows[pid].text for pid in rest]))])
+    verdicts = compare_pairs(token_rows, [(row_of[a], row_of[b]) for a, b in kept], settings)
+    matches = [Match(a, b, verdict) for (a, b), verdict in zip(kept, verdicts) if verdict is not None]
     lap("verify")
 
     # 4. direct and write

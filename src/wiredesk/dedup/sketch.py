@@ -150,12 +150,13 @@ def _bitmap_bounds(values: np.ndarray, lengths: np.ndarray, pairs: np.ndarray, s
     bounds of ``_exact_bounds``, looser only by bitmap collisions."""
     n_blobs = len(lengths)
     offsets = np.r_[0, np.cumsum(lengths)]
-    seg = np.repeat(np.arange(n_blobs, dtype=np.int64), lengths)
-    slot = ((values >> 1) & (_BITMAP_BITS - 1)).astype(np.int64)
     salient = (values & 1).astype(bool)
-    bitmap = np.zeros((n_blobs, _BITMAP_BITS), dtype=np.uint8)
-    bitmap[seg, slot] = 1
-    bitmap[seg[salient], slot[salient]] = 3
+    # the bitmaps one after the other, flat (one-dimensional indexing is the cheaper); each token's own bit
+    flat = np.repeat(np.arange(0, n_blobs * _BITMAP_BITS, _BITMAP_BITS, dtype=np.int64), lengths)
+    flat += (values >> 1) & (_BITMAP_BITS - 1)
+    bitmap = np.zeros(n_blobs * _BITMAP_BITS, dtype=np.uint8)
+    bitmap[flat] = 1
+    bitmap[flat[salient]] = 3
     la, lb = lengths[pairs[:, 0]], lengths[pairs[:, 1]]
     swap = la > lb  # the query side is the shorter paragraph
     q = np.where(swap, pairs[:, 1], pairs[:, 0])
@@ -163,21 +164,29 @@ def _bitmap_bounds(values: np.ndarray, lengths: np.ndarray, pairs: np.ndarray, s
     n_pairs = len(pairs)
     nq = lengths[q]
     pair_of = np.repeat(np.arange(n_pairs), nq)
-    idx = ranges(offsets[q], nq)
-    token_slot = slot[idx]
-    in_other = bitmap[o[pair_of], token_slot]
+    own = flat[ranges(offsets[q], nq)]  # the query tokens' bits in their own bitmap; the same bit in the other's:
+    in_other = bitmap[own + ((o - q) * _BITMAP_BITS)[pair_of]]
     hit = in_other != 0
-    weight = 1 + ((in_other | bitmap[q[pair_of], token_slot]) >> 1)
-    matched = np.bincount(pair_of[hit], minlength=n_pairs).astype(np.float64)
-    weighted = np.bincount(pair_of[hit], weights=weight[hit].astype(np.float64), minlength=n_pairs)
-    # maximal runs of hits inside each pair's query paragraph; those of partial_min_run or more count
-    run_start = hit.copy()
-    run_start[1:] &= ~(hit[:-1] & (pair_of[1:] == pair_of[:-1]))
-    run_of = np.cumsum(run_start) - 1
-    run_length = np.bincount(run_of[hit], minlength=int(run_start.sum()))
+    weight = np.where(hit, 1 + ((in_other | bitmap[own]) >> 1), 0)
+    # each pair's query tokens are one stretch: its sums are differences of cumulative sums
+    ends = np.cumsum(nq)
+    hits_before = np.r_[0, np.cumsum(hit)]
+    matched = (hits_before[ends] - hits_before[ends - nq]).astype(np.float64)
+    weight_before = np.r_[0, np.cumsum(weight)]
+    weighted = (weight_before[ends] - weight_before[ends - nq]).astype(np.float64)
+    # maximal runs of hits inside each pair's query paragraph (a run ends where the pair does); those of
+    # partial_min_run or more count
+    nonempty = nq > 0
+    follows = np.r_[False, hit[:-1]]
+    follows[(ends - nq)[nonempty]] = False
+    precedes = np.r_[hit[1:], False]
+    precedes[(ends - 1)[nonempty]] = False
+    first, last = np.flatnonzero(hit & ~follows), np.flatnonzero(hit & ~precedes)
+    run_length = last - first + 1
     long_run = np.where(run_length >= settings.partial_min_run, run_length, 0).astype(np.float64)
-    covered = np.bincount(pair_of[run_start], weights=long_run, minlength=n_pairs)
-    total_weight = np.bincount(seg, weights=salient + 1.0, minlength=n_blobs)
+    covered = np.bincount(pair_of[first], weights=long_run, minlength=n_pairs)
+    salient_before = np.r_[0, np.cumsum(salient)]
+    total_weight = (lengths + salient_before[offsets[1:]] - salient_before[offsets[:-1]]).astype(np.float64)
     return _decide(matched, weighted, covered, la, lb, total_weight[pairs[:, 0]] + total_weight[pairs[:, 1]],
                    settings)
 

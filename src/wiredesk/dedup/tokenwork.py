@@ -8,7 +8,7 @@ Before the stage reads anything of the store it needs, for each new paragraph: i
   sketches (the keys' ``Words`` and the sketches share one ``word_hashes`` call);
 * ``articles_token_work`` runs it in the pool workers that clean a batch (``wiredesk.pipeline.scaleout``),
   one ``TokenWork`` per article, which travels with the article to the writer (numpy arrays, bytes and
-  the match tokens as one string: about 730 bytes a paragraph when pickled);
+  the match tokens as one string: about 850 bytes a paragraph when pickled);
 * ``split_carried`` and ``carried_work`` are what the stage (``wiredesk.dedup.near``) makes of a batch: the
   carried work of the paragraphs that have it, the rest computed inline (reprocess, rebuilds, callers that
   carry nothing), put together with a few numpy operations, not a step per paragraph.
@@ -29,7 +29,7 @@ from wiredesk.dedup.matchtext import match_tokens_batch
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.dedup.shingles import Words, number_words, word_hashes
 from wiredesk.dedup.sketch import ranges, sketch_bytes
-from wiredesk.dedup.verify import MatchText
+from wiredesk.dedup.verify import TokenRows
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,10 @@ class TokenWork:
     sketch: bytes  # 4-byte words: n_tokens[i] of them for paragraph i, in order
     tokens: str = ""  # the match tokens, space-separated (a token never holds a space), paragraph after paragraph
     salient: bytes = b""  # one byte a token: its salience flag
+    #: where each paragraph's tokens start in ``tokens`` (characters; one more than the paragraphs, the last
+    #: one past the end), so one paragraph's tokens are split without splitting the article's; ``None``:
+    #: not given (the whole string is split)
+    token_chars: np.ndarray | None = None
 
     def key_offsets(self) -> np.ndarray:
         return np.r_[0, np.cumsum(self.key_counts, dtype=np.int64)]
@@ -96,6 +100,9 @@ def articles_token_work(articles: Sequence[tuple[Sequence[tuple[str, str]], str 
             computed.append(settings.takes_part(role, len(text)))
     made = token_work(texts, langs, settings, computed)
     whole = made.work
+    # characters before each token in the tokens joined by spaces, and the first token of each paragraph
+    chars = np.r_[0, np.cumsum(np.fromiter(map(len, made.tokens), dtype=np.int64, count=len(made.tokens)) + 1)]
+    first_token = whole.token_offsets()
     out, p, k, t = [], 0, 0, 0
     for size in sizes:
         n_keys = int(whole.key_counts[p : p + size].sum())
@@ -103,7 +110,8 @@ def articles_token_work(articles: Sequence[tuple[Sequence[tuple[str, str]], str 
         out.append(TokenWork(whole.signature, whole.computed[p : p + size].copy(), whole.n_tokens[p : p + size].copy(),
                              whole.key_counts[p : p + size].copy(), whole.keys[k : k + n_keys].copy(),
                              whole.sketch[4 * t : 4 * (t + n_tok)], " ".join(made.tokens[t : t + n_tok]),
-                             bytes(made.salient[t : t + n_tok])))
+                             bytes(made.salient[t : t + n_tok]),
+                             (chars[first_token[p : p + size + 1]] - chars[t]).astype(np.int32)))
         p, k, t = p + size, k + n_keys, t + n_tok
     return out
 
@@ -141,23 +149,43 @@ class BatchWork:
     works: list[TokenWork] = field(default_factory=list)
     where: dict[int, tuple[int, int]] = field(default_factory=dict)
     #: per work: its match tokens as a list and their salience flags (split when first needed)
-    _words: dict[int, tuple[Sequence[str], Sequence, np.ndarray]] = field(default_factory=dict)
+    _words: dict[int, tuple[Sequence[str], np.ndarray]] = field(default_factory=dict)
+    #: per work, the number of its first paragraph among all works' paragraphs; per such paragraph, the number
+    #: of its first token among all works' tokens (one more than the paragraphs)
+    _first_paragraph: list[int] = field(default_factory=list)
+    _first_token: list[int] = field(default_factory=list)
 
-    def match_texts(self, ids: Iterable[int]) -> dict[int, MatchText]:
-        """The ``MatchText`` of those of ``ids`` in the batch (what verification compares)."""
-        out = {}
+    def token_rows(self, ids: Iterable[int]) -> tuple[list[int], TokenRows]:
+        """Those of ``ids`` in the batch (in the order given) and their match tokens, one row each, as
+        ``verify.compare_pairs`` reads them."""
+        found: list[int] = []
+        tokens: list[str] = []
+        flags: list[np.ndarray] = []
+        lengths: list[int] = []
         for pid in ids:
             got = self.where.get(pid)
             if got is None:
                 continue
             w, j = got
-            if w not in self._words:
-                work = self.works[w]
-                self._words[w] = (work.tokens.split(" ") if work.tokens else [], work.salient, work.token_offsets())
-            tokens, salient, offsets = self._words[w]
-            lo, hi = int(offsets[j]), int(offsets[j + 1])
-            out[pid] = MatchText(tuple(tokens[lo:hi]), tuple(map(bool, salient[lo:hi])))
-        return out
+            work = self.works[w]
+            g, first = self._first_paragraph[w] + j, self._first_token[self._first_paragraph[w]]
+            lo, hi = self._first_token[g] - first, self._first_token[g + 1] - first
+            if w not in self._words and work.token_chars is not None:  # this paragraph's tokens alone
+                c0, c1 = int(work.token_chars[j]), int(work.token_chars[j + 1])
+                if hi > lo:
+                    tokens += work.tokens[c0 : c1 - 1].split(" ")
+                    flags.append(np.frombuffer(work.salient, dtype=np.uint8, count=hi - lo, offset=lo).astype(bool))
+            else:
+                if w not in self._words:
+                    self._words[w] = (work.tokens.split(" ") if work.tokens else [],
+                                      np.frombuffer(work.salient, dtype=np.uint8).astype(bool))
+                words, salient = self._words[w]
+                tokens += words[lo:hi]
+                flags.append(salient[lo:hi])
+            found.append(pid)
+            lengths.append(hi - lo)
+        salient_all = np.concatenate(flags) if flags else np.zeros(0, dtype=bool)
+        return found, TokenRows.of(tokens, salient_all, lengths)
 
 
 def carried_work(ids: Sequence[int], use: Mapping[int, tuple[TokenWork, int]], here: Sequence[int],
@@ -173,9 +201,9 @@ def carried_work(ids: Sequence[int], use: Mapping[int, tuple[TokenWork, int]], h
             number[id(w)] = len(works)
             works.append(w)
     where = {pid: (number[id(w)], j) for pid, (w, j) in use.items()}
-    words: dict[int, tuple[Sequence[str], Sequence, np.ndarray]] = {}
+    words: dict[int, tuple[Sequence[str], np.ndarray]] = {}
     if made is not None:
-        words[len(works)] = (made.tokens, made.salient, made.work.token_offsets())
+        words[len(works)] = (made.tokens, np.asarray(made.salient, dtype=bool))
         where.update((pid, (len(works), j)) for j, pid in enumerate(here))
         works.append(made.work)
     # every work's paragraphs, numbered one after the other
@@ -195,5 +223,5 @@ def carried_work(ids: Sequence[int], use: Mapping[int, tuple[TokenWork, int]], h
     n_tokens[pos] = n_tok[g]
     lo, hi = (4 * tok_off[g]).tolist(), (4 * tok_off[g + 1]).tolist()
     sketches = {ids[i]: sketch[a:b] for i, a, b in zip(pos.tolist(), lo, hi)}
-    return BatchWork(n_tokens.tolist(), keys, sketches, len(use), works, where, words)
+    return BatchWork(n_tokens.tolist(), keys, sketches, len(use), works, where, words, base.tolist(), tok_off.tolist())
 

@@ -45,7 +45,7 @@ _PARAGRAPH_ROWS = """
                {text}, p.match_hash, coalesce(f.document_id, d.document_id), d.language, p.n_chars
         FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
         LEFT JOIN documents f ON f.doc_key = d.doc_key AND f.version = 1
-        WHERE p.paragraph_id IN (SELECT id FROM wanted)
+        WHERE p.paragraph_id IN (SELECT id FROM wanted) AND p.paragraph_id BETWEEN $lo AND $hi
         """
 _WITH_TEXT = _PARAGRAPH_ROWS.format(text="p.text")
 _WITHOUT_TEXT = _PARAGRAPH_ROWS.format(text="NULL")
@@ -57,17 +57,25 @@ def load_paragraphs(con, ids: Iterable[int], texts: bool = True) -> dict[int, In
     texts, which only paragraphs whose match tokens are made here or verified on them need).
     ``published_at`` comes back in UTC (read as microseconds: the instant, which is all ordering needs)."""
     wanted = id_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
-    rows = con.execute(_WITH_TEXT if texts else _WITHOUT_TEXT).fetchall()
+    rows = con.execute(_WITH_TEXT if texts else _WITHOUT_TEXT, _bounds(wanted)).fetchall()
     return {r[0]: IndexedParagraph(r[0], r[1], r[2], r[3], r[4],
                                    None if r[5] is None else _EPOCH + timedelta(microseconds=r[5]),
                                    r[6], r[7], r[8], r[9], r[10], r[11]) for r in rows}
+
+
+def _bounds(wanted: dict[str, np.ndarray]) -> dict[str, int]:
+    """``$lo`` and ``$hi`` of an ``id_table`` (an empty range if it is empty): filtering on them too, DuckDB skips the
+    row groups outside (ids grow with ingestion, so a new batch's rows are the last; a join alone reads them all)."""
+    ids = wanted["id"]
+    return {"lo": int(ids[0]), "hi": int(ids[-1])} if len(ids) else {"lo": 0, "hi": -1}
 
 
 def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
     """The ids among ``ids`` the index has not seen (re-indexing the same paragraph is a no-op)."""
     wanted = id_table(ids)  # noqa: F841
     rows = con.execute(
-        "SELECT id FROM wanted ANTI JOIN dedup_paragraphs d ON d.paragraph_id = wanted.id ORDER BY id"
+        "SELECT id FROM wanted ANTI JOIN (SELECT paragraph_id FROM dedup_paragraphs "
+        "WHERE paragraph_id BETWEEN $lo AND $hi) d ON d.paragraph_id = wanted.id ORDER BY id", _bounds(wanted)
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -115,7 +123,7 @@ def load_sketches(con, ids: Iterable[int]) -> dict[int, bytes]:
     wanted = id_table(ids)  # noqa: F841
     got = con.execute(
         "SELECT d.paragraph_id, d.sketch FROM dedup_paragraphs d JOIN wanted w ON d.paragraph_id = w.id "
-        "WHERE d.sketch IS NOT NULL"
+        "WHERE d.sketch IS NOT NULL AND d.paragraph_id BETWEEN $lo AND $hi", _bounds(wanted)
     ).fetchnumpy()
     return dict(zip(got["paragraph_id"].tolist(), map(bytes, got["sketch"])))
 

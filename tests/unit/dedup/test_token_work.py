@@ -73,6 +73,11 @@ def test_each_articles_work_is_what_the_article_alone_gives_and_skips_what_is_no
         # the match tokens travel as one string: verification of the batch's pairs reads them back
         assert (work.tokens.split(" ") if work.tokens else []) == made.tokens
         assert list(map(bool, work.salient)) == made.salient
+        # and each paragraph's tokens are found alone by their characters in that string
+        starts = alone.token_offsets()
+        for j in range(len(paragraphs)):
+            piece = work.tokens[work.token_chars[j] : work.token_chars[j + 1] - 1]
+            assert (piece.split(" ") if work.n_tokens[j] else []) == made.tokens[starts[j] : starts[j + 1]]
         assert not work.n_tokens[~work.computed].any() and not work.key_counts[~work.computed].any()
     assert skipped > 50
     # what crosses the process boundary: about what the texts weigh, not a multiple of it
