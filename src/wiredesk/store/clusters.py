@@ -35,7 +35,7 @@ import numpy as np
 
 from wiredesk.dedup.clusters import resolve_roots
 from wiredesk.store.story_answers import recount_outlets_of, recount_story_outlets
-from wiredesk.store.sql import id_table
+from wiredesk.store.sql import id_bounds, id_table
 
 #: Stands for NULL in the int64 columns handed to DuckDB (paragraph ids are positive).
 _NONE = np.iinfo(np.int64).min
@@ -226,7 +226,7 @@ def _write_alone(con, ids: Iterable[int]) -> set[int]:
         "ON l.paragraph_id = w.id "
         "ANTI JOIN (SELECT duplicate_of FROM duplicates WHERE duplicate_of BETWEEN $lo AND $hi) m "
         "ON m.duplicate_of = w.id",
-        {"lo": int(wanted["id"].min()), "hi": int(wanted["id"].max())}).fetchnumpy()["id"]
+        id_bounds(wanted)).fetchnumpy()["id"]
     alone = {"id": np.asarray(found, dtype=np.int64)}  # noqa: F841
     con.execute("UPDATE paragraphs SET copy_of = NULL, cluster_id = paragraphs.paragraph_id, novel = true, "
                 "partial_of = NULL FROM alone a WHERE paragraphs.paragraph_id = a.id")

@@ -34,7 +34,7 @@ from wiredesk.dedup.tokenwork import Carried
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import StoreError
 from wiredesk.store.clusters import rebuild_clusters, rebuild_document_facts, rebuild_novelty, refresh_clusters
-from wiredesk.store.sql import id_table
+from wiredesk.store.sql import id_bounds, id_table
 
 _INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "dense_anchor_tokens",
                  "seed", "min_tokens", "roles")
@@ -57,17 +57,10 @@ def load_paragraphs(con, ids: Iterable[int], texts: bool = True) -> dict[int, In
     texts, which only paragraphs whose match tokens are made here or verified on them need).
     ``published_at`` comes back in UTC (read as microseconds: the instant, which is all ordering needs)."""
     wanted = id_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
-    rows = con.execute(_WITH_TEXT if texts else _WITHOUT_TEXT, _bounds(wanted)).fetchall()
+    rows = con.execute(_WITH_TEXT if texts else _WITHOUT_TEXT, id_bounds(wanted)).fetchall()
     return {r[0]: IndexedParagraph(r[0], r[1], r[2], r[3], r[4],
                                    None if r[5] is None else _EPOCH + timedelta(microseconds=r[5]),
                                    r[6], r[7], r[8], r[9], r[10], r[11]) for r in rows}
-
-
-def _bounds(wanted: dict[str, np.ndarray]) -> dict[str, int]:
-    """``$lo`` and ``$hi`` of an ``id_table`` (an empty range if it is empty): filtering on them too, DuckDB skips the
-    row groups outside (ids grow with ingestion, so a new batch's rows are the last; a join alone reads them all)."""
-    ids = wanted["id"]
-    return {"lo": int(ids[0]), "hi": int(ids[-1])} if len(ids) else {"lo": 0, "hi": -1}
 
 
 def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
@@ -75,7 +68,7 @@ def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
     wanted = id_table(ids)  # noqa: F841
     rows = con.execute(
         "SELECT id FROM wanted ANTI JOIN (SELECT paragraph_id FROM dedup_paragraphs "
-        "WHERE paragraph_id BETWEEN $lo AND $hi) d ON d.paragraph_id = wanted.id ORDER BY id", _bounds(wanted)
+        "WHERE paragraph_id BETWEEN $lo AND $hi) d ON d.paragraph_id = wanted.id ORDER BY id", id_bounds(wanted)
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -123,7 +116,7 @@ def load_sketches(con, ids: Iterable[int]) -> dict[int, bytes]:
     wanted = id_table(ids)  # noqa: F841
     got = con.execute(
         "SELECT d.paragraph_id, d.sketch FROM dedup_paragraphs d JOIN wanted w ON d.paragraph_id = w.id "
-        "WHERE d.sketch IS NOT NULL AND d.paragraph_id BETWEEN $lo AND $hi", _bounds(wanted)
+        "WHERE d.sketch IS NOT NULL AND d.paragraph_id BETWEEN $lo AND $hi", id_bounds(wanted)
     ).fetchnumpy()
     return dict(zip(got["paragraph_id"].tolist(), map(bytes, got["sketch"])))
 

@@ -26,6 +26,14 @@ def id_table(ids: Iterable[int]) -> dict[str, np.ndarray]:
     return {"id": np.unique(np.fromiter(ids, dtype=np.int64))}
 
 
+def id_bounds(wanted: dict[str, np.ndarray]) -> dict[str, int]:
+    """``$lo`` and ``$hi`` of an ``id_table`` (an empty range if it is empty). A query that also filters on them
+    lets DuckDB skip the row groups outside by their min/max: ids grow with ingestion, so a new batch's rows are
+    the last ones, and a join alone reads every row group."""
+    ids = wanted["id"]
+    return {"lo": int(ids[0]), "hi": int(ids[-1])} if len(ids) else {"lo": 0, "hi": -1}
+
+
 def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, tuple[str, list]]) -> None:
     """Bulk insert column lists (``name -> (SQL type, values)``) with one statement of zipped unnests.
 
