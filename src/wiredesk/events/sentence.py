@@ -28,6 +28,10 @@ _BOUNDARY = {",", ";", ":", "(", ")", "\u2014", "\u2013", "\"", "\u201c", "\u201
              "after", "before", "when", "while", "because", "as", "but", "amid", "following", "since"}
 _DEFAULT_KIND = {"ASSAULT": "military", "COERCE": "military", "MOBILIZE": "military", "RETREAT": "military",
                  "PROTEST": "protesters", "STATEMENT": None}
+#: Classes of the happenings a casualty verb reports the toll of ("airstrikes that *killed* 25", since
+#: ``events/7`` also "a fire *killed* two", "an earthquake that *killed* 10": the deaths belong to the disaster,
+#: not to an attack of their own)
+_CAUSES = {"ASSAULT", "DISASTER"}
 #: CAMEO codes of attacks that say nothing of the weapon: by a crowd they are a violent protest
 _GENERIC_ATTACK = {"190", "182"}
 
@@ -57,7 +61,7 @@ class SentenceReader:
             built[h] = self._arguments(doc, pd, reader, sent, sidx, h, a, b, e, heads)
             if h in modifiers:  # "the DUI charge": the modifier's words belong to this mention
                 built[h].setdefault("merged", []).extend(modifiers[h])
-        # 3. casualty verbs fold into the attack they report; "killing ... in a rocket attack" into the attack
+        # 3. casualty verbs fold into the attack or disaster they report; "killing ... in a rocket attack" into the attack
         for h in list(built):
             slots = built[h]
             owner = slots.get("owner")
@@ -241,9 +245,12 @@ class SentenceReader:
             owner = toks[j].head
         elif subj and toks[subj[0]].lemma in ("that", "which"):
             for i in range(j - 1, max(j - 10, 0) - 1, -1):
-                if i in heads and heads[i][2].event_class == "ASSAULT":
+                if i in heads and heads[i][2].event_class in _CAUSES:
                     owner = i
                     break
+        elif not subj and toks[j].dep in ("advcl", "conj") and toks[j].head in heads and (
+                heads[toks[j].head][2].event_class == "DISASTER") and (toks[j].tag == "VBG" or toks[j].dep == "conj"):
+            owner = toks[j].head  # "a quake struck southern Iran, killing seven", "was struck and killed by a car"
         victims = kids(h, "dobj")
         passive = kids(h, "nsubjpass")
         if passive:
@@ -256,7 +263,7 @@ class SentenceReader:
         if victims:
             slots[key] = count_of(pd, victims[0])
             slots["victims"] = slots["target"]
-        if owner is not None and heads[owner][2].event_class == "ASSAULT":
+        if owner is not None and heads[owner][2].event_class in _CAUSES:
             slots["owner"] = owner
 
     def _window_args(self, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence, sidx: int, h: int, a: int,
