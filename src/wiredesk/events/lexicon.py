@@ -53,8 +53,8 @@ class TriggerEntry:
     #: words that must not be among the trigger's core arguments (lexicon "-word": its object, subject,
     #: modifier or what it qualifies): "*stopped* 30 shots" is a save, "*seized* the moment" no seizure
     not_args: frozenset[str] = frozenset()
-    #: the noun fires only in the singular (lexicon "+singular"): "the *sale* of its unit", not "*sales* rose 3 %"
-    #: (turnover)
+    #: the noun fires only in the singular or with a number of its own (lexicon "+singular"): "the *sale* of its
+    #: unit", "five Dreamliner *sales*", not "*sales* rose 3 %" (turnover)
     singular: bool = False
 
     @property

@@ -28,9 +28,8 @@ _BOUNDARY = {",", ";", ":", "(", ")", "\u2014", "\u2013", "\"", "\u201c", "\u201
              "after", "before", "when", "while", "because", "as", "but", "amid", "following", "since"}
 _DEFAULT_KIND = {"ASSAULT": "military", "COERCE": "military", "MOBILIZE": "military", "RETREAT": "military",
                  "PROTEST": "protesters", "STATEMENT": None}
-#: Classes of the happenings a casualty verb reports the toll of ("airstrikes that *killed* 25", since
-#: ``events/7`` also "a fire *killed* two", "an earthquake that *killed* 10": the deaths belong to the disaster,
-#: not to an attack of their own)
+#: Classes a casualty verb reports the toll of ("airstrikes that *killed* 25"; since ``events/7`` also "a fire
+#: *killed* two": the deaths belong to the disaster, not to an attack of their own)
 _CAUSES = {"ASSAULT", "DISASTER"}
 #: CAMEO codes of attacks that say nothing of the weapon: by a crowd they are a violent protest
 _GENERIC_ATTACK = {"190", "182"}
@@ -244,17 +243,12 @@ class SentenceReader:
         elif toks[j].dep == "relcl" and toks[j].head in heads:
             owner = toks[j].head
         elif subj and toks[subj[0]].lemma in ("that", "which"):
-            for i in range(j - 1, max(j - 10, 0) - 1, -1):
-                if i in heads and heads[i][2].event_class in _CAUSES:
-                    owner = i
-                    break
-        elif not subj and toks[j].dep in ("advcl", "conj") and toks[j].head in heads and (
-                heads[toks[j].head][2].event_class == "DISASTER") and (toks[j].tag == "VBG" or toks[j].dep == "conj"):
+            owner = next((i for i in range(j - 1, max(j - 10, 0) - 1, -1)
+                          if i in heads and heads[i][2].event_class in _CAUSES), None)
+        elif not subj and (toks[j].dep == "conj" or (toks[j].dep == "advcl" and toks[j].tag == "VBG")) and (
+                toks[j].head in heads and heads[toks[j].head][2].event_class == "DISASTER"):
             owner = toks[j].head  # "a quake struck southern Iran, killing seven", "was struck and killed by a car"
-        victims = kids(h, "dobj")
-        passive = kids(h, "nsubjpass")
-        if passive:
-            victims = passive
+        victims = kids(h, "nsubjpass") or kids(h, "dobj")
         for p in kids(h, "prep", "agent"):
             if toks[p].lemma in ("in", "by", "during"):
                 for g in kids(p, "pobj"):
@@ -380,7 +374,6 @@ class SentenceReader:
             merged_triggers=tuple((offset + toks[x].start, offset + toks[y - 1].end) for x, y in slots.get("merged", ())))
 
 
-
 def _speaker_unnamed(slots: dict) -> bool:
     """Whether a statement's speaker is unknown: not a proper name ("Pompeo", "the Pentagon") nor a
     country's institution ("the U.S. military", "Iraqi officials")."""
@@ -399,8 +392,6 @@ def _inherits_subject(pd: ParsedDoc, j: int) -> bool:
     if t.dep == "advcl":
         return t.tag in ("VBG", "VBN") and not any(pd.tokens[c].dep == "mark" for c in pd.children(j))
     return False
-
-
 
 
 def _strip_the(name: str) -> str:

@@ -150,8 +150,9 @@ class TriggerMatcher:
                 continue  # "go public with the claims": speaking out, not a listing
             if e.argument_only and pd.has_parse and not (e.requires & own_phrase(pd, k, n, e.pos == "V")):
                 continue  # the sense word is in the sentence but not an argument of this trigger
-            if e.singular and pd.has_parse and toks[k + n - 1].tag in ("NNS", "NNPS"):
-                continue  # "*sales* rose 3 %", "Singles Day *sales*": turnover, not the sale of a company
+            if e.singular and pd.has_parse and toks[k + n - 1].tag in ("NNS", "NNPS") and not any(
+                    toks[c].dep == "nummod" for c in pd.children(k + n - 1)):
+                continue  # "*sales* rose 3 %": turnover; "five 787 Dreamliner *sales*" are counted sales
             if e.not_args and pd.has_parse and e.not_args & core_arguments(pd, k, n):
                 continue  # "stopped 30 shots", "seized the moment": the argument names the other sense
             # the class an argument names beats the class a word elsewhere in the sentence names: "a quake

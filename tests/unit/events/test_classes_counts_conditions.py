@@ -132,3 +132,8 @@ def test_goods_flooding_a_market_is_no_flood_and_a_flood_watch_is_generic(extrac
     m = _one(extractor, doc, "Flash flood watches were in effect for some communities on Monday.", "flood")
     assert m.modality == "generic" and not m.happened
     assert ("flooded", "DISASTER") in _joining(extractor, doc, "The river flooded the town on Monday.")
+
+
+def test_counted_sales_are_sales(extractor, doc):
+    text = "Boeing announced five Dreamliner sales to two airlines for $1.5 billion earlier this week."
+    assert ("sales", "BUSINESS") in _joining(extractor, doc, text)
