@@ -18,7 +18,7 @@ from importlib import resources
 from wiredesk.domain.errors import ConfigError
 
 #: Bump when the meaning of the lexicon files changes; the digest catches edits that forget to.
-LEXICON_VERSION = "7"
+LEXICON_VERSION = "8"
 
 # Irregular verb forms the rules-only backend needs to see past tenses ("broke into", "shot").
 _IRREGULAR = {
@@ -53,6 +53,9 @@ class TriggerEntry:
     #: words that must not be among the trigger's core arguments (lexicon "-word": its object, subject,
     #: modifier or what it qualifies): "*stopped* 30 shots" is a save, "*seized* the moment" no seizure
     not_args: frozenset[str] = frozenset()
+    #: the noun fires only in the singular or with a number of its own (lexicon "+singular"): "the *sale* of its
+    #: unit", "five Dreamliner *sales*", not "*sales* rose 3 %" (turnover)
+    singular: bool = False
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -143,10 +146,10 @@ class Lexicon:
             sentence_only = argument_only or requires.startswith("=")
             words = [] if requires == "-" else requires.lstrip("=^").split(",")
             entry = TriggerEntry(lemma, pos, cls, None if cameo == "-" else cameo, float(weight),
-                                 frozenset(w for w in words if w[:1] not in ("!", "~", "-")),
+                                 frozenset(w for w in words if w[:1] not in ("!", "~", "-", "+")),
                                  frozenset(w[1:] for w in words if w.startswith("!")), sentence_only,
                                  argument_only, frozenset(w[1:] for w in words if w.startswith("~")),
-                                 frozenset(w[1:] for w in words if w.startswith("-")))
+                                 frozenset(w[1:] for w in words if w.startswith("-")), "+singular" in words)
             self.triggers.setdefault(entry.words, []).append(entry)
         self.max_trigger_len = max(len(k) for k in self.triggers)
         # Surface form → lemma, for backends without a lemmatizer (the rules-only backend).

@@ -15,8 +15,14 @@ resign": the speaker's "will", ``future``, unless a condition of its own follows
 year* the festival draws", "the union *usually* strikes": ``habitual``, present tense with a word of
 frequency). Since ``events/6`` also: a noun trigger that names a kind of another noun ("*crash* testing", "*fire*
 danger", "the *nomination* process", "*assault* rifles": ``generic``) and an imperative ("please *visit* our
-site", "*buy* now": ``demanded``) and a question ("What was the *investigation* about?": ``asked``). Which
-modalities keep a mention out of events: ``wiredesk.events.model.UNREALISED``.
+site", "*buy* now": ``demanded``) and a question ("What was the *investigation* about?": ``asked``). Since
+``events/7`` also: a count of happenings rather than one ("a spike in *deaths*", "the number of *arrests*",
+"*sales* fell 3 %", "*deaths* per 100,000": ``aggregate``, new), a noun trigger named by a role rather than a
+happening ("the *fire* service", "*rescue* workers": ``generic``), a noun brought about by a modal verb of
+causing ("*could* prompt a special *election*", "*would* require some *investment*", "*could* lead to *war*"),
+a noun that is the subject of a "would" with "a" or "any" ("a guilty *plea* would ruin his life") and an action anywhere inside
+an "if" or "unless" clause ("if you are using one password for every site you *visit*"). Which modalities
+keep a mention out of events: ``wiredesk.events.model.UNREALISED``.
 """
 
 from __future__ import annotations
@@ -64,6 +70,15 @@ CONDITIONS = {"if", "unless", "whether", "whenever", "si"}
 #: they *file* a lawsuit", "*will hold* talks".
 CARRIERS = {"face", "file", "hold", "stage", "launch", "carry", "conduct", "make", "take", "mount", "begin",
             "start", "undergo", "seek", "bring", "have", "see", "get", "suffer", "open", "reach", "sign", "win"}
+#: Verbs that bring about what their object (or the object of their "to", "in", "into", "for") names: under a
+#: modal the noun is only possible ("*could prompt* a special election", "*would require* some investment",
+#: "*could lead to* war", "*would allow for* the withdrawal"); told as done they say nothing ("the blast
+#: *caused* a fire").
+CAUSING = {"cause", "spark", "trigger", "prompt", "provoke", "require", "need", "mean", "allow", "permit",
+           "enable", "lead", "result", "risk", "set", "force", "invite", "produce", "create", "ensure", "unleash",
+           "precipitate", "necessitate", "spur", "fuel"}
+#: The prepositions through which a verb of ``CAUSING`` names what it brings about ("lead *to* war").
+_CAUSING_PREPS = {"to", "in", "into", "for"}
 
 
 def negated(pd: ParsedDoc, h: int, kids) -> bool:
@@ -83,7 +98,30 @@ def negated(pd: ParsedDoc, h: int, kids) -> bool:
 #: "*fire* danger", "the *nomination* process", "a *game*-time decision", "a *fighting* major" (a penalty),
 #: "*assault* rifles", "the *death* penalty".
 KINDS = {"test", "testing", "danger", "risk", "hazard", "process", "procedure", "time", "major", "minor",
-         "penalty", "rifle", "simulator", "drill", "prevention", "insurance", "rate", "police", "gear", "type"}
+         "penalty", "rifle", "simulator", "drill", "prevention", "insurance", "rate", "police", "gear", "type",
+         # since events/7: roles and bodies named after the action they stand ready for ("the *fire* service",
+         # "*rescue* workers", "*election* officials"), and what a thing is for ("a *launch* vehicle",
+         # "*crash* statistics")
+         "service", "brigade", "department", "crew", "worker", "squad", "official", "engine",
+         "vehicle", "statistic", "statistics", "weather",
+         # weather warnings ("flash *flood* watches"), and what investors are offered ("*investment* decisions")
+         "watch", "warning", "advisory", "alert", "decision", "tip", "opportunity", "strategy", "advice", "banker",
+         "fund", "portfolio"}
+#: Nouns that count or measure happenings: a trigger noun below their "of" is a number, not one happening ("the
+#: number *of* arrests", "a growing number *of* attacks", "95 % *of* murders"; a plural; "a number of" alone is
+#: "several": "a number of attacks" were real). Not "count" nor "total": "two counts
+#: *of* murder" are charges for real killings, "a total *of* 11 shots" were fired.
+COUNTS = {"number", "rate", "share", "percentage", "percent", "%", "proportion", "tally", "average", "statistic",
+          "statistics", "figure"}
+#: Nouns of a figure going up or down: a trigger noun below their "in" or "of" is a statistic ("a spike *in*
+#: deaths", "a rise *in* attacks").
+SHIFTS = {"spike", "rise", "increase", "surge", "jump", "drop", "decline", "fall", "decrease", "uptick", "growth",
+          "reduction", "upswing", "downturn"}
+#: Verbs of a figure going up or down: a plural trigger noun as their subject is a statistic ("*sales* fell 3 %",
+#: "*arrests* rose", "*deaths* have doubled").
+CHANGES = {"rise", "fall", "increase", "decrease", "drop", "climb", "decline", "double", "triple", "jump", "surge",
+           "soar", "plunge", "grow", "slump", "dip", "spike", "tumble", "rebound", "slide", "shrink", "plummet",
+           "fluctuate", "outpace", "outnumber", "exceed", "top", "total", "average"}
 
 
 #: Nouns whose "of" names an earlier event, not today's news: "memories of the murder", "the anniversary of".
@@ -105,6 +143,8 @@ def modality(pd: ParsedDoc, h: int, kids) -> str | None:
     if nominal and t.dep in ("compound", "amod", "nmod") and t.head != h and (
             toks[t.head].pos == "NOUN" and toks[t.head].lemma.lower() in KINDS):
         return "generic"  # "crash testing", "fire danger": a kind of thing named after the action
+    if _aggregate(pd, h, kids):
+        return "aggregate"  # "a spike in deaths", "sales fell 3 %": a figure, not one happening
     if _imperative(pd, h, kids):
         return "demanded"  # "please visit our site": the reader is asked to act
     if _question(pd, h):
@@ -113,12 +153,20 @@ def modality(pd: ParsedDoc, h: int, kids) -> str | None:
     if t.pos in ("NOUN", "PROPN"):
         base = _base_noun(pd, h)
         b = toks[base]
+        causer = _causing_verb(pd, base)
         if b.dep in ("dobj", "nsubjpass") and b.head != base and toks[b.head].lemma in CARRIERS:
             j = b.head  # "could face charges": the verb that carries the noun tells its modality
+        elif causer is not None:
+            j = causer  # "could prompt a special election", "could lead to war": the causing verb tells it
         elif b.dep == "nsubj" and b.head != base and toks[b.head].lemma in OCCURRENCE:
             j = b.head  # "sudden death would ensue": the occurrence verb tells it
         elif _in_condition(pd, base, kids):
             return "conditional"  # "if one of them turned out to be the only hope, ... death would ensue"
+        elif b.dep == "nsubj" and b.head != base and _would(pd, b.head, kids) and any(
+                toks[c].lemma.lower() in ("a", "an", "any", "another") for c in kids(base, "det")):
+            return "possible"  # "a guilty plea would ruin his life"; not "the earthquake would cause tsunamis"
+    if _in_if_clause(pd, h):
+        return "conditional"  # "if you use one password for every site you visit"
     for _ in range(3):
         for c in kids(j, "aux"):
             word = toks[c].text.lower()
@@ -226,6 +274,81 @@ def _when_ever(pd: ParsedDoc, j: int, kids) -> bool:
     toks = pd.tokens
     mods = {toks[c].lemma.lower() for c in kids(j, "advmod", "mark")}
     return "when" in mods and "ever" in mods
+
+
+def _aggregate(pd: ParsedDoc, h: int, kids) -> bool:
+    """Whether a noun trigger names a count of happenings rather than one: below the "of" or "in" of a noun that
+    counts or measures ("the number *of* arrests", "a spike *in* deaths", "a 3 % rise in *sales*"), a plural as
+    the subject of a verb of a figure going up or down ("*sales* fell 3 %", "*arrests* rose"), or a plural counted
+    "per" something ("*deaths* per 100,000"). "The death toll rose" is not one: "toll" is no trigger, and a
+    toll counts the victims of one happening."""
+    toks = pd.tokens
+    t = toks[h]
+    if t.pos not in ("NOUN", "PROPN"):
+        return False
+    if t.dep == "pobj" and t.head != h and toks[t.head].lemma in ("of", "in") and toks[t.head].head != t.head:
+        counter = toks[toks[t.head].head]
+        word = counter.lemma.lower()
+        several = word == "number" and not kids(counter.i, "amod", "compound") and any(
+            toks[c].lemma.lower() in ("a", "an") for c in kids(counter.i, "det"))
+        if counter.pos in ("NOUN", "SYM", "NUM") and not several and (
+                word in SHIFTS or (word in COUNTS and toks[t.head].lemma == "of" and t.tag == "NNS")):
+            return True  # not "58 % of the vote" (of one real election): a count is of happenings, plural
+    if t.tag != "NNS":
+        return False
+    if t.dep == "nsubj" and t.head != h and toks[t.head].lemma in CHANGES:
+        return True
+    return any(toks[c].lemma == "per" for c in kids(h, "prep"))
+
+
+def _causing_verb(pd: ParsedDoc, noun: int) -> int | None:
+    """The verb of ``CAUSING`` whose object, or the object of whose "to", "in", "into" or "for", the noun is
+    ("could *prompt* a special election", "could *lead to* war"), or None."""
+    toks = pd.tokens
+    t = toks[noun]
+    head = t.head
+    if head == noun:
+        return None
+    if t.dep == "pobj" and toks[head].lemma in _CAUSING_PREPS and toks[head].head != head:
+        head = toks[head].head
+    elif t.dep != "dobj":  # not a passive subject: "the shooting *may* have been caused by a ricochet" happened
+        return None
+    return head if toks[head].pos == "VERB" and toks[head].lemma in CAUSING else None
+
+
+def _would(pd: ParsedDoc, j: int, kids) -> bool:
+    """Whether the verb at ``j`` carries "would" as what might be ("would ruin his life"), not a past habit or a
+    later turn of a story ("would *later* become") nor the reported "will" of what someone said."""
+    toks = pd.tokens
+    if not any(toks[c].text.lower() == "would" for c in kids(j, "aux")) or _reported(pd, j, kids):
+        return False
+    return not any(toks[c].lemma.lower() in ("later", "eventually", "soon", "then", "often", "always")
+                   for c in kids(j, "advmod"))
+
+
+#: Verbs whose "if" means "whether" ("*asked if* that gave him pause for issuing new rules"): an indirect question.
+_ASKING_VERBS = {"ask", "wonder", "know", "see", "check", "question", "decide", "determine", "unsure", "sure",
+                 "doubt", "tell", "say", "find", "learn", "investigate", "examine", "consider", "discuss", "debate"}
+
+
+def _in_if_clause(pd: ParsedDoc, h: int) -> bool:
+    """Whether the word at ``h`` lies inside an adverbial clause of "if" or "unless" anywhere above it ("if you
+    are still using the same password for every site you *visit*"): a verb, or a noun that is a subject, an
+    object or a modifier of one, not the object of a preposition. Not a clause that is the object of a verb
+    ("asked *if* the attack was planned": whether, of a real attack), and not past the sentence's root."""
+    toks = pd.tokens
+    if toks[h].pos in ("NOUN", "PROPN") and toks[h].dep not in ("nsubj", "nsubjpass", "dobj", "attr", "compound"):
+        return False  # "faces life *if* convicted of *murder*": the murder charged is real, the verdict is not
+    j, steps = h, 0
+    while steps < 8:
+        t = toks[j]
+        if t.dep == "advcl" and toks[t.head].lemma not in _ASKING_VERBS and any(
+                toks[c].dep == "mark" and toks[c].lemma.lower() in ("if", "unless") for c in pd.children(j)):
+            return True
+        if t.head == j:
+            return False
+        j, steps = t.head, steps + 1
+    return False
 
 
 def _habitual(pd: ParsedDoc, j: int, kids) -> bool:

@@ -127,11 +127,12 @@ class Actor:
 #: condition ("if confirmed"), an intention or a demand ("vowed to strike", "urged them to attack"), a denial,
 #: a failure, a habit ("every year the festival draws"), a kind of thing rather than a happening ("*crash*
 #: testing", "*fire* danger": ``generic``, since ``events/6``), a question ("What was the *investigation*
-#: about?": ``asked``, since ``events/6``). Such mentions are stored with their modality and join no event,
+#: about?": ``asked``, since ``events/6``), a count of happenings rather than one ("a spike in *deaths*", "the
+#: number of *arrests* rose": ``aggregate``, since ``events/7``). Such mentions are stored with their modality and join no event,
 #: like negated ones; an attempt, an announced plan ("will be sentenced May 3") and an earlier event brought
 #: to mind do join events.
 UNREALISED = frozenset({"possible", "conditional", "intended", "demanded", "denied", "failed", "habitual",
-                        "generic", "asked"})
+                        "generic", "asked", "aggregate"})
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ _BOUNDARY = {",", ";", ":", "(", ")", "\u2014", "\u2013", "\"", "\u201c", "\u201
              "after", "before", "when", "while", "because", "as", "but", "amid", "following", "since"}
 _DEFAULT_KIND = {"ASSAULT": "military", "COERCE": "military", "MOBILIZE": "military", "RETREAT": "military",
                  "PROTEST": "protesters", "STATEMENT": None}
+#: Classes a casualty verb reports the toll of ("airstrikes that *killed* 25"; since ``events/7`` also "a fire
+#: *killed* two": the deaths belong to the disaster, not to an attack of their own)
+_CAUSES = {"ASSAULT", "DISASTER"}
 #: CAMEO codes of attacks that say nothing of the weapon: by a crowd they are a violent protest
 _GENERIC_ATTACK = {"190", "182"}
 
@@ -57,7 +60,7 @@ class SentenceReader:
             built[h] = self._arguments(doc, pd, reader, sent, sidx, h, a, b, e, heads)
             if h in modifiers:  # "the DUI charge": the modifier's words belong to this mention
                 built[h].setdefault("merged", []).extend(modifiers[h])
-        # 3. casualty verbs fold into the attack they report; "killing ... in a rocket attack" into the attack
+        # 3. casualty verbs fold into the attack or disaster they report; "killing ... in a rocket attack" into the attack
         for h in list(built):
             slots = built[h]
             owner = slots.get("owner")
@@ -240,14 +243,12 @@ class SentenceReader:
         elif toks[j].dep == "relcl" and toks[j].head in heads:
             owner = toks[j].head
         elif subj and toks[subj[0]].lemma in ("that", "which"):
-            for i in range(j - 1, max(j - 10, 0) - 1, -1):
-                if i in heads and heads[i][2].event_class == "ASSAULT":
-                    owner = i
-                    break
-        victims = kids(h, "dobj")
-        passive = kids(h, "nsubjpass")
-        if passive:
-            victims = passive
+            owner = next((i for i in range(j - 1, max(j - 10, 0) - 1, -1)
+                          if i in heads and heads[i][2].event_class in _CAUSES), None)
+        elif not subj and (toks[j].dep == "conj" or (toks[j].dep == "advcl" and toks[j].tag == "VBG")) and (
+                toks[j].head in heads and heads[toks[j].head][2].event_class == "DISASTER"):
+            owner = toks[j].head  # "a quake struck southern Iran, killing seven", "was struck and killed by a car"
+        victims = kids(h, "nsubjpass") or kids(h, "dobj")
         for p in kids(h, "prep", "agent"):
             if toks[p].lemma in ("in", "by", "during"):
                 for g in kids(p, "pobj"):
@@ -256,7 +257,7 @@ class SentenceReader:
         if victims:
             slots[key] = count_of(pd, victims[0])
             slots["victims"] = slots["target"]
-        if owner is not None and heads[owner][2].event_class == "ASSAULT":
+        if owner is not None and heads[owner][2].event_class in _CAUSES:
             slots["owner"] = owner
 
     def _window_args(self, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence, sidx: int, h: int, a: int,
@@ -373,7 +374,6 @@ class SentenceReader:
             merged_triggers=tuple((offset + toks[x].start, offset + toks[y - 1].end) for x, y in slots.get("merged", ())))
 
 
-
 def _speaker_unnamed(slots: dict) -> bool:
     """Whether a statement's speaker is unknown: not a proper name ("Pompeo", "the Pentagon") nor a
     country's institution ("the U.S. military", "Iraqi officials")."""
@@ -392,8 +392,6 @@ def _inherits_subject(pd: ParsedDoc, j: int) -> bool:
     if t.dep == "advcl":
         return t.tag in ("VBG", "VBN") and not any(pd.tokens[c].dep == "mark" for c in pd.children(j))
     return False
-
-
 
 
 def _strip_the(name: str) -> str:

@@ -12,7 +12,10 @@ of its other sense ("~": "*go public* with the claims"). Since lexicon 7 also no
 core arguments names its other sense ("-": "*stopped* 30 shots" is a goalie's save, "*seized* the moment",
 "dealers *sold* 303,417 vehicles" a sales figure), a noun with a number of its own that measures another
 noun ("a three-*game* streak", "a one-*game* lead") and a verb standing alone as a line ("*Fall*" over a
-paragraph: the season). Pure: a parsed sentence in, (start, end, entry) out; it knows nothing of arguments.
+paragraph: the season). Since ``events/7``, when a word has entries of several classes whose sense words are in
+the sentence, the entry whose sense word is one of the trigger's own arguments wins ("a *quake* struck ...,
+killing seven" is a DISASTER, not an attack for the "killing" beside it), and an entry marked "+singular" does
+not fire in the plural ("*sales* rose": turnover). Pure: a parsed sentence in, (start, end, entry) out; it knows nothing of arguments.
 """
 
 from __future__ import annotations
@@ -113,7 +116,7 @@ class TriggerMatcher:
     def _pick(self, pd: ParsedDoc, k: int, n: int, entries: list[TriggerEntry], context: set[str],
               document: frozenset[str], first: int = 0):
         toks = pd.tokens
-        best = None
+        best, best_rank = None, (False, 0.0)
         if pd.has_parse and (_bare_name(pd, k, n, first) or _named_by(pd, k + n - 1) or _generic_past(pd, k + n - 1)
                              or _measure(pd, k + n - 1) or _lone_verb(pd, k, n)):
             return None
@@ -147,10 +150,16 @@ class TriggerMatcher:
                 continue  # "go public with the claims": speaking out, not a listing
             if e.argument_only and pd.has_parse and not (e.requires & own_phrase(pd, k, n, e.pos == "V")):
                 continue  # the sense word is in the sentence but not an argument of this trigger
+            if e.singular and pd.has_parse and toks[k + n - 1].tag in ("NNS", "NNPS") and not any(
+                    toks[c].dep == "nummod" for c in pd.children(k + n - 1)):
+                continue  # "*sales* rose 3 %": turnover; "five 787 Dreamliner *sales*" are counted sales
             if e.not_args and pd.has_parse and e.not_args & core_arguments(pd, k, n):
                 continue  # "stopped 30 shots", "seized the moment": the argument names the other sense
-            if best is None or e.weight > best.weight:
-                best = e
+            # the class an argument names beats the class a word elsewhere in the sentence names: "a quake
+            # *struck*, killing seven" is the quake's (DISASTER), not an attack because "killing" is there
+            rank = (bool(pd.has_parse and e.requires and e.requires & sense_arguments(pd, k, n)), e.weight)
+            if best is None or rank > best_rank:
+                best, best_rank = e, rank
         return best
 
 
@@ -235,6 +244,23 @@ def core_arguments(pd: ParsedDoc, k: int, n: int) -> set[str]:
     last = toks[k + n - 1]
     if last.dep in ("acl", "amod", "compound") and last.head != last.i and not k <= last.head < k + n:
         out |= {toks[last.head].lemma, toks[last.head].text.lower()}
+    return out
+
+
+def sense_arguments(pd: ParsedDoc, k: int, n: int) -> set[str]:
+    """The trigger's core arguments (``core_arguments``), the words that name its subject or object ("*outfielder*
+    Raul Ibanez *signed*") and, for a relative clause whose subject is "which", "that" or "who", the noun the
+    clause qualifies ("the quake, which *struck* at 1353": the quake struck)."""
+    out = core_arguments(pd, k, n)
+    toks = pd.tokens
+    t = toks[k]
+    if t.dep == "relcl" and t.head != k and out & {"which", "that", "who"}:
+        out |= {toks[t.head].lemma, toks[t.head].text.lower()}
+    for i in range(k, k + n):  # and what names those arguments: "*outfielder* Raul Ibanez signed"
+        for c in pd.children(i):
+            if toks[c].dep in ("nsubj", "nsubjpass", "dobj"):
+                out |= {x for g in pd.children(c) if toks[g].dep in ("compound", "amod", "appos")
+                        for x in (toks[g].lemma, toks[g].text.lower())}
     return out
 
 

@@ -19,7 +19,8 @@ from support.events import found_mentions
     ("The temblor was felt in the capital.", ("temblor", "DISASTER", "W22")),
     ("A strong earthquake struck the region on Tuesday.", ("struck", "DISASTER", "W22")),
     ("The warehouse was engulfed by flames.", ("engulfed", "DISASTER", "W21")),
-    ("Two people were injured in the crash.", ("injured", "DISASTER", "W24")),
+    # (since events/7 "injured in the crash" folds into the crash, as its toll: test_classes_counts_conditions.py)
+    ("Two people were injured when their car overturned on the highway.", ("injured", "DISASTER", "W24")),
     ("A driver mowed down a woman crossing the street in his car.", ("mowed down", "DISASTER", "W24")),
     # justice and arrests
     ("He confessed to the murder of his neighbour.", ("confessed", "JUSTICE", "W33")),
