@@ -64,6 +64,26 @@ def found_mentions(extractor: DefaultEventExtractor, doc, text: str) -> tuple[se
     return {(m.trigger, m.event_class, m.cameo) for m in ms}, {m.event_class for m in ms}
 
 
+def mentions_of(extractor: DefaultEventExtractor, doc, text: str) -> list:
+    """The mentions ``extractor`` finds in the one-paragraph document ``doc(text)`` (the ``doc`` fixture)."""
+    return extractor.extract(doc(text)).mentions
+
+
+def mention_of(extractor: DefaultEventExtractor, doc, text: str, trigger: str):
+    """The first mention of ``doc(text)`` whose trigger is ``trigger``."""
+    return next(m for m in mentions_of(extractor, doc, text) if m.trigger == trigger)
+
+
+def found_triggers(extractor: DefaultEventExtractor, doc, text: str) -> set[tuple[str, str]]:
+    """``(trigger, event_class)`` of every mention found in ``doc(text)``, whatever its modality."""
+    return {(m.trigger, m.event_class) for m in mentions_of(extractor, doc, text)}
+
+
+def joining_triggers(extractor: DefaultEventExtractor, doc, text: str) -> set[tuple[str, str]]:
+    """``(trigger, event_class)`` of the mentions in ``doc(text)`` that join events: told as happened."""
+    return {(m.trigger, m.event_class) for m in mentions_of(extractor, doc, text) if m.happened}
+
+
 def _doc(text: str, key: str = "doc", published: datetime | None = PUBLISHED, source: str | None = None,
          language: str | None = "en") -> DocumentInput:
     return DocumentInput(doc_key=key, published_at=published, source=source or key,

@@ -4,23 +4,7 @@ tuning samples and the tuning pages, and a sentence with the same word told as a
 must still read."""
 
 import pytest
-
-
-def _mentions(extractor, doc, text):
-    return extractor.extract(doc(text)).mentions
-
-
-def _joining(extractor, doc, text):
-    """(trigger, class) of the mentions that join events: told as happened."""
-    return {(m.trigger, m.event_class) for m in _mentions(extractor, doc, text) if m.happened}
-
-
-def _found(extractor, doc, text):
-    return {(m.trigger, m.event_class) for m in _mentions(extractor, doc, text)}
-
-
-def _one(extractor, doc, text, trigger):
-    return next(m for m in _mentions(extractor, doc, text) if m.trigger == trigger)
+from support.events import found_triggers, joining_triggers, mention_of
 
 
 @pytest.mark.parametrize("text, joins, absent", [
@@ -34,17 +18,17 @@ def _one(extractor, doc, text, trigger):
     ("The two countries signed a trade agreement on Friday.", ("signed", "AGREE"), {("signed", "APPOINT")}),
 ])
 def test_the_class_an_argument_names_wins(extractor, doc, text, joins, absent):
-    assert joins in _joining(extractor, doc, text)
-    assert not absent & _found(extractor, doc, text)
+    assert joins in joining_triggers(extractor, doc, text)
+    assert not absent & found_triggers(extractor, doc, text)
 
 
 def test_deaths_in_a_disaster_are_its_toll_not_an_attack(extractor, doc):
     crash = "Two soldiers were killed in a helicopter crash in Afghanistan on Wednesday."
-    assert ("killed", "ASSAULT") not in _found(extractor, doc, crash)
-    assert _one(extractor, doc, crash, "crash").killed == 2
+    assert ("killed", "ASSAULT") not in found_triggers(extractor, doc, crash)
+    assert mention_of(extractor, doc, crash, "crash").killed == 2
     attack = "Gunmen killed two soldiers in an attack on Wednesday."
-    assert _one(extractor, doc, attack, "attack").event_class == "ASSAULT"
-    assert _one(extractor, doc, attack, "attack").killed == 2
+    assert mention_of(extractor, doc, attack, "attack").event_class == "ASSAULT"
+    assert mention_of(extractor, doc, attack, "attack").killed == 2
 
 
 @pytest.mark.parametrize("junk, real", [
@@ -52,13 +36,13 @@ def test_deaths_in_a_disaster_are_its_toll_not_an_attack(extractor, doc):
     ("Police released video of the rescue on Monday.", "The band released its new album on Friday."),
 ])
 def test_releasing_a_statement_or_a_video_is_no_launch(extractor, doc, junk, real):
-    assert not {c for t, c in _found(extractor, doc, junk) if t == "released"}
-    assert ("released", "BUSINESS") in _joining(extractor, doc, real)
+    assert not {c for t, c in found_triggers(extractor, doc, junk) if t == "released"}
+    assert ("released", "BUSINESS") in joining_triggers(extractor, doc, real)
 
 
 def test_a_fumble_lost_is_no_defeat(extractor, doc):
-    assert ("lost", "CONTEST") not in _found(extractor, doc, "Childers was intercepted three times and lost a fumble.")
-    assert ("lost", "CONTEST") in _joining(extractor, doc, "Michigan lost the game 24-10 on Saturday.")
+    assert ("lost", "CONTEST") not in found_triggers(extractor, doc, "Childers was intercepted three times and lost a fumble.")
+    assert ("lost", "CONTEST") in joining_triggers(extractor, doc, "Michigan lost the game 24-10 on Saturday.")
 
 
 @pytest.mark.parametrize("text, trigger", [
@@ -68,7 +52,7 @@ def test_a_fumble_lost_is_no_defeat(extractor, doc):
     ("The flaw has been used in a growing number of attacks.", "attacks"),
 ])
 def test_a_count_of_happenings_is_an_aggregate(extractor, doc, text, trigger):
-    m = _one(extractor, doc, text, trigger)
+    m = mention_of(extractor, doc, text, trigger)
     assert m.modality == "aggregate" and not m.happened
 
 
@@ -78,15 +62,15 @@ def test_a_count_of_happenings_is_an_aggregate(extractor, doc, text, trigger):
     ("Pirates carried out a number of attacks on ships last week.", "attacks"),  # "a number of": several, real
 ])
 def test_the_same_nouns_told_as_happenings_still_join(extractor, doc, text, trigger):
-    m = _one(extractor, doc, text, trigger)
+    m = mention_of(extractor, doc, text, trigger)
     assert m.modality is None and m.happened
 
 
 def test_a_role_named_after_a_happening_is_generic(extractor, doc):
-    m = _one(extractor, doc, "Fire crews arrived at the scene on Friday.", "Fire")
+    m = mention_of(extractor, doc, "Fire crews arrived at the scene on Friday.", "Fire")
     assert m.modality == "generic" and not m.happened
-    assert ("fire", "DISASTER") in _joining(extractor, doc, "The fire destroyed the store on Friday.")
-    m = _one(extractor, doc, "A heavy-lift launch vehicle is needed, he said.", "launch")
+    assert ("fire", "DISASTER") in joining_triggers(extractor, doc, "The fire destroyed the store on Friday.")
+    m = mention_of(extractor, doc, "A heavy-lift launch vehicle is needed, he said.", "launch")
     assert m.modality == "generic" and not m.happened
 
 
@@ -101,9 +85,9 @@ def test_a_role_named_after_a_happening_is_generic(extractor, doc):
 ])
 def test_a_hypothetical_is_flagged_and_the_happening_is_not(extractor, doc, hypothetical, trigger, modality, real,
                                                             real_trigger):
-    m = _one(extractor, doc, hypothetical, trigger)
+    m = mention_of(extractor, doc, hypothetical, trigger)
     assert m.modality == modality and not m.happened
-    m = _one(extractor, doc, real, real_trigger)
+    m = mention_of(extractor, doc, real, real_trigger)
     assert m.modality is None and m.happened
 
 
@@ -116,24 +100,24 @@ def test_a_hypothetical_is_flagged_and_the_happening_is_not(extractor, doc, hypo
     ("Asked if that gave him pause for issuing new rules, he replied: no.", "issuing"),
 ])
 def test_a_real_happening_beside_a_modal_or_an_if_stays_real(extractor, doc, text, trigger):
-    assert _one(extractor, doc, text, trigger).happened
+    assert mention_of(extractor, doc, text, trigger).happened
 
 
 def test_sales_in_the_plural_are_turnover_not_the_sale_of_a_company(extractor, doc):
     junk = "The company said its sales rose 3 percent to $2 billion in the quarter."
-    assert ("sales", "BUSINESS") not in _found(extractor, doc, junk)
+    assert ("sales", "BUSINESS") not in found_triggers(extractor, doc, junk)
     real = "The sale of the unit to a rival for $2 billion was completed on Friday."
-    assert ("sale", "BUSINESS") in _joining(extractor, doc, real)
+    assert ("sale", "BUSINESS") in joining_triggers(extractor, doc, real)
 
 
 def test_goods_flooding_a_market_is_no_flood_and_a_flood_watch_is_generic(extractor, doc):
-    assert not {c for t, c in _found(extractor, doc, "Cheap products flood the UK market every winter.")
+    assert not {c for t, c in found_triggers(extractor, doc, "Cheap products flood the UK market every winter.")
                 if t == "flood"}
-    m = _one(extractor, doc, "Flash flood watches were in effect for some communities on Monday.", "flood")
+    m = mention_of(extractor, doc, "Flash flood watches were in effect for some communities on Monday.", "flood")
     assert m.modality == "generic" and not m.happened
-    assert ("flooded", "DISASTER") in _joining(extractor, doc, "The river flooded the town on Monday.")
+    assert ("flooded", "DISASTER") in joining_triggers(extractor, doc, "The river flooded the town on Monday.")
 
 
 def test_counted_sales_are_sales(extractor, doc):
     text = "Boeing announced five Dreamliner sales to two airlines for $1.5 billion earlier this week."
-    assert ("sales", "BUSINESS") in _joining(extractor, doc, text)
+    assert ("sales", "BUSINESS") in joining_triggers(extractor, doc, text)

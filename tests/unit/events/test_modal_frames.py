@@ -3,14 +3,7 @@ read as rules (each with a sentence that must stay a happening), and the two reg
 rules."""
 
 import pytest
-
-
-def _mentions(extractor, doc, text):
-    return extractor.extract(doc(text)).mentions
-
-
-def _mention(extractor, doc, text, trigger):
-    return next(m for m in _mentions(extractor, doc, text) if m.trigger == trigger)
+from support.events import mention_of, mentions_of
 
 
 @pytest.mark.parametrize("text, trigger, modality", [
@@ -37,7 +30,7 @@ def _mention(extractor, doc, text, trigger):
     ("The company says it would acquire the startup.", "acquire", "possible"),
 ])
 def test_a_modal_frame_or_a_habit_is_stored_and_joins_no_event(extractor, doc, text, trigger, modality):
-    m = _mention(extractor, doc, text, trigger)
+    m = mention_of(extractor, doc, text, trigger)
     assert m.modality == modality
     assert not m.happened
 
@@ -51,7 +44,7 @@ def test_a_modal_frame_or_a_habit_is_stored_and_joins_no_event(extractor, doc, t
     ("He is set to be sentenced on May 3.", "sentenced"),  # scheduled for a date
 ])
 def test_the_same_actions_told_as_done_or_scheduled_still_make_events(extractor, doc, text, trigger):
-    assert _mention(extractor, doc, text, trigger).happened
+    assert mention_of(extractor, doc, text, trigger).happened
 
 
 @pytest.mark.parametrize("text, trigger", [
@@ -61,7 +54,7 @@ def test_the_same_actions_told_as_done_or_scheduled_still_make_events(extractor,
 def test_a_would_in_what_someone_said_is_their_will_and_joins_an_event(extractor, doc, text, trigger):
     """A past "said ... would" is reported speech of "will": a plan told as future, grouped like "will resign"
     (a busy day's leads "X said it would take over Y" lost their cross-outlet links while it read as possible)."""
-    m = _mention(extractor, doc, text, trigger)
+    m = mention_of(extractor, doc, text, trigger)
     assert m.modality == "future"
     assert m.happened
 
@@ -69,22 +62,22 @@ def test_a_would_in_what_someone_said_is_their_will_and_joins_an_event(extractor
 def test_a_real_happening_a_speaker_calls_by_its_name_is_no_name(extractor, doc):
     text = ('The Greek prime minister has denounced what he called the "murder" of three bank workers killed when '
             "the building they were in was torched during protests in Athens.")
-    assert ("murder", "ASSAULT") in {(m.trigger, m.event_class) for m in _mentions(extractor, doc, text)}
+    assert ("murder", "ASSAULT") in {(m.trigger, m.event_class) for m in mentions_of(extractor, doc, text)}
     # a name is still a name: a thing called an attack, and a grant known by its nickname
-    assert not [m for m in _mentions(extractor, doc, "Critics called the cuts savage attacks.")
+    assert not [m for m in mentions_of(extractor, doc, "Critics called the cuts savage attacks.")
                 if m.trigger == "attacks"]
 
 
 def test_one_academy_awards_ceremony_is_a_happening_and_the_series_is_not(extractor, doc):
     one = ("DeGeneres hosted the 79th Academy Awards in 2007, for which she received a Primetime Emmy "
            "nomination.")
-    assert ("Awards", "CONTEST") in {(m.trigger, m.event_class) for m in _mentions(extractor, doc, one)}
+    assert ("Awards", "CONTEST") in {(m.trigger, m.event_class) for m in mentions_of(extractor, doc, one)}
     series = "It's a tough job hosting the Academy Awards, the Oscar show."
-    assert not [m for m in _mentions(extractor, doc, series) if m.trigger == "Awards"]
+    assert not [m for m in mentions_of(extractor, doc, series) if m.trigger == "Awards"]
     company = "Riot Games released a patch for its game on Tuesday."
-    assert not [m for m in _mentions(extractor, doc, company) if m.trigger == "Games"]
+    assert not [m for m in mentions_of(extractor, doc, company) if m.trigger == "Games"]
 
 
 def test_a_question_about_a_real_happening_is_no_condition(extractor, doc):
     text = "It is not yet clear whether today's outage is the same order of magnitude as the one in March."
-    assert _mention(extractor, doc, text, "outage").happened
+    assert mention_of(extractor, doc, text, "outage").happened

@@ -3,14 +3,7 @@ with a sentence it must keep quiet (most from ECB+ reporting documents, the hand
 must still read."""
 
 import pytest
-
-
-def _mentions(extractor, doc, text):
-    return extractor.extract(doc(text)).mentions
-
-
-def _classes(extractor, doc, text):
-    return {(m.trigger, m.event_class) for m in _mentions(extractor, doc, text)}
+from support.events import found_triggers, mentions_of
 
 
 @pytest.mark.parametrize("text, wrong", [
@@ -38,7 +31,7 @@ def _classes(extractor, doc, text):
     ("The controversy prompted her disappearance from public view.", ("disappearance", "LIFE")),
 ])
 def test_a_failure_mode_of_lexicon_5_stays_quiet(extractor, doc, text, wrong):
-    assert wrong not in _classes(extractor, doc, text)
+    assert wrong not in found_triggers(extractor, doc, text)
 
 
 @pytest.mark.parametrize("text, right", [
@@ -57,7 +50,7 @@ def test_a_failure_mode_of_lexicon_5_stays_quiet(extractor, doc, text, wrong):
     ("Police are investigating the disappearance of a student.", ("disappearance", "LIFE")),
 ])
 def test_the_same_words_in_their_event_sense_still_fire(extractor, doc, text, right):
-    assert right in _classes(extractor, doc, text)
+    assert right in found_triggers(extractor, doc, text)
 
 
 @pytest.mark.parametrize("text, trigger, modality", [
@@ -69,7 +62,7 @@ def test_the_same_words_in_their_event_sense_still_fire(extractor, doc, text, ri
 ])
 def test_a_hypothetical_mention_is_stored_with_its_modality_and_not_as_happened(extractor, doc, text, trigger,
                                                                                modality):
-    m = next(m for m in _mentions(extractor, doc, text) if m.trigger == trigger)
+    m = next(m for m in mentions_of(extractor, doc, text) if m.trigger == trigger)
     assert m.modality == modality and not m.negated
     assert not m.happened
 
@@ -81,11 +74,11 @@ def test_a_hypothetical_mention_is_stored_with_its_modality_and_not_as_happened(
     ("A MOB of hundreds of pro-Iran thugs tried to storm the US Embassy in Baghdad today.", "storm", "attempted"),
 ])
 def test_a_real_or_announced_happening_is_told_as_happened(extractor, doc, text, trigger, modality):
-    m = next(m for m in _mentions(extractor, doc, text) if m.trigger == trigger)
+    m = next(m for m in mentions_of(extractor, doc, text) if m.trigger == trigger)
     assert m.modality == modality and m.happened
 
 
 def test_the_rules_only_back_end_reads_the_particle_of_an_idiom(rules_extractor, doc):
     quiet = "The former engineer decided to go public with her allegations against the company."
-    assert ("go public", "BUSINESS") not in _classes(rules_extractor, doc, quiet)
-    assert ("go public", "BUSINESS") in _classes(rules_extractor, doc, "The company plans to go public next year.")
+    assert ("go public", "BUSINESS") not in found_triggers(rules_extractor, doc, quiet)
+    assert ("go public", "BUSINESS") in found_triggers(rules_extractor, doc, "The company plans to go public next year.")

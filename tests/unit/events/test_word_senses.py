@@ -3,19 +3,7 @@ sentence it must keep out of events (from the hand-checked samples and the tunin
 the same word told as a real happening, which it must still read."""
 
 import pytest
-
-
-def _mentions(extractor, doc, text):
-    return extractor.extract(doc(text)).mentions
-
-
-def _joining(extractor, doc, text):
-    """(trigger, class) of the mentions that join events: found and told as happened."""
-    return {(m.trigger, m.event_class) for m in _mentions(extractor, doc, text) if m.happened}
-
-
-def _found(extractor, doc, text):
-    return {(m.trigger, m.event_class) for m in _mentions(extractor, doc, text)}
+from support.events import found_triggers, joining_triggers, mentions_of
 
 
 @pytest.mark.parametrize("junk, wrong, real, right", [
@@ -43,15 +31,15 @@ def _found(extractor, doc, text):
      "The company sold its stake in the bank for $1 billion.", ("sold", "BUSINESS")),
 ])
 def test_a_word_whose_argument_tells_another_sense_is_no_trigger(extractor, doc, junk, wrong, real, right):
-    assert wrong not in _found(extractor, doc, junk)
-    assert right in _joining(extractor, doc, real)
+    assert wrong not in found_triggers(extractor, doc, junk)
+    assert right in joining_triggers(extractor, doc, real)
 
 
 def test_a_noun_measuring_another_noun_is_no_trigger(extractor, doc):
     junk = "Right now, having scored four times during a three-game streak, Parise is brimming with confidence."
-    assert ("game", "CONTEST") not in _found(extractor, doc, junk)
+    assert ("game", "CONTEST") not in found_triggers(extractor, doc, junk)
     real = "The game against Iowa drew 50,000 fans to the stadium on Saturday."
-    assert ("game", "CONTEST") in _joining(extractor, doc, real)
+    assert ("game", "CONTEST") in joining_triggers(extractor, doc, real)
 
 
 @pytest.mark.parametrize("text, trigger, modality", [
@@ -68,41 +56,41 @@ def test_a_noun_measuring_another_noun_is_no_trigger(extractor, doc):
 ])
 def test_a_kind_of_thing_named_after_an_action_is_generic_and_the_happening_is_not(extractor, doc, text, trigger,
                                                                                     modality):
-    m = next(m for m in _mentions(extractor, doc, text) if m.trigger == trigger)
+    m = next(m for m in mentions_of(extractor, doc, text) if m.trigger == trigger)
     assert m.modality == modality and m.happened == (modality is None)
 
 
 def test_a_direct_question_asks_and_tells_no_happening(extractor, doc):
-    m = next(m for m in _mentions(extractor, doc, "What was the Swedish investigation about?")
+    m = next(m for m in mentions_of(extractor, doc, "What was the Swedish investigation about?")
              if m.trigger == "investigation")
     assert m.modality == "asked" and not m.happened
-    assert ("investigation", "JUSTICE") in _joining(
+    assert ("investigation", "JUSTICE") in joining_triggers(
         extractor, doc, "Prosecutors dropped the Swedish investigation in November.")
     # a "?" alone is no question: some sources print a character they cannot encode as "?"
-    assert ("agreed", "AGREE") in _joining(
+    assert ("agreed", "AGREE") in joining_triggers(
         extractor, doc, "The government agreed at the weekend to slash spending in return for ?")
 
 
 def test_an_imperative_is_a_demand_not_a_happening(extractor, doc):
     junk = "For more information on our clinical care solutions, please visit: www.example.com"
-    m = next(m for m in _mentions(extractor, doc, junk) if m.trigger == "visit")
+    m = next(m for m in mentions_of(extractor, doc, junk) if m.trigger == "visit")
     assert m.modality == "demanded" and not m.happened
-    assert ("visited", "CONSULT") in _joining(extractor, doc, "The prime minister visited Paris on Tuesday.")
+    assert ("visited", "CONSULT") in joining_triggers(extractor, doc, "The prime minister visited Paris on Tuesday.")
 
 
 def test_a_headline_in_the_base_form_is_no_imperative(extractor, doc):
     text = "Hit and run outside Bloomington store leaves woman dead"
-    assert any(m.event_class == "DISASTER" and m.happened for m in _mentions(extractor, doc, text))
+    assert any(m.event_class == "DISASTER" and m.happened for m in mentions_of(extractor, doc, text))
 
 
 def test_a_word_alone_on_its_line_is_no_trigger(extractor, doc):
-    assert not _found(extractor, doc, "Fall\nIt's so peaceful out here on the farm, said the climber.")
-    assert ("fell", "DISASTER") in _joining(extractor, doc, "The climber fell 300 feet from the ridge on Sunday.")
+    assert not found_triggers(extractor, doc, "Fall\nIt's so peaceful out here on the farm, said the climber.")
+    assert ("fell", "DISASTER") in joining_triggers(extractor, doc, "The climber fell 300 feet from the ridge on Sunday.")
 
 
 def test_a_sentence_in_another_language_is_not_read(extractor, doc):
     german = ("Ein hilfreicher kleiner Film, der uns davor bewahrt, zu glauben, die Bausteine, die wir täglich "
               "sehen, seien die einzigen, die es gibt.")
-    assert not _found(extractor, doc, german)
+    assert not found_triggers(extractor, doc, german)
     both = "The singer died on Sunday at his home in Berlin. " + german
-    assert _joining(extractor, doc, both) == {("died", "DIE")}
+    assert joining_triggers(extractor, doc, both) == {("died", "DIE")}
