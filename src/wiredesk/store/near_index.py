@@ -121,16 +121,19 @@ def load_sketches(con, ids: Iterable[int]) -> dict[int, bytes]:
     return dict(zip(got["paragraph_id"].tolist(), map(bytes, got["sketch"])))
 
 
-def window_start(con, since: datetime) -> int | None:
+def window_start(con, since: datetime, batch: Iterable[int] = ()) -> int | None:
     """The lowest paragraph id indexed by a run started at ``since`` or later (``None``: no such paragraph):
     a look-up in ``dedup_runs`` (one row per run). Ids grow with ingestion, so the paragraphs at or above it
     are the window, and DuckDB skips the older row groups of ``dedup_keys`` by their min/max of
-    ``paragraph_id``."""
-    return con.execute(
+    ``paragraph_id``. ``batch``: the paragraph ids being linked, always in the window (nothing recent: the
+    batch alone)."""
+    lowest = con.execute(
         """SELECT min(r.lowest) FROM dedup_runs r
            WHERE r.run_id IN (SELECT run_id FROM runs WHERE started_at >= ?)""",
         [since],
     ).fetchone()[0]
+    first = min(batch, default=None)
+    return first if lowest is None else lowest if first is None else min(lowest, first)
 
 
 def find_candidates(con, ids: Sequence[int], batch: BatchKeys, settings: DedupSettings,
@@ -321,8 +324,7 @@ class DuckDBParagraphIndex:
         lowest = None
         if settings.window_days:
             since = (self._now or utcnow()) - timedelta(days=settings.window_days)
-            lowest = window_start(self._con, since)
-            lowest = max(ids) + 1 if lowest is None and len(ids) else lowest  # nothing recent: the batch alone
+            lowest = window_start(self._con, since, ids)
         return find_candidates(self._con, ids, keys, settings, lowest)
 
     def current_links(self, ids: Iterable[int]) -> dict[tuple[int, str], Link]:

@@ -348,14 +348,13 @@ def exact_window_start(con: duckdb.DuckDBPyConnection, dedup: DedupSettings, now
                        new_ids: set[int]) -> int:
     """The lowest paragraph id the exact stage reads (0: all): with ``dedup.exact_window_days`` and ``now``, the
     near stage's window start for that many days (``near_index.window_start``, a look-up in ``dedup_runs``);
-    the batch's own paragraphs when no recent run indexed any."""
+    the batch's own paragraphs when no recent run indexed any, and none of the stored ones without a batch."""
     if not dedup.exact_window_days or now is None:
         return 0
-    lowest = window_start(con, now - timedelta(days=dedup.exact_window_days))
+    lowest = window_start(con, now - timedelta(days=dedup.exact_window_days), new_ids)
     if lowest is None:
-        lowest = min(new_ids) if new_ids else con.execute(
-            "SELECT coalesce(max(paragraph_id), 0) + 1 FROM paragraphs").fetchone()[0]
-    return min(lowest, min(new_ids)) if new_ids else lowest
+        lowest = con.execute("SELECT coalesce(max(paragraph_id), 0) + 1 FROM paragraphs").fetchone()[0]
+    return lowest
 
 
 def add_run_counters(con: duckdb.DuckDBPyConnection, run_id: int, columns: dict[str, str], counts: object,
