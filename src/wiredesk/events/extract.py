@@ -30,6 +30,7 @@ from typing import Mapping, Protocol, Sequence
 from wiredesk.domain.errors import ConfigError, ModelNotAvailableError
 from wiredesk.domain.settings import EventsSettings
 from wiredesk.events.arguments import CONTAINERS, ArgumentReader
+from wiredesk.events.domain import contest_is_read, page_domains
 from wiredesk.events.references import References
 from wiredesk.events.lexicon import Lexicon, lexicon_languages
 from wiredesk.events.model import DocumentInput, EntityMention, EventMention, Extraction, base_language
@@ -43,8 +44,11 @@ from wiredesk.events.sentence import SentenceReader
 #: 5: the page-kind gate, more modal frames and generic uses; 6: word senses (lexicon 7's "-" arguments, measures,
 #: kinds, imperatives, lone words) and sentences in another language left unread (docs/events.md); 7: the class an
 #: argument names ("a quake struck" is no attack), a disaster's deaths folded into it, counts of happenings
-#: (``aggregate``), roles ("fire crews") and more hypotheticals flagged, releases of statements no launch
-EXTRACTION_VERSION = "events/7"
+#: (``aggregate``), roles ("fire crews") and more hypotheticals flagged, releases of statements no launch; 8: signals
+#: that do not depend on the trigger word: the page's domain (contest words on a video-game or election page), the
+#: reader addressed ("how to apprehend", a present "you"), tallies of a record ("his first 18 games") and figures
+#: ("the Nifty has been rallying", "hit a maximum of 89 degrees")
+EXTRACTION_VERSION = "events/8"
 
 
 class EventExtractor(Protocol):
@@ -194,7 +198,9 @@ class DefaultEventExtractor:
 
     def _extract_language(self, lang: _Language, docs: Sequence[DocumentInput]) -> list[Extraction]:
         # 1. sentences by rule; the ones that could hold a trigger are parsed, in one parse_many call
-        contexts = [self._context(lang, doc) for doc in docs]
+        words = [words_of("\n".join(text for _, _, text in _body_units(doc))) for doc in docs]
+        contexts = [lang.words.document_context(w) if lang.words is not None else frozenset() for w in words]
+        domains = [page_domains(w) for w in words]
         plans = [self._plan(lang, doc, ctx) for doc, ctx in zip(docs, contexts)]
         parsed: list[dict[int, ParsedDoc]] = [{} for _ in docs]
         self._parse(lang, [(d, k, plan[k][2]) for d, plan in enumerate(plans) for k in range(len(plan))
@@ -202,7 +208,7 @@ class DefaultEventExtractor:
         describe = self.describe(lang.code)
         out, asked = [], []
         for d, doc in enumerate(docs):
-            x, refs = self._extract_doc(lang, doc, plans[d], parsed[d], describe, contexts[d])
+            x, refs = self._extract_doc(lang, doc, plans[d], parsed[d], describe, contexts[d], domains[d])
             out.append(x)
             asked.append(refs.asked)
         # 2. a slot that asked for an antecedent ("they", "the group") gets the sentence before it parsed
@@ -211,7 +217,7 @@ class DefaultEventExtractor:
         if more:
             self._parse(lang, [(d, k, plans[d][k][2]) for d, k in more], parsed)
             for d in sorted({d for d, _ in more}):
-                out[d] = self._extract_doc(lang, docs[d], plans[d], parsed[d], describe, contexts[d])[0]
+                out[d] = self._extract_doc(lang, docs[d], plans[d], parsed[d], describe, contexts[d], domains[d])[0]
         return out
 
     @staticmethod
@@ -223,15 +229,6 @@ class DefaultEventExtractor:
                              entities=[replace(e, text=text[e.start_char:e.end_char]) for e in pd.entities])
             # the rule-split sentence is the sentence, whatever the parser thinks of its boundaries
             parsed[d][k] = replace(pd, sentences=[Sentence(0, 0, len(pd.tokens), 0, len(pd.text))])
-
-    @staticmethod
-    def _context(lang: _Language, doc: DocumentInput) -> frozenset[str]:
-        """The disambiguation words of the lexicon found anywhere in the document's body: an ambiguous
-        trigger takes its sense from the article when its own sentence does not tell ("won" in a match
-        report, "charged" in a court story)."""
-        if lang.words is None:
-            return frozenset()
-        return lang.words.document_context(words_of("\n".join(text for _, _, text in _body_units(doc))))
 
     def _plan(self, lang: _Language, doc: DocumentInput, context: frozenset[str]) -> list[tuple[int, int, str, bool]]:
         """(paragraph position, offset in the body text, text, whether to parse) of each sentence of the
@@ -245,8 +242,14 @@ class DefaultEventExtractor:
     # --- one document ------------------------------------------------------------------------------------
 
     def _extract_doc(self, lang: _Language, doc: DocumentInput, plan, parsed: dict[int, ParsedDoc],
-                     describe: str, context: frozenset[str]) -> tuple[Extraction, References]:
+                     describe: str, context: frozenset[str],
+                     domains: frozenset[str] = frozenset()) -> tuple[Extraction, References]:
+        """``context``: the lexicon's disambiguation words found anywhere in the body (an ambiguous trigger
+        takes its sense from the article when its own sentence does not tell: "won" in a match report,
+        "charged" in a court story); ``domains``: the page's domains (``wiredesk.events.domain``), which
+        keep contest words on a video-game or election page from being matches."""
         refs = References()
+        contests = contest_is_read(domains)
         mentions: list[EventMention] = []
         entities: list[EntityMention] = []
         for sidx, (position, offset, _, _) in enumerate(plan):
@@ -258,7 +261,8 @@ class DefaultEventExtractor:
             sent = pd.sentences[0]
             entities.extend(self._entities(doc, pd, reader, sent))
             self._collect_antecedents(lang, pd, reader, sent, sidx)
-            mentions.extend(lang.sentences.mentions(doc, pd, reader, sent, sidx, offset, position, context))
+            mentions.extend(m for m in lang.sentences.mentions(doc, pd, reader, sent, sidx, offset, position, context)
+                            if contests or m.event_class != "CONTEST")
         return Extraction(doc.doc_key, tuple(mentions), tuple(entities), describe, lang.code), refs
 
     def _entities(self, doc, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence) -> list[EntityMention]:
