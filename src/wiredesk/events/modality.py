@@ -28,6 +28,7 @@ keep a mention out of events: ``wiredesk.events.model.UNREALISED``.
 from __future__ import annotations
 
 from wiredesk.events.nlp import ParsedDoc
+from wiredesk.events.reader_address import reader_address
 
 #: Verbs (and adjectives) that make the action they govern ("tried to storm") an attempt, an intention, a
 #: demand, ... French lemmas too (tenter, menacer, ...): no English word is spelled the same.
@@ -167,6 +168,9 @@ def modality(pd: ParsedDoc, h: int, kids) -> str | None:
             return "possible"  # "a guilty plea would ruin his life"; not "the earthquake would cause tsunamis"
     if _in_if_clause(pd, h):
         return "conditional"  # "if you use one password for every site you visit"
+    addressed = reader_address(pd, h, kids)
+    if addressed:
+        return addressed  # "how to apprehend", "what you should know to ... apprehend": the reader's to do
     for _ in range(3):
         for c in kids(j, "aux"):
             word = toks[c].text.lower()
@@ -296,9 +300,33 @@ def _aggregate(pd: ParsedDoc, h: int, kids) -> bool:
             return True  # not "58 % of the vote" (of one real election): a count is of happenings, plural
     if t.tag != "NNS":
         return False
+    if _counted(pd, h, kids):
+        return True
     if t.dep == "nsubj" and t.head != h and toks[t.head].lemma in CHANGES:
         return True
     return any(toks[c].lemma == "per" for c in kids(h, "prep"))
+
+
+#: Words that, with a number, make a plural a stretch of a record ("his *first* 18 games", "the *last* 10 games").
+#: Not "consecutive": "four *consecutive* life *sentences*" were handed down at once.
+STRETCH = {"first", "last", "past", "previous", "next", "opening", "final", "recent", "latest"}
+
+
+def _counted(pd: ParsedDoc, h: int, kids) -> bool:
+    """Whether a plural trigger noun is a tally of a record rather than happenings told one by one: a number
+    (not a sum) with a word of a stretch ("in his *first* 18 *games*", "five triple-doubles in the *last* 10 *games*") or a
+    number of a number ("lost *eight of* their *nine games*"). Not a plain number: "two *attacks* killed 10"
+    are two happenings, "five 787 Dreamliner *sales*" counted sales."""
+    toks = pd.tokens
+    t = toks[h]
+    if not any(toks[c].pos == "NUM" and toks[c].ent != "MONEY" for c in kids(h, "nummod")):
+        return False  # not "$500,000 grants": a sum, not a number of grants
+    if any(toks[c].lemma.lower() in STRETCH for c in kids(h, "amod", "advmod")):
+        return True
+    if t.dep != "pobj" or t.head == h or toks[t.head].lemma != "of":
+        return False
+    outer = toks[toks[t.head].head]  # "eight of their nine games"; not "one of its grants": that one is told
+    return outer.pos == "NUM" and outer.lemma.lower() not in ("one", "1")
 
 
 def _causing_verb(pd: ParsedDoc, noun: int) -> int | None:
