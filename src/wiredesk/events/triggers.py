@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from wiredesk.events.figures import FIGURE_CLASSES, said_of_figure
 from wiredesk.events.lexicon import Lexicon, TriggerEntry
 from wiredesk.events.nlp import ParsedDoc, Sentence
 
@@ -155,6 +156,8 @@ class TriggerMatcher:
                 continue  # "*sales* rose 3 %": turnover; "five 787 Dreamliner *sales*" are counted sales
             if e.not_args and pd.has_parse and e.not_args & core_arguments(pd, k, n):
                 continue  # "stopped 30 shots", "seized the moment": the argument names the other sense
+            if pd.has_parse and e.event_class in FIGURE_CLASSES and said_of_figure(pd, k, n):
+                continue  # "the Nifty has been rallying", "hit a maximum of 89 degrees": a figure moved
             # the class an argument names beats the class a word elsewhere in the sentence names: "a quake
             # *struck*, killing seven" is the quake's (DISASTER), not an attack because "killing" is there
             rank = (bool(pd.has_parse and e.requires and e.requires & sense_arguments(pd, k, n)), e.weight)
