@@ -21,8 +21,10 @@ site", "*buy* now": ``demanded``) and a question ("What was the *investigation* 
 happening ("the *fire* service", "*rescue* workers": ``generic``), a noun brought about by a modal verb of
 causing ("*could* prompt a special *election*", "*would* require some *investment*", "*could* lead to *war*"),
 a noun that is the subject of a "would" with "a" or "any" ("a guilty *plea* would ruin his life") and an action anywhere inside
-an "if" or "unless" clause ("if you are using one password for every site you *visit*"). Which modalities
-keep a mention out of events: ``wiredesk.events.model.UNREALISED``.
+an "if" or "unless" clause ("if you are using one password for every site you *visit*"). Since ``events/8``
+also: what the reader is told or advised to do and a "you" in the present (``wiredesk.events.reader_address``:
+``demanded``, ``generic``) and a tally of a record ("in his *first* 18 *games*", "lost *eight of* their *nine
+games*": ``aggregate``). Which modalities keep a mention out of events: ``wiredesk.events.model.UNREALISED``.
 """
 
 from __future__ import annotations
@@ -314,8 +316,8 @@ STRETCH = {"first", "last", "past", "previous", "next", "opening", "final", "rec
 
 def _counted(pd: ParsedDoc, h: int, kids) -> bool:
     """Whether a plural trigger noun is a tally of a record rather than happenings told one by one: a number
-    (not a sum) with a word of a stretch ("in his *first* 18 *games*", "five triple-doubles in the *last* 10 *games*") or a
-    number of a number ("lost *eight of* their *nine games*"). Not a plain number: "two *attacks* killed 10"
+    (not a sum) with a word of a stretch ("in his *first* 18 *games*", "in the *last* 10 *games*") or a number
+    of a number ("lost *eight of* their *nine games*"). Not a plain number: "two *attacks* killed 10"
     are two happenings, "five 787 Dreamliner *sales*" counted sales."""
     toks = pd.tokens
     t = toks[h]

@@ -15,7 +15,9 @@ noun ("a three-*game* streak", "a one-*game* lead") and a verb standing alone as
 paragraph: the season). Since ``events/7``, when a word has entries of several classes whose sense words are in
 the sentence, the entry whose sense word is one of the trigger's own arguments wins ("a *quake* struck ...,
 killing seven" is a DISASTER, not an attack for the "killing" beside it), and an entry marked "+singular" does
-not fire in the plural ("*sales* rose": turnover). Pure: a parsed sentence in, (start, end, entry) out; it knows nothing of arguments.
+not fire in the plural ("*sales* rose": turnover). Since ``events/8`` an attack, a disaster or a protest
+said of a figure is not a trigger ("the Nifty has been *rallying*", "*hit* a maximum of 89 degrees":
+``wiredesk.events.figures``). Pure: a parsed sentence in, (start, end, entry) out; it knows nothing of arguments.
 """
 
 from __future__ import annotations
