@@ -31,7 +31,7 @@ from wiredesk.dedup.keys import BatchKeys
 from wiredesk.dedup.links import Link, Match, Placement, decide_links
 from wiredesk.dedup.matchtext import match_tokens_batch
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.dedup.sketch import filter_pairs
+from wiredesk.dedup.sketch import SketchTable, filter_pairs
 from wiredesk.dedup.tokenwork import Carried, carried_work, split_carried
 from wiredesk.dedup.verify import TokenRows, compare_pairs
 from wiredesk.domain.versions import NEAR_DEDUP_VERSION
@@ -58,6 +58,18 @@ class IndexedParagraph(NamedTuple):
         return Placement(self.paragraph_id, self.first_document_id, self.position, self.published_at)
 
 
+class StoredFacts(NamedTuple):
+    """What the stage first needs of a batch's paragraphs, as columns: one row per stored paragraph of the ids
+    asked, ascending id (ids not stored have none). Enough to tell which to index and link; the full rows
+    (``IndexedParagraph``) are read only for the paragraphs that end up in pairs."""
+
+    paragraph_id: np.ndarray  # int64, ascending
+    is_current: np.ndarray  # bool: of its document's current version
+    role: np.ndarray  # object (str)
+    chars: np.ndarray  # int64: characters of the text
+    indexed: np.ndarray  # bool: already in the index
+
+
 class ParagraphIndex(Protocol):
     """The persistent near-duplicate index and the stored paragraphs and links it decides over.
 
@@ -68,11 +80,11 @@ class ParagraphIndex(Protocol):
     """
 
     def check_version(self, settings: DedupSettings, run_id: int | None) -> None: ...
+    def facts(self, ids: Iterable[int]) -> StoredFacts: ...
     def paragraphs(self, ids: Iterable[int], texts: bool = True) -> dict[int, IndexedParagraph]: ...
-    def not_yet_indexed(self, ids: Iterable[int]) -> list[int]: ...
     def insert_keys(self, ids: Sequence[int], keys: BatchKeys, n_tokens: Sequence[int], run_id: int,
                     sketches: Sequence[bytes | None]) -> int: ...
-    def sketches(self, ids: Iterable[int]) -> Mapping[int, bytes | None]: ...
+    def sketches(self, ids: Iterable[int]) -> SketchTable: ...
     def candidates(self, ids: Sequence[int], keys: BatchKeys, settings: DedupSettings) -> np.ndarray: ...
     def current_links(self, ids: Iterable[int]) -> Mapping[tuple[int, str], Link]: ...
     def write_links(self, new: Sequence[Link], replaced: Sequence[Link], method: str, run_id: int,
@@ -129,17 +141,27 @@ def link_near(
     orphans: list[int] = []
     if superseded_documents:
         orphans = index.forget(index.paragraphs_of_documents(superseded_documents))
-    todo = index.not_yet_indexed(paragraph_ids)
     result.timings["check"] = time.perf_counter() - started
-    result.add(_link(index, todo, settings, run_id, fresh=True, prefilter=prefilter, carried=carried))
+    result.add(_link(index, paragraph_ids, settings, run_id, fresh=True, prefilter=prefilter, carried=carried))
     if orphans:
         result.add(_link(index, orphans, settings, run_id, fresh=False, prefilter=prefilter))
     return result
 
 
-def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, run_id: int, *, fresh: bool,
+def _linked(facts: StoredFacts, settings: DedupSettings, fresh: bool) -> tuple[list[int], list[int]]:
+    """Of a batch's stored paragraphs (``facts``), those to index (``fresh``: the ones not indexed yet, which are
+    the only ones indexed: re-indexing is a no-op) or relink, and of these the ones linked at all (a current
+    document's, of a role and length that take part), both ascending."""
+    keep = ~facts.indexed if fresh else np.ones(len(facts.paragraph_id), dtype=bool)
+    ids = facts.paragraph_id[keep]
+    eligible = facts.is_current[keep] & settings.takes_part_all(facts.role[keep], facts.chars[keep])
+    return ids.tolist(), ids[eligible].tolist()
+
+
+def _link(index: ParagraphIndex, ids: Iterable[int], settings: DedupSettings, run_id: int, *, fresh: bool,
           prefilter: bool = True, carried: Carried | None = None) -> NearResult:
-    """Steps 1-4 for ``ids``: newly stored paragraphs (``fresh``: index them), or indexed ones to relink."""
+    """Steps 1-4 for ``ids``: newly stored paragraphs (``fresh``: index those not indexed yet), or indexed ones
+    to relink."""
     result = NearResult()
     clock = time.perf_counter()
 
@@ -149,14 +171,15 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
         result.timings[name] = result.timings.get(name, 0.0) + now - clock
         clock = now
 
-    rows = index.paragraphs(ids, texts=False)
-    ids = [pid for pid in ids if pid in rows]
+    # which of the batch to index and link, from a few columns of its rows (the full rows of the paragraphs in
+    # pairs are read after the candidates: a few thousand of them, not the whole batch)
+    ids, eligible = _linked(index.facts(ids), settings, fresh)
+    rows: dict[int, IndexedParagraph] = {}
     lap("load")
 
     # 1. index: match tokens, keys and sketches of the batch, as carried with it (made where its paragraphs
     #    were cleaned) or, for the paragraphs without, made here in one batch pass (wiredesk.dedup.tokenwork):
     #    only their texts are read
-    eligible = [pid for pid in ids if _eligible(rows[pid], settings)]
     use, here = split_carried(eligible, settings, carried)
     if here:
         rows.update(index.paragraphs(here))
@@ -167,7 +190,7 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
     lap("keys")
     if fresh:
         result.indexed = len(ids)
-        result.keys = index.insert_keys(ids, keys, work.n_tokens, run_id, [sketches.get(pid) for pid in ids])
+        result.keys = index.insert_keys(ids, keys, work.n_tokens, run_id, sketches.blobs(ids))
     lap("insert_keys")
 
     # 2. candidates, less those whose token sketches cannot match (their texts are never read)
@@ -175,12 +198,14 @@ def _link(index: ParagraphIndex, ids: Sequence[int], settings: DedupSettings, ru
     result.candidates = len(pairs)
     lap("candidates")
     if prefilter and len(pairs):
-        sketches.update(index.sketches([pid for pid in np.unique(pairs).tolist() if pid not in sketches]))
+        sketches = SketchTable.concat([sketches, index.sketches(np.setdiff1d(pairs, sketches.ids).tolist())])
         lap("read_sketches")
         pairs = filter_pairs(pairs, sketches, settings)
         lap("prefilter")
     result.prefiltered = len(pairs)
     pair_list = [tuple(pair) for pair in pairs.tolist()]
+    # the rows of the paragraphs in pairs, in one read (the batch's among them are its newest rows: their texts,
+    # unused when the batch's work holds their tokens, cost less to read than a second statement)
     rows.update(index.paragraphs({pid for pair in pair_list for pid in pair} - rows.keys()))
     lap("load_candidates")
 

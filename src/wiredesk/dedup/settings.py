@@ -13,6 +13,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
+import numpy as np
+
 from wiredesk.domain.errors import ConfigError
 
 #: Bump when the code that turns text into keys changes (match_tokens, shingling, hashing, banding, the
@@ -105,6 +107,12 @@ class DedupSettings:
         eligibility fields. The SQL of the store (``reader``, ``writer``) says the same with ``roles`` and
         ``min_chars``."""
         return role in self.roles and chars >= self.min_chars
+
+    def takes_part_all(self, roles: np.ndarray, chars: np.ndarray) -> np.ndarray:
+        """``takes_part`` of many paragraphs at once (their roles and lengths as arrays): the same rule, a bool
+        array (what the near stage asks of a whole batch's stored rows)."""
+        roles = np.asarray(roles, dtype=object)
+        return np.isin(roles, np.array(self.roles, dtype=object)) & (np.asarray(chars) >= self.min_chars)
 
     @property
     def rows_per_band(self) -> int:

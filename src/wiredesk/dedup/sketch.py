@@ -29,6 +29,7 @@ loading and tokenising of the texts of pairs that cannot match.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -109,14 +110,19 @@ def could_match(pairs: np.ndarray, blobs: Sequence[bytes], settings: DedupSettin
     Two passes with the same three bounds: first from a bitmap of each paragraph's tokens (``_bitmap_bounds``:
     one look-up a token, so most chance candidates cost a few array operations), then, for the pairs that
     pass it, from the exact token multisets and runs (``_exact_bounds``)."""
+    lengths = np.fromiter((len(b) // 4 for b in blobs), dtype=np.int64, count=len(blobs))
+    return _could_match_flat(pairs, np.frombuffer(b"".join(blobs), dtype="<u4"), lengths, settings)
+
+
+def _could_match_flat(pairs: np.ndarray, values: np.ndarray, lengths: np.ndarray, settings: DedupSettings) -> np.ndarray:
+    """``could_match`` of paragraphs whose sketch words are ``values``, one paragraph after the other,
+    ``lengths[i]`` of them paragraph ``i``'s."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     n_pairs = len(pairs)
     if not n_pairs:
         return np.zeros(0, dtype=bool)
-    if len(blobs) >= 1 << 24:  # more paragraphs than the packed keys number (a batch is far smaller)
+    if len(lengths) >= 1 << 24:  # more paragraphs than the packed keys number (a batch is far smaller)
         return np.ones(n_pairs, dtype=bool)
-    lengths = np.fromiter((len(b) // 4 for b in blobs), dtype=np.int64, count=len(blobs))
-    values = np.frombuffer(b"".join(blobs), dtype="<u4")
     ok = _bitmap_bounds(values, lengths, pairs, settings)
     if ok.any():
         survivors = np.flatnonzero(ok)
@@ -262,22 +268,78 @@ def _covered(sk: _Sketches, q: np.ndarray, o: np.ndarray, k: int) -> np.ndarray:
     return np.bincount(hp, weights=np.minimum(gap, k).astype(np.float64), minlength=n_pairs)
 
 
-def filter_pairs(pairs: np.ndarray | Sequence[tuple[int, int]], sketches: Mapping[int, bytes | None],
+def filter_pairs(pairs: np.ndarray | Sequence[tuple[int, int]], sketches: "Mapping[int, bytes | None] | SketchTable",
                  settings: DedupSettings) -> np.ndarray:
     """The pairs of paragraph ids that may match, as an ``(n, 2)`` array sorted by row: those ``could_match``
     keeps, and every pair with a paragraph without a sketch (stored before sketches existed, or without match
-    tokens)."""
+    tokens). ``sketches``: by paragraph id, as a mapping or a ``SketchTable``."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     if not len(pairs):
         return pairs
     ids, inverse = np.unique(pairs, return_inverse=True)
     inverse = inverse.reshape(-1, 2)
-    found = [sketches.get(pid) for pid in ids.tolist()]
-    has = np.fromiter((bool(blob) for blob in found), dtype=bool, count=len(found))
+    table = sketches if isinstance(sketches, SketchTable) else SketchTable.of(ids.tolist(), [sketches.get(pid) for pid in ids.tolist()])
+    starts, lengths = table.find(ids)
+    has = lengths > 0
     known = has[inverse[:, 0]] & has[inverse[:, 1]]
     ok = np.ones(len(pairs), dtype=bool)
     if known.any():
         slot = np.cumsum(has) - 1
-        ok[known] = could_match(slot[inverse[known]], [blob for blob in found if blob], settings)
+        values = table.values[ranges(starts[has], lengths[has])]
+        ok[known] = _could_match_flat(slot[inverse[known]], values, lengths[has], settings)
     kept = pairs[ok]
     return kept[np.lexsort((kept[:, 1], kept[:, 0]))]
+
+
+@dataclass(frozen=True)
+class SketchTable:
+    """The token sketches of many paragraphs, flat: paragraph ``ids[i]`` (distinct, in any order) has the
+    sketch words ``values[offsets[i]:offsets[i + 1]]`` (none: no sketch, or no match tokens). What the near
+    stage holds of a batch's and its candidates' sketches: one array, not a ``bytes`` object a paragraph."""
+
+    ids: np.ndarray  # int64, distinct
+    offsets: np.ndarray  # int64, one more than the ids
+    values: np.ndarray  # uint32 sketch words
+
+    @classmethod
+    def of(cls, ids: Sequence[int] | np.ndarray, blobs: Sequence[bytes | None]) -> "SketchTable":
+        """From each paragraph's sketch as bytes (``None``: none)."""
+        lengths = np.fromiter((len(b) // 4 if b else 0 for b in blobs), dtype=np.int64, count=len(blobs))
+        return cls(np.asarray(ids, dtype=np.int64), np.r_[0, np.cumsum(lengths)].astype(np.int64),
+                   np.frombuffer(b"".join(b for b in blobs if b), dtype="<u4"))
+
+    @classmethod
+    def empty(cls) -> "SketchTable":
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(0, dtype="<u4"))
+
+    @classmethod
+    def concat(cls, tables: Sequence["SketchTable"]) -> "SketchTable":
+        """The sketches of ``tables`` (of distinct paragraphs) in one table."""
+        tables = [t for t in tables if len(t)]
+        if len(tables) < 2:
+            return tables[0] if tables else cls.empty()
+        lengths = np.concatenate([np.diff(t.offsets) for t in tables])
+        return cls(np.concatenate([t.ids for t in tables]), np.r_[0, np.cumsum(lengths)].astype(np.int64),
+                   np.concatenate([t.values for t in tables]))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def find(self, ids: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each of ``ids`` starts in ``values`` and how many words it has (0: not in the table)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(self.ids):
+            return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=np.int64)
+        order = np.argsort(self.ids, kind="stable")
+        at = order[np.minimum(np.searchsorted(self.ids[order], ids), len(order) - 1)]
+        found = self.ids[at] == ids
+        return (np.where(found, self.offsets[at], 0).astype(np.int64),
+                np.where(found, self.offsets[at + 1] - self.offsets[at], 0).astype(np.int64))
+
+    def blobs(self, ids: Sequence[int]) -> list[bytes | None]:
+        """Each of ``ids``' sketch as bytes (``None`` when the table has no entry for it)."""
+        raw = self.values.astype("<u4", copy=False).tobytes()
+        starts, lengths = self.find(ids)
+        known = set(self.ids.tolist())
+        return [raw[4 * a : 4 * (a + n)] if pid in known else None
+                for pid, a, n in zip(ids, starts.tolist(), lengths.tolist())]

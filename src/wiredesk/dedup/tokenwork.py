@@ -28,7 +28,7 @@ from wiredesk.dedup.keys import BatchKeys, compute_keys_words
 from wiredesk.dedup.matchtext import match_tokens_batch
 from wiredesk.dedup.settings import DedupSettings
 from wiredesk.dedup.shingles import Words, number_words, word_hashes
-from wiredesk.dedup.sketch import ranges, sketch_bytes
+from wiredesk.dedup.sketch import SketchTable, ranges, sketch_bytes
 from wiredesk.dedup.verify import TokenRows
 
 
@@ -142,7 +142,7 @@ class BatchWork:
 
     n_tokens: list[int]  # per id (0: not eligible)
     keys: BatchKeys  # owner indexes ids
-    sketches: dict[int, bytes]  # per eligible id
+    sketches: SketchTable  # of the eligible ids
     carried: int  # eligible ids whose work came with the batch
     #: the works the batch's paragraphs come from (carried, and the one made here), and per eligible id its
     #: work's number and its own number in that work
@@ -221,7 +221,9 @@ def carried_work(ids: Sequence[int], use: Mapping[int, tuple[TokenWork, int]], h
     keys = BatchKeys(all_keys[ranges(key_off[g], counts)], np.repeat(pos, counts))
     n_tokens = np.zeros(len(ids), dtype=np.int64)
     n_tokens[pos] = n_tok[g]
-    lo, hi = (4 * tok_off[g]).tolist(), (4 * tok_off[g + 1]).tolist()
-    sketches = {ids[i]: sketch[a:b] for i, a, b in zip(pos.tolist(), lo, hi)}
+    # every eligible paragraph's sketch words taken from the works' by offsets: one array, no bytes a paragraph
+    sketch_words = np.frombuffer(sketch, dtype="<u4")
+    sketches = SketchTable(np.asarray(ids, dtype=np.int64)[pos], np.r_[0, np.cumsum(n_tok[g])].astype(np.int64),
+                           sketch_words[ranges(tok_off[g], n_tok[g])])
     return BatchWork(n_tokens.tolist(), keys, sketches, len(use), works, where, words, base.tolist(), tok_off.tolist())
 

@@ -130,23 +130,31 @@ class _Row:
 
 def _rows(con, sql: str, ids: Iterable[int] = ()) -> dict[int, _Row]:
     wanted = id_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
+    if not len(wanted["id"]):  # nothing asked: no statement (a refresh often has no old cluster to read)
+        return {}
     return {r[0]: _Row(*r[1:]) for r in con.execute(sql).fetchall()}
 
 
 def _links(con, ids: Iterable[int]) -> dict[int, tuple[int | None, int | None]]:
     """``paragraph -> (copy link, partial link)`` of the given paragraphs (only those with a link to a stored paragraph)."""
     wanted = id_table(ids)  # noqa: F841
+    if not len(wanted["id"]):
+        return {}
     return {r[0]: (r[1], r[2]) for r in con.execute(_LINKS_OF).fetchall()}
 
 
 def _document_ids(con, ids: Iterable[int]) -> dict[int, int]:
     wanted = id_table(ids)  # noqa: F841
+    if not len(wanted["id"]):
+        return {}
     return dict(con.execute("SELECT paragraph_id, document_id FROM paragraphs WHERE paragraph_id IN "
                             "(SELECT id FROM wanted)").fetchall())
 
 
 def _stored_roots(con, ids: Iterable[int]) -> dict[int, int]:
     wanted = id_table(ids)  # noqa: F841
+    if not len(wanted["id"]):
+        return {}
     return dict(con.execute("SELECT paragraph_id, cluster_id FROM paragraphs WHERE paragraph_id IN "
                             "(SELECT id FROM wanted) AND cluster_id IS NOT NULL").fetchall())
 

@@ -28,8 +28,9 @@ from wiredesk.dedup import near
 from wiredesk.dedup.keys import BatchKeys
 from wiredesk.dedup.links import Link
 from wiredesk.dedup.minhash import BAND_TAG
-from wiredesk.dedup.near import IndexedParagraph, NearResult
+from wiredesk.dedup.near import IndexedParagraph, NearResult, StoredFacts
 from wiredesk.dedup.settings import DedupSettings
+from wiredesk.dedup.sketch import SketchTable
 from wiredesk.dedup.tokenwork import Carried
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.errors import StoreError
@@ -57,20 +58,33 @@ def load_paragraphs(con, ids: Iterable[int], texts: bool = True) -> dict[int, In
     texts, which only paragraphs whose match tokens are made here or verified on them need).
     ``published_at`` comes back in UTC (read as microseconds: the instant, which is all ordering needs)."""
     wanted = id_table(ids)  # noqa: F841 (read by DuckDB's replacement scan)
+    if not len(wanted["id"]):
+        return {}
     rows = con.execute(_WITH_TEXT if texts else _WITHOUT_TEXT, id_bounds(wanted)).fetchall()
     return {r[0]: IndexedParagraph(r[0], r[1], r[2], r[3], r[4],
                                    None if r[5] is None else _EPOCH + timedelta(microseconds=r[5]),
                                    r[6], r[7], r[8], r[9], r[10], r[11]) for r in rows}
 
 
-def not_yet_indexed(con, ids: Iterable[int]) -> list[int]:
-    """The ids among ``ids`` the index has not seen (re-indexing the same paragraph is a no-op)."""
+_FACTS = """
+        SELECT p.paragraph_id, d.is_current, p.role, p.n_chars, x.paragraph_id IS NOT NULL AS indexed
+        FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
+        LEFT JOIN (SELECT paragraph_id FROM dedup_paragraphs WHERE paragraph_id BETWEEN $lo AND $hi) x
+               ON x.paragraph_id = p.paragraph_id
+        WHERE p.paragraph_id IN (SELECT id FROM wanted) AND p.paragraph_id BETWEEN $lo AND $hi
+        ORDER BY p.paragraph_id
+        """
+
+
+def load_facts(con, ids: Iterable[int]) -> StoredFacts:
+    """Of the given paragraph ids, the stored ones, ascending, with their document's ``is_current``, their role,
+    length and whether the index has them already (re-indexing the same paragraph is a no-op): one read of
+    the batch, as columns."""
     wanted = id_table(ids)  # noqa: F841
-    rows = con.execute(
-        "SELECT id FROM wanted ANTI JOIN (SELECT paragraph_id FROM dedup_paragraphs "
-        "WHERE paragraph_id BETWEEN $lo AND $hi) d ON d.paragraph_id = wanted.id ORDER BY id", id_bounds(wanted)
-    ).fetchall()
-    return [r[0] for r in rows]
+    got = con.execute(_FACTS, id_bounds(wanted)).fetchnumpy()
+    return StoredFacts(np.asarray(got["paragraph_id"], dtype=np.int64), np.asarray(got["is_current"], dtype=bool),
+                       np.asarray(got["role"], dtype=object), np.asarray(got["n_chars"], dtype=np.int64),
+                       np.asarray(got["indexed"], dtype=bool))
 
 
 def insert_keys(con, ids: Sequence[int], batch: BatchKeys, n_tokens: Sequence[int], run_id: int,
@@ -111,14 +125,19 @@ def recount_run_lowest(con, run_id: int) -> None:
                 "GROUP BY run_id", [run_id])
 
 
-def load_sketches(con, ids: Iterable[int]) -> dict[int, bytes]:
-    """The stored token sketches of the given paragraphs (those that have one)."""
+def load_sketches(con, ids: Iterable[int]) -> SketchTable:
+    """The stored token sketches of the given paragraphs (those that have one), as one table."""
     wanted = id_table(ids)  # noqa: F841
+    if not len(wanted["id"]):
+        return SketchTable.empty()
+    # no `sketch IS NOT NULL` in SQL: a filter on the column reads all of it (every stored sketch, a scan that grew
+    # with the store), where the join alone reads the sketches of the wanted rows; NULLs are dropped here
     got = con.execute(
         "SELECT d.paragraph_id, d.sketch FROM dedup_paragraphs d JOIN wanted w ON d.paragraph_id = w.id "
-        "WHERE d.sketch IS NOT NULL AND d.paragraph_id BETWEEN $lo AND $hi", id_bounds(wanted)
+        "WHERE d.paragraph_id BETWEEN $lo AND $hi", id_bounds(wanted)
     ).fetchnumpy()
-    return dict(zip(got["paragraph_id"].tolist(), map(bytes, got["sketch"])))
+    blobs = list(got["sketch"])
+    return SketchTable.of(got["paragraph_id"], [b if b is not None and b is not np.ma.masked else None for b in blobs])
 
 
 def window_start(con, since: datetime, batch: Iterable[int] = ()) -> int | None:
@@ -310,14 +329,14 @@ class DuckDBParagraphIndex:
     def paragraphs(self, ids: Iterable[int], texts: bool = True) -> dict[int, IndexedParagraph]:
         return load_paragraphs(self._con, ids, texts)
 
-    def not_yet_indexed(self, ids: Iterable[int]) -> list[int]:
-        return not_yet_indexed(self._con, ids)
+    def facts(self, ids: Iterable[int]) -> StoredFacts:
+        return load_facts(self._con, ids)
 
     def insert_keys(self, ids: Sequence[int], keys: BatchKeys, n_tokens: Sequence[int], run_id: int,
                     sketches: Sequence[bytes | None]) -> int:
         return insert_keys(self._con, ids, keys, n_tokens, run_id, sketches)
 
-    def sketches(self, ids: Iterable[int]) -> dict[int, bytes]:
+    def sketches(self, ids: Iterable[int]) -> SketchTable:
         return load_sketches(self._con, ids)
 
     def candidates(self, ids: Sequence[int], keys: BatchKeys, settings: DedupSettings) -> np.ndarray:

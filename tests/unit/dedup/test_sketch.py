@@ -18,7 +18,7 @@ from support.dedup import corpus_dir
 from conftest import REPO
 from wiredesk.dedup.matchtext import match_tokens_batch
 from wiredesk.dedup.settings import DedupSettings
-from wiredesk.dedup.sketch import could_match, filter_pairs, sketches_of
+from wiredesk.dedup.sketch import SketchTable, could_match, filter_pairs, sketches_of
 from wiredesk.dedup.verify import MatchText, _could_match, compare
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -113,3 +113,34 @@ def test_pairs_with_a_paragraph_without_a_sketch_are_always_kept():
     _, blobs = texts_and_sketches(["one two three four five six", "seven eight nine ten eleven twelve"])
     assert not could_match(np.array([[0, 1]]), blobs, S).any()
     assert filter_pairs([(1, 2), (2, 3)], {1: blobs[0], 2: blobs[1], 3: None}, S).tolist() == [[2, 3]]
+
+
+def test_a_sketch_table_filters_as_the_sketches_by_id_do():
+    """``filter_pairs`` keeps the same pairs whether the sketches come by id or as one ``SketchTable``, however
+    the table's paragraphs are ordered or split, with paragraphs missing or without tokens."""
+    rng = random.Random(5)
+    texts = [p[s] for p in PAIRS[:60] for s in ("a", "b")]
+    _, blobs = texts_and_sketches(texts)
+    ids = [1000 + 3 * i for i in range(len(blobs))]
+    by_id: dict[int, bytes | None] = dict(zip(ids, blobs))
+    by_id[ids[4]] = b""  # no match tokens
+    del by_id[ids[7]]  # no sketch stored
+    pairs = sorted({tuple(sorted(rng.sample(ids, 2))) for _ in range(400)} | {(ids[2 * i], ids[2 * i + 1]) for i in range(60)})
+    expected = filter_pairs(pairs, by_id, S)
+    listed = list(by_id.items())
+    rng.shuffle(listed)
+    half = len(listed) // 2
+    table = SketchTable.concat([SketchTable.of([k for k, _ in listed[:half]], [v for _, v in listed[:half]]),
+                                SketchTable.empty(),
+                                SketchTable.of([k for k, _ in listed[half:]], [v for _, v in listed[half:]])])
+    assert filter_pairs(pairs, table, S).tolist() == expected.tolist()
+    assert len(expected) < len(pairs)  # the filter rejected some: the comparison is not vacuous
+    assert table.blobs([ids[0], ids[4], ids[7]]) == [blobs[0], b"", None]
+
+
+def test_takes_part_all_is_takes_part_of_each():
+    roles = np.array(["body", "caption", "credit", "boilerplate", "body", "caption"], dtype=object)
+    chars = np.array([S.min_chars, S.min_chars - 1, 500, 500, 0, 10_000])
+    for settings in (S, DedupSettings(min_chars=5, roles=("body",))):
+        assert settings.takes_part_all(roles, chars).tolist() == [
+            settings.takes_part(r, int(c)) for r, c in zip(roles, chars)]
