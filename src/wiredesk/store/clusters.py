@@ -276,11 +276,14 @@ def _write(con, updates: dict[int, tuple]) -> None:
 
 
 def _recount(con, clusters: Iterable[int]) -> None:
-    wanted = id_table(clusters)  # noqa: F841
+    wanted = id_table(clusters)
     if not len(wanted["id"]):
         return
     # the counts duplicate_clusters shows, on the earliest copy of each cluster with more than one paragraph,
-    # and none on the others; one statement, written only where they differ (one read of the store, not two)
+    # and none on the others; one statement, written only where they differ (one read of the store, not two).
+    # The id range of the clusters asked (implied by the IN) lets DuckDB skip the row groups of older
+    # paragraphs by their min/max: ids and cluster ids grow with ingestion, and the clusters a batch touches
+    # are mostly recent
     con.execute(
         """
         UPDATE paragraphs SET cluster_paragraphs = a.n_paragraphs, cluster_documents = a.n_documents,
@@ -291,14 +294,14 @@ def _recount(con, clusters: Iterable[int]) -> None:
                          count(DISTINCT coalesce(d.source, d.doc_key)) AS n_sources,
                          max(coalesce(d.published_at, d.ingested_at)) AS last_seen
                   FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
-                  WHERE p.cluster_id IN (SELECT id FROM wanted)
+                  WHERE p.cluster_id IN (SELECT id FROM wanted) AND p.cluster_id BETWEEN $lo AND $hi
                   GROUP BY p.cluster_id HAVING count(*) > 1) c ON c.cluster_id = w.id) a
-        WHERE paragraphs.paragraph_id = a.id
+        WHERE paragraphs.paragraph_id = a.id AND paragraphs.paragraph_id BETWEEN $lo AND $hi
           AND (paragraphs.cluster_paragraphs IS DISTINCT FROM a.n_paragraphs
                OR paragraphs.cluster_documents IS DISTINCT FROM a.n_documents
                OR paragraphs.cluster_sources IS DISTINCT FROM a.n_sources
                OR paragraphs.cluster_last_seen IS DISTINCT FROM a.last_seen)
-        """)
+        """, id_bounds(wanted))
 
 
 _NOVELTY = """
@@ -307,7 +310,9 @@ SELECT document_id, count(*), count(*) FILTER (WHERE novel), count(*) FILTER (WH
        sum(n_chars), coalesce(sum(n_chars) FILTER (WHERE novel), 0)
 FROM paragraphs WHERE role = 'body' AND {scope} GROUP BY document_id
 """
-_NOVELTY_OF = _NOVELTY.format(scope="document_id IN (SELECT id FROM wanted)")
+# the documents' id range as well (implied by the IN): their paragraphs are stored together, in id order, so
+# DuckDB skips the row groups outside it by their min/max
+_NOVELTY_OF = _NOVELTY.format(scope="document_id IN (SELECT id FROM wanted) AND document_id BETWEEN $lo AND $hi")
 _NOVELTY_ALL = _NOVELTY.format(scope="true")
 
 
@@ -315,11 +320,11 @@ def _recount_novelty(con, document_ids: Iterable[int]) -> None:
     """Count again the body paragraphs, novel ones and their characters of these documents
     (``document_novelty_rows``, what ``document_novelty`` shows), and what ``story_outlets`` shows for their
     stories (it sums those counts)."""
-    wanted = id_table(document_ids)  # noqa: F841
+    wanted = id_table(document_ids)
     if not len(wanted["id"]):
         return
     con.execute("DELETE FROM document_novelty_rows WHERE document_id IN (SELECT id FROM wanted)")
-    con.execute(_NOVELTY_OF)
+    con.execute(_NOVELTY_OF, id_bounds(wanted))
     recount_outlets_of(con, wanted["id"])
 
 
