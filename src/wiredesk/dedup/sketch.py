@@ -157,9 +157,12 @@ def _bitmap_bounds(values: np.ndarray, lengths: np.ndarray, pairs: np.ndarray, s
     n_blobs = len(lengths)
     offsets = np.r_[0, np.cumsum(lengths)]
     salient = (values & 1).astype(bool)
+    # positions in the bitmaps as 32-bit integers when they fit (a batch's always do): half the memory traffic
+    # of the arrays a token long, which is what this pass costs
+    index = np.int32 if n_blobs * _BITMAP_BITS < 2**31 else np.int64
     # the bitmaps one after the other, flat (one-dimensional indexing is the cheaper); each token's own bit
-    flat = np.repeat(np.arange(0, n_blobs * _BITMAP_BITS, _BITMAP_BITS, dtype=np.int64), lengths)
-    flat += (values >> 1) & (_BITMAP_BITS - 1)
+    flat = np.repeat(np.arange(0, n_blobs * _BITMAP_BITS, _BITMAP_BITS, dtype=index), lengths)
+    flat += ((values >> 1) & (_BITMAP_BITS - 1)).astype(index)
     bitmap = np.zeros(n_blobs * _BITMAP_BITS, dtype=np.uint8)
     bitmap[flat] = 1
     bitmap[flat[salient]] = 3
@@ -169,16 +172,15 @@ def _bitmap_bounds(values: np.ndarray, lengths: np.ndarray, pairs: np.ndarray, s
     o = np.where(swap, pairs[:, 0], pairs[:, 1])
     n_pairs = len(pairs)
     nq = lengths[q]
-    pair_of = np.repeat(np.arange(n_pairs), nq)
     own = flat[ranges(offsets[q], nq)]  # the query tokens' bits in their own bitmap; the same bit in the other's:
-    in_other = bitmap[own + ((o - q) * _BITMAP_BITS)[pair_of]]
+    in_other = bitmap[own + np.repeat(((o - q) * _BITMAP_BITS).astype(index), nq)]
     hit = in_other != 0
     weight = np.where(hit, 1 + ((in_other | bitmap[own]) >> 1), 0)
     # each pair's query tokens are one stretch: its sums are differences of cumulative sums
     ends = np.cumsum(nq)
-    hits_before = np.r_[0, np.cumsum(hit)]
+    hits_before = np.r_[0, np.cumsum(hit, dtype=np.int64)]
     matched = (hits_before[ends] - hits_before[ends - nq]).astype(np.float64)
-    weight_before = np.r_[0, np.cumsum(weight)]
+    weight_before = np.r_[0, np.cumsum(weight, dtype=np.int64)]
     weighted = (weight_before[ends] - weight_before[ends - nq]).astype(np.float64)
     # maximal runs of hits inside each pair's query paragraph (a run ends where the pair does); those of
     # partial_min_run or more count
@@ -189,8 +191,10 @@ def _bitmap_bounds(values: np.ndarray, lengths: np.ndarray, pairs: np.ndarray, s
     precedes[(ends - 1)[nonempty]] = False
     first, last = np.flatnonzero(hit & ~follows), np.flatnonzero(hit & ~precedes)
     run_length = last - first + 1
-    long_run = np.where(run_length >= settings.partial_min_run, run_length, 0).astype(np.float64)
-    covered = np.bincount(pair_of[first], weights=long_run, minlength=n_pairs)
+    long = run_length >= settings.partial_min_run
+    # the pair of each long run: the first pair whose query tokens end after the run's start
+    covered = np.bincount(np.searchsorted(ends, first[long], side="right"), weights=run_length[long].astype(np.float64),
+                          minlength=n_pairs)
     salient_before = np.r_[0, np.cumsum(salient)]
     total_weight = (lengths + salient_before[offsets[1:]] - salient_before[offsets[:-1]]).astype(np.float64)
     return _decide(matched, weighted, covered, la, lb, total_weight[pairs[:, 0]] + total_weight[pairs[:, 1]],
