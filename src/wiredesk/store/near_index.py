@@ -5,10 +5,10 @@ All of the near-duplicate stage's SQL, as ``DuckDBParagraphIndex`` (the ``Paragr
 a connection.
 
 The index is ``dedup_keys(key, paragraph_id)`` and ``dedup_paragraphs`` (with each paragraph's token sketch),
-and ``dedup_runs`` (the lowest paragraph id each run indexed, for the window). A batch
-is matched against everything stored with one hash join of the batch's keys (held in memory, a few hundred
-thousand at most) against ``dedup_keys``, so nothing of the stored corpus is loaded into Python: only the
-candidate paragraphs' rows are read back to verify them.
+and ``dedup_runs`` (the lowest paragraph id each run indexed, for the window). A batch is matched against
+everything stored with one hash join of the batch's keys (held in memory, a few hundred thousand at most)
+against ``dedup_keys``, so nothing of the stored corpus is loaded into Python: only the candidate paragraphs'
+rows are read back to verify them.
 
 Every function takes the open connection of the caller's transaction and never commits: links are written
 in the same transaction as the batch that caused them. Not the decisions (``verify``, ``links``).
@@ -40,7 +40,6 @@ from wiredesk.store.sql import id_bounds, id_table
 _INDEX_FIELDS = ("min_chars", "num_perm", "bands", "shingle_words", "anchor_words", "anchor_window", "dense_anchor_tokens",
                  "seed", "min_tokens", "roles")
 
-
 _PARAGRAPH_ROWS = """
         SELECT p.paragraph_id, p.document_id, d.doc_key, d.is_current, p.position, epoch_us(d.published_at), p.role,
                {text}, p.match_hash, coalesce(f.document_id, d.document_id), d.language, p.n_chars
@@ -66,22 +65,16 @@ def load_paragraphs(con, ids: Iterable[int], texts: bool = True) -> dict[int, In
                                    r[6], r[7], r[8], r[9], r[10], r[11]) for r in rows}
 
 
-_FACTS = """
-        SELECT p.paragraph_id, d.is_current, p.role, p.n_chars, x.paragraph_id IS NOT NULL AS indexed
-        FROM paragraphs p JOIN documents d ON d.document_id = p.document_id
-        LEFT JOIN (SELECT paragraph_id FROM dedup_paragraphs WHERE paragraph_id BETWEEN $lo AND $hi) x
-               ON x.paragraph_id = p.paragraph_id
-        WHERE p.paragraph_id IN (SELECT id FROM wanted) AND p.paragraph_id BETWEEN $lo AND $hi
-        ORDER BY p.paragraph_id
-        """
-
-
 def load_facts(con, ids: Iterable[int]) -> StoredFacts:
     """Of the given paragraph ids, the stored ones, ascending, with their document's ``is_current``, their role,
-    length and whether the index has them already (re-indexing the same paragraph is a no-op): one read of
-    the batch, as columns."""
+    length and whether the index has them (re-indexing is a no-op): one read of a batch, as columns."""
     wanted = id_table(ids)  # noqa: F841
-    got = con.execute(_FACTS, id_bounds(wanted)).fetchnumpy()
+    got = con.execute(
+        "SELECT p.paragraph_id, d.is_current, p.role, p.n_chars, x.paragraph_id IS NOT NULL AS indexed "
+        "FROM paragraphs p JOIN documents d ON d.document_id = p.document_id LEFT JOIN (SELECT paragraph_id FROM "
+        "dedup_paragraphs WHERE paragraph_id BETWEEN $lo AND $hi) x ON x.paragraph_id = p.paragraph_id "
+        "WHERE p.paragraph_id IN (SELECT id FROM wanted) AND p.paragraph_id BETWEEN $lo AND $hi ORDER BY 1",
+        id_bounds(wanted)).fetchnumpy()
     return StoredFacts(np.asarray(got["paragraph_id"], dtype=np.int64), np.asarray(got["is_current"], dtype=bool),
                        np.asarray(got["role"], dtype=object), np.asarray(got["n_chars"], dtype=np.int64),
                        np.asarray(got["indexed"], dtype=bool))
@@ -130,14 +123,10 @@ def load_sketches(con, ids: Iterable[int]) -> SketchTable:
     wanted = id_table(ids)  # noqa: F841
     if not len(wanted["id"]):
         return SketchTable.empty()
-    # no `sketch IS NOT NULL` in SQL: a filter on the column reads all of it (every stored sketch, a scan that grew
-    # with the store), where the join alone reads the sketches of the wanted rows; NULLs are dropped here
-    got = con.execute(
-        "SELECT d.paragraph_id, d.sketch FROM dedup_paragraphs d JOIN wanted w ON d.paragraph_id = w.id "
-        "WHERE d.paragraph_id BETWEEN $lo AND $hi", id_bounds(wanted)
-    ).fetchnumpy()
-    blobs = list(got["sketch"])
-    return SketchTable.of(got["paragraph_id"], [b if b is not None and b is not np.ma.masked else None for b in blobs])
+    # no `sketch IS NOT NULL`: a filter on the column reads every stored sketch, the join only the wanted ones
+    got = con.execute("SELECT d.paragraph_id, d.sketch FROM dedup_paragraphs d JOIN wanted w ON d.paragraph_id = w.id "
+                      "WHERE d.paragraph_id BETWEEN $lo AND $hi", id_bounds(wanted)).fetchnumpy()
+    return SketchTable.of(got["paragraph_id"], [None if b is None or b is np.ma.masked else b for b in got["sketch"]])
 
 
 def window_start(con, since: datetime, batch: Iterable[int] = ()) -> int | None:
