@@ -79,6 +79,9 @@ def test_a_physical_trigger_said_of_a_figure_is_no_happening(extractor, doc, jun
     ("Thousands of protesters were rallying in the capital on Monday.", "rallying", "PROTEST"),
     ("A car hit a pedestrian on Main Street on Monday.", "hit", "DISASTER"),
     ("A British climber fell about 2,000 feet on Mount Sefton on Saturday.", "fell", "DISASTER"),
+    # a share of people or things is the toll of a real happening, not a figure that moved
+    ("Gunmen killed 40 percent of the passengers on the bus on Monday.", "killed", "ASSAULT"),
+    ("Soldiers shot 10 % of the protesters in the square on Monday.", "shot", "ASSAULT"),
 ])
 def test_the_same_triggers_said_of_people_still_join(extractor, doc, text, trigger, cls):
     assert (trigger, cls) in joining_triggers(extractor, doc, text)
