@@ -3,9 +3,10 @@
     python bench/mention_confidence.py measure            # the tuning samples: features against ``real``
     python bench/mention_confidence.py fit --write        # measure, cross-validate, fit, write events/data/confidence.tsv
     python bench/mention_confidence.py threshold          # the shipped model's threshold curve (tuning only)
+    python bench/mention_confidence.py report             # once, at the end: the report sample (seed 97)
 
 **Data.** The hand-labelled trigger-precision samples (``bench/data/trigger_precision_*.tsv``; label ``real``,
-the header of each file) except the report sample (``--report``, seed 97, which this script never opens). Their
+the header of each file) except the report sample (``--report``, seed 97), which only ``report`` opens. Their
 documents are extracted again with the current code and the rule score of ``events/8`` (no model:
 ``DefaultEventExtractor(confidence=False)``); a labelled row counts when the current code still finds its
 mention (``trigger_precision._found``) and that mention would join an event (``confidence.joins``). A row read
@@ -289,15 +290,36 @@ def threshold(args) -> int:
     return 0
 
 
+def report(args) -> int:
+    """The report sample, scored once: the shipped model's probabilities (and events/8's rule score) against
+    ``real``; and how many of its pages a tuning sample already drew from."""
+    model = conf.load()
+    rows = rows_with_features([str(DATA / args.report)])
+    y = np.array([r["y"] for r in rows], dtype=float)
+    names = list(model.weights)
+    p = np.array([model.probability(r["x"]) for r in rows])
+    old = np.array([r["x"]["rule_score"] for r in rows])
+    tuned_pages = {(r["pool"], r["doc"]) for f in tuning_files(args.report) for r in _read(f)}
+    news = [r for r in rows if r["pool"] == "news-heldout"]
+    print(f"report sample {args.report}: {len(rows)} mentions that join events ({int(y.sum())} real); "
+          f"{sum((r['pool'], r['doc']) in tuned_pages for r in news)} of its {len(news)} news rows are on pages a "
+          f"tuning sample drew from; model {model.version} ({len(names)} features)")
+    print(f"AUC: rule score {auc(y, old):.3f}, confidence {auc(y, p):.3f}; log-loss: rule score "
+          f"{log_loss(y, old):.3f}, confidence {log_loss(y, p):.3f}")
+    calibration(y, p)
+    coverage_table(rows, p, [float(t) for t in args.thresholds.split(",")])
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("command", choices=("measure", "fit", "threshold"))
+    ap.add_argument("command", choices=("measure", "fit", "threshold", "report"))
     ap.add_argument("--report", default=REPORT, help="the report sample's file name, never read here")
     ap.add_argument("--write", action="store_true", help="fit: write the weights file")
     ap.add_argument("--version", default="confidence/1", help="fit: the version written in the weights file")
     ap.add_argument("--thresholds", default="0.3,0.35,0.4,0.45,0.5,0.55,0.6")
     args = ap.parse_args(argv)
-    return {"measure": measure, "fit": fit_cmd, "threshold": threshold}[args.command](args)
+    return {"measure": measure, "fit": fit_cmd, "threshold": threshold, "report": report}[args.command](args)
 
 
 if __name__ == "__main__":
