@@ -106,7 +106,8 @@ class DefaultEventExtractor:
     page-kind gate calls news (``wiredesk.events.pagekind``), "all" every document in a language it reads.
     ``confidence``: the model that scores each mention (``wiredesk.events.confidence``; default the shipped
     one; ``False`` keeps the trigger's rule score and flags nothing, for fitting a model);
-    ``min_confidence``: under it a mention that would join an event is stored ``doubtful`` and joins none."""
+    ``min_confidence``: under it a mention that would join an event is stored ``doubtful`` and joins none.
+    Both apply to English read with a parse only (what the model was fitted on; ``_scored``)."""
 
     name = "wiredesk-events"
     version = EXTRACTION_VERSION
@@ -185,11 +186,18 @@ class DefaultEventExtractor:
         # "pages=all" in the lineage of mentions read from every page: they are not the default's
         pages = "" if self.pages == "news" else f" pages={self.pages}"
         # the confidence model's version, and a threshold other than the default (it changes which mentions join)
-        conf = f" {self.confidence.version}" if self.confidence is not None else " confidence=rule"
-        if self.confidence is not None and self.min_confidence != DEFAULT_MIN_CONFIDENCE:
+        scored = self._scored(lang)
+        conf = f" {self.confidence.version}" if scored else " confidence=rule"
+        if scored and self.min_confidence != DEFAULT_MIN_CONFIDENCE:
             conf += f" min_confidence={self.min_confidence:g}"
         return (f"{self.version} {engine} model={b.model} {lang.lexicon.version} {self.gazetteer.version}"
                 f"{conf}{pages}")
+
+    def _scored(self, lang: _Language) -> bool:
+        """Whether the confidence model scores this language's mentions: it was fitted on English mentions read
+        with a parse ("-ed", "I/we/you", slots from the parse), so another language and the rules-only back-end
+        keep the rule score and flag nothing."""
+        return self.confidence is not None and lang.code == "en" and lang.backend.name != "rules"
 
     def extract_many(self, docs: Sequence[DocumentInput]) -> list[Extraction]:
         out: list[Extraction | None] = [None] * len(docs)
@@ -280,7 +288,8 @@ class DefaultEventExtractor:
             self._collect_antecedents(lang, pd, reader, sent, sidx)
             mentions.extend(m for m in lang.sentences.mentions(doc, pd, reader, sent, sidx, offset, position, context)
                             if contests or m.event_class != "CONTEST")
-        if self.confidence is not None:  # the document's counts are inputs: scored once all its mentions are read
+        # the document's counts are inputs: scored once all its mentions are read
+        if self._scored(lang):
             mentions = rescore(mentions, self.confidence, self.min_confidence)
         return Extraction(doc.doc_key, tuple(mentions), tuple(entities), describe, lang.code), refs
 

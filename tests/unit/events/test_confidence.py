@@ -74,3 +74,10 @@ def test_the_setting_defaults_to_the_shipped_threshold_and_is_checked(tmp_path):
 def test_a_weights_file_without_a_version_is_refused():
     with pytest.raises(ValueError, match="version"):
         parse("feature\tweight\tmean\tscale\nintercept\t0.1\t\t\n")
+
+
+def test_the_rules_only_back_end_keeps_the_rule_score_and_flags_nothing(rules_extractor, doc):
+    # the model was fitted on mentions read with a parse: without one the rule score stays, and says so
+    assert "confidence=rule" in rules_extractor.describe() and "confidence/" not in rules_extractor.describe()
+    ms = rules_extractor.extract(doc(DOUBTFUL_BUY + ". " + ATTACK)).mentions
+    assert ms and all(m.modality != DOUBTFUL for m in ms)
