@@ -1,7 +1,7 @@
-"""Does a mention's confidence predict that it tells a real happening? Measure it, fit one that does, choose a threshold.
+"""Does a mention's confidence predict a real happening? Measure it, fit one that does, choose a threshold.
 
     python bench/mention_confidence.py measure            # the tuning samples: features against ``real``
-    python bench/mention_confidence.py fit --write        # measure, cross-validate, fit, write events/data/confidence.tsv
+    python bench/mention_confidence.py fit --write        # measure, cross-validate, fit, write the weights
     python bench/mention_confidence.py threshold          # the shipped model's threshold curve (tuning only)
     python bench/mention_confidence.py report             # once, at the end: the report sample (seed 97)
 
@@ -187,7 +187,8 @@ def measure(args) -> int:
 def measure_rows(rows: list[dict]) -> None:
     y = np.array([r["y"] for r in rows], dtype=float)
     print(f"tuning rows that join events: {len(rows)} ({int(y.sum())} real) from "
-          f"{len({(r['pool'], r['doc']) for r in rows})} documents; news {sum(r['pool'] == 'news-heldout' for r in rows)}")
+          f"{len({(r['pool'], r['doc']) for r in rows})} documents; news "
+          f"{sum(r['pool'] == 'news-heldout' for r in rows)}")
     print("== each feature: rows where it is set (or above its median) and their share real, against the others")
     for k in rows[0]["x"]:
         v = np.array([r["x"][k] for r in rows])
@@ -242,7 +243,8 @@ def fit_cmd(args) -> int:
             f"# ({', '.join(Path(f).name for f in tuning_files(args.report))}; label `real`): {len(rows)} mentions",
             f"# that join events, {int(y.sum())} real, from {len({(r['pool'], r['doc']) for r in rows})} documents. "
             f"Features and L2 penalty ({lam})",
-            f"# chosen by 10-fold cross-validation leaving whole documents out: log-loss {ll:.3f}, AUC {auc(y, p):.3f}.",
+            f"# chosen by 10-fold cross-validation leaving whole documents out: log-loss {ll:.3f}, "
+            f"AUC {auc(y, p):.3f}.",
             "# A feature's value is standardised ((value - mean) / scale) before its weight applies.",
             "feature\tweight\tmean\tscale",
             f"intercept\t{b:.6f}\t\t",
