@@ -17,7 +17,7 @@ from wiredesk.cli.output import print_summary
 from wiredesk.cli.screen import Screen
 from wiredesk.domain.dates import utcnow
 from wiredesk.domain.settings import replace
-from wiredesk.domain.errors import WiredeskError
+from wiredesk.domain.errors import ConfigError, WiredeskError
 from wiredesk.ops.prefect_server import TEMPORARY_SERVER_WAIT_ENV as _WAIT_ENV
 from wiredesk.ops.prefect_server import running_server, wait_longer_for_temporary_server
 from wiredesk.pipeline.progress import StageProgress
@@ -68,6 +68,10 @@ def add_run_parser(sub) -> None:
     run.add_argument("--event-pages", choices=("news", "all"),
                      help="which documents events are read from: news (pages that report news; a recipe, a product "
                           "page, a wiki is counted and not read) or all (default: [events] pages, else news)")
+    run.add_argument("--event-min-confidence", type=float, metavar="P",
+                     help="a mention told as happened whose confidence (the probability that it is a real "
+                          "happening) is under P is stored with modality doubtful and joins no event; 0 lets every "
+                          "one join (default: [events] min_confidence, else 0.3)")
     run.add_argument("--no-revisits", action="store_true",
                      help="fetch no due revisits in this run (they stay due; new pages are still scheduled)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own log lines too")
@@ -108,6 +112,10 @@ def cmd_run(args, screen: Screen) -> int:
         settings = replace(settings, revisits=replace(settings.revisits, enabled=False))
     if args.event_pages:
         settings = replace(settings, events=replace(settings.events, pages=args.event_pages))
+    if args.event_min_confidence is not None:
+        if not 0.0 <= args.event_min_confidence <= 1.0:
+            raise ConfigError(f"--event-min-confidence must be between 0 and 1, got {args.event_min_confidence}")
+        settings = replace(settings, events=replace(settings.events, min_confidence=args.event_min_confidence))
     if not args.paths:
         # lazy on purpose: the pipeline loads trafilatura and spaCy
         from wiredesk.pipeline.ingest import idle_reason

@@ -30,6 +30,7 @@ from typing import Mapping, Protocol, Sequence
 from wiredesk.domain.errors import ConfigError, ModelNotAvailableError
 from wiredesk.domain.settings import EventsSettings
 from wiredesk.events.arguments import CONTAINERS, ArgumentReader
+from wiredesk.events.confidence import DEFAULT_MIN_CONFIDENCE, Confidence, load as load_confidence, rescore
 from wiredesk.events.domain import contest_is_read, page_domains
 from wiredesk.events.references import References
 from wiredesk.events.lexicon import Lexicon, lexicon_languages
@@ -47,8 +48,10 @@ from wiredesk.events.sentence import SentenceReader
 #: (``aggregate``), roles ("fire crews") and more hypotheticals flagged, releases of statements no launch; 8: signals
 #: that do not depend on the trigger word: the page's domain (contest words on a video-game or election page), the
 #: reader addressed ("how to apprehend", a present "you"), tallies of a record ("his first 18 games") and figures
-#: ("the Nifty has been rallying", "hit a maximum of 89 degrees")
-EXTRACTION_VERSION = "events/8"
+#: ("the Nifty has been rallying", "hit a maximum of 89 degrees"); 9: ``confidence`` is a fitted probability that
+#: the mention tells a real happening (``wiredesk.events.confidence``), and a mention under ``min_confidence``
+#: is stored as ``doubtful`` and joins no event
+EXTRACTION_VERSION = "events/9"
 
 
 class EventExtractor(Protocol):
@@ -100,7 +103,11 @@ class DefaultEventExtractor:
     installed. A model named for a language without a lexicon, or named and not installed, is a
     ``ConfigError``. ``parse_all`` parses every sentence instead of only those that could hold a trigger
     (same mentions, more entities, several times slower). ``pages``: "news" reads only the documents the
-    page-kind gate calls news (``wiredesk.events.pagekind``), "all" every document in a language it reads."""
+    page-kind gate calls news (``wiredesk.events.pagekind``), "all" every document in a language it reads.
+    ``confidence``: the model that scores each mention (``wiredesk.events.confidence``; default the shipped
+    one; ``False`` keeps the trigger's rule score and flags nothing, for fitting a model);
+    ``min_confidence``: under it a mention that would join an event is stored ``doubtful`` and joins none.
+    Both apply to English read with a parse only (what the model was fitted on; ``_scored``)."""
 
     name = "wiredesk-events"
     version = EXTRACTION_VERSION
@@ -108,9 +115,15 @@ class DefaultEventExtractor:
     def __init__(self, backend: str | NlpBackend = "auto", *, model: str | None = None,
                  models: Mapping[str, str] | None = None, lexicon: Lexicon | None = None,
                  gazetteer: Gazetteer | None = None, n_process: int = 2, parse_all: bool = False,
-                 pages: str = "news"):
+                 pages: str = "news", confidence: Confidence | None | bool = None,
+                 min_confidence: float = DEFAULT_MIN_CONFIDENCE):
         if pages not in PAGE_SETTINGS:
             raise ConfigError(f"events pages must be one of {', '.join(PAGE_SETTINGS)}, got {pages!r}")
+        if not 0.0 <= min_confidence <= 1.0:
+            raise ConfigError(f"events min_confidence must be between 0 and 1, got {min_confidence!r}")
+        self.confidence = None if confidence is False else (
+            load_confidence() if confidence is None or confidence is True else confidence)
+        self.min_confidence = min_confidence
         self.gazetteer = gazetteer or Gazetteer()
         self.parse_all = parse_all
         self.pages = pages
@@ -144,7 +157,7 @@ class DefaultEventExtractor:
         """The extractor ``[events]`` asks for (back-end, models, which pages) with ``n_process`` spaCy
         processes: the run's (``wiredesk.pipeline.stages``) and each pool worker's (``scaleout``)."""
         return cls(events.backend, model=events.model or None, models=dict(m.split("=", 1) for m in events.models),
-                   n_process=n_process, pages=events.pages)
+                   n_process=n_process, pages=events.pages, min_confidence=events.min_confidence)
 
     @staticmethod
     def _can_read(lang: _Language, explicit: bool) -> bool:
@@ -172,7 +185,19 @@ class DefaultEventExtractor:
         engine = f"spacy/{getattr(b, 'spacy_version', '?')}" if b.name == "spacy" else b.name
         # "pages=all" in the lineage of mentions read from every page: they are not the default's
         pages = "" if self.pages == "news" else f" pages={self.pages}"
-        return f"{self.version} {engine} model={b.model} {lang.lexicon.version} {self.gazetteer.version}{pages}"
+        # the confidence model's version, and a threshold other than the default (it changes which mentions join)
+        scored = self._scored(lang)
+        conf = f" {self.confidence.version}" if scored else " confidence=rule"
+        if scored and self.min_confidence != DEFAULT_MIN_CONFIDENCE:
+            conf += f" min_confidence={self.min_confidence:g}"
+        return (f"{self.version} {engine} model={b.model} {lang.lexicon.version} {self.gazetteer.version}"
+                f"{conf}{pages}")
+
+    def _scored(self, lang: _Language) -> bool:
+        """Whether the confidence model scores this language's mentions: it was fitted on English mentions read
+        with a parse ("-ed", "I/we/you", slots from the parse), so another language and the rules-only back-end
+        keep the rule score and flag nothing."""
+        return self.confidence is not None and lang.code == "en" and lang.backend.name != "rules"
 
     def extract_many(self, docs: Sequence[DocumentInput]) -> list[Extraction]:
         out: list[Extraction | None] = [None] * len(docs)
@@ -263,6 +288,9 @@ class DefaultEventExtractor:
             self._collect_antecedents(lang, pd, reader, sent, sidx)
             mentions.extend(m for m in lang.sentences.mentions(doc, pd, reader, sent, sidx, offset, position, context)
                             if contests or m.event_class != "CONTEST")
+        # the document's counts are inputs: scored once all its mentions are read
+        if self._scored(lang):
+            mentions = rescore(mentions, self.confidence, self.min_confidence)
         return Extraction(doc.doc_key, tuple(mentions), tuple(entities), describe, lang.code), refs
 
     def _entities(self, doc, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence) -> list[EntityMention]:

@@ -129,10 +129,11 @@ class Actor:
 #: testing", "*fire* danger": ``generic``, since ``events/6``), a question ("What was the *investigation*
 #: about?": ``asked``, since ``events/6``), a count of happenings rather than one ("a spike in *deaths*", "the
 #: number of *arrests* rose": ``aggregate``, since ``events/7``). Such mentions are stored with their modality and join no event,
-#: like negated ones; an attempt, an announced plan ("will be sentenced May 3") and an earlier event brought
-#: to mind do join events.
+#: like negated ones; so is a mention whose confidence is under ``events.min_confidence`` (``doubtful``, since
+#: ``events/9``: ``wiredesk.events.confidence``); an attempt, an announced plan ("will be sentenced May 3") and
+#: an earlier event brought to mind do join events.
 UNREALISED = frozenset({"possible", "conditional", "intended", "demanded", "denied", "failed", "habitual",
-                        "generic", "asked", "aggregate"})
+                        "generic", "asked", "aggregate", "doubtful"})
 
 
 @dataclass(frozen=True)

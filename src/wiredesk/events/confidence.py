@@ -1,0 +1,146 @@
+"""A mention's confidence: the probability that it tells a specific real happening of its class.
+
+``Confidence`` is a logistic regression over a handful of things the extraction knows about a mention (the
+trigger's rule score, which slots are filled, whether the sentence is a quote, a headline or speaks to "you",
+how many mentions of its class its document has, ...). Its weights are a versioned data file
+(``data/confidence.tsv``), fitted with numpy by ``bench/mention_confidence.py fit`` on the hand-labelled
+trigger-precision samples (``bench/data/trigger_precision_*.tsv``, label ``real``), and chosen by
+cross-validation that leaves whole documents out (docs/events.md, *Quality*). The probability is what
+``EventMention.confidence`` holds from ``events/9`` on.
+
+``rescore`` applies it to the mentions of one document; a mention that would join an event and whose
+probability is under ``min_confidence`` is kept, with the modality ``doubtful``
+(``wiredesk.events.model.UNREALISED``), and joins no event. It is not a word-sense filter (the lexicon's
+rules decide what fires) and it never drops a mention. Pure: mentions in, mentions out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib.resources import files
+from typing import Sequence
+
+from wiredesk.events.model import UNREALISED, EventMention
+
+#: The threshold ``events.min_confidence`` defaults to (docs/events.md, *Quality*: how it was chosen).
+DEFAULT_MIN_CONFIDENCE = 0.3
+
+#: The modality of a mention that would join an event but whose confidence is under the threshold.
+DOUBTFUL = "doubtful"
+
+#: Classes that get a weight of their own (the others share the intercept): the ones the labelled samples
+#: have enough mentions of to fit one (docs/events.md, *Quality*).
+CLASSES = ("ASSAULT", "CONTEST", "BUSINESS", "JUSTICE", "LIFE", "DISASTER", "ELECT", "COERCE")
+
+_QUOTE = re.compile(r"[\"\u201c\u201d\u00ab\u00bb]")
+#: the speaker or the reader: "I", "we", "you" (case matters: "US" is a country, not "us")
+_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Ww]e|[Oo]ur|us|[Yy]ou|[Yy]our)\b")
+_END = re.compile(r"[.!?][\"'\u201d\u2019)\s]*$")
+
+
+def features(m: EventMention, same_class: int, in_document: int) -> dict[str, float]:
+    """The model's inputs for one mention: ``same_class`` and ``in_document`` are the numbers of *other*
+    mentions of its document that join events, of its class and of any class. Every value is 0/1 or a
+    small count on a log scale, so that each weight reads as "how much this moves the odds"."""
+    s = m.sentence
+    out = {
+        "rule_score": m.confidence,  # the trigger's prior weight + 0.05 per slot (sentence.py): events/8's score
+        "actor": float(m.actor is not None),
+        "actor_named": float(m.actor is not None and m.actor.named),
+        "target": float(m.target is not None),
+        "place": float(m.place is not None),
+        "date": float(m.date.known),
+        "toll": float(m.killed is not None or m.wounded is not None),
+        "quote": float(bool(_QUOTE.search(s))),
+        "first_second_person": float(bool(_PERSON.search(s))),
+        "no_final_stop": float(not _END.search(s.strip())),  # a headline, a caption-like line
+        "ing_form": float(m.trigger.lower().endswith("ing")),
+        "ed_form": float(m.trigger.lower().endswith("ed")),
+        "digits": float(any(c.isdigit() for c in s)),
+        "log_same_class": math.log1p(same_class),
+        "log_in_document": math.log1p(in_document),
+    }
+    for c in CLASSES:
+        out[f"class_{c}"] = float(m.event_class == c)
+    return out
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """A fitted model: ``version`` (recorded in the extraction lineage), ``intercept``, ``weights`` by feature
+    name, and ``means``/``scales`` the features are standardised with before the weights apply."""
+
+    version: str
+    intercept: float
+    weights: dict[str, float]
+    means: dict[str, float]
+    scales: dict[str, float]
+
+    def probability(self, x: dict[str, float]) -> float:
+        z = self.intercept + sum(w * (x[k] - self.means[k]) / self.scales[k] for k, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def joins(m: EventMention) -> bool:
+    """Whether a mention would join an event on what its sentence tells (not negated, no modality of
+    ``UNREALISED``, not a statement): the mentions the confidence is fitted on and the threshold applies to."""
+    return m.happened and m.event_class != "STATEMENT"
+
+
+def document_counts(mentions: Sequence[EventMention]) -> list[tuple[int, int]]:
+    """For each mention: (other joining mentions of its class, other joining mentions) in its document."""
+    joining = [m for m in mentions if joins(m)]
+    by_class: dict[str, int] = {}
+    for m in joining:
+        by_class[m.event_class] = by_class.get(m.event_class, 0) + 1
+    out = []
+    for m in mentions:
+        own = 1 if joins(m) else 0
+        out.append((by_class.get(m.event_class, 0) - own, len(joining) - own))
+    return out
+
+
+def rescore(mentions: Sequence[EventMention], model: Confidence, min_confidence: float) -> list[EventMention]:
+    """The mentions of one document with ``confidence`` the model's probability (rounded to 3 places); a
+    mention that would join an event under ``min_confidence`` gets the modality ``doubtful`` instead of its
+    own (its confidence says why) and joins no event."""
+    out = []
+    for m, (same, alln) in zip(mentions, document_counts(mentions)):
+        p = round(model.probability(features(m, same, alln)), 3)
+        if joins(m) and p < min_confidence:
+            out.append(replace(m, confidence=p, modality=DOUBTFUL))
+        else:
+            out.append(replace(m, confidence=p))
+    return out
+
+
+def parse(text: str) -> Confidence:
+    """A model from the text of a weights file: ``# version: ...`` in its header, then rows of
+    ``feature  weight  mean  scale`` (tab-separated; the feature ``intercept`` has only a weight)."""
+    version, intercept = "", 0.0
+    weights, means, scales = {}, {}, {}
+    for line in text.splitlines():
+        if line.startswith("# version:"):
+            version = line.split(":", 1)[1].strip()
+        if not line.strip() or line.startswith("#") or line.startswith("feature\t"):
+            continue
+        name, weight, mean, scale = (line.split("\t") + ["", "", ""])[:4]
+        if name == "intercept":
+            intercept = float(weight)
+        else:
+            weights[name], means[name], scales[name] = float(weight), float(mean), float(scale)
+    if not version:
+        raise ValueError("a confidence weights file needs a '# version:' line")
+    return Confidence(version, intercept, weights, means, scales)
+
+
+@lru_cache(maxsize=1)
+def load() -> Confidence:
+    """The shipped model (``wiredesk/events/data/confidence.tsv``)."""
+    return parse(files("wiredesk.events").joinpath("data/confidence.tsv").read_text(encoding="utf-8"))
+
+
+assert DOUBTFUL in UNREALISED, "a doubtful mention must join no event"

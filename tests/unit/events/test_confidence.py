@@ -1,0 +1,83 @@
+"""events/9: a mention's confidence is a fitted probability that it tells a real happening
+(``wiredesk.events.confidence``), and a mention told as happened but under ``min_confidence`` is stored with the
+modality ``doubtful`` and joins no event."""
+
+import pytest
+from support.events import mention_of
+
+from wiredesk.domain.errors import ConfigError
+from wiredesk.domain.settings import EventsSettings, load_settings
+from wiredesk.events import DefaultEventExtractor
+from wiredesk.events.confidence import DEFAULT_MIN_CONFIDENCE, DOUBTFUL, features, load, parse
+from wiredesk.events.group import group_mentions, groupable
+
+DOUBTFUL_BUY = "Shares rallied as we bought more of the stock"  # a first-person aside, no slot, no date
+ATTACK = "Gunmen killed 12 people in an attack on a market in Kabul on Tuesday, police said."
+
+
+@pytest.fixture(scope="module")
+def permissive(lexicon, gazetteer, extractor):
+    return DefaultEventExtractor("spacy", lexicon=lexicon, gazetteer=gazetteer, n_process=1, min_confidence=0.0)
+
+
+def test_the_shipped_model_loads_and_its_version_is_in_the_lineage(extractor):
+    model = load()
+    assert model.version.startswith("confidence/")
+    assert model.version in extractor.describe()
+    assert all(model.scales[k] > 0 for k in model.weights)
+
+
+def test_the_model_file_names_only_features_the_code_computes(extractor, doc):
+    m = mention_of(extractor, doc, ATTACK, "attack")
+    assert set(load().weights) <= set(features(m, 0, 0))
+
+
+def test_confidence_is_a_probability_that_ranks_a_reported_attack_over_an_aside(extractor, doc):
+    attack = mention_of(extractor, doc, ATTACK, "attack")
+    aside = mention_of(extractor, doc, DOUBTFUL_BUY, "bought")
+    assert 0.0 < aside.confidence < attack.confidence < 1.0
+
+
+def test_a_low_confidence_mention_is_stored_doubtful_and_joins_no_event(extractor, permissive, doc):
+    m = mention_of(extractor, doc, DOUBTFUL_BUY, "bought")
+    assert m.confidence < DEFAULT_MIN_CONFIDENCE
+    assert m.modality == DOUBTFUL and not m.happened and not groupable(m)
+    assert not group_mentions([m])
+    # the setting changes that: with 0 the same mention, with the same confidence, joins an event
+    kept = mention_of(permissive, doc, DOUBTFUL_BUY, "bought")
+    assert kept.confidence == m.confidence and kept.modality is None and groupable(kept)
+    assert len(group_mentions([kept])) == 1
+
+
+def test_a_mention_above_the_threshold_keeps_its_own_modality(extractor, doc):
+    m = mention_of(extractor, doc, ATTACK, "attack")
+    assert m.confidence >= DEFAULT_MIN_CONFIDENCE and m.modality != DOUBTFUL and groupable(m)
+
+
+def test_a_threshold_other_than_the_default_is_in_the_lineage(extractor, permissive):
+    assert "min_confidence" not in extractor.describe()
+    assert "min_confidence=0" in permissive.describe()
+
+
+def test_the_setting_defaults_to_the_shipped_threshold_and_is_checked(tmp_path):
+    assert EventsSettings().min_confidence == DEFAULT_MIN_CONFIDENCE
+    path = tmp_path / "w.toml"
+    path.write_text("[events]\nmin_confidence = 0.5\n", encoding="utf-8")
+    assert load_settings(path).events.min_confidence == 0.5
+    path.write_text("[events]\nmin_confidence = 1.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="min_confidence"):  # a run or a reprocess refuses it at its start
+        DefaultEventExtractor.from_settings(load_settings(path).events, 1)
+    with pytest.raises(ConfigError, match="min_confidence"):
+        DefaultEventExtractor("rules", min_confidence=-0.1)
+
+
+def test_a_weights_file_without_a_version_is_refused():
+    with pytest.raises(ValueError, match="version"):
+        parse("feature\tweight\tmean\tscale\nintercept\t0.1\t\t\n")
+
+
+def test_the_rules_only_back_end_keeps_the_rule_score_and_flags_nothing(rules_extractor, doc):
+    # the model was fitted on mentions read with a parse: without one the rule score stays, and says so
+    assert "confidence=rule" in rules_extractor.describe() and "confidence/" not in rules_extractor.describe()
+    ms = rules_extractor.extract(doc(DOUBTFUL_BUY + ". " + ATTACK)).mentions
+    assert ms and all(m.modality != DOUBTFUL for m in ms)
