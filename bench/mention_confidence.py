@@ -3,19 +3,21 @@
     python bench/mention_confidence.py measure            # the tuning samples: features against ``real``
     python bench/mention_confidence.py fit --write        # measure, cross-validate, fit, write the weights
     python bench/mention_confidence.py threshold          # the shipped model's threshold curve (tuning only)
-    python bench/mention_confidence.py report             # once, at the end: the report sample (seed 97)
+    python bench/mention_confidence.py report             # once, at the end: the report sample (seed 101)
 
 **Data.** The hand-labelled trigger-precision samples (``bench/data/trigger_precision_*.tsv``; label ``real``,
-the header of each file) except the report sample (``--report``, seed 97), which only ``report`` opens. Their
-documents are extracted again with the current code and the rule score of ``events/8`` (no model:
-``DefaultEventExtractor(confidence=False)``); a labelled row counts when the current code still finds its
-mention (``trigger_precision._found``) and that mention would join an event (``confidence.joins``). A row read
-in two files counts once.
+the header of each file) except the report sample (``--report``, seed 101; seed 97 was ``events/9``'s), which
+only ``report`` opens. Their documents are extracted again with the current code, keeping the rule score of
+``events/8`` as each mention's confidence and flagging nothing, while the model's inputs are recorded as the
+extraction computes them (``recorded_inputs``: the parse's and the page's included, which a mention does not
+hold); a labelled row counts when the current code still finds its mention (``trigger_precision._found``) and
+that mention would join an event (``confidence.joins``). A row read in two files counts once.
 
 **Model.** A logistic regression (``wiredesk.events.confidence.features``), standardised features, an L2 penalty
 on the weights, fitted by Newton's method in numpy. The feature set and the penalty are chosen by 10-fold
 cross-validation in which a document's rows are always in the same fold (a page is never both fitted and
-scored), by log-loss; the curve reported is that of the out-of-fold probabilities.
+scored), by log-loss: from ``events/9``'s set, the ``CANDIDATES`` are added one at a time, each kept only if it
+lowers the log-loss by 0.001 or more; the curve reported is that of the out-of-fold probabilities.
 
 **Threshold.** ``threshold`` applies the shipped model: on the tuning samples (out-of-fold probabilities from
 ``fit``'s cross-validation, recomputed) precision and coverage of news and ECB+ rows per threshold, and on the
