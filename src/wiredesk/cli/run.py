@@ -71,7 +71,7 @@ def add_run_parser(sub) -> None:
     run.add_argument("--event-min-confidence", type=float, metavar="P",
                      help="a mention told as happened whose confidence (the probability that it is a real "
                           "happening) is under P is stored with modality doubtful and joins no event; 0 lets every "
-                          "one join (default: [events] min_confidence, else 0.3)")
+                          "one join (default: [events] min_confidence, else 0.22)")
     run.add_argument("--no-revisits", action="store_true",
                      help="fetch no due revisits in this run (they stay due; new pages are still scheduled)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own log lines too")

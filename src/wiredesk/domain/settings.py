@@ -88,7 +88,7 @@ class EventsSettings:
     #: wiredesk.events.pagekind; the others are counted, runs.event_documents_not_news); "all": every document
     pages: str = "news"
     #: a mention told as happened with a confidence under this is stored "doubtful", in no event (0: none is)
-    min_confidence: float = 0.3
+    min_confidence: float = 0.22
 
 
 # -- feeds ----------------------------------------------------------------------------------------------

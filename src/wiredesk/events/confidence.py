@@ -2,7 +2,9 @@
 
 ``Confidence`` is a logistic regression over a handful of things the extraction knows about a mention (the
 trigger's rule score, which slots are filled, whether the sentence is a quote, a headline or speaks to "you",
-how many mentions of its class its document has, ...). Its weights are a versioned data file
+how many mentions of its class its document has, and since ``events/10`` what the parse tells of the
+trigger's tense, whether the page-kind gate read the page as a report and how deep in the page the sentence is:
+``Around``). Its weights are a versioned data file
 (``data/confidence.tsv``), fitted with numpy by ``bench/mention_confidence.py fit`` on the hand-labelled
 trigger-precision samples (``bench/data/trigger_precision_*.tsv``, label ``real``), and chosen by
 cross-validation that leaves whole documents out (docs/events.md, *Quality*). The probability is what
@@ -18,15 +20,16 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 from typing import Sequence
 
 from wiredesk.events.model import UNREALISED, EventMention
+from wiredesk.events.nlp import ParsedDoc
 
 #: The threshold ``events.min_confidence`` defaults to (docs/events.md, *Quality*: how it was chosen).
-DEFAULT_MIN_CONFIDENCE = 0.3
+DEFAULT_MIN_CONFIDENCE = 0.22
 
 #: The modality of a mention that would join an event but whose confidence is under the threshold.
 DOUBTFUL = "doubtful"
@@ -41,10 +44,44 @@ _PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Ww]e|[Oo]ur|us|[Yy]ou|[Yy]our)\b")
 _END = re.compile(r"[.!?][\"'\u201d\u2019)\s]*$")
 
 
-def features(m: EventMention, same_class: int, in_document: int) -> dict[str, float]:
+#: Auxiliaries of a trigger that make it a perfect ("has been charged") or a modal ("could face") form.
+_PERFECT = frozenset({"has", "have", "had", "'ve", "\u2019ve", "having"})
+_MODAL = frozenset({"will", "would", "could", "can", "may", "might", "should", "must", "shall", "'ll", "\u2019ll",
+                    "wo", "ca"})
+
+
+@dataclass(frozen=True)
+class Around:
+    """What the extraction knows around a mention that the mention does not hold, passed to ``features``:
+    from the parse of its sentence, the trigger token's fine tag (``VBD``, ``NN``...) and the lower-case
+    auxiliaries attached to it (``has``, ``been``, ``will``) and whether one is a passive's; from its page (once
+    per document), the page-kind gate's reason (``wiredesk.events.pagekind``, asked whatever ``pages`` is)
+    and the page's domains (``wiredesk.events.domain``). Not stored: an input of the model only."""
+
+    tag: str = ""
+    auxiliaries: tuple[str, ...] = ()
+    passive: bool = False
+    page_reason: str = ""
+    domains: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, pd: ParsedDoc, start: int, page: str, domains: frozenset[str]) -> "Around":
+        """What the parse ``pd`` tells of the trigger whose first character is at ``start`` in it (its first
+        token's tag, the auxiliaries attached to that token), with the page's ``page`` reason and domains."""
+        tok = next((t for t in pd.tokens if t.start <= start < t.end), None)
+        if tok is None:
+            return cls(page_reason=page, domains=domains)
+        kids = [pd.tokens[i] for i in pd.children(tok.i)]
+        aux = tuple(k.text.lower() for k in kids if k.dep in ("aux", "auxpass"))
+        passive = any(k.dep in ("auxpass", "nsubjpass") for k in kids)
+        return cls(tok.tag, aux, passive, page, domains)
+
+
+def features(m: EventMention, same_class: int, in_document: int, around: Around = Around()) -> dict[str, float]:
     """The model's inputs for one mention: ``same_class`` and ``in_document`` are the numbers of *other*
-    mentions of its document that join events, of its class and of any class. Every value is 0/1 or a
-    small count on a log scale, so that each weight reads as "how much this moves the odds"."""
+    mentions of its document that join events, of its class and of any class; ``around`` what the parse and
+    the page tell. Every value is 0/1 or a small count on a log scale, so that each weight reads as "how much
+    this moves the odds"."""
     s = m.sentence
     out = {
         "rule_score": m.confidence,  # the trigger's prior weight + 0.05 per slot (sentence.py): events/8's score
@@ -62,6 +99,23 @@ def features(m: EventMention, same_class: int, in_document: int) -> dict[str, fl
         "digits": float(any(c.isdigit() for c in s)),
         "log_same_class": math.log1p(same_class),
         "log_in_document": math.log1p(in_document),
+        # tense and aspect, from the parse of the trigger's own token
+        "past_tense": float(around.tag == "VBD"),
+        "participle": float(around.tag == "VBN"),
+        "present_tense": float(around.tag in ("VBZ", "VBP")),
+        "noun_trigger": float(around.tag.startswith("NN")),
+        "perfect": float(bool(_PERFECT & set(around.auxiliaries))),
+        "modal_aux": float(bool(_MODAL & set(around.auxiliaries))),
+        "passive": float(around.passive),
+        # the page: how the gate let it in (a declared news type, a text that reads as a report), its domain
+        "page_type_news": float(around.page_reason.startswith("type ")),
+        "page_text_report": float(around.page_reason == "text: a report"),
+        "page_election": float("election" in around.domains),
+        "page_video_game": float("video game" in around.domains),
+        # where the sentence is and how long: the lead, or deep in a long page
+        "lead_sentence": float(m.sentence_index == 0),
+        "log_sentence_index": math.log1p(m.sentence_index),
+        "log_sentence_words": math.log1p(len(s.split())),
     }
     for c in CLASSES:
         out[f"class_{c}"] = float(m.event_class == c)
@@ -103,13 +157,21 @@ def document_counts(mentions: Sequence[EventMention]) -> list[tuple[int, int]]:
     return out
 
 
-def rescore(mentions: Sequence[EventMention], model: Confidence, min_confidence: float) -> list[EventMention]:
+def inputs(mentions: Sequence[EventMention], around: Sequence[Around] | None = None) -> list[dict[str, float]]:
+    """The features of each mention of one document (``around``: one per mention, or none known)."""
+    around = around if around is not None else [Around()] * len(mentions)
+    return [features(m, same, alln, a) for m, (same, alln), a in zip(mentions, document_counts(mentions), around)]
+
+
+def rescore(mentions: Sequence[EventMention], model: Confidence, min_confidence: float,
+            around: Sequence[Around] | None = None) -> list[EventMention]:
     """The mentions of one document with ``confidence`` the model's probability (rounded to 3 places); a
     mention that would join an event under ``min_confidence`` gets the modality ``doubtful`` instead of its
-    own (its confidence says why) and joins no event."""
+    own (its confidence says why) and joins no event. ``around``: what the parse and the page tell, one per
+    mention."""
     out = []
-    for m, (same, alln) in zip(mentions, document_counts(mentions)):
-        p = round(model.probability(features(m, same, alln)), 3)
+    for m, x in zip(mentions, inputs(mentions, around)):
+        p = round(model.probability(x), 3)
         if joins(m) and p < min_confidence:
             out.append(replace(m, confidence=p, modality=DOUBTFUL))
         else:

@@ -30,7 +30,7 @@ from typing import Mapping, Protocol, Sequence
 from wiredesk.domain.errors import ConfigError, ModelNotAvailableError
 from wiredesk.domain.settings import EventsSettings
 from wiredesk.events.arguments import CONTAINERS, ArgumentReader
-from wiredesk.events.confidence import DEFAULT_MIN_CONFIDENCE, Confidence, load as load_confidence, rescore
+from wiredesk.events.confidence import DEFAULT_MIN_CONFIDENCE, Around, Confidence, load as load_confidence, rescore
 from wiredesk.events.domain import contest_is_read, page_domains
 from wiredesk.events.references import References
 from wiredesk.events.lexicon import Lexicon, lexicon_languages
@@ -50,8 +50,9 @@ from wiredesk.events.sentence import SentenceReader
 #: reader addressed ("how to apprehend", a present "you"), tallies of a record ("his first 18 games") and figures
 #: ("the Nifty has been rallying", "hit a maximum of 89 degrees"); 9: ``confidence`` is a fitted probability that
 #: the mention tells a real happening (``wiredesk.events.confidence``), and a mention under ``min_confidence``
-#: is stored as ``doubtful`` and joins no event
-EXTRACTION_VERSION = "events/9"
+#: is stored as ``doubtful`` and joins no event; 10: ``confidence/2`` also reads the trigger's tense and part of
+#: speech, the page-kind gate's verdict and how deep in the page the sentence is: other mentions are doubtful
+EXTRACTION_VERSION = "events/10"
 
 
 class EventExtractor(Protocol):
@@ -226,6 +227,8 @@ class DefaultEventExtractor:
         words = [words_of("\n".join(text for _, _, text in _body_units(doc))) for doc in docs]
         contexts = [lang.words.document_context(w) if lang.words is not None else frozenset() for w in words]
         domains = [page_domains(w) for w in words]
+        # the page-kind gate's reason is an input of the confidence model, whatever ``pages`` is (once per page)
+        pages = [page_kind(doc).reason if self._scored(lang) else "" for doc in docs]
         plans = [self._plan(lang, doc, ctx) for doc, ctx in zip(docs, contexts)]
         parsed: list[dict[int, ParsedDoc]] = [{} for _ in docs]
         self._parse(lang, [(d, k, plan[k][2]) for d, plan in enumerate(plans) for k in range(len(plan))
@@ -233,7 +236,7 @@ class DefaultEventExtractor:
         describe = self.describe(lang.code)
         out, asked = [], []
         for d, doc in enumerate(docs):
-            x, refs = self._extract_doc(lang, doc, plans[d], parsed[d], describe, contexts[d], domains[d])
+            x, refs = self._extract_doc(lang, doc, plans[d], parsed[d], describe, contexts[d], domains[d], pages[d])
             out.append(x)
             asked.append(refs.asked)
         # 2. a slot that asked for an antecedent ("they", "the group") gets the sentence before it parsed
@@ -242,7 +245,8 @@ class DefaultEventExtractor:
         if more:
             self._parse(lang, [(d, k, plans[d][k][2]) for d, k in more], parsed)
             for d in sorted({d for d, _ in more}):
-                out[d] = self._extract_doc(lang, docs[d], plans[d], parsed[d], describe, contexts[d], domains[d])[0]
+                out[d] = self._extract_doc(lang, docs[d], plans[d], parsed[d], describe, contexts[d], domains[d],
+                                          pages[d])[0]
         return out
 
     @staticmethod
@@ -268,14 +272,15 @@ class DefaultEventExtractor:
 
     def _extract_doc(self, lang: _Language, doc: DocumentInput, plan, parsed: dict[int, ParsedDoc],
                      describe: str, context: frozenset[str],
-                     domains: frozenset[str] = frozenset()) -> tuple[Extraction, References]:
+                     domains: frozenset[str] = frozenset(), page: str = "") -> tuple[Extraction, References]:
         """``context``: the lexicon's disambiguation words found anywhere in the body (an ambiguous trigger
         takes its sense from the article when its own sentence does not tell: "won" in a match report,
         "charged" in a court story); ``domains``: the page's domains (``wiredesk.events.domain``), which
-        keep contest words on a video-game or election page from being matches."""
+        keep contest words on a video-game or election page from being matches; ``page``: the gate's reason."""
         refs = References()
         contests = contest_is_read(domains)
         mentions: list[EventMention] = []
+        around: list[Around] = []
         entities: list[EntityMention] = []
         for sidx, (position, offset, _, _) in enumerate(plan):
             pd = parsed.get(sidx)
@@ -286,11 +291,13 @@ class DefaultEventExtractor:
             sent = pd.sentences[0]
             entities.extend(self._entities(doc, pd, reader, sent))
             self._collect_antecedents(lang, pd, reader, sent, sidx)
-            mentions.extend(m for m in lang.sentences.mentions(doc, pd, reader, sent, sidx, offset, position, context)
-                            if contests or m.event_class != "CONTEST")
+            found = [m for m in lang.sentences.mentions(doc, pd, reader, sent, sidx, offset, position, context)
+                     if contests or m.event_class != "CONTEST"]
+            mentions, around = mentions + found, around + [Around.of(pd, m.trigger_start - offset, page, domains)
+                                                            for m in found]
         # the document's counts are inputs: scored once all its mentions are read
         if self._scored(lang):
-            mentions = rescore(mentions, self.confidence, self.min_confidence)
+            mentions = rescore(mentions, self.confidence, self.min_confidence, around)
         return Extraction(doc.doc_key, tuple(mentions), tuple(entities), describe, lang.code), refs
 
     def _entities(self, doc, pd: ParsedDoc, reader: ArgumentReader, sent: Sentence) -> list[EntityMention]:

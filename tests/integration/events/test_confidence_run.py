@@ -7,7 +7,7 @@ from wiredesk.pipeline.ingest import run_ingest
 
 TEXT = """Gunmen killed 12 people in an attack on a market in Kabul on Tuesday, police said.
 
-Shares rallied as we bought more of the stock
+Shares rally as we buy more of the stock
 """
 
 
@@ -28,12 +28,12 @@ def _mentions(db: str) -> dict:
 
 def test_a_doubtful_mention_is_stored_without_an_event_and_the_setting_lets_it_join(tmp_path, extractor):
     default = _mentions(_run(tmp_path, "default"))
-    mod, conf, grouped, ext = default["bought"]
+    mod, conf, grouped, ext = default["buy"]
     assert mod == "doubtful" and not grouped and conf < EventsSettings().min_confidence
     assert "confidence/" in ext  # the model's version is in every mention's lineage
     attack = default["attack"]
     assert attack[0] is None and attack[2] and attack[1] > conf  # the reported attack makes an event
     every = _mentions(_run(tmp_path, "every", min_confidence=0.0))
-    mod, conf0, grouped, ext = every["bought"]
+    mod, conf0, grouped, ext = every["buy"]
     assert mod is None and grouped and conf0 == conf
     assert "min_confidence=0" in ext

@@ -11,7 +11,7 @@ from wiredesk.events import DefaultEventExtractor
 from wiredesk.events.confidence import DEFAULT_MIN_CONFIDENCE, DOUBTFUL, features, load, parse
 from wiredesk.events.group import group_mentions, groupable
 
-DOUBTFUL_BUY = "Shares rallied as we bought more of the stock"  # a first-person aside, no slot, no date
+DOUBTFUL_BUY = "Shares rally as we buy more of the stock"  # a first-person aside in the present, no slot
 ATTACK = "Gunmen killed 12 people in an attack on a market in Kabul on Tuesday, police said."
 
 
@@ -34,17 +34,17 @@ def test_the_model_file_names_only_features_the_code_computes(extractor, doc):
 
 def test_confidence_is_a_probability_that_ranks_a_reported_attack_over_an_aside(extractor, doc):
     attack = mention_of(extractor, doc, ATTACK, "attack")
-    aside = mention_of(extractor, doc, DOUBTFUL_BUY, "bought")
+    aside = mention_of(extractor, doc, DOUBTFUL_BUY, "buy")
     assert 0.0 < aside.confidence < attack.confidence < 1.0
 
 
 def test_a_low_confidence_mention_is_stored_doubtful_and_joins_no_event(extractor, permissive, doc):
-    m = mention_of(extractor, doc, DOUBTFUL_BUY, "bought")
+    m = mention_of(extractor, doc, DOUBTFUL_BUY, "buy")
     assert m.confidence < DEFAULT_MIN_CONFIDENCE
     assert m.modality == DOUBTFUL and not m.happened and not groupable(m)
     assert not group_mentions([m])
     # the setting changes that: with 0 the same mention, with the same confidence, joins an event
-    kept = mention_of(permissive, doc, DOUBTFUL_BUY, "bought")
+    kept = mention_of(permissive, doc, DOUBTFUL_BUY, "buy")
     assert kept.confidence == m.confidence and kept.modality is None and groupable(kept)
     assert len(group_mentions([kept])) == 1
 
@@ -81,3 +81,61 @@ def test_the_rules_only_back_end_keeps_the_rule_score_and_flags_nothing(rules_ex
     assert "confidence=rule" in rules_extractor.describe() and "confidence/" not in rules_extractor.describe()
     ms = rules_extractor.extract(doc(DOUBTFUL_BUY + ". " + ATTACK)).mentions
     assert ms and all(m.modality != DOUBTFUL for m in ms)
+
+
+# --- events/10: the inputs from the parse and the page (confidence/2) -----------------------------------------
+# Each is probed through the extraction: a model that weighs only that input (4 log-odds per unit, no
+# intercept) gives a mention confidence 0.5 when the input is off and more when it is on.
+
+
+def _probe(lexicon, gazetteer, feature: str) -> DefaultEventExtractor:
+    model = parse(f"# version: probe/{feature}\nfeature\tweight\tmean\tscale\nintercept\t0\t\t\n{feature}\t4\t0\t1\n")
+    return DefaultEventExtractor("spacy", lexicon=lexicon, gazetteer=gazetteer, n_process=1, confidence=model,
+                                 min_confidence=0.0)
+
+
+def _on(lexicon, gazetteer, feature, document, trigger) -> bool:
+    m = next(m for m in _probe(lexicon, gazetteer, feature).extract(document).mentions if m.trigger == trigger)
+    assert m.confidence >= 0.5
+    return m.confidence > 0.5
+
+
+def test_the_shipped_model_reads_the_parse_the_page_and_the_position(extractor):
+    assert {"past_tense", "present_tense", "noun_trigger", "page_text_report", "log_sentence_index"} <= set(
+        load().weights)
+
+
+def test_a_trigger_in_the_past_tense(extractor, lexicon, gazetteer, doc):
+    assert _on(lexicon, gazetteer, "past_tense", doc("Gunmen attacked a market in Kabul on Tuesday."), "attacked")
+    assert not _on(lexicon, gazetteer, "past_tense", doc("The attack on a market in Kabul killed 12 people."),
+                   "attack")
+
+
+def test_a_trigger_in_the_present_tense(extractor, lexicon, gazetteer, doc):
+    assert _on(lexicon, gazetteer, "present_tense", doc("He says the company buys a rival every year."), "buys")
+    assert not _on(lexicon, gazetteer, "present_tense", doc("The company bought a rival last year."), "bought")
+
+
+def test_a_noun_trigger(extractor, lexicon, gazetteer, doc):
+    assert _on(lexicon, gazetteer, "noun_trigger", doc("The attack on a market in Kabul killed 12 people."), "attack")
+    assert not _on(lexicon, gazetteer, "noun_trigger", doc("Gunmen attacked a market in Kabul on Tuesday."),
+                   "attacked")
+
+
+REPORT = ("Police said on Tuesday that gunmen attacked a market in Kabul. " + " ".join(
+    f"Officials said on Monday that {n} more people were wounded, and the ministry confirmed it." for n in range(12)))
+
+
+def test_a_page_the_gate_reads_as_a_report(extractor, lexicon, gazetteer, doc):
+    assert len(REPORT.split()) > 120  # the gate reads the text only from 120 words on
+    assert _on(lexicon, gazetteer, "page_text_report", doc(REPORT), "attacked")
+    # a short page gives the gate no evidence: the input is off
+    assert not _on(lexicon, gazetteer, "page_text_report", doc("Gunmen attacked a market in Kabul on Tuesday."),
+                   "attacked")
+
+
+def test_how_deep_in_the_page_the_sentence_is(extractor, lexicon, gazetteer, doc):
+    lead = "Gunmen attacked a market in Kabul on Tuesday. The weather was mild. Traffic was light."
+    deep = "The weather was mild. Traffic was light. Gunmen attacked a market in Kabul on Tuesday."
+    assert not _on(lexicon, gazetteer, "log_sentence_index", doc(lead), "attacked")
+    assert _on(lexicon, gazetteer, "log_sentence_index", doc(deep), "attacked")
