@@ -11,7 +11,7 @@ only ``report`` opens. Their documents are extracted again with the current code
 ``events/8`` as each mention's confidence and flagging nothing, while the model's inputs are recorded as the
 extraction computes them (``recorded_inputs``: the parse's and the page's included, which a mention does not
 hold); a labelled row counts when the current code still finds its mention (``trigger_precision._found``) and
-that mention would join an event (``confidence.joins``). A row read in two files counts once.
+that mention would join an event (``group.groupable``, as in the extraction). A row read in two files counts once.
 
 **Model.** A logistic regression (``wiredesk.events.confidence.features``), standardised features, an L2 penalty
 on the weights, fitted by Newton's method in numpy. The feature set and the penalty are chosen by 10-fold
@@ -48,6 +48,7 @@ from trigger_precision import _found, _read  # noqa: E402
 from wiredesk.events import DefaultEventExtractor  # noqa: E402
 from wiredesk.events import confidence as conf  # noqa: E402
 from wiredesk.events import extract as extract_module  # noqa: E402
+from wiredesk.events.group import groupable  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 WEIGHTS = Path(__file__).resolve().parents[1] / "src" / "wiredesk" / "events" / "data" / "confidence.tsv"
@@ -102,7 +103,7 @@ def rows_with_features(files: list[str]) -> list[dict]:
     for r in rows:
         ms = mentions[(r["pool"], r["doc"])]
         m = _found(r, ms)
-        if m is None or not conf.joins(m):
+        if m is None or not groupable(m):
             continue
         out.append({"pool": r["pool"], "doc": r["doc"], "y": int(r["real"]), "x": inputs[m.doc_key][ms.index(m)],
                     "mention": m})
@@ -327,7 +328,7 @@ def threshold(args) -> int:
     doc_best = []  # per document: the highest confidence of a joining mention (-1: none)
     for _, docs in read_topics(list(TUNING_TOPICS)).items():
         for d, x in zip(docs, extractor.extract_many([d.doc for d in docs])):
-            joining = [m for m in x.mentions if conf.joins(m)]
+            joining = [m for m in x.mentions if groupable(m)]
             doc_best.append(max((m.confidence for m in joining), default=-1.0))
             stem = d.name[:-4]
             for mk in d.markables:

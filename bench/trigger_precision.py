@@ -41,7 +41,7 @@ from eval_ecbplus import SPLITS  # noqa: E402
 from eval_news_coverage import half, new_entries, news_documents  # noqa: E402
 
 from wiredesk.events import DefaultEventExtractor  # noqa: E402
-from wiredesk.events.group import UNGROUPED  # noqa: E402
+from wiredesk.events.group import UNGROUPED, groupable  # noqa: E402
 
 FIELDS = ["n", "pool", "doc", "trigger_start", "class", "code", "trigger", "lemma", "modality", "sense", "real",
           "note", "sentence"]
@@ -62,16 +62,11 @@ def _ecb_pool(extractor, section, docs_by_name=None):
             if docs_by_name is not None:
                 docs_by_name[d.name] = d.doc
             if section is None:
-                out += [("ecbplus-reporting", d.name, m) for m in x.mentions if _joins(m)]
+                out += [("ecbplus-reporting", d.name, m) for m in x.mentions if groupable(m)]
             else:
                 out += [("ecbplus-reporting", d.name, m) for m in x.mentions
                         if not m.negated and (m.trigger_lemma, m.event_class, m.cameo or "-") in section]
     return out
-
-
-def _joins(m) -> bool:
-    """Whether a mention joins events: told as happened and not a statement."""
-    return m.happened and m.event_class not in UNGROUPED
 
 
 def _news_pool(extractor, docs):
@@ -125,7 +120,7 @@ def draw(args) -> int:
     fresh = lambda pool: [p for p in pool if _key(p[0], p[1], p[2].trigger_start) not in done]  # noqa: E731
     if args.ecb:  # a seeded draw over every mention that joins events (the seed-43 report sample)
         ecb_all = fresh(_ecb_pool(extractor, None))
-        news = [p for p in fresh(_news_pool(extractor, news_documents(corpus_dir()))) if _joins(p[2])]
+        news = [p for p in fresh(_news_pool(extractor, news_documents(corpus_dir()))) if groupable(p[2])]
         rng = random.Random(args.seed)
         ecb = rng.sample(ecb_all, min(args.ecb, len(ecb_all)))
         what = f"{len(ecb)} of {len(ecb_all)} unseen ECB+ reporting mentions that join events"

@@ -25,6 +25,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Sequence
 
+from wiredesk.events.group import groupable
 from wiredesk.events.model import UNREALISED, EventMention
 from wiredesk.events.nlp import ParsedDoc
 
@@ -138,21 +139,15 @@ class Confidence:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def joins(m: EventMention) -> bool:
-    """Whether a mention would join an event on what its sentence tells (not negated, no modality of
-    ``UNREALISED``, not a statement): the mentions the confidence is fitted on and the threshold applies to."""
-    return m.happened and m.event_class != "STATEMENT"
-
-
 def document_counts(mentions: Sequence[EventMention]) -> list[tuple[int, int]]:
     """For each mention: (other joining mentions of its class, other joining mentions) in its document."""
-    joining = [m for m in mentions if joins(m)]
+    joining = [m for m in mentions if groupable(m)]
     by_class: dict[str, int] = {}
     for m in joining:
         by_class[m.event_class] = by_class.get(m.event_class, 0) + 1
     out = []
     for m in mentions:
-        own = 1 if joins(m) else 0
+        own = 1 if groupable(m) else 0
         out.append((by_class.get(m.event_class, 0) - own, len(joining) - own))
     return out
 
@@ -172,7 +167,7 @@ def rescore(mentions: Sequence[EventMention], model: Confidence, min_confidence:
     out = []
     for m, x in zip(mentions, inputs(mentions, around)):
         p = round(model.probability(x), 3)
-        if joins(m) and p < min_confidence:
+        if groupable(m) and p < min_confidence:
             out.append(replace(m, confidence=p, modality=DOUBTFUL))
         else:
             out.append(replace(m, confidence=p))
