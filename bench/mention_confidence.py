@@ -8,9 +8,9 @@
 **Data.** The hand-labelled trigger-precision samples (``bench/data/trigger_precision_*.tsv``; label ``real``,
 the header of each file) except the report sample (``--report``, seed 101; seed 97 was ``events/9``'s), which
 only ``report`` opens. Their documents are extracted again with the current code, keeping the rule score of
-``events/8`` as each mention's confidence and flagging nothing, while the model's inputs are recorded as the
-extraction computes them (``recorded_inputs``: the parse's and the page's included, which a mention does not
-hold); a labelled row counts when the current code still finds its mention (``trigger_precision._found``) and
+``events/8`` as each mention's confidence and flagging nothing (``confidence=False``), while the model's inputs
+are recorded as the extraction computes them (its ``record`` hook: the parse's and the page's included, which a
+mention does not hold); a labelled row counts when the current code still finds its mention (``trigger_precision._found``) and
 that mention would join an event (``group.groupable``, as in the extraction). A row read in two files counts once.
 
 **Model.** A logistic regression (``wiredesk.events.confidence.features``), standardised features, an L2 penalty
@@ -32,7 +32,6 @@ import glob
 import random
 import sys
 from collections import defaultdict
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +46,6 @@ from trigger_precision import _found, _read  # noqa: E402
 
 from wiredesk.events import DefaultEventExtractor  # noqa: E402
 from wiredesk.events import confidence as conf  # noqa: E402
-from wiredesk.events import extract as extract_module  # noqa: E402
 from wiredesk.events.group import groupable  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -90,15 +88,21 @@ def rows_with_features(files: list[str]) -> list[dict]:
             if key not in seen and r["real"] in ("0", "1"):
                 seen.add(key)
                 rows.append(r)
-    extractor = DefaultEventExtractor("spacy", n_process=1, confidence=True, min_confidence=0.0)
+    inputs: dict[str, list[dict]] = {}  # {doc_key: [features of each mention, in order]}, the last reading's
+
+    def record(mentions, xs):
+        if mentions:
+            inputs[mentions[0].doc_key] = list(xs)
+
+    # the rule score stays each mention's confidence and nothing is flagged; the model's inputs are recorded
+    extractor = DefaultEventExtractor("spacy", n_process=1, confidence=False, record=record)
     docs = {}
     if any(r["pool"] == "ecbplus-reporting" for r in rows):
         for _, ds in read_topics(SPLITS["reporting"]).items():
             docs.update({("ecbplus-reporting", d.name): d.doc for d in ds})
     docs.update({("news-heldout", k): d for k, d in news_documents(corpus_dir()).items()})
     wanted = sorted({(r["pool"], r["doc"]) for r in rows})
-    with recorded_inputs() as inputs:
-        mentions = dict(zip(wanted, (x.mentions for x in extractor.extract_many([docs[k] for k in wanted]))))
+    mentions = dict(zip(wanted, (x.mentions for x in extractor.extract_many([docs[k] for k in wanted]))))
     out = []
     for r in rows:
         ms = mentions[(r["pool"], r["doc"])]
@@ -108,26 +112,6 @@ def rows_with_features(files: list[str]) -> list[dict]:
         out.append({"pool": r["pool"], "doc": r["doc"], "y": int(r["real"]), "x": inputs[m.doc_key][ms.index(m)],
                     "mention": m})
     return out
-
-
-@contextmanager
-def recorded_inputs():
-    """While open, the extraction keeps events/8's rule score as each mention's confidence and flags nothing,
-    and the model's inputs of every document it reads (the parse's and the page's included, which a mention
-    does not hold) are recorded: {doc_key: [features of each mention, in order]}."""
-    recorded: dict[str, list[dict]] = {}
-
-    def record(mentions, model, min_confidence, around=None):
-        if mentions:
-            recorded[mentions[0].doc_key] = conf.inputs(mentions, around)
-        return list(mentions)
-
-    saved = extract_module.rescore
-    extract_module.rescore = record
-    try:
-        yield recorded
-    finally:
-        extract_module.rescore = saved
 
 
 def matrix(rows: list[dict], names: list[str]) -> np.ndarray:
