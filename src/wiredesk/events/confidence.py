@@ -66,6 +66,7 @@ class Around:
     passive: bool = False
     page: PageKind | None = None
     domains: frozenset[str] = field(default_factory=frozenset)
+    own_date_or_place: bool = False
 
     @classmethod
     def of(cls, pd: ParsedDoc, start: int, page: PageKind | None, domains: frozenset[str]) -> "Around":
@@ -77,7 +78,25 @@ class Around:
         kids = [pd.tokens[i] for i in pd.children(tok.i)]
         aux = tuple(k.text.lower() for k in kids if k.dep in ("aux", "auxpass"))
         passive = any(k.dep in ("auxpass", "nsubjpass") for k in kids)
-        return cls(tok.tag, aux, passive, page, domains)
+        return cls(tok.tag, aux, passive, page, domains, _own_date_or_place(pd, tok.i))
+
+
+#: Dependencies that open another clause: what hangs below them is that clause's, not the trigger's own.
+_OTHER_CLAUSE = frozenset({"ccomp", "advcl", "relcl", "acl", "parataxis", "conj", "csubj", "xcomp"})
+_WHEN_OR_WHERE = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
+
+
+def _own_date_or_place(pd: ParsedDoc, i: int) -> bool:
+    """Whether a date, a time or a place name hangs below the trigger token ``i`` in the parse, in its own
+    clause ("Tuesday's attack", "attacked a market in Kabul on Tuesday"), as distinct from one elsewhere in
+    the sentence ("police said on Tuesday that ...": the reporting verb's, not the trigger's)."""
+    stack = [c for c in pd.children(i) if pd.tokens[c].dep not in _OTHER_CLAUSE]
+    while stack:
+        j = stack.pop()
+        if pd.tokens[j].ent in _WHEN_OR_WHERE:
+            return True
+        stack.extend(c for c in pd.children(j) if pd.tokens[c].dep not in _OTHER_CLAUSE)
+    return False
 
 
 def features(m: EventMention, same_class: int, in_document: int, around: Around = Around()) -> dict[str, float]:
@@ -117,6 +136,8 @@ def features(m: EventMention, same_class: int, in_document: int, around: Around 
         "page_election": float("election" in around.domains),
         "page_video_game": float("video game" in around.domains),
         # where the sentence is and how long: the lead, or deep in a long page
+        # a date or a place in the trigger's own clause, whatever the slots took from the rest of the sentence
+        "own_date_or_place": float(around.own_date_or_place),
         "lead_sentence": float(m.sentence_index == 0),
         "log_sentence_index": math.log1p(m.sentence_index),
         "log_sentence_words": math.log1p(len(s.split())),

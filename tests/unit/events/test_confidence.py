@@ -101,8 +101,7 @@ def _on(lexicon, gazetteer, feature, document, trigger) -> bool:
 
 
 def test_the_shipped_model_reads_the_parse_the_page_and_the_position(extractor):
-    assert {"past_tense", "present_tense", "noun_trigger", "page_text_report", "log_sentence_index"} <= set(
-        load().weights)
+    assert {"noun_trigger", "page_text_report", "page_video_game", "log_sentence_index"} <= set(load().weights)
 
 
 def test_a_trigger_in_the_past_tense(extractor, lexicon, gazetteer, doc):
@@ -132,6 +131,14 @@ def test_a_page_the_gate_reads_as_a_report(extractor, lexicon, gazetteer, doc):
     # a short page gives the gate no evidence: the input is off
     assert not _on(lexicon, gazetteer, "page_text_report", doc("Gunmen attacked a market in Kabul on Tuesday."),
                    "attacked")
+
+
+def test_a_date_or_a_place_in_the_triggers_own_clause(extractor, lexicon, gazetteer, doc):
+    assert _on(lexicon, gazetteer, "own_date_or_place", doc("Gunmen attacked a market in Kabul on Tuesday."),
+               "attacked")
+    # the date and the place are the reporting verb's, not the attack's
+    assert not _on(lexicon, gazetteer, "own_date_or_place",
+                   doc("In Kabul, police said on Tuesday that gunmen had attacked a market."), "attacked")
 
 
 def test_how_deep_in_the_page_the_sentence_is(extractor, lexicon, gazetteer, doc):
