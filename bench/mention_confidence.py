@@ -3,10 +3,11 @@
     python bench/mention_confidence.py measure            # the tuning samples: features against ``real``
     python bench/mention_confidence.py fit --write        # measure, cross-validate, fit, write the weights
     python bench/mention_confidence.py threshold          # the shipped model's threshold curve (tuning only)
-    python bench/mention_confidence.py report             # once, at the end: the report sample (seed 101)
+    python bench/mention_confidence.py report             # once, at the end: the report sample (seed 103)
 
 **Data.** The hand-labelled trigger-precision samples (``bench/data/trigger_precision_*.tsv``; label ``real``,
-the header of each file) except the report sample (``--report``, seed 101; seed 97 was ``events/9``'s), which
+the header of each file) except the report sample (``--report``, seed 103; seed 97 was ``events/9``'s, 101
+``events/10``'s), which
 only ``report`` opens. Their documents are extracted again with the current code, keeping the rule score of
 ``events/8`` as each mention's confidence and flagging nothing (``confidence=False``), while the model's inputs
 are recorded as the extraction computes them (its ``record`` hook: the parse's and the page's included, which a
@@ -16,8 +17,10 @@ that mention would join an event (``group.groupable``, as in the extraction). A 
 **Model.** A logistic regression (``wiredesk.events.confidence.features``), standardised features, an L2 penalty
 on the weights, fitted by Newton's method in numpy. The feature set and the penalty are chosen by 10-fold
 cross-validation in which a document's rows are always in the same fold (a page is never both fitted and
-scored), by log-loss: from ``events/9``'s set, the ``CANDIDATES`` are added one at a time, each kept only if it
-lowers the log-loss by 0.001 or more; the curve reported is that of the out-of-fold probabilities.
+scored), by log-loss: from ``confidence/2``'s set, stepwise: an input is taken out while taking it out raises
+the log-loss by less than 0.001 (the one whose removal costs least first), and an input not in the set (the
+``CANDIDATES``, the class flags and inputs taken out before) is added when it lowers the log-loss by 0.001 or
+more; the curve reported is that of the out-of-fold probabilities.
 
 **Threshold.** ``threshold`` applies the shipped model: on the tuning samples (out-of-fold probabilities from
 ``fit``'s cross-validation, recomputed) precision and coverage of news and ECB+ rows per threshold, and on the
@@ -50,7 +53,7 @@ from wiredesk.events.group import groupable  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 WEIGHTS = Path(__file__).resolve().parents[1] / "src" / "wiredesk" / "events" / "data" / "confidence.tsv"
-REPORT = "trigger_precision_seed101.tsv"
+REPORT = "trigger_precision_seed103.tsv"
 SLOTS = ["actor", "actor_named", "target", "place", "date", "toll"]
 # no feature for a modality that joins ("future", "attempted", "recalled"): the modal rules decided those
 # sentences, and the samples have 9 such mentions, too few to overrule them (the seeds' "will reconsider")
@@ -70,7 +73,11 @@ BASE = FEATURE_SETS["+ sentence + document + class"]
 TENSE = ["past_tense", "participle", "present_tense", "noun_trigger", "perfect", "modal_aux", "passive"]
 PAGE = ["page_type_news", "page_text_report", "page_election", "page_video_game"]
 POSITION = ["lead_sentence", "log_sentence_index", "log_sentence_words"]
-CANDIDATES = [*TENSE, *PAGE, *POSITION]
+#: added in confidence/3's round: a date or a place in the trigger's own clause, not only somewhere in its sentence
+OWN = ["own_date_or_place"]
+CANDIDATES = [*TENSE, *PAGE, *POSITION, *OWN]
+#: confidence/2's set (events/10): where confidence/3's selection starts
+CONFIDENCE_2 = [*BASE, "log_sentence_index", "present_tense", "noun_trigger", "page_text_report", "past_tense"]
 PENALTIES = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
 
 
@@ -249,19 +256,33 @@ def fit_cmd(args) -> int:
 
     for name, names in FEATURE_SETS.items():
         cv(name, names)
-    for group, extra in (("tense and aspect", TENSE), ("page", PAGE), ("position and length", POSITION)):
+    for group, extra in (("tense and aspect", TENSE), ("page", PAGE), ("position and length", POSITION),
+                         ("own date or place", OWN)):
         cv(f"events/9's set + {group}", [*BASE, *extra])
-    # forward selection, one input at a time: an input stays only if it lowers the cross-validated log-loss
-    # by 0.001 or more (less is within what reshuffling the folds moves)
-    chosen, current = list(BASE), cv("events/9's set (the start of the selection)", BASE)[0]
-    while True:
-        tried = [(cv(f"... + {k}", [*chosen, k])[0], k) for k in CANDIDATES if k not in chosen]
-        if not tried or min(tried)[0] > current - 0.001:
-            break
-        current, k = min(tried)
-        chosen.append(k)
-        print(f"   kept {k}: log-loss {current:.3f}")
-    best = cv(f"selected: events/9's set + {', '.join(chosen[len(BASE):]) or 'nothing'}", chosen)
+    cv("confidence/2's set + own date or place", [*CONFIDENCE_2, *OWN])
+    # stepwise from confidence/2's set: an input stays only if it lowers the cross-validated log-loss by 0.001
+    # or more (less is within what reshuffling the folds moves); taking out is tried before adding
+    chosen, current = list(CONFIDENCE_2), cv("confidence/2's set (the start of the selection)", CONFIDENCE_2)[0]
+    steps = [("confidence/2's set, refitted", current)]
+    for _ in range(100):
+        out = [(cv(f"... - {k}", [c for c in chosen if c != k])[0], k) for k in chosen]
+        if out and min(out)[0] < current + 0.001:
+            current, k = min(out)
+            chosen.remove(k)
+            steps.append((f"- {k}", current))
+            print(f"   took out {k}: log-loss {current:.3f}")
+            continue
+        tried = [(cv(f"... + {k}", [*chosen, k])[0], k) for k in dict.fromkeys([*CANDIDATES, *BASE])
+                 if k not in chosen]
+        if tried and min(tried)[0] <= current - 0.001:
+            current, k = min(tried)
+            chosen.append(k)
+            steps.append((f"+ {k}", current))
+            print(f"   added {k}: log-loss {current:.3f}")
+            continue
+        break
+    print("== the selection's path: " + "; ".join(f"{name} {ll:.3f}" for name, ll in steps))
+    best = cv(f"selected: {', '.join(chosen)}", chosen)
     ll, name, names, lam, p = best
     print(f"chosen: {name}, penalty {lam} (cross-validated log-loss {ll:.3f}; base rate "
           f"{log_loss(y, np.full(len(y), y.mean())):.3f})")
@@ -357,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("command", choices=("measure", "fit", "threshold", "report"))
     ap.add_argument("--report", default=REPORT, help="the report sample's file name, never read here")
     ap.add_argument("--write", action="store_true", help="fit: write the weights file")
-    ap.add_argument("--version", default="confidence/2", help="fit: the version written in the weights file")
+    ap.add_argument("--version", default="confidence/3", help="fit: the version written in the weights file")
     ap.add_argument("--thresholds", default="0.3,0.35,0.4,0.45,0.5,0.55,0.6")
     args = ap.parse_args(argv)
     return {"measure": measure, "fit": fit_cmd, "threshold": threshold, "report": report}[args.command](args)
