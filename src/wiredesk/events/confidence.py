@@ -4,7 +4,8 @@
 trigger's rule score, which slots are filled, whether the sentence is a quote, a headline or speaks to "you",
 how many mentions of its class its document has, and since ``events/10`` what the parse tells of the
 trigger's tense, whether the page-kind gate read the page as a report and how deep in the page the sentence is:
-``Around``). Its weights are a versioned data file
+``Around``). ``features`` computes every candidate input; the shipped model reads those its weights file names
+(``confidence/3``: fifteen, chosen by cross-validation). Its weights are a versioned data file
 (``data/confidence.tsv``), fitted with numpy by ``bench/mention_confidence.py fit`` on the hand-labelled
 trigger-precision samples (``bench/data/trigger_precision_*.tsv``, label ``real``), and chosen by
 cross-validation that leaves whole documents out (docs/events.md, *Quality*). The probability is what
