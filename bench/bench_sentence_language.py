@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus_path import corpus_dir  # noqa: E402
 from eval_news_coverage import news_documents  # noqa: E402
 
-import wiredesk.events.extract as extract  # noqa: E402
+import wiredesk.events.language as language  # noqa: E402
 from wiredesk.events import DefaultEventExtractor  # noqa: E402
 
 
@@ -31,14 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     docs = list(news_documents(corpus_dir()).values())
     extractor = DefaultEventExtractor("spacy", n_process=1)
     extractor.extract_many(docs[:20])  # loads the model and the detector
-    check = extract.other_language
+    check = language.other_language
     for r in range(args.rounds):
         for name, fn in (("with the check", check), ("without", lambda text, language: False)):
-            extract.other_language = fn
+            language.other_language = fn
             t = time.perf_counter()
             extractor.extract_many(docs)
             print(f"round {r + 1}: {name:15} {time.perf_counter() - t:6.1f} s ({len(docs)} pages)", flush=True)
-    extract.other_language = check
+    language.other_language = check
     return 0
 
 

@@ -4,7 +4,8 @@
 trigger's rule score, which slots are filled, whether the sentence is a quote, a headline or speaks to "you",
 how many mentions of its class its document has, and since ``events/10`` what the parse tells of the
 trigger's tense, whether the page-kind gate read the page as a report and how deep in the page the sentence is:
-``Around``). Its weights are a versioned data file
+``Around``). ``features`` computes every candidate input; the shipped model reads those its weights file names
+(``confidence/3``: fifteen, chosen by cross-validation). Its weights are a versioned data file
 (``data/confidence.tsv``), fitted with numpy by ``bench/mention_confidence.py fit`` on the hand-labelled
 trigger-precision samples (``bench/data/trigger_precision_*.tsv``, label ``real``), and chosen by
 cross-validation that leaves whole documents out (docs/events.md, *Quality*). The probability is what
@@ -28,6 +29,7 @@ from typing import Sequence
 from wiredesk.events.group import groupable
 from wiredesk.events.model import UNREALISED, EventMention
 from wiredesk.events.nlp import ParsedDoc
+from wiredesk.events.pagekind import PageKind
 
 #: The threshold ``events.min_confidence`` defaults to (docs/events.md, *Quality*: how it was chosen).
 DEFAULT_MIN_CONFIDENCE = 0.22
@@ -56,26 +58,46 @@ class Around:
     """What the extraction knows around a mention that the mention does not hold, passed to ``features``:
     from the parse of its sentence, the trigger token's fine tag (``VBD``, ``NN``...) and the lower-case
     auxiliaries attached to it (``has``, ``been``, ``will``) and whether one is a passive's; from its page (once
-    per document), the page-kind gate's reason (``wiredesk.events.pagekind``, asked whatever ``pages`` is)
-    and the page's domains (``wiredesk.events.domain``). Not stored: an input of the model only."""
+    per document), the page-kind gate's verdict (``wiredesk.events.pagekind.PageKind``, the one the gate
+    computed, asked whatever ``pages`` is; None: not known) and the page's domains (``wiredesk.events.domain``).
+    Not stored: an input of the model only."""
 
     tag: str = ""
     auxiliaries: tuple[str, ...] = ()
     passive: bool = False
-    page_reason: str = ""
+    page: PageKind | None = None
     domains: frozenset[str] = field(default_factory=frozenset)
+    own_date_or_place: bool = False
 
     @classmethod
-    def of(cls, pd: ParsedDoc, start: int, page: str, domains: frozenset[str]) -> "Around":
+    def of(cls, pd: ParsedDoc, start: int, page: PageKind | None, domains: frozenset[str]) -> "Around":
         """What the parse ``pd`` tells of the trigger whose first character is at ``start`` in it (its first
-        token's tag, the auxiliaries attached to that token), with the page's ``page`` reason and domains."""
+        token's tag, the auxiliaries attached to that token), with the page's verdict ``page`` and domains."""
         tok = next((t for t in pd.tokens if t.start <= start < t.end), None)
         if tok is None:
-            return cls(page_reason=page, domains=domains)
+            return cls(page=page, domains=domains)
         kids = [pd.tokens[i] for i in pd.children(tok.i)]
         aux = tuple(k.text.lower() for k in kids if k.dep in ("aux", "auxpass"))
         passive = any(k.dep in ("auxpass", "nsubjpass") for k in kids)
-        return cls(tok.tag, aux, passive, page, domains)
+        return cls(tok.tag, aux, passive, page, domains, _own_date_or_place(pd, tok.i))
+
+
+#: Dependencies that open another clause: what hangs below them is that clause's, not the trigger's own.
+_OTHER_CLAUSE = frozenset({"ccomp", "advcl", "relcl", "acl", "parataxis", "conj", "csubj", "xcomp"})
+_WHEN_OR_WHERE = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
+
+
+def _own_date_or_place(pd: ParsedDoc, i: int) -> bool:
+    """Whether a date, a time or a place name hangs below the trigger token ``i`` in the parse, in its own
+    clause ("Tuesday's attack", "attacked a market in Kabul on Tuesday"), as distinct from one elsewhere in
+    the sentence ("police said on Tuesday that ...": the reporting verb's, not the trigger's)."""
+    stack = [c for c in pd.children(i) if pd.tokens[c].dep not in _OTHER_CLAUSE]
+    while stack:
+        j = stack.pop()
+        if pd.tokens[j].ent in _WHEN_OR_WHERE:
+            return True
+        stack.extend(c for c in pd.children(j) if pd.tokens[c].dep not in _OTHER_CLAUSE)
+    return False
 
 
 def features(m: EventMention, same_class: int, in_document: int, around: Around = Around()) -> dict[str, float]:
@@ -108,12 +130,15 @@ def features(m: EventMention, same_class: int, in_document: int, around: Around 
         "perfect": float(bool(_PERFECT & set(around.auxiliaries))),
         "modal_aux": float(bool(_MODAL & set(around.auxiliaries))),
         "passive": float(around.passive),
-        # the page: how the gate let it in (a declared news type, a text that reads as a report), its domain
-        "page_type_news": float(around.page_reason.startswith("type ")),
-        "page_text_report": float(around.page_reason == "text: a report"),
+        # the page: how the gate let it in (a declared type: with pages = "news" only a news one gets this far;
+        # a text that reads as a report), its domain
+        "page_type_news": float(around.page is not None and around.page.cause == "type"),
+        "page_text_report": float(around.page is not None and around.page.text_report),
         "page_election": float("election" in around.domains),
         "page_video_game": float("video game" in around.domains),
         # where the sentence is and how long: the lead, or deep in a long page
+        # a date or a place in the trigger's own clause, whatever the slots took from the rest of the sentence
+        "own_date_or_place": float(around.own_date_or_place),
         "lead_sentence": float(m.sentence_index == 0),
         "log_sentence_index": math.log1p(m.sentence_index),
         "log_sentence_words": math.log1p(len(s.split())),
@@ -164,8 +189,14 @@ def rescore(mentions: Sequence[EventMention], model: Confidence, min_confidence:
     mention that would join an event under ``min_confidence`` gets the modality ``doubtful`` instead of its
     own (its confidence says why) and joins no event. ``around``: what the parse and the page tell, one per
     mention."""
+    return apply(mentions, inputs(mentions, around), model, min_confidence)
+
+
+def apply(mentions: Sequence[EventMention], xs: Sequence[dict[str, float]], model: Confidence,
+          min_confidence: float) -> list[EventMention]:
+    """``rescore`` with the mentions' inputs already computed (``inputs``), one per mention."""
     out = []
-    for m, x in zip(mentions, inputs(mentions, around)):
+    for m, x in zip(mentions, xs):
         p = round(model.probability(x), 3)
         if groupable(m) and p < min_confidence:
             out.append(replace(m, confidence=p, modality=DOUBTFUL))

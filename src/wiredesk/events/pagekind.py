@@ -94,10 +94,13 @@ REPORT_RATE = 0.6
 class PageKind:
     """The gate's decision on one document: ``news`` or not, and why (``"type Recipe"``, ``"url /wiki/"``,
     ``"text: addressed to the reader"``, ``"no evidence"``...). ``cause`` is the kind of evidence that decided:
-    ``type``, ``url``, ``text`` or ``none``."""
+    ``type``, ``url``, ``text`` or ``none``. ``text_report``: the text was judged and reads as a report
+    (reporting words and days at ``REPORT_RATE`` or more), a structured answer that does not depend on the
+    reason's wording; False for a page decided by its type or address, or too short to judge."""
 
     news: bool
     reason: str
+    text_report: bool = False
 
     @property
     def cause(self) -> str:
@@ -136,7 +139,9 @@ def page_kind(doc) -> PageKind:
         return PageKind(False, "text: addressed to the reader")
     if report < REPORT_RATE and me >= PERSONAL_RATE:
         return PageKind(False, "text: told in the first person")
-    return PageKind(True, "text: a report" if report >= REPORT_RATE else "no evidence")
+    if report >= REPORT_RATE:
+        return PageKind(True, "text: a report", text_report=True)
+    return PageKind(True, "no evidence")
 
 
 def _other_url(url: str | None) -> str | None:

@@ -101,8 +101,7 @@ def _on(lexicon, gazetteer, feature, document, trigger) -> bool:
 
 
 def test_the_shipped_model_reads_the_parse_the_page_and_the_position(extractor):
-    assert {"past_tense", "present_tense", "noun_trigger", "page_text_report", "log_sentence_index"} <= set(
-        load().weights)
+    assert {"noun_trigger", "page_text_report", "page_video_game", "log_sentence_index"} <= set(load().weights)
 
 
 def test_a_trigger_in_the_past_tense(extractor, lexicon, gazetteer, doc):
@@ -134,8 +133,46 @@ def test_a_page_the_gate_reads_as_a_report(extractor, lexicon, gazetteer, doc):
                    "attacked")
 
 
+def test_a_date_or_a_place_in_the_triggers_own_clause(extractor, lexicon, gazetteer, doc):
+    assert _on(lexicon, gazetteer, "own_date_or_place", doc("Gunmen attacked a market in Kabul on Tuesday."),
+               "attacked")
+    # the date and the place are the reporting verb's, not the attack's
+    assert not _on(lexicon, gazetteer, "own_date_or_place",
+                   doc("In Kabul, police said on Tuesday that gunmen had attacked a market."), "attacked")
+
+
 def test_how_deep_in_the_page_the_sentence_is(extractor, lexicon, gazetteer, doc):
     lead = "Gunmen attacked a market in Kabul on Tuesday. The weather was mild. Traffic was light."
     deep = "The weather was mild. Traffic was light. Gunmen attacked a market in Kabul on Tuesday."
     assert not _on(lexicon, gazetteer, "log_sentence_index", doc(lead), "attacked")
     assert _on(lexicon, gazetteer, "log_sentence_index", doc(deep), "attacked")
+
+
+# --- the recording hook: the model's inputs of each mention, as the extraction computes them ----------------
+
+
+def test_the_record_hook_is_shown_each_documents_mentions_with_the_inputs_the_model_scores(lexicon, gazetteer, doc):
+    seen = []
+    ex = DefaultEventExtractor("spacy", lexicon=lexicon, gazetteer=gazetteer, n_process=1, min_confidence=0.0,
+                               record=lambda mentions, xs: seen.append((list(mentions), list(xs))))
+    ms = ex.extract(doc(REPORT)).mentions
+    (recorded, xs), = seen
+    assert ms and len(recorded) == len(xs) == len(ms)
+    model = load()
+    for m, before, x in zip(ms, recorded, xs):
+        assert set(model.weights) <= set(x)
+        # the hook sees the mention before it is scored (its rule score), and the stored score is the model's
+        # probability of exactly these inputs
+        assert before.trigger_start == m.trigger_start and before.confidence == x["rule_score"]
+        assert m.confidence == round(model.probability(x), 3)
+    assert all(x["page_text_report"] == 1.0 for x in xs)  # the gate's verdict on the page, passed through
+
+
+def test_recording_without_a_model_keeps_the_rule_score_and_flags_nothing(lexicon, gazetteer, doc):
+    seen = []
+    ex = DefaultEventExtractor("spacy", lexicon=lexicon, gazetteer=gazetteer, n_process=1, confidence=False,
+                               record=lambda mentions, xs: seen.append(list(xs)))
+    ms = ex.extract(doc(DOUBTFUL_BUY + ". " + ATTACK)).mentions
+    assert ms and all(m.modality != DOUBTFUL for m in ms)
+    assert [m.confidence for m in ms] == [x["rule_score"] for x in seen[-1]]
+    assert "confidence=rule" in ex.describe()

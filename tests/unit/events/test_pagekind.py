@@ -53,6 +53,12 @@ def test_quotations_do_not_make_a_report_personal():
     assert kind.news and kind.cause == "text"
 
 
+def test_whether_the_text_reads_as_a_report_is_a_field_of_the_verdict():
+    assert page_kind(_doc(REPORT)).text_report
+    assert not page_kind(_doc("The council met. " * 40)).text_report  # judged, no report: no evidence
+    assert not page_kind(_doc(HOW_TO)).text_report
+
+
 def test_plain_text_or_a_short_brief_with_no_evidence_is_read():
     assert page_kind(_doc("The council met. " * 40)).reason == "no evidence"
     assert page_kind(_doc("You must beat the butter. " * 5)).news  # too short to judge
