@@ -85,10 +85,12 @@ class _Sketches:
         self.total_weight = np.bincount(seg.astype(np.int64), weights=(salient + 1).astype(np.float64),
                                         minlength=n_blobs)
         # token occurrences as a set: (paragraph, token hash, k-th occurrence), sorted; overlap of two
-        # paragraphs' multisets = the size of the intersection of these sets
-        key = (seg << np.uint64(26)) | self.positional
-        order = np.argsort(key, kind="stable")
-        key = key[order]
+        # paragraphs' multisets = the size of the intersection of these sets. Sorted with the salience flag
+        # as the lowest bit (a plain sort, cheaper than an argsort): which occurrence of a token gets which
+        # rank does not change the set, and a token's flags are only ever taken together (their maximum)
+        flagged = np.sort((((seg << np.uint64(26)) | self.positional) << np.uint64(1)) | salient)
+        key = flagged >> np.uint64(1)
+        salient_sorted = flagged & np.uint64(1)
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
         group = np.cumsum(np.r_[False, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
         rank = np.arange(len(key)) - starts[group]
@@ -97,7 +99,7 @@ class _Sketches:
         if over.any():
             self.unfiltered[(key[over] >> np.uint64(26)).astype(np.int64)] = True
             rank = np.minimum(rank, (1 << _RANK_BITS) - 1)
-        type_weight = np.maximum.reduceat(salient[order], starts) + 1 if len(key) else np.zeros(0, dtype=np.uint64)
+        type_weight = np.maximum.reduceat(salient_sorted, starts) + 1 if len(key) else np.zeros(0, dtype=np.uint64)
         self.occ = (key << np.uint64(_RANK_BITS)) | rank.astype(np.uint64)  # sorted: paragraph, token, rank
         self.occ_weight = type_weight[group].astype(np.float64)
         self.occ_start = np.searchsorted(self.occ, np.arange(n_blobs + 1, dtype=np.uint64) << _SLOT_SHIFT)
@@ -175,13 +177,18 @@ def _bitmap_bounds(values: np.ndarray, lengths: np.ndarray, pairs: np.ndarray, s
     own = flat[ranges(offsets[q], nq)]  # the query tokens' bits in their own bitmap; the same bit in the other's:
     in_other = bitmap[own + np.repeat(((o - q) * _BITMAP_BITS).astype(index), nq)]
     hit = in_other != 0
-    weight = np.where(hit, 1 + ((in_other | bitmap[own]) >> 1), 0)
-    # each pair's query tokens are one stretch: its sums are differences of cumulative sums
+    # a hit weighs 2 where either bitmap says salient: 1 + its extra weight (0 or 1)
+    extra = hit & (((in_other | bitmap[own]) >> 1) != 0)
+    # each pair's query tokens are one stretch: its sums are differences of cumulative sums, the hits' and
+    # the extra weights' in one (the extras counted from bit 32: a batch has far fewer than 2**32 tokens)
     ends = np.cumsum(nq)
-    hits_before = np.r_[0, np.cumsum(hit, dtype=np.int64)]
-    matched = (hits_before[ends] - hits_before[ends - nq]).astype(np.float64)
-    weight_before = np.r_[0, np.cumsum(weight, dtype=np.int64)]
-    weighted = (weight_before[ends] - weight_before[ends - nq]).astype(np.float64)
+    packed = hit.astype(np.int64)
+    packed[extra] += 1 << 32
+    before = np.zeros(len(packed) + 1, dtype=np.int64)
+    np.cumsum(packed, out=before[1:])
+    sums = before[ends] - before[ends - nq]
+    matched = (sums & 0xFFFFFFFF).astype(np.float64)
+    weighted = matched + (sums >> 32).astype(np.float64)
     # maximal runs of hits inside each pair's query paragraph (a run ends where the pair does); those of
     # partial_min_run or more count
     nonempty = nq > 0
@@ -238,6 +245,21 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + np.repeat(np.asarray(starts, dtype=np.int64) - (ends - lengths), lengths)
 
 
+def _run_hashes(values: np.ndarray, k: int) -> np.ndarray:
+    """A 64-bit hash of every run of ``k`` consecutive ``values`` (``len(values) - k + 1`` of them), a function
+    of the run's values in order. Built by doubling (a run of ``2j`` from two runs of ``j``): about ``log2(k)``
+    passes over the array rather than ``k``; which hash it is does not matter (a collision only raises a bound)."""
+    with np.errstate(over="ignore"):
+        if k == 1:
+            return mix64(values)
+        if k % 2:
+            shorter = _run_hashes(values, k - 1)
+            return mix64(shorter[:-1] * _STEP + values[k - 1 :])
+        half = _run_hashes(values, k // 2)
+        j = k // 2
+        return mix64(half[: len(half) - j] * _STEP + half[j:])
+
+
 def _covered(sk: _Sketches, q: np.ndarray, o: np.ndarray, k: int) -> np.ndarray:
     """Per pair, positions of paragraph ``q`` inside a ``k``-token run that paragraph ``o`` also has."""
     n_pairs = len(q)
@@ -246,10 +268,7 @@ def _covered(sk: _Sketches, q: np.ndarray, o: np.ndarray, k: int) -> np.ndarray:
     m = total - k + 1
     if m <= 0:
         return np.zeros(n_pairs)
-    acc = np.zeros(m, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(k):
-            acc = mix64(acc * _STEP + values[j : j + m])
+    acc = _run_hashes(values, k)
     seg = np.repeat(np.arange(len(sk.n), dtype=np.int64), sk.n)
     inside = seg[:m] == seg[k - 1 :]
     tagged = (seg[:m].astype(np.uint64) << _SLOT_SHIFT) | (acc & _LOW40)
