@@ -4,6 +4,8 @@ reporting documents and every trigger on the held-out half of the English AEB an
     python bench/trigger_precision.py seen --out bench/data/trigger_precision_seen.tsv   # what was read before
     python bench/trigger_precision.py draw --seed 31 --news 64 --out bench/data/trigger_precision_sample.tsv
     python bench/trigger_precision.py score bench/data/trigger_precision_sample.tsv     # before and after
+    python bench/trigger_precision.py draw --event-class THREATEN --side report --seed 113 --news 80 \
+        --seen bench/data/trigger_precision_se*.tsv --out bench/data/threaten_report.tsv   # one class's mentions
 
 ``seen`` lists the mentions earlier hand-checks read (on lexicon 5, commit c9eb9d7): the seed-7 sample of
 ``ecbplus_sample_entries.py --since "lexicon 5"`` (60 of lexicon 5's 76 mentions on the reporting topics)
@@ -23,6 +25,11 @@ empty labels. The labels are filled in by reading each sentence (the file's head
 A sampled mention is found again when the new extraction has a mention of the same class whose trigger
 starts at the same offset of the same document (or takes that trigger in, merged). Mentions the new code
 makes that the old did not are not in the sample (the rules only remove or flag: counted on the pools).
+
+With ``--event-class``, ``draw`` takes the mentions of that one class that join events (told as happened,
+not negated) on one side of the splits: ``--side report`` the ECB+ reporting topics and the held-out half
+(the default pools), ``--side tuning`` the ECB+ tuning topics and the tuning half, for an error analysis;
+``--news`` caps the whole draw (a seeded sample when there are more).
 """
 
 from __future__ import annotations
@@ -53,27 +60,29 @@ RULE = """# Labels: sense = 1 when the trigger names an action of its class and 
 # events table would read it."""
 
 
-def _ecb_pool(extractor, section, docs_by_name=None):
+def _ecb_pool(extractor, section, docs_by_name=None, split="reporting"):
     """Reporting-topic mentions (not negated) of the lexicon entries in ``section``; with ``section`` None,
-    every mention that joins events (told as happened, not a statement)."""
+    every mention that joins events (told as happened, not a statement). ``split`` "tuning" reads the tuning
+    topics instead (pool ``ecbplus-tuning``)."""
     out = []
-    for _, docs in read_topics(SPLITS["reporting"]).items():
+    pool = f"ecbplus-{split}"
+    for _, docs in read_topics(SPLITS[split]).items():
         for d, x in zip(docs, extractor.extract_many([d.doc for d in docs])):
             if docs_by_name is not None:
                 docs_by_name[d.name] = d.doc
             if section is None:
-                out += [("ecbplus-reporting", d.name, m) for m in x.mentions if groupable(m)]
+                out += [(pool, d.name, m) for m in x.mentions if groupable(m)]
             else:
-                out += [("ecbplus-reporting", d.name, m) for m in x.mentions
+                out += [(pool, d.name, m) for m in x.mentions
                         if not m.negated and (m.trigger_lemma, m.event_class, m.cameo or "-") in section]
     return out
 
 
-def _news_pool(extractor, docs):
-    keys = sorted(k for k in docs if half(k) == "heldout")
+def _news_pool(extractor, docs, which="heldout"):
+    keys = sorted(k for k in docs if half(k) == which)
     out = []
     for k, x in zip(keys, extractor.extract_many([docs[k] for k in keys])):
-        out += [("news-heldout", k, m) for m in x.mentions if not m.negated and m.event_class not in UNGROUPED]
+        out += [(f"news-{which}", k, m) for m in x.mentions if not m.negated and m.event_class not in UNGROUPED]
     return out
 
 
@@ -118,6 +127,8 @@ def draw(args) -> int:
     done = {_key(r["pool"], r["doc"], r["trigger_start"]) for path in args.seen for r in _read(path)}
     extractor = DefaultEventExtractor("spacy", n_process=1)
     fresh = lambda pool: [p for p in pool if _key(p[0], p[1], p[2].trigger_start) not in done]  # noqa: E731
+    if args.event_class:
+        return _draw_class(args, extractor, fresh)
     if args.ecb:  # a seeded draw over every mention that joins events (the seed-43 report sample)
         ecb_all = fresh(_ecb_pool(extractor, None))
         news = [p for p in fresh(_news_pool(extractor, news_documents(corpus_dir()))) if groupable(p[2])]
@@ -139,6 +150,26 @@ def draw(args) -> int:
     return 0
 
 
+def _draw_class(args, extractor, fresh) -> int:
+    """Every mention of ``args.event_class`` that joins events on one side of the splits (capped, seeded)."""
+    split, which = ("reporting", "heldout") if args.side == "report" else ("tuning", "tuning")
+    ours = lambda p: p[2].event_class == args.event_class and groupable(p[2])  # noqa: E731
+    ecb = [p for p in fresh(_ecb_pool(extractor, None, split=split)) if ours(p)]
+    news = [p for p in fresh(_news_pool(extractor, news_documents(corpus_dir()), which)) if ours(p)]
+    pool = ecb + news
+    picked = sorted(random.Random(args.seed).sample(pool, min(args.news, len(pool))),
+                    key=lambda p: (p[0], p[1], p[2].trigger_start))
+    rows = [_row(i, *p) for i, p in enumerate(picked, 1)]
+    _write(args.out, rows, RULE + f"\n# drawn by bench/trigger_precision.py draw --event-class {args.event_class} "
+                                  f"--side {args.side} --seed {args.seed} --news {args.news} "
+                                  f"({extractor.describe()}): {len(rows)} of {len(pool)} unseen mentions that join "
+                                  f"events ({len(ecb)} on ECB+ {split} topics, {len(news)} on the {which} half); "
+                                  f"excluding every mention of {', '.join(args.seen)}")
+    print(f"{len(rows)} of {len(pool)} {args.event_class} mentions ({len(ecb)} ECB+, {len(news)} news) "
+          f"written to {args.out}")
+    return 0
+
+
 def _found(row: dict, mentions) -> object | None:
     start = int(row["trigger_start"])
     for m in mentions:
@@ -154,15 +185,16 @@ def score(args) -> int:
         sys.exit("unlabelled rows: fill in sense and real first")
     extractor = DefaultEventExtractor("spacy", n_process=1)
     docs = {}
-    if any(r["pool"] == "ecbplus-reporting" for r in rows):
-        for _, ds in read_topics(SPLITS["reporting"]).items():
-            docs.update({("ecbplus-reporting", d.name): d.doc for d in ds})
-    if any(r["pool"] == "news-heldout" for r in rows):
-        docs.update({("news-heldout", k): d for k, d in news_documents(corpus_dir()).items()})
+    for split in SPLITS:
+        if any(r["pool"] == f"ecbplus-{split}" for r in rows):
+            for _, ds in read_topics(SPLITS[split]).items():
+                docs.update({(f"ecbplus-{split}", d.name): d.doc for d in ds})
+    if any(r["pool"].startswith("news-") for r in rows):
+        docs.update({(f"news-{half(k)}", k): d for k, d in news_documents(corpus_dir()).items()})
     wanted = sorted({(r["pool"], r["doc"]) for r in rows})
     mentions = dict(zip(wanted, (x.mentions for x in extractor.extract_many([docs[k] for k in wanted]))))
     print(f"after: {extractor.describe()}")
-    for pool in ("ecbplus-reporting", "news-heldout", "all"):
+    for pool in ("ecbplus-reporting", "news-heldout", "ecbplus-tuning", "news-tuning", "all"):
         part = [r for r in rows if pool in ("all", r["pool"])]
         if not part:
             continue
@@ -200,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--ecb", type=int, default=0,
                    help="draw this many ECB+ reporting mentions among all that join events (and held-out "
                         "mentions that join events only) instead of lexicon 5's entries")
+    d.add_argument("--event-class", default=None,
+                   help="draw only this class's mentions that join events (capped at --news)")
+    d.add_argument("--side", choices=("report", "tuning"), default="report",
+                   help="with --event-class: the reporting/held-out pools or the tuning ones")
     d.add_argument("--seed", type=int, default=31)
     d.add_argument("--news", type=int, default=64)
     d.add_argument("--out", default="bench/data/trigger_precision_sample.tsv")

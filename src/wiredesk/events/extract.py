@@ -43,8 +43,11 @@ from wiredesk.events.places import Gazetteer
 #: is stored as ``doubtful`` and joins no event; 10: ``confidence/2`` also reads the trigger's tense and part of
 #: speech, the page-kind gate's verdict and how deep in the page the sentence is: other mentions are doubtful; 11:
 #: ``confidence/3``, refitted with seed 101's sample and fewer inputs (the class flags but one, the slot for a date,
-#: the tense but a noun's taken out; a video-game page added) and a threshold re-chosen: other mentions are doubtful
-EXTRACTION_VERSION = "events/11"
+#: the tense but a noun's taken out; a video-game page added) and a threshold re-chosen: other mentions are doubtful;
+#: 12: lexicon 9, fewer THREATEN mentions: "warn" fires only with force or retaliation in its sentence (not a
+#: forecast, a health warning or a PHP "Warning:"), "threat" only as one an actor makes ("death threats", "made
+#: threats", "threats by"), not a danger ("the threat of pirates", "security threats")
+EXTRACTION_VERSION = "events/12"
 
 
 class EventExtractor(Protocol):

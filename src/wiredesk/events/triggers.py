@@ -303,11 +303,16 @@ def own_phrase(pd: ParsedDoc, k: int, n: int, verb: bool) -> set[str]:
     """Lemmas and lower-case words of the trigger's own arguments: its words and everything below them that
     is not a clause or phrase of its own (a relative clause, an adverbial clause, a conjunct, ...); for a
     verb also the subject, object and agent of the verbs it shares its subject with ("the Senate voted to
-    *confirm* her"). "Earned the gangs tens of millions in ransoms" holds no profit; "promoting the film
-    when his role was announced" no post."""
+    *confirm* her"); for a noun also the verb it is the object of ("*made* threats", "a threat was
+    *received*"): who does what with the noun. "Earned the gangs tens of millions in ransoms" holds no profit;
+    "promoting the film when his role was announced" no post."""
     toks = pd.tokens
     seen = set(range(k, k + n))
     todo = list(seen)
+    last = toks[k + n - 1]
+    extra = set()
+    if not verb and last.dep in ("dobj", "nsubjpass") and last.head != last.i:
+        extra = {toks[last.head].lemma, toks[last.head].text.lower()}
     j, steps = k, 0
     while verb and toks[j].dep in ("xcomp", "conj") and toks[j].head != j and steps < 3:
         j, steps = toks[j].head, steps + 1
@@ -321,4 +326,4 @@ def own_phrase(pd: ParsedDoc, k: int, n: int, verb: bool) -> set[str]:
             if c not in seen and toks[c].dep not in _OTHER_PHRASE:
                 seen.add(c)
                 todo.append(c)
-    return {toks[i].lemma for i in seen} | {toks[i].text.lower() for i in seen}
+    return {toks[i].lemma for i in seen} | {toks[i].text.lower() for i in seen} | extra
