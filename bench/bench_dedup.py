@@ -5,6 +5,7 @@
     python bench/bench_dedup.py --out bench/results/dedup_1m.json
     python bench/bench_dedup.py --probe-only --db FILE --fill-sketches  # a store built before token sketches
     python bench/bench_dedup.py --inline                # the stage makes the batch's token work (no workers)
+    python bench/bench_dedup.py --window-days 10        # each batch a run a day, linked within dedup.window_days
 
 Paragraphs are generated from the aeb corpus's article bodies (../shared/corpus/aeb, WIREDESK_CORPUS overrides;
 nothing is copied into the repository):
@@ -24,6 +25,13 @@ workers are modelled: the batch's match tokens, keys and sketches are made per d
 pickled size are reported apart from the stage time (``--inline``: the stage makes them, as before). At 100k and at
 1M stored paragraphs, three extra probe batches are linked and rolled back: their median is the cost of a
 10k-paragraph batch at that size.
+
+By default every batch is linked against the whole store (``dedup.window_days`` unset, run 1, undated). With
+``--window-days N`` the stream is dated as ``bench_growth.py`` dates it: each batch of ``--batch`` paragraphs is a
+run started one day after the previous one (a ``runs`` row, the stage's ``now`` that day), linked through the real
+stage with ``DedupSettings(window_days=N)``, so it is matched against the paragraphs of the runs started in the
+last N days only (``dedup_runs``, the window's start); the probes are the next day's run, likewise. With batches
+of 10,000, 10 days are 100,000 stored paragraphs. The generator and its seed are the same either way.
 """
 
 from __future__ import annotations
@@ -38,6 +46,8 @@ import statistics
 import sys
 import time
 from collections import deque
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -47,7 +57,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from corpus_path import corpus_dir  # noqa: E402
-from synthetic import PER_DOC, Generator, insert_documents  # noqa: E402
+from synthetic import EPOCH, PER_DOC, Generator, insert_documents  # noqa: E402
 
 from wiredesk.dedup.matchtext import match_tokens_batch  # noqa: E402
 from wiredesk.dedup.settings import DedupSettings  # noqa: E402
@@ -55,6 +65,20 @@ from wiredesk.dedup.sketch import sketches_of  # noqa: E402
 from wiredesk.dedup.tokenwork import articles_token_work  # noqa: E402
 from wiredesk.store.migrate import migrate  # noqa: E402
 from wiredesk.store.near_index import link_near  # noqa: E402
+
+
+DAY = timedelta(days=1)
+
+
+def dated_run(con, run_id: int | None):
+    """With a window (``run_id`` not None): record run ``run_id`` as started ``run_id`` days after the epoch, as
+    ``bench_growth.py`` does, and return that time, the stage's ``now``; without (None): nothing, ``now`` unset."""
+    if run_id is None:
+        return None
+    started = EPOCH + run_id * DAY
+    con.execute("INSERT INTO runs (run_id, started_at, status, pipeline_version, inputs) VALUES (?, ?, 'completed', "
+                "'bench', [])", [run_id, started])
+    return started
 
 
 def peak_rss_mb() -> float:
@@ -103,18 +127,21 @@ def worker_tokens(texts: list[str], ids: list[int], settings, workers: bool) -> 
 
 
 def probe(con, gen: Generator, settings, next_doc: int, next_par: int, n_docs: int, repeats: int = 3,
-          prefilter: bool = True, workers: bool = True) -> dict:
-    """Median cost of linking a fresh batch at the current size; each probe is rolled back."""
+          prefilter: bool = True, workers: bool = True, run_id: int | None = None) -> dict:
+    """Median cost of linking a fresh batch at the current size; each probe is rolled back. ``run_id``: the
+    probe is that dated run (a window), else run 0, undated."""
     runs = []
     recent = deque(gen.recent, maxlen=gen.recent.maxlen)
     for _ in range(repeats):
         gen.recent = deque(recent, maxlen=recent.maxlen)  # copies come from stored paragraphs, not a rolled-back probe
         con.execute("BEGIN TRANSACTION")
+        now = dated_run(con, run_id)
         texts = [gen.next() for _ in range(n_docs * PER_DOC)]
         ids = insert_documents(con, gen, next_doc, next_par, n_docs, texts)
         carried, cost = worker_tokens(texts, ids, settings, workers)
         t = time.perf_counter()
-        res = link_near(con, ids, settings, run_id=0, prefilter=prefilter, carried=carried)
+        res = link_near(con, ids, settings, run_id=0 if run_id is None else run_id, prefilter=prefilter,
+                        carried=carried, now=now)
         runs.append({"seconds": time.perf_counter() - t, "candidates": res.candidates,
                      "verified": res.prefiltered if prefilter else res.candidates, "links": res.links_new,
                      "carried": res.carried, **cost, "timings": res.timings})
@@ -140,6 +167,9 @@ def main() -> None:
     ap.add_argument("--inline", action="store_true",
                     help="the stage makes the batch's match tokens, keys and sketches itself (as before the "
                          "cleaning workers carried them)")
+    ap.add_argument("--window-days", type=int, default=None,
+                    help="date the stream one run a day of --batch paragraphs and link each batch with "
+                         "dedup.window_days = N (default: unset, the whole store, undated)")
     args = ap.parse_args()
     if args.probe_only:
         con = duckdb.connect(str(args.db))
@@ -168,7 +198,7 @@ def main() -> None:
     con = duckdb.connect(str(args.db))
     con.execute(f"SET memory_limit = '{args.memory_limit}'")
     migrate(con)
-    settings = DedupSettings()
+    settings = DedupSettings() if args.window_days is None else replace(DedupSettings(), window_days=args.window_days)
     gen = Generator()
     n_docs = args.batch // PER_DOC
     batches, probes = [], {}
@@ -179,11 +209,13 @@ def main() -> None:
     probe_at = {100_000, args.paragraphs}
     while stored < args.paragraphs:
         con.execute("BEGIN TRANSACTION")
+        run_id = None if args.window_days is None else len(batches) + 1  # dated: one run a day
+        now = dated_run(con, run_id)
         texts = [gen.next() for _ in range(n_docs * PER_DOC)]
         ids = insert_documents(con, gen, next_doc, next_par, n_docs, texts)
         carried, cost = worker_tokens(texts, ids, settings, not args.inline)
         t = time.perf_counter()
-        res = link_near(con, ids, settings, run_id=1, carried=carried)
+        res = link_near(con, ids, settings, run_id=1 if run_id is None else run_id, carried=carried, now=now)
         seconds = time.perf_counter() - t
         con.execute("COMMIT")
         link_total += seconds
@@ -202,7 +234,8 @@ def main() -> None:
               f"  rss {peak_rss_mb():7.0f} MB  " + " ".join(f"{k}={v:.2f}" for k, v in res.timings.items()), flush=True)
         if stored in probe_at:
             probes[stored] = probe(con, gen, settings, next_doc + 10**7, next_par + 10**9, n_docs,
-                                   workers=not args.inline)
+                                   workers=not args.inline,
+                                   run_id=None if args.window_days is None else len(batches) + 1)
             print(f"probe at {stored:,}: median {probes[stored]['median_seconds']:.2f}s", flush=True)
     wall = time.perf_counter() - started
     con.execute("CHECKPOINT")
@@ -222,6 +255,8 @@ def main() -> None:
         "settings": settings.signature_version, "duckdb": duckdb.__version__,
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "memory_limit": args.memory_limit,
+        # None: every batch against the whole store; N: one dated run a day, linked with dedup.window_days = N
+        "window_days": args.window_days,
     }
     print(json.dumps({k: v for k, v in summary.items() if k != "batches"}, indent=1, default=str))
     if args.out:
