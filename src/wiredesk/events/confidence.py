@@ -11,7 +11,7 @@ trigger-precision samples (``bench/data/trigger_precision_*.tsv``, label ``real`
 cross-validation that leaves whole documents out (docs/events.md, *Quality*). The probability is what
 ``EventMention.confidence`` holds from ``events/9`` on.
 
-``rescore`` applies it to the mentions of one document; a mention that would join an event and whose
+``apply`` applies it to the mentions of one document (their inputs from ``inputs``); a mention that would join an event and whose
 probability is under ``min_confidence`` is kept, with the modality ``doubtful``
 (``wiredesk.events.model.UNREALISED``), and joins no event. It is not a word-sense filter (the lexicon's
 rules decide what fires) and it never drops a mention. Pure: mentions in, mentions out.
@@ -183,18 +183,11 @@ def inputs(mentions: Sequence[EventMention], around: Sequence[Around] | None = N
     return [features(m, same, alln, a) for m, (same, alln), a in zip(mentions, document_counts(mentions), around)]
 
 
-def rescore(mentions: Sequence[EventMention], model: Confidence, min_confidence: float,
-            around: Sequence[Around] | None = None) -> list[EventMention]:
-    """The mentions of one document with ``confidence`` the model's probability (rounded to 3 places); a
-    mention that would join an event under ``min_confidence`` gets the modality ``doubtful`` instead of its
-    own (its confidence says why) and joins no event. ``around``: what the parse and the page tell, one per
-    mention."""
-    return apply(mentions, inputs(mentions, around), model, min_confidence)
-
-
 def apply(mentions: Sequence[EventMention], xs: Sequence[dict[str, float]], model: Confidence,
           min_confidence: float) -> list[EventMention]:
-    """``rescore`` with the mentions' inputs already computed (``inputs``), one per mention."""
+    """The mentions of one document with ``confidence`` the model's probability (rounded to 3 places); ``xs``:
+    their inputs (``inputs``), one per mention. A mention that would join an event under ``min_confidence`` gets
+    the modality ``doubtful`` instead of its own (its confidence says why) and joins no event."""
     out = []
     for m, x in zip(mentions, xs):
         p = round(model.probability(x), 3)
